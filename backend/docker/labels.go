@@ -1,0 +1,40 @@
+package docker
+
+// The label scheme (DESIGN.md §4). Docker is the source of truth; these labels let Podium adopt
+// what is already running after any restart, and let other tools see Podium's pods as Compose
+// projects.
+const (
+	// Compose's own labels, written on pods exactly as Docker Compose writes them.
+	LabelComposeProject     = "com.docker.compose.project"
+	LabelComposeService     = "com.docker.compose.service"
+	LabelComposeNumber      = "com.docker.compose.container-number"
+	LabelComposeOneoff      = "com.docker.compose.oneoff"
+	LabelComposeConfigHash  = "com.docker.compose.config-hash"
+	LabelComposeDependsOn   = "com.docker.compose.depends_on"
+	LabelComposeImage       = "com.docker.compose.image"
+	LabelComposeConfigFiles = "com.docker.compose.project.config_files"
+	LabelComposeWorkingDir  = "com.docker.compose.project.working_dir"
+	LabelComposeVersion     = "com.docker.compose.version"
+	LabelComposeNetwork     = "com.docker.compose.network"
+	LabelComposeVolume      = "com.docker.compose.volume"
+
+	// Pods.
+	LabelPod    = "dev.podium.pod"
+	LabelTarget = "dev.podium.target"
+
+	// Deploys.
+	LabelDeploy   = "dev.podium.deploy"
+	LabelSpecHash = "dev.podium.spec-hash"
+	LabelRevision = "dev.podium.revision"
+
+	// Pipelines.
+	LabelPipeline = "dev.podium.pipeline"
+	LabelRun      = "dev.podium.run"
+	LabelNode     = "dev.podium.node"
+	LabelPool     = "dev.podium.pool"
+
+	// LabelDemo marks the containers `make demo` starts, so it can tell its own from the user's.
+	LabelDemo = "dev.podium.demo"
+	// LabelTest marks everything a test creates, with the test's id as the value.
+	LabelTest = "dev.podium.test"
+)
