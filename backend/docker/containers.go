@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -138,29 +139,35 @@ func (e *Engine) Create(ctx context.Context, spec CreateSpec) (string, error) {
 	if host == nil {
 		host = &container.HostConfig{}
 	}
-	order := spec.NetworkOrder
-	if len(order) == 0 {
-		for name := range spec.Networks {
-			order = append(order, name)
-		}
-		sort.Strings(order)
-		if m := string(host.NetworkMode); m != "" {
-			for i, n := range order {
-				if n == m {
-					order[0], order[i] = order[i], order[0]
-				}
-			}
+	// NetworkOrder first, then any other network of spec.Networks by name.
+	order := append([]string{}, spec.NetworkOrder...)
+	var others []string
+	for name := range spec.Networks {
+		if !slices.Contains(order, name) {
+			others = append(others, name)
 		}
 	}
+	sort.Strings(others)
+	order = append(order, others...)
+	// The network joined at create time is HostConfig.NetworkMode when set (it may be one of
+	// spec.Networks or another, like "bridge"), else the first in order; the rest are connected
+	// before start, since API 1.41 rejects more than one endpoint at create time.
+	first := string(host.NetworkMode)
+	if first == "" && len(order) > 0 {
+		first = order[0]
+		hc := *host
+		hc.NetworkMode = container.NetworkMode(first)
+		host = &hc
+	}
 	var netCfg *network.NetworkingConfig
-	if len(order) > 0 {
-		first := order[0]
-		if host.NetworkMode == "" {
-			hc := *host
-			hc.NetworkMode = container.NetworkMode(first)
-			host = &hc
+	if ep, ok := spec.Networks[first]; ok {
+		netCfg = &network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{first: endpointOrEmpty(ep)}}
+	}
+	var rest []string
+	for _, n := range order {
+		if n != first {
+			rest = append(rest, n)
 		}
-		netCfg = &network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{first: spec.Networks[first]}}
 	}
 	res, err := e.cli.ContainerCreate(ctx, client.ContainerCreateOptions{
 		Name: spec.Name, Config: cfg, HostConfig: host, NetworkingConfig: netCfg,
@@ -168,8 +175,8 @@ func (e *Engine) Create(ctx context.Context, spec CreateSpec) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("create container %s (image %s): %w", nameOr(spec.Name, "<unnamed>"), cfg.Image, err)
 	}
-	for _, n := range order[min(1, len(order)):] {
-		if _, err := e.cli.NetworkConnect(ctx, n, client.NetworkConnectOptions{Container: res.ID, EndpointConfig: spec.Networks[n]}); err != nil {
+	for _, n := range rest {
+		if _, err := e.cli.NetworkConnect(ctx, n, client.NetworkConnectOptions{Container: res.ID, EndpointConfig: endpointOrEmpty(spec.Networks[n])}); err != nil {
 			_, _ = e.cli.ContainerRemove(context.WithoutCancel(ctx), res.ID, client.ContainerRemoveOptions{Force: true})
 			return "", fmt.Errorf("connect container %s to network %s: %w", nameOr(spec.Name, res.ID), n, err)
 		}
@@ -246,10 +253,28 @@ func (e *Engine) Rename(ctx context.Context, id, name string) error {
 	return nil
 }
 
-// Wait blocks until the container is not running and returns its exit code.
-// Call it before Start to be sure not to miss a fast exit.
+// Wait blocks until the container is not running and returns its exit code. On a container
+// that was created but not yet started it waits for the first exit, so calling it before Start
+// is sure not to miss a fast exit.
 func (e *Engine) Wait(ctx context.Context, id string) (int, error) {
-	res := e.cli.ContainerWait(ctx, id, client.ContainerWaitOptions{Condition: container.WaitConditionNotRunning})
+	c, err := e.Inspect(ctx, id)
+	if err != nil {
+		return -1, fmt.Errorf("wait for container %s: %w", id, err)
+	}
+	// "not-running" is true at once of a created container; "next-exit" waits for its exit.
+	cond := container.WaitConditionNotRunning
+	if c.State == "created" {
+		cond = container.WaitConditionNextExit
+	}
+	// ContainerWait returns once the engine has registered the wait.
+	res := e.cli.ContainerWait(ctx, id, client.ContainerWaitOptions{Condition: cond})
+	if cond == container.WaitConditionNextExit {
+		// It may have been started, and have exited, between the inspect and the registration:
+		// then no next exit will come, and its exit code is already known.
+		if c, err := e.Inspect(ctx, id); err == nil && c.State != "created" && !c.Running() {
+			return c.ExitCode, nil
+		}
+	}
 	select {
 	case r := <-res.Result:
 		if r.Error != nil && r.Error.Message != "" {
@@ -382,6 +407,13 @@ func nameOr(s, fallback string) string {
 		return fallback
 	}
 	return s
+}
+
+func endpointOrEmpty(ep *network.EndpointSettings) *network.EndpointSettings {
+	if ep == nil {
+		return &network.EndpointSettings{}
+	}
+	return ep
 }
 
 func endpointWithAliases(aliases []string) *network.EndpointSettings {

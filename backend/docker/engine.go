@@ -7,11 +7,14 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/docker/cli/cli/config"
+	"github.com/docker/cli/cli/connhelper"
 	ctxdocker "github.com/docker/cli/cli/context/docker"
 	"github.com/docker/cli/cli/context/store"
 	"github.com/moby/moby/client"
@@ -83,21 +86,33 @@ func New(opts Options) (*Engine, error) {
 	return &Engine{cli: cli, endpoint: ep}, nil
 }
 
-// resolve follows the docker CLI's order: an explicit host, DOCKER_HOST, an explicit or
-// DOCKER_CONTEXT context, the config file's currentContext, then the default socket.
+// resolve follows the docker CLI's order: an explicit host, an explicit context, DOCKER_HOST,
+// DOCKER_CONTEXT, the config file's currentContext, then the default socket.
 func resolve(opts Options) (Endpoint, []client.Opt, error) {
 	base := []client.Opt{client.WithUserAgent("podium")}
 	if opts.Host != "" {
-		return Endpoint{Host: opts.Host, Source: "flag"}, append(base, client.WithHost(opts.Host)), nil
-	}
-	if h := os.Getenv("DOCKER_HOST"); h != "" {
-		return Endpoint{Host: h, Source: "DOCKER_HOST"}, append(base, client.FromEnv), nil
+		hopts, err := hostOpts(opts.Host)
+		if err != nil {
+			return Endpoint{}, nil, fmt.Errorf("docker host %s (flag): %w", opts.Host, err)
+		}
+		return Endpoint{Host: opts.Host, Source: "flag"}, append(append(base, client.WithHost(opts.Host)), hopts...), nil
 	}
 	name := opts.Context
+	if h := os.Getenv("DOCKER_HOST"); h != "" && name == "" {
+		hopts, err := hostOpts(h)
+		if err != nil {
+			return Endpoint{}, nil, fmt.Errorf("docker host %s (DOCKER_HOST): %w", h, err)
+		}
+		return Endpoint{Host: h, Source: "DOCKER_HOST"}, append(append(base, client.FromEnv), hopts...), nil
+	}
 	if name == "" {
 		name = os.Getenv("DOCKER_CONTEXT")
 	}
 	dir := opts.ConfigDir
+	if dir == "" {
+		// config.Dir reads DOCKER_CONFIG once per process; read it here so it is always current.
+		dir = os.Getenv("DOCKER_CONFIG")
+	}
 	if dir == "" {
 		dir = config.Dir()
 	}
@@ -131,6 +146,23 @@ func resolve(opts Options) (Endpoint, []client.Opt, error) {
 		return Endpoint{}, nil, fmt.Errorf("docker context %q: %w", name, err)
 	}
 	return Endpoint{Host: ep.Host, Source: "context " + name}, append(base, copts...), nil
+}
+
+// hostOpts returns the extra client options a host needs: an ssh:// host is reached through
+// `ssh … docker system dial-stdio`, as the docker CLI does; other hosts need none.
+func hostOpts(host string) ([]client.Opt, error) {
+	if !strings.HasPrefix(host, "ssh://") {
+		return nil, nil
+	}
+	helper, err := connhelper.GetConnectionHelper(host)
+	if err != nil {
+		return nil, err
+	}
+	return []client.Opt{
+		client.WithHTTPClient(&http.Client{Transport: &http.Transport{DialContext: helper.Dialer}}),
+		client.WithHost(helper.Host),
+		client.WithDialContext(helper.Dialer),
+	}, nil
 }
 
 // Endpoint reports where this engine is.

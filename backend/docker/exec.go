@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/moby/moby/api/pkg/stdcopy"
 	"github.com/moby/moby/client"
@@ -65,9 +66,22 @@ func (e *Engine) ExecStream(ctx context.Context, id string, opts ExecOptions, st
 	if ctx.Err() != nil {
 		return -1, fmt.Errorf("%s: %w", what, ctx.Err())
 	}
-	ins, err := e.cli.ExecInspect(ctx, cr.ID, client.ExecInspectOptions{})
-	if err != nil {
-		return -1, fmt.Errorf("%s: inspect: %w", what, err)
+	// The output ends when the process closes it, which can be a moment before the engine has
+	// recorded the exit; until then inspect says Running with exit code 0.
+	delay := 5 * time.Millisecond
+	for {
+		ins, err := e.cli.ExecInspect(ctx, cr.ID, client.ExecInspectOptions{})
+		if err != nil {
+			return -1, fmt.Errorf("%s: inspect: %w", what, err)
+		}
+		if !ins.Running {
+			return ins.ExitCode, nil
+		}
+		select {
+		case <-time.After(delay):
+		case <-ctx.Done():
+			return -1, fmt.Errorf("%s: wait for exit code: %w", what, ctx.Err())
+		}
+		delay = min(2*delay, 200*time.Millisecond)
 	}
-	return ins.ExitCode, nil
 }

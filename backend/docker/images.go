@@ -68,9 +68,19 @@ func (e *Engine) Pull(ctx context.Context, ref string, progress func(Progress)) 
 	return nil
 }
 
+// pullError names the image, and says plainly when the engine could not reach the registry at
+// all. The engine words that as, for example:
+//
+//	Get "http://localhost:1/v2/": dial tcp 127.0.0.1:1: connect: connection refused
+//	Get "https://registry.invalid.example/v2/": dial tcp: lookup registry.invalid.example on 10.0.0.53:53: no such host
 func pullError(ref string, err error) error {
-	msg := err.Error()
-	for _, s := range []string{"dial tcp", "no such host", "i/o timeout", "connection refused", "TLS handshake", "network is unreachable", "server misbehaving", "request canceled while waiting"} {
+	msg := strings.ToLower(err.Error())
+	for _, s := range []string{
+		"dial tcp", "dial udp", "no such host", "i/o timeout", "connection refused", "connection reset",
+		"tls handshake", "network is unreachable", "no route to host", "server misbehaving",
+		"temporary failure in name resolution", "request canceled while waiting",
+		"client.timeout exceeded", "proxyconnect",
+	} {
 		if strings.Contains(msg, s) {
 			return fmt.Errorf("pull image %s: registry unreachable (no network access to the registry; build or load the image locally): %w", ref, err)
 		}
@@ -203,7 +213,8 @@ func (e *Engine) RemoveImage(ctx context.Context, ref string, force bool) error 
 }
 
 // TarDir writes dir as a tar stream, with paths relative to dir, for a build context.
-// Symlinks are stored as links; modes and modification times are kept.
+// Symlinks are stored as links; modes and modification times are kept; sockets are skipped.
+// A .dockerignore file is not applied.
 func TarDir(dir string, w io.Writer) error {
 	tw := tar.NewWriter(w)
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
@@ -217,6 +228,9 @@ func TarDir(dir string, w io.Writer) error {
 		info, err := d.Info()
 		if err != nil {
 			return err
+		}
+		if info.Mode()&fs.ModeSocket != 0 {
+			return nil // tar has no sockets; the docker CLI skips them too
 		}
 		link := ""
 		if info.Mode()&fs.ModeSymlink != 0 {
@@ -265,10 +279,18 @@ func (e *Engine) Images(ctx context.Context, labels ...string) ([]string, error)
 	}
 	var out []string
 	for _, im := range res.Items {
-		if len(im.RepoTags) == 0 {
+		// API 1.41 lists an untagged image with the placeholder tag "<none>:<none>", which
+		// names nothing; the id does.
+		tagged := false
+		for _, t := range im.RepoTags {
+			if t != "" && t != "<none>:<none>" {
+				out = append(out, t)
+				tagged = true
+			}
+		}
+		if !tagged {
 			out = append(out, im.ID)
 		}
-		out = append(out, im.RepoTags...)
 	}
 	return out, nil
 }

@@ -95,6 +95,7 @@ type Index struct {
 	status     Status
 	version    uint64
 	events     uint64
+	listed     bool // a full list has succeeded at least once
 	subs       map[*Subscription]struct{}
 }
 
@@ -215,9 +216,10 @@ func (ix *Index) follow(ctx context.Context) error {
 	for _, c := range list {
 		ix.containers[c.ID] = c
 	}
-	if ix.status.State == Disconnected {
+	if ix.listed {
 		ix.status.Resyncs++
 	}
+	ix.listed = true
 	ix.status = Status{State: Connected, Since: time.Now(), Resyncs: ix.status.Resyncs}
 	ix.changedLocked()
 	ix.mu.Unlock()
@@ -231,7 +233,7 @@ func (ix *Index) follow(ctx context.Context) error {
 			if err == nil {
 				err = fmt.Errorf("events stream from %s ended", ix.eng.endpoint.Host)
 			}
-			return fmt.Errorf("follow docker events: %w", err)
+			return fmt.Errorf("follow docker events from %s: %w", ix.eng.endpoint.Host, err)
 		case m := <-ev.Messages:
 			ix.note(pending, m)
 			// Drain what is already queued, then inspect each named container once.

@@ -1,7 +1,7 @@
 package docker
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -48,7 +48,8 @@ type LogOptions struct {
 
 // Logs streams a container's output to sink, one line at a time, stdout and stderr apart,
 // until the log ends (or, with Follow, until ctx is done or the container is removed).
-// A TTY container's output has no separate streams and arrives as Stdout.
+// A TTY container's output has no separate streams and arrives as Stdout. Logs calls sink
+// from the calling goroutine only, in the order the engine logged the lines.
 func (e *Engine) Logs(ctx context.Context, id string, opts LogOptions, sink func(LogLine)) error {
 	tty := false
 	if c, err := e.Inspect(ctx, id); err == nil {
@@ -75,31 +76,17 @@ func (e *Engine) Logs(ctx context.Context, id string, opts LogOptions, sink func
 	if maxLine <= 0 {
 		maxLine = 1 << 20
 	}
-	split := func(r io.Reader, s Stream) error {
-		return scanLines(r, maxLine, func(text string) {
-			l := LogLine{Stream: s, Text: text}
-			if opts.Timestamps {
-				l.Time, l.Text = splitTimestamp(text)
-			}
-			sink(l)
-		})
-	}
+	// This goroutine alone reads the stream and calls sink, so lines arrive in the order the
+	// engine logged them, stdout and stderr interleaved, and sink is never called concurrently.
+	out := &lineWriter{max: maxLine, stamps: opts.Timestamps, stream: Stdout, sink: sink}
 	if tty {
-		err = split(rc, Stdout)
+		_, err = io.Copy(out, rc)
+		out.flush()
 	} else {
-		outR, outW := io.Pipe()
-		errR, errW := io.Pipe()
-		done := make(chan error, 2)
-		go func() { done <- split(outR, Stdout) }()
-		go func() { done <- split(errR, Stderr) }()
-		_, err = stdcopy.StdCopy(outW, errW, rc)
-		outW.Close()
-		errW.Close()
-		for range 2 {
-			if e2 := <-done; err == nil {
-				err = e2
-			}
-		}
+		errw := &lineWriter{max: maxLine, stamps: opts.Timestamps, stream: Stderr, sink: sink}
+		_, err = stdcopy.StdCopy(out, errw, rc)
+		out.flush()
+		errw.flush()
 	}
 	if err != nil && ctx.Err() == nil && !errors.Is(err, io.EOF) {
 		return fmt.Errorf("logs of container %s: %w", id, err)
@@ -107,33 +94,84 @@ func (e *Engine) Logs(ctx context.Context, id string, opts LogOptions, sink func
 	return nil
 }
 
-// scanLines calls fn for each line of r, splitting lines longer than max.
-func scanLines(r io.Reader, max int, fn func(string)) error {
-	br := bufio.NewReaderSize(r, 64<<10)
-	var buf []byte
-	for {
-		chunk, isPrefix, err := br.ReadLine()
-		if len(chunk) > 0 || (err == nil && !isPrefix) {
-			buf = append(buf, chunk...)
-			for len(buf) > max {
-				fn(string(buf[:max]))
-				buf = buf[max:]
-			}
-			if !isPrefix && err == nil {
-				fn(strings.TrimSuffix(string(buf), "\r"))
-				buf = buf[:0]
-			}
+// lineWriter cuts what is written to it into lines for sink: a line ends at '\n' (a trailing
+// '\r' is dropped) or after max bytes, whichever comes first. With stamps, the RFC 3339 stamp
+// the engine puts before each line becomes the line's Time; pieces of a split line share it.
+type lineWriter struct {
+	max    int
+	stamps bool
+	stream Stream
+	sink   func(LogLine)
+
+	buf  []byte
+	cont bool      // buf continues a line already partly emitted
+	t    time.Time // that line's stamp
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		i := bytes.IndexByte(p, '\n')
+		chunk := p
+		if i >= 0 {
+			chunk = p[:i]
 		}
-		if err != nil {
-			if len(buf) > 0 {
-				fn(string(buf))
-			}
-			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrClosedPipe) {
-				return nil
-			}
-			return err
+		// Take no more than fits in the current piece.
+		if room := w.max - len(w.buf); len(chunk) > room {
+			w.buf = append(w.buf, chunk[:room]...)
+			w.emit(false)
+			p = p[room:]
+			continue
+		}
+		w.buf = append(w.buf, chunk...)
+		if i < 0 {
+			break
+		}
+		w.emit(true)
+		p = p[i+1:]
+	}
+	return n, nil
+}
+
+// flush emits a last line that had no newline.
+func (w *lineWriter) flush() {
+	if len(w.buf) > 0 {
+		w.emit(true)
+	}
+}
+
+// emit sends buf as one line; end says whether it ends a line (rather than being cut at max).
+func (w *lineWriter) emit(end bool) {
+	b := w.buf
+	if end {
+		b = bytes.TrimSuffix(b, []byte{'\r'})
+	}
+	l := LogLine{Stream: w.stream, Text: string(b)}
+	if w.stamps {
+		if w.cont {
+			l.Time = w.t
+		} else {
+			l.Time, l.Text = splitTimestamp(l.Text)
+			w.t = l.Time
 		}
 	}
+	w.buf = w.buf[:0]
+	w.cont = !end
+	w.sink(l)
+}
+
+// scanLines calls fn for each line of r (without its newline), splitting lines longer than max.
+func scanLines(r io.Reader, max int, fn func(string)) error {
+	if max <= 0 {
+		max = 1 << 20
+	}
+	w := &lineWriter{max: max, stream: Stdout, sink: func(l LogLine) { fn(l.Text) }}
+	_, err := io.Copy(w, r)
+	w.flush()
+	if errors.Is(err, io.ErrClosedPipe) {
+		return nil
+	}
+	return err
 }
 
 // splitTimestamp separates the RFC 3339 stamp docker puts before each line with Timestamps.

@@ -53,6 +53,11 @@ func (e *Engine) StreamStats(ctx context.Context, id string, sink func(Stats)) e
 			}
 			return fmt.Errorf("stats of container %s: %w", id, err)
 		}
+		// A stopped container's stream goes on with empty samples (no read time) once a
+		// second until the container is removed: the container has stopped, so stop here.
+		if r.Read.IsZero() {
+			return nil
+		}
 		if r.PreCPUStats.SystemUsage == 0 {
 			continue
 		}
