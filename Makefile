@@ -1,0 +1,31 @@
+# Podium's build. `make test` is what CI runs (through .ci/run, which first starts an engine).
+GO      ?= go
+BIN     ?= bin/podium
+PKGS    ?= ./...
+TESTFLAGS ?= -race -count=1 -timeout 20m
+
+.PHONY: build test bench demo lint engine clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/tui
+
+test:
+	$(GO) test $(TESTFLAGS) $(PKGS)
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./bench/
+	bash bench/engine_vs_cli.sh
+
+demo: build
+	bash scripts/demo.sh $(BIN)
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+engine:
+	bash scripts/engine.sh
+
+clean:
+	rm -rf bin

@@ -1,0 +1,29 @@
+// Command podium is the Podium CLI: with no subcommand on a terminal it opens the TUI; its
+// subcommands script the same backend.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/podiumdev/podium/backend/docker"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := newRootCmd().ExecuteContext(ctx)
+	stop()
+	if err == nil {
+		return
+	}
+	var exit docker.ExitError
+	if errors.As(err, &exit) {
+		os.Exit(exit.Code)
+	}
+	fmt.Fprintln(os.Stderr, "podium:", err)
+	os.Exit(1)
+}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/backend/pods"
+)
+
+// globalFlags are the flags every command shares.
+type globalFlags struct {
+	host      string
+	context   string
+	workspace string
+}
+
+func newRootCmd() *cobra.Command {
+	var g globalFlags
+	root := &cobra.Command{
+		Use:   "podium",
+		Short: "A terminal workstation for apps that run on Docker",
+		Long: `Podium shows and drives the containers of a Docker engine: pods (compose apps),
+deploys (supervised services) and pipelines, in one TUI and a scriptable CLI.
+
+With no subcommand on a terminal, podium opens the TUI.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !term.IsTerminal(int(os.Stdin.Fd())) || !term.IsTerminal(int(os.Stdout.Fd())) {
+				return fmt.Errorf("the TUI needs a terminal, and standard input or output is not one; run 'podium --help' for the commands that work without one")
+			}
+			return runTUI(cmd.Context(), g)
+		},
+	}
+	root.PersistentFlags().StringVarP(&g.host, "host", "H", "", "Docker engine address (default: DOCKER_HOST, then the current docker context)")
+	root.PersistentFlags().StringVar(&g.context, "context", "", "docker context to use (default: DOCKER_CONTEXT, then the current one)")
+	root.PersistentFlags().StringVarP(&g.workspace, "workspace", "w", "", "workspace directory (default: the nearest ancestor holding pods/, specs/, pipelines/ or podium.yml)")
+	root.AddCommand(newVersionCmd(&g), newPsCmd(&g))
+	return root
+}
+
+// engine builds a client for the engine the flags name, without contacting it.
+func (g *globalFlags) engine() (*docker.Engine, error) {
+	return docker.New(docker.Options{Host: g.host, Context: g.context})
+}
+
+// connect builds a client and checks that the engine answers.
+func (g *globalFlags) connect(ctx context.Context) (*docker.Engine, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	return docker.Connect(ctx, docker.Options{Host: g.host, Context: g.context})
+}
+
+// workspaceDir resolves the workspace from the flag or the working directory.
+func (g *globalFlags) workspaceDir() (string, error) {
+	start := g.workspace
+	if start == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return "", fmt.Errorf("working directory: %w", err)
+		}
+		start = wd
+	}
+	root, found, err := pods.FindWorkspace(start)
+	if err != nil {
+		return "", err
+	}
+	if !found && g.workspace != "" {
+		if st, err := os.Stat(g.workspace); err != nil || !st.IsDir() {
+			return "", fmt.Errorf("workspace %s: not a directory", g.workspace)
+		}
+	}
+	return root, nil
+}

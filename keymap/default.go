@@ -1,0 +1,58 @@
+package keymap
+
+// Default is the built-in keymap: arrows and vim keys, lazydocker's letters for container actions.
+func Default() Keymap {
+	nav := func(what string) []Binding {
+		return []Binding{
+			{Action: Up, Keys: []string{"up", "k"}, Help: "move " + what + " up", Hint: "move"},
+			{Action: Down, Keys: []string{"down", "j"}, Help: "move " + what + " down", Hint: "move"},
+			{Action: Top, Keys: []string{"home", "g"}, Help: "go to the top"},
+			{Action: Bottom, Keys: []string{"end", "G"}, Help: "go to the bottom"},
+			{Action: PageUp, Keys: []string{"pgup", "ctrl+u"}, Help: "page up"},
+			{Action: PageDown, Keys: []string{"pgdown", "ctrl+d"}, Help: "page down"},
+		}
+	}
+	containers := append(nav("the selection"),
+		Binding{Action: Shell, Keys: []string{"enter", "x"}, Help: "open a shell in the container", Hint: "shell"},
+		Binding{Action: Stop, Keys: []string{"s"}, Help: "stop the container", Hint: "stop"},
+		Binding{Action: Restart, Keys: []string{"r"}, Help: "restart the container", Hint: "restart"},
+		Binding{Action: Remove, Keys: []string{"d"}, Help: "remove the container (asks first)", Hint: "remove"},
+		Binding{Action: Filter, Keys: []string{"/"}, Help: "filter by name, image, project or service", Hint: "filter"},
+		Binding{Action: Cancel, Keys: []string{"esc"}, Help: "clear the filter"},
+		Binding{Action: LogsFollow, Keys: []string{"f"}, Help: "pause or resume following the logs"},
+		Binding{Action: Focus, Keys: []string{"tab"}, Help: "switch focus between list and logs"},
+	)
+	logs := []Binding{
+		{Action: Up, Keys: []string{"up", "k"}, Help: "scroll up (pauses following)", Hint: "scroll"},
+		{Action: Down, Keys: []string{"down", "j"}, Help: "scroll down", Hint: "scroll"},
+		{Action: Top, Keys: []string{"home", "g"}, Help: "go to the oldest line"},
+		{Action: Bottom, Keys: []string{"end", "G"}, Help: "go to the newest line and follow"},
+		{Action: PageUp, Keys: []string{"pgup", "ctrl+u"}, Help: "page up"},
+		{Action: PageDown, Keys: []string{"pgdown", "ctrl+d"}, Help: "page down"},
+		{Action: LogsFollow, Keys: []string{"f"}, Help: "pause or resume following", Hint: "follow"},
+		{Action: Focus, Keys: []string{"tab"}, Help: "back to the list", Hint: "list"},
+	}
+	return Keymap{Bindings: map[Context][]Binding{
+		CtxGlobal: {
+			{Action: Help, Keys: []string{"?"}, Help: "show or hide this help", Hint: "help"},
+			{Action: Quit, Keys: []string{"q", "ctrl+c"}, Help: "quit (containers keep running)", Hint: "quit"},
+		},
+		CtxContainers: containers,
+		CtxLogs:       logs,
+		CtxFilter: {
+			{Action: Confirm, Keys: []string{"enter"}, Help: "keep the filter, back to the list", Hint: "keep"},
+			{Action: Cancel, Keys: []string{"esc"}, Help: "clear the filter", Hint: "clear"},
+			{Action: Quit, Keys: []string{"ctrl+c"}, Help: "quit"},
+		},
+		CtxConfirm: {
+			{Action: Confirm, Keys: []string{"y", "Y"}, Help: "yes, do it", Hint: "yes"},
+			{Action: Cancel, Keys: []string{"n", "N", "esc"}, Help: "no, keep it", Hint: "no"},
+			{Action: Quit, Keys: []string{"ctrl+c"}, Help: "quit"},
+		},
+		CtxHelp: {
+			{Action: Up, Keys: []string{"up", "k"}, Help: "scroll up", Hint: "scroll"},
+			{Action: Down, Keys: []string{"down", "j"}, Help: "scroll down", Hint: "scroll"},
+			{Action: Cancel, Keys: []string{"esc", "?"}, Help: "close the help", Hint: "close"},
+		},
+	}}
+}

@@ -1,0 +1,152 @@
+// Package keymap holds Podium's key bindings as data: which key does what in which context,
+// the help text shown for it, and the checks a user-supplied keymap must pass. The TUI looks
+// keys up here instead of hard-coding them, so a config file can rebind any action.
+package keymap
+
+import (
+	"slices"
+)
+
+// Action is what a key does. Actions are named, not numbered, so a config file can refer to them.
+type Action string
+
+// The actions of the CtxContainers view and of the global layer.
+const (
+	None       Action = ""
+	Quit       Action = "quit"
+	Help       Action = "help"
+	Up         Action = "up"
+	Down       Action = "down"
+	Top        Action = "top"
+	Bottom     Action = "bottom"
+	PageUp     Action = "pageup"
+	PageDown   Action = "pagedown"
+	Focus      Action = "focus"
+	Filter     Action = "filter"
+	Shell      Action = "shell"
+	Stop       Action = "stop"
+	Restart    Action = "restart"
+	Remove     Action = "remove"
+	Confirm    Action = "confirm"
+	Cancel     Action = "cancel"
+	LogsFollow Action = "logs-follow"
+)
+
+// Context is where the user is: the bindings that apply depend on it.
+type Context string
+
+// The contexts of the first screen. A context falls back to others as Chain says.
+const (
+	CtxGlobal     Context = "global"
+	CtxContainers Context = "containers"
+	CtxLogs       Context = "logs"
+	CtxFilter     Context = "filter"
+	CtxConfirm    Context = "confirm"
+	CtxHelp       Context = "help"
+)
+
+// Binding ties keys to an action in one context.
+type Binding struct {
+	Action Action
+	// Keys are Bubble Tea key strings: "j", "G", "up", "ctrl+d", "enter", "esc", "space".
+	Keys []string
+	// Help describes the action on the help screen.
+	Help string
+	// Hint is the short label in the footer; empty keeps the binding out of the footer.
+	// Adjacent bindings with the same Hint share one footer entry ("↑↓ move").
+	Hint string
+}
+
+// Keymap holds the bindings of every context. It is a value: With returns a changed copy, so a
+// config loader can start from Default and apply a user's overrides without touching the original.
+type Keymap struct {
+	Bindings map[Context][]Binding
+}
+
+// Contexts lists the contexts in the order the help screen shows them.
+func Contexts() []Context {
+	return []Context{CtxGlobal, CtxContainers, CtxLogs, CtxFilter, CtxConfirm, CtxHelp}
+}
+
+// Title is a context's heading on the help screen.
+func (c Context) Title() string {
+	switch c {
+	case CtxGlobal:
+		return "Global"
+	case CtxContainers:
+		return "Containers"
+	case CtxLogs:
+		return "Logs pane (tab)"
+	case CtxFilter:
+		return "Filter (/)"
+	case CtxConfirm:
+		return "Confirm"
+	case CtxHelp:
+		return "Help"
+	}
+	return string(c)
+}
+
+// Chain is the order in which contexts are searched for a key pressed in c. Text entry and
+// dialogs do not fall back to the global layer, so typing "q" in the filter types a q.
+func Chain(c Context) []Context {
+	switch c {
+	case CtxContainers:
+		return []Context{CtxContainers, CtxGlobal}
+	case CtxLogs:
+		return []Context{CtxLogs, CtxContainers, CtxGlobal}
+	case CtxHelp:
+		return []Context{CtxHelp, CtxGlobal}
+	case CtxGlobal:
+		return []Context{CtxGlobal}
+	}
+	return []Context{c}
+}
+
+// Lookup returns the action key has in exactly ctx, or None.
+func (k Keymap) Lookup(ctx Context, key string) Action {
+	for _, b := range k.Bindings[ctx] {
+		if slices.Contains(b.Keys, key) {
+			return b.Action
+		}
+	}
+	return None
+}
+
+// Resolve returns the action key has in ctx, falling back along Chain(ctx).
+func (k Keymap) Resolve(ctx Context, key string) Action {
+	for _, c := range Chain(ctx) {
+		if a := k.Lookup(c, key); a != None {
+			return a
+		}
+	}
+	return None
+}
+
+// Keys returns the keys bound to action in ctx.
+func (k Keymap) Keys(ctx Context, action Action) []string {
+	for _, b := range k.Bindings[ctx] {
+		if b.Action == action {
+			return slices.Clone(b.Keys)
+		}
+	}
+	return nil
+}
+
+// With returns a copy of k where action in ctx is bound to keys (replacing its old keys, or
+// adding a binding). Bindings of other contexts are shared, never modified.
+func (k Keymap) With(ctx Context, action Action, keys ...string) Keymap {
+	out := Keymap{Bindings: make(map[Context][]Binding, len(k.Bindings)+1)}
+	for c, bs := range k.Bindings {
+		out.Bindings[c] = bs
+	}
+	bs := slices.Clone(k.Bindings[ctx])
+	i := slices.IndexFunc(bs, func(b Binding) bool { return b.Action == action })
+	if i < 0 {
+		bs = append(bs, Binding{Action: action, Keys: slices.Clone(keys), Help: string(action)})
+	} else {
+		bs[i].Keys = slices.Clone(keys)
+	}
+	out.Bindings[ctx] = bs
+	return out
+}

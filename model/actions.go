@@ -1,0 +1,79 @@
+package model
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/views"
+)
+
+// actionDoneMsg reports how a stop, restart or remove went.
+type actionDoneMsg struct {
+	action      keymap.Action
+	containerID string
+	name        string
+	err         error
+}
+
+func (m actionDoneMsg) status() views.Status {
+	if m.err != nil {
+		return views.Status{Text: fmt.Sprintf("%s %s: %v", m.action, m.name, m.err), Err: true}
+	}
+	past := map[keymap.Action]string{keymap.Stop: "stopped", keymap.Restart: "restarted", keymap.Remove: "removed"}[m.action]
+	return views.Status{Text: past + " " + m.name}
+}
+
+// shellExitedMsg says the user left a shell (tea.Exec has given the terminal back).
+type shellExitedMsg struct {
+	containerID string
+	name        string
+	err         error
+}
+
+func (m shellExitedMsg) status() views.Status {
+	var exit docker.ExitError
+	switch {
+	case m.err == nil:
+		return views.Status{Text: fmt.Sprintf("shell in %s exited (code 0)", m.name)}
+	case errors.As(m.err, &exit):
+		return views.Status{Text: fmt.Sprintf("shell in %s exited (code %d)", m.name, exit.Code), Err: exit.Code != 0}
+	}
+	return views.Status{Text: fmt.Sprintf("shell in %s: %v", m.name, m.err), Err: true}
+}
+
+// act runs a container action with the tab's context and reports back.
+func (m Containers) act(a keymap.Action, c docker.Container, force bool) tea.Cmd {
+	b, ctx := m.b, m.ctx
+	return func() tea.Msg {
+		var err error
+		switch a {
+		case keymap.Stop:
+			err = b.Stop(ctx, c.ID, -1)
+		case keymap.Restart:
+			err = b.Restart(ctx, c.ID, -1)
+		case keymap.Remove:
+			err = b.Remove(ctx, c.ID, docker.RemoveOptions{Force: force})
+		default:
+			err = fmt.Errorf("unknown action %q", a)
+		}
+		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+			return nil // quitting
+		}
+		return actionDoneMsg{action: a, containerID: c.ID, name: c.Name, err: err}
+	}
+}
+
+// shell hands the terminal to a shell in c until the user exits it.
+func (m Containers) shell(c docker.Container) tea.Cmd {
+	x := m.b.Shell(m.ctx, c.ID)
+	if x == nil {
+		return nil
+	}
+	id, name := c.ID, c.Name
+	return tea.Exec(x, func(err error) tea.Msg { return shellExitedMsg{containerID: id, name: name, err: err} })
+}

@@ -1,0 +1,176 @@
+package model
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/views"
+)
+
+// focus says which pane of the Containers tab takes navigation keys.
+type focus uint8
+
+const (
+	focusList focus = iota
+	focusLogs
+)
+
+// confirmation is a question on screen, waiting for y or n.
+type confirmation struct {
+	action keymap.Action
+	id     string
+	name   string
+	force  bool
+}
+
+// Containers is the Containers tab: the live tree of containers, the selected one's logs,
+// and the actions on it. It is self-contained: the root only sizes it, forwards messages
+// and draws the header around it.
+type Containers struct {
+	b     Backend
+	km    keymap.Keymap
+	theme views.Theme
+	now   func() time.Time
+	ctx   context.Context // parent of every stream and action; cancelled on quit
+	sub   *docker.Subscription
+
+	snap   docker.Snapshot
+	rows   []views.TreeRow
+	cursor int    // index in rows of the selected container; -1 when there is none
+	selID  string // the selection, by id, so it survives reordering
+	offset int    // first row shown
+	width  int
+	height int
+
+	focus   focus
+	filter  string
+	editing bool // the filter line has the keyboard
+	confirm *confirmation
+	status  views.Status
+
+	logs    logPane
+	logsGen uint64
+}
+
+// ContainersDeps are what the Containers tab needs from its parent.
+type ContainersDeps struct {
+	Ctx     context.Context
+	Backend Backend
+	Keymap  keymap.Keymap
+	Theme   views.Theme
+	Now     func() time.Time
+}
+
+// NewContainers subscribes to the index, reads it once and selects the first container.
+// Its log stream starts with Init.
+func NewContainers(d ContainersDeps) Containers {
+	m := Containers{
+		b: d.Backend, km: d.Keymap, theme: d.Theme, now: d.Now, ctx: d.Ctx,
+		cursor: -1,
+	}
+	if m.ctx == nil {
+		m.ctx = context.Background()
+	}
+	if m.now == nil {
+		m.now = time.Now
+	}
+	m.sub = m.b.Subscribe()
+	m.snap = m.b.Snapshot()
+	m.rebuild(0)
+	m.syncLogs() // prepares the stream; Init starts it
+	return m
+}
+
+// Init starts watching the index and the first container's log.
+func (m Containers) Init() tea.Cmd {
+	return tea.Batch(watchIndex(m.ctx, m.b, m.sub), m.startLogsCmd())
+}
+
+// SetSize gives the tab its area (the screen below the header).
+func (m *Containers) SetSize(width, height int) {
+	m.width, m.height = width, height
+	m.scrollToCursor()
+}
+
+// Context is the key context the tab is in, for the root to resolve global keys against.
+func (m Containers) Context() keymap.Context {
+	switch {
+	case m.confirm != nil:
+		return keymap.CtxConfirm
+	case m.editing:
+		return keymap.CtxFilter
+	case m.focus == focusLogs:
+		return keymap.CtxLogs
+	}
+	return keymap.CtxContainers
+}
+
+// Snapshot is the index as the tab last saw it.
+func (m Containers) Snapshot() docker.Snapshot { return m.snap }
+
+// Selected is the selected container, if any.
+func (m Containers) Selected() (docker.Container, bool) {
+	if m.cursor < 0 || m.cursor >= len(m.rows) {
+		return docker.Container{}, false
+	}
+	return m.rows[m.cursor].Container, true
+}
+
+// Close stops the log stream and the index subscription.
+func (m Containers) Close() {
+	if m.logs.stream != nil {
+		m.logs.stream.cancel()
+	}
+	if m.sub != nil {
+		m.sub.Close()
+	}
+}
+
+// Update handles the tab's messages. Key presses for the root (quit, help) never get here.
+func (m Containers) Update(msg tea.Msg) (Containers, tea.Cmd) {
+	switch msg := msg.(type) {
+	case containersChangedMsg:
+		m.snap = msg.snap
+		m.rebuild(m.cursor) // a removed selection moves to its neighbour
+		cmd := m.syncLogs()
+		return m, tea.Batch(watchIndex(m.ctx, m.b, m.sub), cmd)
+	case logLinesMsg:
+		if !m.logs.current(msg.containerID, msg.gen) {
+			return m, nil // a stream that is no longer shown; its waiter stops here
+		}
+		m.logs.add(msg.lines)
+		return m, m.logs.stream.wait()
+	case logStreamEndedMsg:
+		if !m.logs.current(msg.containerID, msg.gen) {
+			return m, nil
+		}
+		lines, _ := m.logs.stream.drain()
+		m.logs.add(lines)
+		m.logs.ended = true
+		if msg.err != nil {
+			m.logs.err = msg.err.Error()
+		}
+		m.logs.stream.cancel() // releases the waiter
+		// A restart may have been seen before its stream's end: resume now if so.
+		return m, m.syncLogs()
+	case actionDoneMsg:
+		m.status = msg.status()
+		return m, nil
+	case shellExitedMsg:
+		m.status = msg.status()
+		return m, nil
+	case tea.PasteMsg:
+		if m.editing {
+			m.setFilter(m.filter + msg.Content)
+			return m, m.syncLogs()
+		}
+		return m, nil
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+	}
+	return m, nil
+}

@@ -1,0 +1,76 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/podiumdev/podium/backend/docker"
+)
+
+// goldenLogs is what shop-api-1 printed, for the golden screens.
+func goldenLogs() []docker.LogLine {
+	t0 := testNow().Add(-3 * time.Minute)
+	var ls []docker.LogLine
+	add := func(s docker.Stream, format string, args ...any) {
+		ls = append(ls, docker.LogLine{Stream: s, Text: fmt.Sprintf(format, args...)})
+	}
+	add(docker.Stdout, "%s INFO  starting shop-api 1.4.2 (go1.26.8, linux/amd64)", t0.Format(time.TimeOnly))
+	add(docker.Stdout, "%s INFO  connected to postgres at db:5432 (pool 10)", t0.Add(time.Second).Format(time.TimeOnly))
+	add(docker.Stderr, "%s WARN  slow query: SELECT * FROM orders WHERE status = 'open' ORDER BY created_at DESC took 1.8s", t0.Add(40*time.Second).Format(time.TimeOnly))
+	add(docker.Stdout, "%s INFO  listening on :80", t0.Add(2*time.Second).Format(time.TimeOnly))
+	for i := range 12 {
+		add(docker.Stdout, "%s INFO  GET /api/orders?page=%d 200 %dms", t0.Add(time.Duration(60+i*7)*time.Second).Format(time.TimeOnly), i+1, 3+i%5)
+	}
+	add(docker.Stderr, "%s ERROR payment gateway timeout after 30s (order 8812); retrying", t0.Add(150*time.Second).Format(time.TimeOnly))
+	return ls
+}
+
+// goldenScreen is the root over the fixed data set with shop-api-1 selected and its logs in.
+func goldenScreen(t *testing.T, w, h int) string {
+	r := newRoot(t, newFake(), w, h)
+	r, _ = press(t, r, "j", "j")
+	r = update(t, r, linesFor(r, goldenLogs()...))
+	r = update(t, r, actionDoneMsg{action: "restart", containerID: "a1a1a1a1a1a1a1a1", name: "shop-api-1"})
+	return screen(r)
+}
+
+// TestGoldenScreens compares whole screens, colour stripped, with testdata/TestGoldenScreens/*.golden.
+// Regenerate with: go test ./model -run TestGoldenScreens -update
+func TestGoldenScreens(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {120, 40}, {160, 40}} {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			s := goldenScreen(t, sz[0], sz[1])
+			checkFits(t, s, sz[0], sz[1])
+			golden.RequireEqual(t, trimRight(s))
+		})
+	}
+	t.Run("help-80x24", func(t *testing.T) {
+		r := newRoot(t, newFake(), 80, 24)
+		r, _ = press(t, r, "?")
+		golden.RequireEqual(t, trimRight(screen(r)))
+	})
+	t.Run("confirm-80x24", func(t *testing.T) {
+		r := newRoot(t, newFake(), 80, 24)
+		r, _ = press(t, r, "j", "j", "d")
+		golden.RequireEqual(t, trimRight(screen(r)))
+	})
+	t.Run("filter-80x24", func(t *testing.T) {
+		r := newRoot(t, newFake(), 80, 24)
+		r, _ = press(t, r, "/")
+		r = typeText(t, r, "shop")
+		golden.RequireEqual(t, trimRight(screen(r)))
+	})
+}
+
+// trimRight drops trailing blanks, which golden files should not depend on.
+func trimRight(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n") + "\n"
+}

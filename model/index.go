@@ -1,0 +1,30 @@
+package model
+
+import (
+	"context"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/podiumdev/podium/backend/docker"
+)
+
+// containersChangedMsg says the container index changed; it carries the new state.
+type containersChangedMsg struct {
+	snap docker.Snapshot
+}
+
+// watchIndex waits for the next change of the index and reads it. The model issues it again
+// after each message, so exactly one waits at a time and nothing runs while nothing changes.
+func watchIndex(ctx context.Context, b Backend, sub *docker.Subscription) tea.Cmd {
+	if sub == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		select {
+		case <-sub.C:
+			return containersChangedMsg{snap: b.Snapshot()}
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}

@@ -1,0 +1,209 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/views"
+)
+
+// handleKey routes a key press by the tab's context.
+func (m Containers) handleKey(msg tea.KeyPressMsg) (Containers, tea.Cmd) {
+	key := msg.String()
+	switch ctx := m.Context(); ctx {
+	case keymap.CtxConfirm:
+		return m.confirmKey(m.km.Resolve(ctx, key))
+	case keymap.CtxFilter:
+		return m.filterKey(msg, m.km.Resolve(ctx, key))
+	default:
+		return m.containersKey(m.km.Resolve(ctx, key))
+	}
+}
+
+func (m Containers) confirmKey(a keymap.Action) (Containers, tea.Cmd) {
+	q := m.confirm
+	switch a {
+	case keymap.Confirm:
+		m.confirm = nil
+		c, ok := m.snap.ByID(q.id)
+		if !ok {
+			m.status = views.Status{Text: q.name + " is gone", Err: true}
+			return m, nil
+		}
+		m.status = views.Status{Text: progressive(q.action) + " " + q.name + "…"}
+		return m, m.act(q.action, c, q.force)
+	case keymap.Cancel:
+		m.confirm = nil
+		m.status = views.Status{Text: "kept " + q.name}
+	}
+	return m, nil
+}
+
+func (m Containers) filterKey(msg tea.KeyPressMsg, a keymap.Action) (Containers, tea.Cmd) {
+	switch a {
+	case keymap.Confirm:
+		m.editing = false
+		m.filter = strings.TrimSpace(m.filter)
+		return m, nil
+	case keymap.Cancel:
+		m.editing = false
+		m.setFilter("")
+		return m, m.syncLogs()
+	}
+	f := m.filter
+	switch msg.String() {
+	case "backspace", "ctrl+h":
+		if r := []rune(f); len(r) > 0 {
+			f = string(r[:len(r)-1])
+		}
+	case "ctrl+u":
+		f = ""
+	case "ctrl+w":
+		f = strings.TrimRightFunc(f, unicode.IsSpace)
+		f = f[:strings.LastIndexFunc(f, unicode.IsSpace)+1]
+	default:
+		if msg.Text == "" || msg.Mod&(tea.ModCtrl|tea.ModAlt) != 0 {
+			return m, nil
+		}
+		f += msg.Text
+	}
+	if f == m.filter {
+		return m, nil
+	}
+	m.setFilter(f)
+	return m, m.syncLogs()
+}
+
+func (m Containers) containersKey(a keymap.Action) (Containers, tea.Cmd) {
+	if m.focus == focusLogs {
+		if done, mm := m.logsKey(a); done {
+			return mm, nil
+		}
+	}
+	page := max(m.layout().ListRows()-1, 1)
+	switch a {
+	case keymap.Up:
+		m.step(-1)
+	case keymap.Down:
+		m.step(1)
+	case keymap.Top:
+		m.first()
+	case keymap.Bottom:
+		m.last()
+	case keymap.PageUp:
+		m.jump(-page)
+	case keymap.PageDown:
+		m.jump(page)
+	case keymap.Focus:
+		m.focus = focusLogs
+		return m, nil
+	case keymap.Filter:
+		m.editing, m.focus = true, focusList
+		return m, nil
+	case keymap.Cancel:
+		if m.filter != "" {
+			m.setFilter("")
+		} else {
+			m.status = views.Status{}
+		}
+	case keymap.LogsFollow:
+		m.toggleFollow()
+		return m, nil
+	case keymap.Shell, keymap.Stop, keymap.Restart, keymap.Remove:
+		return m.containerAction(a)
+	default:
+		return m, nil
+	}
+	return m, m.syncLogs()
+}
+
+// logsKey handles navigation while the logs pane has focus; false leaves the key to the list.
+func (m Containers) logsKey(a keymap.Action) (bool, Containers) {
+	page := max(m.layout().LogLines()-1, 1)
+	switch a {
+	case keymap.Up:
+		m.scrollLogs(-1)
+	case keymap.Down:
+		m.scrollLogs(1)
+	case keymap.PageUp:
+		m.scrollLogs(-page)
+	case keymap.PageDown:
+		m.scrollLogs(page)
+	case keymap.Top:
+		m.logs.following, m.logs.top = false, 0
+	case keymap.Bottom:
+		m.logs.following = true
+	case keymap.Focus:
+		m.focus = focusList
+	default:
+		return false, m
+	}
+	return true, m
+}
+
+func (m *Containers) toggleFollow() {
+	if m.logs.following {
+		m.logs.top = m.logStart()
+		m.logs.following = false
+		return
+	}
+	m.logs.following = true
+}
+
+// containerAction starts an action on the selected container, asking first when it destroys.
+func (m Containers) containerAction(a keymap.Action) (Containers, tea.Cmd) {
+	c, ok := m.Selected()
+	if !ok {
+		m.status = views.Status{Text: "no container selected", Err: true}
+		return m, nil
+	}
+	switch a {
+	case keymap.Remove:
+		m.confirm = &confirmation{action: a, id: c.ID, name: c.Name, force: c.Running()}
+		return m, nil
+	case keymap.Shell:
+		if c.State != "running" {
+			m.status = views.Status{Text: fmt.Sprintf("%s is %s: a shell needs it running", c.Name, c.State), Err: true}
+			return m, nil
+		}
+		cmd := m.shell(c)
+		if cmd == nil {
+			m.status = views.Status{Text: "cannot open a shell in " + c.Name, Err: true}
+			return m, nil
+		}
+		m.status = views.Status{}
+		return m, cmd
+	case keymap.Stop:
+		if !c.Running() {
+			m.status = views.Status{Text: c.Name + " is not running", Err: true}
+			return m, nil
+		}
+	}
+	m.status = views.Status{Text: progressive(a) + " " + c.Name + "…"}
+	return m, m.act(a, c, false)
+}
+
+// progressive is the -ing form of an action for "stopping web-1…".
+func progressive(a keymap.Action) string {
+	switch a {
+	case keymap.Stop:
+		return "stopping"
+	case keymap.Restart:
+		return "restarting"
+	case keymap.Remove:
+		return "removing"
+	}
+	return string(a)
+}
+
+// question is what the confirm dialog asks, and what it adds below the question.
+func (q confirmation) question() (string, string) {
+	if q.force {
+		return fmt.Sprintf("Remove container %s?", q.name), "It is running: it will be killed first."
+	}
+	return fmt.Sprintf("Remove container %s?", q.name), ""
+}

@@ -1,0 +1,77 @@
+package views
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/podiumdev/podium/keymap"
+)
+
+// Status is the footer's message: what the last action did, or why it failed.
+type Status struct {
+	Text string
+	Err  bool
+}
+
+// Footer renders the key hints of the current context with the status message at the right.
+// When space is short hints go from the middle of the list, so the first ones and the last
+// two (help and quit) stay longest.
+func Footer(t Theme, hints []keymap.Hint, st Status, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	var status string
+	if st.Text != "" {
+		style := t.OK
+		if st.Err {
+			style = t.Bad
+		}
+		// The message may take all but the last two hints: an error matters more than a hint.
+		keep := hints[max(len(hints)-2, 0):]
+		status = style.Render(oneLine(st.Text, max(width-hintsWidth(t, keep)-5, width/3)))
+	}
+	room := width - ansi.StringWidth(status) - 4 // margins and a gap
+	hs := append([]keymap.Hint(nil), hints...)
+	for len(hs) > 0 && hintsWidth(t, hs) > room {
+		i := len(hs) - 3
+		if i < 0 {
+			i = len(hs) - 1
+		}
+		hs = append(hs[:i], hs[i+1:]...)
+	}
+	return spread(" "+renderHints(t, hs), status+" ", width)
+}
+
+// FilterLine is the footer while the filter is edited: the prompt, the text with a cursor,
+// and the filter's own hints.
+func FilterLine(t Theme, query string, hints []keymap.Hint, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	right := renderHints(t, hints)
+	room := width - ansi.StringWidth(right) - 6
+	if room < 10 {
+		right, room = "", width-4
+	}
+	q := Clean(query, 1<<12)
+	q = TruncLeft(q, max(room, 1))
+	cursor := "█"
+	if t.NoColor {
+		cursor = "_"
+	}
+	left := " " + t.Prompt.Render("/") + " " + t.Text.Render(q) + t.Prompt.Render(cursor)
+	return spread(left, right+" ", width)
+}
+
+func renderHints(t Theme, hs []keymap.Hint) string {
+	parts := make([]string, len(hs))
+	for i, h := range hs {
+		parts[i] = t.Key.Render(h.Keys) + " " + t.Dim.Render(h.Label)
+	}
+	return strings.Join(parts, "  ")
+}
+
+func hintsWidth(t Theme, hs []keymap.Hint) int {
+	return ansi.StringWidth(renderHints(t, hs))
+}

@@ -1,0 +1,113 @@
+package views
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/podiumdev/podium/backend/docker"
+)
+
+// HeaderData is what the two header lines show.
+type HeaderData struct {
+	Workspace     string // shown as given; the caller shortens $HOME to ~
+	Endpoint      string // unix:///var/run/docker.sock
+	ServerVersion string // 20.10.24
+	API           string // 1.41
+	Status        docker.Status
+	Now           time.Time
+}
+
+// Header renders two lines: the app, workspace and connection state; then which engine, or
+// why it is unreachable.
+func Header(t Theme, d HeaderData, width int) string {
+	if width <= 0 {
+		return "\n"
+	}
+	var state string
+	switch d.Status.State {
+	case docker.Connected:
+		state = t.OK.Render(t.G.Running + " connected")
+	case docker.Disconnected:
+		state = t.Bad.Render(t.G.Failed + " disconnected")
+	default:
+		state = t.Warn.Render(t.G.Pending + " connecting")
+	}
+	left := " " + t.Brand.Render("podium")
+	room := width - ansi.StringWidth(left) - ansi.StringWidth(state) - 4
+	if d.Workspace != "" && room > 3 {
+		left += "  " + t.Text.Render(TruncLeft(Clean(d.Workspace, 4096), room))
+	}
+	line1 := spread(left, state+" ", width)
+
+	var line2 string
+	if d.Status.State == docker.Disconnected {
+		msg := "disconnected"
+		if d.Status.Err != nil {
+			msg += ": " + d.Status.Err.Error()
+		}
+		msg += ", retrying"
+		if d.Status.Attempts > 0 {
+			msg += fmt.Sprintf(" (attempt %d", d.Status.Attempts)
+			if !d.Status.Since.IsZero() && !d.Now.IsZero() {
+				msg += ", down " + Duration(d.Now.Sub(d.Status.Since))
+			}
+			msg += ")"
+		}
+		line2 = " " + t.Bad.Render(oneLine(msg, width-2))
+	} else {
+		var parts []string
+		if d.Endpoint != "" {
+			parts = append(parts, d.Endpoint)
+		}
+		if d.ServerVersion != "" {
+			parts = append(parts, "Docker "+d.ServerVersion)
+		}
+		if d.API != "" {
+			parts = append(parts, "API "+d.API)
+		}
+		line2 = " " + t.Dim.Render(oneLine(strings.Join(parts, t.G.Sep), width-2))
+	}
+	return Fit(line1, width) + "\n" + Fit(line2, width)
+}
+
+// spread puts left and right on one line of width cells, the gap between them blank.
+// When both do not fit, right wins and left is cut.
+func spread(left, right string, width int) string {
+	lw, rw := ansi.StringWidth(left), ansi.StringWidth(right)
+	if rw >= width {
+		return Trunc(right, width)
+	}
+	if lw+rw+1 > width {
+		left = Trunc(left, width-rw-1)
+		lw = ansi.StringWidth(left)
+	}
+	return left + strings.Repeat(" ", width-lw-rw) + right
+}
+
+// rule draws a separator line with a title on the left and a note on the right:
+// "─ Containers 8 ──────────── filter: web ─".
+func rule(t Theme, title, note string, width int, focused bool) string {
+	if width <= 0 {
+		return ""
+	}
+	ts := t.Title
+	if focused {
+		ts = t.TitleFocused
+	}
+	left := t.Rule.Render(t.G.Rule+" ") + ts.Render(title) + " "
+	right := ""
+	if note != "" {
+		right = " " + note + t.Rule.Render(" "+t.G.Rule)
+	}
+	lw, rw := ansi.StringWidth(left), ansi.StringWidth(right)
+	if lw+rw > width {
+		right, rw = "", 0
+	}
+	if lw > width {
+		return Trunc(left, width)
+	}
+	return left + t.Rule.Render(strings.Repeat(t.G.Rule, width-lw-rw)) + right
+}

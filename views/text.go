@@ -1,0 +1,143 @@
+package views
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// tabWidth is how far a tab in a log line moves the text.
+const tabWidth = 4
+
+// Clean makes untrusted text (log lines, error messages) safe for one terminal row: escape
+// sequences and control characters go, tabs become spaces, and it stops reading once it has
+// more than maxCells cells, so a 90,000-character line costs no more than a short one.
+func Clean(s string, maxCells int) string {
+	if maxCells <= 0 {
+		return ""
+	}
+	var b strings.Builder
+	// Runes are collected up to a budget above maxCells; the final cut is by cell width.
+	budget := maxCells + 8
+	col := 0
+	for i := 0; i < len(s) && col <= budget; {
+		c := s[i]
+		switch {
+		case c == 0x1b: // ESC: skip the whole sequence
+			i = skipEscape(s, i)
+			continue
+		case c == '\t':
+			n := tabWidth - col%tabWidth
+			b.WriteString(strings.Repeat(" ", n))
+			col += n
+			i++
+			continue
+		case c < 0x20 || c == 0x7f:
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if r == utf8.RuneError && size == 1 {
+			r = '�'
+		}
+		if unicode.Is(unicode.C, r) && r != '\u200d' { // C1 controls, format characters
+			continue
+		}
+		b.WriteRune(r)
+		col++
+	}
+	return ansi.Truncate(b.String(), maxCells, "…")
+}
+
+// skipEscape returns the index after the escape sequence that starts at s[i] (an ESC).
+func skipEscape(s string, i int) int {
+	i++
+	if i >= len(s) {
+		return i
+	}
+	switch s[i] {
+	case '[': // CSI: parameters, then a final byte in 0x40–0x7e
+		for i++; i < len(s); i++ {
+			if s[i] >= 0x40 && s[i] <= 0x7e {
+				return i + 1
+			}
+		}
+		return i
+	case ']', 'P', '_', '^', 'X': // OSC, DCS, APC, PM, SOS: up to BEL or ST
+		for i++; i < len(s); i++ {
+			if s[i] == 0x07 {
+				return i + 1
+			}
+			if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '\\' {
+				return i + 2
+			}
+		}
+		return i
+	}
+	return i + 1
+}
+
+// Fit truncates styled s to width cells with an ellipsis, then pads it with spaces to width.
+func Fit(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	s = ansi.Truncate(s, width, "…")
+	if w := ansi.StringWidth(s); w < width {
+		s += strings.Repeat(" ", width-w)
+	}
+	return s
+}
+
+// Trunc truncates styled s to width cells with an ellipsis, without padding.
+func Trunc(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	return ansi.Truncate(s, width, "…")
+}
+
+// TruncLeft keeps the end of s, which is the informative part of a path.
+func TruncLeft(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	w := ansi.StringWidth(s)
+	if w <= width {
+		return s
+	}
+	return "…" + ansi.TruncateLeft(s, w-width+1, "")
+}
+
+// Pad right-pads styled s with spaces to width cells (it never truncates).
+func Pad(s string, width int) string {
+	if w := ansi.StringWidth(s); w < width {
+		return s + strings.Repeat(" ", width-w)
+	}
+	return s
+}
+
+// Block makes exactly height lines of exactly width cells from lines: longer lines are cut,
+// missing lines are blank. Every pane ends here, so no pane can overflow its box.
+func Block(lines []string, width, height int) string {
+	if height <= 0 {
+		return ""
+	}
+	out := make([]string, height)
+	for i := range out {
+		if i < len(lines) {
+			out[i] = Fit(lines[i], width)
+		} else {
+			out[i] = strings.Repeat(" ", max(width, 0))
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// oneLine flattens a message (an error, say) to a single clean line.
+func oneLine(s string, width int) string {
+	return Clean(strings.Join(strings.Fields(s), " "), width)
+}
