@@ -23,7 +23,7 @@ type Container struct {
 	Command    string
 	State      string // created, running, paused, restarting, removing, exited, dead
 	Health     string // "", starting, healthy, unhealthy
-	Status     string // docker's summary ("Up 2 minutes (healthy)"), from lists only
+	Status     string // docker's summary ("Up 2 minutes (healthy)"), from lists only; times are estimated from it
 	ExitCode   int
 	Created    time.Time
 	StartedAt  time.Time
@@ -300,6 +300,7 @@ func fromSummary(s container.Summary) Container {
 		Status:  s.Status,
 		Health:  healthFromStatus(s.Status),
 	}
+	estimateFromStatus(&c, time.Now())
 	if len(s.Names) > 0 {
 		c.Name = strings.TrimPrefix(s.Names[0], "/")
 	}

@@ -1,0 +1,59 @@
+package docker
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// estimateFromStatus fills StartedAt, FinishedAt and ExitCode of a listed container from
+// docker's status text ("Up 2 minutes", "Exited (1) About an hour ago"), measured from now.
+// Lists carry no timestamps on API 1.41, and without these the ages on screen would freeze at
+// the moment of the list; an event's inspect later replaces the estimate with exact values.
+func estimateFromStatus(c *Container, now time.Time) {
+	s := c.Status
+	switch {
+	case strings.HasPrefix(s, "Up "):
+		if d, ok := humanDuration(strings.TrimPrefix(s, "Up ")); ok {
+			c.StartedAt = now.Add(-d)
+		}
+	case strings.HasPrefix(s, "Exited ("), strings.HasPrefix(s, "Restarting ("):
+		_, rest, _ := strings.Cut(s, "(")
+		num, rest, _ := strings.Cut(rest, ")")
+		if n, err := strconv.Atoi(num); err == nil {
+			c.ExitCode = n
+		}
+		if d, ok := humanDuration(strings.TrimSuffix(strings.TrimSpace(rest), " ago")); ok {
+			c.FinishedAt = now.Add(-d)
+		}
+	}
+}
+
+// humanDuration reads the durations docker's go-units HumanDuration writes, ignoring anything
+// after them (" (healthy)", " (Paused)").
+func humanDuration(s string) (time.Duration, bool) {
+	if i := strings.Index(s, " ("); i >= 0 {
+		s = s[:i]
+	}
+	switch s {
+	case "Less than a second":
+		return 0, true
+	case "About a minute":
+		return time.Minute, true
+	case "About an hour":
+		return time.Hour, true
+	}
+	num, unit, ok := strings.Cut(s, " ")
+	n, err := strconv.Atoi(num)
+	if !ok || err != nil {
+		return 0, false
+	}
+	per := map[string]time.Duration{
+		"second": time.Second, "minute": time.Minute, "hour": time.Hour, "day": 24 * time.Hour,
+		"week": 7 * 24 * time.Hour, "month": 30 * 24 * time.Hour, "year": 365 * 24 * time.Hour,
+	}[strings.TrimSuffix(unit, "s")]
+	if per == 0 {
+		return 0, false
+	}
+	return time.Duration(n) * per, true
+}
