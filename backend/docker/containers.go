@@ -90,10 +90,7 @@ type ListOptions struct {
 
 // List returns containers matching opts, newest first.
 func (e *Engine) List(ctx context.Context, opts ListOptions) ([]Container, error) {
-	f := make(client.Filters)
-	for _, l := range opts.Labels {
-		f.Add("label", l)
-	}
+	f := labelFilters(opts.Labels)
 	if opts.Name != "" {
 		f.Add("name", opts.Name)
 	}
@@ -195,12 +192,7 @@ func (e *Engine) Start(ctx context.Context, id string) error {
 // Stop sends the container's stop signal and kills it after timeout.
 // A negative timeout uses the container's own StopTimeout (or the engine's 10 s default).
 func (e *Engine) Stop(ctx context.Context, id string, timeout time.Duration) error {
-	opts := client.ContainerStopOptions{}
-	if timeout >= 0 {
-		secs := int(timeout.Round(time.Second) / time.Second)
-		opts.Timeout = &secs
-	}
-	if _, err := e.cli.ContainerStop(ctx, id, opts); err != nil {
+	if _, err := e.cli.ContainerStop(ctx, id, client.ContainerStopOptions{Timeout: timeoutSecs(timeout)}); err != nil {
 		return fmt.Errorf("stop container %s: %w", id, err)
 	}
 	return nil
@@ -208,15 +200,29 @@ func (e *Engine) Stop(ctx context.Context, id string, timeout time.Duration) err
 
 // Restart stops the container (waiting up to timeout) and starts it again.
 func (e *Engine) Restart(ctx context.Context, id string, timeout time.Duration) error {
-	opts := client.ContainerRestartOptions{}
-	if timeout >= 0 {
-		secs := int(timeout.Round(time.Second) / time.Second)
-		opts.Timeout = &secs
-	}
-	if _, err := e.cli.ContainerRestart(ctx, id, opts); err != nil {
+	if _, err := e.cli.ContainerRestart(ctx, id, client.ContainerRestartOptions{Timeout: timeoutSecs(timeout)}); err != nil {
 		return fmt.Errorf("restart container %s: %w", id, err)
 	}
 	return nil
+}
+
+// timeoutSecs converts a stop timeout to the engine's whole seconds; negative means "the
+// container's own" and is sent as no timeout at all.
+func timeoutSecs(d time.Duration) *int {
+	if d < 0 {
+		return nil
+	}
+	secs := int(d.Round(time.Second) / time.Second)
+	return &secs
+}
+
+// labelFilters selects objects carrying every label given ("key" or "key=value").
+func labelFilters(labels []string) client.Filters {
+	f := make(client.Filters)
+	for _, l := range labels {
+		f.Add("label", l)
+	}
+	return f
 }
 
 // Kill sends signal (default SIGKILL) to the container's main process.

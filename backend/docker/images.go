@@ -269,10 +269,7 @@ func TarDir(dir string, w io.Writer) error {
 
 // Images lists local image references (tags, or ids for untagged images) carrying every label filter.
 func (e *Engine) Images(ctx context.Context, labels ...string) ([]string, error) {
-	f := make(client.Filters)
-	for _, l := range labels {
-		f.Add("label", l)
-	}
+	f := labelFilters(labels)
 	res, err := e.cli.ImageList(ctx, client.ImageListOptions{Filters: f})
 	if err != nil {
 		return nil, fmt.Errorf("list images (labels %v): %w", labels, err)

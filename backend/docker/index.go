@@ -201,10 +201,7 @@ func (ix *Index) Run(ctx context.Context) {
 func (ix *Index) follow(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	f := make(client.Filters).Add("type", string(events.ContainerEventType))
-	for _, l := range ix.opts.Labels {
-		f.Add("label", l)
-	}
+	f := labelFilters(ix.opts.Labels).Add("type", string(events.ContainerEventType))
 	// Subscribe before listing, so nothing that happens in between is missed.
 	ev := ix.eng.cli.Events(ctx, client.EventsListOptions{Filters: f})
 	list, err := ix.eng.List(ctx, ListOptions{All: true, Labels: ix.opts.Labels})

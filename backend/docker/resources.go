@@ -47,10 +47,7 @@ func (e *Engine) CreateNetwork(ctx context.Context, name string, opts NetworkOpt
 
 // Networks lists networks carrying every label filter given ("key" or "key=value").
 func (e *Engine) Networks(ctx context.Context, labels ...string) ([]Network, error) {
-	f := make(client.Filters)
-	for _, l := range labels {
-		f.Add("label", l)
-	}
+	f := labelFilters(labels)
 	res, err := e.cli.NetworkList(ctx, client.NetworkListOptions{Filters: f})
 	if err != nil {
 		return nil, fmt.Errorf("list networks (labels %v): %w", labels, err)
@@ -102,10 +99,7 @@ func (e *Engine) CreateVolume(ctx context.Context, name string, opts VolumeOptio
 
 // Volumes lists volumes carrying every label filter given.
 func (e *Engine) Volumes(ctx context.Context, labels ...string) ([]Volume, error) {
-	f := make(client.Filters)
-	for _, l := range labels {
-		f.Add("label", l)
-	}
+	f := labelFilters(labels)
 	res, err := e.cli.VolumeList(ctx, client.VolumeListOptions{Filters: f})
 	if err != nil {
 		return nil, fmt.Errorf("list volumes (labels %v): %w", labels, err)
