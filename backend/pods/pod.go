@@ -1,0 +1,309 @@
+package pods
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/compose-spec/compose-go/v2/cli"
+	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/template"
+	"github.com/compose-spec/compose-go/v2/types"
+	"go.yaml.in/yaml/v3"
+)
+
+// Pod is one pods/<pod>.yml merged with its target file: a compose project of its own that
+// shares the workspace's compose project name (and so its network) with the other pods.
+type Pod struct {
+	// Name is the file's stem.
+	Name string
+	// Type comes from the metadata's pod_type (default service).
+	Type PodType
+	// EnabledTargets are the targets the pod runs in (default: every target but test);
+	// Enabled says whether the current target is one of them. Disabled pods are still loaded,
+	// so `run` can use their services.
+	EnabledTargets []string
+	Enabled        bool
+	// RunOnInit are the commands `up --init` runs once the pod is running: each is
+	// [service, command...].
+	RunOnInit [][]string
+	// Scripts are the metadata's services.<service>.scripts.<name>: command lines by service,
+	// then script name.
+	Scripts map[string]map[string][][]string
+	// Files are the absolute compose files used: the base, then the target file when the
+	// target has one.
+	Files []string
+	// Project is the loaded pod: interpolated, paths absolute, environment layered, default
+	// tags and mounts applied. Nil when Err is set.
+	Project *types.Project
+	// Err is why the pod could not be loaded; every command on the pod fails with it, while the
+	// rest of the workspace works.
+	Err error
+	// Warnings are problems that did not stop the load (an unset variable, say).
+	Warnings []string
+	// Mounts maps a service to the aliases of the sources mounted into it.
+	Mounts map[string][]string
+
+	services []string       // from the raw files, so a broken pod's services can still be named
+	exported *types.Project // Project before mounts: what `export` writes
+}
+
+// rawFile is the little of a compose file Podium reads itself: each service's build context,
+// in every target (compose-go only sees the current one).
+type rawFile struct {
+	Services map[string]struct {
+		Build yaml.Node `yaml:"build"`
+	} `yaml:"services"`
+}
+
+// rawResult is a raw read of one file.
+type rawResult struct {
+	file rawFile
+	err  error
+}
+
+// composeError is a compose-go load error reworded for the user (paths relative to the
+// workspace, schema jargon explained); it unwraps to compose-go's own error.
+type composeError struct {
+	msg string
+	err error
+}
+
+// varRecorder replaces compose-go's interpolation so that an unset variable becomes a pod
+// warning instead of a logrus line printed over the terminal.
+type varRecorder struct {
+	mu      sync.Mutex
+	missing map[string]bool
+}
+
+// ServiceNames lists the pod's services, sorted. For a pod that failed to load they come from
+// a plain read of its files, so the pod's services can still be named (and report Err).
+func (p *Pod) ServiceNames() []string {
+	if p.Project != nil {
+		return p.Project.ServiceNames()
+	}
+	return slices.Clone(p.services)
+}
+
+// Service returns one service of the pod.
+func (p *Pod) Service(name string) (types.ServiceConfig, error) {
+	if p.Err != nil {
+		return types.ServiceConfig{}, p.Err
+	}
+	svc, ok := p.Project.Services[name]
+	if !ok {
+		return types.ServiceConfig{}, fmt.Errorf("pod '%s' has no service '%s' (services: %s)", p.Name, name, strings.Join(p.ServiceNames(), ", "))
+	}
+	return svc, nil
+}
+
+func (e *composeError) Error() string { return e.msg }
+func (e *composeError) Unwrap() error { return e.err }
+
+// describeComposeError shortens absolute paths under the workspace and says what compose-go's
+// "x.y false schema" (a key the compose schema does not allow) means.
+func (w *Workspace) describeComposeError(err error) string {
+	msg := strings.ReplaceAll(err.Error(), w.Root+string(filepath.Separator), "")
+	if rest, ok := strings.CutSuffix(msg, " false schema"); ok {
+		i := strings.LastIndexAny(rest, " ")
+		msg = rest[:i+1] + "unknown key " + rest[i+1:] + " (not in the compose specification)"
+	}
+	return msg
+}
+
+// readRawFile reads a compose file just far enough to list services and build contexts.
+func readRawFile(path string) (rawFile, error) {
+	var f rawFile
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return f, err
+	}
+	if err := yaml.Unmarshal(data, &f); err != nil {
+		return rawFile{}, err
+	}
+	return f, nil
+}
+
+// names lists a raw file's services, sorted.
+func (f rawFile) names() []string {
+	return sortedKeys(f.Services)
+}
+
+// contexts maps each service with a build: to its context as written (a bare string or
+// build.context; compose's default "." when only a dockerfile is given).
+func (f rawFile) contexts() map[string]string {
+	out := map[string]string{}
+	for name, svc := range f.Services {
+		b := svc.Build
+		switch b.Kind {
+		case yaml.ScalarNode:
+			if b.Tag != "!!null" && b.Value != "" {
+				out[name] = b.Value
+			}
+		case yaml.MappingNode:
+			ctx := "."
+			for i := 0; i+1 < len(b.Content); i += 2 {
+				if b.Content[i].Value == "context" && b.Content[i+1].Kind == yaml.ScalarNode {
+					ctx = b.Content[i+1].Value
+				}
+			}
+			out[name] = ctx
+		}
+	}
+	return out
+}
+
+// substitute is compose-go's interpolation without its logging, noting unset variables.
+func (r *varRecorder) substitute(s string, m template.Mapping) (string, error) {
+	return template.SubstituteWithOptions(s, m, template.WithoutLogging, template.WithReplacementFunction(r.replace))
+}
+
+func (r *varRecorder) replace(sub string, m template.Mapping, cfg *template.Config) (string, error) {
+	v, applied, err := template.DefaultReplacementAppliedFunc(sub, m, cfg)
+	if err == nil && !applied {
+		name := strings.TrimLeft(sub, "${")
+		if i := strings.IndexFunc(name, func(c rune) bool {
+			return !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9')
+		}); i >= 0 {
+			name = name[:i]
+		}
+		r.mu.Lock()
+		if r.missing == nil {
+			r.missing = map[string]bool{}
+		}
+		r.missing[name] = true
+		r.mu.Unlock()
+	}
+	return v, err
+}
+
+// loadPod loads one pod for the current target. It never fails: problems land in Pod.Err.
+func (w *Workspace) loadPod(ctx context.Context, name string, raws map[string]rawResult, layers envLayers, tags *defaultTags) *Pod {
+	p := &Pod{Name: name, Type: PodService, Mounts: map[string][]string{}}
+	base := filepath.Join(w.Root, podsDir, name+podFileExt)
+	p.Files = []string{base}
+	targetFile := filepath.Join(w.Root, w.targetsRel, w.Target, name+podFileExt)
+	if fi, err := os.Stat(targetFile); err == nil && !fi.IsDir() {
+		p.Files = append(p.Files, targetFile)
+	}
+	var errs []error
+
+	mdPath := filepath.Join(w.Root, podsDir, name+metadataFileExt)
+	md, err := readMetadata(mdPath, w.rel(mdPath))
+	if err != nil {
+		errs = append(errs, err)
+	}
+	p.Type = md.PodType
+	if p.Type == "" {
+		p.Type = PodService
+	}
+	p.EnabledTargets = md.enabledTargets(w.Targets)
+	p.Enabled = slices.Contains(p.EnabledTargets, w.Target)
+	p.RunOnInit = md.RunOnInit
+	p.Scripts = md.scripts()
+	for _, t := range p.EnabledTargets {
+		if !slices.Contains(w.Targets, t) {
+			p.Warnings = append(p.Warnings, fmt.Sprintf("%s: enable_in_targets names '%s', which is not a target (targets: %s)", w.rel(mdPath), t, strings.Join(w.Targets, ", ")))
+		}
+	}
+
+	rawBase := raws[base]
+	if rawBase.err == nil {
+		p.services = rawBase.file.names()
+	}
+	if len(p.Files) == 2 {
+		if rt := raws[targetFile]; rt.err == nil && rawBase.err == nil {
+			var extra []string
+			for _, s := range rt.file.names() {
+				if _, ok := rawBase.file.Services[s]; !ok {
+					extra = append(extra, s)
+				}
+			}
+			if len(extra) > 0 {
+				errs = append(errs, fmt.Errorf("services [%s] present in %s but not in %s; a target file may only change services its base pod defines",
+					strings.Join(extra, ", "), w.rel(targetFile), w.rel(base)))
+			}
+		}
+	}
+
+	if len(errs) == 0 {
+		project, missing, err := w.composeLoad(ctx, p.Files)
+		if err != nil {
+			rels := make([]string, len(p.Files))
+			for i, f := range p.Files {
+				rels[i] = w.rel(f)
+			}
+			errs = append(errs, &composeError{msg: strings.Join(rels, " + ") + ": " + w.describeComposeError(err), err: err})
+		} else {
+			p.Project = project
+			for _, v := range missing {
+				p.Warnings = append(p.Warnings, fmt.Sprintf("pod %s: the variable %s is not set; it defaults to an empty string", name, v))
+			}
+			for _, svc := range sortedKeys(md.Services) {
+				if _, ok := project.Services[svc]; !ok {
+					errs = append(errs, fmt.Errorf("%s: services.%s: pod %s has no service '%s' (services: %s)",
+						w.rel(mdPath), svc, name, svc, strings.Join(project.ServiceNames(), ", ")))
+				}
+			}
+		}
+	}
+	if len(errs) > 0 {
+		p.Project = nil
+		p.Err = fmt.Errorf("load pod %s: %w", name, errors.Join(errs...))
+		return p
+	}
+
+	for _, sname := range p.Project.ServiceNames() {
+		svc := p.Project.Services[sname]
+		layers.layerEnvironment(w.Target, name, &svc)
+		if tags != nil {
+			if warn := tags.apply(&svc); warn != "" {
+				p.Warnings = append(p.Warnings, fmt.Sprintf("service %s/%s: %s", name, sname, warn))
+			}
+		}
+		p.Project.Services[sname] = svc
+	}
+	exported, err := p.Project.WithServicesTransform(func(_ string, s types.ServiceConfig) (types.ServiceConfig, error) {
+		return s, nil
+	})
+	if err != nil {
+		p.Project, p.Err = nil, fmt.Errorf("load pod %s: copy project: %w", name, err)
+		return p
+	}
+	p.exported = exported
+	return p
+}
+
+// composeLoad loads compose files with compose-go: the override merge of the base and target
+// files, relative paths resolved against pods/ (as cage does), $VARs interpolated from the
+// workspace's environment and env_file contents folded into environment. It returns the
+// variables that were unset.
+func (w *Workspace) composeLoad(ctx context.Context, files []string) (*types.Project, []string, error) {
+	rec := &varRecorder{}
+	opts, err := cli.NewProjectOptions(files,
+		cli.WithWorkingDirectory(filepath.Join(w.Root, podsDir)),
+		cli.WithName(w.ComposeName),
+		cli.WithEnv(w.environ),
+		cli.WithInterpolation(true),
+		cli.WithResolvedPaths(true),
+		cli.WithDiscardEnvFile,
+		cli.WithLoadOptions(func(o *loader.Options) {
+			if o.Interpolate != nil {
+				o.Interpolate.Substitute = rec.substitute
+			}
+		}),
+	)
+	if err != nil {
+		return nil, nil, err
+	}
+	project, err := opts.LoadProject(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return project, sortedKeys(rec.missing), nil
+}
