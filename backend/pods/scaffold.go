@@ -57,7 +57,7 @@ services:
       - >-
         mkdir -p /app &&
         if [ ! -f /app/index.html ]; then echo '<h1>Hello from {{name}}</h1>' > /app/index.html; fi &&
-        exec httpd -f -v -p 8080 -h /app
+        exec httpd -f -p 8080 -h /app
     ports:
       - "127.0.0.1::8080"
     environment:
