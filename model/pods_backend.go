@@ -1,0 +1,31 @@
+package model
+
+import (
+	"context"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/podiumdev/podium/backend/compose"
+	"github.com/podiumdev/podium/backend/pods"
+)
+
+// PodsBackend is everything the Pods tab asks of the workspace and the engine. Container state
+// comes from the live index (Backend.Snapshot) matched with Workspace.State, so this interface
+// only loads the workspace and acts. The real one is in backend/pods' adapter; tests use a fake.
+type PodsBackend interface {
+	// Load reads the workspace from disk anew (pod files may have changed since the last load).
+	// A broken pod file is not an error here: that pod carries it in Pod.Err.
+	Load(ctx context.Context) (*pods.Workspace, error)
+	// Up, Stop and Restart act on a whole pod (service "") or on one service of it.
+	Up(ctx context.Context, ws *pods.Workspace, pod, service string, progress func(compose.Event)) error
+	Stop(ctx context.Context, ws *pods.Workspace, pod, service string, progress func(compose.Event)) error
+	Restart(ctx context.Context, ws *pods.Workspace, pod, service string, progress func(compose.Event)) error
+	// Shell, Exec, Test and Run prepare commands that take over the terminal through tea.Exec:
+	// a shell in the service's first container (its io.fdy.cage.shell), a command in it, the
+	// service's test command in a fresh test-target container (removed afterwards), and a
+	// one-off container of the service running cmd (removed afterwards).
+	Shell(ctx context.Context, ws *pods.Workspace, pod, service string) (tea.ExecCommand, error)
+	Exec(ctx context.Context, ws *pods.Workspace, pod, service string, cmd []string) (tea.ExecCommand, error)
+	Test(ctx context.Context, ws *pods.Workspace, pod, service string) (tea.ExecCommand, error)
+	Run(ctx context.Context, ws *pods.Workspace, pod, service string, cmd []string) (tea.ExecCommand, error)
+}
