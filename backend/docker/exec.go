@@ -85,3 +85,18 @@ func (e *Engine) ExecStream(ctx context.Context, id string, opts ExecOptions, st
 		delay = min(2*delay, 200*time.Millisecond)
 	}
 }
+
+// ExecDetached starts a command in a container and returns at once, as `docker exec -d`.
+func (e *Engine) ExecDetached(ctx context.Context, id string, opts ExecOptions) error {
+	what := fmt.Sprintf("exec -d %q in container %s", strings.Join(opts.Cmd, " "), id)
+	cr, err := e.cli.ExecCreate(ctx, id, client.ExecCreateOptions{
+		Cmd: opts.Cmd, Env: opts.Env, User: opts.User, WorkingDir: opts.WorkingDir, Privileged: opts.Privileged,
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if _, err := e.cli.ExecStart(ctx, cr.ID, client.ExecStartOptions{Detach: true}); err != nil {
+		return fmt.Errorf("%s: start: %w", what, err)
+	}
+	return nil
+}

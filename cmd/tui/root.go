@@ -15,9 +15,12 @@ import (
 
 // globalFlags are the flags every command shares.
 type globalFlags struct {
-	host      string
-	context   string
-	workspace string
+	host        string
+	context     string
+	workspace   string
+	project     string
+	target      string
+	defaultTags string
 }
 
 func newRootCmd() *cobra.Command {
@@ -42,7 +45,11 @@ With no subcommand on a terminal, podium opens the TUI.`,
 	root.PersistentFlags().StringVarP(&g.host, "host", "H", "", "Docker engine address (default: DOCKER_HOST, then the current docker context)")
 	root.PersistentFlags().StringVar(&g.context, "context", "", "docker context to use (default: DOCKER_CONTEXT, then the current one)")
 	root.PersistentFlags().StringVarP(&g.workspace, "workspace", "w", "", "workspace directory (default: the nearest ancestor holding pods/, specs/, pipelines/ or podium.yml)")
+	root.PersistentFlags().StringVarP(&g.project, "project-name", "p", "", "project name (default: podium.yml's name, else the workspace directory's name)")
+	root.PersistentFlags().StringVar(&g.target, "target", "", "pods target (default: podium.yml's default_target, else development; test for `podium test`)")
+	root.PersistentFlags().StringVar(&g.defaultTags, "default-tags", "", "file of image:tag lines giving untagged images their tag")
 	root.AddCommand(newVersionCmd(&g), newPsCmd(&g))
+	root.AddCommand(podCommands(&g)...)
 	return root
 }
 

@@ -1,0 +1,155 @@
+package pods
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/podiumdev/podium/backend/compose"
+	"github.com/podiumdev/podium/backend/docker"
+)
+
+// Status reads the workspace's containers from the engine and matches them to its pods.
+func (r *Runner) Status(ctx context.Context) ([]PodState, error) {
+	cs, err := r.Engine.List(ctx, docker.ListOptions{All: true, Labels: []string{docker.LabelComposeProject + "=" + r.WS.ComposeName}})
+	if err != nil {
+		return nil, err
+	}
+	return r.WS.State(cs), nil
+}
+
+// WriteStatus prints cage's status tree, with health and drift:
+//
+//	frontend        enabled type:service
+//	├─ web          RUNNING healthy ports:127.0.0.1:32768->8080 mounted:frontend
+//	└─ worker       RUNNING drifted
+func WriteStatus(w io.Writer, target string, states []PodState, only map[string]bool) {
+	for _, ps := range states {
+		p := ps.Pod
+		if len(only) > 0 && !only[p.Name] {
+			continue
+		}
+		enabled := "enabled"
+		if !p.Enabled {
+			enabled = "disabled"
+		}
+		fmt.Fprintf(w, "%-15s %s type:%s\n", p.Name, enabled, p.Type)
+		if p.Err != nil {
+			fmt.Fprintf(w, "└─ error: %v\n", p.Err)
+			continue
+		}
+		for i, s := range ps.Services {
+			branch := "├─"
+			if i == len(ps.Services)-1 {
+				branch = "└─"
+			}
+			fmt.Fprintf(w, "%s %-12s%s\n", branch, s.Service, serviceSummary(s))
+		}
+	}
+}
+
+func serviceSummary(s ServiceState) string {
+	var parts []string
+	if len(s.Containers) > 0 {
+		c := s.Containers[0]
+		parts = append(parts, marker(c))
+		if len(s.Containers) > 1 {
+			parts[0] += fmt.Sprintf(" (%d/%d running)", s.Running(), len(s.Containers))
+		}
+		if c.Health != "" {
+			parts = append(parts, c.Health)
+		}
+		var ports []string
+		for _, c := range s.Containers {
+			for _, p := range c.Ports {
+				if p.HostPort != 0 {
+					ports = append(ports, fmt.Sprintf("%s:%d->%d", p.HostIP, p.HostPort, p.ContainerPort))
+				}
+			}
+		}
+		if len(ports) > 0 {
+			parts = append(parts, "ports:"+strings.Join(dedupe(ports), ","))
+		}
+	}
+	if len(s.Mounted) > 0 {
+		parts = append(parts, "mounted:"+strings.Join(s.Mounted, ","))
+	}
+	if s.Drifted {
+		parts = append(parts, "drifted")
+	}
+	if s.Err != nil {
+		parts = append(parts, "error: "+s.Err.Error())
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " " + strings.Join(parts, " ")
+}
+
+// marker is cage's word for a container: RUNNING, DONE (exit 0), EXITED (non-zero) or OTHER.
+func marker(c docker.Container) string {
+	switch {
+	case c.State == "running":
+		return "RUNNING"
+	case c.State == "exited" && c.ExitCode == 0:
+		return "DONE"
+	case c.State == "exited":
+		return fmt.Sprintf("EXITED(%d)", c.ExitCode)
+	}
+	return "OTHER(" + c.State + ")"
+}
+
+func dedupe(xs []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// ConfigHashes returns `service hash` lines as `docker compose config --hash` prints them, for
+// one service (pod/service or a unique name) or every service of every loaded pod with "*".
+func (w *Workspace) ConfigHashes(name string) ([]string, error) {
+	type entry struct{ svc, hash string }
+	var out []entry
+	add := func(p *Pod, svc string) error {
+		h, err := compose.ServiceHash(p.Project.Services[svc])
+		if err != nil {
+			return fmt.Errorf("config hash of %s/%s: %w", p.Name, svc, err)
+		}
+		out = append(out, entry{svc, h})
+		return nil
+	}
+	if name == "*" {
+		for _, p := range w.Pods {
+			if p.Err != nil {
+				return nil, fmt.Errorf("pod %s: %w", p.Name, p.Err)
+			}
+			for _, svc := range p.Project.ServiceNames() {
+				if err := add(p, svc); err != nil {
+					return nil, err
+				}
+			}
+		}
+	} else {
+		p, svc, err := w.LookupService(name)
+		if err != nil {
+			return nil, err
+		}
+		if err := add(p, svc); err != nil {
+			return nil, err
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].svc < out[j].svc })
+	lines := make([]string, len(out))
+	for i, e := range out {
+		lines[i] = e.svc + " " + e.hash
+	}
+	return lines, nil
+}
