@@ -42,7 +42,7 @@ type InteractiveOptions struct {
 // ExitError is returned by InteractiveExec.Run when the command exits non-zero.
 type ExitError struct{ Code int }
 
-func (e ExitError) Error() string { return fmt.Sprintf("exec exited with code %d", e.Code) }
+func (e ExitError) Error() string { return fmt.Sprintf("exited with code %d", e.Code) }
 
 // InteractiveExec runs a command in a container attached to the user's terminal. It has the
 // method set of Bubble Tea's tea.ExecCommand, so the TUI hands it the terminal with tea.Exec.
@@ -138,7 +138,9 @@ func (x *InteractiveExec) session(ctx context.Context, id string, cmd []string) 
 			return -1, fmt.Errorf("raw mode on the terminal: %w", err)
 		}
 		defer func() { _ = term.Restore(fd, old) }()
-		stopResize := x.eng.followSize(ctx, ex.ID, fd)
+		stopResize := x.eng.followSize(ctx, fd, func(ctx context.Context, height, width uint) bool {
+			return x.eng.resizeExec(ctx, ex.ID, height, width)
+		})
 		defer stopResize()
 	}
 
@@ -178,10 +180,16 @@ func (e *Engine) shell(ctx context.Context, id string, opts InteractiveOptions) 
 	return []string{lines[len(lines)-1]}, nil
 }
 
-// followSize keeps the exec's TTY at the terminal's size: once the process runs, then on every
-// SIGWINCH (Bubble Tea ignores SIGWINCH while it has released the terminal). The returned stop
-// ends the watch and waits for its goroutine.
-func (e *Engine) followSize(ctx context.Context, execID string, fd int) (stop func()) {
+// followSize keeps a TTY (an exec's or a container's) at the terminal fd's size: once its
+// process runs, then on every SIGWINCH (Bubble Tea ignores SIGWINCH while it has released the
+// terminal). resize sets the TTY's size and reports whether it landed: false while the process
+// is not running yet, since a resize before that is lost. The returned stop ends the watch and
+// waits for its goroutine.
+func (e *Engine) followSize(ctx context.Context, fd int, resize func(ctx context.Context, height, width uint) bool) (stop func()) {
+	sized := func() bool {
+		w, h, err := term.GetSize(fd)
+		return err == nil && resize(ctx, uint(h), uint(w))
+	}
 	winch := make(chan os.Signal, 1)
 	signal.Notify(winch, syscall.SIGWINCH)
 	done := make(chan struct{})
@@ -189,7 +197,7 @@ func (e *Engine) followSize(ctx context.Context, execID string, fd int) (stop fu
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		for i := 0; i < resizeTries && !e.resizeExec(ctx, execID, fd); i++ {
+		for i := 0; i < resizeTries && !sized(); i++ {
 			select {
 			case <-done:
 				return
@@ -201,7 +209,7 @@ func (e *Engine) followSize(ctx context.Context, execID string, fd int) (stop fu
 			case <-done:
 				return
 			case <-winch:
-				e.resizeExec(ctx, execID, fd)
+				sized()
 			}
 		}
 	}()
@@ -212,18 +220,14 @@ func (e *Engine) followSize(ctx context.Context, execID string, fd int) (stop fu
 	}
 }
 
-// resizeExec sets the exec's TTY to the terminal's size. It reports false while the process is
-// not running yet, since a resize before that is lost.
-func (e *Engine) resizeExec(ctx context.Context, execID string, fd int) bool {
-	w, h, err := term.GetSize(fd)
-	if err != nil {
-		return false
-	}
+// resizeExec sets the exec's TTY size. It reports false while the process is not running yet:
+// the engine accepts a resize before that, and it is lost.
+func (e *Engine) resizeExec(ctx context.Context, execID string, height, width uint) bool {
 	ins, err := e.cli.ExecInspect(ctx, execID, client.ExecInspectOptions{})
 	if err != nil || !ins.Running {
 		return false
 	}
-	_, err = e.cli.ExecResize(ctx, execID, client.ExecResizeOptions{Height: uint(h), Width: uint(w)})
+	_, err = e.cli.ExecResize(ctx, execID, client.ExecResizeOptions{Height: height, Width: width})
 	return err == nil
 }
 

@@ -70,8 +70,17 @@ func (r *Runner) OneOff(ctx context.Context, service string, opts RunOptions) *C
 
 func (r *Runner) runOneOff(ctx context.Context, p *Pod, svc string, opts RunOptions, stdin io.Reader, stdout, stderr io.Writer) error {
 	tty := !opts.Detach && !opts.NoTTY && isTerminal(stdin)
+	env := opts.Env
+	if tty {
+		// A container's TERM is fixed at creation: give it the user's, so line editing works.
+		t := os.Getenv("TERM")
+		if t == "" {
+			t = "xterm-256color"
+		}
+		env = append([]string{"TERM=" + t}, env...)
+	}
 	id, err := compose.CreateOneOff(ctx, r.Engine, p.Project, svc, compose.OneOffOptions{
-		Cmd: opts.Cmd, Entrypoint: opts.Entrypoint, Env: opts.Env, User: opts.User,
+		Cmd: opts.Cmd, Entrypoint: opts.Entrypoint, Env: env, User: opts.User,
 		Interactive: !opts.Detach && stdin != nil, TTY: tty,
 		ExtraLabels: r.podLabels(p), ResourceLabels: r.Labels, Progress: r.Progress,
 	})
