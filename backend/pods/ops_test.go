@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -169,6 +170,19 @@ func TestUpRailsHello(t *testing.T) {
 	if !strings.Contains(web.Labels[docker.LabelComposeConfigFiles], filepath.Join(f.root, "pods", "frontend.yml")) {
 		t.Errorf("config_files label = %q", web.Labels[docker.LabelComposeConfigFiles])
 	}
+	// Other Docker tools find the project by Compose's labels, as `docker compose ls` does.
+	if cli, err := exec.LookPath("docker"); err == nil {
+		out, err := exec.Command(cli, "ps", "--filter", "label="+docker.LabelComposeProject+"="+f.ws.ComposeName,
+			"--format", `{{.Label "com.docker.compose.service"}} {{.Label "com.docker.compose.project.config_files"}}`).CombinedOutput()
+		if err != nil {
+			t.Fatalf("docker ps: %v\n%s", err, out)
+		}
+		lines := strings.Fields(string(out))
+		if len(lines) != 4 || !strings.Contains(string(out), "web "+filepath.Join(f.root, "pods", "frontend.yml")) {
+			t.Fatalf("docker ps by compose labels:\n%s", out)
+		}
+	}
+
 	// The workspace's own view agrees with the engine: nothing drifted.
 	for _, ps := range f.ws.State(cs) {
 		for _, s := range ps.Services {
