@@ -15,6 +15,7 @@ test:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./bench/
 	bash bench/engine_vs_cli.sh
+	bash bench/pods_vs_cli.sh
 
 demo: build
 	bash scripts/demo.sh $(BIN)
