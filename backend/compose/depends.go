@@ -3,16 +3,12 @@ package compose
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/podiumdev/podium/backend/docker"
 )
-
-// pollInterval is how often a dependency's state is read while waiting on it.
-const pollInterval = 250 * time.Millisecond
 
 // waitDependencies blocks until every depends_on condition of s holds: service_healthy (every
 // container healthy), service_completed_successfully (every container exited 0). A dependency
@@ -64,37 +60,28 @@ func waitDependency(ctx context.Context, e *docker.Engine, r *reporter, p *types
 	return g.Wait()
 }
 
-// waitCondition polls one dependency container until cond holds or cannot hold any more.
+// waitCondition follows one dependency container until cond holds or cannot hold any more.
 func waitCondition(ctx context.Context, e *docker.Engine, r *reporter, service, dep, id, cond string) error {
 	announced := false
-	for {
-		c, err := e.Inspect(ctx, id)
-		if err != nil {
-			return fmt.Errorf("service %s waits on %s: %w", service, dep, err)
-		}
+	c, err := e.AwaitContainer(ctx, id, func(c docker.Container) (bool, error) {
 		if !announced {
 			r.emit(dep, c.Name, ActionWaiting)
 			announced = true
 		}
-		done, err := conditionMet(c, service, dep, cond)
-		if err != nil {
-			r.fail(dep, c.Name, err)
-			return err
-		}
-		if done {
-			if cond == types.ServiceConditionHealthy {
-				r.emit(dep, c.Name, ActionHealthy)
-			} else {
-				r.emit(dep, c.Name, ActionExited)
-			}
-			return nil
-		}
-		select {
-		case <-time.After(pollInterval):
-		case <-ctx.Done():
-			return fmt.Errorf("service %s: waiting for %s (container %s): %w", service, dep, c.Name, ctx.Err())
-		}
+		return conditionMet(c, service, dep, cond)
+	})
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return fmt.Errorf("service %s: waiting for %s (container %s): %w", service, dep, c.Name, ctx.Err())
+	case err != nil:
+		r.fail(dep, c.Name, err)
+		return fmt.Errorf("service %s waits on %s: %w", service, dep, err)
+	case cond == types.ServiceConditionHealthy:
+		r.emit(dep, c.Name, ActionHealthy)
+	default:
+		r.emit(dep, c.Name, ActionExited)
 	}
+	return nil
 }
 
 // conditionMet reads one state of a dependency container: met, not yet, or never (an error).

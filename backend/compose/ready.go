@@ -3,7 +3,6 @@ package compose
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"golang.org/x/sync/errgroup"
@@ -33,28 +32,24 @@ func waitReady(ctx context.Context, e *docker.Engine, r *reporter, p *types.Proj
 }
 
 func waitOneReady(ctx context.Context, e *docker.Engine, r *reporter, service, id string, oneShot bool) error {
-	for {
-		c, err := e.Inspect(ctx, id)
-		if err != nil {
-			return fmt.Errorf("service %s: %w", service, err)
-		}
+	c, err := e.AwaitContainer(ctx, id, func(c docker.Container) (bool, error) {
 		switch {
 		case completed(c, oneShot):
-			return nil
+			return true, nil
 		case c.Running() && c.Health == "":
-			return nil
+			return true, nil
 		case c.Health == "healthy":
 			r.emit(service, c.Name, ActionHealthy)
-			return nil
+			return true, nil
 		case c.Health == "unhealthy":
-			return fmt.Errorf("service %s: container %s is unhealthy", service, c.Name)
-		case !c.Running():
-			return fmt.Errorf("service %s: container %s exited with code %d", service, c.Name, c.ExitCode)
+			return false, fmt.Errorf("service %s: container %s is unhealthy", service, c.Name)
+		case !c.Running() && c.State != "created":
+			return false, fmt.Errorf("service %s: container %s exited with code %d", service, c.Name, c.ExitCode)
 		}
-		select {
-		case <-time.After(pollInterval):
-		case <-ctx.Done():
-			return fmt.Errorf("service %s: waiting for container %s: %w", service, c.Name, ctx.Err())
-		}
+		return false, nil
+	})
+	if err != nil && ctx.Err() != nil {
+		return fmt.Errorf("service %s: waiting for container %s: %w", service, c.Name, ctx.Err())
 	}
+	return err
 }
