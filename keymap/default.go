@@ -1,6 +1,7 @@
 package keymap
 
-// Default is the built-in keymap: arrows and vim keys, lazydocker's letters for container actions.
+// Default is the built-in keymap: arrows and vim keys, lazydocker's letters for container
+// actions, cage's verbs for pods (u up, s stop, R or r restart, x shell, e exec, t test, o run).
 func Default() Keymap {
 	nav := func(what string) []Binding {
 		return []Binding{
@@ -20,7 +21,21 @@ func Default() Keymap {
 		Binding{Action: Filter, Keys: []string{"/"}, Help: "filter by name, image, project or service", Hint: "filter"},
 		Binding{Action: Cancel, Keys: []string{"esc"}, Help: "clear the filter"},
 		Binding{Action: LogsFollow, Keys: []string{"f"}, Help: "pause or resume following the logs"},
-		Binding{Action: Focus, Keys: []string{"tab"}, Help: "switch focus between list and logs"},
+		Binding{Action: Focus, Keys: []string{"tab", "l"}, Help: "switch focus between list and logs"},
+	)
+	pods := append(nav("the selection"),
+		Binding{Action: BringUp, Keys: []string{"u"}, Help: "bring up (recreates what drifted)", Hint: "up"},
+		Binding{Action: Stop, Keys: []string{"s"}, Help: "stop the pod or service", Hint: "stop"},
+		Binding{Action: Restart, Keys: []string{"R", "r"}, Help: "restart the pod or service", Hint: "restart"},
+		Binding{Action: Shell, Keys: []string{"enter", "x"}, Help: "open a shell in the service", Hint: "shell"},
+		Binding{Action: Exec, Keys: []string{"e"}, Help: "run a command in the service", Hint: "exec"},
+		Binding{Action: Test, Keys: []string{"t"}, Help: "run the service's tests", Hint: "test"},
+		Binding{Action: Run, Keys: []string{"o"}, Help: "run a one-off container (asks)", Hint: "run"},
+		Binding{Action: Reload, Keys: []string{"ctrl+r"}, Help: "reload the workspace from disk"},
+		Binding{Action: Filter, Keys: []string{"/"}, Help: "filter by pod, service, container", Hint: "filter"},
+		Binding{Action: Cancel, Keys: []string{"esc"}, Help: "clear the filter"},
+		Binding{Action: LogsFollow, Keys: []string{"f"}, Help: "pause or resume following the logs"},
+		Binding{Action: Focus, Keys: []string{"tab", "l"}, Help: "focus the logs pane or the tree"},
 	)
 	logs := []Binding{
 		{Action: Up, Keys: []string{"up", "k"}, Help: "scroll up (pauses following)", Hint: "scroll"},
@@ -30,18 +45,26 @@ func Default() Keymap {
 		{Action: PageUp, Keys: []string{"pgup", "ctrl+u"}, Help: "page up"},
 		{Action: PageDown, Keys: []string{"pgdown", "ctrl+d"}, Help: "page down"},
 		{Action: LogsFollow, Keys: []string{"f"}, Help: "pause or resume following", Hint: "follow"},
-		{Action: Focus, Keys: []string{"tab"}, Help: "back to the list", Hint: "list"},
+		{Action: Focus, Keys: []string{"tab", "l"}, Help: "back to the list", Hint: "list"},
 	}
 	return Keymap{Bindings: map[Context][]Binding{
 		CtxGlobal: {
 			{Action: Help, Keys: []string{"?"}, Help: "show or hide this help", Hint: "help"},
 			{Action: Quit, Keys: []string{"q", "ctrl+c"}, Help: "quit (containers keep running)", Hint: "quit"},
+			{Action: TabPods, Keys: []string{"1"}, Help: "Pods tab"},
+			{Action: TabContainers, Keys: []string{"4"}, Help: "Containers tab"},
 		},
+		CtxPods:       pods,
 		CtxContainers: containers,
 		CtxLogs:       logs,
 		CtxFilter: {
 			{Action: Confirm, Keys: []string{"enter"}, Help: "keep the filter, back to the list", Hint: "keep"},
 			{Action: Cancel, Keys: []string{"esc"}, Help: "clear the filter", Hint: "clear"},
+			{Action: Quit, Keys: []string{"ctrl+c"}, Help: "quit"},
+		},
+		CtxPrompt: {
+			{Action: Confirm, Keys: []string{"enter"}, Help: "run the command", Hint: "run"},
+			{Action: Cancel, Keys: []string{"esc"}, Help: "cancel", Hint: "cancel"},
 			{Action: Quit, Keys: []string{"ctrl+c"}, Help: "quit"},
 		},
 		CtxConfirm: {

@@ -10,7 +10,8 @@ import (
 // Action is what a key does. Actions are named, not numbered, so a config file can refer to them.
 type Action string
 
-// The actions of the CtxContainers view and of the global layer.
+// The actions of the tabs and of the global layer. Actions are shared between tabs where they
+// mean the same thing (stop, restart, shell, filter); each tab applies them to its own selection.
 const (
 	None       Action = ""
 	Quit       Action = "quit"
@@ -30,19 +31,35 @@ const (
 	Confirm    Action = "confirm"
 	Cancel     Action = "cancel"
 	LogsFollow Action = "logs-follow"
+
+	// Tabs: the numbers stay stable as tabs are added (2 Deploys and 3 Pipelines will come).
+	TabPods       Action = "tab-pods"
+	TabContainers Action = "tab-containers"
+
+	// Pods.
+	BringUp Action = "bring-up" // `up` of a pod or service ("up" is the cursor's)
+	Exec    Action = "exec"
+	Test    Action = "test"
+	Run     Action = "run"
+	Reload  Action = "reload"
 )
 
 // Context is where the user is: the bindings that apply depend on it.
 type Context string
 
-// The contexts of the first screen. A context falls back to others as Chain says.
+// The contexts of the screens. A context falls back to others as Chain says.
 const (
 	CtxGlobal     Context = "global"
+	CtxPods       Context = "pods"
 	CtxContainers Context = "containers"
 	CtxLogs       Context = "logs"
 	CtxFilter     Context = "filter"
+	CtxPrompt     Context = "prompt"
 	CtxConfirm    Context = "confirm"
 	CtxHelp       Context = "help"
+	// CtxPodsLogs is the logs pane of the Pods tab. It has no bindings of its own: it is the
+	// logs pane's keys falling back to the Pods tab's instead of the Containers tab's.
+	CtxPodsLogs Context = "pods-logs"
 )
 
 // Binding ties keys to an action in one context.
@@ -65,7 +82,7 @@ type Keymap struct {
 
 // Contexts lists the contexts in the order the help screen shows them.
 func Contexts() []Context {
-	return []Context{CtxGlobal, CtxContainers, CtxLogs, CtxFilter, CtxConfirm, CtxHelp}
+	return []Context{CtxGlobal, CtxPods, CtxContainers, CtxLogs, CtxFilter, CtxPrompt, CtxConfirm, CtxHelp}
 }
 
 // Title is a context's heading on the help screen.
@@ -73,12 +90,16 @@ func (c Context) Title() string {
 	switch c {
 	case CtxGlobal:
 		return "Global"
+	case CtxPods:
+		return "Pods"
 	case CtxContainers:
 		return "Containers"
-	case CtxLogs:
+	case CtxLogs, CtxPodsLogs:
 		return "Logs pane (tab)"
 	case CtxFilter:
 		return "Filter (/)"
+	case CtxPrompt:
+		return "Command line (e, o)"
 	case CtxConfirm:
 		return "Confirm"
 	case CtxHelp:
@@ -91,10 +112,14 @@ func (c Context) Title() string {
 // dialogs do not fall back to the global layer, so typing "q" in the filter types a q.
 func Chain(c Context) []Context {
 	switch c {
+	case CtxPods:
+		return []Context{CtxPods, CtxGlobal}
 	case CtxContainers:
 		return []Context{CtxContainers, CtxGlobal}
 	case CtxLogs:
 		return []Context{CtxLogs, CtxContainers, CtxGlobal}
+	case CtxPodsLogs:
+		return []Context{CtxLogs, CtxPods, CtxGlobal}
 	case CtxHelp:
 		return []Context{CtxHelp, CtxGlobal}
 	case CtxGlobal:

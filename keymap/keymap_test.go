@@ -31,6 +31,34 @@ func TestLookupAndResolve(t *testing.T) {
 		{CtxHelp, "?", Cancel},         // ? closes the help
 		{CtxHelp, "ctrl+c", Quit},      // from global
 		{CtxContainers, "space", None}, //
+		{CtxContainers, "1", TabPods},  // tabs are global
+		{CtxContainers, "4", TabContainers},
+		{CtxLogs, "4", TabContainers},
+		{CtxFilter, "1", None}, // a digit in the filter is a digit
+		{CtxPods, "u", BringUp},
+		{CtxPods, "s", Stop},
+		{CtxPods, "R", Restart},
+		{CtxPods, "r", Restart},
+		{CtxPods, "x", Shell},
+		{CtxPods, "enter", Shell},
+		{CtxPods, "e", Exec},
+		{CtxPods, "t", Test},
+		{CtxPods, "o", Run},
+		{CtxPods, "ctrl+r", Reload},
+		{CtxPods, "l", Focus},
+		{CtxPods, "/", Filter},
+		{CtxPods, "q", Quit},
+		{CtxPods, "1", TabPods},
+		{CtxPods, "d", None},        // no remove in the Pods tab
+		{CtxPodsLogs, "k", Up},      // the logs pane's own keys
+		{CtxPodsLogs, "u", BringUp}, // then the Pods tab's
+		{CtxPodsLogs, "l", Focus},
+		{CtxPodsLogs, "q", Quit},
+		{CtxLogs, "u", None}, // the Containers tab's logs pane has no up
+		{CtxPrompt, "q", None},
+		{CtxPrompt, "enter", Confirm},
+		{CtxPrompt, "esc", Cancel},
+		{CtxPrompt, "ctrl+c", Quit},
 	}
 	for _, c := range cases {
 		if got := km.Resolve(c.ctx, c.key); got != c.want {
@@ -99,17 +127,17 @@ func TestHelpSections(t *testing.T) {
 	if len(secs) != len(Contexts()) {
 		t.Fatalf("got %d sections, want %d", len(secs), len(Contexts()))
 	}
-	if secs[0].Title != "Global" || secs[1].Title != "Containers" {
-		t.Fatalf("order: %q, %q", secs[0].Title, secs[1].Title)
+	if secs[0].Title != "Global" || secs[1].Title != "Pods" || secs[2].Title != "Containers" {
+		t.Fatalf("order: %q, %q, %q", secs[0].Title, secs[1].Title, secs[2].Title)
 	}
 	var found bool
-	for _, r := range secs[1].Rows {
+	for _, r := range secs[2].Rows {
 		if r.Keys == "↓/j" && strings.Contains(r.Desc, "down") {
 			found = true
 		}
 	}
 	if !found {
-		t.Fatalf("containers section lacks ↓/j: %+v", secs[1].Rows)
+		t.Fatalf("containers section lacks ↓/j: %+v", secs[2].Rows)
 	}
 	// Help follows the keymap, so a rebinding shows up in it.
 	secs = Default().With(CtxContainers, Stop, "S").Help(CtxContainers)
@@ -123,7 +151,7 @@ func TestHelpSections(t *testing.T) {
 	}
 	// Unbound actions are left out.
 	secs = Default().With(CtxGlobal, Help).Help(CtxGlobal)
-	if len(secs[0].Rows) != 1 {
+	if len(secs[0].Rows) != len(Default().Bindings[CtxGlobal])-1 {
 		t.Fatalf("unbound help still listed: %+v", secs[0].Rows)
 	}
 }
@@ -146,6 +174,24 @@ func TestHints(t *testing.T) {
 		if x.Label == "move" {
 			t.Fatal("logs context shows the list's move hint")
 		}
+	}
+}
+
+func TestPodsHints(t *testing.T) {
+	var got []string
+	for _, x := range Default().Hints(CtxPods) {
+		got = append(got, x.Keys+" "+x.Label)
+	}
+	want := "↑↓ move,u up,s stop,R restart,⏎ shell,e exec,t test,o run,/ filter,? help,q quit"
+	if strings.Join(got, ",") != want {
+		t.Fatalf("hints\n got %s\nwant %s", strings.Join(got, ","), want)
+	}
+	got = nil
+	for _, x := range Default().Hints(CtxPodsLogs) {
+		got = append(got, x.Keys+" "+x.Label)
+	}
+	if !strings.HasPrefix(strings.Join(got, ","), "↑↓ scroll,f follow,tab list,u up") {
+		t.Fatalf("pods logs hints %v", got)
 	}
 }
 

@@ -52,8 +52,8 @@ type Containers struct {
 	confirm *confirmation
 	status  views.Status
 
-	logs    logPane
-	logsGen uint64
+	logs      logPane
+	startLogs tea.Cmd // the first selection's readers, prepared by New for Init to start
 }
 
 // ContainersDeps are what the Containers tab needs from its parent.
@@ -81,13 +81,13 @@ func NewContainers(d ContainersDeps) Containers {
 	m.sub = m.b.Subscribe()
 	m.snap = m.b.Snapshot()
 	m.rebuild(0)
-	m.syncLogs() // prepares the stream; Init starts it
+	m.startLogs = m.syncLogs() // prepares the stream; Init starts it
 	return m
 }
 
 // Init starts watching the index and the first container's log.
 func (m Containers) Init() tea.Cmd {
-	return tea.Batch(watchIndex(m.ctx, m.b, m.sub), m.startLogsCmd())
+	return tea.Batch(watchIndex(m.ctx, m.b, m.sub), m.startLogs)
 }
 
 // SetSize gives the tab its area (the screen below the header).
@@ -122,9 +122,7 @@ func (m Containers) Selected() (docker.Container, bool) {
 
 // Close stops the log stream and the index subscription.
 func (m Containers) Close() {
-	if m.logs.stream != nil {
-		m.logs.stream.cancel()
-	}
+	m.logs.close()
 	if m.sub != nil {
 		m.sub.Close()
 	}
@@ -139,22 +137,11 @@ func (m Containers) Update(msg tea.Msg) (Containers, tea.Cmd) {
 		cmd := m.syncLogs()
 		return m, tea.Batch(watchIndex(m.ctx, m.b, m.sub), cmd)
 	case logLinesMsg:
-		if !m.logs.current(msg.containerID, msg.gen) {
-			return m, nil // a stream that is no longer shown; its waiter stops here
-		}
-		m.logs.add(msg.lines)
-		return m, m.logs.stream.wait()
+		return m, m.logs.onLines(msg)
 	case logStreamEndedMsg:
-		if !m.logs.current(msg.containerID, msg.gen) {
+		if !m.logs.onEnded(msg) {
 			return m, nil
 		}
-		lines, _ := m.logs.stream.drain()
-		m.logs.add(lines)
-		m.logs.ended = true
-		if msg.err != nil {
-			m.logs.err = msg.err.Error()
-		}
-		m.logs.stream.cancel() // releases the waiter
 		// A restart may have been seen before its stream's end: resume now if so.
 		return m, m.syncLogs()
 	case actionDoneMsg:

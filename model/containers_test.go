@@ -14,6 +14,7 @@ import (
 
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/views"
 )
 
 // indexOf is the line number of the first screen line containing s, or -1.
@@ -116,7 +117,7 @@ func TestSelectionKeptByIDAcrossSnapshots(t *testing.T) {
 	// A new project sorts first and shop-api-1 is gone: every row index moves.
 	cs := fixture()
 	cs = slices.DeleteFunc(cs, func(c docker.Container) bool { return c.Name == "shop-api-1" })
-	cs = append(cs, docker.Container{ID: "0a0a0a0a", Name: "admin-ui-1", Image: "admin:dev", State: "running", Labels: compose("admin", "ui")})
+	cs = append(cs, docker.Container{ID: "0a0a0a0a", Name: "admin-ui-1", Image: "admin:dev", State: "running", Labels: composeLabels("admin", "ui")})
 	docker.SortContainers(cs)
 	r = update(t, r, containersChangedMsg{snap: connected(cs)})
 	if got := selectedName(r); got != "shop-db-1" {
@@ -131,7 +132,7 @@ func TestSelectionKeptByIDAcrossSnapshots(t *testing.T) {
 	if got := selectedName(r); got != "shop-worker-1" {
 		t.Fatalf("after removal selected %q, want shop-worker-1", got)
 	}
-	if s := r.containers.logs.stream; s.id != "e3e3e3e3e3e3e3e3" || s.gen == gen {
+	if s := r.containers.logs.stream; s.key != "e3e3e3e3e3e3e3e3" || s.gen == gen {
 		t.Fatalf("logs did not move to the new selection: %+v", s)
 	}
 }
@@ -302,10 +303,13 @@ func TestHelpOverlayListsKeymap(t *testing.T) {
 	r = update(t, r, tea.WindowSizeMsg{Width: 120, Height: 50})
 	r, _ = press(t, r, "?")
 	s := screen(r)
-	for _, sec := range km.Help() {
+	for _, sec := range km.Help(keymap.CtxGlobal, keymap.CtxContainers, keymap.CtxLogs, keymap.CtxFilter, keymap.CtxConfirm, keymap.CtxHelp) {
 		if !strings.Contains(s, sec.Title) {
 			t.Errorf("help lacks section %q", sec.Title)
 		}
+	}
+	if strings.Contains(s, "Command line") || strings.Contains(s, "up: create, start") {
+		t.Errorf("the Containers tab's help shows the Pods tab's keys:\n%s", s)
 	}
 	for _, want := range []string{"pgdown/ctrl+d", "open a shell in the container", "⏎/x", "S              stop the container", "esc/?"} {
 		if !strings.Contains(s, want) {
@@ -366,12 +370,12 @@ func TestLogsRoutedBySelection(t *testing.T) {
 	// A message from another container's stream, or from an old stream of this one, is dropped.
 	cur := r.containers.logs.stream
 	var cmd tea.Cmd
-	m, cmd := r.Update(logLinesMsg{containerID: "d2d2d2d2d2d2d2d2", gen: cur.gen, lines: []docker.LogLine{{Text: "from the db"}}})
+	m, cmd := r.Update(logLinesMsg{key: "d2d2d2d2d2d2d2d2", gen: cur.gen, lines: viewLines("", docker.LogLine{Text: "from the db"})})
 	r = m.(Root)
 	if cmd != nil || strings.Contains(screen(r), "from the db") {
 		t.Fatal("lines of another container shown")
 	}
-	r = update(t, r, logLinesMsg{containerID: cur.id, gen: cur.gen - 1, lines: []docker.LogLine{{Text: "stale stream"}}})
+	r = update(t, r, logLinesMsg{key: cur.key, gen: cur.gen - 1, lines: viewLines("", docker.LogLine{Text: "stale stream"})})
 	if strings.Contains(screen(r), "stale stream") {
 		t.Fatal("lines of an old stream shown")
 	}
@@ -383,7 +387,7 @@ func TestLogsRoutedBySelection(t *testing.T) {
 	if cur.ctx.Err() == nil {
 		t.Fatal("the old stream was not cancelled")
 	}
-	r = update(t, r, logLinesMsg{containerID: cur.id, gen: cur.gen, lines: []docker.LogLine{{Text: "late line"}}})
+	r = update(t, r, logLinesMsg{key: cur.key, gen: cur.gen, lines: viewLines("", docker.LogLine{Text: "late line"})})
 	if strings.Contains(screen(r), "late line") {
 		t.Fatal("late lines of the previous selection shown")
 	}
@@ -394,8 +398,8 @@ func TestLogStreamDeliversThroughCommands(t *testing.T) {
 	f.logs["b6b6b6b6b6b6b6b6"] = []docker.LogLine{{Stream: docker.Stdout, Text: "one"}, {Stream: docker.Stderr, Text: "two"}}
 	r := newRoot(t, f, 120, 40)
 	s := r.containers.logs.stream
-	go func() { s.run(f, docker.LogOptions{Follow: true, Tail: logTail})() }()
-	var got []docker.LogLine
+	go func() { s.run(s.ctx, f, logSource{id: s.key}, docker.LogOptions{Follow: true, Tail: logTail})() }()
+	var got []views.LogLine
 	for len(got) < 2 {
 		msg := runCmd(t, s.wait())
 		lm, ok := msg.(logLinesMsg)
@@ -423,42 +427,42 @@ func TestLogStreamEndAndResume(t *testing.T) {
 	r := newRoot(t, f, 120, 40)
 	r, _ = press(t, r, "j", "j") // shop-api-1
 	s := r.containers.logs.stream
-	s.push(docker.LogLine{Text: "shutting down"})
-	r = update(t, r, logStreamEndedMsg{containerID: s.id, gen: s.gen})
+	s.push("", docker.LogLine{Text: "shutting down"})
+	r = update(t, r, logStreamEndedMsg{key: s.key, gen: s.gen, containerID: s.key})
 	if !strings.Contains(screen(r), "shutting down") || !strings.Contains(screen(r), "end of log") {
 		t.Fatalf("end of stream:\n%s", screen(r))
 	}
 	// The container restarts: the index shows a later StartedAt, and the log resumes.
 	cs := fixture()
 	for i := range cs {
-		if cs[i].ID == s.id {
+		if cs[i].ID == s.key {
 			cs[i].StartedAt = testNow()
 		}
 	}
 	m, cmd := r.Update(containersChangedMsg{snap: connected(cs)})
 	r = m.(Root)
-	ns := r.containers.logs.stream
-	if ns == s || cmd == nil || !strings.Contains(screen(r), "shutting down") {
+	p := r.containers.logs
+	if cmd == nil || p.ended() || !p.srcs[0].startedAt.Equal(testNow()) || !strings.Contains(screen(r), "shutting down") {
 		t.Fatal("the log did not resume after a restart, or lost its lines")
 	}
-	if ns.ctx.Err() != nil {
-		t.Fatal("the new stream is cancelled")
+	if p.stream.ctx.Err() != nil {
+		t.Fatal("the stream is cancelled")
 	}
 }
 
 func TestLogBuffersAreBounded(t *testing.T) {
-	s := newLogStream(context.Background(), "x", 1, time.Time{}, 0)
+	s := newLogStream(context.Background(), "x", 0)
 	for i := range maxLogLines + 10 {
-		s.push(docker.LogLine{Text: fmt.Sprint(i)}) // never blocks, though nobody drains
+		s.push("", docker.LogLine{Text: fmt.Sprint(i)}) // never blocks, though nobody drains
 	}
-	lines, dropped := s.drain()
+	lines, dropped := s.feed.drain()
 	if len(lines) != maxLogLines || dropped != 10 || lines[0].Text != "10" {
 		t.Fatalf("buffer kept %d lines, dropped %d, first %q", len(lines), dropped, lines[0].Text)
 	}
 	var p logPane
 	p.add(lines)
 	p.top = 100
-	p.add([]docker.LogLine{{Text: "a"}, {Text: "b"}})
+	p.add(viewLines("", docker.LogLine{Text: "a"}, docker.LogLine{Text: "b"}))
 	if len(p.lines) != maxLogLines || p.top != 98 || p.lines[len(p.lines)-1].Text != "b" {
 		t.Fatalf("pane: %d lines, top %d", len(p.lines), p.top)
 	}
@@ -472,12 +476,12 @@ func TestHugeLogLineStaysInWidth(t *testing.T) {
 	if len(huge) < 90000 {
 		huge += strings.Repeat("x", 90000-len(huge))
 	}
-	s.push(docker.LogLine{Stream: docker.Stderr, Text: huge}) // through the sink: capped
-	lines, _ := s.drain()
+	s.push("", docker.LogLine{Stream: docker.Stderr, Text: huge}) // through the sink: capped
+	lines, _ := s.feed.drain()
 	if len(lines[0].Text) > maxLogLineBytes {
 		t.Fatalf("sink kept %d bytes", len(lines[0].Text))
 	}
-	r = update(t, r, linesFor(r, lines...))
+	r = update(t, r, logLinesMsg{key: s.key, gen: s.gen, lines: lines})
 	// And straight into the pane, uncapped, with escape sequences in it.
 	r = update(t, r, linesFor(r, docker.LogLine{Text: "\x1b[31m" + huge + "\x1b[0m\r"}))
 	checkFits(t, screen(r), 80, 24)
@@ -603,7 +607,7 @@ func checkFits(t *testing.T, s string, w, h int) {
 func TestNothingOverflows(t *testing.T) {
 	long := docker.Container{
 		ID: "9999999999999999", Name: strings.Repeat("very-long-container-name-", 6), State: "running", Health: "starting",
-		Image: strings.Repeat("registry.example.com/deeply/nested/", 5) + "image:tag", Labels: compose(strings.Repeat("p", 90), strings.Repeat("s", 90)),
+		Image: strings.Repeat("registry.example.com/deeply/nested/", 5) + "image:tag", Labels: composeLabels(strings.Repeat("p", 90), strings.Repeat("s", 90)),
 		Ports:     []docker.Port{{HostIP: "127.0.0.1", HostPort: 1, ContainerPort: 2, Proto: "udp"}, {HostIP: "127.0.0.1", HostPort: 3, ContainerPort: 4, Proto: "tcp"}},
 		StartedAt: testNow().Add(-time.Minute),
 	}
@@ -632,7 +636,7 @@ func TestNothingOverflows(t *testing.T) {
 func TestLogStreamRestartsAfterReconnect(t *testing.T) {
 	r := newRoot(t, newFake(), 120, 40)
 	s := r.containers.logs.stream
-	r = update(t, r, logStreamEndedMsg{containerID: s.id, gen: s.gen, err: errors.New("logs of container x: unexpected EOF")})
+	r = update(t, r, logStreamEndedMsg{key: s.key, gen: s.gen, containerID: s.key, err: errors.New("logs of container x: unexpected EOF")})
 	if !strings.Contains(screen(r), "logs: logs of container x: unexpected EOF") {
 		t.Fatalf("stream error not shown:\n%s", screen(r))
 	}
@@ -640,7 +644,7 @@ func TestLogStreamRestartsAfterReconnect(t *testing.T) {
 	snap.Status.Resyncs = 1 // the index lost the engine and listed it again
 	m, cmd := r.Update(containersChangedMsg{snap: snap})
 	r = m.(Root)
-	if r.containers.logs.stream == s || cmd == nil || r.containers.logs.err != "" {
+	if r.containers.logs.stream == s || cmd == nil || r.containers.logs.errText() != "" {
 		t.Fatal("the log stream did not restart after the engine came back")
 	}
 }

@@ -18,10 +18,7 @@ func (m Containers) View() string {
 		Total:   len(m.snap.Containers),
 		Waiting: m.snap.Status.State == docker.Connecting && len(m.snap.Containers) == 0,
 	}, l.ListWidth, l.ListHeight)
-	logs := views.LogsPane(m.theme, views.LogsData{
-		Name: m.logs.name, Lines: m.logs.lines, Top: m.logs.top, Following: m.logs.following,
-		Focused: m.focus == focusLogs, Ended: m.logs.ended, Err: m.logs.err,
-	}, l.LogsWidth, l.LogsHeight)
+	logs := views.LogsPane(m.theme, m.logs.data(m.focus == focusLogs), l.LogsWidth, l.LogsHeight)
 	var footer string
 	if m.editing {
 		footer = views.FilterLine(m.theme, m.filter, m.km.Hints(keymap.CtxFilter), m.width)

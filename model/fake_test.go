@@ -13,12 +13,13 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/views"
 )
 
 // testNow is the fixed clock of every model test.
 func testNow() time.Time { return time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC) }
 
-func compose(project, service string) map[string]string {
+func composeLabels(project, service string) map[string]string {
 	return map[string]string{docker.LabelComposeProject: project, docker.LabelComposeService: service}
 }
 
@@ -28,19 +29,19 @@ func fixture() []docker.Container {
 	now := testNow()
 	cs := []docker.Container{
 		{ID: "a1a1a1a1a1a1a1a1", Name: "shop-api-1", Image: "ghcr.io/podium/shop-api:1.4.2", State: "running", Health: "healthy",
-			StartedAt: now.Add(-3 * time.Minute), Labels: compose("shop", "api"),
+			StartedAt: now.Add(-3 * time.Minute), Labels: composeLabels("shop", "api"),
 			Ports: []docker.Port{{HostIP: "127.0.0.1", HostPort: 8080, ContainerPort: 80, Proto: "tcp"}}},
 		{ID: "d2d2d2d2d2d2d2d2", Name: "shop-db-1", Image: "postgres:16-alpine", State: "running", Health: "unhealthy",
-			StartedAt: now.Add(-2 * time.Hour), Labels: compose("shop", "db"),
+			StartedAt: now.Add(-2 * time.Hour), Labels: composeLabels("shop", "db"),
 			Ports: []docker.Port{{HostIP: "127.0.0.1", HostPort: 5432, ContainerPort: 5432, Proto: "tcp"}}},
 		{ID: "e3e3e3e3e3e3e3e3", Name: "shop-worker-1", Image: "shop-worker:dev", State: "running",
-			StartedAt: now.Add(-47 * time.Minute), Labels: compose("shop", "worker")},
+			StartedAt: now.Add(-47 * time.Minute), Labels: composeLabels("shop", "worker")},
 		{ID: "e4e4e4e4e4e4e4e4", Name: "shop-worker-2", Image: "shop-worker:dev", State: "running",
-			StartedAt: now.Add(-12 * time.Minute), Labels: compose("shop", "worker")},
+			StartedAt: now.Add(-12 * time.Minute), Labels: composeLabels("shop", "worker")},
 		{ID: "b5b5b5b5b5b5b5b5", Name: "blog-web-1", Image: "nginx:1.27-alpine", State: "exited", ExitCode: 1,
-			StartedAt: now.Add(-3 * time.Hour), FinishedAt: now.Add(-5 * time.Minute), Labels: compose("blog", "web")},
+			StartedAt: now.Add(-3 * time.Hour), FinishedAt: now.Add(-5 * time.Minute), Labels: composeLabels("blog", "web")},
 		{ID: "b6b6b6b6b6b6b6b6", Name: "blog-cache-1", Image: "redis:7", State: "running", Status: "Up 2 days",
-			Labels: compose("blog", "cache")},
+			Labels: composeLabels("blog", "cache")},
 		{ID: "f7f7f7f7f7f7f7f7", Name: "registry", Image: "registry:2", State: "running",
 			StartedAt: now.Add(-5 * 24 * time.Hour), Ports: []docker.Port{
 				{HostIP: "0.0.0.0", HostPort: 5000, ContainerPort: 5000, Proto: "tcp"},
@@ -207,7 +208,16 @@ func selectedName(r Root) string {
 // linesFor is what the selected container's stream would deliver.
 func linesFor(r Root, lines ...docker.LogLine) logLinesMsg {
 	s := r.containers.logs.stream
-	return logLinesMsg{containerID: s.id, gen: s.gen, lines: lines}
+	return logLinesMsg{key: s.key, gen: s.gen, lines: viewLines("", lines...)}
+}
+
+// viewLines marks container output with the name of the container that wrote it ("" for none).
+func viewLines(from string, lines ...docker.LogLine) []views.LogLine {
+	out := make([]views.LogLine, len(lines))
+	for i, l := range lines {
+		out[i] = views.LogLine{LogLine: l, From: from}
+	}
+	return out
 }
 
 // runCmd runs a command that does not block and returns its message.

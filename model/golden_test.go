@@ -9,6 +9,8 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/views"
 )
 
 // goldenLogs is what shop-api-1 printed, for the golden screens.
@@ -62,6 +64,80 @@ func TestGoldenScreens(t *testing.T) {
 		r := newRoot(t, newFake(), 80, 24)
 		r, _ = press(t, r, "/")
 		r = typeText(t, r, "shop")
+		golden.RequireEqual(t, trimRight(screen(r)))
+	})
+}
+
+// webLogs is what the two containers of frontend/web printed, for the Pods golden screens.
+func webLogs() []views.LogLine {
+	var ls []views.LogLine
+	add := func(from string, s docker.Stream, text string) {
+		ls = append(ls, views.LogLine{LogLine: docker.LogLine{Stream: s, Text: text}, From: from})
+	}
+	add("shop-web-1", docker.Stdout, "> shop-web@2.3.0 start: node server.js")
+	add("shop-web-1", docker.Stdout, "listening on http://0.0.0.0:3000")
+	add("shop-web-1", docker.Stdout, "connected to postgres at db:5432")
+	for i := range 3 {
+		add("shop-web-1", docker.Stdout, fmt.Sprintf("GET /products?page=%d 200 %dms", i+1, 11+i*3))
+	}
+	add("shop-web-2", docker.Stdout, "> shop-web@2.3.0 start: node server.js")
+	add("shop-web-2", docker.Stdout, "listening on http://0.0.0.0:3000")
+	add("shop-web-1", docker.Stdout, "GET /cart 200 9ms")
+	add("shop-web-2", docker.Stderr, "Error: connect ECONNREFUSED 172.18.0.2:5432 (DATABASE_URL=postgres://db:5432/shop)")
+	add("shop-web-2", docker.Stderr, "    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1607:16)")
+	add("shop-web-1", docker.Stdout, "POST /cart/items 201 31ms")
+	return ls
+}
+
+// podsGoldenScreen is the Pods tab over the shop workspace with frontend/web selected, its
+// two containers' logs in, and a test's result in the footer.
+func podsGoldenScreen(t *testing.T, w, h int) string {
+	fp, fb := newShop(t)
+	r := newPodsRoot(t, fp, fb, w, h)
+	r = selectRow(t, r, "frontend/web")
+	s := r.pods.logs.stream
+	r = update(t, r, logLinesMsg{key: s.key, gen: s.gen, lines: webLogs()})
+	r = update(t, r, podExecDoneMsg{action: keymap.Test, target: "frontend/web", err: docker.ExitError{Code: 1}})
+	return screen(r)
+}
+
+// TestGoldenPodsScreens compares the Pods tab's screens with testdata/TestGoldenPodsScreens/*.golden.
+// Regenerate with: go test ./model -run TestGoldenPodsScreens -update
+func TestGoldenPodsScreens(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {120, 40}, {160, 40}} {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			s := podsGoldenScreen(t, sz[0], sz[1])
+			checkFits(t, s, sz[0], sz[1])
+			golden.RequireEqual(t, trimRight(s))
+		})
+	}
+	t.Run("broken-80x24", func(t *testing.T) {
+		fp, fb := newShop(t)
+		r := newPodsRoot(t, fp, fb, 80, 24)
+		r = selectRow(t, r, "worker")
+		r, _ = press(t, r, "u")
+		checkFits(t, screen(r), 80, 24)
+		golden.RequireEqual(t, trimRight(screen(r)))
+	})
+	t.Run("prompt-80x24", func(t *testing.T) {
+		fp, fb := newShop(t)
+		r := newPodsRoot(t, fp, fb, 80, 24)
+		r = selectRow(t, r, "frontend/web/frwe100000000000")
+		r, _ = press(t, r, "e")
+		r = typeText(t, r, "bin/rails db:migrate:status")
+		checkFits(t, screen(r), 80, 24)
+		golden.RequireEqual(t, trimRight(screen(r)))
+	})
+	t.Run("none-80x24", func(t *testing.T) {
+		r := newRoot(t, newFake(), 80, 24)
+		r, _ = press(t, r, "1")
+		checkFits(t, screen(r), 80, 24)
+		golden.RequireEqual(t, trimRight(screen(r)))
+	})
+	t.Run("help-80x24", func(t *testing.T) {
+		fp, fb := newShop(t)
+		r := newPodsRoot(t, fp, fb, 80, 24)
+		r, _ = press(t, r, "?")
 		golden.RequireEqual(t, trimRight(screen(r)))
 	})
 }

@@ -54,28 +54,33 @@ func (m Containers) filterKey(msg tea.KeyPressMsg, a keymap.Action) (Containers,
 		m.setFilter("")
 		return m, m.syncLogs()
 	}
-	f := m.filter
-	switch msg.String() {
-	case "backspace", "ctrl+h":
-		if r := []rune(f); len(r) > 0 {
-			f = string(r[:len(r)-1])
-		}
-	case "ctrl+u":
-		f = ""
-	case "ctrl+w":
-		f = strings.TrimRightFunc(f, unicode.IsSpace)
-		f = f[:strings.LastIndexFunc(f, unicode.IsSpace)+1]
-	default:
-		if msg.Text == "" || msg.Mod&(tea.ModCtrl|tea.ModAlt) != 0 {
-			return m, nil
-		}
-		f += msg.Text
-	}
+	f := editLine(m.filter, msg)
 	if f == m.filter {
 		return m, nil
 	}
 	m.setFilter(f)
 	return m, m.syncLogs()
+}
+
+// editLine applies a key to a one-line text field: backspace, ctrl+u (clear), ctrl+w (delete
+// a word), or a typed character. Other keys leave s as it is.
+func editLine(s string, msg tea.KeyPressMsg) string {
+	switch msg.String() {
+	case "backspace", "ctrl+h":
+		if r := []rune(s); len(r) > 0 {
+			s = string(r[:len(r)-1])
+		}
+	case "ctrl+u":
+		s = ""
+	case "ctrl+w":
+		s = strings.TrimRightFunc(s, unicode.IsSpace)
+		s = s[:strings.LastIndexFunc(s, unicode.IsSpace)+1]
+	default:
+		if msg.Text != "" && msg.Mod&(tea.ModCtrl|tea.ModAlt) == 0 {
+			s += msg.Text
+		}
+	}
+	return s
 }
 
 func (m Containers) containersKey(a keymap.Action) (Containers, tea.Cmd) {
@@ -123,35 +128,15 @@ func (m Containers) containersKey(a keymap.Action) (Containers, tea.Cmd) {
 
 // logsKey handles navigation while the logs pane has focus; false leaves the key to the list.
 func (m Containers) logsKey(a keymap.Action) (bool, Containers) {
-	page := max(m.layout().LogLines()-1, 1)
-	switch a {
-	case keymap.Up:
-		m.scrollLogs(-1)
-	case keymap.Down:
-		m.scrollLogs(1)
-	case keymap.PageUp:
-		m.scrollLogs(-page)
-	case keymap.PageDown:
-		m.scrollLogs(page)
-	case keymap.Top:
-		m.logs.following, m.logs.top = false, 0
-	case keymap.Bottom:
-		m.logs.following = true
-	case keymap.Focus:
+	if a == keymap.Focus {
 		m.focus = focusList
-	default:
-		return false, m
+		return true, m
 	}
-	return true, m
+	return m.logs.key(a, m.layout().LogLines()), m
 }
 
 func (m *Containers) toggleFollow() {
-	if m.logs.following {
-		m.logs.top = m.logStart()
-		m.logs.following = false
-		return
-	}
-	m.logs.following = true
+	m.logs.toggleFollow(m.layout().LogLines())
 }
 
 // containerAction starts an action on the selected container, asking first when it destroys.

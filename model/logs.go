@@ -2,64 +2,69 @@ package model
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/views"
 )
 
 const (
 	// maxLogLines bounds the logs pane and the hand-off buffer behind it.
 	maxLogLines = 5000
-	// logTail is how much history a newly selected container shows.
+	// logTail is how much history a newly followed container shows.
 	logTail = 200
 	// maxLogLineBytes caps what is kept of one line: the pane shows one screen width of it,
 	// and 5000 lines of docker's 1 MiB maximum would be 5 GiB.
 	maxLogLineBytes = 4096
 )
 
+// streamGen numbers log streams across every pane of every tab, so a message names exactly
+// one stream even when two panes follow the same container.
+var streamGen atomic.Uint64
+
 // logLinesMsg carries the lines a log stream produced since the last one.
 type logLinesMsg struct {
-	containerID string
-	gen         uint64 // which stream: a container selected twice gets two
-	lines       []docker.LogLine
+	key   string // what the stream shows: a container id, or pod[/service]
+	gen   uint64 // which stream: a selection made twice gets two
+	lines []views.LogLine
 }
 
-// logStreamEndedMsg says a log stream finished: the container stopped, or reading failed.
+// logStreamEndedMsg says one container's log ended: it stopped, or reading failed.
 type logStreamEndedMsg struct {
-	containerID string
+	key         string
 	gen         uint64
+	containerID string
 	err         error
 }
 
-// logStream follows one container's log. The producer (the engine's reader) appends to a
-// bounded buffer under a mutex and signals a channel of capacity one, so it never blocks on
-// the UI; the UI drains everything buffered at once.
+// logStream follows the logs of one selection: one container, or several multiplexed (a
+// service, a pod) with each line marked with its container's name. The readers (one per
+// container, the engine's) push to a feed, so they never block on the UI.
 type logStream struct {
-	id        string
-	gen       uint64
-	startedAt time.Time // the container's StartedAt when this stream began
-	resyncs   int       // the index's resync count when this stream began
-	ctx       context.Context
-	cancel    context.CancelFunc
-	sig       chan struct{}
-
-	mu      sync.Mutex
-	buf     []docker.LogLine
-	dropped int
+	key     string
+	gen     uint64
+	resyncs int // the index's resync count when this stream began
+	ctx     context.Context
+	cancel  context.CancelFunc
+	feed    *feed[views.LogLine]
 }
 
-func newLogStream(parent context.Context, id string, gen uint64, startedAt time.Time, resyncs int) *logStream {
+func newLogStream(parent context.Context, key string, resyncs int) *logStream {
 	ctx, cancel := context.WithCancel(parent)
-	return &logStream{id: id, gen: gen, startedAt: startedAt, resyncs: resyncs, ctx: ctx, cancel: cancel, sig: make(chan struct{}, 1)}
+	return &logStream{key: key, gen: streamGen.Add(1), resyncs: resyncs, ctx: ctx, cancel: cancel,
+		feed: newFeed[views.LogLine](maxLogLines)}
 }
 
-// push is the sink handed to Backend.Logs.
-func (s *logStream) push(l docker.LogLine) {
+// push is the sink of one container's reader: from is the prefix its lines get ("" for none).
+func (s *logStream) push(from string, l docker.LogLine) {
 	if len(l.Text) > maxLogLineBytes {
 		cut := maxLogLineBytes
 		for cut > 0 && !utf8.RuneStart(l.Text[cut]) {
@@ -68,74 +73,59 @@ func (s *logStream) push(l docker.LogLine) {
 		// Clone, so the kept prefix does not pin the whole line in memory.
 		l.Text = strings.Clone(l.Text[:cut])
 	}
-	s.mu.Lock()
-	s.buf = append(s.buf, l)
-	if over := len(s.buf) - maxLogLines; over > 0 {
-		s.buf = append(s.buf[:0], s.buf[over:]...)
-		s.dropped += over
-	}
-	s.mu.Unlock()
-	select {
-	case s.sig <- struct{}{}:
-	default:
-	}
+	s.feed.push(views.LogLine{LogLine: l, From: from})
 }
 
-// drain takes everything buffered.
-func (s *logStream) drain() ([]docker.LogLine, int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	lines, dropped := s.buf, s.dropped
-	s.buf, s.dropped = nil, 0
-	return lines, dropped
-}
-
-// run reads the log until it ends; it is a command so the Program runs it off the UI loop.
-func (s *logStream) run(b Backend, opts docker.LogOptions) tea.Cmd {
+// run reads one container's log until it ends; it is a command so the Program runs it off the
+// UI loop. ctx is the source's own (a child of the stream's), so one container can be dropped.
+func (s *logStream) run(ctx context.Context, b Backend, src logSource, opts docker.LogOptions) tea.Cmd {
+	key, gen, id, from := s.key, s.gen, src.id, src.from
 	return func() tea.Msg {
-		err := b.Logs(s.ctx, s.id, opts, s.push)
-		if s.ctx.Err() != nil {
-			return nil // cancelled: nobody is waiting for this stream any more
+		err := b.Logs(ctx, id, opts, func(l docker.LogLine) { s.push(from, l) })
+		if ctx.Err() != nil {
+			return nil // cancelled: nobody is waiting for this reader any more
 		}
-		return logStreamEndedMsg{containerID: s.id, gen: s.gen, err: err}
+		return logStreamEndedMsg{key: key, gen: gen, containerID: id, err: err}
 	}
 }
 
 // wait blocks until lines are buffered, then delivers all of them.
 func (s *logStream) wait() tea.Cmd {
 	return func() tea.Msg {
-		for {
-			select {
-			case <-s.sig:
-			case <-s.ctx.Done():
-				return nil
-			}
-			if s.ctx.Err() != nil {
-				return nil
-			}
-			// A signal can outlive the lines it announced (an earlier drain took them). Lines
-			// dropped while the UI was behind need no mention: the pane keeps no more anyway.
-			if lines, _ := s.drain(); len(lines) > 0 {
-				return logLinesMsg{containerID: s.id, gen: s.gen, lines: lines}
-			}
+		lines, ok := s.feed.next(s.ctx.Done())
+		if !ok {
+			return nil
 		}
+		return logLinesMsg{key: s.key, gen: s.gen, lines: lines}
 	}
 }
 
-// logPane is the UI side of the logs: the lines shown and how they scroll.
-type logPane struct {
-	stream    *logStream // nil when no container is selected
+// logSource is one container a pane follows, as the UI keeps it.
+type logSource struct {
+	id        string
 	name      string
-	lines     []docker.LogLine
-	following bool
-	top       int // first line shown while paused
+	from      string    // the prefix of its lines; "" when the pane shows only it
+	startedAt time.Time // the container's StartedAt when its reader began
 	ended     bool
 	err       string
+	cancel    context.CancelFunc
+}
+
+// logPane is the UI side of the logs: what is followed, the lines shown and how they scroll.
+type logPane struct {
+	stream    *logStream // nil when nothing is selected
+	name      string     // the title: a container, pod/service, pod
+	multi     bool       // lines carry their container's name
+	empty     string     // what to say when nothing is selected
+	srcs      []logSource
+	lines     []views.LogLine
+	following bool
+	top       int // first line shown while paused
 }
 
 // add appends lines, keeping at most maxLogLines. While paused the view stays on the same
 // lines, so top moves with what is dropped from the front.
-func (p *logPane) add(lines []docker.LogLine) {
+func (p *logPane) add(lines []views.LogLine) {
 	p.lines = append(p.lines, lines...)
 	if over := len(p.lines) - maxLogLines; over > 0 {
 		p.lines = append(p.lines[:0], p.lines[over:]...)
@@ -143,7 +133,228 @@ func (p *logPane) add(lines []docker.LogLine) {
 	}
 }
 
-// current reports whether a message from stream (id, gen) belongs to this pane.
-func (p *logPane) current(id string, gen uint64) bool {
-	return p.stream != nil && p.stream.id == id && p.stream.gen == gen
+// current reports whether a message from stream (key, gen) belongs to this pane.
+func (p *logPane) current(key string, gen uint64) bool {
+	return p.stream != nil && p.stream.key == key && p.stream.gen == gen
+}
+
+// ended says every followed container's log has ended (none when nothing is followed).
+func (p *logPane) ended() bool {
+	if p.stream == nil || len(p.srcs) == 0 {
+		return false
+	}
+	for _, s := range p.srcs {
+		if !s.ended {
+			return false
+		}
+	}
+	return true
+}
+
+// errText is why reading failed, naming the container when the pane mixes several.
+func (p *logPane) errText() string {
+	for _, s := range p.srcs {
+		if s.err != "" {
+			if p.multi {
+				return s.name + ": " + s.err
+			}
+			return s.err
+		}
+	}
+	return ""
+}
+
+// close stops every reader of the pane.
+func (p *logPane) close() {
+	if p.stream != nil {
+		p.stream.cancel()
+	}
+}
+
+// data is the pane as the view draws it.
+func (p *logPane) data(focused bool) views.LogsData {
+	return views.LogsData{
+		Name: p.name, Lines: p.lines, Top: p.top, Following: p.following, Focused: focused,
+		Ended: p.ended(), Err: p.errText(), Multi: p.multi, Empty: p.empty,
+	}
+}
+
+// onLines takes a stream's lines if they are this pane's, and waits for more.
+func (p *logPane) onLines(msg logLinesMsg) tea.Cmd {
+	if !p.current(msg.key, msg.gen) {
+		return nil // a stream that is no longer shown, or another pane's; its waiter stops here
+	}
+	p.add(msg.lines)
+	return p.stream.wait()
+}
+
+// onEnded marks a container's log ended; false when the message is not this pane's. The
+// caller syncs the pane afterwards: a restart may have been seen before the end.
+func (p *logPane) onEnded(msg logStreamEndedMsg) bool {
+	if !p.current(msg.key, msg.gen) {
+		return false
+	}
+	lines, _ := p.stream.feed.drain()
+	p.add(lines)
+	for i := range p.srcs {
+		if s := &p.srcs[i]; s.id == msg.containerID {
+			s.ended = true
+			if msg.err != nil && !errors.Is(msg.err, context.Canceled) {
+				s.err = msg.err.Error()
+			}
+		}
+	}
+	return true
+}
+
+// logWant is what a pane should follow now: its selection's key and title, the containers,
+// whether their lines get prefixes, and what to say when nothing is selected (key "").
+type logWant struct {
+	key   string
+	title string
+	cs    []docker.Container
+	multi bool
+	empty string
+}
+
+// sync makes the pane follow want. A new selection cancels the old readers and starts one per
+// container with the last logTail lines. For the same selection: a container that joined (a
+// service scaled or recreated) gets a reader; one that left loses it; a reader that ended
+// because its container stopped resumes, from the new start, once the container runs again;
+// readers that failed because the engine went away start afresh once the index has resynced.
+func (p *logPane) sync(ctx context.Context, b Backend, want logWant, st docker.Status) tea.Cmd {
+	reconnected := false
+	if p.stream != nil && st.State == docker.Connected && st.Resyncs > p.stream.resyncs {
+		for _, c := range want.cs {
+			if i := p.source(c.ID); i >= 0 && p.srcs[i].ended && p.srcs[i].err != "" && c.Running() {
+				reconnected = true
+			}
+		}
+	}
+	if p.stream == nil || want.key == "" || p.stream.key != want.key || reconnected {
+		p.close()
+		*p = logPane{following: true, name: want.title, multi: want.multi, empty: want.empty}
+		if want.key == "" {
+			return nil
+		}
+		p.stream = newLogStream(ctx, want.key, st.Resyncs)
+		cmds := []tea.Cmd{p.stream.wait()}
+		for _, c := range want.cs {
+			cmds = append(cmds, p.follow(b, c, docker.LogOptions{Follow: true, Tail: logTail}))
+		}
+		return tea.Batch(cmds...)
+	}
+	p.name = want.title
+	var cmds []tea.Cmd
+	keep := p.srcs[:0:0]
+	for _, s := range p.srcs {
+		if !containsID(want.cs, s.id) {
+			s.cancel()
+			continue
+		}
+		keep = append(keep, s)
+	}
+	p.srcs = keep
+	for _, c := range want.cs {
+		i := p.source(c.ID)
+		if i < 0 {
+			cmds = append(cmds, p.follow(b, c, docker.LogOptions{Follow: true, Tail: logTail}))
+			continue
+		}
+		s := &p.srcs[i]
+		s.name = c.Name
+		// The index re-inspects a container on its start event, so a restart shows as a later
+		// StartedAt; list-only data (zero StartedAt) never looks restarted.
+		if !c.Running() || !s.ended || !c.StartedAt.After(s.startedAt) {
+			continue
+		}
+		s.cancel()
+		p.srcs = append(slices.Clone(p.srcs[:i]), p.srcs[i+1:]...)
+		cmds = append(cmds, p.follow(b, c, docker.LogOptions{Follow: true, Since: resumeFrom(c)}))
+	}
+	return tea.Batch(cmds...)
+}
+
+// follow starts a reader of c's log in the pane's stream.
+func (p *logPane) follow(b Backend, c docker.Container, opts docker.LogOptions) tea.Cmd {
+	ctx, cancel := context.WithCancel(p.stream.ctx)
+	src := logSource{id: c.ID, name: c.Name, startedAt: c.StartedAt, cancel: cancel}
+	if p.multi {
+		src.from = c.Name
+	}
+	p.srcs = append(p.srcs, src)
+	return p.stream.run(ctx, b, src, opts)
+}
+
+func (p *logPane) source(id string) int {
+	for i, s := range p.srcs {
+		if s.id == id {
+			return i
+		}
+	}
+	return -1
+}
+
+func containsID(cs []docker.Container, id string) bool {
+	for _, c := range cs {
+		if c.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// scroll moves the paused view by n lines in a pane of rows lines; reaching the newest line
+// resumes following.
+func (p *logPane) scroll(n, rows int) {
+	start := views.LogStart(len(p.lines), rows, p.top, p.following)
+	p.top = max(start+n, 0)
+	p.following = false
+	if p.top >= len(p.lines)-rows {
+		p.following = n > 0 || len(p.lines) <= rows
+		p.top = max(len(p.lines)-rows, 0)
+	}
+}
+
+// key applies a navigation key to the pane while it has focus, in a pane of rows lines;
+// false leaves the key to the tab.
+func (p *logPane) key(a keymap.Action, rows int) bool {
+	page := max(rows-1, 1)
+	switch a {
+	case keymap.Up:
+		p.scroll(-1, rows)
+	case keymap.Down:
+		p.scroll(1, rows)
+	case keymap.PageUp:
+		p.scroll(-page, rows)
+	case keymap.PageDown:
+		p.scroll(page, rows)
+	case keymap.Top:
+		p.following, p.top = false, 0
+	case keymap.Bottom:
+		p.following = true
+	default:
+		return false
+	}
+	return true
+}
+
+// toggleFollow pauses at the lines on screen, or resumes following.
+func (p *logPane) toggleFollow(rows int) {
+	if p.following {
+		p.top = views.LogStart(len(p.lines), rows, p.top, p.following)
+		p.following = false
+		return
+	}
+	p.following = true
+}
+
+// resumeFrom is where a restarted container's log picks up. The engine records StartedAt after
+// the process may already have written, so it starts just after the previous run finished
+// (inspect keeps that FinishedAt), else a second before StartedAt.
+func resumeFrom(c docker.Container) time.Time {
+	if !c.FinishedAt.IsZero() && c.FinishedAt.Before(c.StartedAt) {
+		return c.FinishedAt.Add(time.Nanosecond)
+	}
+	return c.StartedAt.Add(-time.Second)
 }

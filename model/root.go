@@ -26,10 +26,22 @@ type Config struct {
 	Now func() time.Time
 	// Keymap is the key bindings; a zero value means keymap.Default().
 	Keymap keymap.Keymap
+	// Pods loads the workspace and acts on its pods; nil means there is no workspace (the Pods
+	// tab says so, and the TUI starts on the Containers tab).
+	Pods PodsBackend
 }
 
-// Root is the program's model: the header, the help screen and quitting, around the tabs.
-// Today there is one tab, Containers.
+// tab is one of the root's tabs. Their numbers are the keys that select them: 1 Pods,
+// 4 Containers (2 Deploys and 3 Pipelines are to come).
+type tab uint8
+
+const (
+	tabPods tab = iota
+	tabContainers
+)
+
+// Root is the program's model: the header with its tab bar, the help screen and quitting,
+// around the tabs (Pods, Containers).
 type Root struct {
 	cfg    Config
 	km     keymap.Keymap
@@ -38,6 +50,9 @@ type Root struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
+	tab        tab
+	tabChosen  bool // the user picked a tab, so the first load of the workspace no longer does
+	pods       Pods
 	containers Containers
 	width      int
 	height     int
@@ -47,7 +62,9 @@ type Root struct {
 }
 
 // New builds the root model. It subscribes to the backend's index at once, so no change
-// between New and the first frame is missed; run it with tea.NewProgram(m).Run().
+// between New and the first frame is missed; run it with tea.NewProgram(m).Run(). With a
+// PodsBackend it starts on the Pods tab while the workspace loads, and moves to Containers if
+// the load fails or finds no pods.
 func New(cfg Config) Root {
 	km := cfg.Keymap
 	if km.Bindings == nil {
@@ -62,38 +79,90 @@ func New(cfg Config) Root {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	theme := views.NewTheme(cfg.NoColor)
-	return Root{
-		cfg: cfg, km: km, theme: theme, now: now, ctx: ctx, cancel: cancel,
-		containers: NewContainers(ContainersDeps{Ctx: ctx, Backend: cfg.Backend, Keymap: km, Theme: theme, Now: now}),
+	containers := NewContainers(ContainersDeps{Ctx: ctx, Backend: cfg.Backend, Keymap: km, Theme: theme, Now: now})
+	r := Root{
+		cfg: cfg, km: km, theme: theme, now: now, ctx: ctx, cancel: cancel, tab: tabContainers,
+		containers: containers,
+		pods: NewPods(PodsDeps{Ctx: ctx, Pods: cfg.Pods, Backend: cfg.Backend, Keymap: km, Theme: theme, Now: now,
+			Workspace: cfg.Workspace, Snapshot: containers.Snapshot()}),
 	}
+	if cfg.Pods != nil {
+		r.tab = tabPods
+	}
+	return r
 }
 
-// Init starts the tabs' watchers.
-func (r Root) Init() tea.Cmd { return r.containers.Init() }
+// Init starts the tabs' watchers and loads the workspace.
+func (r Root) Init() tea.Cmd { return tea.Batch(r.containers.Init(), r.pods.Init()) }
 
-// Update handles window size, quit and help, and hands everything else to the tab.
+// Update handles window size, quit, help and the tabs. Keys (and pastes) go to the tab on
+// screen; the index's changes go to both tabs (Containers follows the index, Pods gets its
+// snapshots); every other message goes to both, and each takes what is its own (by id).
 func (r Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd, cmd2 tea.Cmd
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		r.width, r.height = msg.Width, msg.Height
 		r.containers.SetSize(r.width, max(r.height-headerHeight, 0))
+		r.pods.SetSize(r.width, max(r.height-headerHeight, 0))
 		r.clampHelp()
 		return r, nil
 	case tea.KeyPressMsg:
 		if r.help {
 			return r.helpKey(r.km.Resolve(keymap.CtxHelp, msg.String()))
 		}
-		switch r.km.Resolve(r.containers.Context(), msg.String()) {
+		switch r.km.Resolve(r.context(), msg.String()) {
 		case keymap.Quit:
 			return r.quit()
 		case keymap.Help:
 			r.help, r.helpScroll = true, 0
 			return r, nil
+		case keymap.TabPods:
+			r.tab, r.tabChosen = tabPods, true
+			return r, nil
+		case keymap.TabContainers:
+			r.tab, r.tabChosen = tabContainers, true
+			return r, nil
 		}
+		return r.toTab(msg)
+	case tea.PasteMsg:
+		return r.toTab(msg)
+	case containersChangedMsg:
+		r.containers, cmd = r.containers.Update(msg)
+		cmd2 = r.pods.SetSnapshot(msg.snap)
+		return r, tea.Batch(cmd, cmd2)
+	case workspaceLoadedMsg:
+		r.pods, cmd = r.pods.Update(msg)
+		if !msg.reload && !r.tabChosen {
+			r.tab = tabContainers
+			if r.pods.HasPods() {
+				r.tab = tabPods
+			}
+		}
+		return r, cmd
 	}
-	var cmd tea.Cmd
 	r.containers, cmd = r.containers.Update(msg)
+	r.pods, cmd2 = r.pods.Update(msg)
+	return r, tea.Batch(cmd, cmd2)
+}
+
+// toTab hands a message to the tab on screen.
+func (r Root) toTab(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	if r.tab == tabPods {
+		r.pods, cmd = r.pods.Update(msg)
+	} else {
+		r.containers, cmd = r.containers.Update(msg)
+	}
 	return r, cmd
+}
+
+// context is the key context of the tab on screen.
+func (r Root) context() keymap.Context {
+	if r.tab == tabPods {
+		return r.pods.Context()
+	}
+	return r.containers.Context()
 }
 
 func (r Root) helpKey(a keymap.Action) (tea.Model, tea.Cmd) {
@@ -113,7 +182,7 @@ func (r Root) helpKey(a keymap.Action) (tea.Model, tea.Cmd) {
 
 func (r *Root) clampHelp() {
 	rows := max(r.height-headerHeight-2, 0) // rule and footer
-	most := max(views.HelpHeight(r.theme, r.km.Help(), r.width)-rows, 0)
+	most := max(views.HelpHeight(r.theme, r.helpSections(), r.width)-rows, 0)
 	r.helpScroll = min(max(r.helpScroll, 0), most)
 }
 
@@ -121,6 +190,7 @@ func (r *Root) clampHelp() {
 func (r Root) quit() (tea.Model, tea.Cmd) {
 	r.quitting = true
 	r.containers.Close()
+	r.pods.Close()
 	r.cancel()
 	return r, tea.Quit
 }
@@ -139,21 +209,48 @@ func (r Root) render() string {
 		return ""
 	}
 	snap := r.containers.Snapshot()
+	target := ""
+	if ws := r.pods.Workspace(); ws != nil {
+		target = ws.Target
+	}
 	header := views.Header(r.theme, views.HeaderData{
-		Workspace: r.cfg.Workspace, Endpoint: r.cfg.Endpoint,
+		Tabs: []views.Tab{
+			{Key: r.tabKey(keymap.TabPods), Title: "Pods", Active: r.tab == tabPods},
+			{Key: r.tabKey(keymap.TabContainers), Title: "Containers", Active: r.tab == tabContainers},
+		},
+		Workspace: r.cfg.Workspace, Target: target, Endpoint: r.cfg.Endpoint,
 		ServerVersion: r.cfg.ServerVersion, API: r.cfg.API,
 		Status: snap.Status, Now: r.now(),
 	}, r.width)
 	var body string
 	if r.help {
 		h := max(r.height-headerHeight-1, 0)
-		body = views.Help(r.theme, r.km.Help(), r.width, h, r.helpScroll) + "\n" +
+		body = views.Help(r.theme, r.helpSections(), r.width, h, r.helpScroll) + "\n" +
 			views.Footer(r.theme, r.km.Hints(keymap.CtxHelp), views.Status{}, r.width)
+	} else if r.tab == tabPods {
+		body = r.pods.View()
 	} else {
 		body = r.containers.View()
 	}
 	lines := splitLines(header + "\n" + body)
 	return views.Block(lines, r.width, r.height)
+}
+
+// helpSections are the help screen's sections for the tab on screen: the global keys, the
+// tab's, and those of the panes and prompts it has.
+func (r Root) helpSections() []keymap.HelpSection {
+	if r.tab == tabPods {
+		return r.km.Help(keymap.CtxGlobal, keymap.CtxPods, keymap.CtxLogs, keymap.CtxFilter, keymap.CtxPrompt, keymap.CtxHelp)
+	}
+	return r.km.Help(keymap.CtxGlobal, keymap.CtxContainers, keymap.CtxLogs, keymap.CtxFilter, keymap.CtxConfirm, keymap.CtxHelp)
+}
+
+// tabKey is the key shown for a tab in the tab bar: the first one bound to its action.
+func (r Root) tabKey(a keymap.Action) string {
+	if ks := r.km.Keys(keymap.CtxGlobal, a); len(ks) > 0 {
+		return keymap.KeyName(ks[0])
+	}
+	return ""
 }
 
 func splitLines(s string) []string { return strings.Split(s, "\n") }

@@ -167,5 +167,5 @@ func (m *Containers) setFilter(f string) {
 
 // layout is the tab's current division into panes.
 func (m Containers) layout() views.Layout {
-	return views.ContainersLayout(m.width, m.height, len(m.rows))
+	return views.ListLayout(m.width, m.height, len(m.rows))
 }

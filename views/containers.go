@@ -5,8 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
+	"github.com/podiumdev/podium/backend/docker"
 )
 
 // ListData is what the containers list shows.
@@ -32,18 +31,23 @@ const (
 	numCols
 )
 
-const colGap = 2
-
-type column struct {
-	title string
-	w     int
-	on    bool
-}
-
-// cell is one column's text for a row, plain, with its style.
-type cell struct {
-	text  string
-	style lipgloss.Style
+// containersTable gives way when short: the image shrinks first, then the least important
+// columns go (ports, health, image); names are cut last.
+var containersTable = tableSpec{
+	titles: []string{"NAME", "STATE", "HEALTH", "IMAGE", "PORTS", "STATUS"},
+	steps: []fitStep{
+		{fitShrink, colImage, 16},
+		{fitShrink, colPorts, 18},
+		{fitDrop, colPorts, 0}, // a cut port list is useless: all or nothing
+		{fitShrink, colImage, 12},
+		{fitFold, colHealth, 0}, // health folds into the state word ("● unhealthy")
+		{fitShrink, colSince, 10},
+		{fitShrink, colName, 12},
+		{fitDrop, colImage, 0},
+		{fitShrink, colName, 6},
+	},
+	giveBack: []int{colName, colImage, colPorts, colSince},
+	foldFrom: colHealth, foldInto: colState,
 }
 
 // ContainerList renders the list pane: a title rule, column headers, then the tree rows from
@@ -74,19 +78,14 @@ func ContainerList(t Theme, d ListData, width, height int) string {
 	if d.Filter != "" {
 		notes = append(notes, t.Prompt.Render("/")+t.Text.Render(Clean(d.Filter, 40)))
 	}
-	if above := d.Offset; above > 0 && rowsH > 0 {
-		notes = append(notes, t.Dim.Render(fmt.Sprintf("↑%d", above)))
-	}
-	if below := len(d.Rows) - d.Offset - rowsH; below > 0 && rowsH > 0 {
-		notes = append(notes, t.Dim.Render(fmt.Sprintf("↓%d", below)))
-	}
+	notes = append(notes, scrollNotes(t, d.Offset, rowsH, len(d.Rows))...)
 	lines := []string{rule(t, title, strings.Join(notes, " "), width, d.Focused)}
 
-	cells := make([][numCols]cell, len(d.Rows))
+	cells := make([][]cell, len(d.Rows))
 	for i, r := range d.Rows {
 		cells[i] = rowCells(t, r, d.Now)
 	}
-	cols := fitColumns(cells, width-2)
+	cols := fitColumns(containersTable, cells, width-2)
 	lines = append(lines, renderHeader(t, cols, width))
 
 	if len(d.Rows) == 0 {
@@ -103,14 +102,14 @@ func ContainerList(t Theme, d ListData, width, height int) string {
 		if i < 0 {
 			continue
 		}
-		lines = append(lines, renderRow(t, cells[i], cols, width, i == d.Cursor, d.Focused))
+		lines = append(lines, renderRow(t, containersTable, cells[i], cols, width, i == d.Cursor, d.Focused))
 	}
 	return Block(lines, width, height)
 }
 
 // rowCells computes the text of each column of a row.
-func rowCells(t Theme, r TreeRow, now time.Time) [numCols]cell {
-	var cs [numCols]cell
+func rowCells(t Theme, r TreeRow, now time.Time) []cell {
+	cs := make([]cell, numCols)
 	indent := strings.Repeat("  ", r.Depth)
 	switch r.Kind {
 	case ProjectRow:
@@ -118,170 +117,41 @@ func rowCells(t Theme, r TreeRow, now time.Time) [numCols]cell {
 		if r.Project == "" {
 			st = t.Dim.Bold(!t.NoColor)
 		}
-		cs[colName] = cell{indent + Clean(r.Label(), 200), st}
-		cs[colState] = groupSummary(t, r)
+		cs[colName] = one(indent+Clean(r.Label(), 200), st)
+		cs[colState] = groupSummary(t, r.Up, r.Total)
 	case ServiceRow:
-		cs[colName] = cell{indent + Clean(r.Label(), 200), t.Service}
-		cs[colState] = groupSummary(t, r)
+		cs[colName] = one(indent+Clean(r.Label(), 200), t.Service)
+		cs[colState] = groupSummary(t, r.Up, r.Total)
 	default:
 		c := r.Container
-		code := ExitCode(c)
-		state := c.State
-		if state == "" {
-			state = "unknown"
-		}
-		cs[colName] = cell{indent + Clean(c.Name, 200), t.Text}
-		cs[colState] = cell{t.StateGlyph(c.State, code) + " " + state, t.StateStyle(c.State, c.Health, code)}
-		cs[colHealth] = cell{c.Health, t.HealthStyle(c.Health)}
-		cs[colImage] = cell{Clean(c.Image, 200), t.Dim}
-		cs[colPorts] = cell{Clean(PortsText(c.Ports), 200), t.Text}
-		cs[colSince] = cell{Clean(Since(c, now), 60), t.Dim}
+		cs[colName] = one(indent+Clean(c.Name, 200), t.Text)
+		cs[colState] = containerState(t, c)
+		cs[colHealth] = one(c.Health, t.HealthStyle(c.Health))
+		cs[colImage] = one(Clean(c.Image, 200), t.Dim)
+		cs[colPorts] = one(Clean(PortsText(c.Ports), 200), t.Text)
+		cs[colSince] = one(Clean(Since(c, now), 60), t.Dim)
 	}
 	return cs
 }
 
+// containerState is a container's state cell: "● running", "✖ exited".
+func containerState(t Theme, c docker.Container) cell {
+	code := ExitCode(c)
+	state := c.State
+	if state == "" {
+		state = "unknown"
+	}
+	return one(t.StateGlyph(c.State, code)+" "+state, t.StateStyle(c.State, c.Health, code))
+}
+
 // groupSummary is a header's state cell: "● 2/2 up", "◐ 1/2 up", "○ 0/1 up".
-func groupSummary(t Theme, r TreeRow) cell {
+func groupSummary(t Theme, up, total int) cell {
 	g, st := t.G.Partial, t.Warn
 	switch {
-	case r.Up == r.Total:
+	case up == total:
 		g, st = t.G.Running, t.OK
-	case r.Up == 0:
+	case up == 0:
 		g, st = t.G.Stopped, t.Muted
 	}
-	return cell{fmt.Sprintf("%s %d/%d up", g, r.Up, r.Total), st}
-}
-
-// fitColumns sizes the columns to their content, then gives way until they fit avail cells:
-// the image shrinks first, then the least important columns go (ports, health, image);
-// names are cut last.
-func fitColumns(rows [][numCols]cell, avail int) [numCols]column {
-	cols := [numCols]column{
-		{title: "NAME"}, {title: "STATE"}, {title: "HEALTH"},
-		{title: "IMAGE"}, {title: "PORTS"}, {title: "STATUS"},
-	}
-	for i := range cols {
-		for _, r := range rows {
-			cols[i].w = max(cols[i].w, ansi.StringWidth(r[i].text))
-		}
-		cols[i].on = cols[i].w > 0
-		if cols[i].on {
-			cols[i].w = max(cols[i].w, len(cols[i].title))
-		}
-	}
-	cols[colName].on = true
-	cols[colName].w = max(cols[colName].w, len(cols[colName].title))
-	total := func() int {
-		sum, n := 0, 0
-		for _, c := range cols {
-			if c.on {
-				sum += c.w
-				n++
-			}
-		}
-		return sum + colGap*max(n-1, 0)
-	}
-	shrink := func(i, floor int) {
-		if over := total() - avail; over > 0 && cols[i].on {
-			cols[i].w = max(min(floor, cols[i].w), cols[i].w-over)
-		}
-	}
-	drop := func(i int) {
-		if total() > avail {
-			cols[i].on = false
-		}
-	}
-	natural := cols
-	shrink(colImage, 16)
-	shrink(colPorts, 18)
-	drop(colPorts) // a cut port list is useless: all or nothing
-	shrink(colImage, 12)
-	if total() > avail && cols[colHealth].on {
-		// Health folds into the state word ("● unhealthy"), so the state column may widen.
-		cols[colHealth].on = false
-		for _, r := range rows {
-			if h := r[colHealth].text; h != "" {
-				cols[colState].w = max(cols[colState].w, ansi.StringWidth(r[colState].text)-len(stateWord(r[colState].text))+len(h))
-			}
-		}
-	}
-	shrink(colSince, 10)
-	shrink(colName, 12)
-	drop(colImage)
-	shrink(colName, 6)
-	// Give room left over (after a drop) back to what was cut, most useful first.
-	for _, i := range []int{colName, colImage, colPorts, colSince} {
-		if spare := avail - total(); spare > 0 && cols[i].on {
-			cols[i].w = min(natural[i].w, cols[i].w+spare)
-		}
-	}
-	return cols
-}
-
-// stateWord is the word after the glyph of a state cell.
-func stateWord(s string) string {
-	_, w, _ := strings.Cut(s, " ")
-	return w
-}
-
-func renderHeader(t Theme, cols [numCols]column, width int) string {
-	var b strings.Builder
-	b.WriteString("  ")
-	first := true
-	for _, c := range cols {
-		if !c.on {
-			continue
-		}
-		if !first {
-			b.WriteString(strings.Repeat(" ", colGap))
-		}
-		first = false
-		b.WriteString(t.ColumnHeader.Render(Fit(c.title, c.w)))
-	}
-	return Fit(b.String(), width)
-}
-
-// renderRow draws one row. The selected row is a full-width bar: every cell keeps its own
-// colour and takes the bar's background, so state colours stay readable on it.
-func renderRow(t Theme, cs [numCols]cell, cols [numCols]column, width int, selected, focused bool) string {
-	base := lipgloss.NewStyle()
-	prefix := "  "
-	if selected {
-		base = t.Selected
-		if !focused {
-			base = t.SelectedBlur
-		}
-		prefix = t.Cursor.Render(t.G.Cursor) + base.Render(" ")
-	}
-	var b strings.Builder
-	b.WriteString(prefix)
-	first := true
-	for i, c := range cols {
-		if !c.on {
-			continue
-		}
-		if !first {
-			b.WriteString(base.Render(strings.Repeat(" ", colGap)))
-		}
-		first = false
-		text, style := cs[i].text, cs[i].style
-		if i == colState && !cols[colHealth].on && cs[colHealth].text != "" {
-			text = strings.TrimSuffix(text, stateWord(text)) + cs[colHealth].text
-			style = cs[colHealth].style
-		}
-		w := c.w
-		text = Trunc(text, w)
-		if selected {
-			style = style.Inherit(base)
-		}
-		b.WriteString(style.Render(text))
-		if pad := w - ansi.StringWidth(text); pad > 0 {
-			b.WriteString(base.Render(strings.Repeat(" ", pad)))
-		}
-	}
-	line := Trunc(b.String(), width)
-	if pad := width - ansi.StringWidth(line); pad > 0 {
-		line += base.Render(strings.Repeat(" ", pad))
-	}
-	return line
+	return one(fmt.Sprintf("%s %d/%d up", g, up, total), st)
 }

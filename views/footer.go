@@ -46,21 +46,28 @@ func Footer(t Theme, hints []keymap.Hint, st Status, width int) string {
 // FilterLine is the footer while the filter is edited: the prompt, the text with a cursor,
 // and the filter's own hints.
 func FilterLine(t Theme, query string, hints []keymap.Hint, width int) string {
+	return PromptLine(t, "/", query, hints, width)
+}
+
+// PromptLine is the footer while a line of text is typed (a filter, a command): the label,
+// the text with a cursor (its end shown when it is long), and the hints of the prompt.
+func PromptLine(t Theme, label, text string, hints []keymap.Hint, width int) string {
 	if width <= 0 {
 		return ""
 	}
 	right := renderHints(t, hints)
-	room := width - ansi.StringWidth(right) - 6
+	label = Clean(label, max(width/2, 1))
+	room := width - ansi.StringWidth(right) - ansi.StringWidth(label) - 5
 	if room < 10 {
-		right, room = "", width-4
+		right, room = "", width-ansi.StringWidth(label)-3
 	}
-	q := Clean(query, 1<<12)
+	q := Clean(text, 1<<12)
 	q = TruncLeft(q, max(room, 1))
 	cursor := "█"
 	if t.NoColor {
 		cursor = "_"
 	}
-	left := " " + t.Prompt.Render("/") + " " + t.Text.Render(q) + t.Prompt.Render(cursor)
+	left := " " + t.Prompt.Render(label) + " " + t.Text.Render(q) + t.Prompt.Render(cursor)
 	return spread(left, right+" ", width)
 }
 

@@ -10,9 +10,18 @@ import (
 	"github.com/podiumdev/podium/backend/docker"
 )
 
+// Tab is one entry of the header's tab bar: "1 Pods".
+type Tab struct {
+	Key    string
+	Title  string
+	Active bool
+}
+
 // HeaderData is what the two header lines show.
 type HeaderData struct {
+	Tabs          []Tab
 	Workspace     string // shown as given; the caller shortens $HOME to ~
+	Target        string // the workspace's target (development); "" when none is loaded
 	Endpoint      string // unix:///var/run/docker.sock
 	ServerVersion string // 20.10.24
 	API           string // 1.41
@@ -20,8 +29,8 @@ type HeaderData struct {
 	Now           time.Time
 }
 
-// Header renders two lines: the app, workspace and connection state; then which engine, or
-// why it is unreachable.
+// Header renders two lines: the app, the tab bar, the workspace and its target, and the
+// connection state; then which engine, or why it is unreachable.
 func Header(t Theme, d HeaderData, width int) string {
 	if width <= 0 {
 		return "\n"
@@ -36,9 +45,23 @@ func Header(t Theme, d HeaderData, width int) string {
 		state = t.Warn.Render(t.G.Pending + " connecting")
 	}
 	left := " " + t.Brand.Render("podium")
+	if len(d.Tabs) > 0 {
+		left += "  " + tabBar(t, d.Tabs)
+	}
 	room := width - ansi.StringWidth(left) - ansi.StringWidth(state) - 4
-	if d.Workspace != "" && room > 3 {
-		left += "  " + t.Text.Render(TruncLeft(Clean(d.Workspace, 4096), room))
+	where := Clean(d.Workspace, 4096)
+	target := ""
+	if d.Target != "" {
+		target = t.G.Sep + Clean(d.Target, 40)
+		if where == "" {
+			target = Clean(d.Target, 40)
+		}
+	}
+	if where != "" && ansi.StringWidth(target) > room/2 {
+		target = "" // the path matters more
+	}
+	if room -= ansi.StringWidth(target); (where != "" || target != "") && room > 3 {
+		left += "  " + t.Text.Render(TruncLeft(where, room)) + t.Project.Render(target)
 	}
 	line1 := spread(left, state+" ", width)
 
@@ -71,6 +94,21 @@ func Header(t Theme, d HeaderData, width int) string {
 		line2 = " " + t.Dim.Render(oneLine(strings.Join(parts, t.G.Sep), width-2))
 	}
 	return Fit(line1, width) + "\n" + Fit(line2, width)
+}
+
+// tabBar draws the tabs as "[1 Pods]  4 Containers ": the active one in brackets (and
+// colour), the others padded to the same place, so switching moves nothing.
+func tabBar(t Theme, tabs []Tab) string {
+	parts := make([]string, len(tabs))
+	for i, tb := range tabs {
+		label := t.Key.Render(tb.Key) + " " + tb.Title
+		if tb.Active {
+			parts[i] = t.TabActive.Render("[") + t.TabActive.Render(tb.Key+" "+tb.Title) + t.TabActive.Render("]")
+		} else {
+			parts[i] = " " + label + " "
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // spread puts left and right on one line of width cells, the gap between them blank.

@@ -5,7 +5,7 @@ import "strings"
 // SideBySideWidth is the terminal width from which the logs pane sits beside the list.
 const SideBySideWidth = 160
 
-// Layout divides the Containers screen: list and logs panes, then a one-line footer.
+// Layout divides a tab's screen (Containers, Pods): list and logs panes, then a one-line footer.
 type Layout struct {
 	Width, Height int
 	Side          bool // logs beside the list rather than below it
@@ -15,9 +15,9 @@ type Layout struct {
 	LogsHeight    int // with its title
 }
 
-// ContainersLayout sizes the panes for a width × height area holding a tree of rows lines.
+// ListLayout sizes the panes for a width × height area holding a tree of rows lines.
 // Below the list gets what the tree needs up to about 60% of the height, the logs the rest.
-func ContainersLayout(width, height, rows int) Layout {
+func ListLayout(width, height, rows int) Layout {
 	l := Layout{Width: max(width, 0), Height: max(height, 0)}
 	body := l.Height - 1 // footer
 	if body <= 0 || l.Width <= 0 {

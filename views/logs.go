@@ -3,18 +3,29 @@ package views
 import (
 	"fmt"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/podiumdev/podium/backend/docker"
 )
 
+// LogLine is a line of the logs pane: a container's output, and when the pane mixes several
+// containers (a service, a pod) the name of the one that wrote it.
+type LogLine struct {
+	docker.LogLine
+	From string
+}
+
 // LogsData is what the logs pane shows.
 type LogsData struct {
-	Name      string           // the container whose logs these are; "" when none is selected
-	Lines     []docker.LogLine // everything buffered, oldest first
-	Top       int              // first line shown while paused
-	Following bool             // show the newest lines as they come
+	Name      string    // whose logs these are (a container, pod/service); "" when nothing is selected
+	Lines     []LogLine // everything buffered, oldest first
+	Top       int       // first line shown while paused
+	Following bool      // show the newest lines as they come
 	Focused   bool
-	Ended     bool   // the stream ended (the container stopped)
+	Ended     bool   // the stream ended (every container it follows stopped)
 	Err       string // why the stream failed, if it did
+	Multi     bool   // the pane mixes several containers, each line prefixed with its name
+	Empty     string // what to say when Name is ""; "no container selected" if empty
 }
 
 // LogsPane renders a title rule and the visible lines: the newest while following, from Top
@@ -43,6 +54,11 @@ func LogsPane(t Theme, d LogsData, width, height int) string {
 		}
 	}
 	lines := []string{rule(t, title, note, width, d.Focused)}
+	// Prefixes line up on the widest name on screen, as docker compose logs does.
+	fromW := 0
+	for i := start; i < len(d.Lines) && i < start+rows; i++ {
+		fromW = max(fromW, ansi.StringWidth(Clean(d.Lines[i].From, 40)))
+	}
 	for i := start; i < len(d.Lines) && len(lines) <= rows; i++ {
 		l := d.Lines[i]
 		mark := " "
@@ -51,18 +67,28 @@ func LogsPane(t Theme, d LogsData, width, height int) string {
 			mark = t.Stderr.Render(t.G.Stderr)
 			style = t.Stderr
 		}
-		lines = append(lines, mark+" "+style.Render(Clean(l.Text, width-2)))
+		prefix, room := "", width-2
+		if fromW > 0 {
+			p := Pad(Clean(l.From, 40), fromW) + " | "
+			prefix, room = t.Service.Render(p), room-ansi.StringWidth(p)
+		}
+		lines = append(lines, mark+" "+prefix+style.Render(Clean(l.Text, max(room, 1))))
 	}
 	msg, style := "", t.Dim
 	switch {
 	case d.Name == "":
-		msg = "no container selected"
+		msg = d.Empty
+		if msg == "" {
+			msg = "no container selected"
+		}
 	case d.Err != "":
 		msg, style = "logs: "+d.Err, t.Bad
 	case len(d.Lines) == 0 && d.Ended:
 		msg = "no output"
 	case len(d.Lines) == 0:
 		msg = "waiting for output…"
+	case d.Ended && d.Multi:
+		msg = "end of log: no container is running"
 	case d.Ended:
 		msg = "end of log: the container is not running"
 	}

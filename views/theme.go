@@ -50,6 +50,8 @@ type Theme struct {
 	Prompt       lipgloss.Style // the filter prompt
 	Box          lipgloss.Style // dialogs
 	BoxTitle     lipgloss.Style
+	TabActive    lipgloss.Style // the current tab in the header's tab bar
+	Drift        lipgloss.Style // ≠: what `up` would recreate
 }
 
 // NewTheme builds the theme. noColor comes from the caller (NO_COLOR, a flag); this package
@@ -68,8 +70,10 @@ func NewTheme(noColor bool) Theme {
 			Selected: s().Reverse(true).Bold(true), SelectedBlur: s().Reverse(true),
 			Cursor: s().Reverse(true).Bold(true), OK: s(), Warn: s(), Bad: s().Bold(true), Muted: s(),
 			Stderr: s().Bold(true), Key: s().Bold(true), Prompt: s().Bold(true),
-			Box:      s().Border(lipgloss.RoundedBorder()).Padding(0, 1),
-			BoxTitle: s().Bold(true),
+			Box:       s().Border(lipgloss.RoundedBorder()).Padding(0, 1),
+			BoxTitle:  s().Bold(true),
+			TabActive: s().Bold(true).Reverse(true),
+			Drift:     s().Bold(true),
 		}
 	}
 	c := func(v string) color.Color { return lipgloss.Color(v) }
@@ -107,6 +111,8 @@ func NewTheme(noColor bool) Theme {
 		Prompt:       s().Bold(true).Foreground(accent),
 		Box:          s().Border(lipgloss.RoundedBorder()).BorderForeground(accent).Padding(0, 1),
 		BoxTitle:     s().Bold(true),
+		TabActive:    s().Bold(true).Foreground(accent),
+		Drift:        s().Foreground(c("214")), // orange: not an error, not fine either
 	}
 }
 

@@ -232,29 +232,29 @@ func TestHelpColumns(t *testing.T) {
 }
 
 func TestLayout(t *testing.T) {
-	l := ContainersLayout(80, 22, 16)
+	l := ListLayout(80, 22, 16)
 	if l.Side || l.ListHeight+l.LogsHeight != 21 || l.ListRows() < 8 || l.LogLines() < 6 {
 		t.Errorf("80x22: %+v", l)
 	}
-	if l := ContainersLayout(120, 38, 3); l.ListHeight != 5 {
+	if l := ListLayout(120, 38, 3); l.ListHeight != 5 {
 		t.Errorf("a short list takes only what it needs: %+v", l)
 	}
-	l = ContainersLayout(160, 38, 16)
+	l = ListLayout(160, 38, 16)
 	if !l.Side || l.ListWidth+l.LogsWidth+1 != 160 || l.ListHeight != 37 {
 		t.Errorf("160: %+v", l)
 	}
-	if l := ContainersLayout(0, 0, 5); l.ListRows() != 0 || l.LogLines() != 0 {
+	if l := ListLayout(0, 0, 5); l.ListRows() != 0 || l.LogLines() != 0 {
 		t.Errorf("zero: %+v", l)
 	}
 }
 
 func TestLogsPane(t *testing.T) {
 	th := NewTheme(true)
-	var lines []docker.LogLine
+	var lines []LogLine
 	for i := range 30 {
-		lines = append(lines, docker.LogLine{Stream: docker.Stdout, Text: strings.Repeat("z", i)})
+		lines = append(lines, LogLine{LogLine: docker.LogLine{Stream: docker.Stdout, Text: strings.Repeat("z", i)}})
 	}
-	lines = append(lines, docker.LogLine{Stream: docker.Stderr, Text: "boom"})
+	lines = append(lines, LogLine{LogLine: docker.LogLine{Stream: docker.Stderr, Text: "boom"}})
 	s := ansi.Strip(LogsPane(th, LogsData{Name: "web-1", Lines: lines, Following: true}, 40, 6))
 	if !strings.Contains(s, "▌ boom") || !strings.Contains(s, "● following") {
 		t.Fatalf("following pane:\n%s", s)

@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/backend/pods"
 	"github.com/podiumdev/podium/model"
 )
 
@@ -53,6 +54,7 @@ func runTUI(ctx context.Context, g globalFlags) error {
 
 	m := model.New(model.Config{
 		Backend:       model.NewEngineBackend(eng, ix),
+		Pods:          model.NewPodsBackend(eng, ws, pods.LoadOptions{ProjectName: g.project, Target: g.target, DefaultTagsFile: g.defaultTags}),
 		Workspace:     homeRelative(ws),
 		Endpoint:      eng.Endpoint().Host,
 		ServerVersion: v.ServerVersion,

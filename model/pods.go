@@ -1,0 +1,245 @@
+package model
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/backend/pods"
+	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/views"
+)
+
+// Pods is the Pods tab: the workspace's pods as a tree (pod → service → container) matched
+// with the live index, the selection's logs, and cage's verbs on pods and services (up, stop,
+// restart, shell, exec, test, run). Like Containers it is self-contained: the root sizes it,
+// forwards messages (the index's changes included: Pods does not subscribe itself) and draws
+// the header around it.
+type Pods struct {
+	pb    PodsBackend // nil: no workspace
+	b     Backend     // for logs
+	km    keymap.Keymap
+	theme views.Theme
+	now   func() time.Time
+	ctx   context.Context // parent of every stream and action; cancelled on quit
+	where string          // the workspace directory as the user gave it, for messages
+
+	ws      *pods.Workspace
+	loadErr error // why the last load failed, while no workspace is loaded
+	loading bool
+
+	snap   docker.Snapshot
+	states []pods.PodState // ws.State(snap.Containers), recomputed when either changes
+	rows   []views.PodTreeRow
+	cursor int    // index in rows; -1 when there are none
+	selKey string // the selection, by row key, so it survives rebuilds
+	offset int    // first row shown
+	width  int
+	height int
+
+	focus   focus
+	filter  string
+	editing bool // the filter line has the keyboard
+	prompt  *commandPrompt
+	status  views.Status
+
+	ops  []*podOp // running up/stop/restart calls
+	logs logPane
+}
+
+// PodsDeps are what the Pods tab needs from its parent.
+type PodsDeps struct {
+	Ctx       context.Context
+	Pods      PodsBackend // nil when there is no workspace
+	Backend   Backend
+	Keymap    keymap.Keymap
+	Theme     views.Theme
+	Now       func() time.Time
+	Workspace string          // the directory, as shown in the header
+	Snapshot  docker.Snapshot // the index as the root last saw it
+}
+
+// NewPods builds the tab. The workspace loads in Init, off the UI loop.
+func NewPods(d PodsDeps) Pods {
+	m := Pods{
+		pb: d.Pods, b: d.Backend, km: d.Keymap, theme: d.Theme, now: d.Now, ctx: d.Ctx,
+		where: d.Workspace, snap: d.Snapshot, cursor: -1, loading: d.Pods != nil,
+	}
+	if m.ctx == nil {
+		m.ctx = context.Background()
+	}
+	if m.now == nil {
+		m.now = time.Now
+	}
+	if m.b == nil {
+		m.b = nullBackend{}
+	}
+	return m
+}
+
+// Init loads the workspace.
+func (m Pods) Init() tea.Cmd { return m.load(false) }
+
+// workspaceLoadedMsg carries a load of the workspace: at start, or a reload (ctrl+r).
+type workspaceLoadedMsg struct {
+	ws     *pods.Workspace
+	err    error
+	reload bool
+}
+
+// load reads the workspace from disk with the tab's context.
+func (m Pods) load(reload bool) tea.Cmd {
+	if m.pb == nil {
+		return nil
+	}
+	pb, ctx := m.pb, m.ctx
+	return func() tea.Msg {
+		ws, err := pb.Load(ctx)
+		if err != nil && ctx.Err() != nil {
+			return nil // quitting
+		}
+		if err == nil && ws == nil {
+			err = errors.New("the workspace loader returned nothing")
+		}
+		return workspaceLoadedMsg{ws: ws, err: err, reload: reload}
+	}
+}
+
+// SetSize gives the tab its area (the screen below the header).
+func (m *Pods) SetSize(width, height int) {
+	m.width, m.height = width, height
+	m.scrollToCursor()
+}
+
+// Context is the key context the tab is in, for the root to resolve global keys against.
+func (m Pods) Context() keymap.Context {
+	switch {
+	case m.prompt != nil:
+		return keymap.CtxPrompt
+	case m.editing:
+		return keymap.CtxFilter
+	case m.focus == focusLogs:
+		return keymap.CtxPodsLogs
+	}
+	return keymap.CtxPods
+}
+
+// Workspace is the loaded workspace, or nil.
+func (m Pods) Workspace() *pods.Workspace { return m.ws }
+
+// HasPods says a workspace is loaded and has at least one pod.
+func (m Pods) HasPods() bool { return m.ws != nil && len(m.ws.Pods) > 0 }
+
+// Selected is the row under the cursor, if any.
+func (m Pods) Selected() (views.PodTreeRow, bool) {
+	if m.cursor < 0 || m.cursor >= len(m.rows) {
+		return views.PodTreeRow{}, false
+	}
+	return m.rows[m.cursor], true
+}
+
+// Close stops the log readers; running actions end with the context the root cancels.
+func (m Pods) Close() { m.logs.close() }
+
+// SetSnapshot takes a new state of the container index (the root fans the Containers tab's
+// subscription out), recomputes the pods' state and keeps the logs on the selection.
+func (m *Pods) SetSnapshot(snap docker.Snapshot) tea.Cmd {
+	m.snap = snap
+	m.refresh()
+	return m.syncLogs()
+}
+
+// refresh recomputes the state and the tree after the workspace or the index changed.
+func (m *Pods) refresh() {
+	m.states = nil
+	if m.ws != nil {
+		m.states = m.ws.State(m.snap.Containers)
+	}
+	m.rebuild()
+}
+
+// Update handles the tab's messages. Key presses for the root (quit, help, tabs) never get
+// here; the root hands every other message to both tabs, and each takes what is its own.
+func (m Pods) Update(msg tea.Msg) (Pods, tea.Cmd) {
+	switch msg := msg.(type) {
+	case workspaceLoadedMsg:
+		return m.loaded(msg)
+	case logLinesMsg:
+		return m, m.logs.onLines(msg)
+	case logStreamEndedMsg:
+		if !m.logs.onEnded(msg) {
+			return m, nil
+		}
+		return m, m.syncLogs()
+	case podOpProgressMsg:
+		return m.opProgress(msg)
+	case podOpDoneMsg:
+		return m.opDone(msg)
+	case podExecReadyMsg:
+		return m.execReady(msg)
+	case podExecDoneMsg:
+		m.status = msg.status()
+		return m, nil
+	case tea.PasteMsg:
+		switch {
+		case m.prompt != nil:
+			p := *m.prompt
+			p.text += msg.Content
+			m.prompt = &p
+		case m.editing:
+			m.setFilter(m.filter + msg.Content)
+			return m, m.syncLogs()
+		}
+		return m, nil
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+	}
+	return m, nil
+}
+
+// loaded takes a load's result. A failed reload keeps the workspace that was loaded.
+func (m Pods) loaded(msg workspaceLoadedMsg) (Pods, tea.Cmd) {
+	m.loading = false
+	if msg.err != nil {
+		if m.ws != nil || msg.reload {
+			m.status = views.Status{Text: "reload: " + msg.err.Error(), Err: true}
+		}
+		if m.ws == nil {
+			m.loadErr = msg.err
+		}
+		return m, nil
+	}
+	m.ws, m.loadErr = msg.ws, nil
+	if msg.reload {
+		m.status = views.Status{Text: reloadedText(msg.ws)}
+	}
+	m.refresh()
+	return m, m.syncLogs()
+}
+
+func reloadedText(ws *pods.Workspace) string {
+	s := "reloaded " + ws.Name + " (" + ws.Target + "): " + plural(len(ws.Pods), "pod")
+	broken := 0
+	for _, p := range ws.Pods {
+		if p.Err != nil {
+			broken++
+		}
+	}
+	if broken > 0 {
+		s += ", " + plural(broken, "broken pod")
+	}
+	if n := len(ws.Warnings); n > 0 {
+		s += ", " + plural(n, "warning")
+	}
+	return s
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return itoa(n) + " " + what + "s"
+}

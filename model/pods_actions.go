@@ -1,0 +1,248 @@
+package model
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync/atomic"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/podiumdev/podium/backend/compose"
+	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/views"
+)
+
+// maxOpEvents bounds the progress events buffered for the UI; the footer shows the latest.
+const maxOpEvents = 256
+
+var opGen atomic.Uint64
+
+// podOp is a running up, stop or restart of a pod or a service. Its progress events go
+// through a feed, so the lifecycle code never waits for the UI.
+type podOp struct {
+	id     uint64
+	verb   string // up, stop, restart
+	target string // frontend, frontend/web
+	key    string // the row it acts on, for the busy mark
+	feed   *feed[compose.Event]
+	done   chan struct{} // closed when the call returns
+}
+
+// podOpProgressMsg carries the events an operation reported since the last one.
+type podOpProgressMsg struct {
+	op     uint64
+	events []compose.Event
+}
+
+// podOpDoneMsg says an operation returned.
+type podOpDoneMsg struct {
+	op  uint64
+	err error
+}
+
+// podExecReadyMsg carries a prepared shell, exec, test or run, to hand the terminal to.
+type podExecReadyMsg struct {
+	action keymap.Action
+	target string
+	cmd    tea.ExecCommand
+	err    error
+}
+
+// podExecDoneMsg says the user is back from a shell, exec, test or run.
+type podExecDoneMsg struct {
+	action keymap.Action
+	target string
+	err    error
+}
+
+// verbs are the words of the actions in messages.
+var verbs = map[keymap.Action]string{
+	keymap.BringUp: "up", keymap.Stop: "stop", keymap.Restart: "restart",
+	keymap.Shell: "shell", keymap.Exec: "exec", keymap.Test: "test", keymap.Run: "run",
+}
+
+func (m podExecDoneMsg) status() views.Status {
+	verb := verbs[m.action]
+	if m.err == nil {
+		return views.Status{Text: fmt.Sprintf("%s %s exited (code 0)", verb, m.target)}
+	}
+	if code, ok := exitCode(m.err); ok {
+		return views.Status{Text: fmt.Sprintf("%s %s exited (code %d)", verb, m.target, code), Err: code != 0}
+	}
+	return views.Status{Text: fmt.Sprintf("%s %s: %v", verb, m.target, m.err), Err: true}
+}
+
+// exitCode finds a command's exit code in err: the engine's ExitError, or any error that
+// reports one (os/exec's does).
+func exitCode(err error) (int, bool) {
+	var de docker.ExitError
+	if errors.As(err, &de) {
+		return de.Code, true
+	}
+	var pe *docker.ExitError
+	if errors.As(err, &pe) && pe != nil {
+		return pe.Code, true
+	}
+	var coder interface{ ExitCode() int }
+	if errors.As(err, &coder) {
+		return coder.ExitCode(), true
+	}
+	return 0, false
+}
+
+// lifecycle starts up, stop or restart on the selected pod (a pod row) or service.
+func (m Pods) lifecycle(a keymap.Action) (Pods, tea.Cmd) {
+	r, ok := m.Selected()
+	if !ok {
+		m.status = views.Status{Text: "no pod selected", Err: true}
+		return m, nil
+	}
+	if why := m.refusal(a, r); why != "" {
+		m.status = views.Status{Text: why, Err: true}
+		return m, nil
+	}
+	pod, service, target := r.Pod.Name, "", r.Pod.Name
+	if r.Kind != views.PodLevel {
+		service = r.Service.Service
+		target += "/" + service
+	}
+	for _, op := range m.ops {
+		if op.key == target {
+			m.status = views.Status{Text: fmt.Sprintf("%s %s is still running", op.verb, op.target), Err: true}
+			return m, nil
+		}
+	}
+	op := &podOp{id: opGen.Add(1), verb: verbs[a], target: target, key: target,
+		feed: newFeed[compose.Event](maxOpEvents), done: make(chan struct{})}
+	m.ops = append(slices.Clone(m.ops), op)
+	m.status = views.Status{Text: op.verb + " " + target + "…"}
+	call := m.pb.Up
+	switch a {
+	case keymap.Stop:
+		call = m.pb.Stop
+	case keymap.Restart:
+		call = m.pb.Restart
+	}
+	ws, ctx := m.ws, m.ctx
+	run := func() tea.Msg {
+		err := call(ctx, ws, pod, service, op.feed.push)
+		close(op.done)
+		if err != nil && ctx.Err() != nil {
+			return nil // quitting
+		}
+		return podOpDoneMsg{op: op.id, err: err}
+	}
+	return m, tea.Batch(run, op.wait())
+}
+
+// wait delivers the operation's next events; it ends with the operation.
+func (op *podOp) wait() tea.Cmd {
+	return func() tea.Msg {
+		events, ok := op.feed.next(op.done)
+		if !ok {
+			return nil
+		}
+		return podOpProgressMsg{op: op.id, events: events}
+	}
+}
+
+// eventText is a progress event for the footer: "up frontend: web started".
+func (op *podOp) eventText(e compose.Event) views.Status {
+	subject := e.Service
+	if subject == "" {
+		subject = e.Container // a network or volume
+	}
+	if e.Action == compose.ActionError || e.Err != nil {
+		return views.Status{Text: fmt.Sprintf("%s %s: %s: %v", op.verb, op.target, subject, e.Err), Err: true}
+	}
+	return views.Status{Text: fmt.Sprintf("%s %s: %s %s", op.verb, op.target, subject, e.Action)}
+}
+
+func (m Pods) op(id uint64) (int, *podOp) {
+	for i, op := range m.ops {
+		if op.id == id {
+			return i, op
+		}
+	}
+	return -1, nil
+}
+
+func (m Pods) opProgress(msg podOpProgressMsg) (Pods, tea.Cmd) {
+	_, op := m.op(msg.op)
+	if op == nil {
+		return m, nil // finished: its done message already showed the outcome
+	}
+	if n := len(msg.events); n > 0 {
+		m.status = op.eventText(msg.events[n-1])
+	}
+	return m, op.wait()
+}
+
+func (m Pods) opDone(msg podOpDoneMsg) (Pods, tea.Cmd) {
+	i, op := m.op(msg.op)
+	if op == nil {
+		return m, nil
+	}
+	m.ops = slices.Delete(slices.Clone(m.ops), i, i+1)
+	switch {
+	case msg.err != nil:
+		m.status = views.Status{Text: fmt.Sprintf("%s %s: %v", op.verb, op.target, msg.err), Err: true}
+	default:
+		m.status = views.Status{Text: fmt.Sprintf("%s %s: done", op.verb, op.target)}
+	}
+	return m, nil
+}
+
+// busy marks the rows an operation is acting on, for the view.
+func (m Pods) busy() map[string]string {
+	if len(m.ops) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m.ops))
+	for _, op := range m.ops {
+		out[op.key] = op.verb + "…"
+	}
+	return out
+}
+
+// interactive prepares a shell, exec, test or run off the UI loop; execReady then hands it the
+// terminal.
+func (m Pods) interactive(a keymap.Action, pod, service string, args []string) (Pods, tea.Cmd) {
+	target := pod + "/" + service
+	m.status = views.Status{Text: fmt.Sprintf("%s %s…", verbs[a], target)}
+	pb, ws, ctx := m.pb, m.ws, m.ctx
+	return m, func() tea.Msg {
+		var x tea.ExecCommand
+		var err error
+		switch a {
+		case keymap.Shell:
+			x, err = pb.Shell(ctx, ws, pod, service)
+		case keymap.Exec:
+			x, err = pb.Exec(ctx, ws, pod, service, args)
+		case keymap.Test:
+			x, err = pb.Test(ctx, ws, pod, service)
+		case keymap.Run:
+			x, err = pb.Run(ctx, ws, pod, service, args)
+		}
+		if err != nil && errors.Is(err, context.Canceled) && ctx.Err() != nil {
+			return nil
+		}
+		if err == nil && x == nil {
+			err = errors.New("nothing to run")
+		}
+		return podExecReadyMsg{action: a, target: target, cmd: x, err: err}
+	}
+}
+
+func (m Pods) execReady(msg podExecReadyMsg) (Pods, tea.Cmd) {
+	if msg.err != nil {
+		m.status = views.Status{Text: fmt.Sprintf("%s %s: %v", verbs[msg.action], msg.target, msg.err), Err: true}
+		return m, nil
+	}
+	m.status = views.Status{}
+	a, target := msg.action, msg.target
+	return m, tea.Exec(msg.cmd, func(err error) tea.Msg { return podExecDoneMsg{action: a, target: target, err: err} })
+}

@@ -1,0 +1,246 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/mattn/go-shellwords"
+
+	"github.com/podiumdev/podium/backend/pods"
+	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/views"
+)
+
+// commandPrompt is the one-line command prompt of exec (e) and run (o).
+type commandPrompt struct {
+	action       keymap.Action // keymap.Exec or keymap.Run
+	pod, service string
+	text         string
+}
+
+// label is what the prompt line says before the text.
+func (p commandPrompt) label() string {
+	if p.action == keymap.Run {
+		return "run " + p.pod + "/" + p.service + " (empty: its command)"
+	}
+	return "exec in " + p.pod + "/" + p.service
+}
+
+// handleKey routes a key press by the tab's context.
+func (m Pods) handleKey(msg tea.KeyPressMsg) (Pods, tea.Cmd) {
+	key := msg.String()
+	switch ctx := m.Context(); ctx {
+	case keymap.CtxPrompt:
+		return m.promptKey(msg, m.km.Resolve(ctx, key))
+	case keymap.CtxFilter:
+		return m.filterKey(msg, m.km.Resolve(ctx, key))
+	default:
+		return m.podsKey(m.km.Resolve(ctx, key))
+	}
+}
+
+func (m Pods) filterKey(msg tea.KeyPressMsg, a keymap.Action) (Pods, tea.Cmd) {
+	switch a {
+	case keymap.Confirm:
+		m.editing = false
+		m.filter = strings.TrimSpace(m.filter)
+		return m, nil
+	case keymap.Cancel:
+		m.editing = false
+		m.setFilter("")
+		return m, m.syncLogs()
+	}
+	f := editLine(m.filter, msg)
+	if f == m.filter {
+		return m, nil
+	}
+	m.setFilter(f)
+	return m, m.syncLogs()
+}
+
+func (m Pods) promptKey(msg tea.KeyPressMsg, a keymap.Action) (Pods, tea.Cmd) {
+	p := *m.prompt
+	switch a {
+	case keymap.Confirm:
+		m.prompt = nil
+		args, err := splitCommand(p.text)
+		switch {
+		case err != nil:
+			m.status = views.Status{Text: err.Error(), Err: true}
+			return m, nil
+		case p.action == keymap.Exec && len(args) == 0:
+			m.status = views.Status{Text: "exec needs a command", Err: true}
+			return m, nil
+		}
+		return m.interactive(p.action, p.pod, p.service, args)
+	case keymap.Cancel:
+		m.prompt = nil
+		m.status = views.Status{}
+		return m, nil
+	}
+	p.text = editLine(p.text, msg)
+	m.prompt = &p
+	return m, nil
+}
+
+// splitCommand splits a typed command line with shell-word rules, no variable expansion.
+func splitCommand(line string) ([]string, error) {
+	p := shellwords.NewParser()
+	p.ParseEnv, p.ParseBacktick = false, false
+	args, err := p.Parse(line)
+	if err != nil {
+		return nil, fmt.Errorf("command %q: %w", line, err)
+	}
+	if p.Position >= 0 {
+		return nil, fmt.Errorf("command %q has a shell operator: wrap it in sh -c '…'", line)
+	}
+	return args, nil
+}
+
+func (m Pods) podsKey(a keymap.Action) (Pods, tea.Cmd) {
+	if m.focus == focusLogs {
+		if a == keymap.Focus {
+			m.focus = focusList
+			return m, nil
+		}
+		if m.logs.key(a, m.layout().LogLines()) {
+			return m, nil
+		}
+	}
+	if m.ws == nil {
+		switch a {
+		case keymap.Reload:
+			return m.reload()
+		case keymap.Cancel:
+			m.status = views.Status{}
+		}
+		return m, nil
+	}
+	page := max(m.layout().ListRows()-1, 1)
+	switch a {
+	case keymap.Up:
+		m.step(-1)
+	case keymap.Down:
+		m.step(1)
+	case keymap.Top:
+		m.first()
+	case keymap.Bottom:
+		m.last()
+	case keymap.PageUp:
+		m.step(-page)
+	case keymap.PageDown:
+		m.step(page)
+	case keymap.Focus:
+		m.focus = focusLogs
+		return m, nil
+	case keymap.Filter:
+		m.editing, m.focus = true, focusList
+		return m, nil
+	case keymap.Cancel:
+		if m.filter != "" {
+			m.setFilter("")
+		} else {
+			m.status = views.Status{}
+		}
+	case keymap.LogsFollow:
+		m.logs.toggleFollow(m.layout().LogLines())
+		return m, nil
+	case keymap.Reload:
+		return m.reload()
+	case keymap.BringUp, keymap.Stop, keymap.Restart:
+		return m.lifecycle(a)
+	case keymap.Shell, keymap.Test, keymap.Exec, keymap.Run:
+		return m.serviceAction(a)
+	default:
+		return m, nil
+	}
+	return m, m.syncLogs()
+}
+
+func (m Pods) reload() (Pods, tea.Cmd) {
+	if m.pb == nil {
+		m.status = views.Status{Text: "no workspace to reload: start podium in one, or with -w DIR", Err: true}
+		return m, nil
+	}
+	if m.loading {
+		return m, nil
+	}
+	m.loading = true
+	m.status = views.Status{Text: "reloading the workspace…"}
+	return m, m.load(true)
+}
+
+// keyName is how the first key of a Pods action is shown ("u"), for messages that teach it.
+func (m Pods) keyName(a keymap.Action) string {
+	if ks := m.km.Keys(keymap.CtxPods, a); len(ks) > 0 {
+		return keymap.KeyName(ks[0])
+	}
+	return string(a)
+}
+
+// refusal says why action a cannot apply to row r ("" when it can): a broken pod, a pod not
+// enabled in the target, up on a task.
+func (m Pods) refusal(a keymap.Action, r views.PodTreeRow) string {
+	p := r.Pod
+	switch {
+	case p.Err != nil:
+		return fmt.Sprintf("pod %s is broken: %s", p.Name, views.PodError(p))
+	case !p.Enabled && a != keymap.Test && a != keymap.Run:
+		// Like cage, run may use a disabled pod's services, and test uses its own target.
+		return fmt.Sprintf("pod %s is not enabled in target %s", p.Name, m.ws.Target)
+	case a == keymap.BringUp && p.Type == pods.PodTask:
+		return fmt.Sprintf("%s is a task pod: tasks are not brought up, %s runs one", p.Name, m.keyName(keymap.Run))
+	}
+	return ""
+}
+
+// service is the service a row stands for: its own, or a pod's only one.
+func (m Pods) service(r views.PodTreeRow) (pods.ServiceState, string) {
+	if r.Kind != views.PodLevel {
+		return r.Service, ""
+	}
+	for _, ps := range m.states {
+		if ps.Pod != r.Pod {
+			continue
+		}
+		if len(ps.Services) == 1 {
+			return ps.Services[0], ""
+		}
+		names := make([]string, len(ps.Services))
+		for i, s := range ps.Services {
+			names[i] = s.Service
+		}
+		return pods.ServiceState{}, fmt.Sprintf("pod %s has %d services (%s): select one", r.Pod.Name, len(names), strings.Join(names, ", "))
+	}
+	return pods.ServiceState{}, "pod " + r.Pod.Name + " has no services"
+}
+
+// serviceAction starts shell, test, or the prompt of exec and run, on the selected service.
+func (m Pods) serviceAction(a keymap.Action) (Pods, tea.Cmd) {
+	r, ok := m.Selected()
+	if !ok {
+		m.status = views.Status{Text: "no pod selected", Err: true}
+		return m, nil
+	}
+	if why := m.refusal(a, r); why != "" {
+		m.status = views.Status{Text: why, Err: true}
+		return m, nil
+	}
+	s, why := m.service(r)
+	if why != "" {
+		m.status = views.Status{Text: why, Err: true}
+		return m, nil
+	}
+	if (a == keymap.Shell || a == keymap.Exec) && s.Running() == 0 {
+		m.status = views.Status{Text: fmt.Sprintf("%s/%s is not running: %s brings it up", s.Pod, s.Service, m.keyName(keymap.BringUp)), Err: true}
+		return m, nil
+	}
+	switch a {
+	case keymap.Exec, keymap.Run:
+		m.prompt = &commandPrompt{action: a, pod: s.Pod, service: s.Service}
+		m.status = views.Status{}
+		return m, nil
+	}
+	return m.interactive(a, s.Pod, s.Service, nil)
+}

@@ -1,0 +1,80 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/podiumdev/podium/backend/pods"
+	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/views"
+)
+
+// View draws the tab: the pods tree, the selection's logs (or a broken pod's error), and the
+// footer; or, without a workspace, what to do about it.
+func (m Pods) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	footer := m.footer()
+	if m.ws == nil {
+		// Only the global keys do anything here.
+		footer = views.Footer(m.theme, m.km.Hints(keymap.CtxGlobal), m.status, m.width)
+		return views.TextPane(m.theme, "Pods", m.noWorkspace(), m.width, m.height-1, true) + "\n" + footer
+	}
+	l := m.layout()
+	list := views.PodList(m.theme, views.PodListData{
+		Rows: m.rows, Cursor: m.cursor, Offset: m.offset, Focused: m.focus == focusList,
+		Now: m.now(), Filter: m.filter, Total: len(m.ws.Pods), Busy: m.busy(),
+	}, l.ListWidth, l.ListHeight)
+	var lower string
+	if r, ok := m.Selected(); ok && r.Pod.Err != nil {
+		lower = views.TextPane(m.theme, "Pod "+r.Pod.Name+m.theme.G.Sep+"broken", []views.Paragraph{
+			{Text: "files: " + views.PodFiles(m.ws.Root, r.Pod.Files), Dim: true},
+			{Text: r.Pod.Err.Error(), Bad: true},
+			{Text: "Fix the file, then " + m.keyName(keymap.Reload) + " reloads the workspace.", Dim: true},
+		}, l.LogsWidth, l.LogsHeight, m.focus == focusLogs)
+	} else {
+		lower = views.LogsPane(m.theme, m.logs.data(m.focus == focusLogs), l.LogsWidth, l.LogsHeight)
+	}
+	return views.Body(m.theme, l, list, lower) + "\n" + footer
+}
+
+func (m Pods) footer() string {
+	switch {
+	case m.prompt != nil:
+		return views.PromptLine(m.theme, m.prompt.label()+":", m.prompt.text, m.km.Hints(keymap.CtxPrompt), m.width)
+	case m.editing:
+		return views.FilterLine(m.theme, m.filter, m.km.Hints(keymap.CtxFilter), m.width)
+	}
+	return views.Footer(m.theme, m.km.Hints(m.Context()), m.status, m.width)
+}
+
+// noWorkspace explains the empty tab: still loading, no workspace here, or a load that failed.
+func (m Pods) noWorkspace() []views.Paragraph {
+	if m.loading {
+		return []views.Paragraph{{Text: "Loading the workspace…", Dim: true}}
+	}
+	dir := m.where
+	if dir == "" {
+		dir = "this directory"
+	}
+	containers := "The Containers tab works without one."
+	if ks := m.km.Keys(keymap.CtxGlobal, keymap.TabContainers); len(ks) > 0 {
+		containers = fmt.Sprintf("The Containers tab (%s) works without one.", keymap.KeyName(ks[0]))
+	}
+	var none *pods.NoPodsError
+	switch {
+	case m.pb != nil && m.loadErr != nil && errors.As(m.loadErr, &none):
+		dir = none.Dir
+	case m.pb != nil && m.loadErr != nil:
+		return []views.Paragraph{
+			{Text: "Could not load the workspace in " + dir + ":"},
+			{Text: m.loadErr.Error(), Bad: true},
+			{Text: "Fix it, then " + m.keyName(keymap.Reload) + " reloads the workspace. " + containers, Dim: true},
+		}
+	}
+	return []views.Paragraph{
+		{Text: "No Podium workspace in " + dir + ": create one with `podium new NAME`, or start podium with -w DIR"},
+		{Text: containers, Dim: true},
+	}
+}

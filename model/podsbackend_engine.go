@@ -1,0 +1,121 @@
+package model
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/podiumdev/podium/backend/compose"
+	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/backend/pods"
+)
+
+// podsEngine serves the Pods tab from a workspace directory and an engine.
+type podsEngine struct {
+	e    *docker.Engine
+	root string
+	opts pods.LoadOptions
+}
+
+// NewPodsBackend serves PodsBackend from the workspace at root, loaded with opts on every
+// Load (so edits to pod files and $VARs are seen), and the engine e.
+func NewPodsBackend(e *docker.Engine, root string, opts pods.LoadOptions) PodsBackend {
+	return podsEngine{e: e, root: root, opts: opts}
+}
+
+func (b podsEngine) Load(ctx context.Context) (*pods.Workspace, error) {
+	return pods.Load(ctx, b.root, b.opts)
+}
+
+func (b podsEngine) runner(ws *pods.Workspace, progress func(compose.Event)) *pods.Runner {
+	return &pods.Runner{Engine: b.e, WS: ws, Progress: progress}
+}
+
+// address is the CLI's name for a pod or one of its services.
+func address(pod, service string) string {
+	if service == "" {
+		return pod
+	}
+	return pod + "/" + service
+}
+
+func (b podsEngine) Up(ctx context.Context, ws *pods.Workspace, pod, service string, progress func(compose.Event)) error {
+	return b.runner(ws, progress).Up(ctx, []string{address(pod, service)}, pods.UpOptions{})
+}
+
+func (b podsEngine) Stop(ctx context.Context, ws *pods.Workspace, pod, service string, progress func(compose.Event)) error {
+	return b.runner(ws, progress).Stop(ctx, []string{address(pod, service)}, -1)
+}
+
+func (b podsEngine) Restart(ctx context.Context, ws *pods.Workspace, pod, service string, progress func(compose.Event)) error {
+	return b.runner(ws, progress).Restart(ctx, []string{address(pod, service)}, -1)
+}
+
+func (b podsEngine) Shell(ctx context.Context, ws *pods.Workspace, pod, service string) (tea.ExecCommand, error) {
+	return b.runner(ws, nil).Shell(ctx, address(pod, service), pods.ExecOptions{})
+}
+
+func (b podsEngine) Exec(ctx context.Context, ws *pods.Workspace, pod, service string, cmd []string) (tea.ExecCommand, error) {
+	return pauseAfter(b.runner(ws, nil).Exec(ctx, address(pod, service), cmd, pods.ExecOptions{})), nil
+}
+
+// Test loads the workspace in the test target, as `podium test` does.
+func (b podsEngine) Test(ctx context.Context, _ *pods.Workspace, pod, service string) (tea.ExecCommand, error) {
+	opts := b.opts
+	opts.Target = pods.TestTarget
+	ws, err := pods.Load(ctx, b.root, opts)
+	if err != nil {
+		return nil, fmt.Errorf("load the test target: %w", err)
+	}
+	return pauseAfter(b.runner(ws, nil).Test(ctx, address(pod, service), nil, false)), nil
+}
+
+func (b podsEngine) Run(ctx context.Context, ws *pods.Workspace, pod, service string, cmd []string) (tea.ExecCommand, error) {
+	if len(cmd) == 0 {
+		cmd = nil
+	}
+	return pauseAfter(b.runner(ws, nil).OneOff(ctx, address(pod, service), pods.RunOptions{Cmd: cmd, Remove: true})), nil
+}
+
+// paused runs a command and then waits for Enter, so its output stays readable before the
+// TUI paints over it.
+type paused struct {
+	inner  tea.ExecCommand
+	stdin  io.Reader
+	stdout io.Writer
+}
+
+func pauseAfter(c tea.ExecCommand) tea.ExecCommand { return &paused{inner: c} }
+
+func (p *paused) SetStdin(r io.Reader)  { p.stdin = r; p.inner.SetStdin(r) }
+func (p *paused) SetStdout(w io.Writer) { p.stdout = w; p.inner.SetStdout(w) }
+func (p *paused) SetStderr(w io.Writer) { p.inner.SetStderr(w) }
+
+func (p *paused) Run() error {
+	err := p.inner.Run()
+	if p.stdin == nil || p.stdout == nil {
+		return err
+	}
+	var exit docker.ExitError
+	switch {
+	case err == nil:
+		fmt.Fprint(p.stdout, "\r\n[done] press enter to return to podium ")
+	case errors.As(err, &exit):
+		fmt.Fprintf(p.stdout, "\r\n[exited with code %d] press enter to return to podium ", exit.Code)
+	default:
+		fmt.Fprintf(p.stdout, "\r\n[error: %v] press enter to return to podium ", err)
+	}
+	// Read byte by byte up to the newline, synchronously: nothing is left reading the
+	// terminal afterwards, and no key typed after Enter is taken from the TUI.
+	b := make([]byte, 1)
+	for {
+		n, rerr := p.stdin.Read(b)
+		if rerr != nil || (n == 1 && (b[0] == '\n' || b[0] == '\r')) {
+			break
+		}
+	}
+	return err
+}

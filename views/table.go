@@ -1,0 +1,246 @@
+package views
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// The tree tables (Containers, Pods) share this machinery: rows of cells under titled
+// columns, sized to their content, giving way by a plan when the width is short, with the
+// selected row drawn as a full-width bar.
+
+const colGap = 2
+
+// span is a run of text in one style.
+type span struct {
+	text  string
+	style lipgloss.Style
+}
+
+// cell is one column's content for a row: plain text in one or more styles.
+type cell []span
+
+// one is a cell of a single style; empty text is an empty cell.
+func one(text string, style lipgloss.Style) cell {
+	if text == "" {
+		return nil
+	}
+	return cell{{text, style}}
+}
+
+// plain is the cell's text without styles.
+func (c cell) plain() string {
+	if len(c) == 1 {
+		return c[0].text
+	}
+	var b strings.Builder
+	for _, s := range c {
+		b.WriteString(s.text)
+	}
+	return b.String()
+}
+
+func (c cell) width() int { return ansi.StringWidth(c.plain()) }
+
+// restyle gives every span of c the style st (a dimmed row).
+func (c cell) restyle(st lipgloss.Style) cell {
+	out := make(cell, len(c))
+	for i, s := range c {
+		out[i] = span{s.text, st}
+	}
+	return out
+}
+
+type column struct {
+	title string
+	w     int
+	on    bool
+}
+
+// fitOp is one way a column gives way.
+type fitOp uint8
+
+const (
+	fitShrink fitOp = iota // down to floor cells, by as much as is needed
+	fitDrop                // off, if still needed
+	fitFold                // off, its text replacing the state word of tableSpec.foldInto
+)
+
+type fitStep struct {
+	op    fitOp
+	col   int
+	floor int
+}
+
+// tableSpec describes a table: its column titles (the first, the name, is always on), the
+// order in which columns give way, which get room back after a drop, and which column folds
+// into which ("● running" becomes "● unhealthy" when the health column goes).
+type tableSpec struct {
+	titles             []string
+	steps              []fitStep
+	giveBack           []int
+	foldFrom, foldInto int // -1 for none
+}
+
+// fitColumns sizes the columns to their content, then applies the spec's steps until they fit
+// avail cells.
+func fitColumns(spec tableSpec, rows [][]cell, avail int) []column {
+	cols := make([]column, len(spec.titles))
+	for i := range cols {
+		cols[i].title = spec.titles[i]
+		for _, r := range rows {
+			cols[i].w = max(cols[i].w, r[i].width())
+		}
+		cols[i].on = cols[i].w > 0
+		if cols[i].on {
+			cols[i].w = max(cols[i].w, ansi.StringWidth(cols[i].title))
+		}
+	}
+	cols[0].on = true
+	cols[0].w = max(cols[0].w, ansi.StringWidth(cols[0].title))
+	total := func() int {
+		sum, n := 0, 0
+		for _, c := range cols {
+			if c.on {
+				sum += c.w
+				n++
+			}
+		}
+		return sum + colGap*max(n-1, 0)
+	}
+	natural := append([]column(nil), cols...)
+	for _, s := range spec.steps {
+		over := total() - avail
+		if over <= 0 || !cols[s.col].on {
+			continue
+		}
+		switch s.op {
+		case fitShrink:
+			cols[s.col].w = max(min(s.floor, cols[s.col].w), cols[s.col].w-over)
+		case fitDrop:
+			cols[s.col].on = false
+		case fitFold:
+			cols[s.col].on = false
+			into := spec.foldInto
+			for _, r := range rows {
+				if h := r[s.col].plain(); h != "" {
+					st := r[into].plain()
+					cols[into].w = max(cols[into].w, ansi.StringWidth(st)-ansi.StringWidth(stateWord(st))+ansi.StringWidth(h))
+				}
+			}
+		}
+	}
+	// Give room left over (after a drop) back to what was cut, most useful first.
+	for _, i := range spec.giveBack {
+		if spare := avail - total(); spare > 0 && cols[i].on {
+			cols[i].w = min(natural[i].w, cols[i].w+spare)
+		}
+	}
+	return cols
+}
+
+// stateWord is the word after the glyph of a state cell.
+func stateWord(s string) string {
+	_, w, _ := strings.Cut(s, " ")
+	return w
+}
+
+func renderHeader(t Theme, cols []column, width int) string {
+	var b strings.Builder
+	b.WriteString("  ")
+	first := true
+	for _, c := range cols {
+		if !c.on {
+			continue
+		}
+		if !first {
+			b.WriteString(strings.Repeat(" ", colGap))
+		}
+		first = false
+		b.WriteString(t.ColumnHeader.Render(Fit(c.title, c.w)))
+	}
+	return Fit(b.String(), width)
+}
+
+// renderRow draws one row. The selected row is a full-width bar: every cell keeps its own
+// colour and takes the bar's background, so state colours stay readable on it.
+func renderRow(t Theme, spec tableSpec, cs []cell, cols []column, width int, selected, focused bool) string {
+	base := lipgloss.NewStyle()
+	prefix := "  "
+	if selected {
+		base = t.Selected
+		if !focused {
+			base = t.SelectedBlur
+		}
+		prefix = t.Cursor.Render(t.G.Cursor) + base.Render(" ")
+	}
+	var b strings.Builder
+	b.WriteString(prefix)
+	first := true
+	for i, c := range cols {
+		if !c.on {
+			continue
+		}
+		if !first {
+			b.WriteString(base.Render(strings.Repeat(" ", colGap)))
+		}
+		first = false
+		content := cs[i]
+		if f := spec.foldFrom; i == spec.foldInto && f >= 0 && !cols[f].on && len(cs[f]) > 0 {
+			text := content.plain()
+			content = one(strings.TrimSuffix(text, stateWord(text))+cs[f].plain(), cs[f][0].style)
+		}
+		b.WriteString(renderCell(content, c.w, base, selected))
+	}
+	line := Trunc(b.String(), width)
+	if pad := width - ansi.StringWidth(line); pad > 0 {
+		line += base.Render(strings.Repeat(" ", pad))
+	}
+	return line
+}
+
+// renderCell draws a cell in exactly w cells: cut with an ellipsis when it does not fit,
+// padded in the row's background when it is short.
+func renderCell(c cell, w int, base lipgloss.Style, selected bool) string {
+	fits := c.width() <= w
+	var b strings.Builder
+	used := 0
+	for _, s := range c {
+		room := w - used
+		if room <= 0 {
+			break
+		}
+		text, last := s.text, false
+		if tw := ansi.StringWidth(text); !fits && tw >= room {
+			text, last = ansi.Truncate(text, room-1, "")+"…", true
+		}
+		style := s.style
+		if selected {
+			style = style.Inherit(base)
+		}
+		b.WriteString(style.Render(text))
+		used += ansi.StringWidth(text)
+		if last {
+			break
+		}
+	}
+	if pad := w - used; pad > 0 {
+		b.WriteString(base.Render(strings.Repeat(" ", pad)))
+	}
+	return b.String()
+}
+
+// scrollNotes are the "↑3 ↓6" marks of a list scrolled by offset, with rows shown of total.
+func scrollNotes(t Theme, offset, rows, total int) []string {
+	var notes []string
+	if offset > 0 && rows > 0 {
+		notes = append(notes, t.Dim.Render(fmt.Sprintf("↑%d", offset)))
+	}
+	if below := total - offset - rows; below > 0 && rows > 0 {
+		notes = append(notes, t.Dim.Render(fmt.Sprintf("↓%d", below)))
+	}
+	return notes
+}
