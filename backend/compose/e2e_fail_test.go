@@ -89,7 +89,7 @@ services:
 	before := e2eContainers(t, h, name)[name+"-web-1"]
 	rec.take()
 
-	missing := "podium-test/missing:" + h.ID
+	missing := "127.0.0.1:1/podium-test/missing:" + h.ID // a loopback registry: the pull fails at once, nothing leaves the machine
 	p = e2eLoad(t, dir, name, fmt.Sprintf(yaml, "301", "  ghost:\n    image: "+missing+"\n"))
 	err := Up(h.Ctx(), h.Engine, p, e2eUpOptions(h, rec))
 	if err == nil {

@@ -13,8 +13,10 @@ import (
 	"github.com/podiumdev/podium/backend/docker"
 )
 
-// PullServices pulls, in parallel, the images of the named services (all when empty) that have
-// no build: section. Each image is pulled once; the error names every service that failed.
+// PullServices pulls, in parallel, the images of the named services (all when empty) that name
+// an image: or have no build: section. A service that both builds and names its image gets the
+// shared image pulled, as cage did (build only what you work on). Each image is pulled once;
+// the error names every service that failed.
 func PullServices(ctx context.Context, e *docker.Engine, p *types.Project, services []string, progress Progress) error {
 	sel, err := selectServices(p, services, false)
 	if err != nil {
@@ -23,7 +25,7 @@ func PullServices(ctx context.Context, e *docker.Engine, p *types.Project, servi
 	byImage := map[string][]string{}
 	for _, n := range sortedKeys(sel) {
 		s := p.Services[n]
-		if s.Build == nil {
+		if s.Build == nil || s.Image != "" {
 			img := ServiceImage(p, s)
 			byImage[img] = append(byImage[img], n)
 		}
