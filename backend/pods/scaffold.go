@@ -51,6 +51,8 @@ run_on_init:
 services:
   web:
     image: busybox:latest
+    # httpd as PID 1 would ignore SIGTERM; an init process makes stop immediate.
+    init: true
     command:
       - sh
       - -c
