@@ -158,6 +158,9 @@ func (op *podOp) eventText(e compose.Event) views.Status {
 	if e.Action == compose.ActionError || e.Err != nil {
 		return views.Status{Text: fmt.Sprintf("%s %s: %s: %v", op.verb, op.target, subject, e.Err), Err: true}
 	}
+	if e.Action == compose.ActionOutput {
+		return views.Status{Text: fmt.Sprintf("%s %s: %s | %s", op.verb, op.target, subject, e.Detail)}
+	}
 	return views.Status{Text: fmt.Sprintf("%s %s: %s %s", op.verb, op.target, subject, e.Action)}
 }
 

@@ -50,8 +50,19 @@ services:
 	if err == nil || !strings.Contains(err.Error(), "service api") || !strings.Contains(err.Error(), name+"-api") || !strings.Contains(err.Error(), "build") {
 		t.Fatalf("up before build: err = %v", err)
 	}
+	rec.take()
 	if err := BuildServices(h.Ctx(), e, p, nil, rec.add); err != nil {
 		t.Fatalf("build: %v", err)
+	}
+	// The builder's own output reaches the caller, line by line.
+	sawStep := false
+	for _, ev := range rec.take() {
+		if ev.Action == ActionOutput && ev.Service == "api" && strings.HasPrefix(ev.Detail, "Step ") {
+			sawStep = true
+		}
+	}
+	if !sawStep {
+		t.Errorf("build reported no Step lines of the builder's output")
 	}
 	if ok, _ := e.ImageExists(h.Ctx(), name+"-api"); !ok {
 		t.Fatalf("image %s-api not built", name)

@@ -12,22 +12,24 @@ const (
 	ActionPulled         = "pulled"
 	ActionBuilding       = "building"
 	ActionBuilt          = "built"
-	ActionCreating       = "creating"
-	ActionCreated        = "created"
-	ActionRecreating     = "recreating"
-	ActionStarting       = "starting"
-	ActionStarted        = "started"
-	ActionWaiting        = "waiting"
-	ActionHealthy        = "healthy"
-	ActionExited         = "exited"
-	ActionUpToDate       = "up to date"
-	ActionStopping       = "stopping"
-	ActionStopped        = "stopped"
-	ActionRestarting     = "restarting"
-	ActionRestarted      = "restarted"
-	ActionRemoving       = "removing"
-	ActionRemoved        = "removed"
-	ActionError          = "error"
+	// ActionOutput carries one line of a build's output or a pull's status in Detail.
+	ActionOutput     = "output"
+	ActionCreating   = "creating"
+	ActionCreated    = "created"
+	ActionRecreating = "recreating"
+	ActionStarting   = "starting"
+	ActionStarted    = "started"
+	ActionWaiting    = "waiting"
+	ActionHealthy    = "healthy"
+	ActionExited     = "exited"
+	ActionUpToDate   = "up to date"
+	ActionStopping   = "stopping"
+	ActionStopped    = "stopped"
+	ActionRestarting = "restarting"
+	ActionRestarted  = "restarted"
+	ActionRemoving   = "removing"
+	ActionRemoved    = "removed"
+	ActionError      = "error"
 )
 
 // Event is one step of a lifecycle call, for a UI to show as it happens. Container names the
@@ -38,6 +40,7 @@ type Event struct {
 	Container string
 	Action    string
 	Err       error
+	Detail    string // ActionOutput's line
 }
 
 // Progress receives events. Calls never overlap (the engine serializes them), but they come

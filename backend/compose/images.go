@@ -60,7 +60,12 @@ func BuildServices(ctx context.Context, e *docker.Engine, p *types.Project, serv
 
 func pullImage(ctx context.Context, e *docker.Engine, r *reporter, service, img string) error {
 	r.emit(service, img, ActionPulling)
-	if err := e.Pull(ctx, img, nil); err != nil {
+	if err := e.Pull(ctx, img, func(pr docker.Progress) {
+		// Layer byte counts would flood the caller; status changes are what a person reads.
+		if pr.Total == 0 && pr.Status != "" {
+			r.send(Event{Service: service, Container: img, Action: ActionOutput, Detail: strings.TrimSpace(pr.ID + " " + pr.Status)})
+		}
+	}); err != nil {
 		err = fmt.Errorf("service %s: %w", service, err)
 		r.fail(service, img, err)
 		return err
@@ -78,7 +83,11 @@ func buildService(ctx context.Context, e *docker.Engine, r *reporter, p *types.P
 		return "", err
 	}
 	r.emit(s.Name, img, ActionBuilding)
-	id, err := e.Build(ctx, spec, nil)
+	id, err := e.Build(ctx, spec, func(pr docker.Progress) {
+		if line := strings.TrimRight(pr.Status, " \r\n"); line != "" {
+			r.send(Event{Service: s.Name, Container: img, Action: ActionOutput, Detail: line})
+		}
+	})
 	if err != nil {
 		err = fmt.Errorf("service %s: %w", s.Name, err)
 		r.fail(s.Name, img, err)

@@ -62,6 +62,10 @@ func progressPrinter(w io.Writer) compose.Progress {
 			fmt.Fprintf(w, " %-32s %s: %v\n", what, e.Action, e.Err)
 			return
 		}
+		if e.Action == compose.ActionOutput {
+			fmt.Fprintf(w, " %-32s | %s\n", what, e.Detail)
+			return
+		}
 		fmt.Fprintf(w, " %-32s %s\n", what, e.Action)
 	}
 }
