@@ -26,6 +26,9 @@ const (
 	LabelDeploy   = "dev.podium.deploy"
 	LabelSpecHash = "dev.podium.spec-hash"
 	LabelRevision = "dev.podium.revision"
+	// LabelSupervisor tells two supervisors on one engine apart (one per workspace): each
+	// adopts, and removes as orphans, only containers carrying its own value.
+	LabelSupervisor = "dev.podium.supervisor"
 
 	// Pipelines.
 	LabelPipeline = "dev.podium.pipeline"

@@ -1,0 +1,599 @@
+package supervisor
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultListen is where the daemon serves its API and where the CLI looks for it: loopback
+// only, so it needs no token until the user opens it to the network.
+const DefaultListen = "127.0.0.1:7070"
+
+const (
+	// DefaultWaitTimeout is wait_for's timeout when the request gives none.
+	DefaultWaitTimeout = 60 * time.Second
+	// MaxWaitTimeout caps wait_for, so a typo cannot hold a connection open for days.
+	MaxWaitTimeout = time.Hour
+
+	// apiKeepalive keeps proxies and idle timeouts from cutting a quiet event stream.
+	apiKeepalive = 15 * time.Second
+	// apiShutdownGrace bounds how long a stopping server waits for requests in flight.
+	apiShutdownGrace = 5 * time.Second
+	// apiReadHeaderTimeout stops a client that never finishes its headers from holding a
+	// connection.
+	apiReadHeaderTimeout = 10 * time.Second
+	// apiLaggedFrame tells a stream's client that events were dropped; it carries data because
+	// browsers drop SSE events without any.
+	apiLaggedFrame = "event: lagged\ndata: {\"reason\":\"events were dropped: fetch /v1/state again\"}\n\n"
+)
+
+// Reply statuses, as condo's wait_for spelled them.
+const (
+	apiReplyOK      = "ok"
+	apiReplyError   = "error"
+	apiReplyTimeout = "timeout"
+)
+
+// Controller is what the HTTP API drives: *Supervisor in the daemon, a fake in tests.
+//
+// Subscribe's channel carries one Event per transition. An Event with an empty Service says
+// the subscriber fell behind and events were dropped; the API turns it into `event: lagged`.
+// A closed channel ends the stream the same way, so a client always refetches the state and
+// subscribes again rather than trusting a view with holes in it.
+type Controller interface {
+	Status() []ServiceStatus
+	Service(name string) (ServiceStatus, bool)
+	Subscribe() (events <-chan Event, cancel func())
+	Rollback(ctx context.Context, name string, rev int) error
+	Restart(ctx context.Context, name string) error
+	Pause(name string) error
+	Resume(name string) error
+	WaitFor(ctx context.Context, name, image string) error
+}
+
+// apiHandler serves the API over a Controller. Every answer, errors included, is JSON, except
+// the event stream.
+type apiHandler struct {
+	c         Controller
+	token     string
+	keepalive time.Duration
+	mux       *http.ServeMux
+}
+
+// apiRecorder catches what ServeMux's own 404 and 405 handlers would write, so the API can
+// say the same thing in JSON.
+type apiRecorder struct {
+	header http.Header
+	code   int
+}
+
+// The API's JSON documents. They are kept apart from ServiceStatus so the core's types stay
+// free of wire concerns and the wire format stays stable when the core changes. Zero times are
+// left out; the others are RFC 3339 in UTC.
+
+// apiState is GET /v1/state.
+type apiState struct {
+	Services []apiService `json:"services"`
+}
+
+// apiService is one ServiceStatus.
+type apiService struct {
+	Name           string          `json:"name"`
+	File           string          `json:"file,omitempty"`
+	State          State           `json:"state"`
+	Since          *time.Time      `json:"since,omitempty"`
+	StableAt       *time.Time      `json:"stable_at,omitempty"`
+	Revision       int             `json:"revision"`
+	Next           int             `json:"next,omitempty"`
+	Image          string          `json:"image,omitempty"`
+	Desired        int             `json:"desired"`
+	Healthy        int             `json:"healthy"`
+	Paused         bool            `json:"paused"`
+	Containers     []apiContainer  `json:"containers"`
+	HealthDeadline *time.Time      `json:"health_deadline,omitempty"`
+	DrainUntil     *time.Time      `json:"drain_until,omitempty"`
+	RetryAt        *time.Time      `json:"retry_at,omitempty"`
+	LastError      string          `json:"last_error,omitempty"`
+	SpecError      string          `json:"spec_error,omitempty"`
+	Timeline       []apiTransition `json:"timeline"`
+	History        []apiRevision   `json:"history"`
+}
+
+// apiContainer is one ContainerStatus.
+type apiContainer struct {
+	ID        string     `json:"id"`
+	Name      string     `json:"name"`
+	Revision  int        `json:"revision"`
+	Role      Role       `json:"role"`
+	State     string     `json:"state"`
+	Health    string     `json:"health,omitempty"`
+	StartedAt *time.Time `json:"started_at,omitempty"`
+}
+
+// apiTransition is one Transition.
+type apiTransition struct {
+	At       *time.Time `json:"at,omitempty"`
+	From     State      `json:"from"`
+	To       State      `json:"to"`
+	Revision int        `json:"revision"`
+	Reason   string     `json:"reason,omitempty"`
+}
+
+// apiRevision is one Revision; Spec is the canonical spec text, so a remote UI can diff it.
+type apiRevision struct {
+	N       int        `json:"n"`
+	Hash    string     `json:"hash"`
+	Image   string     `json:"image,omitempty"`
+	At      *time.Time `json:"at,omitempty"`
+	Outcome string     `json:"outcome,omitempty"`
+	Spec    string     `json:"spec,omitempty"`
+}
+
+// apiEvent is the data of one `event: transition`.
+type apiEvent struct {
+	Service    string        `json:"service"`
+	Transition apiTransition `json:"transition"`
+	Status     apiService    `json:"status"`
+}
+
+// apiReply answers wait_for and the actions, and carries every error.
+type apiReply struct {
+	Status   string      `json:"status"`
+	Error    string      `json:"error,omitempty"`
+	Revision int         `json:"revision,omitempty"` // the revision a rollback went back to
+	Service  *apiService `json:"service,omitempty"`
+}
+
+func (r *apiRecorder) Header() http.Header         { return r.header }
+func (r *apiRecorder) Write(b []byte) (int, error) { return len(b), nil }
+func (r *apiRecorder) WriteHeader(code int)        { r.code = code }
+
+// NewHandler serves the supervisor's HTTP API over c. With a token, every request must carry
+// `Authorization: Bearer <token>`.
+func NewHandler(c Controller, token string) http.Handler {
+	return newAPIHandler(c, token, apiKeepalive)
+}
+
+// newAPIHandler is NewHandler with the keepalive period as a parameter, so tests need not wait
+// 15s for one.
+func newAPIHandler(c Controller, token string, keepalive time.Duration) *apiHandler {
+	h := &apiHandler{c: c, token: token, keepalive: keepalive, mux: http.NewServeMux()}
+	h.mux.HandleFunc("GET /v1/state", h.state)
+	h.mux.HandleFunc("GET /v1/services/{name}", h.service)
+	h.mux.HandleFunc("GET /v1/wait_for", h.waitFor)
+	h.mux.HandleFunc("GET /v1/events", h.events)
+	h.mux.HandleFunc("POST /v1/services/{name}/rollback", h.rollback)
+	h.mux.HandleFunc("POST /v1/services/{name}/restart", h.action("restart", func(ctx context.Context, name string) error {
+		return h.c.Restart(ctx, name)
+	}))
+	h.mux.HandleFunc("POST /v1/services/{name}/pause", h.action("pause", func(_ context.Context, name string) error {
+		return h.c.Pause(name)
+	}))
+	h.mux.HandleFunc("POST /v1/services/{name}/resume", h.action("resume", func(_ context.Context, name string) error {
+		return h.c.Resume(name)
+	}))
+	return h
+}
+
+// ServeHTTP checks the token before anything else, so an unauthorised caller learns nothing,
+// not even which paths exist.
+func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.token != "" && !h.authorized(r) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="podium"`)
+		apiWriteError(w, http.StatusUnauthorized, "missing or wrong token: send `Authorization: Bearer <token>`")
+		return
+	}
+	if _, pattern := h.mux.Handler(r); pattern == "" {
+		h.notRouted(w, r)
+		return
+	}
+	h.mux.ServeHTTP(w, r)
+}
+
+// authorized compares in constant time, so the token cannot be guessed byte by byte.
+func (h *apiHandler) authorized(r *http.Request) bool {
+	scheme, got, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(h.token)) == 1
+}
+
+// notRouted answers what ServeMux would have answered (404, or 405 with Allow), in JSON.
+func (h *apiHandler) notRouted(w http.ResponseWriter, r *http.Request) {
+	rec := &apiRecorder{header: http.Header{}}
+	mh, _ := h.mux.Handler(r)
+	mh.ServeHTTP(rec, r)
+	if rec.code == http.StatusMethodNotAllowed {
+		allow := rec.header.Get("Allow")
+		w.Header().Set("Allow", allow)
+		apiWriteError(w, http.StatusMethodNotAllowed, fmt.Sprintf("%s %s: method not allowed (allowed: %s)", r.Method, r.URL.Path, allow))
+		return
+	}
+	apiWriteError(w, http.StatusNotFound, fmt.Sprintf("no endpoint %s %s: the API has /v1/state, /v1/services/{name}[/rollback|/restart|/pause|/resume], /v1/wait_for and /v1/events", r.Method, r.URL.Path))
+}
+
+func (h *apiHandler) state(w http.ResponseWriter, _ *http.Request) {
+	apiWriteJSON(w, http.StatusOK, toAPIState(h.c.Status()))
+}
+
+func (h *apiHandler) service(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	st, ok := h.c.Service(name)
+	if !ok {
+		apiWriteError(w, http.StatusNotFound, apiUnknownService(name))
+		return
+	}
+	apiWriteJSON(w, http.StatusOK, toAPIService(st))
+}
+
+// waitFor is condo's wait_for, answered by this supervisor alone: 200 once the service is
+// stable (with the image, when one is given), 408 at the timeout, 404 for an unknown service.
+func (h *apiHandler) waitFor(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	name, image := q.Get("name"), q.Get("image")
+	if name == "" {
+		apiWriteError(w, http.StatusBadRequest, "name param is required: /v1/wait_for?name=SERVICE[&image=IMAGE][&timeout=60s]")
+		return
+	}
+	timeout, err := ParseTimeout(q.Get("timeout"))
+	if err != nil {
+		apiWriteError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), timeout)
+	defer cancel()
+	err = h.c.WaitFor(ctx, name, image)
+	var unknown UnknownServiceError
+	switch {
+	case err == nil:
+		apiWriteJSON(w, http.StatusOK, apiReply{Status: apiReplyOK})
+	case errors.As(err, &unknown):
+		apiWriteError(w, http.StatusNotFound, apiUnknownService(name))
+	case r.Context().Err() != nil:
+		// The client left (nobody reads this) or the server is shutting down (someone does).
+		apiWriteError(w, http.StatusServiceUnavailable, fmt.Sprintf("stopped waiting for %s: the supervisor is shutting down or the request was cancelled", name))
+	case ctx.Err() != nil:
+		what := name
+		if image != "" {
+			what += " with image " + image
+		}
+		apiWriteJSON(w, http.StatusRequestTimeout, apiReply{Status: apiReplyTimeout, Error: fmt.Sprintf("%s is not stable after %s", what, timeout)})
+	default:
+		apiWriteError(w, http.StatusConflict, err.Error()) // the supervisor's error names the wait
+	}
+}
+
+// rollback redeploys a revision from the history: ?rev=N, or without it the one
+// PreviousRevision picks. The answer names the revision.
+func (h *apiHandler) rollback(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	rev := 0
+	if s := r.URL.Query().Get("rev"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			apiWriteError(w, http.StatusBadRequest, fmt.Sprintf("rev %q: want a revision number such as 3", s))
+			return
+		}
+		rev = n
+	}
+	st, ok := h.c.Service(name)
+	if !ok {
+		apiWriteError(w, http.StatusNotFound, apiUnknownService(name))
+		return
+	}
+	if rev == 0 {
+		if rev, ok = PreviousRevision(st); !ok {
+			apiWriteError(w, http.StatusConflict, fmt.Sprintf("%s has no earlier stable revision to roll back to", name))
+			return
+		}
+	}
+	if !h.done(w, name, "roll back", h.c.Rollback(r.Context(), name, rev)) {
+		return
+	}
+	h.reply(w, name, rev)
+}
+
+// action serves the POST endpoints, which differ only in the call they make. The answer carries
+// the service's status as it is right after the call.
+func (h *apiHandler) action(verb string, call func(ctx context.Context, name string) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		name := r.PathValue("name")
+		if _, ok := h.c.Service(name); !ok {
+			apiWriteError(w, http.StatusNotFound, apiUnknownService(name))
+			return
+		}
+		if !h.done(w, name, verb, call(r.Context(), name)) {
+			return
+		}
+		h.reply(w, name, 0)
+	}
+}
+
+// reply answers a successful action with the service's status as it is right after it.
+func (h *apiHandler) reply(w http.ResponseWriter, name string, rev int) {
+	reply := apiReply{Status: apiReplyOK, Revision: rev}
+	if st, ok := h.c.Service(name); ok {
+		doc := toAPIService(st)
+		reply.Service = &doc
+	}
+	apiWriteJSON(w, http.StatusOK, reply)
+}
+
+// done writes the error answer for a failed action (404 when the service vanished meanwhile,
+// else 409: the request was fine but the service's state refused it) and says whether it
+// succeeded.
+func (h *apiHandler) done(w http.ResponseWriter, name, verb string, err error) bool {
+	if err == nil {
+		return true
+	}
+	var unknown UnknownServiceError
+	if errors.As(err, &unknown) {
+		apiWriteError(w, http.StatusNotFound, apiUnknownService(name))
+		return false
+	}
+	apiWriteError(w, http.StatusConflict, fmt.Sprintf("%s %s: %v", verb, name, err))
+	return false
+}
+
+// events streams transitions as server-sent events until the client goes away.
+func (h *apiHandler) events(w http.ResponseWriter, r *http.Request) {
+	rc := http.NewResponseController(w)
+	// Subscribe before answering, so nothing that happens after the client sees 200 is lost.
+	events, cancel := h.c.Subscribe()
+	defer cancel()
+	hd := w.Header()
+	hd.Set("Content-Type", "text/event-stream")
+	hd.Set("Cache-Control", "no-cache")
+	hd.Set("X-Accel-Buffering", "no") // nginx would otherwise hold events back
+	w.WriteHeader(http.StatusOK)
+	if err := rc.Flush(); err != nil {
+		return
+	}
+	tick := time.NewTicker(h.keepalive)
+	defer tick.Stop()
+	for {
+		var frame string
+		last := false
+		select {
+		case <-r.Context().Done():
+			return
+		case <-tick.C:
+			frame = ": keepalive\n\n"
+		case ev, ok := <-events:
+			frame, last = apiLaggedFrame, !ok
+			if ok && ev.Service != "" {
+				// Marshal cannot fail on these types; if it did, the client hears of a gap.
+				if b, err := json.Marshal(toAPIEvent(ev)); err == nil {
+					frame = "event: transition\ndata: " + string(b) + "\n\n"
+				}
+			}
+		}
+		if _, err := io.WriteString(w, frame); err != nil {
+			return
+		}
+		if err := rc.Flush(); err != nil || last {
+			return
+		}
+	}
+}
+
+// ParseTimeout reads a wait timeout as the API and the CLI both accept it: a Go duration ("30s",
+// "2m") or plain seconds ("30", as condo took it). Empty means DefaultWaitTimeout; anything above
+// MaxWaitTimeout is MaxWaitTimeout.
+func ParseTimeout(s string) (time.Duration, error) {
+	if s == "" {
+		return DefaultWaitTimeout, nil
+	}
+	var d time.Duration
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		if n > int64(MaxWaitTimeout/time.Second) {
+			return MaxWaitTimeout, nil
+		}
+		d = time.Duration(n) * time.Second
+	} else if d, err = time.ParseDuration(s); err != nil {
+		return 0, fmt.Errorf("timeout %q: want a duration such as 30s or a number of seconds", s)
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("timeout %q: must be positive", s)
+	}
+	return min(d, MaxWaitTimeout), nil
+}
+
+// PreviousRevision is the revision a rollback without a number goes back to, so the API, the
+// CLI and the TUI agree on it and can name it before acting: during a rollout, the revision
+// still serving; otherwise the newest earlier revision of the history that neither failed nor
+// was itself rolled back.
+func PreviousRevision(st ServiceStatus) (int, bool) {
+	if st.Next != 0 && st.Revision != 0 {
+		return st.Revision, true
+	}
+	for i := len(st.History) - 1; i >= 0; i-- {
+		r := st.History[i]
+		if r.N >= st.Revision || strings.HasPrefix(r.Outcome, "failed") || strings.HasPrefix(r.Outcome, "rolled back") {
+			continue
+		}
+		return r.N, true
+	}
+	return 0, false
+}
+
+// EncodeState writes services as GET /v1/state answers them, so `--json` output and the API
+// never drift apart.
+func EncodeState(w io.Writer, services []ServiceStatus) error {
+	return json.NewEncoder(w).Encode(toAPIState(services))
+}
+
+// Serve serves h on addr until ctx ends, then shuts down gracefully.
+func Serve(ctx context.Context, addr string, h http.Handler) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("serve the supervisor API: listen on %s: %w", addr, err)
+	}
+	return ServeListener(ctx, ln, h)
+}
+
+// ServeListener is Serve on a listener the caller opened, so a daemon can fail on a busy port
+// before it starts supervising. Requests see ctx's end too, so event streams and waits return
+// at shutdown instead of holding it up.
+func ServeListener(ctx context.Context, ln net.Listener, h http.Handler) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: apiReadHeaderTimeout,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve the supervisor API on %s: %w", ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), apiShutdownGrace)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if err != nil {
+		srv.Close()
+	}
+	<-errc
+	if err != nil {
+		return fmt.Errorf("shut down the supervisor API on %s: %w", ln.Addr(), err)
+	}
+	return nil
+}
+
+// CheckListen refuses to open the API beyond this machine without a token: it can stop and
+// roll back services.
+func CheckListen(addr, token string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--listen %s: want HOST:PORT such as %s", addr, DefaultListen)
+	}
+	if token != "" || apiIsLoopback(host) {
+		return nil
+	}
+	return fmt.Errorf("--listen %s is not a loopback address: give --token", addr)
+}
+
+// apiIsLoopback says whether host names only this machine; an empty host means every interface.
+func apiIsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	host, _, _ = strings.Cut(host, "%") // an IPv6 zone
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func apiUnknownService(name string) string { return "unknown service " + name }
+
+func apiWriteError(w http.ResponseWriter, code int, msg string) {
+	apiWriteJSON(w, code, apiReply{Status: apiReplyError, Error: msg})
+}
+
+func apiWriteJSON(w http.ResponseWriter, code int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		code, b = http.StatusInternalServerError, []byte(`{"status":"error","error":"encode the answer"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	w.Write(append(b, '\n'))
+}
+
+// apiTime leaves zero times out of the JSON.
+func apiTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func apiTimeVal(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}
+
+func toAPIState(services []ServiceStatus) apiState {
+	doc := apiState{Services: make([]apiService, len(services))}
+	for i, s := range services {
+		doc.Services[i] = toAPIService(s)
+	}
+	return doc
+}
+
+func toAPIService(s ServiceStatus) apiService {
+	d := apiService{
+		Name: s.Name, File: s.File, State: s.State, Since: apiTime(s.Since), StableAt: apiTime(s.StableAt),
+		Revision: s.Revision, Next: s.Next, Image: s.Image, Desired: s.Desired, Healthy: s.Healthy, Paused: s.Paused,
+		Containers:     make([]apiContainer, len(s.Containers)),
+		HealthDeadline: apiTime(s.HealthDeadline), DrainUntil: apiTime(s.DrainUntil), RetryAt: apiTime(s.RetryAt),
+		LastError: s.LastError, SpecError: s.SpecError,
+		Timeline: make([]apiTransition, len(s.Timeline)),
+		History:  make([]apiRevision, len(s.History)),
+	}
+	for i, c := range s.Containers {
+		d.Containers[i] = apiContainer{ID: c.ID, Name: c.Name, Revision: c.Revision, Role: c.Role, State: c.State,
+			Health: c.Health, StartedAt: apiTime(c.StartedAt)}
+	}
+	for i, t := range s.Timeline {
+		d.Timeline[i] = toAPITransition(t)
+	}
+	for i, r := range s.History {
+		d.History[i] = apiRevision{N: r.N, Hash: r.Hash, Image: r.Image, At: apiTime(r.At), Outcome: r.Outcome, Spec: string(r.Spec)}
+	}
+	return d
+}
+
+func toAPITransition(t Transition) apiTransition {
+	return apiTransition{At: apiTime(t.At), From: t.From, To: t.To, Revision: t.Revision, Reason: t.Reason}
+}
+
+func toAPIEvent(e Event) apiEvent {
+	return apiEvent{Service: e.Service, Transition: toAPITransition(e.Transition), Status: toAPIService(e.Status)}
+}
+
+func fromAPIService(d apiService) ServiceStatus {
+	s := ServiceStatus{
+		Name: d.Name, File: d.File, State: d.State, Since: apiTimeVal(d.Since), StableAt: apiTimeVal(d.StableAt),
+		Revision: d.Revision, Next: d.Next, Image: d.Image, Desired: d.Desired, Healthy: d.Healthy, Paused: d.Paused,
+		HealthDeadline: apiTimeVal(d.HealthDeadline), DrainUntil: apiTimeVal(d.DrainUntil), RetryAt: apiTimeVal(d.RetryAt),
+		LastError: d.LastError, SpecError: d.SpecError,
+	}
+	for _, c := range d.Containers {
+		s.Containers = append(s.Containers, ContainerStatus{ID: c.ID, Name: c.Name, Revision: c.Revision, Role: c.Role,
+			State: c.State, Health: c.Health, StartedAt: apiTimeVal(c.StartedAt)})
+	}
+	for _, t := range d.Timeline {
+		s.Timeline = append(s.Timeline, fromAPITransition(t))
+	}
+	for _, r := range d.History {
+		rev := Revision{N: r.N, Hash: r.Hash, Image: r.Image, At: apiTimeVal(r.At), Outcome: r.Outcome}
+		if r.Spec != "" {
+			rev.Spec = []byte(r.Spec)
+		}
+		s.History = append(s.History, rev)
+	}
+	return s
+}
+
+func fromAPITransition(t apiTransition) Transition {
+	return Transition{At: apiTimeVal(t.At), From: t.From, To: t.To, Revision: t.Revision, Reason: t.Reason}
+}
+
+func fromAPIEvent(d apiEvent) Event {
+	return Event{Service: d.Service, Transition: fromAPITransition(d.Transition), Status: fromAPIService(d.Status)}
+}
