@@ -1,0 +1,497 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/backend/pods"
+	"github.com/podiumdev/podium/backend/supervisor"
+)
+
+const (
+	// tokenEnv holds the API token, so it need not appear in `ps` output or shell history.
+	tokenEnv = "PODIUM_TOKEN"
+	// supervisorStateFile is the supervisor's state, under .podium/ or the user's state dir.
+	supervisorStateFile = "supervisor.json"
+	// workspaceSpecsDir is the workspace's own spec directory.
+	workspaceSpecsDir = "specs"
+	// workspaceStateDir is the workspace's private directory.
+	workspaceStateDir = ".podium"
+)
+
+// deployFlags say which supervisor the `podium deploy` commands talk to.
+type deployFlags struct {
+	remote string
+	token  string
+}
+
+// superviseFlags are `podium supervise`'s own flags.
+type superviseFlags struct {
+	specs  []string
+	listen string
+	token  string
+	state  string
+	labels []string
+}
+
+// superviseSetup is what `podium supervise` runs with, resolved from the flags, the workspace
+// and podium.yml.
+type superviseSetup struct {
+	specDirs []string
+	state    string
+	listen   string
+}
+
+// deployTarget is a client of the supervisor the flags name. local says nobody gave --remote,
+// so when nothing answers the user is told to start the daemon rather than to check a URL.
+type deployTarget struct {
+	client *supervisor.Client
+	local  bool
+}
+
+// deployCommands are `podium supervise` (the daemon) and `podium deploy …` (its clients).
+func deployCommands(g *globalFlags) []*cobra.Command {
+	return []*cobra.Command{newSuperviseCmd(g), newDeployCmd(g)}
+}
+
+func newSuperviseCmd(g *globalFlags) *cobra.Command {
+	var f superviseFlags
+	cmd := &cobra.Command{
+		Use:   "supervise",
+		Short: "Run the supervisor headless: keep the spec directories' services deployed, serve the HTTP API",
+		Long: `Keeps every service of the spec directories deployed, condo-style: one spec file (.edn, .yml,
+.yaml or .json) is one service. The directories are the workspace's specs/, podium.yml's
+specs: entries and every --specs. State is saved to --state (default .podium/supervisor.json
+in the workspace, else $XDG_STATE_HOME/podium/supervisor.json) after every transition.
+
+SIGINT or SIGTERM stops the supervisor and leaves its containers running; the next
+` + "`podium supervise`" + ` adopts them. The HTTP API listens on --listen; an address other than
+loopback needs --token (or $PODIUM_TOKEN).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			setup, err := resolveSupervise(g, f)
+			if err != nil {
+				return err
+			}
+			labels := map[string]string{}
+			for _, l := range f.labels {
+				k, v, ok := strings.Cut(l, "=")
+				if !ok || k == "" {
+					return fmt.Errorf("--label %q: want key=value", l)
+				}
+				labels[k] = v
+			}
+			return runSupervise(cmd.Context(), g, setup, tokenOrEnv(f.token), labels, cmd.ErrOrStderr())
+		},
+	}
+	cmd.Flags().StringArrayVar(&f.specs, "specs", nil, "a directory of service specs (repeatable), besides specs/ and podium.yml's specs:")
+	cmd.Flags().StringVar(&f.listen, "listen", "", "address of the HTTP API (default: podium.yml's listen:, else "+supervisor.DefaultListen+")")
+	cmd.Flags().StringVar(&f.token, "token", "", "bearer token the HTTP API requires (default: $"+tokenEnv+")")
+	cmd.Flags().StringVar(&f.state, "state", "", "state file (default: <workspace>/.podium/supervisor.json)")
+	cmd.Flags().StringArrayVar(&f.labels, "label", nil, "an extra label (key=value) on every container it creates (repeatable)")
+	return cmd
+}
+
+// resolveSupervise finds the spec directories, the state file and the API address. A spec
+// directory that does not exist is an error: a typo must not leave a supervisor with nothing
+// to do.
+func resolveSupervise(g *globalFlags, f superviseFlags) (superviseSetup, error) {
+	root, found, err := findWorkspace(g)
+	if err != nil {
+		return superviseSetup{}, err
+	}
+	var s superviseSetup
+	add := func(dir, from string) error {
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			return fmt.Errorf("spec directory %s (%s): %w", dir, from, err)
+		}
+		if st, err := os.Stat(abs); err != nil || !st.IsDir() {
+			return fmt.Errorf("spec directory %s (%s): not a directory", dir, from)
+		}
+		if !slices.Contains(s.specDirs, abs) {
+			s.specDirs = append(s.specDirs, abs)
+		}
+		return nil
+	}
+	var cfg pods.Config
+	if found {
+		if st, err := os.Stat(filepath.Join(root, workspaceSpecsDir)); err == nil && st.IsDir() {
+			if err := add(filepath.Join(root, workspaceSpecsDir), "the workspace's specs/"); err != nil {
+				return s, err
+			}
+		}
+		if cfg, err = pods.ReadConfig(root); err != nil {
+			return s, err
+		}
+		for _, d := range cfg.Specs {
+			if !filepath.IsAbs(d) {
+				d = filepath.Join(root, d)
+			}
+			if err := add(d, "podium.yml specs:"); err != nil {
+				return s, err
+			}
+		}
+	}
+	for _, d := range f.specs {
+		if err := add(d, "--specs"); err != nil {
+			return s, err
+		}
+	}
+	if len(s.specDirs) == 0 {
+		return s, fmt.Errorf("supervise: no spec directories in %s: create specs/ in a workspace, list `specs:` in podium.yml, or give --specs DIR", root)
+	}
+
+	switch {
+	case f.state != "":
+		if s.state, err = filepath.Abs(f.state); err != nil {
+			return s, fmt.Errorf("state file %s: %w", f.state, err)
+		}
+	case found:
+		s.state = filepath.Join(root, workspaceStateDir, supervisorStateFile)
+	default:
+		dir, err := stateDir()
+		if err != nil {
+			return s, err
+		}
+		s.state = filepath.Join(dir, supervisorStateFile)
+	}
+
+	s.listen = f.listen
+	if s.listen == "" {
+		s.listen = cmp.Or(cfg.Listen, supervisor.DefaultListen)
+	}
+	return s, nil
+}
+
+// runSupervise runs the supervisor and its API until ctx ends (the root's signal context). The
+// API's port is opened first, so a second daemon fails before it touches any container.
+func runSupervise(ctx context.Context, g *globalFlags, s superviseSetup, token string, labels map[string]string, logOut io.Writer) error {
+	if err := supervisor.CheckListen(s.listen, token); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(s.state), 0o755); err != nil {
+		return fmt.Errorf("supervise: create the state directory %s: %w", filepath.Dir(s.state), err)
+	}
+	eng, err := g.engine()
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	log := slog.New(slog.NewTextHandler(logOut, nil))
+	ln, err := net.Listen("tcp", s.listen)
+	if err != nil {
+		return fmt.Errorf("supervise: listen on %s (is another `podium supervise` running?): %w", s.listen, err)
+	}
+	sup, err := supervisor.New(supervisor.Options{Engine: eng, StateFile: s.state, SpecDirs: s.specDirs, Labels: supervisorLabels(s.state, labels), Logger: log})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	served := make(chan error, 1)
+	go func() {
+		served <- supervisor.ServeListener(ctx, ln, supervisor.NewHandler(sup, token))
+		cancel() // a server that died takes the supervisor down with it, not silently
+	}()
+	log.Info("supervising", "specs", strings.Join(s.specDirs, ","), "state", s.state, "api", "http://"+ln.Addr().String(), "auth", token != "")
+	runErr := sup.Run(ctx)
+	cancel()
+	serveErr := <-served
+	if runErr != nil && !errors.Is(runErr, context.Canceled) {
+		return fmt.Errorf("supervise: %w", runErr)
+	}
+	if serveErr != nil {
+		return serveErr
+	}
+	log.Info("stopped; the supervised containers keep running")
+	return nil
+}
+
+func newDeployCmd(g *globalFlags) *cobra.Command {
+	var (
+		f       deployFlags
+		asJSON  bool
+		image   string
+		timeout string
+	)
+	deploy := &cobra.Command{
+		Use:   "deploy",
+		Short: "Show and drive supervised services through a supervisor's HTTP API",
+		Long: `Talks to a running ` + "`podium supervise`" + `: the one at --remote, else at podium.yml's listen:, else
+at http://` + supervisor.DefaultListen + `.`,
+	}
+	deploy.PersistentFlags().StringVar(&f.remote, "remote", "", "supervisor API URL (default: http://<podium.yml listen:>, else http://"+supervisor.DefaultListen+")")
+	deploy.PersistentFlags().StringVar(&f.token, "token", "", "bearer token for the API (default: $"+tokenEnv+")")
+
+	status := &cobra.Command{
+		Use:   "status",
+		Short: "Show every supervised service: state, revision, image, health, last error",
+		Args:  cobra.NoArgs,
+		RunE: withDeploy(g, &f, func(cmd *cobra.Command, _ []string, t deployTarget) error {
+			services, err := t.client.Status(cmd.Context())
+			if err != nil {
+				return t.explain(err)
+			}
+			if asJSON {
+				return supervisor.EncodeState(cmd.OutOrStdout(), services)
+			}
+			return writeDeployStatus(cmd.OutOrStdout(), services, time.Now())
+		}),
+	}
+	status.Flags().BoolVar(&asJSON, "json", false, "print the API's JSON ({\"services\": [...]})")
+
+	wait := &cobra.Command{
+		Use:   "wait NAME",
+		Short: "Wait until a service is stable (with --image, on that image); exit 1 at the timeout",
+		Args:  cobra.ExactArgs(1),
+		RunE: withDeploy(g, &f, func(cmd *cobra.Command, args []string, t deployTarget) error {
+			d, err := supervisor.ParseTimeout(timeout)
+			if err != nil {
+				return fmt.Errorf("deploy wait: %w", err)
+			}
+			if err := t.client.WaitFor(cmd.Context(), args[0], image, d); err != nil {
+				return t.explain(err)
+			}
+			if image != "" {
+				fmt.Fprintf(cmd.OutOrStdout(), "%s is stable with image %s\n", args[0], image)
+			} else {
+				fmt.Fprintf(cmd.OutOrStdout(), "%s is stable\n", args[0])
+			}
+			return nil
+		}),
+	}
+	wait.Flags().StringVar(&image, "image", "", "wait until the service runs this image")
+	wait.Flags().StringVar(&timeout, "timeout", "60s", "give up after this long (a duration, or seconds; at most 1h)")
+
+	rollback := &cobra.Command{
+		Use:   "rollback NAME [REV]",
+		Short: "Redeploy an earlier revision (default: the last stable one before the current)",
+		Args:  cobra.RangeArgs(1, 2),
+		RunE: withDeploy(g, &f, func(cmd *cobra.Command, args []string, t deployTarget) error {
+			rev := 0
+			if len(args) == 2 {
+				n, err := strconv.Atoi(args[1])
+				if err != nil || n < 1 {
+					return fmt.Errorf("deploy rollback: revision %q: want a number such as 3 (see `podium deploy status`)", args[1])
+				}
+				rev = n
+			}
+			if rev == 0 {
+				// Pick it here, as the server would, so the message can name it.
+				st, err := t.client.Service(cmd.Context(), args[0])
+				if err != nil {
+					return t.explain(err)
+				}
+				var ok bool
+				if rev, ok = supervisor.PreviousRevision(st); !ok {
+					return fmt.Errorf("deploy rollback: %s has no earlier stable revision to roll back to (give REV; see `podium deploy status --json`)", args[0])
+				}
+			}
+			if err := t.client.Rollback(cmd.Context(), args[0], rev); err != nil {
+				return t.explain(err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: rolling back to revision %d\n", args[0], rev)
+			return nil
+		}),
+	}
+	action := func(use, short, done string, call func(*supervisor.Client, context.Context, string) error) *cobra.Command {
+		return &cobra.Command{
+			Use:   use + " NAME",
+			Short: short,
+			Args:  cobra.ExactArgs(1),
+			RunE: withDeploy(g, &f, func(cmd *cobra.Command, args []string, t deployTarget) error {
+				if err := call(t.client, cmd.Context(), args[0]); err != nil {
+					return t.explain(err)
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), done+"\n", args[0])
+				return nil
+			}),
+		}
+	}
+	deploy.AddCommand(status, wait, rollback,
+		action("restart", "Replace a service's containers with fresh ones of the same revision", "%s: restarting",
+			(*supervisor.Client).Restart),
+		action("pause", "Stop deploying a service; its containers keep running", "%s: paused; its containers keep running",
+			(*supervisor.Client).Pause),
+		action("resume", "Deploy a paused service again", "%s: resumed",
+			(*supervisor.Client).Resume))
+	return deploy
+}
+
+// withDeploy resolves the supervisor the flags name before fn runs.
+func withDeploy(g *globalFlags, f *deployFlags, fn func(cmd *cobra.Command, args []string, t deployTarget) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		t, err := f.target(g)
+		if err != nil {
+			return err
+		}
+		return fn(cmd, args, t)
+	}
+}
+
+// target is --remote, else podium.yml's listen:, else the default address.
+func (f *deployFlags) target(g *globalFlags) (deployTarget, error) {
+	token := tokenOrEnv(f.token)
+	if f.remote != "" {
+		u := strings.TrimRight(f.remote, "/")
+		if !strings.Contains(u, "://") {
+			u = "http://" + u
+		}
+		return deployTarget{client: supervisor.NewClient(u, token)}, nil
+	}
+	root, err := g.workspaceDir()
+	if err != nil {
+		return deployTarget{}, err
+	}
+	cfg, err := pods.ReadConfig(root)
+	if err != nil {
+		return deployTarget{}, err
+	}
+	u, err := listenURL(cmp.Or(cfg.Listen, supervisor.DefaultListen))
+	if err != nil {
+		return deployTarget{}, err
+	}
+	return deployTarget{client: supervisor.NewClient(u, token), local: true}, nil
+}
+
+// explain turns client errors into what a CLI user should read: the hint to start the daemon,
+// or the supervisor's own message.
+func (t deployTarget) explain(err error) error {
+	var ue *supervisor.UnreachableError
+	if errors.As(err, &ue) {
+		if t.local {
+			return fmt.Errorf("no supervisor at %s: start one with `podium supervise`", ue.URL)
+		}
+		return err
+	}
+	var ae *supervisor.APIError
+	if errors.As(err, &ae) && ae.Code == http.StatusUnauthorized {
+		return fmt.Errorf("supervisor at %s refused the request: give its token with --token or $%s (%s)", t.client.URL(), tokenEnv, ae.Message)
+	}
+	if errors.As(err, &ae) {
+		return fmt.Errorf("supervisor at %s: %s", t.client.URL(), ae.Message)
+	}
+	return err
+}
+
+// listenURL is the URL a client uses for a daemon listening on addr: a wildcard host is
+// reached through loopback.
+func listenURL(addr string) (string, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", fmt.Errorf("podium.yml listen: %q: want HOST:PORT such as %s", addr, supervisor.DefaultListen)
+	}
+	switch host {
+	case "", "0.0.0.0":
+		host = "127.0.0.1"
+	case "::":
+		host = "::1"
+	}
+	return "http://" + net.JoinHostPort(host, port), nil
+}
+
+// findWorkspace is workspaceDir that also says whether a workspace was found: supervise puts its
+// state in the workspace only when there is one.
+func findWorkspace(g *globalFlags) (string, bool, error) {
+	if g.workspace != "" {
+		root, err := g.workspaceDir()
+		return root, err == nil, err
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", false, fmt.Errorf("working directory: %w", err)
+	}
+	return pods.FindWorkspace(wd)
+}
+
+// writeDeployStatus prints the `deploy status` table, services by name.
+func writeDeployStatus(w io.Writer, services []supervisor.ServiceStatus, now time.Time) error {
+	services = slices.Clone(services)
+	slices.SortFunc(services, func(a, b supervisor.ServiceStatus) int { return strings.Compare(a.Name, b.Name) })
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tSTATE\tREV\tIMAGE\tHEALTHY/DESIRED\tSINCE\tLAST-ERROR")
+	for _, s := range services {
+		state := string(s.State)
+		if s.Paused {
+			state += " (paused)"
+		}
+		rev := "-"
+		if s.Revision > 0 {
+			rev = strconv.Itoa(s.Revision)
+		}
+		if s.Next > 0 {
+			rev += "→" + strconv.Itoa(s.Next)
+		}
+		since := "-"
+		if !s.Since.IsZero() {
+			since = ago(now.Sub(s.Since))
+		}
+		var errs []string
+		if s.SpecError != "" {
+			errs = append(errs, "spec: "+s.SpecError)
+		}
+		if s.LastError != "" {
+			errs = append(errs, s.LastError)
+		}
+		lastErr := strings.Join(strings.Fields(strings.Join(errs, "; ")), " ") // one line per service
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d/%d\t%s\t%s\n", s.Name, state, rev, orDash(s.Image), s.Healthy, s.Desired, since, orDash(lastErr))
+	}
+	return tw.Flush()
+}
+
+// ago is an age the way `docker ps` shows one: the largest whole unit.
+func ago(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds ago", max(0, int(d/time.Second)))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm ago", int(d/time.Minute))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh ago", int(d/time.Hour))
+	}
+	return fmt.Sprintf("%dd ago", int(d/(24*time.Hour)))
+}
+
+// tokenOrEnv is the --token flag, else $PODIUM_TOKEN.
+func tokenOrEnv(flag string) string {
+	if flag != "" {
+		return flag
+	}
+	return os.Getenv(tokenEnv)
+}
+
+// supervisorLabels are the labels a supervisor puts on its containers: the caller's, plus one
+// naming this supervisor by its state file, so that two workspaces' supervisors on one engine
+// never take each other's containers for orphans.
+func supervisorLabels(stateFile string, extra map[string]string) map[string]string {
+	abs, err := filepath.Abs(stateFile)
+	if err != nil {
+		abs = stateFile
+	}
+	sum := sha256.Sum256([]byte(abs))
+	out := map[string]string{docker.LabelSupervisor: hex.EncodeToString(sum[:6])}
+	for k, v := range extra {
+		out[k] = v
+	}
+	return out
+}
