@@ -1,7 +1,8 @@
 package keymap
 
 // Default is the built-in keymap: arrows and vim keys, lazydocker's letters for container
-// actions, cage's verbs for pods (u up, s stop, R or r restart, x shell, e exec, t test, o run).
+// actions, cage's verbs for pods (u up, s stop, R or r restart, x shell, e exec, t test, o run),
+// kubectl rollout's for supervised services (r restart, b roll back, p pause or resume).
 func Default() Keymap {
 	nav := func(what string) []Binding {
 		return []Binding{
@@ -37,6 +38,16 @@ func Default() Keymap {
 		Binding{Action: LogsFollow, Keys: []string{"f"}, Help: "pause or resume following the logs"},
 		Binding{Action: Focus, Keys: []string{"tab", "l"}, Help: "focus the logs pane or the tree"},
 	)
+	deploys := append(nav("the selection"),
+		Binding{Action: Restart, Keys: []string{"r"}, Help: "restart: redeploy (asks first)", Hint: "restart"},
+		Binding{Action: Rollback, Keys: []string{"b"}, Help: "roll back a revision (asks first)", Hint: "rollback"},
+		Binding{Action: PauseResume, Keys: []string{"p"}, Help: "pause or resume its deploys", Hint: "pause"},
+		Binding{Action: Shell, Keys: []string{"enter", "x"}, Help: "shell in its first container", Hint: "shell"},
+		Binding{Action: Filter, Keys: []string{"/"}, Help: "filter by name, state or image", Hint: "filter"},
+		Binding{Action: Cancel, Keys: []string{"esc"}, Help: "clear the filter"},
+		Binding{Action: LogsFollow, Keys: []string{"f"}, Help: "pause or resume following the logs"},
+		Binding{Action: Focus, Keys: []string{"tab", "l"}, Help: "focus the logs pane or the list"},
+	)
 	logs := []Binding{
 		{Action: Up, Keys: []string{"up", "k"}, Help: "scroll up (pauses following)", Hint: "scroll"},
 		{Action: Down, Keys: []string{"down", "j"}, Help: "scroll down", Hint: "scroll"},
@@ -52,9 +63,11 @@ func Default() Keymap {
 			{Action: Help, Keys: []string{"?"}, Help: "show or hide this help", Hint: "help"},
 			{Action: Quit, Keys: []string{"q", "ctrl+c"}, Help: "quit (containers keep running)", Hint: "quit"},
 			{Action: TabPods, Keys: []string{"1"}, Help: "Pods tab"},
+			{Action: TabDeploys, Keys: []string{"2"}, Help: "Deploys tab"},
 			{Action: TabContainers, Keys: []string{"4"}, Help: "Containers tab"},
 		},
 		CtxPods:       pods,
+		CtxDeploys:    deploys,
 		CtxContainers: containers,
 		CtxLogs:       logs,
 		CtxFilter: {

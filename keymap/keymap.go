@@ -32,8 +32,9 @@ const (
 	Cancel     Action = "cancel"
 	LogsFollow Action = "logs-follow"
 
-	// Tabs: the numbers stay stable as tabs are added (2 Deploys and 3 Pipelines will come).
+	// Tabs: the numbers stay stable as tabs are added (3 Pipelines will come).
 	TabPods       Action = "tab-pods"
+	TabDeploys    Action = "tab-deploys"
 	TabContainers Action = "tab-containers"
 
 	// Pods.
@@ -42,6 +43,9 @@ const (
 	Test    Action = "test"
 	Run     Action = "run"
 	Reload  Action = "reload"
+	// Deploys.
+	Rollback    Action = "rollback"
+	PauseResume Action = "pause-resume"
 )
 
 // Context is where the user is: the bindings that apply depend on it.
@@ -51,6 +55,7 @@ type Context string
 const (
 	CtxGlobal     Context = "global"
 	CtxPods       Context = "pods"
+	CtxDeploys    Context = "deploys"
 	CtxContainers Context = "containers"
 	CtxLogs       Context = "logs"
 	CtxFilter     Context = "filter"
@@ -60,6 +65,8 @@ const (
 	// CtxPodsLogs is the logs pane of the Pods tab. It has no bindings of its own: it is the
 	// logs pane's keys falling back to the Pods tab's instead of the Containers tab's.
 	CtxPodsLogs Context = "pods-logs"
+	// CtxDeploysLogs is the logs pane of the Deploys tab, falling back to the Deploys tab's keys.
+	CtxDeploysLogs Context = "deploys-logs"
 )
 
 // Binding ties keys to an action in one context.
@@ -82,7 +89,7 @@ type Keymap struct {
 
 // Contexts lists the contexts in the order the help screen shows them.
 func Contexts() []Context {
-	return []Context{CtxGlobal, CtxPods, CtxContainers, CtxLogs, CtxFilter, CtxPrompt, CtxConfirm, CtxHelp}
+	return []Context{CtxGlobal, CtxPods, CtxDeploys, CtxContainers, CtxLogs, CtxFilter, CtxPrompt, CtxConfirm, CtxHelp}
 }
 
 // Title is a context's heading on the help screen.
@@ -92,9 +99,11 @@ func (c Context) Title() string {
 		return "Global"
 	case CtxPods:
 		return "Pods"
+	case CtxDeploys:
+		return "Deploys"
 	case CtxContainers:
 		return "Containers"
-	case CtxLogs, CtxPodsLogs:
+	case CtxLogs, CtxPodsLogs, CtxDeploysLogs:
 		return "Logs pane (tab)"
 	case CtxFilter:
 		return "Filter (/)"
@@ -114,12 +123,16 @@ func Chain(c Context) []Context {
 	switch c {
 	case CtxPods:
 		return []Context{CtxPods, CtxGlobal}
+	case CtxDeploys:
+		return []Context{CtxDeploys, CtxGlobal}
 	case CtxContainers:
 		return []Context{CtxContainers, CtxGlobal}
 	case CtxLogs:
 		return []Context{CtxLogs, CtxContainers, CtxGlobal}
 	case CtxPodsLogs:
 		return []Context{CtxLogs, CtxPods, CtxGlobal}
+	case CtxDeploysLogs:
+		return []Context{CtxLogs, CtxDeploys, CtxGlobal}
 	case CtxHelp:
 		return []Context{CtxHelp, CtxGlobal}
 	case CtxGlobal:

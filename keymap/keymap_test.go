@@ -59,6 +59,27 @@ func TestLookupAndResolve(t *testing.T) {
 		{CtxPrompt, "enter", Confirm},
 		{CtxPrompt, "esc", Cancel},
 		{CtxPrompt, "ctrl+c", Quit},
+		{CtxContainers, "2", TabDeploys},
+		{CtxPods, "2", TabDeploys},
+		{CtxDeploys, "2", TabDeploys},
+		{CtxDeploys, "r", Restart},
+		{CtxDeploys, "b", Rollback},
+		{CtxDeploys, "p", PauseResume},
+		{CtxDeploys, "x", Shell},
+		{CtxDeploys, "enter", Shell},
+		{CtxDeploys, "l", Focus},
+		{CtxDeploys, "tab", Focus},
+		{CtxDeploys, "/", Filter},
+		{CtxDeploys, "j", Down},
+		{CtxDeploys, "q", Quit},
+		{CtxDeploys, "d", None},         // nothing is removed from the Deploys tab
+		{CtxDeploys, "s", None},         // nor stopped: the supervisor keeps services running
+		{CtxDeploysLogs, "k", Up},       // the logs pane's own keys
+		{CtxDeploysLogs, "b", Rollback}, // then the Deploys tab's
+		{CtxDeploysLogs, "l", Focus},
+		{CtxDeploysLogs, "4", TabContainers},
+		{CtxLogs, "b", None}, // the Containers tab's logs pane has no rollback
+		{CtxFilter, "2", None},
 	}
 	for _, c := range cases {
 		if got := km.Resolve(c.ctx, c.key); got != c.want {
@@ -127,17 +148,17 @@ func TestHelpSections(t *testing.T) {
 	if len(secs) != len(Contexts()) {
 		t.Fatalf("got %d sections, want %d", len(secs), len(Contexts()))
 	}
-	if secs[0].Title != "Global" || secs[1].Title != "Pods" || secs[2].Title != "Containers" {
-		t.Fatalf("order: %q, %q, %q", secs[0].Title, secs[1].Title, secs[2].Title)
+	if secs[0].Title != "Global" || secs[1].Title != "Pods" || secs[2].Title != "Deploys" || secs[3].Title != "Containers" {
+		t.Fatalf("order: %q, %q, %q, %q", secs[0].Title, secs[1].Title, secs[2].Title, secs[3].Title)
 	}
 	var found bool
-	for _, r := range secs[2].Rows {
+	for _, r := range secs[3].Rows {
 		if r.Keys == "↓/j" && strings.Contains(r.Desc, "down") {
 			found = true
 		}
 	}
 	if !found {
-		t.Fatalf("containers section lacks ↓/j: %+v", secs[2].Rows)
+		t.Fatalf("containers section lacks ↓/j: %+v", secs[3].Rows)
 	}
 	// Help follows the keymap, so a rebinding shows up in it.
 	secs = Default().With(CtxContainers, Stop, "S").Help(CtxContainers)
@@ -192,6 +213,24 @@ func TestPodsHints(t *testing.T) {
 	}
 	if !strings.HasPrefix(strings.Join(got, ","), "↑↓ scroll,f follow,tab list,u up") {
 		t.Fatalf("pods logs hints %v", got)
+	}
+}
+
+func TestDeploysHints(t *testing.T) {
+	var got []string
+	for _, x := range Default().Hints(CtxDeploys) {
+		got = append(got, x.Keys+" "+x.Label)
+	}
+	want := "↑↓ move,r restart,b rollback,p pause,⏎ shell,/ filter,? help,q quit"
+	if strings.Join(got, ",") != want {
+		t.Fatalf("hints\n got %s\nwant %s", strings.Join(got, ","), want)
+	}
+	got = nil
+	for _, x := range Default().Hints(CtxDeploysLogs) {
+		got = append(got, x.Keys+" "+x.Label)
+	}
+	if !strings.HasPrefix(strings.Join(got, ","), "↑↓ scroll,f follow,tab list,r restart") {
+		t.Fatalf("deploys logs hints %v", got)
 	}
 }
 

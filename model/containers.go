@@ -11,14 +11,6 @@ import (
 	"github.com/podiumdev/podium/views"
 )
 
-// focus says which pane of the Containers tab takes navigation keys.
-type focus uint8
-
-const (
-	focusList focus = iota
-	focusLogs
-)
-
 // confirmation is a question on screen, waiting for y or n.
 type confirmation struct {
 	action keymap.Action
@@ -38,17 +30,8 @@ type Containers struct {
 	ctx   context.Context // parent of every stream and action; cancelled on quit
 	sub   *docker.Subscription
 
-	snap   docker.Snapshot
-	rows   []views.TreeRow
-	cursor int    // index in rows of the selected container; -1 when there is none
-	selID  string // the selection, by id, so it survives reordering
-	offset int    // first row shown
-	width  int
-	height int
-
-	focus   focus
-	filter  string
-	editing bool // the filter line has the keyboard
+	snap    docker.Snapshot
+	list    listNav[views.TreeRow] // the tree; the cursor stops on containers only
 	confirm *confirmation
 	status  views.Status
 
@@ -70,7 +53,7 @@ type ContainersDeps struct {
 func NewContainers(d ContainersDeps) Containers {
 	m := Containers{
 		b: d.Backend, km: d.Keymap, theme: d.Theme, now: d.Now, ctx: d.Ctx,
-		cursor: -1,
+		list: newListNav(containerRows),
 	}
 	if m.ctx == nil {
 		m.ctx = context.Background()
@@ -80,7 +63,7 @@ func NewContainers(d ContainersDeps) Containers {
 	}
 	m.sub = m.b.Subscribe()
 	m.snap = m.b.Snapshot()
-	m.rebuild(0)
+	m.rebuild()
 	m.startLogs = m.syncLogs() // prepares the stream; Init starts it
 	return m
 }
@@ -91,22 +74,14 @@ func (m Containers) Init() tea.Cmd {
 }
 
 // SetSize gives the tab its area (the screen below the header).
-func (m *Containers) SetSize(width, height int) {
-	m.width, m.height = width, height
-	m.scrollToCursor()
-}
+func (m *Containers) SetSize(width, height int) { m.list.setSize(width, height) }
 
 // Context is the key context the tab is in, for the root to resolve global keys against.
 func (m Containers) Context() keymap.Context {
-	switch {
-	case m.confirm != nil:
+	if m.confirm != nil {
 		return keymap.CtxConfirm
-	case m.editing:
-		return keymap.CtxFilter
-	case m.focus == focusLogs:
-		return keymap.CtxLogs
 	}
-	return keymap.CtxContainers
+	return m.list.context(keymap.CtxContainers, keymap.CtxLogs)
 }
 
 // Snapshot is the index as the tab last saw it.
@@ -114,10 +89,8 @@ func (m Containers) Snapshot() docker.Snapshot { return m.snap }
 
 // Selected is the selected container, if any.
 func (m Containers) Selected() (docker.Container, bool) {
-	if m.cursor < 0 || m.cursor >= len(m.rows) {
-		return docker.Container{}, false
-	}
-	return m.rows[m.cursor].Container, true
+	r, ok := m.list.selected()
+	return r.Container, ok
 }
 
 // Close stops the log stream and the index subscription.
@@ -133,7 +106,7 @@ func (m Containers) Update(msg tea.Msg) (Containers, tea.Cmd) {
 	switch msg := msg.(type) {
 	case containersChangedMsg:
 		m.snap = msg.snap
-		m.rebuild(m.cursor) // a removed selection moves to its neighbour
+		m.rebuild() // a removed selection moves to its neighbour
 		cmd := m.syncLogs()
 		return m, tea.Batch(watchIndex(m.ctx, m.b, m.sub), cmd)
 	case logLinesMsg:
@@ -151,8 +124,8 @@ func (m Containers) Update(msg tea.Msg) (Containers, tea.Cmd) {
 		m.status = msg.status()
 		return m, nil
 	case tea.PasteMsg:
-		if m.editing {
-			m.setFilter(m.filter + msg.Content)
+		if m.list.editing {
+			m.setFilter(m.list.filter + msg.Content)
 			return m, m.syncLogs()
 		}
 		return m, nil

@@ -8,28 +8,29 @@ import (
 
 // View draws the tab: list, logs, footer, and the confirm dialog over them when one is open.
 func (m Containers) View() string {
-	if m.width <= 0 || m.height <= 0 {
+	n := &m.list
+	if n.width <= 0 || n.height <= 0 {
 		return ""
 	}
 	l := m.layout()
 	list := views.ContainerList(m.theme, views.ListData{
-		Rows: m.rows, Cursor: m.cursor, Offset: m.offset,
-		Focused: m.focus == focusList, Now: m.now(), Filter: m.filter,
+		Rows: n.rows, Cursor: n.cursor, Offset: n.top,
+		Focused: n.focus == focusList, Now: m.now(), Filter: n.filter,
 		Total:   len(m.snap.Containers),
 		Waiting: m.snap.Status.State == docker.Connecting && len(m.snap.Containers) == 0,
 	}, l.ListWidth, l.ListHeight)
-	logs := views.LogsPane(m.theme, m.logs.data(m.focus == focusLogs), l.LogsWidth, l.LogsHeight)
+	logs := views.LogsPane(m.theme, m.logs.data(n.focus == focusLogs), l.LogsWidth, l.LogsHeight)
 	var footer string
-	if m.editing {
-		footer = views.FilterLine(m.theme, m.filter, m.km.Hints(keymap.CtxFilter), m.width)
+	if n.editing {
+		footer = views.FilterLine(m.theme, n.filter, m.km.Hints(keymap.CtxFilter), n.width)
 	} else {
-		footer = views.Footer(m.theme, m.km.Hints(m.Context()), m.status, m.width)
+		footer = views.Footer(m.theme, m.km.Hints(m.Context()), m.status, n.width)
 	}
 	screen := views.Body(m.theme, l, list, logs) + "\n" + footer
 	if m.confirm != nil {
 		q, detail := m.confirm.question()
-		box := views.Confirm(m.theme, q, detail, m.km.Hints(keymap.CtxConfirm), m.width)
-		screen = views.Overlay(screen, box, m.width, m.height)
+		box := views.Confirm(m.theme, q, detail, m.km.Hints(keymap.CtxConfirm), n.width)
+		screen = views.Overlay(screen, box, n.width, n.height)
 	}
 	return screen
 }

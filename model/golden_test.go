@@ -142,6 +142,72 @@ func TestGoldenPodsScreens(t *testing.T) {
 	})
 }
 
+// deployLogs is what web's old (r11) and new (r12) containers printed during the deploy, for
+// the Deploys golden screens.
+func deployLogs() []views.LogLine {
+	var ls []views.LogLine
+	add := func(from string, s docker.Stream, text string) {
+		ls = append(ls, views.LogLine{LogLine: docker.LogLine{Stream: s, Text: text}, From: from})
+	}
+	add("web-r11-1", docker.Stdout, "GET /checkout 200 41ms")
+	add("web-r12-1", docker.Stdout, "web 4.1.0 listening on :8080")
+	add("web-r12-1", docker.Stdout, "GET /healthz 200 1ms")
+	add("web-r11-1", docker.Stdout, "GET /cart 200 12ms")
+	add("web-r12-1", docker.Stdout, "GET /healthz 200 1ms")
+	add("web-r11-1", docker.Stderr, "SIGTERM in 12s: draining 3 connections")
+	add("web-r12-1", docker.Stdout, "GET /checkout 200 38ms")
+	return ls
+}
+
+// deploysGoldenScreen is the Deploys tab with web selected in the middle of its deploy (the
+// old and new containers, the After delay counting down), their logs in where the pane is on
+// screen, and a restart's result in the footer.
+func deploysGoldenScreen(t *testing.T, w, h int) Root {
+	r := newDeploysRoot(t, newFakeDeploys(), nil, nil, w, h)
+	r = selectService(t, r, "web")
+	if s := r.deploys.logs.stream; s != nil {
+		r = update(t, r, logLinesMsg{key: s.key, gen: s.gen, lines: deployLogs()})
+	}
+	return update(t, r, deployActionDoneMsg{action: keymap.Restart, name: "api"})
+}
+
+// TestGoldenDeploysScreens compares the Deploys tab's screens with testdata/TestGoldenDeploysScreens/*.golden.
+// Regenerate with: go test ./model -run TestGoldenDeploysScreens -update
+func TestGoldenDeploysScreens(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {120, 40}, {160, 40}} {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			s := screen(deploysGoldenScreen(t, sz[0], sz[1]))
+			checkFits(t, s, sz[0], sz[1])
+			golden.RequireEqual(t, trimRight(s))
+		})
+	}
+	t.Run("logs-80x24", func(t *testing.T) {
+		r := deploysGoldenScreen(t, 80, 24)
+		r, _ = press(t, r, "l")
+		s := r.deploys.logs.stream
+		r = update(t, r, logLinesMsg{key: s.key, gen: s.gen, lines: deployLogs()})
+		checkFits(t, screen(r), 80, 24)
+		golden.RequireEqual(t, trimRight(screen(r)))
+	})
+	t.Run("confirm-80x24", func(t *testing.T) {
+		r := deploysGoldenScreen(t, 80, 24)
+		r, _ = press(t, r, "b")
+		checkFits(t, screen(r), 80, 24)
+		golden.RequireEqual(t, trimRight(screen(r)))
+	})
+	t.Run("none-80x24", func(t *testing.T) {
+		r := newRoot(t, newFake(), 80, 24)
+		r, _ = press(t, r, "2")
+		checkFits(t, screen(r), 80, 24)
+		golden.RequireEqual(t, trimRight(screen(r)))
+	})
+	t.Run("help-80x24", func(t *testing.T) {
+		r := newDeploysRoot(t, newFakeDeploys(), nil, nil, 80, 24)
+		r, _ = press(t, r, "?")
+		golden.RequireEqual(t, trimRight(screen(r)))
+	})
+}
+
 // trimRight drops trailing blanks, which golden files should not depend on.
 func trimRight(s string) string {
 	lines := strings.Split(s, "\n")

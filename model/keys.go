@@ -2,8 +2,6 @@ package model
 
 import (
 	"fmt"
-	"strings"
-	"unicode"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -44,99 +42,26 @@ func (m Containers) confirmKey(a keymap.Action) (Containers, tea.Cmd) {
 }
 
 func (m Containers) filterKey(msg tea.KeyPressMsg, a keymap.Action) (Containers, tea.Cmd) {
-	switch a {
-	case keymap.Confirm:
-		m.editing = false
-		m.filter = strings.TrimSpace(m.filter)
-		return m, nil
-	case keymap.Cancel:
-		m.editing = false
-		m.setFilter("")
-		return m, m.syncLogs()
-	}
-	f := editLine(m.filter, msg)
-	if f == m.filter {
+	f, ok := m.list.filterKey(msg, a)
+	if !ok {
 		return m, nil
 	}
 	m.setFilter(f)
 	return m, m.syncLogs()
 }
 
-// editLine applies a key to a one-line text field: backspace, ctrl+u (clear), ctrl+w (delete
-// a word), or a typed character. Other keys leave s as it is.
-func editLine(s string, msg tea.KeyPressMsg) string {
-	switch msg.String() {
-	case "backspace", "ctrl+h":
-		if r := []rune(s); len(r) > 0 {
-			s = string(r[:len(r)-1])
-		}
-	case "ctrl+u":
-		s = ""
-	case "ctrl+w":
-		s = strings.TrimRightFunc(s, unicode.IsSpace)
-		s = s[:strings.LastIndexFunc(s, unicode.IsSpace)+1]
-	default:
-		if msg.Text != "" && msg.Mod&(tea.ModCtrl|tea.ModAlt) == 0 {
-			s += msg.Text
-		}
-	}
-	return s
-}
-
 func (m Containers) containersKey(a keymap.Action) (Containers, tea.Cmd) {
-	if m.focus == focusLogs {
-		if done, mm := m.logsKey(a); done {
-			return mm, nil
-		}
+	switch m.list.key(a, &m.logs, m.layout().LogLines(), &m.status, func() { m.setFilter("") }) {
+	case navDone:
+		return m, nil
+	case navMoved:
+		return m, m.syncLogs()
 	}
-	page := max(m.layout().ListRows()-1, 1)
 	switch a {
-	case keymap.Up:
-		m.step(-1)
-	case keymap.Down:
-		m.step(1)
-	case keymap.Top:
-		m.first()
-	case keymap.Bottom:
-		m.last()
-	case keymap.PageUp:
-		m.jump(-page)
-	case keymap.PageDown:
-		m.jump(page)
-	case keymap.Focus:
-		m.focus = focusLogs
-		return m, nil
-	case keymap.Filter:
-		m.editing, m.focus = true, focusList
-		return m, nil
-	case keymap.Cancel:
-		if m.filter != "" {
-			m.setFilter("")
-		} else {
-			m.status = views.Status{}
-		}
-	case keymap.LogsFollow:
-		m.toggleFollow()
-		return m, nil
 	case keymap.Shell, keymap.Stop, keymap.Restart, keymap.Remove:
 		return m.containerAction(a)
-	default:
-		return m, nil
 	}
-	return m, m.syncLogs()
-}
-
-// logsKey handles navigation while the logs pane has focus; false leaves the key to the list.
-func (m Containers) logsKey(a keymap.Action) (bool, Containers) {
-	if a == keymap.Focus {
-		m.focus = focusList
-		return true, m
-	}
-	return m.logs.key(a, m.layout().LogLines()), m
-}
-
-func (m *Containers) toggleFollow() {
-	m.logs.toggleFollow(m.layout().LogLines())
+	return m, nil
 }
 
 // containerAction starts an action on the selected container, asking first when it destroys.

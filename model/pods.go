@@ -33,18 +33,9 @@ type Pods struct {
 
 	snap   docker.Snapshot
 	states []pods.PodState // ws.State(snap.Containers), recomputed when either changes
-	rows   []views.PodTreeRow
-	cursor int    // index in rows; -1 when there are none
-	selKey string // the selection, by row key, so it survives rebuilds
-	offset int    // first row shown
-	width  int
-	height int
-
-	focus   focus
-	filter  string
-	editing bool // the filter line has the keyboard
-	prompt  *commandPrompt
-	status  views.Status
+	list   listNav[views.PodTreeRow]
+	prompt *commandPrompt
+	status views.Status
 
 	ops  []*podOp // running up/stop/restart calls
 	logs logPane
@@ -66,7 +57,7 @@ type PodsDeps struct {
 func NewPods(d PodsDeps) Pods {
 	m := Pods{
 		pb: d.Pods, b: d.Backend, km: d.Keymap, theme: d.Theme, now: d.Now, ctx: d.Ctx,
-		where: d.Workspace, snap: d.Snapshot, cursor: -1, loading: d.Pods != nil,
+		where: d.Workspace, snap: d.Snapshot, list: newListNav(podRows), loading: d.Pods != nil,
 	}
 	if m.ctx == nil {
 		m.ctx = context.Background()
@@ -109,22 +100,14 @@ func (m Pods) load(reload bool) tea.Cmd {
 }
 
 // SetSize gives the tab its area (the screen below the header).
-func (m *Pods) SetSize(width, height int) {
-	m.width, m.height = width, height
-	m.scrollToCursor()
-}
+func (m *Pods) SetSize(width, height int) { m.list.setSize(width, height) }
 
 // Context is the key context the tab is in, for the root to resolve global keys against.
 func (m Pods) Context() keymap.Context {
-	switch {
-	case m.prompt != nil:
+	if m.prompt != nil {
 		return keymap.CtxPrompt
-	case m.editing:
-		return keymap.CtxFilter
-	case m.focus == focusLogs:
-		return keymap.CtxPodsLogs
 	}
-	return keymap.CtxPods
+	return m.list.context(keymap.CtxPods, keymap.CtxPodsLogs)
 }
 
 // Workspace is the loaded workspace, or nil.
@@ -134,12 +117,7 @@ func (m Pods) Workspace() *pods.Workspace { return m.ws }
 func (m Pods) HasPods() bool { return m.ws != nil && len(m.ws.Pods) > 0 }
 
 // Selected is the row under the cursor, if any.
-func (m Pods) Selected() (views.PodTreeRow, bool) {
-	if m.cursor < 0 || m.cursor >= len(m.rows) {
-		return views.PodTreeRow{}, false
-	}
-	return m.rows[m.cursor], true
-}
+func (m Pods) Selected() (views.PodTreeRow, bool) { return m.list.selected() }
 
 // Close stops the log readers; running actions end with the context the root cancels.
 func (m Pods) Close() { m.logs.close() }
@@ -189,8 +167,8 @@ func (m Pods) Update(msg tea.Msg) (Pods, tea.Cmd) {
 			p := *m.prompt
 			p.text += msg.Content
 			m.prompt = &p
-		case m.editing:
-			m.setFilter(m.filter + msg.Content)
+		case m.list.editing:
+			m.setFilter(m.list.filter + msg.Content)
 			return m, m.syncLogs()
 		}
 		return m, nil

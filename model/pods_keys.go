@@ -41,18 +41,8 @@ func (m Pods) handleKey(msg tea.KeyPressMsg) (Pods, tea.Cmd) {
 }
 
 func (m Pods) filterKey(msg tea.KeyPressMsg, a keymap.Action) (Pods, tea.Cmd) {
-	switch a {
-	case keymap.Confirm:
-		m.editing = false
-		m.filter = strings.TrimSpace(m.filter)
-		return m, nil
-	case keymap.Cancel:
-		m.editing = false
-		m.setFilter("")
-		return m, m.syncLogs()
-	}
-	f := editLine(m.filter, msg)
-	if f == m.filter {
+	f, ok := m.list.filterKey(msg, a)
+	if !ok {
 		return m, nil
 	}
 	m.setFilter(f)
@@ -99,16 +89,8 @@ func splitCommand(line string) ([]string, error) {
 }
 
 func (m Pods) podsKey(a keymap.Action) (Pods, tea.Cmd) {
-	if m.focus == focusLogs {
-		if a == keymap.Focus {
-			m.focus = focusList
-			return m, nil
-		}
-		if m.logs.key(a, m.layout().LogLines()) {
-			return m, nil
-		}
-	}
 	if m.ws == nil {
+		// Nothing to move over: the tree's focus never left it.
 		switch a {
 		case keymap.Reload:
 			return m.reload()
@@ -117,45 +99,21 @@ func (m Pods) podsKey(a keymap.Action) (Pods, tea.Cmd) {
 		}
 		return m, nil
 	}
-	page := max(m.layout().ListRows()-1, 1)
+	switch m.list.key(a, &m.logs, m.layout().LogLines(), &m.status, func() { m.setFilter("") }) {
+	case navDone:
+		return m, nil
+	case navMoved:
+		return m, m.syncLogs()
+	}
 	switch a {
-	case keymap.Up:
-		m.step(-1)
-	case keymap.Down:
-		m.step(1)
-	case keymap.Top:
-		m.first()
-	case keymap.Bottom:
-		m.last()
-	case keymap.PageUp:
-		m.step(-page)
-	case keymap.PageDown:
-		m.step(page)
-	case keymap.Focus:
-		m.focus = focusLogs
-		return m, nil
-	case keymap.Filter:
-		m.editing, m.focus = true, focusList
-		return m, nil
-	case keymap.Cancel:
-		if m.filter != "" {
-			m.setFilter("")
-		} else {
-			m.status = views.Status{}
-		}
-	case keymap.LogsFollow:
-		m.logs.toggleFollow(m.layout().LogLines())
-		return m, nil
 	case keymap.Reload:
 		return m.reload()
 	case keymap.BringUp, keymap.Stop, keymap.Restart:
 		return m.lifecycle(a)
 	case keymap.Shell, keymap.Test, keymap.Exec, keymap.Run:
 		return m.serviceAction(a)
-	default:
-		return m, nil
 	}
-	return m, m.syncLogs()
+	return m, nil
 }
 
 func (m Pods) reload() (Pods, tea.Cmd) {

@@ -36,7 +36,7 @@ func rowLine(t *testing.T, r Root, indent, name string) string {
 
 func keys(r Root) []string {
 	var out []string
-	for _, row := range r.pods.rows {
+	for _, row := range r.pods.list.rows {
 		out = append(out, row.Key())
 	}
 	return out
@@ -211,8 +211,8 @@ func TestTabs(t *testing.T) {
 	}
 	// Digits typed in a filter are text, not tabs.
 	r, _ = press(t, r, "/", "4")
-	if r.tab != tabPods || r.pods.filter != "4" {
-		t.Fatalf("4 in the filter: tab %v filter %q", r.tab, r.pods.filter)
+	if r.tab != tabPods || r.pods.list.filter != "4" {
+		t.Fatalf("4 in the filter: tab %v filter %q", r.tab, r.pods.list.filter)
 	}
 	r, _ = press(t, r, "esc")
 
@@ -699,7 +699,7 @@ func TestPodsFilterAndReload(t *testing.T) {
 	r, _ = press(t, r, "enter")
 	r = typeText(t, r, "j") // navigation in the filtered tree
 	r, _ = press(t, r, "esc")
-	if len(r.pods.rows) != 14 {
+	if len(r.pods.list.rows) != 14 {
 		t.Fatal("esc did not clear the filter")
 	}
 	// ctrl+r reloads from disk and keeps the selection.
@@ -719,7 +719,7 @@ func TestPodsFilterAndReload(t *testing.T) {
 	fp.loadErr = errors.New("pods/targets: no such file or directory")
 	r, cmd = press(t, r, "ctrl+r")
 	r = update(t, r, runCmd(t, cmd))
-	if !strings.Contains(screen(r), "reload: pods/targets: no such file") || len(r.pods.rows) != 14 {
+	if !strings.Contains(screen(r), "reload: pods/targets: no such file") || len(r.pods.list.rows) != 14 {
 		t.Fatalf("failed reload:\n%s", screen(r))
 	}
 }

@@ -12,106 +12,34 @@ import (
 	"github.com/podiumdev/podium/views"
 )
 
+// podRows is how listNav moves over the pods tree: the cursor stops on every row (pods and
+// services are what the actions apply to), kept by key; a row whose key is gone hands the
+// selection to its service, else its pod; a row is shown with its pod's row when that fits.
+var podRows = listSpec[views.PodTreeRow]{
+	key: func(r views.PodTreeRow) string { return r.Key() },
+	parent: func(key string) string {
+		if i := strings.LastIndex(key, "/"); i >= 0 {
+			return key[:i]
+		}
+		return ""
+	},
+	context: func(rows []views.PodTreeRow, i int) bool { return rows[i].Kind != views.PodLevel },
+}
+
 // rebuild recomputes the tree from the state and the filter, keeping the selection on the same
 // row (by key) when it is still there, else on its service, else its pod, else near where it was.
 func (m *Pods) rebuild() {
-	m.rows = views.PodTree(m.states, m.filter)
-	m.cursor = m.find(m.selKey, m.cursor)
-	m.selKey = ""
-	if m.cursor >= 0 {
-		m.selKey = m.rows[m.cursor].Key()
-	}
-	m.scrollToCursor()
-}
-
-// find is the row of key or of its nearest ancestor, else the row nearest to fallback.
-func (m *Pods) find(key string, fallback int) int {
-	if len(m.rows) == 0 {
-		return -1
-	}
-	for k := key; k != ""; {
-		for i, r := range m.rows {
-			if r.Key() == k {
-				return i
-			}
-		}
-		i := strings.LastIndex(k, "/")
-		if i < 0 {
-			break
-		}
-		k = k[:i]
-	}
-	return min(max(fallback, 0), len(m.rows)-1)
-}
-
-// step moves the cursor n rows (negative: up), stopping at the ends.
-func (m *Pods) step(n int) {
-	if m.cursor < 0 {
-		return
-	}
-	m.cursor = min(max(m.cursor+n, 0), len(m.rows)-1)
-	m.selectCursor()
-}
-
-func (m *Pods) first() {
-	if len(m.rows) > 0 {
-		m.cursor, m.offset = 0, 0
-	}
-	m.selectCursor()
-}
-
-func (m *Pods) last() {
-	m.cursor = len(m.rows) - 1
-	m.selectCursor()
-}
-
-func (m *Pods) selectCursor() {
-	if m.cursor >= 0 && m.cursor < len(m.rows) {
-		m.selKey = m.rows[m.cursor].Key()
-	}
-	m.scrollToCursor()
-}
-
-// scrollToCursor keeps the cursor in view, and with it its pod's row when that fits, so a
-// service or container is not shown without its pod.
-func (m *Pods) scrollToCursor() {
-	rows := m.layout().ListRows()
-	if rows <= 0 {
-		m.offset = 0
-		return
-	}
-	m.offset = max(min(m.offset, len(m.rows)-rows), 0)
-	if m.cursor < 0 {
-		return
-	}
-	head := m.cursor
-	for head > 0 && m.rows[head].Kind != views.PodLevel && m.cursor-(head-1) < rows {
-		head--
-	}
-	if head < m.offset {
-		m.offset = head
-	}
-	if m.cursor >= m.offset+rows {
-		m.offset = m.cursor - rows + 1
-	}
-	m.offset = max(m.offset, 0)
+	m.list.setRows(views.PodTree(m.states, m.list.filter), m.list.cursor)
 }
 
 // setFilter changes the filter and rebuilds the tree; a hidden selection moves to the first match.
 func (m *Pods) setFilter(f string) {
-	m.filter = f
-	keep := m.selKey
-	m.rebuild()
-	if m.selKey != keep && len(m.rows) > 0 {
-		m.cursor = 0
-		m.selectCursor()
-	}
+	m.list.filter = f
+	m.list.refilter(views.PodTree(m.states, f))
 }
 
 // layout is the tab's current division into panes.
-func (m Pods) layout() views.Layout {
-	return views.ListLayout(m.width, m.height, len(m.rows))
-}
+func (m Pods) layout() views.Layout { return m.list.layout() }
 
 // syncLogs makes the logs pane follow the selection: a container row its container, a service
 // row its containers multiplexed, a pod row all of its services' containers.

@@ -12,19 +12,20 @@ import (
 // View draws the tab: the pods tree, the selection's logs (or a broken pod's error), and the
 // footer; or, without a workspace, what to do about it.
 func (m Pods) View() string {
-	if m.width <= 0 || m.height <= 0 {
+	n := &m.list
+	if n.width <= 0 || n.height <= 0 {
 		return ""
 	}
 	footer := m.footer()
 	if m.ws == nil {
 		// Only the global keys do anything here.
-		footer = views.Footer(m.theme, m.km.Hints(keymap.CtxGlobal), m.status, m.width)
-		return views.TextPane(m.theme, "Pods", m.noWorkspace(), m.width, m.height-1, true) + "\n" + footer
+		footer = views.Footer(m.theme, m.km.Hints(keymap.CtxGlobal), m.status, n.width)
+		return views.TextPane(m.theme, "Pods", m.noWorkspace(), n.width, n.height-1, true) + "\n" + footer
 	}
 	l := m.layout()
 	list := views.PodList(m.theme, views.PodListData{
-		Rows: m.rows, Cursor: m.cursor, Offset: m.offset, Focused: m.focus == focusList,
-		Now: m.now(), Filter: m.filter, Total: len(m.ws.Pods), Busy: m.busy(),
+		Rows: n.rows, Cursor: n.cursor, Offset: n.top, Focused: n.focus == focusList,
+		Now: m.now(), Filter: n.filter, Total: len(m.ws.Pods), Busy: m.busy(),
 	}, l.ListWidth, l.ListHeight)
 	var lower string
 	if r, ok := m.Selected(); ok && r.Pod.Err != nil {
@@ -32,9 +33,9 @@ func (m Pods) View() string {
 			{Text: "files: " + views.PodFiles(m.ws.Root, r.Pod.Files), Dim: true},
 			{Text: r.Pod.Err.Error(), Bad: true},
 			{Text: "Fix the file, then " + m.keyName(keymap.Reload) + " reloads the workspace.", Dim: true},
-		}, l.LogsWidth, l.LogsHeight, m.focus == focusLogs)
+		}, l.LogsWidth, l.LogsHeight, n.focus == focusLogs)
 	} else {
-		lower = views.LogsPane(m.theme, m.logs.data(m.focus == focusLogs), l.LogsWidth, l.LogsHeight)
+		lower = views.LogsPane(m.theme, m.logs.data(n.focus == focusLogs), l.LogsWidth, l.LogsHeight)
 	}
 	return views.Body(m.theme, l, list, lower) + "\n" + footer
 }
@@ -42,11 +43,11 @@ func (m Pods) View() string {
 func (m Pods) footer() string {
 	switch {
 	case m.prompt != nil:
-		return views.PromptLine(m.theme, m.prompt.label()+":", m.prompt.text, m.km.Hints(keymap.CtxPrompt), m.width)
-	case m.editing:
-		return views.FilterLine(m.theme, m.filter, m.km.Hints(keymap.CtxFilter), m.width)
+		return views.PromptLine(m.theme, m.prompt.label()+":", m.prompt.text, m.km.Hints(keymap.CtxPrompt), m.list.width)
+	case m.list.editing:
+		return views.FilterLine(m.theme, m.list.filter, m.km.Hints(keymap.CtxFilter), m.list.width)
 	}
-	return views.Footer(m.theme, m.km.Hints(m.Context()), m.status, m.width)
+	return views.Footer(m.theme, m.km.Hints(m.Context()), m.status, m.list.width)
 }
 
 // noWorkspace explains the empty tab: still loading, no workspace here, or a load that failed.

@@ -33,8 +33,8 @@ func TestProgramHeadless(t *testing.T) {
 	if !fm.quitting {
 		t.Error("not quitting")
 	}
-	if fm.containers.filter != "shop" || fm.containers.editing {
-		t.Errorf("filter %q editing %v", fm.containers.filter, fm.containers.editing)
+	if fm.containers.list.filter != "shop" || fm.containers.list.editing {
+		t.Errorf("filter %q editing %v", fm.containers.list.filter, fm.containers.list.editing)
 	}
 	if got := selectedName(fm); got != "shop-db-1" {
 		t.Errorf("selected %q, want shop-db-1", got)

@@ -29,19 +29,23 @@ type Config struct {
 	// Pods loads the workspace and acts on its pods; nil means there is no workspace (the Pods
 	// tab says so, and the TUI starts on the Containers tab).
 	Pods PodsBackend
+	// Deploys is the supervisor of the workspace's specs/ (or a remote one); nil means there is
+	// none (the Deploys tab says so).
+	Deploys DeploysBackend
 }
 
 // tab is one of the root's tabs. Their numbers are the keys that select them: 1 Pods,
-// 4 Containers (2 Deploys and 3 Pipelines are to come).
+// 2 Deploys, 4 Containers (3 Pipelines is to come).
 type tab uint8
 
 const (
 	tabPods tab = iota
+	tabDeploys
 	tabContainers
 )
 
 // Root is the program's model: the header with its tab bar, the help screen and quitting,
-// around the tabs (Pods, Containers).
+// around the tabs (Pods, Deploys, Containers).
 type Root struct {
 	cfg    Config
 	km     keymap.Keymap
@@ -53,6 +57,7 @@ type Root struct {
 	tab        tab
 	tabChosen  bool // the user picked a tab, so the first load of the workspace no longer does
 	pods       Pods
+	deploys    Deploys
 	containers Containers
 	width      int
 	height     int
@@ -61,10 +66,11 @@ type Root struct {
 	quitting   bool
 }
 
-// New builds the root model. It subscribes to the backend's index at once, so no change
-// between New and the first frame is missed; run it with tea.NewProgram(m).Run(). With a
-// PodsBackend it starts on the Pods tab while the workspace loads, and moves to Containers if
-// the load fails or finds no pods.
+// New builds the root model. It subscribes to the backend's index (and the supervisor's
+// events) at once, so no change between New and the first frame is missed; run it with
+// tea.NewProgram(m).Run(). With a PodsBackend it starts on the Pods tab while the workspace
+// loads, and moves to Deploys (when the supervisor has services) or Containers if the load
+// fails or finds no pods; without one it starts on Deploys when there are services.
 func New(cfg Config) Root {
 	km := cfg.Keymap
 	if km.Bindings == nil {
@@ -81,19 +87,41 @@ func New(cfg Config) Root {
 	theme := views.NewTheme(cfg.NoColor)
 	containers := NewContainers(ContainersDeps{Ctx: ctx, Backend: cfg.Backend, Keymap: km, Theme: theme, Now: now})
 	r := Root{
-		cfg: cfg, km: km, theme: theme, now: now, ctx: ctx, cancel: cancel, tab: tabContainers,
+		cfg: cfg, km: km, theme: theme, now: now, ctx: ctx, cancel: cancel,
 		containers: containers,
 		pods: NewPods(PodsDeps{Ctx: ctx, Pods: cfg.Pods, Backend: cfg.Backend, Keymap: km, Theme: theme, Now: now,
 			Workspace: cfg.Workspace, Snapshot: containers.Snapshot()}),
+		deploys: NewDeploys(DeploysDeps{Ctx: ctx, Deploys: cfg.Deploys, Backend: cfg.Backend, Keymap: km, Theme: theme,
+			Now: now, Snapshot: containers.Snapshot()}),
 	}
+	first := r.landing()
 	if cfg.Pods != nil {
-		r.tab = tabPods
+		first = tabPods
 	}
+	r.deploys.startTick = r.setTab(first)
 	return r
 }
 
+// landing is the tab to show when the user has not picked one: Pods if the workspace has
+// pods, else Deploys if the supervisor has services, else Containers.
+func (r Root) landing() tab {
+	switch {
+	case r.pods.HasPods():
+		return tabPods
+	case r.deploys.HasServices():
+		return tabDeploys
+	}
+	return tabContainers
+}
+
+// setTab puts a tab on screen; the Deploys tab's countdowns tick only while it is.
+func (r *Root) setTab(t tab) tea.Cmd {
+	r.tab = t
+	return r.deploys.SetShown(t == tabDeploys)
+}
+
 // Init starts the tabs' watchers and loads the workspace.
-func (r Root) Init() tea.Cmd { return tea.Batch(r.containers.Init(), r.pods.Init()) }
+func (r Root) Init() tea.Cmd { return tea.Batch(r.containers.Init(), r.pods.Init(), r.deploys.Init()) }
 
 // Update handles window size, quit, help and the tabs. Keys (and pastes) go to the tab on
 // screen; the index's changes go to both tabs (Containers follows the index, Pods gets its
@@ -105,8 +133,10 @@ func (r Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		r.width, r.height = msg.Width, msg.Height
 		r.containers.SetSize(r.width, max(r.height-headerHeight, 0))
 		r.pods.SetSize(r.width, max(r.height-headerHeight, 0))
+		r.deploys.SetSize(r.width, max(r.height-headerHeight, 0))
 		r.clampHelp()
-		return r, nil
+		// The Deploys tab's logs run only while its pane is drawn, which depends on the size.
+		return r, r.deploys.syncLogs()
 	case tea.KeyPressMsg:
 		if r.help {
 			return r.helpKey(r.km.Resolve(keymap.CtxHelp, msg.String()))
@@ -118,11 +148,14 @@ func (r Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			r.help, r.helpScroll = true, 0
 			return r, nil
 		case keymap.TabPods:
-			r.tab, r.tabChosen = tabPods, true
-			return r, nil
+			r.tabChosen = true
+			return r, r.setTab(tabPods)
+		case keymap.TabDeploys:
+			r.tabChosen = true
+			return r, r.setTab(tabDeploys)
 		case keymap.TabContainers:
-			r.tab, r.tabChosen = tabContainers, true
-			return r, nil
+			r.tabChosen = true
+			return r, r.setTab(tabContainers)
 		}
 		return r.toTab(msg)
 	case tea.PasteMsg:
@@ -130,28 +163,30 @@ func (r Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case containersChangedMsg:
 		r.containers, cmd = r.containers.Update(msg)
 		cmd2 = r.pods.SetSnapshot(msg.snap)
-		return r, tea.Batch(cmd, cmd2)
+		return r, tea.Batch(cmd, cmd2, r.deploys.SetSnapshot(msg.snap))
 	case workspaceLoadedMsg:
 		r.pods, cmd = r.pods.Update(msg)
 		if !msg.reload && !r.tabChosen {
-			r.tab = tabContainers
-			if r.pods.HasPods() {
-				r.tab = tabPods
-			}
+			cmd2 = r.setTab(r.landing())
 		}
-		return r, cmd
+		return r, tea.Batch(cmd, cmd2)
 	}
+	var cmd3 tea.Cmd
 	r.containers, cmd = r.containers.Update(msg)
 	r.pods, cmd2 = r.pods.Update(msg)
-	return r, tea.Batch(cmd, cmd2)
+	r.deploys, cmd3 = r.deploys.Update(msg)
+	return r, tea.Batch(cmd, cmd2, cmd3)
 }
 
 // toTab hands a message to the tab on screen.
 func (r Root) toTab(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
-	if r.tab == tabPods {
+	switch r.tab {
+	case tabPods:
 		r.pods, cmd = r.pods.Update(msg)
-	} else {
+	case tabDeploys:
+		r.deploys, cmd = r.deploys.Update(msg)
+	default:
 		r.containers, cmd = r.containers.Update(msg)
 	}
 	return r, cmd
@@ -159,8 +194,11 @@ func (r Root) toTab(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // context is the key context of the tab on screen.
 func (r Root) context() keymap.Context {
-	if r.tab == tabPods {
+	switch r.tab {
+	case tabPods:
 		return r.pods.Context()
+	case tabDeploys:
+		return r.deploys.Context()
 	}
 	return r.containers.Context()
 }
@@ -191,7 +229,10 @@ func (r Root) quit() (tea.Model, tea.Cmd) {
 	r.quitting = true
 	r.containers.Close()
 	r.pods.Close()
+	// The context goes first: cancelling the subscription closes its channel, which must not
+	// look like the supervisor ending the stream (the tab would subscribe again).
 	r.cancel()
+	r.deploys.Close()
 	return r, tea.Quit
 }
 
@@ -216,6 +257,7 @@ func (r Root) render() string {
 	header := views.Header(r.theme, views.HeaderData{
 		Tabs: []views.Tab{
 			{Key: r.tabKey(keymap.TabPods), Title: "Pods", Active: r.tab == tabPods},
+			{Key: r.tabKey(keymap.TabDeploys), Title: "Deploys", Active: r.tab == tabDeploys},
 			{Key: r.tabKey(keymap.TabContainers), Title: "Containers", Active: r.tab == tabContainers},
 		},
 		Workspace: r.cfg.Workspace, Target: target, Endpoint: r.cfg.Endpoint,
@@ -227,10 +269,15 @@ func (r Root) render() string {
 		h := max(r.height-headerHeight-1, 0)
 		body = views.Help(r.theme, r.helpSections(), r.width, h, r.helpScroll) + "\n" +
 			views.Footer(r.theme, r.km.Hints(keymap.CtxHelp), views.Status{}, r.width)
-	} else if r.tab == tabPods {
-		body = r.pods.View()
 	} else {
-		body = r.containers.View()
+		switch r.tab {
+		case tabPods:
+			body = r.pods.View()
+		case tabDeploys:
+			body = r.deploys.View()
+		default:
+			body = r.containers.View()
+		}
 	}
 	lines := splitLines(header + "\n" + body)
 	return views.Block(lines, r.width, r.height)
@@ -239,8 +286,11 @@ func (r Root) render() string {
 // helpSections are the help screen's sections for the tab on screen: the global keys, the
 // tab's, and those of the panes and prompts it has.
 func (r Root) helpSections() []keymap.HelpSection {
-	if r.tab == tabPods {
+	switch r.tab {
+	case tabPods:
 		return r.km.Help(keymap.CtxGlobal, keymap.CtxPods, keymap.CtxLogs, keymap.CtxFilter, keymap.CtxPrompt, keymap.CtxHelp)
+	case tabDeploys:
+		return r.km.Help(keymap.CtxGlobal, keymap.CtxDeploys, keymap.CtxLogs, keymap.CtxFilter, keymap.CtxConfirm, keymap.CtxHelp)
 	}
 	return r.km.Help(keymap.CtxGlobal, keymap.CtxContainers, keymap.CtxLogs, keymap.CtxFilter, keymap.CtxConfirm, keymap.CtxHelp)
 }

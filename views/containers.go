@@ -73,38 +73,21 @@ func ContainerList(t Theme, d ListData, width, height int) string {
 	if n > 0 {
 		title += fmt.Sprintf("%s%d up", t.G.Sep, up)
 	}
-	rowsH := height - 2
-	var notes []string
-	if d.Filter != "" {
-		notes = append(notes, t.Prompt.Render("/")+t.Text.Render(Clean(d.Filter, 40)))
-	}
-	notes = append(notes, scrollNotes(t, d.Offset, rowsH, len(d.Rows))...)
-	lines := []string{rule(t, title, strings.Join(notes, " "), width, d.Focused)}
-
 	cells := make([][]cell, len(d.Rows))
 	for i, r := range d.Rows {
 		cells[i] = rowCells(t, r, d.Now)
 	}
-	cols := fitColumns(containersTable, cells, width-2)
-	lines = append(lines, renderHeader(t, cols, width))
-
-	if len(d.Rows) == 0 {
-		msg := "no containers"
-		switch {
-		case d.Waiting:
-			msg = "waiting for the engine…"
-		case d.Filter != "":
-			msg = fmt.Sprintf("no container matches %q (esc clears the filter)", Clean(d.Filter, 40))
-		}
-		lines = append(lines, "  "+t.Dim.Render(msg))
+	msg := "no containers"
+	switch {
+	case d.Waiting:
+		msg = "waiting for the engine…"
+	case d.Filter != "":
+		msg = fmt.Sprintf("no container matches %q (esc clears the filter)", Clean(d.Filter, 40))
 	}
-	for i := d.Offset; i < len(d.Rows) && i < d.Offset+rowsH; i++ {
-		if i < 0 {
-			continue
-		}
-		lines = append(lines, renderRow(t, containersTable, cells[i], cols, width, i == d.Cursor, d.Focused))
-	}
-	return Block(lines, width, height)
+	return tablePane{
+		spec: containersTable, title: title, filter: d.Filter, cells: cells,
+		cursor: d.Cursor, offset: d.Offset, focused: d.Focused, empty: "  " + t.Dim.Render(msg),
+	}.render(t, width, height)
 }
 
 // rowCells computes the text of each column of a row.

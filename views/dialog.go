@@ -8,13 +8,23 @@ import (
 	"github.com/podiumdev/podium/keymap"
 )
 
-// Confirm renders a yes/no dialog box: the question, an optional detail line, then the keys
-// that answer it.
+// confirmDetailLines is how many lines a dialog's detail may take.
+const confirmDetailLines = 3
+
+// Confirm renders a yes/no dialog box: the question, an optional detail (wrapped, up to three
+// lines), then the keys that answer it.
 func Confirm(t Theme, question, detail string, hints []keymap.Hint, width int) string {
 	inner := min(max(width-8, 10), 60)
 	body := t.BoxTitle.Render(oneLine(question, inner))
 	if detail != "" {
-		body += "\n" + t.Dim.Render(oneLine(detail, inner))
+		lines := strings.Split(ansi.Wrap(oneLine(detail, inner*confirmDetailLines), inner, " /,"), "\n")
+		if len(lines) > confirmDetailLines {
+			lines = lines[:confirmDetailLines]
+			lines[len(lines)-1] = Trunc(lines[len(lines)-1]+" …", inner)
+		}
+		for _, l := range lines {
+			body += "\n" + t.Dim.Render(Trunc(l, inner))
+		}
 	}
 	body += "\n\n" + renderHints(t, hints)
 	return t.Box.Render(body)

@@ -5,7 +5,8 @@ import "strings"
 // SideBySideWidth is the terminal width from which the logs pane sits beside the list.
 const SideBySideWidth = 160
 
-// Layout divides a tab's screen (Containers, Pods): list and logs panes, then a one-line footer.
+// Layout divides a tab's screen (Containers, Pods, Deploys): the list, the pane under (or
+// beside) it (logs; the Deploys tab shares it between a detail and the logs), then a footer.
 type Layout struct {
 	Width, Height int
 	Side          bool // logs beside the list rather than below it

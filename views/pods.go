@@ -174,34 +174,18 @@ func PodList(t Theme, d PodListData, width, height int) string {
 	if n > 0 {
 		title += fmt.Sprintf("%s%d %s up", t.G.Sep, up, map[bool]string{true: "container", false: "containers"}[up == 1])
 	}
-	rowsH := height - 2
-	var notes []string
-	if d.Filter != "" {
-		notes = append(notes, t.Prompt.Render("/")+t.Text.Render(Clean(d.Filter, 40)))
-	}
-	notes = append(notes, scrollNotes(t, d.Offset, rowsH, len(d.Rows))...)
-	lines := []string{rule(t, title, strings.Join(notes, " "), width, d.Focused)}
-
 	cells := make([][]cell, len(d.Rows))
 	for i, r := range d.Rows {
 		cells[i] = podCells(t, r, d.Now, d.Busy[r.Key()])
 	}
-	cols := fitColumns(podsTable, cells, width-2)
-	lines = append(lines, renderHeader(t, cols, width))
-	if len(d.Rows) == 0 {
-		msg := "the workspace has no pods (pods/<pod>.yml)"
-		if d.Filter != "" {
-			msg = fmt.Sprintf("nothing matches %q (esc clears the filter)", Clean(d.Filter, 40))
-		}
-		lines = append(lines, "  "+t.Dim.Render(oneLine(msg, width-2)))
+	msg := "the workspace has no pods (pods/<pod>.yml)"
+	if d.Filter != "" {
+		msg = fmt.Sprintf("nothing matches %q (esc clears the filter)", Clean(d.Filter, 40))
 	}
-	for i := d.Offset; i < len(d.Rows) && i < d.Offset+rowsH; i++ {
-		if i < 0 {
-			continue
-		}
-		lines = append(lines, renderRow(t, podsTable, cells[i], cols, width, i == d.Cursor, d.Focused))
-	}
-	return Block(lines, width, height)
+	return tablePane{
+		spec: podsTable, title: title, filter: d.Filter, cells: cells,
+		cursor: d.Cursor, offset: d.Offset, focused: d.Focused, empty: "  " + t.Dim.Render(oneLine(msg, width-2)),
+	}.render(t, width, height)
 }
 
 // podCells computes the columns of one row of the pods tree.

@@ -8,9 +8,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// The tree tables (Containers, Pods) share this machinery: rows of cells under titled
+// The list tables (Containers, Pods, Deploys) share this machinery: rows of cells under titled
 // columns, sized to their content, giving way by a plan when the width is short, with the
-// selected row drawn as a full-width bar.
+// selected row drawn as a full-width bar, in a pane with a title rule.
 
 const colGap = 2
 
@@ -243,4 +243,43 @@ func scrollNotes(t Theme, offset, rows, total int) []string {
 		notes = append(notes, t.Dim.Render(fmt.Sprintf("↓%d", below)))
 	}
 	return notes
+}
+
+// tablePane is a list pane: a title rule (with the filter and the scroll marks as its note),
+// the column header, then the rows from offset, or a line saying why there are none.
+type tablePane struct {
+	spec    tableSpec
+	title   string
+	filter  string // the active filter, "" for none
+	cells   [][]cell
+	cursor  int // index in cells of the selected row; -1 for none
+	offset  int // first row shown
+	focused bool
+	empty   string // the line shown when there are no rows, styled
+}
+
+// render draws the pane in exactly height lines of exactly width cells.
+func (p tablePane) render(t Theme, width, height int) string {
+	if height <= 0 || width <= 0 {
+		return ""
+	}
+	rowsH := height - 2
+	var notes []string
+	if p.filter != "" {
+		notes = append(notes, t.Prompt.Render("/")+t.Text.Render(Clean(p.filter, 40)))
+	}
+	notes = append(notes, scrollNotes(t, p.offset, rowsH, len(p.cells))...)
+	lines := []string{rule(t, p.title, strings.Join(notes, " "), width, p.focused)}
+	cols := fitColumns(p.spec, p.cells, width-2)
+	lines = append(lines, renderHeader(t, cols, width))
+	if len(p.cells) == 0 {
+		lines = append(lines, p.empty)
+	}
+	for i := p.offset; i < len(p.cells) && i < p.offset+rowsH; i++ {
+		if i < 0 {
+			continue
+		}
+		lines = append(lines, renderRow(t, p.spec, p.cells[i], cols, width, i == p.cursor, p.focused))
+	}
+	return Block(lines, width, height)
 }

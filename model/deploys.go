@@ -1,0 +1,441 @@
+package model
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/backend/supervisor"
+	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/views"
+)
+
+// resubscribeDelay is how long the tab waits before subscribing again to a supervisor whose
+// event stream ended soon after it began, so a supervisor that keeps closing it costs nothing.
+var resubscribeDelay = time.Second
+
+// Deploys is the Deploys tab: the supervised services with their state machine, the selected
+// one's deploy (old and new containers, timers, timeline, revisions), the logs of its
+// containers, and the controls (restart, roll back, pause, shell). Like the other tabs it is
+// self-contained: the root sizes it, forwards messages (the index's snapshots included) and
+// draws the header around it.
+type Deploys struct {
+	db    DeploysBackend // nil: no supervisor
+	b     Backend        // logs and shells
+	km    keymap.Keymap
+	theme views.Theme
+	now   func() time.Time
+	ctx   context.Context // parent of every stream and action; cancelled on quit
+
+	sub      *deploySub                 // the supervisor's event stream
+	services []supervisor.ServiceStatus // every service, by name, as last heard
+	snap     docker.Snapshot            // the index, for the containers' logs
+	list     listNav[supervisor.ServiceStatus]
+	confirm  *deployConfirm
+	status   views.Status
+	busy     map[string]string // service → the call running on it ("restarting…")
+
+	logs      logPane
+	shown     bool    // the tab is on screen, so its countdowns must move
+	tick      uint64  // the tick under way, 0 for none
+	startTick tea.Cmd // the first tick, prepared by the root for Init to start
+}
+
+// deploySub is one subscription to the supervisor's events.
+type deploySub struct {
+	events <-chan supervisor.Event
+	cancel func()
+	began  time.Time // wall clock, for the resubscription's backoff
+}
+
+// deployEventMsg carries every event queued on a subscription since the last message. When
+// one of them says events were dropped, or the stream ended, relisted is set and all is the
+// whole status read after them.
+type deployEventMsg struct {
+	sub      *deploySub
+	events   []supervisor.Event
+	all      []supervisor.ServiceStatus
+	relisted bool
+	ended    bool // the channel was closed: subscribe again
+}
+
+// deploySubscribedMsg carries a new subscription and the status read just after it.
+type deploySubscribedMsg struct {
+	sub *deploySub
+	all []supervisor.ServiceStatus
+}
+
+// deployTickMsg moves the countdowns on screen on by a second.
+type deployTickMsg struct{ n uint64 }
+
+var deployTicks atomic.Uint64
+
+// DeploysDeps are what the Deploys tab needs from its parent.
+type DeploysDeps struct {
+	Ctx      context.Context
+	Deploys  DeploysBackend // nil when there is no supervisor
+	Backend  Backend
+	Keymap   keymap.Keymap
+	Theme    views.Theme
+	Now      func() time.Time
+	Snapshot docker.Snapshot // the index as the root last saw it
+}
+
+// deployRows is how listNav moves over the services: every row, kept by name.
+var deployRows = listSpec[supervisor.ServiceStatus]{
+	key: func(s supervisor.ServiceStatus) string { return s.Name },
+}
+
+// NewDeploys subscribes to the supervisor's events, then reads its status, so no transition
+// between the two is missed.
+func NewDeploys(d DeploysDeps) Deploys {
+	m := Deploys{
+		db: d.Deploys, b: d.Backend, km: d.Keymap, theme: d.Theme, now: d.Now, ctx: d.Ctx,
+		snap: d.Snapshot, list: newListNav(deployRows),
+	}
+	if m.ctx == nil {
+		m.ctx = context.Background()
+	}
+	if m.now == nil {
+		m.now = time.Now
+	}
+	if m.b == nil {
+		m.b = nullBackend{}
+	}
+	if m.db != nil {
+		events, cancel := m.db.Subscribe()
+		m.sub = &deploySub{events: events, cancel: cancel, began: time.Now()}
+		m.setServices(m.db.Status())
+	}
+	return m
+}
+
+// Init starts following the supervisor's events (and the countdowns, when the tab starts on
+// screen).
+func (m Deploys) Init() tea.Cmd { return tea.Batch(m.watch(), m.startTick) }
+
+// SetSize gives the tab its area (the screen below the header).
+func (m *Deploys) SetSize(width, height int) { m.list.setSize(width, height) }
+
+// SetShown tells the tab whether it is on screen: its countdowns tick only then.
+func (m *Deploys) SetShown(shown bool) tea.Cmd {
+	m.shown = shown
+	return m.armTick()
+}
+
+// SetSnapshot takes a new state of the container index, for the logs of the services'
+// containers.
+func (m *Deploys) SetSnapshot(snap docker.Snapshot) tea.Cmd {
+	m.snap = snap
+	return m.syncLogs()
+}
+
+// HasServices says there is a supervisor with at least one service.
+func (m Deploys) HasServices() bool { return m.db != nil && len(m.services) > 0 }
+
+// Context is the key context the tab is in, for the root to resolve global keys against.
+func (m Deploys) Context() keymap.Context {
+	if m.confirm != nil {
+		return keymap.CtxConfirm
+	}
+	return m.list.context(keymap.CtxDeploys, keymap.CtxDeploysLogs)
+}
+
+// Selected is the selected service, if any.
+func (m Deploys) Selected() (supervisor.ServiceStatus, bool) { return m.list.selected() }
+
+// Close stops the log readers and the event subscription.
+func (m Deploys) Close() {
+	m.logs.close()
+	if m.sub != nil && m.sub.cancel != nil {
+		m.sub.cancel()
+	}
+}
+
+// Update handles the tab's messages. Key presses for the root (quit, help, tabs) never get
+// here; the root hands every other message to every tab, and each takes what is its own.
+func (m Deploys) Update(msg tea.Msg) (Deploys, tea.Cmd) {
+	m, cmd := m.update(msg)
+	// Whatever changed, the countdowns on screen keep moving while there are any.
+	return m, tea.Batch(cmd, m.armTick())
+}
+
+func (m Deploys) update(msg tea.Msg) (Deploys, tea.Cmd) {
+	switch msg := msg.(type) {
+	case deployEventMsg:
+		return m.onEvents(msg)
+	case deploySubscribedMsg:
+		m.sub = msg.sub // the one it replaces ended, and was cancelled then
+		m.setServices(msg.all)
+		return m, tea.Batch(m.watch(), m.syncLogs())
+	case deployTickMsg:
+		if msg.n != m.tick {
+			return m, nil // a tick of an earlier run
+		}
+		m.tick = 0 // Update arms the next one if a deadline is still ahead
+		return m, nil
+	case logLinesMsg:
+		return m, m.logs.onLines(msg)
+	case logStreamEndedMsg:
+		if !m.logs.onEnded(msg) {
+			return m, nil
+		}
+		return m, m.syncLogs()
+	case deployActionDoneMsg:
+		return m.actionDone(msg)
+	case deployShellExitedMsg:
+		m.status = msg.status()
+		return m, nil
+	case tea.PasteMsg:
+		if m.list.editing {
+			m.setFilter(m.list.filter + msg.Content)
+			return m, m.syncLogs()
+		}
+		return m, nil
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+	}
+	return m, nil
+}
+
+// watch waits for the next events of the subscription and takes every one queued behind
+// them, so a burst of transitions is one message and one frame. The tab issues it again after
+// each message: exactly one waits at a time, and nothing runs while nothing happens.
+func (m Deploys) watch() tea.Cmd {
+	sub, db, ctx := m.sub, m.db, m.ctx
+	if sub == nil || sub.events == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		msg := deployEventMsg{sub: sub}
+		select {
+		case e, ok := <-sub.events:
+			if !ok {
+				msg.ended = true
+			} else {
+				msg.events = append(msg.events, e)
+			}
+		case <-ctx.Done():
+			return nil
+		}
+	drain:
+		for !msg.ended {
+			select {
+			case e, ok := <-sub.events:
+				if !ok {
+					msg.ended = true
+					break drain
+				}
+				msg.events = append(msg.events, e)
+			default:
+				break drain
+			}
+		}
+		if msg.ended && ctx.Err() != nil {
+			return nil // our own cancel, on quit
+		}
+		// Dropped events leave holes only a fresh read fills. It is newer than every event
+		// taken above, so it replaces them.
+		if msg.ended || slices.ContainsFunc(msg.events, lagged) {
+			msg.all, msg.relisted = db.Status(), true
+		}
+		return msg
+	}
+}
+
+// lagged says an event stands for dropped ones.
+func lagged(e supervisor.Event) bool { return e.Service == "" }
+
+// resubscribe subscribes again after the stream ended, then reads the whole status; it waits
+// a little first when the stream that ended was young.
+func (m Deploys) resubscribe(delay time.Duration) tea.Cmd {
+	db, ctx := m.db, m.ctx
+	return func() tea.Msg {
+		if delay > 0 {
+			select {
+			case <-time.After(delay):
+			case <-ctx.Done():
+				return nil
+			}
+		}
+		events, cancel := db.Subscribe()
+		if ctx.Err() != nil {
+			cancel()
+			return nil
+		}
+		return deploySubscribedMsg{sub: &deploySub{events: events, cancel: cancel, began: time.Now()}, all: db.Status()}
+	}
+}
+
+// onEvents takes a batch of events: each carries its service's whole status after the
+// transition, so the newest one of a service is all that counts.
+func (m Deploys) onEvents(msg deployEventMsg) (Deploys, tea.Cmd) {
+	if msg.sub != m.sub {
+		return m, nil // an earlier subscription's
+	}
+	if msg.relisted {
+		m.setServices(msg.all)
+	} else {
+		services := slices.Clone(m.services)
+		for _, e := range msg.events {
+			st := e.Status
+			if st.Name == "" {
+				st.Name = e.Service
+			}
+			i, found := slices.BinarySearchFunc(services, st.Name, func(s supervisor.ServiceStatus, name string) int {
+				return cmp.Compare(s.Name, name)
+			})
+			if found {
+				services[i] = st
+			} else {
+				services = slices.Insert(services, i, st)
+			}
+		}
+		m.services = services
+		m.rebuild()
+	}
+	next := m.watch()
+	if msg.ended {
+		delay := time.Duration(0)
+		if time.Since(m.sub.began) < resubscribeDelay {
+			delay = resubscribeDelay
+		}
+		if m.sub.cancel != nil {
+			m.sub.cancel()
+		}
+		next = m.resubscribe(delay)
+	}
+	return m, tea.Batch(next, m.syncLogs())
+}
+
+// setServices replaces every service's status (sorted by name, whatever the backend did).
+func (m *Deploys) setServices(all []supervisor.ServiceStatus) {
+	m.services = slices.SortedStableFunc(slices.Values(all), func(a, b supervisor.ServiceStatus) int {
+		return cmp.Compare(a.Name, b.Name)
+	})
+	m.rebuild()
+}
+
+// serviceMatches reports whether s passes the filter: a case-insensitive substring of its
+// name, state, image or spec file.
+func serviceMatches(s supervisor.ServiceStatus, filter string) bool {
+	if filter == "" {
+		return true
+	}
+	f := strings.ToLower(filter)
+	for _, x := range []string{s.Name, string(s.State), s.Image, s.File} {
+		if strings.Contains(strings.ToLower(x), f) {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *Deploys) shownServices() []supervisor.ServiceStatus {
+	f := strings.TrimSpace(m.list.filter)
+	var out []supervisor.ServiceStatus
+	for _, s := range m.services {
+		if serviceMatches(s, f) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// rebuild recomputes the rows after the services changed, keeping the selection by name.
+func (m *Deploys) rebuild() { m.list.setRows(m.shownServices(), m.list.cursor) }
+
+// setFilter changes the filter; a hidden selection moves to the first match.
+func (m *Deploys) setFilter(f string) {
+	m.list.filter = f
+	m.list.refilter(m.shownServices())
+}
+
+// counting says a service on screen has a deadline still ahead: its countdown moves.
+func (m Deploys) counting() bool {
+	if !m.shown || m.db == nil {
+		return false
+	}
+	now := m.now()
+	for _, s := range m.list.rows {
+		if s.HealthDeadline.After(now) || s.DrainUntil.After(now) || s.RetryAt.After(now) {
+			return true
+		}
+	}
+	return false
+}
+
+// armTick starts a one-second tick when a countdown is on screen and none is under way. Each
+// tick ends its run; Update arms the next while there is still something to count, so no
+// timer runs while nothing moves.
+func (m *Deploys) armTick() tea.Cmd {
+	if m.tick != 0 || !m.counting() {
+		return nil
+	}
+	n := deployTicks.Add(1)
+	m.tick = n
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return deployTickMsg{n: n} })
+}
+
+// deployPanes is how the tab divides its area: the list, then under it (or beside it, on a
+// wide screen) the selected service's detail over its logs, or the one with focus when both
+// do not fit.
+type deployPanes struct {
+	views.Layout
+	detail, logs int // the heights of the two panes sharing the area under the list
+}
+
+func (m Deploys) panes() deployPanes {
+	l := m.list.layout()
+	natural := views.DeployDetailHeight(m.theme, m.detailData(), l.LogsWidth)
+	d, g := views.DeploySplit(l.LogsHeight, natural, m.list.focus == focusLogs)
+	return deployPanes{Layout: l, detail: d, logs: g}
+}
+
+// logsOnScreen says the logs pane is drawn: beside the detail when there is room, else
+// instead of it while it has focus. Only then do its readers run.
+func (m Deploys) logsOnScreen() bool {
+	_, logs := views.DeploySplit(m.list.layout().LogsHeight, 0, m.list.focus == focusLogs)
+	return logs > 0
+}
+
+// logLines is how many lines the logs pane shows.
+func (p deployPanes) logLines() int { return max(p.logs-1, 0) }
+
+func (m Deploys) detailData() views.DeployDetailData {
+	s, ok := m.Selected()
+	return views.DeployDetailData{Service: s, OK: ok, Now: m.now()}
+}
+
+// syncLogs makes the logs pane follow the selected service's containers, multiplexed (old and
+// new side by side during a deploy), while the pane is on screen.
+func (m *Deploys) syncLogs() tea.Cmd {
+	return m.logs.sync(m.ctx, m.b, m.logWant(), m.snap.Status)
+}
+
+func (m Deploys) logWant() logWant {
+	s, ok := m.Selected()
+	switch {
+	case !ok:
+		return logWant{empty: "no service selected"}
+	case !m.logsOnScreen():
+		return logWant{} // not on screen: no readers
+	case len(s.Containers) == 0:
+		return logWant{empty: s.Name + " has no containers"}
+	}
+	cs := make([]docker.Container, 0, len(s.Containers))
+	for _, c := range s.Containers {
+		if dc, ok := m.snap.ByID(c.ID); ok {
+			cs = append(cs, dc)
+			continue
+		}
+		cs = append(cs, docker.Container{ID: c.ID, Name: c.Name, State: c.State, Health: c.Health, StartedAt: c.StartedAt})
+	}
+	return logWant{key: "deploys/" + s.Name, title: s.Name, cs: cs, multi: true}
+}

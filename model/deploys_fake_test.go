@@ -1,0 +1,281 @@
+package model
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/backend/supervisor"
+)
+
+// tr is a transition of the fixture's timelines.
+func tr(at time.Time, from, to supervisor.State, rev int, reason string) supervisor.Transition {
+	return supervisor.Transition{At: at, From: from, To: to, Revision: rev, Reason: reason}
+}
+
+// sc is a container of a service as the supervisor reports it.
+func sc(name string, rev int, role supervisor.Role, state, health string, started time.Time) supervisor.ContainerStatus {
+	id := fmt.Sprintf("%016x", name)
+	return supervisor.ContainerStatus{ID: id[len(id)-16:], Name: name, Revision: rev, Role: role,
+		State: state, Health: health, StartedAt: started}
+}
+
+// deploysFixture is the Deploys tab's fixed data set, one service per case: api stable (with
+// a rolled-back revision in its history), billing's new revision failing (retry in 12s, the
+// old one serving), cron's first revision waiting for health (timeout in 40s), mailer never
+// deployed, queue paused, search with a spec that does not parse, and web rolling out r12
+// beside r11, which stops in 12s (the After delay).
+func deploysFixture() []supervisor.ServiceStatus {
+	now := testNow()
+	return []supervisor.ServiceStatus{
+		{
+			Name: "api", File: "specs/api.yml", State: supervisor.Stable, Since: now.Add(-3 * time.Hour),
+			StableAt: now.Add(-3 * time.Hour), Revision: 7, Image: "ghcr.io/acme/api:2.3.1", Desired: 2, Healthy: 2,
+			Containers: []supervisor.ContainerStatus{
+				sc("api-r7-1", 7, supervisor.RoleCurrent, "running", "healthy", now.Add(-3*time.Hour)),
+				sc("api-r7-2", 7, supervisor.RoleCurrent, "running", "healthy", now.Add(-3*time.Hour)),
+			},
+			Timeline: []supervisor.Transition{
+				tr(now.Add(-26*time.Hour), supervisor.Init, supervisor.Wait, 5, "spec added"),
+				tr(now.Add(-26*time.Hour+20*time.Second), supervisor.Wait, supervisor.Stable, 5, "2/2 healthy"),
+				tr(now.Add(-5*time.Hour), supervisor.Stable, supervisor.WaitNext, 6, "spec changed: image ghcr.io/acme/api:2.3.0"),
+				tr(now.Add(-5*time.Hour+30*time.Second), supervisor.WaitNext, supervisor.TryAgainNext, 6, "health timeout after 30s"),
+				tr(now.Add(-4*time.Hour), supervisor.TryAgainNext, supervisor.Stable, 5, "rolled back to r5"),
+				tr(now.Add(-3*time.Hour-40*time.Second), supervisor.Stable, supervisor.WaitNext, 7, "spec changed: image ghcr.io/acme/api:2.3.1"),
+				tr(now.Add(-3*time.Hour), supervisor.WaitNext, supervisor.Stable, 7, "2/2 healthy, old stopped"),
+			},
+			History: []supervisor.Revision{
+				{N: 5, Hash: "5e1f0a9c77d2", Image: "ghcr.io/acme/api:2.2.9", At: now.Add(-26 * time.Hour), Outcome: "replaced"},
+				{N: 6, Hash: "a0c3b1e94f10", Image: "ghcr.io/acme/api:2.3.0", At: now.Add(-5 * time.Hour), Outcome: "rolled back"},
+				{N: 7, Hash: "7d41c2f08b3e", Image: "ghcr.io/acme/api:2.3.1", At: now.Add(-3*time.Hour - 40*time.Second), Outcome: "stable"},
+			},
+		},
+		{
+			Name: "billing", File: "specs/billing.edn", State: supervisor.TryAgainNext, Since: now.Add(-2 * time.Minute),
+			StableAt: now.Add(-26 * time.Hour), Revision: 3, Next: 4, Image: "ghcr.io/acme/billing:1.8.0", Desired: 1, Healthy: 1,
+			RetryAt:   now.Add(12 * time.Second),
+			LastError: "health check failed: GET /healthz returned 503 (3 of 3 probes)",
+			Containers: []supervisor.ContainerStatus{
+				sc("billing-r3-1", 3, supervisor.RoleCurrent, "running", "healthy", now.Add(-26*time.Hour)),
+				sc("billing-r4-1", 4, supervisor.RoleNext, "exited", "", time.Time{}),
+			},
+			Timeline: []supervisor.Transition{
+				tr(now.Add(-26*time.Hour), supervisor.WaitNext, supervisor.Stable, 3, "1/1 healthy"),
+				tr(now.Add(-3*time.Minute), supervisor.Stable, supervisor.WaitNext, 4, "spec changed: env PAYMENT_API_URL"),
+				tr(now.Add(-2*time.Minute), supervisor.WaitNext, supervisor.TryAgainNext, 4, "health timeout after 30s"),
+			},
+			History: []supervisor.Revision{
+				{N: 2, Hash: "2b9e11d0c4aa", Image: "ghcr.io/acme/billing:1.7.4", At: now.Add(-9 * 24 * time.Hour), Outcome: "replaced"},
+				{N: 3, Hash: "3c0d57e2a1f9", Image: "ghcr.io/acme/billing:1.8.0", At: now.Add(-26 * time.Hour), Outcome: "stable"},
+				{N: 4, Hash: "4f7a9e3b2c61", Image: "ghcr.io/acme/billing:1.8.0", At: now.Add(-3 * time.Minute), Outcome: "failed: health timeout after 30s"},
+			},
+		},
+		{
+			Name: "cron", File: "specs/cron.json", State: supervisor.Wait, Since: now.Add(-20 * time.Second),
+			Next: 1, Image: "ghcr.io/acme/cron:0.9.0", Desired: 1, Healthy: 0,
+			HealthDeadline: now.Add(40 * time.Second),
+			Containers: []supervisor.ContainerStatus{
+				sc("cron-r1-1", 1, supervisor.RoleNext, "running", "starting", now.Add(-18*time.Second)),
+			},
+			Timeline: []supervisor.Transition{tr(now.Add(-20*time.Second), supervisor.Init, supervisor.Wait, 1, "spec added")},
+			History:  []supervisor.Revision{{N: 1, Hash: "1aa0f3c9d2e8", Image: "ghcr.io/acme/cron:0.9.0", At: now.Add(-20 * time.Second)}},
+		},
+		{
+			Name: "mailer", File: "specs/mailer.yml", State: supervisor.Init, Since: now.Add(-time.Minute), Desired: 1,
+			Timeline: []supervisor.Transition{tr(now.Add(-time.Minute), "", supervisor.Init, 0, "spec added")},
+		},
+		{
+			Name: "queue", File: "specs/queue.yml", State: supervisor.Stable, Since: now.Add(-50 * time.Hour),
+			StableAt: now.Add(-50 * time.Hour), Revision: 2, Image: "rabbitmq:3.13-management", Desired: 1, Healthy: 1, Paused: true,
+			Containers: []supervisor.ContainerStatus{
+				sc("queue-r2-1", 2, supervisor.RoleCurrent, "running", "healthy", now.Add(-50*time.Hour)),
+			},
+			Timeline: []supervisor.Transition{
+				tr(now.Add(-50*time.Hour-time.Minute), supervisor.Stable, supervisor.WaitNext, 2, "spec changed: image rabbitmq:3.13-management"),
+				tr(now.Add(-50*time.Hour), supervisor.WaitNext, supervisor.Stable, 2, "1/1 healthy"),
+			},
+			History: []supervisor.Revision{
+				{N: 1, Image: "rabbitmq:3.12-management", At: now.Add(-9 * 24 * time.Hour), Outcome: "replaced"},
+				{N: 2, Image: "rabbitmq:3.13-management", At: now.Add(-50*time.Hour - time.Minute), Outcome: "stable"},
+			},
+		},
+		{
+			Name: "search", File: "specs/search.yml", State: supervisor.Stable, Since: now.Add(-6 * time.Hour),
+			StableAt: now.Add(-6 * time.Hour), Revision: 5, Image: "opensearchproject/opensearch:2.17.1", Desired: 1, Healthy: 1,
+			SpecError: "specs/search.yml: line 4: :deploy must be [:Before] or [:After n], got [:After]",
+			Containers: []supervisor.ContainerStatus{
+				sc("search-r5-1", 5, supervisor.RoleCurrent, "running", "healthy", now.Add(-6*time.Hour)),
+			},
+			History: []supervisor.Revision{{N: 5, Image: "opensearchproject/opensearch:2.17.1", At: now.Add(-6 * time.Hour), Outcome: "stable"}},
+		},
+		{
+			Name: "web", File: "specs/web.yml", State: supervisor.WaitNext, Since: now.Add(-25 * time.Second),
+			StableAt: now.Add(-49 * time.Hour), Revision: 11, Next: 12, Image: "ghcr.io/acme/web:4.0.2", Desired: 1, Healthy: 1,
+			DrainUntil: now.Add(12 * time.Second),
+			Containers: []supervisor.ContainerStatus{
+				sc("web-r11-1", 11, supervisor.RoleOld, "running", "healthy", now.Add(-49*time.Hour)),
+				sc("web-r12-1", 12, supervisor.RoleNext, "running", "healthy", now.Add(-23*time.Second)),
+			},
+			Timeline: []supervisor.Transition{
+				tr(now.Add(-72*time.Hour), supervisor.Stable, supervisor.WaitNext, 11, "spec changed: image ghcr.io/acme/web:4.0.2"),
+				tr(now.Add(-49*time.Hour), supervisor.WaitNext, supervisor.Stable, 11, "1/1 healthy, old stopped"),
+				tr(now.Add(-25*time.Second), supervisor.Stable, supervisor.WaitNext, 12, "spec changed: image ghcr.io/acme/web:4.1.0"),
+			},
+			History: []supervisor.Revision{
+				{N: 10, Hash: "0e5d2c8a1b47", Image: "ghcr.io/acme/web:4.0.1", At: now.Add(-9 * 24 * time.Hour), Outcome: "replaced"},
+				{N: 11, Hash: "b11f6e0d93c2", Image: "ghcr.io/acme/web:4.0.2", At: now.Add(-72 * time.Hour), Outcome: "stable"},
+				{N: 12, Hash: "c12a8d4f7e05", Image: "ghcr.io/acme/web:4.1.0", At: now.Add(-25 * time.Second)},
+			},
+		},
+	}
+}
+
+// fakeDeploys serves a fixed set of services and records what the model asks of it. Like the
+// supervisor, it closes a subscription's channel when it is cancelled, or when end says the
+// supervisor stopped.
+type fakeDeploys struct {
+	mu       sync.Mutex
+	services []supervisor.ServiceStatus
+	events   chan supervisor.Event // what the current subscription delivers
+	closed   bool                  // events is closed
+	subs     int
+	cancels  int
+	calls    []string
+	err      error // what the controls return
+}
+
+// The supervisor serves the Deploys tab as it is.
+var _ DeploysBackend = supervisor.Controller(nil)
+
+func newFakeDeploys() *fakeDeploys {
+	return &fakeDeploys{services: deploysFixture(), events: make(chan supervisor.Event, 64)}
+}
+
+func (f *fakeDeploys) Status() []supervisor.ServiceStatus {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.services)
+}
+
+func (f *fakeDeploys) Subscribe() (<-chan supervisor.Event, func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.subs++
+	if f.subs > 1 {
+		f.events, f.closed = make(chan supervisor.Event, 64), false
+	}
+	ch := f.events
+	var once sync.Once
+	return ch, func() {
+		once.Do(func() {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			f.cancels++
+			if ch == f.events && !f.closed {
+				close(ch)
+				f.closed = true
+			}
+		})
+	}
+}
+
+// end closes the current subscription's channel, as the supervisor does when it stops.
+func (f *fakeDeploys) end() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.closed {
+		close(f.events)
+		f.closed = true
+	}
+}
+
+func (f *fakeDeploys) record(s string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, s)
+	return f.err
+}
+
+func (f *fakeDeploys) Calls() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.calls)
+}
+
+func (f *fakeDeploys) Rollback(_ context.Context, name string, rev int) error {
+	return f.record(fmt.Sprintf("rollback %s %d", name, rev))
+}
+func (f *fakeDeploys) Restart(_ context.Context, name string) error {
+	return f.record("restart " + name)
+}
+func (f *fakeDeploys) Pause(name string) error  { return f.record("pause " + name) }
+func (f *fakeDeploys) Resume(name string) error { return f.record("resume " + name) }
+
+// service is a copy of the fixture's status of name, to change at will.
+func (f *fakeDeploys) service(t *testing.T, name string) supervisor.ServiceStatus {
+	t.Helper()
+	for _, s := range f.Status() {
+		if s.Name == name {
+			s.Containers, s.Timeline, s.History = slices.Clone(s.Containers), slices.Clone(s.Timeline), slices.Clone(s.History)
+			return s
+		}
+	}
+	t.Fatalf("no service %q", name)
+	return supervisor.ServiceStatus{}
+}
+
+// deployContainers are the engine's side of web's deploy: its two containers, as the index
+// has them, so the logs follow the index's view of them.
+func deployContainers() []docker.Container {
+	now := testNow()
+	var cs []docker.Container
+	for _, c := range []supervisor.ContainerStatus{
+		sc("web-r11-1", 11, supervisor.RoleOld, "running", "healthy", now.Add(-49*time.Hour)),
+		sc("web-r12-1", 12, supervisor.RoleNext, "running", "healthy", now.Add(-23*time.Second)),
+	} {
+		cs = append(cs, docker.Container{ID: c.ID, Name: c.Name, Image: "ghcr.io/acme/web", State: c.State,
+			Health: c.Health, StartedAt: c.StartedAt, Labels: map[string]string{docker.LabelDeploy: "web"}})
+	}
+	return cs
+}
+
+// newDeploysRoot builds a root with a supervisor (and no workspace) at a size; the clock is
+// now, or testNow when nil.
+func newDeploysRoot(t *testing.T, fd DeploysBackend, fb *fakeBackend, now func() time.Time, w, h int) Root {
+	t.Helper()
+	if now == nil {
+		now = testNow
+	}
+	if fb == nil {
+		fb = newFake()
+		cs := append(fixture(), deployContainers()...)
+		docker.SortContainers(cs)
+		fb.snap = connected(cs)
+	}
+	r := New(Config{
+		Backend: fb, Deploys: fd, Workspace: "~/src/shop", Endpoint: "unix:///var/run/docker.sock",
+		ServerVersion: "20.10.24", API: "1.41", Now: now,
+	})
+	t.Cleanup(func() { r.containers.Close(); r.deploys.Close(); r.cancel() })
+	return update(t, r, tea.WindowSizeMsg{Width: w, Height: h})
+}
+
+// selectService moves the Deploys tab's cursor to the service name.
+func selectService(t *testing.T, r Root, name string) Root {
+	t.Helper()
+	r, _ = press(t, r, "g")
+	for range len(r.deploys.list.rows) {
+		if s, ok := r.deploys.Selected(); ok && s.Name == name {
+			return r
+		}
+		r, _ = press(t, r, "j")
+	}
+	t.Fatalf("no service %q", name)
+	return r
+}

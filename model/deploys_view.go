@@ -1,0 +1,60 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/views"
+)
+
+// View draws the tab: the services, the selected one's detail and logs, the footer, and the
+// confirm dialog over them when one is open; or, without a supervisor, what to do about it.
+func (m Deploys) View() string {
+	n := &m.list
+	if n.width <= 0 || n.height <= 0 {
+		return ""
+	}
+	if m.db == nil {
+		// Only the global keys do anything here.
+		footer := views.Footer(m.theme, m.km.Hints(keymap.CtxGlobal), m.status, n.width)
+		return views.TextPane(m.theme, "Deploys", m.noSupervisor(), n.width, n.height-1, true) + "\n" + footer
+	}
+	p := m.panes()
+	list := views.DeployList(m.theme, views.DeployListData{
+		Services: n.rows, Cursor: n.cursor, Offset: n.top, Focused: n.focus == focusList,
+		Now: m.now(), Filter: n.filter, Total: len(m.services), Busy: m.busy,
+	}, p.ListWidth, p.ListHeight)
+	var lower []string
+	if p.detail > 0 {
+		lower = append(lower, views.DeployDetail(m.theme, m.detailData(), p.LogsWidth, p.detail))
+	}
+	if p.logs > 0 {
+		lower = append(lower, views.LogsPane(m.theme, m.logs.data(n.focus == focusLogs), p.LogsWidth, p.logs))
+	}
+	var footer string
+	if n.editing {
+		footer = views.FilterLine(m.theme, n.filter, m.km.Hints(keymap.CtxFilter), n.width)
+	} else {
+		footer = views.Footer(m.theme, m.km.Hints(m.Context()), m.status, n.width)
+	}
+	screen := views.Body(m.theme, p.Layout, list, strings.Join(lower, "\n")) + "\n" + footer
+	if m.confirm != nil {
+		q, detail := m.confirm.question()
+		box := views.Confirm(m.theme, q, detail, m.km.Hints(keymap.CtxConfirm), n.width)
+		screen = views.Overlay(screen, box, n.width, n.height)
+	}
+	return screen
+}
+
+// noSupervisor explains the empty tab.
+func (m Deploys) noSupervisor() []views.Paragraph {
+	containers := "The Containers tab works without one."
+	if ks := m.km.Keys(keymap.CtxGlobal, keymap.TabContainers); len(ks) > 0 {
+		containers = fmt.Sprintf("The Containers tab (%s) works without one.", keymap.KeyName(ks[0]))
+	}
+	return []views.Paragraph{
+		{Text: "No supervisor: add spec files under specs/ in the workspace, or run `podium --remote URL`"},
+		{Text: containers, Dim: true},
+	}
+}
