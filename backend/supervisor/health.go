@@ -112,7 +112,20 @@ func awaitHealthyOnce(ctx context.Context, eng *docker.Engine, id, name string, 
 	for {
 		wake, stop := ctx, context.CancelFunc(func() {})
 		if last.Health == "" && last.State == "running" && !last.StartedAt.IsZero() {
-			wake, stop = context.WithDeadline(ctx, last.StartedAt.Add(minHealthy))
+			at := last.StartedAt.Add(minHealthy)
+			if !time.Now().Before(at) {
+				// Already due (we woke for it): decide on a fresh inspect. Waiting on a context
+				// whose deadline has passed would fail before looking, again and again.
+				c, err := eng.Inspect(ctx, id)
+				if err != nil {
+					return err
+				}
+				if done, err := check(c); done || err != nil {
+					return err
+				}
+				continue
+			}
+			wake, stop = context.WithDeadline(ctx, at)
 		}
 		_, err := eng.AwaitContainer(wake, id, check)
 		woke := wake != ctx && wake.Err() != nil && ctx.Err() == nil
