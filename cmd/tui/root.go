@@ -24,7 +24,10 @@ type globalFlags struct {
 }
 
 func newRootCmd() *cobra.Command {
-	var g globalFlags
+	var (
+		g      globalFlags
+		remote string
+	)
 	root := &cobra.Command{
 		Use:   "podium",
 		Short: "A terminal workstation for apps that run on Docker",
@@ -39,12 +42,13 @@ With no subcommand on a terminal, podium opens the TUI.`,
 			if !term.IsTerminal(int(os.Stdin.Fd())) || !term.IsTerminal(int(os.Stdout.Fd())) {
 				return fmt.Errorf("the TUI needs a terminal, and standard input or output is not one; run 'podium --help' for the commands that work without one")
 			}
-			return runTUI(cmd.Context(), g)
+			return runTUI(cmd.Context(), g, remote)
 		},
 	}
 	root.PersistentFlags().StringVarP(&g.host, "host", "H", "", "Docker engine address (default: DOCKER_HOST, then the current docker context)")
 	root.PersistentFlags().StringVar(&g.context, "context", "", "docker context to use (default: DOCKER_CONTEXT, then the current one)")
 	root.PersistentFlags().StringVarP(&g.workspace, "workspace", "w", "", "workspace directory (default: the nearest ancestor holding pods/, specs/, pipelines/ or podium.yml)")
+	root.Flags().StringVar(&remote, "remote", "", "watch the supervisor daemon at this URL in the Deploys tab instead of supervising in-process")
 	root.PersistentFlags().StringVarP(&g.project, "project-name", "p", "", "project name (default: podium.yml's name, else the workspace directory's name)")
 	root.PersistentFlags().StringVar(&g.target, "target", "", "pods target (default: podium.yml's default_target, else development; test for `podium test`)")
 	root.PersistentFlags().StringVar(&g.defaultTags, "default-tags", "", "file of image:tag lines giving untagged images their tag")

@@ -13,12 +13,13 @@ import (
 
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/pods"
+	"github.com/podiumdev/podium/backend/supervisor"
 	"github.com/podiumdev/podium/model"
 )
 
 // runTUI opens the full-screen TUI. The engine need not be up: the header says "disconnected"
 // and the index reconnects by itself when it comes.
-func runTUI(ctx context.Context, g globalFlags) error {
+func runTUI(ctx context.Context, g globalFlags, remote string) error {
 	ws, err := g.workspaceDir()
 	if err != nil {
 		return err
@@ -52,7 +53,10 @@ func runTUI(ctx context.Context, g globalFlags) error {
 		slog.Warn("engine version unknown", "err", verr)
 	}
 
+	deploys, deploysDone := startDeploys(ctx, &g, eng, remote)
+
 	m := model.New(model.Config{
+		Deploys:       deploys,
 		Backend:       model.NewEngineBackend(eng, ix),
 		Pods:          model.NewPodsBackend(eng, ws, pods.LoadOptions{ProjectName: g.project, Target: g.target, DefaultTagsFile: g.defaultTags}),
 		Workspace:     homeRelative(ws),
@@ -64,6 +68,7 @@ func runTUI(ctx context.Context, g globalFlags) error {
 	_, err = tea.NewProgram(m, tea.WithContext(ctx)).Run()
 	cancel()
 	<-indexDone
+	<-deploysDone
 	if err != nil && ctx.Err() == nil {
 		return fmt.Errorf("tui: %w (log: %s)", err, logPath)
 	}
@@ -84,4 +89,48 @@ func homeRelative(p string) string {
 		return "~/" + rel
 	}
 	return p
+}
+
+// startDeploys chooses what the Deploys tab shows: the daemon at remote; else a `podium
+// supervise` already serving this workspace; else, when the workspace has spec directories, a
+// supervisor run in-process until ctx ends (leaving its containers running). It returns nil
+// (no Deploys) otherwise, and a channel closed once the in-process supervisor has saved its
+// state and returned.
+func startDeploys(ctx context.Context, g *globalFlags, eng *docker.Engine, remote string) (model.DeploysBackend, <-chan struct{}) {
+	done := make(chan struct{})
+	if remote != "" {
+		close(done)
+		return model.NewRemoteDeploys(ctx, supervisor.NewClient(remote, tokenOrEnv(""))), done
+	}
+	setup, err := resolveSupervise(g, superviseFlags{})
+	if err != nil {
+		slog.Info("no supervisor in the TUI", "reason", err)
+		close(done)
+		return nil, done
+	}
+	daemon := supervisor.NewClient("http://"+setup.listen, tokenOrEnv(""))
+	pctx, pcancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	_, perr := daemon.Status(pctx)
+	pcancel()
+	if perr == nil {
+		slog.Info("following the supervisor daemon", "url", daemon.URL())
+		close(done)
+		return model.NewRemoteDeploys(ctx, daemon), done
+	}
+	sup, err := supervisor.New(supervisor.Options{
+		Engine: eng, StateFile: setup.state, SpecDirs: setup.specDirs,
+		Labels: supervisorLabels(setup.state, nil), Logger: slog.Default(),
+	})
+	if err != nil {
+		slog.Error("supervisor", "err", err)
+		close(done)
+		return nil, done
+	}
+	go func() {
+		defer close(done)
+		if err := sup.Run(ctx); err != nil {
+			slog.Error("supervisor stopped", "err", err)
+		}
+	}()
+	return sup, done
 }
