@@ -1,0 +1,113 @@
+package model
+
+import (
+	"context"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/podiumdev/podium/backend/supervisor"
+)
+
+// remoteFake is a supervisor behind the real HTTP API, for the --remote adapter.
+type remoteFake struct {
+	mu      sync.Mutex
+	status  map[string]supervisor.ServiceStatus
+	events  chan supervisor.Event
+	paused  []string
+	rolled  []int
+	restart []string
+}
+
+func (f *remoteFake) Status() []supervisor.ServiceStatus {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []supervisor.ServiceStatus
+	for _, s := range f.status {
+		out = append(out, s)
+	}
+	sortStatuses(out)
+	return out
+}
+
+func (f *remoteFake) Service(name string) (supervisor.ServiceStatus, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s, ok := f.status[name]
+	return s, ok
+}
+
+func (f *remoteFake) Subscribe() (<-chan supervisor.Event, func()) { return f.events, func() {} }
+
+func (f *remoteFake) Rollback(_ context.Context, name string, rev int) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.rolled = append(f.rolled, rev)
+	return nil
+}
+
+func (f *remoteFake) Restart(_ context.Context, name string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.restart = append(f.restart, name)
+	return nil
+}
+
+func (f *remoteFake) Pause(name string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.paused = append(f.paused, name)
+	return nil
+}
+
+func (f *remoteFake) Resume(string) error                           { return nil }
+func (f *remoteFake) WaitFor(context.Context, string, string) error { return nil }
+
+// TestRemoteDeploys: the adapter reads the daemon's status, follows its event stream (the
+// status it serves moves with the events), and passes actions through.
+func TestRemoteDeploys(t *testing.T) {
+	f := &remoteFake{
+		status: map[string]supervisor.ServiceStatus{"web": {Name: "web", State: supervisor.Stable, Revision: 1}},
+		events: make(chan supervisor.Event, 4),
+	}
+	srv := httptest.NewServer(supervisor.NewHandler(f, ""))
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	r := NewRemoteDeploys(ctx, supervisor.NewClient(srv.URL, ""))
+	if st := r.Status(); len(st) != 1 || st[0].State != supervisor.Stable {
+		t.Fatalf("initial status: %+v", st)
+	}
+	events, stop := r.Subscribe()
+	defer stop()
+	next := supervisor.ServiceStatus{Name: "web", State: supervisor.WaitNext, Revision: 1, Next: 2}
+	f.events <- supervisor.Event{Service: "web", Transition: supervisor.Transition{From: supervisor.Stable, To: supervisor.WaitNext, Revision: 2}, Status: next}
+	select {
+	case ev := <-events:
+		if ev.Service != "web" || ev.Transition.To != supervisor.WaitNext {
+			t.Fatalf("event: %+v", ev)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no event through the remote stream")
+	}
+	if st := r.Status(); st[0].State != supervisor.WaitNext || st[0].Next != 2 {
+		t.Fatalf("status after the event: %+v", st[0])
+	}
+
+	if err := r.Pause("web"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Rollback(ctx, "web", 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Restart(ctx, "web"); err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.paused) != 1 || len(f.rolled) != 1 || f.rolled[0] != 1 || len(f.restart) != 1 {
+		t.Fatalf("actions did not reach the daemon: paused %v rolled %v restarted %v", f.paused, f.rolled, f.restart)
+	}
+}
