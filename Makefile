@@ -16,6 +16,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./bench/
 	bash bench/engine_vs_cli.sh
 	bash bench/pods_vs_cli.sh
+	bash bench/supervisor_idle.sh
 
 demo: build
 	bash scripts/demo.sh $(BIN)
