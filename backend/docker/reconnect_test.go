@@ -2,7 +2,6 @@ package docker_test
 
 import (
 	"context"
-	"io"
 	"net"
 	"path/filepath"
 	"strings"
@@ -14,136 +13,18 @@ import (
 	"github.com/podiumdev/podium/backend/docker/enginetest"
 )
 
-// e2eProxy is a unix-socket proxy between a client and dockerd that the test can cut and
-// restore, as if the engine went away and came back.
-type e2eProxy struct {
-	t      *testing.T
-	path   string // where clients connect
-	target string // dockerd's socket
-
-	mu     sync.Mutex
-	ln     net.Listener
-	conns  map[net.Conn]struct{}
-	accept int // connections accepted so far
-	wg     sync.WaitGroup
-}
-
-// e2eNewProxy starts a proxy to the engine h talks to, which must be on a unix socket.
-func e2eNewProxy(t *testing.T, h *enginetest.Harness) *e2eProxy {
-	t.Helper()
-	host := h.Engine.Endpoint().Host
-	target, ok := strings.CutPrefix(host, "unix://")
-	if !ok {
-		t.Skipf("the engine is at %s, not on a unix socket; the proxy needs one", host)
-	}
-	p := &e2eProxy{t: t, path: filepath.Join(t.TempDir(), "docker.sock"), target: target, conns: map[net.Conn]struct{}{}}
-	p.restore()
-	t.Cleanup(func() {
-		p.sever()
-		p.wg.Wait()
-	})
-	return p
-}
-
-// restore listens again on the same path.
-func (p *e2eProxy) restore() {
-	p.t.Helper()
-	ln, err := net.Listen("unix", p.path)
-	if err != nil {
-		p.t.Fatalf("proxy: listen on %s: %v", p.path, err)
-	}
-	p.mu.Lock()
-	p.ln = ln
-	p.mu.Unlock()
-	p.wg.Add(1)
-	go p.serve(ln)
-}
-
-// sever stops accepting (the socket file goes away) and closes every live connection.
-func (p *e2eProxy) sever() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.ln != nil {
-		p.ln.Close()
-		p.ln = nil
-	}
-	for c := range p.conns {
-		c.Close()
-	}
-	clear(p.conns)
-}
-
-func (p *e2eProxy) accepted() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.accept
-}
-
-func (p *e2eProxy) serve(ln net.Listener) {
-	defer p.wg.Done()
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		p.wg.Add(1)
-		go p.pipe(ln, c)
-	}
-}
-
-func (p *e2eProxy) pipe(ln net.Listener, c net.Conn) {
-	defer p.wg.Done()
-	d, err := net.Dial("unix", p.target)
-	if err != nil {
-		c.Close()
-		return
-	}
-	p.mu.Lock()
-	if p.ln != ln { // severed since this connection was accepted
-		p.mu.Unlock()
-		c.Close()
-		d.Close()
-		return
-	}
-	p.accept++
-	p.conns[c], p.conns[d] = struct{}{}, struct{}{}
-	p.mu.Unlock()
-
-	var cp sync.WaitGroup
-	half := func(dst, src net.Conn) {
-		defer cp.Done()
-		_, _ = io.Copy(dst, src)
-		// Pass a half-close on (exec's stdin relies on it); a full close otherwise.
-		if cw, ok := dst.(interface{ CloseWrite() error }); ok {
-			_ = cw.CloseWrite()
-		} else {
-			dst.Close()
-		}
-	}
-	cp.Add(2)
-	go half(d, c)
-	go half(c, d)
-	cp.Wait()
-	c.Close()
-	d.Close()
-	p.mu.Lock()
-	delete(p.conns, c)
-	delete(p.conns, d)
-	p.mu.Unlock()
-}
-
 // TestIndexReconnects: the engine goes away under a running index and comes back; the index
 // says so, retries with backoff, and re-lists what it missed.
 func TestIndexReconnects(t *testing.T) {
 	t.Parallel()
 	h := enginetest.New(t)
-	p := e2eNewProxy(t, h)
-	eng, err := docker.New(docker.Options{Host: "unix://" + p.path})
+	p := h.NewProxy()
+	eng, err := docker.New(docker.Options{Host: "unix://" + p.Path()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { eng.Close() })
-	if ep := eng.Endpoint(); ep.Host != "unix://"+p.path || ep.Source != "flag" {
+	if ep := eng.Endpoint(); ep.Host != "unix://"+p.Path() || ep.Source != "flag" {
 		t.Fatalf("endpoint = %+v", ep)
 	}
 
@@ -155,26 +36,26 @@ func TestIndexReconnects(t *testing.T) {
 	if s.Status.Resyncs != 0 || s.Status.Err != nil {
 		t.Fatalf("first status = %+v", s.Status)
 	}
-	if p.accepted() == 0 {
+	if p.Accepted() == 0 {
 		t.Fatal("the index did not go through the proxy")
 	}
 
-	p.sever()
+	p.Sever()
 	s = e2eAwait(t, ix, 20*time.Second, "disconnected", func(s docker.Snapshot) bool {
 		return s.Status.State == docker.Disconnected && s.Status.Err != nil
 	})
-	if !strings.Contains(s.Status.Err.Error(), p.path) {
+	if !strings.Contains(s.Status.Err.Error(), p.Path()) {
 		t.Errorf("disconnection error %q does not say where the engine was", s.Status.Err)
 	}
 	// It keeps trying while the engine is away.
 	e2eAwait(t, ix, 20*time.Second, "several attempts", func(s docker.Snapshot) bool {
 		return s.Status.State == docker.Disconnected && s.Status.Attempts >= 3
 	})
-	if err := ix.Snapshot().Status.Err; err == nil || !strings.Contains(err.Error(), p.path) {
+	if err := ix.Snapshot().Status.Err; err == nil || !strings.Contains(err.Error(), p.Path()) {
 		t.Errorf("error while away %v does not say where the engine was", err)
 	}
 	// Through the dead proxy, calls fail with an error saying where the engine was sought.
-	if err := eng.Ping(h.Ctx()); err == nil || !strings.Contains(err.Error(), p.path) {
+	if err := eng.Ping(h.Ctx()); err == nil || !strings.Contains(err.Error(), p.Path()) {
 		t.Errorf("ping through the severed proxy: %v", err)
 	}
 
@@ -187,7 +68,7 @@ func TestIndexReconnects(t *testing.T) {
 		t.Fatalf("a disconnected index changed: %s", e2eDescribe(s))
 	}
 
-	p.restore()
+	p.Restore()
 	s = e2eAwait(t, ix, 20*time.Second, "reconnected and resynced", func(s docker.Snapshot) bool {
 		return s.Status.State == docker.Connected && s.Status.Resyncs >= 1 && e2eHas(s, missed, nil) && !e2eHas(s, before, nil)
 	})
@@ -204,9 +85,9 @@ func TestIndexReconnects(t *testing.T) {
 	})
 
 	// A second outage is handled the same way.
-	p.sever()
+	p.Sever()
 	e2eAwait(t, ix, 20*time.Second, "disconnected again", func(s docker.Snapshot) bool { return s.Status.State == docker.Disconnected })
-	p.restore()
+	p.Restore()
 	e2eAwait(t, ix, 20*time.Second, "connected again", func(s docker.Snapshot) bool {
 		return s.Status.State == docker.Connected && s.Status.Resyncs >= 2
 	})
@@ -217,9 +98,9 @@ func TestIndexReconnects(t *testing.T) {
 func TestIndexStartsDisconnected(t *testing.T) {
 	t.Parallel()
 	h := enginetest.New(t)
-	p := e2eNewProxy(t, h)
-	p.sever()
-	eng, err := docker.New(docker.Options{Host: "unix://" + p.path})
+	p := h.NewProxy()
+	p.Sever()
+	eng, err := docker.New(docker.Options{Host: "unix://" + p.Path()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +110,7 @@ func TestIndexStartsDisconnected(t *testing.T) {
 		return s.Status.State == docker.Disconnected && s.Status.Err != nil && s.Status.Attempts >= 2
 	})
 	id := h.Run("late", e2eSleeper(), nil)
-	p.restore()
+	p.Restore()
 	s := e2eAwait(t, ix, 20*time.Second, "connected", func(s docker.Snapshot) bool {
 		return s.Status.State == docker.Connected && e2eHas(s, id, nil)
 	})
@@ -243,7 +124,7 @@ func TestIndexStartsDisconnected(t *testing.T) {
 func TestDialOption(t *testing.T) {
 	t.Parallel()
 	h := enginetest.New(t)
-	p := e2eNewProxy(t, h)
+	p := h.NewProxy()
 	var mu sync.Mutex
 	dials := 0
 	eng, err := docker.Connect(h.Ctx(), docker.Options{
@@ -253,7 +134,7 @@ func TestDialOption(t *testing.T) {
 			dials++
 			mu.Unlock()
 			var d net.Dialer
-			return d.DialContext(ctx, "unix", p.path)
+			return d.DialContext(ctx, "unix", p.Path())
 		},
 	})
 	if err != nil {
