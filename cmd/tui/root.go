@@ -50,7 +50,7 @@ With no subcommand on a terminal, podium opens the TUI.`,
 	root.PersistentFlags().StringVarP(&g.workspace, "workspace", "w", "", "workspace directory (default: the nearest ancestor holding pods/, specs/, pipelines/ or podium.yml)")
 	root.Flags().StringVar(&remote, "remote", "", "watch the supervisor daemon at this URL in the Deploys tab instead of supervising in-process")
 	root.PersistentFlags().StringVarP(&g.project, "project-name", "p", "", "project name (default: podium.yml's name, else the workspace directory's name)")
-	root.PersistentFlags().StringVar(&g.target, "target", "", "pods target (default: podium.yml's default_target, else development; test for `podium test`)")
+	root.PersistentFlags().StringVar(&g.target, "target", "", "pods target (default: podium.yml's default_target, else development; test for podium test)")
 	root.PersistentFlags().StringVar(&g.defaultTags, "default-tags", "", "file of image:tag lines giving untagged images their tag")
 	root.AddCommand(newVersionCmd(&g), newPsCmd(&g))
 	root.AddCommand(podCommands(&g)...)
