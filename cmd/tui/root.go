@@ -54,6 +54,7 @@ With no subcommand on a terminal, podium opens the TUI.`,
 	root.PersistentFlags().StringVar(&g.defaultTags, "default-tags", "", "file of image:tag lines giving untagged images their tag")
 	root.AddCommand(newVersionCmd(&g), newPsCmd(&g))
 	root.AddCommand(podCommands(&g)...)
+	root.AddCommand(pipelineCommand(&g))
 	root.AddCommand(deployCommands(&g)...)
 	return root
 }

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/podiumdev/podium/backend/pipeline"
+)
+
+// runStore is the workspace's pipeline run store: <workspace>/.podium/runs.
+func (g *globalFlags) runStore() (*pipeline.Store, error) {
+	root, err := g.workspaceDir()
+	if err != nil {
+		return nil, err
+	}
+	return &pipeline.Store{Root: filepath.Join(root, ".podium", "runs")}, nil
+}
+
+// pipelineCommand is `podium pipeline …`: show a pipeline file, list its runs, read outputs.
+func pipelineCommand(g *globalFlags) *cobra.Command {
+	cmd := &cobra.Command{Use: "pipeline", Short: "Show pipelines and their runs"}
+	show := &cobra.Command{
+		Use:   "show FILE",
+		Short: "Print a pipeline's tree as Conducto did (serial children numbered, parallel ones not)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := pipeline.ParseFile(args[0])
+			if err != nil {
+				return err
+			}
+			fmt.Fprint(cmd.OutOrStdout(), pipeline.Pretty(p))
+			return nil
+		},
+	}
+	runs := &cobra.Command{
+		Use:   "runs [NAME]",
+		Short: "List the runs of a pipeline (or of every pipeline), newest first",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := g.runStore()
+			if err != nil {
+				return err
+			}
+			names := args
+			if len(names) == 0 {
+				if names, err = st.Pipelines(); err != nil {
+					return err
+				}
+			}
+			var all []pipeline.RunSummary
+			for _, n := range names {
+				rs, err := st.Runs(n)
+				if err != nil {
+					return err
+				}
+				all = append(all, rs...)
+			}
+			writeRuns(cmd.OutOrStdout(), all)
+			return nil
+		},
+	}
+	var attempt int
+	logs := &cobra.Command{
+		Use:   "logs RUN NODE [--attempt N]",
+		Short: "Print a node's output (stderr lines marked), from its last attempt or attempt N",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := g.runStore()
+			if err != nil {
+				return err
+			}
+			run, err := findRun(st, args[0])
+			if err != nil {
+				return err
+			}
+			node, err := run.Node(args[1])
+			if err != nil {
+				return err
+			}
+			n := attempt
+			if n == 0 {
+				n = len(node.Attempts)
+			}
+			if n < 1 || n > len(node.Attempts) {
+				return fmt.Errorf("run %s node %s has %d attempt(s), not %d", run.ID, node.Path, len(node.Attempts), n)
+			}
+			out := cmd.OutOrStdout()
+			return st.ScanOutput(run, node.Path, n, func(l pipeline.OutputLine) {
+				if l.Stream == pipeline.StreamStderr {
+					fmt.Fprintln(out, "! "+l.Text)
+					return
+				}
+				fmt.Fprintln(out, l.Text)
+			})
+		},
+	}
+	logs.Flags().IntVar(&attempt, "attempt", 0, "which attempt (default: the last)")
+	cmd.AddCommand(show, runs, logs)
+	return cmd
+}
+
+// findRun finds a run by id (or a unique id prefix) among every pipeline's runs.
+func findRun(st *pipeline.Store, id string) (*pipeline.Run, error) {
+	names, err := st.Pipelines()
+	if err != nil {
+		return nil, err
+	}
+	var hits []pipeline.RunSummary
+	for _, n := range names {
+		rs, err := st.Runs(n)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
+			if r.ID == id || strings.HasPrefix(r.ID, id) {
+				hits = append(hits, r)
+			}
+		}
+	}
+	switch len(hits) {
+	case 0:
+		return nil, fmt.Errorf("no run %q (see `podium pipeline runs`)", id)
+	case 1:
+		return st.Load(hits[0].Pipeline, hits[0].ID)
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.Pipeline + "/" + h.ID
+	}
+	return nil, fmt.Errorf("run %q is ambiguous: %s", id, strings.Join(ids, ", "))
+}
+
+// writeRuns prints runs as a table with their counts per state.
+func writeRuns(w io.Writer, runs []pipeline.RunSummary) {
+	sort.SliceStable(runs, func(i, j int) bool { return runs[i].Created.After(runs[j].Created) })
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PIPELINE\tRUN\tSTATUS\tSTARTED\tDURATION\tNODES")
+	for _, r := range runs {
+		dur := "-"
+		if !r.Ended.IsZero() {
+			dur = r.Ended.Sub(r.Created).Round(100 * time.Millisecond).String()
+		}
+		var counts []string
+		for _, s := range []pipeline.State{pipeline.StateDone, pipeline.StateError, pipeline.StateKilled, pipeline.StateRunning, pipeline.StateQueued, pipeline.StatePending} {
+			if n := r.Counts[s]; n > 0 {
+				counts = append(counts, fmt.Sprintf("%s:%d", s, n))
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Pipeline, r.ID, r.Status, r.Created.Local().Format("2006-01-02 15:04:05"), dur, strings.Join(counts, " "))
+	}
+	tw.Flush()
+}
