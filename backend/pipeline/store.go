@@ -90,6 +90,8 @@ type NodeRun struct {
 	Attempts []Attempt         `json:"attempts,omitempty"`
 	Command  string            `json:"command,omitempty"`
 	Env      map[string]string `json:"env,omitempty"`
+	// Image is the image reference the node last ran with, so that debug opens exactly it.
+	Image string `json:"image,omitempty"`
 }
 
 // Run is one run of a pipeline. A Run is not safe for concurrent use: the executing process

@@ -102,7 +102,41 @@ func pipelineCommand(g *globalFlags) *cobra.Command {
 		},
 	}
 	logs.Flags().IntVar(&attempt, "attempt", 0, "which attempt (default: the last)")
-	cmd.AddCommand(show, runs, logs)
+	var live bool
+	debug := &cobra.Command{
+		Use:   "debug RUN NODE [--live]",
+		Short: "Open a shell in a fresh container of a node's image and env, its command in /podium/cmd.sh",
+		Long: `Opens a shell in a new container made from the image NODE ran with in RUN, with its
+environment, the node's command written to /podium/cmd.sh. With --live the image's code
+(copy_dir, or path_map) is bind-mounted from the host, so edits show inside and persist. The
+container is removed when the shell ends.`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := g.runStore()
+			if err != nil {
+				return err
+			}
+			run, err := findRun(st, args[0])
+			if err != nil {
+				return err
+			}
+			eng, err := g.connect(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer eng.Close()
+			s, err := pipeline.Debug(cmd.Context(), eng, run, args[1], pipeline.DebugOptions{Live: live})
+			if err != nil {
+				return err
+			}
+			s.SetStdin(cmd.InOrStdin())
+			s.SetStdout(cmd.OutOrStdout())
+			s.SetStderr(cmd.ErrOrStderr())
+			return s.Run()
+		},
+	}
+	debug.Flags().BoolVar(&live, "live", false, "bind-mount the image's code from the host")
+	cmd.AddCommand(show, runs, logs, debug)
 	return cmd
 }
 
