@@ -37,6 +37,9 @@ type ExecOptions struct {
 	// copy_*): an ImageBuilder's Build, say. Each image is built once per run. Without it such
 	// images error the nodes that use them.
 	Build func(ctx context.Context, def ImageDef) (string, error)
+	// Saved is called after every save of a run (with the executor's lock held: it must only
+	// note the id and return, e.g. signal a channel; the saved state is in the Store).
+	Saved func(runID string)
 }
 
 // Executor runs pipelines' node trees in containers of a Docker engine and records every
@@ -378,6 +381,9 @@ func (er *execRun) saveLocked() error {
 	if err := er.x.store.Save(er.run); err != nil {
 		er.x.opts.Logger.Error("save pipeline run", "run", er.run.ID, "err", err)
 		return err
+	}
+	if er.x.opts.Saved != nil {
+		er.x.opts.Saved(er.run.ID)
 	}
 	return nil
 }

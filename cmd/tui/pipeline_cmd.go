@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -136,7 +137,70 @@ container is removed when the shell ends.`,
 		},
 	}
 	debug.Flags().BoolVar(&live, "live", false, "bind-mount the image's code from the host")
-	cmd.AddCommand(show, runs, logs, debug)
+	var asJSON bool
+	runCmd := &cobra.Command{
+		Use:   "run FILE [--json]",
+		Short: "Run a pipeline: a live tree on a terminal, plain lines otherwise, JSON lines with --json",
+		Long: `Runs the pipeline in FILE, storing every node's attempts and output under the workspace's
+.podium/runs/. Exits 0 only when the run succeeded.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := pipeline.ParseFile(args[0])
+			if err != nil {
+				return err
+			}
+			def, err := os.ReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			st, err := g.runStore()
+			if err != nil {
+				return err
+			}
+			eng, err := g.connect(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer eng.Close()
+			x, changed := newExecutor(eng, st, p.Name, cmd.ErrOrStderr())
+			run, err := x.Start(cmd.Context(), p, def)
+			if err != nil {
+				return err
+			}
+			if !asJSON {
+				fmt.Fprintf(cmd.ErrOrStderr(), "pipeline %s: run %s\n", p.Name, run.ID)
+			}
+			return followRun(cmd.Context(), x, st, run, changed, newRunReporter(cmd.OutOrStdout(), asJSON))
+		},
+	}
+	runCmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per node state change")
+	rerun := &cobra.Command{
+		Use:   "rerun RUN NODE",
+		Short: "Rerun a node or subtree of a run (new attempts; the history is kept)",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := g.runStore()
+			if err != nil {
+				return err
+			}
+			run, err := findRun(st, args[0])
+			if err != nil {
+				return err
+			}
+			eng, err := g.connect(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer eng.Close()
+			x, changed := newExecutor(eng, st, run.Pipeline, cmd.ErrOrStderr())
+			if err := x.Rerun(cmd.Context(), run, args[1]); err != nil {
+				return err
+			}
+			return followRun(cmd.Context(), x, st, run, changed, newRunReporter(cmd.OutOrStdout(), asJSON))
+		},
+	}
+	rerun.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per node state change")
+	cmd.AddCommand(show, runs, logs, debug, runCmd, rerun)
 	return cmd
 }
 

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/backend/docker/enginetest"
+	"github.com/podiumdev/podium/backend/pipeline"
+)
+
+// TestPipelineRunCLI runs a pipeline with a failing node through the CLI: JSON lines, a
+// non-zero exit, stored output; a rerun adds an attempt and keeps the first; no container stays.
+func TestPipelineRunCLI(t *testing.T) {
+	h := enginetest.New(t)
+	ws := t.TempDir()
+	if err := os.Mkdir(filepath.Join(ws, "pipelines"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(ws, "pipelines", "p.yml")
+	def := `images: {bb: {from: "busybox:latest"}}
+image: bb
+serial:
+  ok: echo fine
+  bad: {exec: "echo failing >&2; exit 3", container_reuse: isolated}
+`
+	if err := os.WriteFile(file, []byte(def), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runCLI(t, "-w", ws, "pipeline", "run", file, "--json")
+	if err == nil || !strings.Contains(err.Error(), "error") {
+		t.Fatalf("a failing pipeline must fail: %v\n%s", err, out)
+	}
+	var runID string
+	sawBad := false
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var ev runEvent
+		if err := json.Unmarshal([]byte(line), &ev); err != nil {
+			continue // stderr lines (image progress) share the buffer in-process
+		}
+		runID = ev.Run
+		if ev.Path == "/bad" && ev.State == "error" && ev.ExitCode != nil && *ev.ExitCode == 3 {
+			sawBad = true
+		}
+	}
+	if !sawBad || runID == "" {
+		t.Fatalf("no JSON line for /bad failing with exit 3:\n%s", out)
+	}
+	out, err = runCLI(t, "-w", ws, "pipeline", "logs", runID, "/ok")
+	if err != nil || out != "fine\n" {
+		t.Fatalf("logs /ok: %v %q", err, out)
+	}
+	if _, err := runCLI(t, "-w", ws, "pipeline", "rerun", runID, "/bad"); err == nil {
+		t.Fatal("rerun of a node that still fails succeeded")
+	}
+	st := &pipeline.Store{Root: filepath.Join(ws, ".podium", "runs")}
+	run, err := st.Load("p", runID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := run.Nodes["/bad"]; len(n.Attempts) != 2 || n.Attempts[0].ExitCode != 3 || n.Attempts[1].ExitCode != 3 {
+		t.Fatalf("attempts of /bad after a rerun: %+v", n.Attempts)
+	}
+	left, err := h.Engine.List(h.Ctx(), docker.ListOptions{All: true, Labels: []string{docker.LabelRun + "=" + runID}})
+	if err != nil || len(left) != 0 {
+		t.Fatalf("containers left by the run: %d (%v)", len(left), err)
+	}
+}
