@@ -48,6 +48,18 @@ func Default() Keymap {
 		Binding{Action: LogsFollow, Keys: []string{"f"}, Help: "pause or resume following the logs"},
 		Binding{Action: Focus, Keys: []string{"tab", "l"}, Help: "focus the logs pane or the list"},
 	)
+	pipelines := append(nav("the selection"),
+		Binding{Action: Select, Keys: []string{"enter"}, Help: "run the pipeline file; show the run or node", Hint: "run/open"},
+		Binding{Action: Rerun, Keys: []string{"R"}, Help: "rerun the node (or the whole run)", Hint: "rerun"},
+		Binding{Action: Skip, Keys: []string{"s"}, Help: "skip or unskip the node", Hint: "skip"},
+		Binding{Action: Kill, Keys: []string{"K"}, Help: "kill the run (asks first)", Hint: "kill"},
+		Binding{Action: Debug, Keys: []string{"d"}, Help: "debug the node in a shell", Hint: "debug"},
+		Binding{Action: DebugLive, Keys: []string{"D"}, Help: "debug the node with the code bind-mounted"},
+		Binding{Action: NextError, Keys: []string{"n"}, Help: "jump to the next node in error", Hint: "next error"},
+		Binding{Action: Filter, Keys: []string{"/"}, Help: "filter by pipeline or run", Hint: "filter"},
+		Binding{Action: Cancel, Keys: []string{"esc"}, Help: "back to the runs; clear the filter"},
+		Binding{Action: Focus, Keys: []string{"tab", "l"}, Help: "focus the output pane or the list"},
+	)
 	logs := []Binding{
 		{Action: Up, Keys: []string{"up", "k"}, Help: "scroll up (pauses following)", Hint: "scroll"},
 		{Action: Down, Keys: []string{"down", "j"}, Help: "scroll down", Hint: "scroll"},
@@ -64,11 +76,13 @@ func Default() Keymap {
 			{Action: Quit, Keys: []string{"q", "ctrl+c"}, Help: "quit (containers keep running)", Hint: "quit"},
 			{Action: TabPods, Keys: []string{"1"}, Help: "Pods tab"},
 			{Action: TabDeploys, Keys: []string{"2"}, Help: "Deploys tab"},
+			{Action: TabPipelines, Keys: []string{"3"}, Help: "Pipelines tab"},
 			{Action: TabContainers, Keys: []string{"4"}, Help: "Containers tab"},
 		},
 		CtxPods:       pods,
 		CtxDeploys:    deploys,
 		CtxContainers: containers,
+		CtxPipelines:  pipelines,
 		CtxLogs:       logs,
 		CtxFilter: {
 			{Action: Confirm, Keys: []string{"enter"}, Help: "keep the filter, back to the list", Hint: "keep"},

@@ -36,6 +36,7 @@ const (
 	TabPods       Action = "tab-pods"
 	TabDeploys    Action = "tab-deploys"
 	TabContainers Action = "tab-containers"
+	TabPipelines  Action = "tab-pipelines"
 
 	// Pods.
 	BringUp Action = "bring-up" // `up` of a pod or service ("up" is the cursor's)
@@ -46,6 +47,14 @@ const (
 	// Deploys.
 	Rollback    Action = "rollback"
 	PauseResume Action = "pause-resume"
+	// Pipelines.
+	Select    Action = "select" // run the selected pipeline file, or show the selected run or node
+	Rerun     Action = "rerun"
+	Skip      Action = "skip"
+	Kill      Action = "kill"
+	Debug     Action = "debug"
+	DebugLive Action = "debug-live"
+	NextError Action = "next-error"
 )
 
 // Context is where the user is: the bindings that apply depend on it.
@@ -57,6 +66,7 @@ const (
 	CtxPods       Context = "pods"
 	CtxDeploys    Context = "deploys"
 	CtxContainers Context = "containers"
+	CtxPipelines  Context = "pipelines"
 	CtxLogs       Context = "logs"
 	CtxFilter     Context = "filter"
 	CtxPrompt     Context = "prompt"
@@ -67,6 +77,8 @@ const (
 	CtxPodsLogs Context = "pods-logs"
 	// CtxDeploysLogs is the logs pane of the Deploys tab, falling back to the Deploys tab's keys.
 	CtxDeploysLogs Context = "deploys-logs"
+	// CtxPipelinesOutput is the output pane of the Pipelines tab, falling back to its keys.
+	CtxPipelinesOutput Context = "pipelines-output"
 )
 
 // Binding ties keys to an action in one context.
@@ -89,7 +101,7 @@ type Keymap struct {
 
 // Contexts lists the contexts in the order the help screen shows them.
 func Contexts() []Context {
-	return []Context{CtxGlobal, CtxPods, CtxDeploys, CtxContainers, CtxLogs, CtxFilter, CtxPrompt, CtxConfirm, CtxHelp}
+	return []Context{CtxGlobal, CtxPods, CtxDeploys, CtxContainers, CtxPipelines, CtxLogs, CtxFilter, CtxPrompt, CtxConfirm, CtxHelp}
 }
 
 // Title is a context's heading on the help screen.
@@ -103,7 +115,9 @@ func (c Context) Title() string {
 		return "Deploys"
 	case CtxContainers:
 		return "Containers"
-	case CtxLogs, CtxPodsLogs, CtxDeploysLogs:
+	case CtxPipelines:
+		return "Pipelines"
+	case CtxLogs, CtxPodsLogs, CtxDeploysLogs, CtxPipelinesOutput:
 		return "Logs pane (tab)"
 	case CtxFilter:
 		return "Filter (/)"
@@ -127,6 +141,10 @@ func Chain(c Context) []Context {
 		return []Context{CtxDeploys, CtxGlobal}
 	case CtxContainers:
 		return []Context{CtxContainers, CtxGlobal}
+	case CtxPipelines:
+		return []Context{CtxPipelines, CtxGlobal}
+	case CtxPipelinesOutput:
+		return []Context{CtxLogs, CtxPipelines, CtxGlobal}
 	case CtxLogs:
 		return []Context{CtxLogs, CtxContainers, CtxGlobal}
 	case CtxPodsLogs:

@@ -32,16 +32,20 @@ type Config struct {
 	// Deploys is the supervisor of the workspace's specs/ (or a remote one); nil means there is
 	// none (the Deploys tab says so).
 	Deploys DeploysBackend
+	// Pipelines runs the workspace's pipelines/<name>.yml and reads their runs; nil means there
+	// are none (the Pipelines tab says so). NewPipelinesBackend serves it from an engine.
+	Pipelines PipelinesBackend
 }
 
 // tab is one of the root's tabs. Their numbers are the keys that select them: 1 Pods,
-// 2 Deploys, 4 Containers (3 Pipelines is to come).
+// 2 Deploys, 3 Pipelines, 4 Containers.
 type tab uint8
 
 const (
 	tabPods tab = iota
 	tabDeploys
 	tabContainers
+	tabPipelines
 )
 
 // Root is the program's model: the header with its tab bar, the help screen and quitting,
@@ -58,6 +62,7 @@ type Root struct {
 	tabChosen  bool // the user picked a tab, so the first load of the workspace no longer does
 	pods       Pods
 	deploys    Deploys
+	pipelines  Pipelines
 	containers Containers
 	width      int
 	height     int
@@ -93,6 +98,7 @@ func New(cfg Config) Root {
 			Workspace: cfg.Workspace, Snapshot: containers.Snapshot()}),
 		deploys: NewDeploys(DeploysDeps{Ctx: ctx, Deploys: cfg.Deploys, Backend: cfg.Backend, Keymap: km, Theme: theme,
 			Now: now, Snapshot: containers.Snapshot()}),
+		pipelines: NewPipelines(PipelinesDeps{Ctx: ctx, Pipelines: cfg.Pipelines, Keymap: km, Theme: theme, Now: now}),
 	}
 	first := r.landing()
 	if cfg.Pods != nil {
@@ -121,7 +127,9 @@ func (r *Root) setTab(t tab) tea.Cmd {
 }
 
 // Init starts the tabs' watchers and loads the workspace.
-func (r Root) Init() tea.Cmd { return tea.Batch(r.containers.Init(), r.pods.Init(), r.deploys.Init()) }
+func (r Root) Init() tea.Cmd {
+	return tea.Batch(r.containers.Init(), r.pods.Init(), r.deploys.Init(), r.pipelines.Init())
+}
 
 // Update handles window size, quit, help and the tabs. Keys (and pastes) go to the tab on
 // screen; the index's changes go to both tabs (Containers follows the index, Pods gets its
@@ -134,6 +142,7 @@ func (r Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		r.containers.SetSize(r.width, max(r.height-headerHeight, 0))
 		r.pods.SetSize(r.width, max(r.height-headerHeight, 0))
 		r.deploys.SetSize(r.width, max(r.height-headerHeight, 0))
+		r.pipelines.SetSize(r.width, max(r.height-headerHeight, 0))
 		r.clampHelp()
 		// The Deploys tab's logs run only while its pane is drawn, which depends on the size.
 		return r, r.deploys.syncLogs()
@@ -156,6 +165,9 @@ func (r Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case keymap.TabContainers:
 			r.tabChosen = true
 			return r, r.setTab(tabContainers)
+		case keymap.TabPipelines:
+			r.tabChosen = true
+			return r, r.setTab(tabPipelines)
 		}
 		return r.toTab(msg)
 	case tea.PasteMsg:
@@ -171,11 +183,12 @@ func (r Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return r, tea.Batch(cmd, cmd2)
 	}
-	var cmd3 tea.Cmd
+	var cmd3, cmd4 tea.Cmd
 	r.containers, cmd = r.containers.Update(msg)
 	r.pods, cmd2 = r.pods.Update(msg)
 	r.deploys, cmd3 = r.deploys.Update(msg)
-	return r, tea.Batch(cmd, cmd2, cmd3)
+	r.pipelines, cmd4 = r.pipelines.Update(msg)
+	return r, tea.Batch(cmd, cmd2, cmd3, cmd4)
 }
 
 // toTab hands a message to the tab on screen.
@@ -186,6 +199,8 @@ func (r Root) toTab(msg tea.Msg) (tea.Model, tea.Cmd) {
 		r.pods, cmd = r.pods.Update(msg)
 	case tabDeploys:
 		r.deploys, cmd = r.deploys.Update(msg)
+	case tabPipelines:
+		r.pipelines, cmd = r.pipelines.Update(msg)
 	default:
 		r.containers, cmd = r.containers.Update(msg)
 	}
@@ -199,6 +214,8 @@ func (r Root) context() keymap.Context {
 		return r.pods.Context()
 	case tabDeploys:
 		return r.deploys.Context()
+	case tabPipelines:
+		return r.pipelines.Context()
 	}
 	return r.containers.Context()
 }
@@ -233,6 +250,7 @@ func (r Root) quit() (tea.Model, tea.Cmd) {
 	// look like the supervisor ending the stream (the tab would subscribe again).
 	r.cancel()
 	r.deploys.Close()
+	r.pipelines.Close()
 	return r, tea.Quit
 }
 
@@ -258,6 +276,7 @@ func (r Root) render() string {
 		Tabs: []views.Tab{
 			{Key: r.tabKey(keymap.TabPods), Title: "Pods", Active: r.tab == tabPods},
 			{Key: r.tabKey(keymap.TabDeploys), Title: "Deploys", Active: r.tab == tabDeploys},
+			{Key: r.tabKey(keymap.TabPipelines), Title: "Pipelines", Active: r.tab == tabPipelines},
 			{Key: r.tabKey(keymap.TabContainers), Title: "Containers", Active: r.tab == tabContainers},
 		},
 		Workspace: r.cfg.Workspace, Target: target, Endpoint: r.cfg.Endpoint,
@@ -275,6 +294,8 @@ func (r Root) render() string {
 			body = r.pods.View()
 		case tabDeploys:
 			body = r.deploys.View()
+		case tabPipelines:
+			body = r.pipelines.View()
 		default:
 			body = r.containers.View()
 		}
@@ -291,6 +312,8 @@ func (r Root) helpSections() []keymap.HelpSection {
 		return r.km.Help(keymap.CtxGlobal, keymap.CtxPods, keymap.CtxLogs, keymap.CtxFilter, keymap.CtxPrompt, keymap.CtxHelp)
 	case tabDeploys:
 		return r.km.Help(keymap.CtxGlobal, keymap.CtxDeploys, keymap.CtxLogs, keymap.CtxFilter, keymap.CtxConfirm, keymap.CtxHelp)
+	case tabPipelines:
+		return r.km.Help(keymap.CtxGlobal, keymap.CtxPipelines, keymap.CtxLogs, keymap.CtxFilter, keymap.CtxConfirm, keymap.CtxHelp)
 	}
 	return r.km.Help(keymap.CtxGlobal, keymap.CtxContainers, keymap.CtxLogs, keymap.CtxFilter, keymap.CtxConfirm, keymap.CtxHelp)
 }

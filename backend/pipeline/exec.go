@@ -192,7 +192,18 @@ func (x *Executor) edit(run *Run, fn func(*Run) error) error {
 		p = pp
 	}
 	rollupInto(run, p)
-	return x.store.Save(run)
+	if err := x.store.Save(run); err != nil {
+		return err
+	}
+	x.saved(run.ID)
+	return nil
+}
+
+// saved tells the Saved hook, if any, that a run was written.
+func (x *Executor) saved(runID string) {
+	if x.opts.Saved != nil {
+		x.opts.Saved(runID)
+	}
 }
 
 // Wait blocks until the run has ended and returns the executor's own failure, if any (saving
@@ -311,6 +322,8 @@ func (er *execRun) finish() {
 	er.run.Ended = time.Now().UTC().Round(0)
 	if err := er.x.store.Save(er.run); err != nil {
 		errs = append(errs, err)
+	} else {
+		er.x.saved(er.run.ID)
 	}
 	if err := errors.Join(errs...); err != nil {
 		er.err = fmt.Errorf("run %s/%s: %w", er.run.Pipeline, er.run.ID, err)
@@ -382,9 +395,7 @@ func (er *execRun) saveLocked() error {
 		er.x.opts.Logger.Error("save pipeline run", "run", er.run.ID, "err", err)
 		return err
 	}
-	if er.x.opts.Saved != nil {
-		er.x.opts.Saved(er.run.ID)
-	}
+	er.x.saved(er.run.ID)
 	return nil
 }
 

@@ -57,6 +57,7 @@ func runTUI(ctx context.Context, g globalFlags, remote string) error {
 
 	m := model.New(model.Config{
 		Deploys:       deploys,
+		Pipelines:     model.NewPipelinesBackend(eng, ws),
 		Backend:       model.NewEngineBackend(eng, ix),
 		Pods:          model.NewPodsBackend(eng, ws, pods.LoadOptions{ProjectName: g.project, Target: g.target, DefaultTagsFile: g.defaultTags}),
 		Workspace:     homeRelative(ws),

@@ -1,0 +1,406 @@
+package model
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/podiumdev/podium/backend/pipeline"
+	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/views"
+)
+
+// pipeFocus is the pane of the Pipelines tab that has the keys.
+type pipeFocus uint8
+
+const (
+	pipeFocusList   pipeFocus = iota // the files and their runs
+	pipeFocusTree                    // the shown run's nodes
+	pipeFocusOutput                  // the selected node's output
+)
+
+// Pipelines is the Pipelines tab: the workspace's pipeline files with their runs, the shown
+// run's tree and the selected node's output, and the controls (start, rerun, skip, kill,
+// debug). It follows the backend's Changed channel: no polling.
+type Pipelines struct {
+	pb    PipelinesBackend // nil: no pipelines
+	km    keymap.Keymap
+	theme views.Theme
+	now   func() time.Time
+	ctx   context.Context
+
+	width, height int
+
+	files  []PipelineFile
+	runs   map[string][]pipeline.RunSummary
+	runErr map[string]error
+	rows   []views.PipelineRow
+	cursor int
+	top    int
+
+	filter  string
+	editing bool
+
+	run      *pipeline.Run // the run shown, nil for none
+	node     int           // index into run.Order
+	nodeTop  int
+	focus    pipeFocus
+	confirm  bool // the kill question is open
+	status   views.Status
+	out      pipeOutput
+	outTop   int
+	outStick bool // the output pane follows its end
+}
+
+// pipeOutput is the output of one node attempt, as read so far.
+type pipeOutput struct {
+	gen     uint64
+	key     string // run/path/attempt
+	lines   []pipeline.OutputLine
+	done    bool
+	err     error
+	cancel  context.CancelFunc
+	ch      <-chan pipeOutChunk
+	attempt int
+}
+
+type pipeOutChunk struct {
+	line pipeline.OutputLine
+	err  error
+	end  bool
+}
+
+var pipeOutGens atomic.Uint64
+
+// pipelineRunChangedMsg says the backend saved a run.
+type pipelineRunChangedMsg struct{ runID string }
+
+// pipelineActionMsg is the result of a control.
+type pipelineActionMsg struct {
+	what  string
+	name  string
+	runID string // for start: the new run
+	err   error
+}
+
+// pipelineDebugMsg carries a prepared debug shell.
+type pipelineDebugMsg struct {
+	cmd tea.ExecCommand
+	err error
+}
+
+// pipelineOutputMsg carries the output lines read since the last one.
+type pipelineOutputMsg struct {
+	gen   uint64
+	lines []pipeline.OutputLine
+	end   bool
+	err   error
+}
+
+// PipelinesDeps are what the Pipelines tab needs from its parent.
+type PipelinesDeps struct {
+	Ctx       context.Context
+	Pipelines PipelinesBackend
+	Keymap    keymap.Keymap
+	Theme     views.Theme
+	Now       func() time.Time
+}
+
+// NewPipelines reads the pipeline files and their runs.
+func NewPipelines(d PipelinesDeps) Pipelines {
+	m := Pipelines{pb: d.Pipelines, km: d.Keymap, theme: d.Theme, now: d.Now, ctx: d.Ctx, outStick: true}
+	if m.ctx == nil {
+		m.ctx = context.Background()
+	}
+	if m.now == nil {
+		m.now = time.Now
+	}
+	m.reloadAll()
+	return m
+}
+
+// Init starts waiting for saved runs.
+func (m Pipelines) Init() tea.Cmd { return m.watch() }
+
+// watch waits for the next saved run.
+func (m Pipelines) watch() tea.Cmd {
+	if m.pb == nil {
+		return nil
+	}
+	ch, ctx := m.pb.Changed(), m.ctx
+	return func() tea.Msg {
+		select {
+		case id, ok := <-ch:
+			if !ok {
+				return nil
+			}
+			return pipelineRunChangedMsg{runID: id}
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+// SetSize gives the tab its area.
+func (m *Pipelines) SetSize(width, height int) { m.width, m.height = width, height }
+
+// Close stops the output stream.
+func (m *Pipelines) Close() {
+	if m.out.cancel != nil {
+		m.out.cancel()
+	}
+}
+
+// Context is the key context the tab is in.
+func (m Pipelines) Context() keymap.Context {
+	switch {
+	case m.confirm:
+		return keymap.CtxConfirm
+	case m.editing:
+		return keymap.CtxFilter
+	case m.focus == pipeFocusOutput:
+		return keymap.CtxPipelinesOutput
+	}
+	return keymap.CtxPipelines
+}
+
+// reloadAll reads the files and every file's runs again, keeping the cursor on its row.
+func (m *Pipelines) reloadAll() {
+	if m.pb == nil {
+		return
+	}
+	m.files = m.pb.Files()
+	m.runs, m.runErr = map[string][]pipeline.RunSummary{}, map[string]error{}
+	for _, f := range m.files {
+		m.runs[f.Name], m.runErr[f.Name] = m.pb.Runs(f.Name)
+	}
+	m.buildRows()
+}
+
+// buildRows lays out the list: each file, then its runs, filtered.
+func (m *Pipelines) buildRows() {
+	var key string
+	if m.cursor >= 0 && m.cursor < len(m.rows) {
+		key = rowKey(m.rows[m.cursor])
+	}
+	q := strings.ToLower(m.filter)
+	m.rows = m.rows[:0:0]
+	for _, f := range m.files {
+		fileHit := q == "" || strings.Contains(strings.ToLower(f.Name), q)
+		var runs []views.PipelineRow
+		for i := range m.runs[f.Name] {
+			r := &m.runs[f.Name][i]
+			if fileHit || strings.Contains(strings.ToLower(r.ID+" "+string(r.Status)), q) {
+				runs = append(runs, views.PipelineRow{File: f.Name, Run: r})
+			}
+		}
+		if !fileHit && len(runs) == 0 {
+			continue
+		}
+		err := f.Err
+		if err == nil {
+			err = m.runErr[f.Name]
+		}
+		m.rows = append(m.rows, views.PipelineRow{File: f.Name, Err: err})
+		m.rows = append(m.rows, runs...)
+	}
+	m.cursor = 0
+	for i, r := range m.rows {
+		if rowKey(r) == key {
+			m.cursor = i
+		}
+	}
+}
+
+func rowKey(r views.PipelineRow) string {
+	if r.Run == nil {
+		return r.File
+	}
+	return r.File + "/" + r.Run.ID
+}
+
+// selectedRow is the row under the cursor.
+func (m Pipelines) selectedRow() (views.PipelineRow, bool) {
+	if m.cursor < 0 || m.cursor >= len(m.rows) {
+		return views.PipelineRow{}, false
+	}
+	return m.rows[m.cursor], true
+}
+
+// selectedNode is the path of the node under the tree's cursor ("/" when none).
+func (m Pipelines) selectedNode() string {
+	if m.run == nil || m.node < 0 || m.node >= len(m.run.Order) {
+		return "/"
+	}
+	return m.run.Order[m.node]
+}
+
+// Update handles the tab's keys and messages.
+func (m Pipelines) Update(msg tea.Msg) (Pipelines, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		return m.key(msg)
+	case tea.PasteMsg:
+		if m.editing {
+			m.filter += msg.Content
+			m.buildRows()
+		}
+		return m, nil
+	case pipelineRunChangedMsg:
+		return m, tea.Batch(m.changed(msg.runID), m.watch())
+	case pipelineActionMsg:
+		if msg.err != nil {
+			m.status = views.Status{Text: msg.what + ": " + msg.err.Error(), Err: true}
+			return m, nil
+		}
+		m.status = views.Status{Text: msg.what}
+		if msg.runID != "" {
+			m.reloadAll()
+			return m, m.show(msg.name, msg.runID)
+		}
+		return m, nil
+	case pipelineDebugMsg:
+		if msg.err != nil {
+			m.status = views.Status{Text: "debug: " + msg.err.Error(), Err: true}
+			return m, nil
+		}
+		return m, tea.Exec(msg.cmd, func(err error) tea.Msg {
+			return pipelineActionMsg{what: "debug shell ended", err: err}
+		})
+	case pipelineOutputMsg:
+		if msg.gen != m.out.gen {
+			return m, nil
+		}
+		m.out.lines = append(m.out.lines, msg.lines...)
+		m.out.err = msg.err
+		m.out.done = msg.end
+		m.clampOutput()
+		if !msg.end {
+			return m, readOutput(m.out.gen, m.out.ch)
+		}
+	}
+	return m, nil
+}
+
+// changed reloads what a saved run affects: its pipeline's runs, and the run if it is shown.
+func (m *Pipelines) changed(id string) tea.Cmd {
+	if m.pb == nil {
+		return nil
+	}
+	for _, f := range m.files {
+		for _, r := range m.runs[f.Name] {
+			if r.ID == id {
+				m.runs[f.Name], m.runErr[f.Name] = m.pb.Runs(f.Name)
+				m.buildRows()
+				goto listed
+			}
+		}
+	}
+	m.reloadAll() // a new run
+listed:
+	if m.run == nil || m.run.ID != id {
+		return nil
+	}
+	run, err := m.pb.Load(m.run.Pipeline, id)
+	if err != nil {
+		m.status = views.Status{Text: "load " + id + ": " + err.Error(), Err: true}
+		return nil
+	}
+	path := m.selectedNode()
+	m.run = run
+	m.node = max(orderIndex(run.Order, path), 0)
+	return m.syncOutput()
+}
+
+func orderIndex(xs []string, x string) int {
+	for i, s := range xs {
+		if s == x {
+			return i
+		}
+	}
+	return -1
+}
+
+// show loads a run into the tree, on its first node in error (or its root).
+func (m *Pipelines) show(name, id string) tea.Cmd {
+	run, err := m.pb.Load(name, id)
+	if err != nil {
+		m.status = views.Status{Text: "load " + id + ": " + err.Error(), Err: true}
+		return nil
+	}
+	m.run, m.node, m.nodeTop = run, 0, 0
+	m.focus = pipeFocusTree
+	return m.syncOutput()
+}
+
+// syncOutput starts reading the selected node's last attempt unless it is already being read
+// (a running attempt's stream is followed; a finished one is read again only once).
+func (m *Pipelines) syncOutput() tea.Cmd {
+	if m.run == nil {
+		return nil
+	}
+	path := m.selectedNode()
+	n := m.run.Nodes[path]
+	attempt := 0
+	if n != nil && len(n.Attempts) > 0 {
+		attempt = n.Attempts[len(n.Attempts)-1].N
+	}
+	key := fmt.Sprintf("%s/%s#%d", m.run.ID, path, attempt)
+	if key == m.out.key {
+		return nil
+	}
+	m.Close()
+	m.out = pipeOutput{key: key, gen: pipeOutGens.Add(1), attempt: attempt}
+	m.outTop, m.outStick = 0, true
+	if attempt == 0 || m.pb == nil {
+		m.out.done = true
+		return nil
+	}
+	ctx, cancel := context.WithCancel(m.ctx)
+	ch := make(chan pipeOutChunk, 256)
+	m.out.cancel, m.out.ch = cancel, ch
+	pb, name, id := m.pb, m.run.Pipeline, m.run.ID
+	go func() {
+		err := pb.Output(ctx, name, id, path, attempt, func(l pipeline.OutputLine) {
+			select {
+			case ch <- pipeOutChunk{line: l}:
+			case <-ctx.Done():
+			}
+		})
+		if ctx.Err() != nil {
+			err = nil
+		}
+		select {
+		case ch <- pipeOutChunk{end: true, err: err}:
+		case <-ctx.Done():
+		}
+	}()
+	return readOutput(m.out.gen, ch)
+}
+
+// readOutput waits for the next output line, then takes every line already queued.
+func readOutput(gen uint64, ch <-chan pipeOutChunk) tea.Cmd {
+	return func() tea.Msg {
+		msg := pipelineOutputMsg{gen: gen}
+		c, ok := <-ch
+		for {
+			if !ok || c.end {
+				msg.end, msg.err = true, c.err
+				return msg
+			}
+			msg.lines = append(msg.lines, c.line)
+			if len(msg.lines) >= 1000 {
+				return msg
+			}
+			select {
+			case c, ok = <-ch:
+			default:
+				return msg
+			}
+		}
+	}
+}

@@ -1,0 +1,109 @@
+package model
+
+import (
+	"fmt"
+
+	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/views"
+)
+
+// pipePanes is the tab's layout: the list at the left, the tree above the output at the right.
+type pipePanes struct {
+	listW, rightW, height, treeH, outH int
+}
+
+func (m Pipelines) panes() pipePanes {
+	h := max(m.height-1, 0)
+	lw := min(max(m.width*2/5, 24), 48, m.width)
+	rw := max(m.width-lw-1, 0)
+	th := h / 2
+	return pipePanes{listW: lw, rightW: rw, height: h, treeH: th, outH: h - th}
+}
+
+// scrollTop keeps cursor inside a window of rows lines starting at top.
+func scrollTop(top, cursor, rows int) int {
+	if rows <= 0 {
+		return 0
+	}
+	if cursor < top {
+		top = cursor
+	}
+	if cursor >= top+rows {
+		top = cursor - rows + 1
+	}
+	return max(top, 0)
+}
+
+func (m *Pipelines) clampTree() {
+	m.nodeTop = scrollTop(m.nodeTop, m.node, m.panes().treeH-1)
+}
+
+func (m *Pipelines) clampOutput() {
+	rows := max(m.panes().outH-1, 1)
+	most := max(len(m.out.lines)-rows, 0)
+	if m.outStick {
+		m.outTop = most
+	}
+	m.outTop = min(max(m.outTop, 0), most)
+}
+
+// View draws the tab, or without a backend what to do about it.
+func (m Pipelines) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	if m.pb == nil {
+		footer := views.Footer(m.theme, m.km.Hints(keymap.CtxGlobal), m.status, m.width)
+		return views.TextPane(m.theme, "Pipelines", []views.Paragraph{
+			{Text: "No pipelines: add pipelines/<name>.yml to the workspace"},
+		}, m.width, m.height-1, true) + "\n" + footer
+	}
+	p := m.panes()
+	top := scrollTop(m.top, m.cursor, p.height-1)
+	shown := ""
+	if m.run != nil {
+		shown = m.run.ID
+	}
+	list := views.PipelineList(m.theme, views.PipelineListData{
+		Rows: m.rows, Cursor: m.cursor, Offset: top, Focused: m.focus == pipeFocusList,
+		Shown: shown, Filter: m.filter, Now: m.now(),
+	}, p.listW, p.height)
+	if len(m.rows) == 0 {
+		list = views.TextPane(m.theme, "Pipelines", []views.Paragraph{{Text: "No pipeline files match", Dim: true}},
+			p.listW, p.height, true)
+	}
+	tree := views.RunTree(m.theme, views.RunTreeData{
+		Run: m.run, Cursor: m.node, Offset: scrollTop(m.nodeTop, m.node, p.treeH-1),
+		Focused: m.focus == pipeFocusTree, Now: m.now(),
+	}, p.rightW, p.treeH)
+	title, note := "Output", ""
+	if m.run != nil {
+		title = "Output " + m.selectedNode()
+		if m.out.attempt > 0 {
+			title += fmt.Sprintf(" #%d", m.out.attempt)
+		}
+		switch {
+		case m.out.err != nil:
+			note = "error: " + m.out.err.Error()
+		case !m.out.done:
+			note = "following"
+		}
+	}
+	out := views.OutputPane(m.theme, views.OutputPaneData{
+		Title: title, Lines: m.out.lines, Offset: m.outTop, Focused: m.focus == pipeFocusOutput, Note: note,
+	}, p.rightW, p.outH)
+	body := views.Columns(m.theme, list, tree+"\n"+out, p.listW, m.width, p.height)
+	var footer string
+	if m.editing {
+		footer = views.FilterLine(m.theme, m.filter, m.km.Hints(keymap.CtxFilter), m.width)
+	} else {
+		footer = views.Footer(m.theme, m.km.Hints(m.Context()), m.status, m.width)
+	}
+	screen := body + "\n" + footer
+	if m.confirm && m.run != nil {
+		box := views.Confirm(m.theme, "Kill run "+m.run.ID+"?", m.run.Pipeline+": its running nodes are stopped",
+			m.km.Hints(keymap.CtxConfirm), m.width)
+		screen = views.Overlay(screen, box, m.width, m.height)
+	}
+	return screen
+}
