@@ -17,6 +17,7 @@ bench:
 	bash bench/engine_vs_cli.sh
 	bash bench/pods_vs_cli.sh
 	bash bench/supervisor_idle.sh
+	bash bench/pipeline_vs_cli.sh
 
 demo: build
 	bash scripts/demo.sh $(BIN)
