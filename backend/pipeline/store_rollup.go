@@ -18,7 +18,9 @@ type Summary struct {
 //  3. any child error → error, unless suppressed(parent) (suppress_errors), which counts it done;
 //  4. any child killed → killed, likewise suppressible;
 //  5. all children done → done (so an all-skipped parent is done);
-//  6. otherwise (some pending) → pending.
+//  6. some done, some pending → running: the group is underway, between two children (a
+//     serial's next child, a parallel's next within max_concurrent), not waiting to start;
+//  7. otherwise (all pending) → pending.
 //
 // A skipped parent keeps the base state of its subtree (Conducto's pending_skipped, say): its
 // skipped children are not counted as done for it, only for the parents above it.
@@ -38,7 +40,7 @@ func Rollup(r *Run, suppressed func(path string) bool) map[string]Summary {
 		}
 		sum := Summary{Skipped: n.Skipped, Counts: map[State]int{}}
 		suppress := suppressed != nil && suppressed(p)
-		var running, queued, failed, killed, pending bool
+		var running, queued, failed, killed, pending, started bool
 		for _, k := range kids[p] {
 			ks, ok := out[k]
 			if !ok { // a child listed before its parent: take its own state
@@ -61,6 +63,7 @@ func Rollup(r *Run, suppressed func(path string) bool) map[string]Summary {
 			case StateKilled:
 				killed = killed || !suppress
 			case StateDone:
+				started = true
 			default:
 				pending = true
 			}
@@ -74,6 +77,8 @@ func Rollup(r *Run, suppressed func(path string) bool) map[string]Summary {
 			sum.State = StateError
 		case killed:
 			sum.State = StateKilled
+		case pending && started:
+			sum.State = StateRunning
 		case pending:
 			sum.State = StatePending
 		default:

@@ -521,7 +521,7 @@ func TestRollupRules(t *testing.T) {
 		root, test State
 	}{
 		{"all pending", nil, nil, "", StatePending, StatePending},
-		{"partly done is pending", map[string]State{"/build": StateDone}, nil, "", StatePending, StatePending},
+		{"partly done is running", map[string]State{"/build": StateDone}, nil, "", StateRunning, StatePending},
 		{"running wins over error", map[string]State{"/build": StateDone, "/test/unit": StateRunning, "/test/lint": StateError}, nil, "", StateRunning, StateRunning},
 		{"queued", map[string]State{"/build": StateDone, "/test/unit": StateQueued}, nil, "", StateQueued, StateQueued},
 		{"error with pending siblings", map[string]State{"/build": StateError}, nil, "", StateError, StatePending},

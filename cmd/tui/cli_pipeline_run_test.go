@@ -64,6 +64,19 @@ serial:
 	if n := run.Nodes["/bad"]; len(n.Attempts) != 2 || n.Attempts[0].ExitCode != 3 || n.Attempts[1].ExitCode != 3 {
 		t.Fatalf("attempts of /bad after a rerun: %+v", n.Attempts)
 	}
+	// Fix the command for this run only, rerun: the node succeeds, the file is unchanged.
+	if out, err := runCLI(t, "-w", ws, "pipeline", "modify", runID, "/bad", "--command", "echo fixed $WHO", "-e", "WHO=podium"); err != nil {
+		t.Fatalf("modify: %v\n%s", err, out)
+	}
+	if out, err := runCLI(t, "-w", ws, "pipeline", "rerun", runID, "/bad"); err != nil {
+		t.Fatalf("rerun after modify: %v\n%s", err, out)
+	}
+	if out, err := runCLI(t, "-w", ws, "pipeline", "logs", runID, "/bad"); err != nil || out != "fixed podium\n" {
+		t.Fatalf("logs after modify: %v %q", err, out)
+	}
+	if b, _ := os.ReadFile(file); string(b) != def {
+		t.Fatal("modify changed the pipeline file")
+	}
 	left, err := h.Engine.List(h.Ctx(), docker.ListOptions{All: true, Labels: []string{docker.LabelRun + "=" + runID}})
 	if err != nil || len(left) != 0 {
 		t.Fatalf("containers left by the run: %d (%v)", len(left), err)

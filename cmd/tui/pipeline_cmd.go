@@ -200,7 +200,53 @@ container is removed when the shell ends.`,
 		},
 	}
 	rerun.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per node state change")
-	cmd.AddCommand(show, runs, logs, debug, runCmd, rerun)
+	var (
+		newCommand string
+		envs       []string
+	)
+	modify := &cobra.Command{
+		Use:   "modify RUN NODE [--command CMD] [-e K=V]...",
+		Short: "Change a node's command or env for this run only (then rerun it); the file is untouched",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !cmd.Flags().Changed("command") && len(envs) == 0 {
+				return fmt.Errorf("modify: give --command or -e K=V")
+			}
+			var env map[string]string
+			for _, kv := range envs {
+				k, v, ok := strings.Cut(kv, "=")
+				if !ok || k == "" {
+					return fmt.Errorf("-e %q: want K=V", kv)
+				}
+				if env == nil {
+					env = map[string]string{}
+				}
+				env[k] = v
+			}
+			st, err := g.runStore()
+			if err != nil {
+				return err
+			}
+			run, err := findRun(st, args[0])
+			if err != nil {
+				return err
+			}
+			command := ""
+			if cmd.Flags().Changed("command") {
+				command = newCommand
+			}
+			// No engine is needed to edit a stored run.
+			x := pipeline.NewExecutor(nil, st, pipeline.ExecOptions{})
+			if err := x.Modify(run, args[1], command, env); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "modified %s in run %s: now `podium pipeline rerun %s %s`\n", args[1], run.ID, run.ID, args[1])
+			return nil
+		},
+	}
+	modify.Flags().StringVar(&newCommand, "command", "", "the node's new command")
+	modify.Flags().StringArrayVarP(&envs, "env", "e", nil, "set an environment variable for the node (K=V; repeatable)")
+	cmd.AddCommand(show, runs, logs, debug, runCmd, rerun, modify)
 	return cmd
 }
 
