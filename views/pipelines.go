@@ -215,14 +215,18 @@ type OutputPaneData struct {
 	Note    string // "following", "ended", an error
 }
 
-// OutputPane draws a node's output, stderr lines tinted, escape sequences removed.
+// OutputPane draws a node's output: its own colours kept (other escapes removed; none with
+// NoColor), stderr lines marked.
 func OutputPane(t Theme, d OutputPaneData, width, height int) string {
 	lines := []string{rule(t, d.Title, d.Note, width, d.Focused)}
 	for i := d.Offset; i < len(d.Lines) && len(lines) < height; i++ {
 		l := d.Lines[i]
 		text := Clean(l.Text, max(width-2, 0))
+		if !t.NoColor {
+			text = CleanColored(l.Text, max(width-2, 0))
+		}
 		if l.Stream == pipeline.StreamStderr {
-			lines = append(lines, t.Stderr.Render("▌")+" "+t.Bad.Render(text))
+			lines = append(lines, t.Stderr.Render("▌")+" "+text)
 		} else {
 			lines = append(lines, "  "+text)
 		}

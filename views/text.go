@@ -14,19 +14,31 @@ const tabWidth = 4
 // Clean makes untrusted text (log lines, error messages) safe for one terminal row: escape
 // sequences and control characters go, tabs become spaces, and it stops reading once it has
 // more than maxCells cells, so a 90,000-character line costs no more than a short one.
-func Clean(s string, maxCells int) string {
+func Clean(s string, maxCells int) string { return clean(s, maxCells, false) }
+
+// CleanColored is Clean that keeps the line's own colours and styles (SGR sequences) and drops
+// every other escape (cursor moves, titles, clears), ending with a reset so nothing leaks.
+func CleanColored(s string, maxCells int) string { return clean(s, maxCells, true) }
+
+func clean(s string, maxCells int, keepSGR bool) string {
 	if maxCells <= 0 {
 		return ""
 	}
 	var b strings.Builder
+	styled := false
 	// Runes are collected up to a budget above maxCells; the final cut is by cell width.
 	budget := maxCells + 8
 	col := 0
 	for i := 0; i < len(s) && col <= budget; {
 		c := s[i]
 		switch {
-		case c == 0x1b: // ESC: skip the whole sequence
-			i = skipEscape(s, i)
+		case c == 0x1b: // ESC: skip the whole sequence, or keep it when it only sets colours
+			j := skipEscape(s, i)
+			if keepSGR && isSGR(s[i:j]) {
+				b.WriteString(s[i:j])
+				styled = true
+			}
+			i = j
 			continue
 		case c == '\t':
 			n := tabWidth - col%tabWidth
@@ -49,7 +61,24 @@ func Clean(s string, maxCells int) string {
 		b.WriteRune(r)
 		col++
 	}
-	return ansi.Truncate(b.String(), maxCells, "…")
+	out := ansi.Truncate(b.String(), maxCells, "…")
+	if styled {
+		out += "\x1b[0m"
+	}
+	return out
+}
+
+// isSGR reports whether seq is a Select Graphic Rendition sequence: ESC [ digits/; m.
+func isSGR(seq string) bool {
+	if len(seq) < 3 || seq[1] != '[' || seq[len(seq)-1] != 'm' {
+		return false
+	}
+	for _, c := range seq[2 : len(seq)-1] {
+		if (c < '0' || c > '9') && c != ';' && c != ':' {
+			return false
+		}
+	}
+	return true
 }
 
 // skipEscape returns the index after the escape sequence that starts at s[i] (an ESC).

@@ -268,3 +268,18 @@ func TestLogsPane(t *testing.T) {
 		t.Fatalf("error pane:\n%s", s)
 	}
 }
+
+func TestCleanColoredKeepsOnlyColours(t *testing.T) {
+	in := "\x1b[31mred\x1b[0m \x1b[2Jclear \x1b]0;title\x07ok\x1b[1;32m green"
+	got := CleanColored(in, 80)
+	if want := "\x1b[31mred\x1b[0m clear ok\x1b[1;32m green\x1b[0m"; got != want {
+		t.Fatalf("CleanColored = %q, want %q", got, want)
+	}
+	if plain := Clean(in, 80); plain != "red clear ok green" {
+		t.Fatalf("Clean = %q", plain)
+	}
+	// Width counts only what shows: the colours do not eat the room.
+	if w := ansi.StringWidth(CleanColored("\x1b[31m"+strings.Repeat("x", 100), 10)); w != 10 {
+		t.Fatalf("width %d, want 10", w)
+	}
+}
