@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -122,5 +123,51 @@ func TestImageBuilderDockerfileAndErrors(t *testing.T) {
 	_, err = b.Build(h.Ctx(), ImageDef{Name: "gone", From: "127.0.0.1:1/podium/none:latest"})
 	if err == nil || !strings.Contains(err.Error(), "image gone") || !strings.Contains(err.Error(), "127.0.0.1:1/podium/none") {
 		t.Fatalf("unpullable base: %v", err)
+	}
+}
+
+// TestImageBuilderCopyURL: code cloned from a git URL at a branch is copied in; the clone's
+// history is not part of the hash, so a second build is a cache hit. The repository is local
+// (file://): nothing leaves the machine.
+func TestImageBuilderCopyURL(t *testing.T) {
+	h := enginetest.New(t)
+	repo := filepath.Join(t.TempDir(), "repo")
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", repo}, args...)...)
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@t", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@t")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	if err := os.MkdirAll(repo, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	git("init", "-q", "-b", "release")
+	if err := os.WriteFile(filepath.Join(repo, "app.txt"), []byte("from git"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git("add", ".")
+	git("commit", "-q", "-m", "one")
+
+	rec := &buildRecorder{}
+	b := &ImageBuilder{Engine: h.Engine, Pipeline: "ci-" + h.ID, Labels: h.Labels(nil), Progress: rec.add}
+	def := ImageDef{Name: "src", From: "busybox:latest", CopyURL: "file://" + repo, CopyBranch: "release"}
+	ref, err := b.Build(h.Ctx(), def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := buildOutput(t, h, ref, "cat", "app.txt"); out != "from git" {
+		t.Fatalf("cloned code: %q", out)
+	}
+	rec.done()
+	if again, err := b.Build(h.Ctx(), def); err != nil || again != ref {
+		t.Fatalf("second build: %s %v", again, err)
+	}
+	if got := rec.done(); !got["copy"] {
+		t.Fatalf("second build of the same commit: want the copy stage cached, got %v", got)
+	}
+	if _, err := b.Build(h.Ctx(), ImageDef{Name: "nobranch", From: "busybox:latest", CopyURL: "file://" + repo, CopyBranch: "nope"}); err == nil || !strings.Contains(err.Error(), "nope") {
+		t.Fatalf("a missing branch: %v", err)
 	}
 }
