@@ -26,6 +26,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/podiumdev/podium/backend/atomicfile"
 )
 
 // State is a node's execution state (Conducto's states without warning; its worker_error is
@@ -160,7 +162,7 @@ func (s *Store) NewRun(pipeline, file string, def []byte, nodes []NodeRun) (*Run
 	if err := os.Mkdir(filepath.Join(dir, outDir), 0o755); err != nil {
 		return nil, fmt.Errorf("new run %s/%s: %w", pipeline, r.ID, err)
 	}
-	if err := writeFileAtomic(filepath.Join(dir, definitionFile), def); err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, definitionFile), def, 0o644); err != nil {
 		return nil, err
 	}
 	if err := s.Save(r); err != nil {
@@ -181,7 +183,7 @@ func (s *Store) Save(r *Run) error {
 	if err != nil {
 		return fmt.Errorf("save run %s/%s: %w", r.Pipeline, r.ID, err)
 	}
-	return writeFileAtomic(filepath.Join(s.RunDir(r), runFile), append(data, '\n'))
+	return atomicfile.Write(filepath.Join(s.RunDir(r), runFile), append(data, '\n'), 0o644)
 }
 
 // Load reads a run. A run marked running whose run lock nobody holds lost its process: it is
@@ -517,43 +519,4 @@ func lockHeld(path string) (bool, error) {
 	}
 	_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 	return false, nil
-}
-
-// writeFileAtomic replaces path with data: temp file in the same directory, fsync, rename,
-// fsync of the directory so the rename itself is durable.
-func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	name := tmp.Name()
-	fail := func(err error) error {
-		tmp.Close()
-		os.Remove(name)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(name)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(name, path); err != nil {
-		os.Remove(name)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("write %s: sync dir: %w", path, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("write %s: sync dir: %w", path, err)
-	}
-	return nil
 }

@@ -13,6 +13,8 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/podiumdev/podium/backend/atomicfile"
 )
 
 // mountedKeys is the hint shown next to a bad entry in mounted.yml.
@@ -57,38 +59,7 @@ func updateMounted(root string, change map[string]bool) error {
 	if len(m) == 0 {
 		data = []byte("{}\n")
 	}
-	return writeFileAtomic(filepath.Join(root, stateDir, mountedFile), data, 0o644)
-}
-
-// writeFileAtomic writes data to path through a temp file in the same directory and a rename.
-func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create %s: %w", dir, err)
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	_, werr := f.Write(data)
-	if werr == nil {
-		werr = f.Sync()
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(tmp, perm)
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, path)
-	}
-	if werr != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, werr)
-	}
-	return nil
+	return atomicfile.Write(filepath.Join(root, stateDir, mountedFile), data, 0o644)
 }
 
 // Clone makes a git source available locally with `git clone [-b branch] <url> src/<alias>`,

@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"time"
+
+	"github.com/podiumdev/podium/backend/atomicfile"
 )
 
 // stateVersion is the state file's format; a file of another version is ignored (and the
@@ -146,52 +147,9 @@ func (s *Supervisor) persist() {
 	data, err := json.MarshalIndent(stateDoc{Version: stateVersion, Services: s.records}, "", "  ")
 	s.mu.Unlock()
 	if err == nil {
-		err = writeFileAtomic(s.opts.StateFile, append(data, '\n'))
+		err = atomicfile.Write(s.opts.StateFile, append(data, '\n'), 0o644)
 	}
 	if err != nil {
 		s.log.Error("save state", "file", s.opts.StateFile, "err", err)
 	}
-}
-
-// writeFileAtomic replaces path with data so that a crash at any instant leaves either the old
-// file or the new one: write a temporary file in the same directory, fsync it, rename it over
-// path, then fsync the directory so the rename itself is durable.
-func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create state directory %s: %w", dir, err)
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write state file %s: %w", path, err)
-	}
-	tmp := f.Name()
-	fail := func(err error) error {
-		f.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("write state file %s: %w", path, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		return fail(err)
-	}
-	if err := f.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write state file %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write state file %s: %w", path, err)
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("sync state directory %s: %w", dir, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("sync state directory %s: %w", dir, err)
-	}
-	return nil
 }
