@@ -10,7 +10,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
+	"time"
 
 	"github.com/moby/moby/api/types/build"
 	"github.com/moby/moby/api/types/jsonstream"
@@ -215,9 +217,13 @@ func (e *Engine) RemoveImage(ctx context.Context, ref string, force bool) error 
 // TarDir writes dir as a tar stream, with paths relative to dir, for a build context.
 // Symlinks are stored as links; modes and modification times are kept; sockets are skipped.
 // A .dockerignore file is not applied.
-func TarDir(dir string, w io.Writer) error {
+func TarDir(dir string, w io.Writer) error { return TarContext(dir, nil, w) }
+
+// TarContext is TarDir (dir may be "" for none) with extra files added after it, by name: a
+// generated Dockerfile, say.
+func TarContext(dir string, extra map[string]string, w io.Writer) error {
 	tw := tar.NewWriter(w)
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+	err := walkContext(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -264,7 +270,29 @@ func TarDir(dir string, w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("tar build context %s: %w", dir, err)
 	}
+	names := make([]string, 0, len(extra))
+	for name := range extra {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		body := extra[name]
+		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(body)), ModTime: time.Unix(0, 0)}); err != nil {
+			return fmt.Errorf("tar build context: %s: %w", name, err)
+		}
+		if _, err := io.WriteString(tw, body); err != nil {
+			return fmt.Errorf("tar build context: %s: %w", name, err)
+		}
+	}
 	return tw.Close()
+}
+
+// walkContext walks dir, or nothing when dir is "" (a context of generated files only).
+func walkContext(dir string, fn fs.WalkDirFunc) error {
+	if dir == "" {
+		return nil
+	}
+	return filepath.WalkDir(dir, fn)
 }
 
 // Images lists local image references (tags, or ids for untagged images) carrying every label filter.

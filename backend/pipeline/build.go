@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"archive/tar"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -14,7 +13,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/podiumdev/podium/backend/docker"
 )
@@ -218,62 +216,7 @@ const contextDockerfile = ".podium.Dockerfile"
 
 // buildContext writes a tar of dir (if any) plus the generated Dockerfile.
 func buildContext(w io.Writer, dir, dockerfile string) error {
-	tw := tar.NewWriter(w)
-	if dir != "" {
-		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			rel, err := filepath.Rel(dir, path)
-			if err != nil || rel == "." {
-				return err
-			}
-			info, err := d.Info()
-			if err != nil {
-				return err
-			}
-			link := ""
-			if info.Mode()&fs.ModeSymlink != 0 {
-				if link, err = os.Readlink(path); err != nil {
-					return err
-				}
-			} else if !info.Mode().IsRegular() && !info.IsDir() {
-				return nil // sockets, devices: not code
-			}
-			hdr, err := tar.FileInfoHeader(info, link)
-			if err != nil {
-				return err
-			}
-			hdr.Name = filepath.ToSlash(rel)
-			if d.IsDir() {
-				hdr.Name += "/"
-			}
-			hdr.Uid, hdr.Gid, hdr.Uname, hdr.Gname = 0, 0, "", ""
-			if err := tw.WriteHeader(hdr); err != nil {
-				return err
-			}
-			if info.Mode().IsRegular() {
-				f, err := os.Open(path)
-				if err != nil {
-					return err
-				}
-				_, err = io.Copy(tw, f)
-				f.Close()
-				return err
-			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("build context %s: %w", dir, err)
-		}
-	}
-	if err := tw.WriteHeader(&tar.Header{Name: contextDockerfile, Mode: 0o644, Size: int64(len(dockerfile)), ModTime: time.Unix(0, 0)}); err != nil {
-		return err
-	}
-	if _, err := io.WriteString(tw, dockerfile); err != nil {
-		return err
-	}
-	return tw.Close()
+	return docker.TarContext(dir, map[string]string{contextDockerfile: dockerfile}, w)
 }
 
 // hashDir adds a directory's files (paths, modes, contents, link targets) to h, in a stable
