@@ -73,11 +73,7 @@ func pipelineCommand(g *globalFlags) *cobra.Command {
 		Short: "Print a node's output (stderr lines marked), from its last attempt or attempt N",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := g.runStore()
-			if err != nil {
-				return err
-			}
-			run, err := findRun(st, args[0])
+			st, run, err := g.openRun(args[0])
 			if err != nil {
 				return err
 			}
@@ -113,11 +109,7 @@ environment, the node's command written to /podium/cmd.sh. With --live the image
 container is removed when the shell ends.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := g.runStore()
-			if err != nil {
-				return err
-			}
-			run, err := findRun(st, args[0])
+			_, run, err := g.openRun(args[0])
 			if err != nil {
 				return err
 			}
@@ -179,11 +171,7 @@ container is removed when the shell ends.`,
 		Short: "Rerun a node or subtree of a run (new attempts; the history is kept)",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := g.runStore()
-			if err != nil {
-				return err
-			}
-			run, err := findRun(st, args[0])
+			st, run, err := g.openRun(args[0])
 			if err != nil {
 				return err
 			}
@@ -223,11 +211,7 @@ container is removed when the shell ends.`,
 				}
 				env[k] = v
 			}
-			st, err := g.runStore()
-			if err != nil {
-				return err
-			}
-			run, err := findRun(st, args[0])
+			st, run, err := g.openRun(args[0])
 			if err != nil {
 				return err
 			}
@@ -248,6 +232,16 @@ container is removed when the shell ends.`,
 	modify.Flags().StringArrayVarP(&envs, "env", "e", nil, "set an environment variable for the node (K=V; repeatable)")
 	cmd.AddCommand(show, runs, logs, debug, runCmd, rerun, modify)
 	return cmd
+}
+
+// openRun opens the workspace's run store and finds the run id (or a unique prefix) names.
+func (g *globalFlags) openRun(id string) (*pipeline.Store, *pipeline.Run, error) {
+	st, err := g.runStore()
+	if err != nil {
+		return nil, nil, err
+	}
+	run, err := findRun(st, id)
+	return st, run, err
 }
 
 // findRun finds a run by id (or a unique id prefix) among every pipeline's runs.
