@@ -55,6 +55,29 @@ const (
 	Debug     Action = "debug"
 	DebugLive Action = "debug-live"
 	NextError Action = "next-error"
+
+	// The workstation: panes, palette, marks.
+	Palette     Action = "palette"      // the command palette: every action by name
+	Zoom        Action = "zoom"         // the detail pane full screen, and back
+	SplitGrow   Action = "split-grow"   // give the detail pane more room
+	SplitShrink Action = "split-shrink" // give the list more room
+	DetailNext  Action = "detail-next"  // the detail's next sub-tab (logs, config, env, …)
+	DetailPrev  Action = "detail-prev"
+	Mark        Action = "mark"       // mark or unmark the selection for a bulk action
+	MarkClear   Action = "mark-clear" // unmark everything
+	// Pods: what the issues of pods added beyond the cursor keys.
+	Apply    Action = "apply" // bring up what a file change made drift
+	Build    Action = "build"
+	Pull     Action = "pull"
+	PodsDown Action = "pods-down" // remove every pod's containers and networks (asks first)
+	// Logs.
+	Search     Action = "search"      // search the log; matches are highlighted
+	SearchNext Action = "search-next" // the next match (older lines are above)
+	SearchPrev Action = "search-prev"
+	OnlyMatch  Action = "only-matching" // show only the lines that match the search
+	Timestamps Action = "timestamps"
+	Wrap       Action = "wrap"
+	Save       Action = "save" // write the whole log to a file
 )
 
 // Context is where the user is: the bindings that apply depend on it.
@@ -72,6 +95,10 @@ const (
 	CtxPrompt     Context = "prompt"
 	CtxConfirm    Context = "confirm"
 	CtxHelp       Context = "help"
+	// CtxPalette is the command palette while it is open: typing filters the actions.
+	CtxPalette Context = "palette"
+	// CtxSearch is typing a log search: keys type text, enter keeps it, esc drops it.
+	CtxSearch Context = "search"
 	// CtxPodsLogs is the logs pane of the Pods tab. It has no bindings of its own: it is the
 	// logs pane's keys falling back to the Pods tab's instead of the Containers tab's.
 	CtxPodsLogs Context = "pods-logs"
@@ -101,7 +128,7 @@ type Keymap struct {
 
 // Contexts lists the contexts in the order the help screen shows them.
 func Contexts() []Context {
-	return []Context{CtxGlobal, CtxPods, CtxDeploys, CtxContainers, CtxPipelines, CtxLogs, CtxFilter, CtxPrompt, CtxConfirm, CtxHelp}
+	return []Context{CtxGlobal, CtxPods, CtxDeploys, CtxContainers, CtxPipelines, CtxLogs, CtxFilter, CtxSearch, CtxPrompt, CtxConfirm, CtxPalette, CtxHelp}
 }
 
 // Title is a context's heading on the help screen.
@@ -127,6 +154,10 @@ func (c Context) Title() string {
 		return "Confirm"
 	case CtxHelp:
 		return "Help"
+	case CtxPalette:
+		return "Command palette (:)"
+	case CtxSearch:
+		return "Log search (/ in a log)"
 	}
 	return string(c)
 }

@@ -30,7 +30,7 @@ func TestLookupAndResolve(t *testing.T) {
 		{CtxConfirm, "s", None},        // dialogs are modal
 		{CtxHelp, "?", Cancel},         // ? closes the help
 		{CtxHelp, "ctrl+c", Quit},      // from global
-		{CtxContainers, "space", None}, //
+		{CtxContainers, "space", Mark},
 		{CtxContainers, "1", TabPods},  // tabs are global
 		{CtxContainers, "4", TabContainers},
 		{CtxLogs, "4", TabContainers},
@@ -49,7 +49,7 @@ func TestLookupAndResolve(t *testing.T) {
 		{CtxPods, "/", Filter},
 		{CtxPods, "q", Quit},
 		{CtxPods, "1", TabPods},
-		{CtxPods, "d", None},        // no remove in the Pods tab
+		{CtxPods, "d", Remove},
 		{CtxPodsLogs, "k", Up},      // the logs pane's own keys
 		{CtxPodsLogs, "u", BringUp}, // then the Pods tab's
 		{CtxPodsLogs, "l", Focus},
@@ -183,7 +183,7 @@ func TestHints(t *testing.T) {
 	for _, x := range h {
 		got = append(got, x.Keys+" "+x.Label)
 	}
-	want := "↑↓ move,⏎ shell,s stop,r restart,d remove,/ filter,? help,q quit"
+	want := "↑↓ move,⏎ shell,s stop,r restart,d remove,/ filter,? help,q quit,: commands"
 	if strings.Join(got, ",") != want {
 		t.Fatalf("hints\n got %s\nwant %s", strings.Join(got, ","), want)
 	}
@@ -203,7 +203,7 @@ func TestPodsHints(t *testing.T) {
 	for _, x := range Default().Hints(CtxPods) {
 		got = append(got, x.Keys+" "+x.Label)
 	}
-	want := "↑↓ move,u up,s stop,R restart,⏎ shell,e exec,t test,o run,/ filter,? help,q quit"
+	want := "↑↓ move,u up,s stop,R restart,⏎ shell,e exec,t test,o run,a apply,/ filter,? help,q quit,: commands"
 	if strings.Join(got, ",") != want {
 		t.Fatalf("hints\n got %s\nwant %s", strings.Join(got, ","), want)
 	}
@@ -211,7 +211,7 @@ func TestPodsHints(t *testing.T) {
 	for _, x := range Default().Hints(CtxPodsLogs) {
 		got = append(got, x.Keys+" "+x.Label)
 	}
-	if !strings.HasPrefix(strings.Join(got, ","), "↑↓ scroll,f follow,tab list,u up") {
+	if !strings.HasPrefix(strings.Join(got, ","), "↑↓ scroll,f follow,/ search,tab list,u up") {
 		t.Fatalf("pods logs hints %v", got)
 	}
 }
@@ -221,7 +221,7 @@ func TestDeploysHints(t *testing.T) {
 	for _, x := range Default().Hints(CtxDeploys) {
 		got = append(got, x.Keys+" "+x.Label)
 	}
-	want := "↑↓ move,r restart,b rollback,p pause,⏎ shell,/ filter,? help,q quit"
+	want := "↑↓ move,r restart,b rollback,p pause,⏎ shell,/ filter,? help,q quit,: commands"
 	if strings.Join(got, ",") != want {
 		t.Fatalf("hints\n got %s\nwant %s", strings.Join(got, ","), want)
 	}
@@ -229,7 +229,7 @@ func TestDeploysHints(t *testing.T) {
 	for _, x := range Default().Hints(CtxDeploysLogs) {
 		got = append(got, x.Keys+" "+x.Label)
 	}
-	if !strings.HasPrefix(strings.Join(got, ","), "↑↓ scroll,f follow,tab list,r restart") {
+	if !strings.HasPrefix(strings.Join(got, ","), "↑↓ scroll,f follow,/ search,tab list,r restart") {
 		t.Fatalf("deploys logs hints %v", got)
 	}
 }
@@ -240,7 +240,7 @@ func TestHintsLeaveOutShadowedKeys(t *testing.T) {
 		got = append(got, h.Keys+" "+h.Label)
 	}
 	// ? closes the help there, so the global "? help" hint must not show.
-	if want := "↑↓ scroll,esc close,q quit"; strings.Join(got, ",") != want {
+	if want := "↑↓ scroll,esc close,q quit,: commands"; strings.Join(got, ",") != want {
 		t.Fatalf("help hints %q, want %q", strings.Join(got, ","), want)
 	}
 }
