@@ -49,7 +49,7 @@ func (m shellExitedMsg) status() views.Status {
 // act runs a container action with the tab's context and reports back.
 func (m Containers) act(a keymap.Action, c docker.Container, force bool) tea.Cmd {
 	b, ctx := m.b, m.ctx
-	return func() tea.Msg {
+	return runTask(progressive(a)+" "+c.Name, m.now(), func() tea.Msg {
 		var err error
 		switch a {
 		case keymap.Stop:
@@ -65,7 +65,7 @@ func (m Containers) act(a keymap.Action, c docker.Container, force bool) tea.Cmd
 			return nil // quitting
 		}
 		return actionDoneMsg{action: a, containerID: c.ID, name: c.Name, err: err}
-	}
+	})
 }
 
 // shell hands the terminal to a shell in c until the user exits it.

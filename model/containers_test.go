@@ -205,12 +205,12 @@ func TestActionsCallTheBackend(t *testing.T) {
 	if !strings.Contains(screen(r), "stopping shop-api-1…") {
 		t.Fatalf("no progress shown:\n%s", screen(r))
 	}
-	r = update(t, r, runCmd(t, cmd))
+	r = follow(t, r, cmd)
 	if !strings.Contains(screen(r), "stopped shop-api-1") {
 		t.Fatalf("no result shown:\n%s", screen(r))
 	}
 	r, cmd = press(t, r, "r")
-	r = update(t, r, runCmd(t, cmd))
+	r = follow(t, r, cmd)
 	if !strings.Contains(screen(r), "restarted shop-api-1") {
 		t.Fatal("restart result not shown")
 	}
@@ -236,7 +236,7 @@ func TestActionsCallTheBackend(t *testing.T) {
 	}
 	r, _ = press(t, r, "d")
 	r, cmd = press(t, r, "y")
-	r = update(t, r, runCmd(t, cmd))
+	r = follow(t, r, cmd)
 	want := []string{"stop " + api, "restart " + api, "remove " + api + " force=true"}
 	if got := f.Calls(); !slices.Equal(got, want) {
 		t.Fatalf("calls %v, want %v", got, want)
@@ -255,8 +255,8 @@ func TestActionsCallTheBackend(t *testing.T) {
 	if !strings.Contains(screen(r), "Remove container blog-web-1?") {
 		t.Fatalf("dialog:\n%s", screen(r))
 	}
-	_, cmd = press(t, r, "y")
-	runCmd(t, cmd)
+	r, cmd = press(t, r, "y")
+	follow(t, r, cmd)
 	if got := f.Calls(); got[len(got)-1] != "remove b5b5b5b5b5b5b5b5 force=false" {
 		t.Fatalf("last call %q", got[len(got)-1])
 	}

@@ -76,7 +76,7 @@ func TestDeploysRows(t *testing.T) {
 	if !strings.Contains(s, "Services 7 · 3 stable · 2 deploying · 1 retrying · 1 paused") {
 		t.Errorf("title:\n%s", s)
 	}
-	if head := strings.Split(s, "\n")[0]; !strings.Contains(head, "1 Pods  [2 Deploys]  3 Pipelines   4 Containers") {
+	if head := strings.Split(s, "\n")[0]; !strings.Contains(head, "1 Pods  [2 Deploys] ✖2  3 Pipelines   4 Containers ✖2") {
 		t.Errorf("tab bar: %q", head)
 	}
 }

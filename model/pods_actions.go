@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync/atomic"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -27,8 +28,10 @@ type podOp struct {
 	verb   string // up, stop, restart
 	target string // frontend, frontend/web
 	key    string // the row it acts on, for the busy mark
-	feed   *feed[compose.Event]
-	done   chan struct{} // closed when the call returns
+	// started is when it began, for the footer's task list.
+	started time.Time
+	feed    *feed[compose.Event]
+	done    chan struct{} // closed when the call returns
 }
 
 // podOpProgressMsg carries the events an operation reported since the last one.
@@ -115,7 +118,7 @@ func (m Pods) lifecycle(a keymap.Action) (Pods, tea.Cmd) {
 			return m, nil
 		}
 	}
-	op := &podOp{id: opGen.Add(1), verb: verbs[a], target: target, key: target,
+	op := &podOp{id: opGen.Add(1), verb: verbs[a], target: target, key: target, started: m.now(),
 		feed: newFeed[compose.Event](maxOpEvents), done: make(chan struct{})}
 	m.ops = append(slices.Clone(m.ops), op)
 	m.status = views.Status{Text: op.verb + " " + target + "…"}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/podiumdev/podium/keymap"
@@ -69,6 +70,7 @@ type Root struct {
 	help       bool
 	helpScroll int
 	quitting   bool
+	tasks      tasks // background actions, for the footer
 }
 
 // New builds the root model. It subscribes to the backend's index (and the supervisor's
@@ -93,7 +95,7 @@ func New(cfg Config) Root {
 	containers := NewContainers(ContainersDeps{Ctx: ctx, Backend: cfg.Backend, Keymap: km, Theme: theme, Now: now})
 	r := Root{
 		cfg: cfg, km: km, theme: theme, now: now, ctx: ctx, cancel: cancel,
-		containers: containers,
+		containers: containers, tasks: newTasks(),
 		pods: NewPods(PodsDeps{Ctx: ctx, Pods: cfg.Pods, Backend: cfg.Backend, Keymap: km, Theme: theme, Now: now,
 			Workspace: cfg.Workspace, Snapshot: containers.Snapshot()}),
 		deploys: NewDeploys(DeploysDeps{Ctx: ctx, Deploys: cfg.Deploys, Backend: cfg.Backend, Keymap: km, Theme: theme,
@@ -131,12 +133,41 @@ func (r Root) Init() tea.Cmd {
 	return tea.Batch(r.containers.Init(), r.pods.Init(), r.deploys.Init(), r.pipelines.Init())
 }
 
-// Update handles window size, quit, help and the tabs. Keys (and pastes) go to the tab on
+// Update handles a message (update), then starts the footer's spinner if background work
+// has begun: the spinner's ticks stop by themselves once nothing runs. A key press only
+// starts work; the spinner starts with the first message that work sends (its start, its
+// progress), so a key's reply is the action alone.
+func (r Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m, cmd := r.update(msg)
+	rr, ok := m.(Root)
+	if _, key := msg.(tea.KeyPressMsg); !ok || key {
+		return m, cmd
+	}
+	spin := rr.tasks.ensureSpin(rr.busy())
+	return rr, tea.Batch(cmd, spin)
+}
+
+// busy says background work is on its way: the root's tasks or a tab's.
+func (r Root) busy() bool {
+	return len(r.tasks.running) > 0 || len(r.pods.Tasks()) > 0 || len(r.deploys.Tasks()) > 0 || len(r.pipelines.Tasks()) > 0
+}
+
+// update handles window size, quit, help and the tabs. Keys (and pastes) go to the tab on
 // screen; the index's changes go to both tabs (Containers follows the index, Pods gets its
 // snapshots); every other message goes to both, and each takes what is its own (by id).
-func (r Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (r Root) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd, cmd2 tea.Cmd
 	switch msg := msg.(type) {
+	case taskStartedMsg:
+		return r, r.tasks.start(msg)
+	case taskEndedMsg:
+		r.tasks.end(msg.tok)
+		if msg.result == nil {
+			return r, nil
+		}
+		return r.update(msg.result)
+	case spinner.TickMsg:
+		return r, r.tasks.tick(msg, r.busy())
 	case tea.WindowSizeMsg:
 		r.width, r.height = msg.Width, msg.Height
 		r.containers.SetSize(r.width, max(r.height-headerHeight, 0))
@@ -274,15 +305,18 @@ func (r Root) render() string {
 	}
 	header := views.Header(r.theme, views.HeaderData{
 		Tabs: []views.Tab{
-			{Key: r.tabKey(keymap.TabPods), Title: "Pods", Active: r.tab == tabPods},
-			{Key: r.tabKey(keymap.TabDeploys), Title: "Deploys", Active: r.tab == tabDeploys},
-			{Key: r.tabKey(keymap.TabPipelines), Title: "Pipelines", Active: r.tab == tabPipelines},
-			{Key: r.tabKey(keymap.TabContainers), Title: "Containers", Active: r.tab == tabContainers},
+			{Key: r.tabKey(keymap.TabPods), Title: "Pods", Active: r.tab == tabPods, Alerts: r.pods.Alerts()},
+			{Key: r.tabKey(keymap.TabDeploys), Title: "Deploys", Active: r.tab == tabDeploys, Alerts: r.deploys.Alerts()},
+			{Key: r.tabKey(keymap.TabPipelines), Title: "Pipelines", Active: r.tab == tabPipelines, Alerts: r.pipelines.Alerts()},
+			{Key: r.tabKey(keymap.TabContainers), Title: "Containers", Active: r.tab == tabContainers, Alerts: r.containers.Alerts()},
 		},
 		Workspace: r.cfg.Workspace, Target: target, Endpoint: r.cfg.Endpoint,
 		ServerVersion: r.cfg.ServerVersion, API: r.cfg.API,
 		Status: snap.Status, Now: r.now(),
 	}, r.width)
+	// The footer of whichever tab is drawn shows the app's background work: set on this copy.
+	busy := views.TasksText(r.theme, r.tasks.view(r.tabTasks()), r.tasks.frame(), r.now(), r.width)
+	r.containers.status.Busy, r.pods.status.Busy, r.deploys.status.Busy, r.pipelines.status.Busy = busy, busy, busy, busy
 	var body string
 	if r.help {
 		h := max(r.height-headerHeight-1, 0)
@@ -327,3 +361,8 @@ func (r Root) tabKey(a keymap.Action) string {
 }
 
 func splitLines(s string) []string { return strings.Split(s, "\n") }
+
+// tabTasks is the ongoing work of every tab: pods coming up, deploys rolling, runs running.
+func (r Root) tabTasks() []views.Task {
+	return append(append(r.pods.Tasks(), r.deploys.Tasks()...), r.pipelines.Tasks()...)
+}

@@ -12,6 +12,9 @@ import (
 type Status struct {
 	Text string
 	Err  bool
+	// Busy is the background tasks (TasksText), drawn before the message. The root sets it on
+	// its copy of the tab just before drawing, so a tab's own footer shows the app's tasks.
+	Busy string
 }
 
 // Footer renders the key hints of the current context with the status message at the right.
@@ -30,6 +33,18 @@ func Footer(t Theme, hints []keymap.Hint, st Status, width int) string {
 		// The message may take all but the last two hints: an error matters more than a hint.
 		keep := hints[max(len(hints)-2, 0):]
 		status = style.Render(oneLine(st.Text, max(width-hintsWidth(t, keep)-5, width/3)))
+	}
+	if st.Busy != "" {
+		busy := Trunc(st.Busy, max(width/2, 1))
+		room := max(width-hintsWidth(t, hints[max(len(hints)-2, 0):])-5, width/2)
+		switch {
+		case status != "" && st.Err: // an error matters more than what is running
+			status = Trunc(status+"  "+busy, room)
+		case status != "":
+			status = Trunc(busy+"  "+status, room)
+		default:
+			status = busy
+		}
 	}
 	room := width - ansi.StringWidth(status) - 4 // margins and a gap
 	hs := append([]keymap.Hint(nil), hints...)

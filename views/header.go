@@ -15,6 +15,9 @@ type Tab struct {
 	Key    string
 	Title  string
 	Active bool
+	// Alerts is how many of the tab's things are failing (unhealthy, exited, a broken file):
+	// shown beside the title so trouble on another tab is seen.
+	Alerts int
 }
 
 // HeaderData is what the two header lines show.
@@ -102,10 +105,14 @@ func tabBar(t Theme, tabs []Tab) string {
 	parts := make([]string, len(tabs))
 	for i, tb := range tabs {
 		label := t.Key.Render(tb.Key) + " " + tb.Title
+		alert := ""
+		if tb.Alerts > 0 {
+			alert = " " + t.Bad.Render(fmt.Sprintf("%s%d", t.G.Failed, tb.Alerts))
+		}
 		if tb.Active {
-			parts[i] = t.TabActive.Render("[") + t.TabActive.Render(tb.Key+" "+tb.Title) + t.TabActive.Render("]")
+			parts[i] = t.TabActive.Render("[") + t.TabActive.Render(tb.Key+" "+tb.Title) + t.TabActive.Render("]") + alert
 		} else {
-			parts[i] = " " + label + " "
+			parts[i] = " " + label + alert + " "
 		}
 	}
 	return strings.Join(parts, " ")
