@@ -64,6 +64,7 @@ func Load(ctx context.Context, root string, opts LoadOptions) (*Workspace, error
 	if layers.secrets, err = readSecrets(abs); err != nil {
 		return nil, err
 	}
+	w.secrets = layers.secrets
 	var tags *defaultTags
 	if opts.DefaultTagsFile != "" {
 		if tags, err = readDefaultTags(opts.DefaultTagsFile); err != nil {

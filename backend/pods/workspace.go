@@ -92,7 +92,20 @@ type Workspace struct {
 
 	opts       LoadOptions
 	environ    []string
-	targetsRel string // "pods/targets" or "pods/overrides", relative to Root
+	targetsRel string  // "pods/targets" or "pods/overrides", relative to Root
+	secrets    secrets // config/secrets.yml, so views can mask what came from it
+}
+
+// SecretKeys are the variables config/secrets.yml gives a service for the current target:
+// their values are secrets whatever their names look like.
+func (w *Workspace) SecretKeys(pod, service string) map[string]bool {
+	out := map[string]bool{}
+	for _, layer := range w.secrets.layers(w.Target, pod, service) {
+		for k := range layer {
+			out[k] = true
+		}
+	}
+	return out
 }
 
 // NoPodsError says a directory has no pods/ directory, so there is no cage workspace to load.
