@@ -34,7 +34,7 @@ func Default() Keymap {
 		Binding{Action: Exec, Keys: []string{"e"}, Help: "run a command in the service", Hint: "exec"},
 		Binding{Action: Test, Keys: []string{"t"}, Help: "run the service's tests", Hint: "test"},
 		Binding{Action: Run, Keys: []string{"o"}, Help: "run a one-off container (asks)", Hint: "run"},
-		Binding{Action: Apply, Keys: []string{"a"}, Help: "apply file changes: up what drifted", Hint: "apply"},
+		Binding{Action: Apply, Keys: []string{"a"}, Help: "apply file changes: up every drifted service (or the marked ones)", Hint: "apply"},
 		Binding{Action: Remove, Keys: []string{"d"}, Help: "remove its containers (asks first)"},
 		Binding{Action: Build, Keys: []string{"b"}, Help: "build the images of the pod or service"},
 		Binding{Action: Pull, Keys: []string{"P"}, Help: "pull the images of the pod or service"},
@@ -91,12 +91,12 @@ func Default() Keymap {
 	return Keymap{Bindings: map[Context][]Binding{
 		CtxGlobal: {
 			{Action: Help, Keys: []string{"?"}, Help: "show or hide this help", Hint: "help"},
+			{Action: Palette, Keys: []string{":"}, Help: "command palette: every action by name", Hint: "commands"},
 			{Action: Quit, Keys: []string{"q", "ctrl+c"}, Help: "quit (containers keep running)", Hint: "quit"},
 			{Action: TabPods, Keys: []string{"1"}, Help: "Pods tab"},
 			{Action: TabDeploys, Keys: []string{"2"}, Help: "Deploys tab"},
 			{Action: TabPipelines, Keys: []string{"3"}, Help: "Pipelines tab"},
 			{Action: TabContainers, Keys: []string{"4"}, Help: "Containers tab"},
-			{Action: Palette, Keys: []string{":"}, Help: "command palette: every action by name", Hint: "commands"},
 			{Action: Zoom, Keys: []string{"z"}, Help: "detail pane full screen, and back"},
 			{Action: SplitGrow, Keys: []string{">"}, Help: "widen the detail pane"},
 			{Action: SplitShrink, Keys: []string{"<"}, Help: "narrow the detail pane"},

@@ -19,19 +19,19 @@ func TestLookupAndResolve(t *testing.T) {
 		{CtxContainers, "enter", Shell},
 		{CtxContainers, "x", Shell},
 		{CtxContainers, "d", Remove},
-		{CtxContainers, "q", Quit},     // from global
-		{CtxContainers, "?", Help},     // from global
-		{CtxLogs, "s", Stop},           // logs falls back to containers
-		{CtxLogs, "k", Up},             // its own binding
-		{CtxFilter, "q", None},         // text entry: q is a letter
-		{CtxFilter, "ctrl+c", Quit},    // but ctrl+c still quits
-		{CtxFilter, "esc", Cancel},     //
-		{CtxConfirm, "y", Confirm},     //
-		{CtxConfirm, "s", None},        // dialogs are modal
-		{CtxHelp, "?", Cancel},         // ? closes the help
-		{CtxHelp, "ctrl+c", Quit},      // from global
+		{CtxContainers, "q", Quit},  // from global
+		{CtxContainers, "?", Help},  // from global
+		{CtxLogs, "s", Stop},        // logs falls back to containers
+		{CtxLogs, "k", Up},          // its own binding
+		{CtxFilter, "q", None},      // text entry: q is a letter
+		{CtxFilter, "ctrl+c", Quit}, // but ctrl+c still quits
+		{CtxFilter, "esc", Cancel},  //
+		{CtxConfirm, "y", Confirm},  //
+		{CtxConfirm, "s", None},     // dialogs are modal
+		{CtxHelp, "?", Cancel},      // ? closes the help
+		{CtxHelp, "ctrl+c", Quit},   // from global
 		{CtxContainers, "space", Mark},
-		{CtxContainers, "1", TabPods},  // tabs are global
+		{CtxContainers, "1", TabPods}, // tabs are global
 		{CtxContainers, "4", TabContainers},
 		{CtxLogs, "4", TabContainers},
 		{CtxFilter, "1", None}, // a digit in the filter is a digit
@@ -183,7 +183,7 @@ func TestHints(t *testing.T) {
 	for _, x := range h {
 		got = append(got, x.Keys+" "+x.Label)
 	}
-	want := "↑↓ move,⏎ shell,s stop,r restart,d remove,/ filter,? help,q quit,: commands"
+	want := "↑↓ move,⏎ shell,s stop,r restart,d remove,/ filter,? help,: commands,q quit"
 	if strings.Join(got, ",") != want {
 		t.Fatalf("hints\n got %s\nwant %s", strings.Join(got, ","), want)
 	}
@@ -203,7 +203,7 @@ func TestPodsHints(t *testing.T) {
 	for _, x := range Default().Hints(CtxPods) {
 		got = append(got, x.Keys+" "+x.Label)
 	}
-	want := "↑↓ move,u up,s stop,R restart,⏎ shell,e exec,t test,o run,a apply,/ filter,? help,q quit,: commands"
+	want := "↑↓ move,u up,s stop,R restart,⏎ shell,e exec,t test,o run,a apply,/ filter,? help,: commands,q quit"
 	if strings.Join(got, ",") != want {
 		t.Fatalf("hints\n got %s\nwant %s", strings.Join(got, ","), want)
 	}
@@ -221,7 +221,7 @@ func TestDeploysHints(t *testing.T) {
 	for _, x := range Default().Hints(CtxDeploys) {
 		got = append(got, x.Keys+" "+x.Label)
 	}
-	want := "↑↓ move,r restart,b rollback,p pause,⏎ shell,/ filter,? help,q quit,: commands"
+	want := "↑↓ move,r restart,b rollback,p pause,⏎ shell,/ filter,? help,: commands,q quit"
 	if strings.Join(got, ",") != want {
 		t.Fatalf("hints\n got %s\nwant %s", strings.Join(got, ","), want)
 	}
@@ -240,7 +240,7 @@ func TestHintsLeaveOutShadowedKeys(t *testing.T) {
 		got = append(got, h.Keys+" "+h.Label)
 	}
 	// ? closes the help there, so the global "? help" hint must not show.
-	if want := "↑↓ scroll,esc close,q quit,: commands"; strings.Join(got, ",") != want {
+	if want := "↑↓ scroll,esc close,: commands,q quit"; strings.Join(got, ",") != want {
 		t.Fatalf("help hints %q, want %q", strings.Join(got, ","), want)
 	}
 }

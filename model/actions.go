@@ -46,21 +46,12 @@ func (m shellExitedMsg) status() views.Status {
 	return views.Status{Text: fmt.Sprintf("shell in %s: %v", m.name, m.err), Err: true}
 }
 
-// act runs a container action with the tab's context and reports back.
-func (m Containers) act(a keymap.Action, c docker.Container, force bool) tea.Cmd {
+// act runs a container action with the tab's context and reports back: a footer task. A
+// running container is killed before it is removed (the question said so).
+func (m Containers) act(a keymap.Action, c docker.Container) tea.Cmd {
 	b, ctx := m.b, m.ctx
 	return runTask(progressive(a)+" "+c.Name, m.now(), func() tea.Msg {
-		var err error
-		switch a {
-		case keymap.Stop:
-			err = b.Stop(ctx, c.ID, -1)
-		case keymap.Restart:
-			err = b.Restart(ctx, c.ID, -1)
-		case keymap.Remove:
-			err = b.Remove(ctx, c.ID, docker.RemoveOptions{Force: force})
-		default:
-			err = fmt.Errorf("unknown action %q", a)
-		}
+		err := containerCall(ctx, b, a, c)
 		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 			return nil // quitting
 		}

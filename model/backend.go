@@ -27,6 +27,11 @@ type Backend interface {
 	Remove(ctx context.Context, id string, opts docker.RemoveOptions) error
 	// Shell prepares an interactive shell in a running container, for tea.Exec.
 	Shell(ctx context.Context, id string) tea.ExecCommand
+	// Inspect reads a container's whole configuration, for the detail pane's Config and Env.
+	Inspect(ctx context.Context, id string) (docker.ContainerDetail, error)
+	// Stats streams a container's resource use to sink about once a second, until ctx ends
+	// or the container stops.
+	Stats(ctx context.Context, id string, sink func(docker.Stats)) error
 }
 
 // engineBackend serves Backend from a Docker engine and its live index.
@@ -61,4 +66,12 @@ func (b engineBackend) Remove(ctx context.Context, id string, opts docker.Remove
 
 func (b engineBackend) Shell(ctx context.Context, id string) tea.ExecCommand {
 	return b.e.Interactive(ctx, id, docker.InteractiveOptions{})
+}
+
+func (b engineBackend) Inspect(ctx context.Context, id string) (docker.ContainerDetail, error) {
+	return b.e.InspectDetail(ctx, id)
+}
+
+func (b engineBackend) Stats(ctx context.Context, id string, sink func(docker.Stats)) error {
+	return b.e.StreamStats(ctx, id, sink)
 }

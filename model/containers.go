@@ -17,6 +17,7 @@ type confirmation struct {
 	id     string
 	name   string
 	force  bool
+	bulk   []docker.Container // a bulk remove: the marked containers (name says how many)
 }
 
 // Containers is the Containers tab: the live tree of containers, the selected one's logs,
@@ -36,7 +37,8 @@ type Containers struct {
 	status  views.Status
 
 	logs      logPane
-	startLogs tea.Cmd // the first selection's readers, prepared by New for Init to start
+	detail    containerDetail // the sub-tabs beside the logs: Config, Env, Stats
+	startLogs tea.Cmd         // the first selection's readers, prepared by New for Init to start
 }
 
 // ContainersDeps are what the Containers tab needs from its parent.
@@ -53,7 +55,7 @@ type ContainersDeps struct {
 func NewContainers(d ContainersDeps) Containers {
 	m := Containers{
 		b: d.Backend, km: d.Keymap, theme: d.Theme, now: d.Now, ctx: d.Ctx,
-		list: newListNav(containerRows),
+		list: newListNav(containerRows), detail: containerDetail{tabs: containerDetailTabs()},
 	}
 	if m.ctx == nil {
 		m.ctx = context.Background()
@@ -81,6 +83,9 @@ func (m Containers) Context() keymap.Context {
 	if m.confirm != nil {
 		return keymap.CtxConfirm
 	}
+	if m.logs.typing() {
+		return keymap.CtxSearch
+	}
 	return m.list.context(keymap.CtxContainers, keymap.CtxLogs)
 }
 
@@ -102,7 +107,16 @@ func (m Containers) Close() {
 }
 
 // Update handles the tab's messages. Key presses for the root (quit, help) never get here.
+// After each one the detail pane follows the selection and its sub-tab (syncDetail).
 func (m Containers) Update(msg tea.Msg) (Containers, tea.Cmd) {
+	cmd, ok := m.detailMsg(msg)
+	if !ok {
+		m, cmd = m.update(msg)
+	}
+	return m, tea.Batch(cmd, m.syncDetail())
+}
+
+func (m Containers) update(msg tea.Msg) (Containers, tea.Cmd) {
 	switch msg := msg.(type) {
 	case containersChangedMsg:
 		m.snap = msg.snap
@@ -118,6 +132,9 @@ func (m Containers) Update(msg tea.Msg) (Containers, tea.Cmd) {
 		// A restart may have been seen before its stream's end: resume now if so.
 		return m, m.syncLogs()
 	case actionDoneMsg:
+		m.status = msg.status()
+		return m, nil
+	case containersBulkDoneMsg:
 		m.status = msg.status()
 		return m, nil
 	case shellExitedMsg:

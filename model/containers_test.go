@@ -381,7 +381,7 @@ func TestLogsRoutedBySelection(t *testing.T) {
 	}
 	// Moving the selection starts a new stream and clears the pane.
 	r, _ = press(t, r, "j")
-	if r.containers.logs.stream == cur || len(r.containers.logs.lines) != 0 {
+	if r.containers.logs.stream == cur || r.containers.logs.lines() != 0 {
 		t.Fatal("selection change kept the old stream")
 	}
 	if cur.ctx.Err() == nil {
@@ -452,20 +452,43 @@ func TestLogStreamEndAndResume(t *testing.T) {
 
 func TestLogBuffersAreBounded(t *testing.T) {
 	s := newLogStream(context.Background(), "x", 0)
-	for i := range maxLogLines + 10 {
-		s.push("", docker.LogLine{Text: fmt.Sprint(i)}) // never blocks, though nobody drains
-	}
-	lines, dropped := s.feed.drain()
-	if len(lines) != maxLogLines || dropped != 10 || lines[0].Text != "10" {
-		t.Fatalf("buffer kept %d lines, dropped %d, first %q", len(lines), dropped, lines[0].Text)
-	}
+	const n = logFeedLimit + 3*logBatch/2
+	go func() {
+		for i := range n {
+			s.push("", docker.LogLine{Text: fmt.Sprint(i)}) // waits while the feed is full
+		}
+	}()
 	var p logPane
-	p.add(lines)
-	p.top = 100
-	p.add(viewLines("", docker.LogLine{Text: "a"}, docker.LogLine{Text: "b"}))
-	if len(p.lines) != maxLogLines || p.top != 98 || p.lines[len(p.lines)-1].Text != "b" {
-		t.Fatalf("pane: %d lines, top %d", len(p.lines), p.top)
+	p.reset("x")
+	t.Cleanup(p.close)
+	for p.lines() < n {
+		lm, ok := runCmd(t, s.wait()).(logLinesMsg)
+		if !ok || len(lm.lines) == 0 || len(lm.lines) > logBatch {
+			t.Fatalf("a message of %d lines", len(lm.lines))
+		}
+		p.add(lm.lines)
 	}
+	// Nothing was dropped, and memory holds no more than its share.
+	if len(p.buf.mem) > logMemLines {
+		t.Fatalf("%d lines in memory", len(p.buf.mem))
+	}
+	for _, i := range []int{0, 1, logFeedLimit, n - 1} {
+		if l, err := p.buf.line(i); err != nil || l.Text != fmt.Sprint(i) {
+			t.Fatalf("line %d: %q, %v", i, l.Text, err)
+		}
+	}
+	// A reader waiting for room lets go when its stream is cancelled.
+	full := newLogStream(context.Background(), "y", 0)
+	for range logFeedLimit {
+		full.push("", docker.LogLine{Text: "x"})
+	}
+	released := make(chan tea.Msg)
+	go func() {
+		full.push("", docker.LogLine{Text: "one too many"})
+		released <- nil
+	}()
+	full.cancel()
+	runCmd(t, func() tea.Msg { return <-released })
 }
 
 func TestHugeLogLineStaysInWidth(t *testing.T) {
@@ -476,10 +499,10 @@ func TestHugeLogLineStaysInWidth(t *testing.T) {
 	if len(huge) < 90000 {
 		huge += strings.Repeat("x", 90000-len(huge))
 	}
-	s.push("", docker.LogLine{Stream: docker.Stderr, Text: huge}) // through the sink: capped
+	s.push("", docker.LogLine{Stream: docker.Stderr, Text: huge}) // through the sink: kept whole
 	lines, _ := s.feed.drain()
-	if len(lines[0].Text) > maxLogLineBytes {
-		t.Fatalf("sink kept %d bytes", len(lines[0].Text))
+	if lines[0].Text != huge {
+		t.Fatalf("sink kept %d of %d bytes", len(lines[0].Text), len(huge))
 	}
 	r = update(t, r, logLinesMsg{key: s.key, gen: s.gen, lines: lines})
 	// And straight into the pane, uncapped, with escape sequences in it.

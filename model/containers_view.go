@@ -18,8 +18,12 @@ func (m Containers) View() string {
 		Focused: n.focus == focusList, Now: m.now(), Filter: n.filter,
 		Total:   len(m.snap.Containers),
 		Waiting: m.snap.Status.State == docker.Connecting && len(m.snap.Containers) == 0,
+		Marked:  n.markedRows(),
 	}, l.ListWidth, l.ListHeight)
-	logs := views.LogsPane(m.theme, m.logs.data(n.focus == focusLogs), l.LogsWidth, l.LogsHeight)
+	ld := m.logs.data(n.focus == focusLogs)
+	ld.Reserve = views.LogsTabsReserve(m.theme, ld, m.detail.tabs.bar())
+	logs := views.LogsPane(m.theme, ld, l.LogsWidth, l.LogsHeight)
+	logs = m.detailView(logs, l.LogsWidth, l.LogsHeight, n.focus == focusLogs)
 	var footer string
 	if n.editing {
 		footer = views.FilterLine(m.theme, n.filter, m.km.Hints(keymap.CtxFilter), n.width)

@@ -40,11 +40,13 @@ type Deploys struct {
 	confirm  *deployConfirm
 	status   views.Status
 	busy     map[string]string // service → the call running on it ("restarting…")
+	movedAt  time.Time         // when the user last moved the cursor: follow leaves it alone a while
 
 	logs      logPane
-	shown     bool    // the tab is on screen, so its countdowns must move
-	tick      uint64  // the tick under way, 0 for none
-	startTick tea.Cmd // the first tick, prepared by the root for Init to start
+	detail    deployDetail // the sub-tabs of the pane under the list: Status, Timeline, Spec, Logs
+	shown     bool         // the tab is on screen, so its countdowns must move
+	tick      uint64       // the tick under way, 0 for none
+	startTick tea.Cmd      // the first tick, prepared by the root for Init to start
 }
 
 // deploySub is one subscription to the supervisor's events.
@@ -97,7 +99,7 @@ var deployRows = listSpec[supervisor.ServiceStatus]{
 func NewDeploys(d DeploysDeps) Deploys {
 	m := Deploys{
 		db: d.Deploys, b: d.Backend, km: d.Keymap, theme: d.Theme, now: d.Now, ctx: d.Ctx,
-		snap: d.Snapshot, list: newListNav(deployRows),
+		snap: d.Snapshot, list: newListNav(deployRows), detail: deployDetail{tabs: deployDetailTabs()},
 	}
 	if m.ctx == nil {
 		m.ctx = context.Background()
@@ -144,6 +146,9 @@ func (m Deploys) Context() keymap.Context {
 	if m.confirm != nil {
 		return keymap.CtxConfirm
 	}
+	if m.logs.typing() {
+		return keymap.CtxSearch
+	}
 	return m.list.context(keymap.CtxDeploys, keymap.CtxDeploysLogs)
 }
 
@@ -161,9 +166,15 @@ func (m Deploys) Close() {
 // Update handles the tab's messages. Key presses for the root (quit, help, tabs) never get
 // here; the root hands every other message to every tab, and each takes what is its own.
 func (m Deploys) Update(msg tea.Msg) (Deploys, tea.Cmd) {
-	m, cmd := m.update(msg)
-	// Whatever changed, the countdowns on screen keep moving while there are any.
-	return m, tea.Batch(cmd, m.armTick())
+	var cmd tea.Cmd
+	if read, ok := msg.(specReadMsg); ok {
+		m.detail.spec.onRead(read)
+	} else {
+		m, cmd = m.update(msg)
+	}
+	// Whatever changed, the countdowns on screen keep moving while there are any, and the
+	// detail pane follows the selection and its sub-tab.
+	return m, tea.Batch(cmd, m.armTick(), m.syncDetail())
 }
 
 func (m Deploys) update(msg tea.Msg) (Deploys, tea.Cmd) {
@@ -300,6 +311,7 @@ func (m Deploys) onEvents(msg deployEventMsg) (Deploys, tea.Cmd) {
 		m.services = services
 		m.rebuild()
 	}
+	m.follow(msg.events)
 	next := m.watch()
 	if msg.ended {
 		delay := time.Duration(0)
@@ -393,6 +405,9 @@ type deployPanes struct {
 
 func (m Deploys) panes() deployPanes {
 	l := m.list.layout()
+	if p, ok := m.detailPanes(l); ok {
+		return p
+	}
 	natural := views.DeployDetailHeight(m.theme, m.detailData(), l.LogsWidth)
 	d, g := views.DeploySplit(l.LogsHeight, natural, m.list.focus == focusLogs)
 	return deployPanes{Layout: l, detail: d, logs: g}
@@ -401,6 +416,9 @@ func (m Deploys) panes() deployPanes {
 // logsOnScreen says the logs pane is drawn: beside the detail when there is room, else
 // instead of it while it has focus. Only then do its readers run.
 func (m Deploys) logsOnScreen() bool {
+	if p, ok := m.detailPanes(m.list.layout()); ok {
+		return p.logs > 0
+	}
 	_, logs := views.DeploySplit(m.list.layout().LogsHeight, 0, m.list.focus == focusLogs)
 	return logs > 0
 }

@@ -18,12 +18,16 @@ import (
 type deployConfirm struct {
 	action keymap.Action // Restart or Rollback
 	name   string
-	rev    int    // the revision a rollback goes back to
-	detail string // what the dialog adds below the question
+	rev    int      // the revision a rollback goes back to
+	detail string   // what the dialog adds below the question
+	names  []string // a bulk restart: the marked services
 }
 
 // question is what the confirm dialog asks, and what it adds below the question.
 func (q deployConfirm) question() (string, string) {
+	if len(q.names) > 0 {
+		return fmt.Sprintf("Restart %s (%s)?", plural(len(q.names), "service"), someNames(q.names)), q.detail
+	}
 	if q.action == keymap.Rollback {
 		return fmt.Sprintf("Roll %s back to r%d?", q.name, q.rev), q.detail
 	}
@@ -75,24 +79,35 @@ func (m Deploys) handleKey(msg tea.KeyPressMsg) (Deploys, tea.Cmd) {
 		}
 		m.setFilter(f)
 		return m, m.syncLogs()
+	case keymap.CtxSearch:
+		m.logs.searchKey(msg, m.km.Resolve(ctx, key), m.panes().logLines())
+		return m, nil
 	default:
-		return m.deploysKey(m.km.Resolve(ctx, key))
+		return m.do(m.km.Resolve(ctx, key))
 	}
 }
 
-func (m Deploys) deploysKey(a keymap.Action) (Deploys, tea.Cmd) {
+// do performs an action in the list or its logs pane, from a key or the command palette.
+func (m Deploys) do(a keymap.Action) (Deploys, tea.Cmd) {
 	if m.db == nil {
 		if a == keymap.Cancel {
 			m.status = views.Status{}
 		}
 		return m, nil
 	}
+	if cmd, ok := m.detailKey(a); ok {
+		return m, cmd
+	}
 	switch m.list.key(a, &m.logs, m.panes().logLines(), &m.status, func() { m.setFilter("") }) {
 	case navDone:
 		// Focus moves may show or hide the logs pane.
 		return m, m.syncLogs()
 	case navMoved:
+		m.movedAt = m.now()
 		return m, m.syncLogs()
+	}
+	if m, cmd, ok := m.markKey(a); ok {
+		return m, cmd
 	}
 	switch a {
 	case keymap.Restart, keymap.Rollback, keymap.PauseResume, keymap.Shell:
@@ -164,6 +179,9 @@ func (m Deploys) confirmKey(a keymap.Action) (Deploys, tea.Cmd) {
 	switch a {
 	case keymap.Confirm:
 		m.confirm = nil
+		if len(q.names) > 0 {
+			return m.restartMarked(q.names)
+		}
 		return m.call(q.action, q.name, false, q.rev)
 	case keymap.Cancel:
 		m.confirm = nil

@@ -23,22 +23,27 @@ func (m Deploys) View() string {
 	p := m.panes()
 	list := views.DeployList(m.theme, views.DeployListData{
 		Services: n.rows, Cursor: n.cursor, Offset: n.top, Focused: n.focus == focusList,
-		Now: m.now(), Filter: n.filter, Total: len(m.services), Busy: m.busy,
+		Now: m.now(), Filter: n.filter, Total: len(m.services), Busy: m.busy, Marked: n.markedRows(),
 	}, p.ListWidth, p.ListHeight)
 	var lower []string
 	if p.detail > 0 {
 		lower = append(lower, views.DeployDetail(m.theme, m.detailData(), p.LogsWidth, p.detail))
 	}
 	if p.logs > 0 {
-		lower = append(lower, views.LogsPane(m.theme, m.logs.data(n.focus == focusLogs), p.LogsWidth, p.logs))
+		ld := m.logs.data(n.focus == focusLogs)
+		if len(lower) == 0 { // the sub-tab bar goes in the logs' rule
+			ld.Reserve = views.LogsTabsReserve(m.theme, ld, m.detail.tabs.bar())
+		}
+		lower = append(lower, views.LogsPane(m.theme, ld, p.LogsWidth, p.logs))
 	}
+	below := m.detailView(strings.Join(lower, "\n"), p.LogsWidth, p.LogsHeight, n.focus == focusLogs)
 	var footer string
 	if n.editing {
 		footer = views.FilterLine(m.theme, n.filter, m.km.Hints(keymap.CtxFilter), n.width)
 	} else {
 		footer = views.Footer(m.theme, m.km.Hints(m.Context()), m.status, n.width)
 	}
-	screen := views.Body(m.theme, p.Layout, list, strings.Join(lower, "\n")) + "\n" + footer
+	screen := views.Body(m.theme, p.Layout, list, below) + "\n" + footer
 	if m.confirm != nil {
 		q, detail := m.confirm.question()
 		box := views.Confirm(m.theme, q, detail, m.km.Hints(keymap.CtxConfirm), n.width)

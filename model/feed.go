@@ -1,14 +1,21 @@
 package model
 
-import "sync"
+import (
+	"slices"
+	"sync"
+)
 
-// feed hands items from a producer that must never block (a log reader, the progress of an
-// up) to the UI. The producer appends to a bounded buffer under a mutex and signals a channel
-// of capacity one; one waiter at a time takes everything buffered at once. A slow UI costs the
-// oldest items, never the producer's time.
+// feed hands items from a producer to the UI. The producer appends to a bounded buffer under
+// a mutex and signals a channel of capacity one; one waiter at a time takes what is buffered,
+// at most batch items, so one message never makes a long Update. Beyond the limit, push (for
+// a producer that must never block: the progress of an up) drops the oldest items, while
+// pushWait (for a log reader, whose lines must all arrive) waits for room: the engine keeps
+// the rest of the log until the reader asks for it.
 type feed[T any] struct {
 	limit int
-	sig   chan struct{}
+	batch int           // most items one next takes; 0 for all
+	sig   chan struct{} // items are buffered
+	room  chan struct{} // items were taken: a waiting pushWait may go on
 
 	mu      sync.Mutex
 	buf     []T
@@ -16,7 +23,22 @@ type feed[T any] struct {
 }
 
 func newFeed[T any](limit int) *feed[T] {
-	return &feed[T]{limit: limit, sig: make(chan struct{}, 1)}
+	return &feed[T]{limit: limit, sig: make(chan struct{}, 1), room: make(chan struct{}, 1)}
+}
+
+// newBatchFeed is a feed whose next hands over at most batch items at a time.
+func newBatchFeed[T any](limit, batch int) *feed[T] {
+	f := newFeed[T](limit)
+	f.batch = batch
+	return f
+}
+
+// signal wakes whoever waits on c, without blocking.
+func signal(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
 }
 
 // push appends x, dropping the oldest item beyond the limit, and never blocks.
@@ -28,9 +50,29 @@ func (f *feed[T]) push(x T) {
 		f.dropped += over
 	}
 	f.mu.Unlock()
-	select {
-	case f.sig <- struct{}{}:
-	default:
+	signal(f.sig)
+}
+
+// pushWait appends x, waiting while the buffer is full; false if done closed first.
+func (f *feed[T]) pushWait(done <-chan struct{}, x T) bool {
+	for {
+		f.mu.Lock()
+		if len(f.buf) < f.limit {
+			f.buf = append(f.buf, x)
+			more := len(f.buf) < f.limit
+			f.mu.Unlock()
+			signal(f.sig)
+			if more {
+				signal(f.room) // another writer may be waiting too
+			}
+			return true
+		}
+		f.mu.Unlock()
+		select {
+		case <-f.room:
+		case <-done:
+			return false
+		}
 	}
 }
 
@@ -40,11 +82,31 @@ func (f *feed[T]) drain() ([]T, int) {
 	defer f.mu.Unlock()
 	items, dropped := f.buf, f.dropped
 	f.buf, f.dropped = nil, 0
+	signal(f.room)
 	return items, dropped
 }
 
-// next blocks until items are buffered, then takes all of them; false once done is closed.
-// It runs in a command, off the UI loop.
+// take takes at most batch items, oldest first, and says whether more are left.
+func (f *feed[T]) take() ([]T, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := len(f.buf)
+	if f.batch > 0 && n > f.batch {
+		n = f.batch
+	}
+	items := f.buf[:n:n]
+	if n < len(f.buf) {
+		f.buf = slices.Clone(f.buf[n:])
+	} else {
+		f.buf = nil
+	}
+	f.dropped = 0
+	signal(f.room)
+	return items, len(f.buf) > 0
+}
+
+// next blocks until items are buffered, then takes them (at most batch); false once done is
+// closed. It runs in a command, off the UI loop.
 func (f *feed[T]) next(done <-chan struct{}) ([]T, bool) {
 	for {
 		select {
@@ -59,7 +121,11 @@ func (f *feed[T]) next(done <-chan struct{}) ([]T, bool) {
 		}
 		// A signal can outlive the items it announced (an earlier drain took them). Items
 		// dropped while the UI was behind need no mention: the UI keeps no more anyway.
-		if items, _ := f.drain(); len(items) > 0 {
+		items, more := f.take()
+		if more {
+			signal(f.sig) // the next waiter takes the rest at once
+		}
+		if len(items) > 0 {
 			return items, true
 		}
 	}

@@ -17,8 +17,11 @@ func (m Containers) handleKey(msg tea.KeyPressMsg) (Containers, tea.Cmd) {
 		return m.confirmKey(m.km.Resolve(ctx, key))
 	case keymap.CtxFilter:
 		return m.filterKey(msg, m.km.Resolve(ctx, key))
+	case keymap.CtxSearch:
+		m.logs.searchKey(msg, m.km.Resolve(ctx, key), m.layout().LogLines())
+		return m, nil
 	default:
-		return m.containersKey(m.km.Resolve(ctx, key))
+		return m.do(m.km.Resolve(ctx, key))
 	}
 }
 
@@ -27,13 +30,16 @@ func (m Containers) confirmKey(a keymap.Action) (Containers, tea.Cmd) {
 	switch a {
 	case keymap.Confirm:
 		m.confirm = nil
+		if len(q.bulk) > 0 {
+			return m.removeMarked(q.bulk)
+		}
 		c, ok := m.snap.ByID(q.id)
 		if !ok {
 			m.status = views.Status{Text: q.name + " is gone", Err: true}
 			return m, nil
 		}
 		m.status = views.Status{Text: progressive(q.action) + " " + q.name + "…"}
-		return m, m.act(q.action, c, q.force)
+		return m, m.act(q.action, c)
 	case keymap.Cancel:
 		m.confirm = nil
 		m.status = views.Status{Text: "kept " + q.name}
@@ -50,12 +56,19 @@ func (m Containers) filterKey(msg tea.KeyPressMsg, a keymap.Action) (Containers,
 	return m, m.syncLogs()
 }
 
-func (m Containers) containersKey(a keymap.Action) (Containers, tea.Cmd) {
+// do performs an action in the list or its logs pane, from a key or the command palette.
+func (m Containers) do(a keymap.Action) (Containers, tea.Cmd) {
+	if cmd, ok := m.detailKey(a); ok {
+		return m, cmd
+	}
 	switch m.list.key(a, &m.logs, m.layout().LogLines(), &m.status, func() { m.setFilter("") }) {
 	case navDone:
 		return m, nil
 	case navMoved:
 		return m, m.syncLogs()
+	}
+	if m, cmd, ok := m.markKey(a); ok {
+		return m, cmd
 	}
 	switch a {
 	case keymap.Shell, keymap.Stop, keymap.Restart, keymap.Remove:
@@ -94,7 +107,7 @@ func (m Containers) containerAction(a keymap.Action) (Containers, tea.Cmd) {
 		}
 	}
 	m.status = views.Status{Text: progressive(a) + " " + c.Name + "…"}
-	return m, m.act(a, c, false)
+	return m, m.act(a, c)
 }
 
 // progressive is the -ing form of an action for "stopping web-1…".
@@ -112,6 +125,9 @@ func progressive(a keymap.Action) string {
 
 // question is what the confirm dialog asks, and what it adds below the question.
 func (q confirmation) question() (string, string) {
+	if len(q.bulk) > 0 {
+		return q.bulkQuestion()
+	}
 	if q.force {
 		return fmt.Sprintf("Remove container %s?", q.name), "It is running: it will be killed first."
 	}

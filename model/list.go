@@ -46,9 +46,14 @@ type listNav[R any] struct {
 	width  int
 	height int
 
+	split   views.Split // the user's division of the tab between list and detail
 	focus   focus
 	filter  string
 	editing bool // the filter line has the keyboard
+
+	// marks are the keys of the rows marked for a bulk action. Replaced, never changed in
+	// place: an earlier copy of the model keeps its own.
+	marks map[string]bool
 }
 
 func newListNav[R any](spec listSpec[R]) listNav[R] {
@@ -57,7 +62,18 @@ func newListNav[R any](spec listSpec[R]) listNav[R] {
 
 // layout is the tab's division into panes: the list, the pane below (or beside) it, the footer.
 func (n *listNav[R]) layout() views.Layout {
-	return views.ListLayout(n.width, n.height, len(n.rows))
+	s := n.split
+	s.OnList = n.focus == focusList
+	return views.SplitLayout(n.width, n.height, len(n.rows), s)
+}
+
+// setSplit applies the user's split. Zooming in zooms on the detail, which then has the keys.
+func (n *listNav[R]) setSplit(s views.Split) {
+	if s.Zoom && !n.split.Zoom {
+		n.focus = focusLogs
+	}
+	n.split = s
+	n.scroll()
 }
 
 // setSize gives the tab its area (the screen below the header).
@@ -119,6 +135,7 @@ func (n *listNav[R]) setRows(rows []R, fallback int) {
 		n.cursor = n.nearest(max(fallback, 0))
 	}
 	n.remember()
+	n.dropGoneMarks()
 }
 
 // refilter replaces the rows after the filter changed. A selection the filter hides moves to
@@ -136,6 +153,7 @@ func (n *listNav[R]) refilter(rows []R) {
 		n.cursor = n.nearest(0)
 	}
 	n.remember()
+	n.dropGoneMarks()
 }
 
 // remember records the selection's key and keeps it in view.
@@ -258,7 +276,10 @@ func (n *listNav[R]) key(a keymap.Action, logs *logPane, logRows int, status *vi
 			n.focus = focusList
 			return navDone
 		}
-		if logs.key(a, logRows) {
+		if ok, st := logs.do(a, logRows); ok {
+			if st.Text != "" {
+				*status = st
+			}
 			return navDone
 		}
 	}

@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"strings"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -17,13 +15,13 @@ import (
 )
 
 const (
-	// maxLogLines bounds the logs pane and the hand-off buffer behind it.
-	maxLogLines = 5000
 	// logTail is how much history a newly followed container shows.
 	logTail = 200
-	// maxLogLineBytes caps what is kept of one line: the pane shows one screen width of it,
-	// and 5000 lines of docker's 1 MiB maximum would be 5 GiB.
-	maxLogLineBytes = 4096
+	// logMaxLine is the longest line read as one: longer ones come in pieces of this size.
+	logMaxLine = 8 << 20
+	// logFeedLimit is how many lines a stream buffers for the UI before its readers wait: the
+	// engine keeps the rest of the log until they read on, so nothing is dropped.
+	logFeedLimit = 2 * logBatch
 )
 
 // streamGen numbers log streams across every pane of every tab, so a message names exactly
@@ -47,7 +45,7 @@ type logStreamEndedMsg struct {
 
 // logStream follows the logs of one selection: one container, or several multiplexed (a
 // service, a pod) with each line marked with its container's name. The readers (one per
-// container, the engine's) push to a feed, so they never block on the UI.
+// container, the engine's) push to a feed, and wait only when the UI is a whole feed behind.
 type logStream struct {
 	key     string
 	gen     uint64
@@ -60,20 +58,20 @@ type logStream struct {
 func newLogStream(parent context.Context, key string, resyncs int) *logStream {
 	ctx, cancel := context.WithCancel(parent)
 	return &logStream{key: key, gen: streamGen.Add(1), resyncs: resyncs, ctx: ctx, cancel: cancel,
-		feed: newFeed[views.LogLine](maxLogLines)}
+		feed: newBatchFeed[views.LogLine](logFeedLimit, logBatch)}
 }
 
 // push is the sink of one container's reader: from is the prefix its lines get ("" for none).
-func (s *logStream) push(from string, l docker.LogLine) {
-	if len(l.Text) > maxLogLineBytes {
-		cut := maxLogLineBytes
-		for cut > 0 && !utf8.RuneStart(l.Text[cut]) {
-			cut--
-		}
-		// Clone, so the kept prefix does not pin the whole line in memory.
-		l.Text = strings.Clone(l.Text[:cut])
+// Lines are kept whole, however long. It waits while the UI is a full feed behind, until the
+// stream is cancelled.
+func (s *logStream) push(from string, l docker.LogLine) { s.pushCtx(s.ctx, from, l) }
+
+// pushCtx is push for a reader with its own context (a child of the stream's).
+func (s *logStream) pushCtx(ctx context.Context, from string, l docker.LogLine) {
+	if !l.Time.IsZero() {
+		l.Text = dropPartialStamps(l.Text)
 	}
-	s.feed.push(views.LogLine{LogLine: l, From: from})
+	s.feed.pushWait(ctx.Done(), views.LogLine{LogLine: l, From: from})
 }
 
 // run reads one container's log until it ends; it is a command so the Program runs it off the
@@ -81,7 +79,7 @@ func (s *logStream) push(from string, l docker.LogLine) {
 func (s *logStream) run(ctx context.Context, b Backend, src logSource, opts docker.LogOptions) tea.Cmd {
 	key, gen, id, from := s.key, s.gen, src.id, src.from
 	return func() tea.Msg {
-		err := b.Logs(ctx, id, opts, func(l docker.LogLine) { s.push(from, l) })
+		err := b.Logs(ctx, id, opts, func(l docker.LogLine) { s.pushCtx(ctx, from, l) })
 		if ctx.Err() != nil {
 			return nil // cancelled: nobody is waiting for this reader any more
 		}
@@ -89,7 +87,7 @@ func (s *logStream) run(ctx context.Context, b Backend, src logSource, opts dock
 	}
 }
 
-// wait blocks until lines are buffered, then delivers all of them.
+// wait blocks until lines are buffered, then delivers them, at most logBatch in a message.
 func (s *logStream) wait() tea.Cmd {
 	return func() tea.Msg {
 		lines, ok := s.feed.next(s.ctx.Done())
@@ -111,26 +109,15 @@ type logSource struct {
 	cancel    context.CancelFunc
 }
 
-// logPane is the UI side of the logs: what is followed, the lines shown and how they scroll.
+// logPane is the UI side of a selection's logs: the containers followed, and the log engine
+// (logView: the lines, scrolling, search, toggles) they feed.
 type logPane struct {
-	stream    *logStream // nil when nothing is selected
-	name      string     // the title: a container, pod/service, pod
-	multi     bool       // lines carry their container's name
-	empty     string     // what to say when nothing is selected
-	srcs      []logSource
-	lines     []views.LogLine
-	following bool
-	top       int // first line shown while paused
-}
-
-// add appends lines, keeping at most maxLogLines. While paused the view stays on the same
-// lines, so top moves with what is dropped from the front.
-func (p *logPane) add(lines []views.LogLine) {
-	p.lines = append(p.lines, lines...)
-	if over := len(p.lines) - maxLogLines; over > 0 {
-		p.lines = append(p.lines[:0], p.lines[over:]...)
-		p.top = max(p.top-over, 0)
-	}
+	logView
+	stream *logStream // nil when nothing is selected
+	name   string     // the title: a container, pod/service, pod
+	multi  bool       // lines carry their container's name
+	empty  string     // what to say when nothing is selected
+	srcs   []logSource
 }
 
 // current reports whether a message from stream (key, gen) belongs to this pane.
@@ -151,8 +138,15 @@ func (p *logPane) ended() bool {
 	return true
 }
 
-// errText is why reading failed, naming the container when the pane mixes several.
+// errText is why reading failed, naming the container when the pane mixes several, or why
+// the log could not be kept or read back.
 func (p *logPane) errText() string {
+	if p.buf != nil && p.buf.err != nil {
+		return p.buf.err.Error()
+	}
+	if p.err != nil {
+		return p.err.Error()
+	}
 	for _, s := range p.srcs {
 		if s.err != "" {
 			if p.multi {
@@ -164,19 +158,19 @@ func (p *logPane) errText() string {
 	return ""
 }
 
-// close stops every reader of the pane.
+// close stops every reader of the pane and drops its lines (their spill file with them).
 func (p *logPane) close() {
 	if p.stream != nil {
 		p.stream.cancel()
 	}
+	p.logView.close()
 }
 
 // data is the pane as the view draws it.
 func (p *logPane) data(focused bool) views.LogsData {
-	return views.LogsData{
-		Name: p.name, Lines: p.lines, Top: p.top, Following: p.following, Focused: focused,
-		Ended: p.ended(), Err: p.errText(), Multi: p.multi, Empty: p.empty,
-	}
+	d := p.logView.data()
+	d.Name, d.Focused, d.Ended, d.Err, d.Multi, d.Empty = p.name, focused, p.ended(), p.errText(), p.multi, p.empty
+	return d
 }
 
 // onLines takes a stream's lines if they are this pane's, and waits for more.
@@ -233,7 +227,8 @@ func (p *logPane) sync(ctx context.Context, b Backend, want logWant, st docker.S
 	}
 	if p.stream == nil || want.key == "" || p.stream.key != want.key || reconnected {
 		p.close()
-		*p = logPane{following: true, name: want.title, multi: want.multi, empty: want.empty}
+		*p = logPane{logView: p.logView, name: want.title, multi: want.multi, empty: want.empty}
+		p.reset(want.title) // a new log, shown as the user had the last one (timestamps, wrap)
 		if want.key == "" {
 			return nil
 		}
@@ -275,8 +270,10 @@ func (p *logPane) sync(ctx context.Context, b Backend, want logWant, st docker.S
 	return tea.Batch(cmds...)
 }
 
-// follow starts a reader of c's log in the pane's stream.
+// follow starts a reader of c's log in the pane's stream. Lines come with the engine's time
+// (shown with timestamps on), whole up to logMaxLine.
 func (p *logPane) follow(b Backend, c docker.Container, opts docker.LogOptions) tea.Cmd {
+	opts.Timestamps, opts.MaxLine = true, logMaxLine
 	ctx, cancel := context.WithCancel(p.stream.ctx)
 	src := logSource{id: c.ID, name: c.Name, startedAt: c.StartedAt, cancel: cancel}
 	if p.multi {
@@ -304,49 +301,11 @@ func containsID(cs []docker.Container, id string) bool {
 	return false
 }
 
-// scroll moves the paused view by n lines in a pane of rows lines; reaching the newest line
-// resumes following.
-func (p *logPane) scroll(n, rows int) {
-	start := views.LogStart(len(p.lines), rows, p.top, p.following)
-	p.top = max(start+n, 0)
-	p.following = false
-	if p.top >= len(p.lines)-rows {
-		p.following = n > 0 || len(p.lines) <= rows
-		p.top = max(len(p.lines)-rows, 0)
-	}
-}
-
-// key applies a navigation key to the pane while it has focus, in a pane of rows lines;
-// false leaves the key to the tab.
+// key applies a key's action to the pane while it has focus, in a pane of rows lines; false
+// leaves the key to the tab. It is do without the status, for callers that have none.
 func (p *logPane) key(a keymap.Action, rows int) bool {
-	page := max(rows-1, 1)
-	switch a {
-	case keymap.Up:
-		p.scroll(-1, rows)
-	case keymap.Down:
-		p.scroll(1, rows)
-	case keymap.PageUp:
-		p.scroll(-page, rows)
-	case keymap.PageDown:
-		p.scroll(page, rows)
-	case keymap.Top:
-		p.following, p.top = false, 0
-	case keymap.Bottom:
-		p.following = true
-	default:
-		return false
-	}
-	return true
-}
-
-// toggleFollow pauses at the lines on screen, or resumes following.
-func (p *logPane) toggleFollow(rows int) {
-	if p.following {
-		p.top = views.LogStart(len(p.lines), rows, p.top, p.following)
-		p.following = false
-		return
-	}
-	p.following = true
+	ok, _ := p.do(a, rows)
+	return ok
 }
 
 // resumeFrom is where a restarted container's log picks up. The engine records StartedAt after

@@ -34,3 +34,9 @@ func (nullBackend) Remove(context.Context, string, docker.RemoveOptions) error {
 	return errNoBackend()
 }
 func (nullBackend) Shell(context.Context, string) tea.ExecCommand { return nil }
+
+func (nullBackend) Inspect(context.Context, string) (docker.ContainerDetail, error) {
+	return docker.ContainerDetail{}, errNoBackend()
+}
+
+func (nullBackend) Stats(context.Context, string, func(docker.Stats)) error { return errNoBackend() }

@@ -9,6 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/pipeline"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/views"
@@ -45,22 +46,23 @@ type Pipelines struct {
 	filter  string
 	editing bool
 
-	run      *pipeline.Run // the run shown, nil for none
-	node     int           // index into run.Order
-	nodeTop  int
-	focus    pipeFocus
-	confirm  bool // the kill question is open
-	status   views.Status
-	out      pipeOutput
-	outTop   int
-	outStick bool // the output pane follows its end
+	run     *pipeline.Run // the run shown, nil for none
+	node    int           // index into run.Order
+	nodeTop int
+	focus   pipeFocus
+	split   views.Split // the user's split between the list and the run, and zoom
+	confirm bool        // the kill question is open
+	status  views.Status
+	out     pipeOutput
+	detail  pipeDetail // the sub-tabs of the pane under the tree: Output, Attempts, Config
 }
 
-// pipeOutput is the output of one node attempt, as read so far.
+// pipeOutput is the output of one node attempt, as read so far, in the log engine that every
+// log pane shares (following while the attempt runs, search, wrap, save).
 type pipeOutput struct {
 	gen     uint64
 	key     string // run/path/attempt
-	lines   []pipeline.OutputLine
+	log     logView
 	done    bool
 	err     error
 	cancel  context.CancelFunc
@@ -112,7 +114,8 @@ type PipelinesDeps struct {
 
 // NewPipelines reads the pipeline files and their runs.
 func NewPipelines(d PipelinesDeps) Pipelines {
-	m := Pipelines{pb: d.Pipelines, km: d.Keymap, theme: d.Theme, now: d.Now, ctx: d.Ctx, outStick: true}
+	m := Pipelines{pb: d.Pipelines, km: d.Keymap, theme: d.Theme, now: d.Now, ctx: d.Ctx,
+		detail: pipeDetail{tabs: pipelineDetailTabs()}}
 	if m.ctx == nil {
 		m.ctx = context.Background()
 	}
@@ -148,11 +151,12 @@ func (m Pipelines) watch() tea.Cmd {
 // SetSize gives the tab its area.
 func (m *Pipelines) SetSize(width, height int) { m.width, m.height = width, height }
 
-// Close stops the output stream.
+// Close stops the output stream and drops the output read (its spill file with it).
 func (m *Pipelines) Close() {
 	if m.out.cancel != nil {
 		m.out.cancel()
 	}
+	m.out.log.close()
 }
 
 // Context is the key context the tab is in.
@@ -162,6 +166,8 @@ func (m Pipelines) Context() keymap.Context {
 		return keymap.CtxConfirm
 	case m.editing:
 		return keymap.CtxFilter
+	case m.focus == pipeFocusOutput && m.out.log.typing():
+		return keymap.CtxSearch
 	case m.focus == pipeFocusOutput:
 		return keymap.CtxPipelinesOutput
 	}
@@ -239,8 +245,15 @@ func (m Pipelines) selectedNode() string {
 	return m.run.Order[m.node]
 }
 
-// Update handles the tab's keys and messages.
+// Update handles the tab's keys and messages; after each one the pane under the tree
+// follows the selected node and its sub-tab (syncDetail).
 func (m Pipelines) Update(msg tea.Msg) (Pipelines, tea.Cmd) {
+	m, cmd := m.update(msg)
+	m.syncDetail()
+	return m, cmd
+}
+
+func (m Pipelines) update(msg tea.Msg) (Pipelines, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		return m.key(msg)
@@ -275,10 +288,9 @@ func (m Pipelines) Update(msg tea.Msg) (Pipelines, tea.Cmd) {
 		if msg.gen != m.out.gen {
 			return m, nil
 		}
-		m.out.lines = append(m.out.lines, msg.lines...)
+		m.out.log.add(outputLines(msg.lines))
 		m.out.err = msg.err
 		m.out.done = msg.end
-		m.clampOutput()
 		if !msg.end {
 			return m, readOutput(m.out.gen, m.out.ch)
 		}
@@ -353,9 +365,10 @@ func (m *Pipelines) syncOutput() tea.Cmd {
 	if key == m.out.key {
 		return nil
 	}
+	prev := m.out.log // how the user likes output shown (timestamps, wrap) carries over
 	m.Close()
-	m.out = pipeOutput{key: key, gen: pipeOutGens.Add(1), attempt: attempt}
-	m.outTop, m.outStick = 0, true
+	m.out = pipeOutput{key: key, gen: pipeOutGens.Add(1), attempt: attempt, log: prev}
+	m.out.log.reset(fmt.Sprintf("%s %s %s #%d", m.run.Pipeline, m.run.ID, path, attempt))
 	if attempt == 0 || m.pb == nil {
 		m.out.done = true
 		return nil
@@ -382,7 +395,21 @@ func (m *Pipelines) syncOutput() tea.Cmd {
 	return readOutput(m.out.gen, ch)
 }
 
-// readOutput waits for the next output line, then takes every line already queued.
+// outputLines are a node's output lines as the log engine keeps them.
+func outputLines(ls []pipeline.OutputLine) []views.LogLine {
+	out := make([]views.LogLine, len(ls))
+	for i, l := range ls {
+		s := docker.Stdout
+		if l.Stream == pipeline.StreamStderr {
+			s = docker.Stderr
+		}
+		out[i] = views.LogLine{LogLine: docker.LogLine{Stream: s, Text: l.Text}}
+	}
+	return out
+}
+
+// readOutput waits for the next output line, then takes every line already queued (at most
+// logBatch, so one message never makes a long Update).
 func readOutput(gen uint64, ch <-chan pipeOutChunk) tea.Cmd {
 	return func() tea.Msg {
 		msg := pipelineOutputMsg{gen: gen}
@@ -393,7 +420,7 @@ func readOutput(gen uint64, ch <-chan pipeOutChunk) tea.Cmd {
 				return msg
 			}
 			msg.lines = append(msg.lines, c.line)
-			if len(msg.lines) >= 1000 {
+			if len(msg.lines) >= logBatch {
 				return msg
 			}
 			select {

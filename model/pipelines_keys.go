@@ -46,6 +46,30 @@ func (m Pipelines) key(msg tea.KeyPressMsg) (Pipelines, tea.Cmd) {
 		}
 		return m, nil
 	}
+	if m.focus == pipeFocusOutput && m.out.log.typing() {
+		m.out.log.searchKey(msg, a, m.outRows())
+		return m, nil
+	}
+	return m.do(a)
+}
+
+// do performs an action in the list, the tree or the output pane, from a key or the command
+// palette.
+func (m Pipelines) do(a keymap.Action) (Pipelines, tea.Cmd) {
+	if m.pb == nil {
+		return m, nil
+	}
+	if m.detailKey(a) {
+		return m, nil
+	}
+	if m.focus == pipeFocusOutput && a != keymap.Focus {
+		if ok, status := m.out.log.do(a, m.outRows()); ok {
+			if status.Text != "" {
+				m.status = status
+			}
+			return m, nil
+		}
+	}
 	switch a {
 	case keymap.Up, keymap.Down, keymap.Top, keymap.Bottom, keymap.PageUp, keymap.PageDown:
 		return m.move(a)
@@ -197,9 +221,7 @@ func (m Pipelines) move(a keymap.Action) (Pipelines, tea.Cmd) {
 			return m, m.syncOutput()
 		}
 	case pipeFocusOutput:
-		m.outTop = step(m.outTop, len(m.out.lines))
-		m.outStick = a == keymap.Bottom
-		m.clampOutput()
+		m.out.log.do(a, m.outRows())
 	}
 	return m, nil
 }

@@ -223,8 +223,8 @@ func TestPipelinesRows(t *testing.T) {
 		t.Fatalf("rows %q, want %q", got, want)
 	}
 	s := screen(r)
-	for _, w := range []string{"20261121-1150-a1b2 ✗ error 10m ago 7m", "20261120-0900-ffff ✓ done 27h ago 3m",
-		"broken ✗ pipelines/broken.yml:3", "20261121-1158-c3d4 ▸ running 2m ago 2m", "[3 Pipelines]"} {
+	for _, w := range []string{"20261121-1150-a1b2 ✖ error 10m ago 7m", "20261120-0900-ffff ✓ done 27h ago 3m",
+		"broken ✖ pipelines/broken.yml:3", "20261121-1158-c3d4 ● running 2m ago 2m", "[3 Pipelines]"} {
 		if !strings.Contains(s, w) {
 			t.Errorf("no %q in\n%s", w, s)
 		}
@@ -238,10 +238,10 @@ func TestPipelinesTree(t *testing.T) {
 	}
 	s := screen(r)
 	for _, w := range []string{
-		"✗ ci error  1✓ 2✗ 1⊘ 1·",
+		"✖ ci error  1✓ 2✖ 1⊘ 1◌",
 		"  ✓ build done 1m",
-		"  ✗ test error  2✗ 1⊘",
-		"    ✗ unit error 42s ×2 exit 2",
+		"  ✖ test error  2✖ 1⊘",
+		"    ✖ unit error 42s ×2 exit 2",
 		"    ⊘ lint killed 5m",
 		"  ↷ deploy pending, skipped",
 	} {
@@ -259,7 +259,7 @@ func TestPipelinesNextErrorAndOutput(t *testing.T) {
 		t.Fatalf("n went to %s", got)
 	}
 	s := screen(r)
-	for _, w := range []string{"Output /test/unit #2", "--- PASS: TestCart", "▌ cart_test.go:42: want 3 items, got 2"} {
+	for _, w := range []string{"[Output]│", "─ /test/unit #2 ─", "--- PASS: TestCart", "▌ cart_test.go:42: want 3 items, got 2"} {
 		if !strings.Contains(s, w) {
 			t.Errorf("no %q in\n%s", w, s)
 		}

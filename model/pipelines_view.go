@@ -14,7 +14,19 @@ type pipePanes struct {
 
 func (m Pipelines) panes() pipePanes {
 	h := max(m.height-1, 0)
+	if m.split.Zoom { // the pane with the keys fills the tab
+		switch m.focus {
+		case pipeFocusList:
+			return pipePanes{listW: m.width, height: h}
+		case pipeFocusTree:
+			return pipePanes{rightW: m.width, height: h, treeH: h}
+		}
+		return pipePanes{rightW: m.width, height: h, outH: h}
+	}
 	lw := min(max(m.width*2/5, 24), 48, m.width)
+	if m.split.Detail != 0 {
+		lw = min(max(m.width*(100-m.split.Detail)/100, 16), m.width)
+	}
 	rw := max(m.width-lw-1, 0)
 	th := h / 2
 	return pipePanes{listW: lw, rightW: rw, height: h, treeH: th, outH: h - th}
@@ -38,13 +50,39 @@ func (m *Pipelines) clampTree() {
 	m.nodeTop = scrollTop(m.nodeTop, m.node, m.panes().treeH-1)
 }
 
+// outRows is how many lines the output pane shows.
+func (m Pipelines) outRows() int { return max(m.panes().outH-1, 1) }
+
+// clampOutput tells the output pane its height after a resize or a new split: the engine keeps
+// its place by itself, and reads from disk what the new height shows.
 func (m *Pipelines) clampOutput() {
-	rows := max(m.panes().outH-1, 1)
-	most := max(len(m.out.lines)-rows, 0)
-	if m.outStick {
-		m.outTop = most
+	m.out.log.rows = m.outRows()
+	m.out.log.refill()
+}
+
+// outputData is the output pane as the logs view draws it: the selected node's last attempt,
+// its own colours kept.
+func (m Pipelines) outputData() views.LogsData {
+	d := m.out.log.data()
+	d.Title, d.Focused, d.Colored, d.Empty = "Output", m.focus == pipeFocusOutput, true, "no output"
+	if m.run == nil {
+		return d
 	}
-	m.outTop = min(max(m.outTop, 0), most)
+	d.Name = m.selectedNode()
+	d.Title = "Output " + d.Name
+	if m.out.attempt > 0 {
+		d.Title += fmt.Sprintf(" #%d", m.out.attempt)
+	}
+	d.Ended, d.EndMsg = m.out.done, "end of output"
+	switch {
+	case m.out.err != nil:
+		d.Err = m.out.err.Error()
+	case m.out.log.buf != nil && m.out.log.buf.err != nil:
+		d.Err = m.out.log.buf.err.Error()
+	case m.out.log.err != nil:
+		d.Err = m.out.log.err.Error()
+	}
+	return d
 }
 
 // View draws the tab, or without a backend what to do about it.
@@ -76,23 +114,11 @@ func (m Pipelines) View() string {
 		Run: m.run, Cursor: m.node, Offset: scrollTop(m.nodeTop, m.node, p.treeH-1),
 		Focused: m.focus == pipeFocusTree, Now: m.now(),
 	}, p.rightW, p.treeH)
-	title, note := "Output", ""
-	if m.run != nil {
-		title = "Output " + m.selectedNode()
-		if m.out.attempt > 0 {
-			title += fmt.Sprintf(" #%d", m.out.attempt)
-		}
-		switch {
-		case m.out.err != nil:
-			note = "error: " + m.out.err.Error()
-		case !m.out.done:
-			note = "following"
-		}
-	}
-	out := views.OutputPane(m.theme, views.OutputPaneData{
-		Title: title, Lines: m.out.lines, Offset: m.outTop, Focused: m.focus == pipeFocusOutput, Note: note,
-	}, p.rightW, p.outH)
-	body := views.Columns(m.theme, list, tree+"\n"+out, p.listW, m.width, p.height)
+	od := m.outputData()
+	od.Reserve = views.LogsTabsReserve(m.theme, od, m.detail.tabs.bar())
+	out := views.LogsPane(m.theme, od, p.rightW, p.outH)
+	out = m.detailView(out, p.rightW, p.outH, m.focus == pipeFocusOutput)
+	body := views.Columns(m.theme, list, views.Stack(tree, out), p.listW, m.width, p.height)
 	var footer string
 	if m.editing {
 		footer = views.FilterLine(m.theme, m.filter, m.km.Hints(keymap.CtxFilter), m.width)

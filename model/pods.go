@@ -37,8 +37,20 @@ type Pods struct {
 	prompt *commandPrompt
 	status views.Status
 
-	ops  []*podOp // running up/stop/restart calls
-	logs logPane
+	ops    []*podOp // running up/stop/restart calls
+	logs   logPane
+	detail podDetail // the sub-tabs beside the logs: Config, Env
+
+	// Live files: what the last loads said of each service's config (for the drift's diff),
+	// the drifted services' plans, and the reloads and applies file changes asked for.
+	configs   serviceConfigs
+	drifts    map[string]views.ServiceDrift // by "pod/service"
+	autoApply bool                          // podium --watch: apply after every file change
+	changed   []string                      // files changed since the load under way began
+	reloadDue bool                          // files changed during a load: load again after it
+	applyDue  bool                          // --watch asked to apply while an apply ran
+	confirm   *podsConfirm                  // remove or down, waiting for y or n
+	watching  bool                          // the files are followed: saving one reloads
 }
 
 // PodsDeps are what the Pods tab needs from its parent.
@@ -51,6 +63,8 @@ type PodsDeps struct {
 	Now       func() time.Time
 	Workspace string          // the directory, as shown in the header
 	Snapshot  docker.Snapshot // the index as the root last saw it
+	// AutoApply brings up what drifted after every reload a file change caused (--watch).
+	AutoApply bool
 }
 
 // NewPods builds the tab. The workspace loads in Init, off the UI loop.
@@ -58,6 +72,8 @@ func NewPods(d PodsDeps) Pods {
 	m := Pods{
 		pb: d.Pods, b: d.Backend, km: d.Keymap, theme: d.Theme, now: d.Now, ctx: d.Ctx,
 		where: d.Workspace, snap: d.Snapshot, list: newListNav(podRows), loading: d.Pods != nil,
+		detail:    podDetail{tabs: podDetailTabs()},
+		autoApply: d.AutoApply,
 	}
 	if m.ctx == nil {
 		m.ctx = context.Background()
@@ -74,11 +90,13 @@ func NewPods(d PodsDeps) Pods {
 // Init loads the workspace.
 func (m Pods) Init() tea.Cmd { return m.load(false) }
 
-// workspaceLoadedMsg carries a load of the workspace: at start, or a reload (ctrl+r).
+// workspaceLoadedMsg carries a load of the workspace: at start, or a reload (ctrl+r, or files
+// that changed on disk: changed names them, relative to the workspace).
 type workspaceLoadedMsg struct {
-	ws     *pods.Workspace
-	err    error
-	reload bool
+	ws      *pods.Workspace
+	err     error
+	reload  bool
+	changed []string
 }
 
 // load reads the workspace from disk with the tab's context.
@@ -86,7 +104,7 @@ func (m Pods) load(reload bool) tea.Cmd {
 	if m.pb == nil {
 		return nil
 	}
-	pb, ctx := m.pb, m.ctx
+	pb, ctx, changed := m.pb, m.ctx, m.changed
 	return func() tea.Msg {
 		ws, err := pb.Load(ctx)
 		if err != nil && ctx.Err() != nil {
@@ -95,7 +113,7 @@ func (m Pods) load(reload bool) tea.Cmd {
 		if err == nil && ws == nil {
 			err = errors.New("the workspace loader returned nothing")
 		}
-		return workspaceLoadedMsg{ws: ws, err: err, reload: reload}
+		return workspaceLoadedMsg{ws: ws, err: err, reload: reload, changed: changed}
 	}
 }
 
@@ -104,8 +122,14 @@ func (m *Pods) SetSize(width, height int) { m.list.setSize(width, height) }
 
 // Context is the key context the tab is in, for the root to resolve global keys against.
 func (m Pods) Context() keymap.Context {
+	if m.confirm != nil {
+		return keymap.CtxConfirm
+	}
 	if m.prompt != nil {
 		return keymap.CtxPrompt
+	}
+	if m.logs.typing() {
+		return keymap.CtxSearch
 	}
 	return m.list.context(keymap.CtxPods, keymap.CtxPodsLogs)
 }
@@ -132,16 +156,24 @@ func (m *Pods) SetSnapshot(snap docker.Snapshot) tea.Cmd {
 
 // refresh recomputes the state and the tree after the workspace or the index changed.
 func (m *Pods) refresh() {
-	m.states = nil
+	m.states, m.drifts = nil, nil
 	if m.ws != nil {
 		m.states = m.ws.State(m.snap.Containers)
+		m.drifts = drifts(m.ws.Root, m.states, m.configs)
 	}
 	m.rebuild()
 }
 
 // Update handles the tab's messages. Key presses for the root (quit, help, tabs) never get
 // here; the root hands every other message to both tabs, and each takes what is its own.
+// After each one the detail pane follows the selection and its sub-tab (syncDetail).
 func (m Pods) Update(msg tea.Msg) (Pods, tea.Cmd) {
+	m, cmd := m.update(msg)
+	m.syncDetail()
+	return m, cmd
+}
+
+func (m Pods) update(msg tea.Msg) (Pods, tea.Cmd) {
 	switch msg := msg.(type) {
 	case workspaceLoadedMsg:
 		return m.loaded(msg)
@@ -183,19 +215,20 @@ func (m Pods) loaded(msg workspaceLoadedMsg) (Pods, tea.Cmd) {
 	m.loading = false
 	if msg.err != nil {
 		if m.ws != nil || msg.reload {
-			m.status = views.Status{Text: "reload: " + msg.err.Error(), Err: true}
+			m.status = views.Status{Text: changedPrefix(msg.changed) + "reload: " + msg.err.Error(), Err: true}
 		}
 		if m.ws == nil {
 			m.loadErr = msg.err
 		}
-		return m, nil
+		return m.afterLoad(msg, nil)
 	}
 	m.ws, m.loadErr = msg.ws, nil
+	m.configs = rememberConfigs(m.configs, msg.ws.State(m.snap.Containers))
 	if msg.reload {
 		m.status = views.Status{Text: reloadedText(msg.ws)}
 	}
 	m.refresh()
-	return m, m.syncLogs()
+	return m.afterLoad(msg, m.syncLogs())
 }
 
 func reloadedText(ws *pods.Workspace) string {

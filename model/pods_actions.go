@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -19,15 +20,19 @@ import (
 // maxOpEvents bounds the progress events buffered for the UI; the footer shows the latest.
 const maxOpEvents = 256
 
+// allRows is the busy key of an operation on the whole workspace (down).
+const allRows = "*"
+
 var opGen atomic.Uint64
 
-// podOp is a running up, stop or restart of a pod or a service. Its progress events go
-// through a feed, so the lifecycle code never waits for the UI.
+// podOp is a running up, stop, restart, remove, build, pull, down or apply of pods or
+// services. Its progress events go through a feed, so the lifecycle code never waits for the UI.
 type podOp struct {
 	id     uint64
-	verb   string // up, stop, restart
-	target string // frontend, frontend/web
-	key    string // the row it acts on, for the busy mark
+	verb   string   // up, stop, restart, …
+	target string   // frontend, frontend/web
+	key    string   // the row it acts on, for the busy mark; allRows for down
+	also   []string // further rows it acts on (apply's services)
 	// started is when it began, for the footer's task list.
 	started time.Time
 	feed    *feed[compose.Event]
@@ -65,6 +70,8 @@ type podExecDoneMsg struct {
 var verbs = map[keymap.Action]string{
 	keymap.BringUp: "up", keymap.Stop: "stop", keymap.Restart: "restart",
 	keymap.Shell: "shell", keymap.Exec: "exec", keymap.Test: "test", keymap.Run: "run",
+	keymap.Remove: "remove", keymap.Build: "build", keymap.Pull: "pull", keymap.PodsDown: "down",
+	keymap.Apply: "apply",
 }
 
 func (m podExecDoneMsg) status() views.Status {
@@ -112,26 +119,43 @@ func (m Pods) lifecycle(a keymap.Action) (Pods, tea.Cmd) {
 		service = r.Service.Service
 		target += "/" + service
 	}
-	for _, op := range m.ops {
-		if op.key == target {
-			m.status = views.Status{Text: fmt.Sprintf("%s %s is still running", op.verb, op.target), Err: true}
-			return m, nil
-		}
-	}
-	op := &podOp{id: opGen.Add(1), verb: verbs[a], target: target, key: target, started: m.now(),
-		feed: newFeed[compose.Event](maxOpEvents), done: make(chan struct{})}
-	m.ops = append(slices.Clone(m.ops), op)
-	m.status = views.Status{Text: op.verb + " " + target + "…"}
 	call := m.pb.Up
 	switch a {
 	case keymap.Stop:
 		call = m.pb.Stop
 	case keymap.Restart:
 		call = m.pb.Restart
+	case keymap.Remove:
+		call = m.pb.Remove
+	case keymap.Build:
+		call = m.pb.Build
+	case keymap.Pull:
+		call = m.pb.Pull
 	}
-	ws, ctx := m.ws, m.ctx
+	ws := m.ws
+	return m.startOp(verbs[a], target, []string{target}, func(ctx context.Context, progress func(compose.Event)) error {
+		return call(ctx, ws, pod, service, progress)
+	})
+}
+
+// startOp runs call off the UI loop as an operation on rows (the first names it in the busy
+// marks, unless it is allRows), unless one under way acts on any of them.
+func (m Pods) startOp(verb, target string, rows []string, call func(context.Context, func(compose.Event)) error) (Pods, tea.Cmd) {
+	for _, op := range m.ops {
+		for _, row := range rows {
+			if op.touches(row) {
+				m.status = views.Status{Text: fmt.Sprintf("%s %s is still running", op.verb, op.target), Err: true}
+				return m, nil
+			}
+		}
+	}
+	op := &podOp{id: opGen.Add(1), verb: verb, target: target, key: rows[0], also: rows[1:], started: m.now(),
+		feed: newFeed[compose.Event](maxOpEvents), done: make(chan struct{})}
+	m.ops = append(slices.Clone(m.ops), op)
+	m.status = views.Status{Text: op.verb + " " + target + "…"}
+	ctx := m.ctx
 	run := func() tea.Msg {
-		err := call(ctx, ws, pod, service, op.feed.push)
+		err := call(ctx, op.feed.push)
 		close(op.done)
 		if err != nil && ctx.Err() != nil {
 			return nil // quitting
@@ -139,6 +163,20 @@ func (m Pods) lifecycle(a keymap.Action) (Pods, tea.Cmd) {
 		return podOpDoneMsg{op: op.id, err: err}
 	}
 	return m, tea.Batch(run, op.wait())
+}
+
+// touches says the operation acts on row, a row below it or a row above it: an up of a pod
+// and a stop of its service must not overlap.
+func (op *podOp) touches(row string) bool {
+	if op.key == allRows || row == allRows {
+		return true
+	}
+	for _, k := range append([]string{op.key}, op.also...) {
+		if k == row || strings.HasPrefix(row, k+"/") || strings.HasPrefix(k, row+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // wait delivers the operation's next events; it ends with the operation.
@@ -199,6 +237,11 @@ func (m Pods) opDone(msg podOpDoneMsg) (Pods, tea.Cmd) {
 	default:
 		m.status = views.Status{Text: fmt.Sprintf("%s %s: done", op.verb, op.target)}
 	}
+	if m.applyDue {
+		// --watch had a change to apply while this operation was in its way.
+		m.applyDue = false
+		return m.apply(true)
+	}
 	return m, nil
 }
 
@@ -209,7 +252,14 @@ func (m Pods) busy() map[string]string {
 	}
 	out := make(map[string]string, len(m.ops))
 	for _, op := range m.ops {
-		out[op.key] = op.verb + "…"
+		for _, k := range append([]string{op.key}, op.also...) {
+			out[k] = op.verb + "…"
+		}
+		if op.key == allRows {
+			for _, ps := range m.states {
+				out[ps.Pod.Name] = op.verb + "…"
+			}
+		}
 	}
 	return out
 }

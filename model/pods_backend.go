@@ -20,6 +20,15 @@ type PodsBackend interface {
 	Up(ctx context.Context, ws *pods.Workspace, pod, service string, progress func(compose.Event)) error
 	Stop(ctx context.Context, ws *pods.Workspace, pod, service string, progress func(compose.Event)) error
 	Restart(ctx context.Context, ws *pods.Workspace, pod, service string, progress func(compose.Event)) error
+	// Remove removes a pod's or a service's containers, running ones too (the user was asked);
+	// volumes are kept.
+	Remove(ctx context.Context, ws *pods.Workspace, pod, service string, progress func(compose.Event)) error
+	// Build builds the images of the services (of a pod, or one) that have a build: section.
+	Build(ctx context.Context, ws *pods.Workspace, pod, service string, progress func(compose.Event)) error
+	// Pull runs the pull hooks, then pulls the images of a pod or a service.
+	Pull(ctx context.Context, ws *pods.Workspace, pod, service string, progress func(compose.Event)) error
+	// Down removes every enabled pod's containers and the project's networks; volumes stay.
+	Down(ctx context.Context, ws *pods.Workspace, progress func(compose.Event)) error
 	// Shell, Exec, Test and Run prepare commands that take over the terminal through tea.Exec:
 	// a shell in the service's first container (its io.fdy.cage.shell), a command in it, the
 	// service's test command in a fresh test-target container (removed afterwards), and a

@@ -135,6 +135,7 @@ type fakePods struct {
 	release chan struct{} // when set, Up, Stop and Restart wait for it after reporting
 	execErr error         // what the prepared commands return from Run
 	prepErr error         // what preparing them returns
+	disk    bool          // Load reads the workspace's files again (a test edits them)
 }
 
 func (f *fakePods) record(s string) {
@@ -153,6 +154,15 @@ func (f *fakePods) Load(context.Context) (*pods.Workspace, error) {
 	f.record("load")
 	if f.loadErr != nil {
 		return nil, f.loadErr
+	}
+	if f.disk {
+		ws, err := pods.Load(context.Background(), f.ws.Root, pods.LoadOptions{Environ: []string{}})
+		if err != nil {
+			return nil, err
+		}
+		f.mu.Lock()
+		f.ws = ws
+		f.mu.Unlock()
 	}
 	return f.ws, nil
 }
@@ -182,6 +192,22 @@ func (f *fakePods) Stop(ctx context.Context, _ *pods.Workspace, pod, service str
 
 func (f *fakePods) Restart(ctx context.Context, _ *pods.Workspace, pod, service string, progress func(compose.Event)) error {
 	return f.lifecycle(ctx, "restart", pod, service, progress)
+}
+
+func (f *fakePods) Remove(ctx context.Context, _ *pods.Workspace, pod, service string, progress func(compose.Event)) error {
+	return f.lifecycle(ctx, "remove", pod, service, progress)
+}
+
+func (f *fakePods) Build(ctx context.Context, _ *pods.Workspace, pod, service string, progress func(compose.Event)) error {
+	return f.lifecycle(ctx, "build", pod, service, progress)
+}
+
+func (f *fakePods) Pull(ctx context.Context, _ *pods.Workspace, pod, service string, progress func(compose.Event)) error {
+	return f.lifecycle(ctx, "pull", pod, service, progress)
+}
+
+func (f *fakePods) Down(ctx context.Context, _ *pods.Workspace, progress func(compose.Event)) error {
+	return f.lifecycle(ctx, "down", "*", "", progress)
 }
 
 func (f *fakePods) prepared(s string) (tea.ExecCommand, error) {

@@ -31,12 +31,17 @@ func (p commandPrompt) label() string {
 func (m Pods) handleKey(msg tea.KeyPressMsg) (Pods, tea.Cmd) {
 	key := msg.String()
 	switch ctx := m.Context(); ctx {
+	case keymap.CtxConfirm:
+		return m.confirmKey(m.km.Resolve(ctx, key))
 	case keymap.CtxPrompt:
 		return m.promptKey(msg, m.km.Resolve(ctx, key))
 	case keymap.CtxFilter:
 		return m.filterKey(msg, m.km.Resolve(ctx, key))
+	case keymap.CtxSearch:
+		m.logs.searchKey(msg, m.km.Resolve(ctx, key), m.layout().LogLines())
+		return m, nil
 	default:
-		return m.podsKey(m.km.Resolve(ctx, key))
+		return m.do(m.km.Resolve(ctx, key))
 	}
 }
 
@@ -88,7 +93,8 @@ func splitCommand(line string) ([]string, error) {
 	return args, nil
 }
 
-func (m Pods) podsKey(a keymap.Action) (Pods, tea.Cmd) {
+// do performs an action in the tree or its logs pane, from a key or the command palette.
+func (m Pods) do(a keymap.Action) (Pods, tea.Cmd) {
 	if m.ws == nil {
 		// Nothing to move over: the tree's focus never left it.
 		switch a {
@@ -99,17 +105,29 @@ func (m Pods) podsKey(a keymap.Action) (Pods, tea.Cmd) {
 		}
 		return m, nil
 	}
+	if m.detailKey(a) {
+		return m, nil
+	}
 	switch m.list.key(a, &m.logs, m.layout().LogLines(), &m.status, func() { m.setFilter("") }) {
 	case navDone:
 		return m, nil
 	case navMoved:
 		return m, m.syncLogs()
 	}
+	if m, cmd, ok := m.markKey(a); ok {
+		return m, cmd
+	}
 	switch a {
 	case keymap.Reload:
 		return m.reload()
-	case keymap.BringUp, keymap.Stop, keymap.Restart:
+	case keymap.BringUp, keymap.Stop, keymap.Restart, keymap.Build, keymap.Pull:
 		return m.lifecycle(a)
+	case keymap.Apply:
+		return m.apply(false)
+	case keymap.Remove:
+		return m.askRemove()
+	case keymap.PodsDown:
+		return m.askDown()
 	case keymap.Shell, keymap.Test, keymap.Exec, keymap.Run:
 		return m.serviceAction(a)
 	}
@@ -149,8 +167,23 @@ func (m Pods) refusal(a keymap.Action, r views.PodTreeRow) string {
 		return fmt.Sprintf("pod %s is not enabled in target %s", p.Name, m.ws.Target)
 	case a == keymap.BringUp && p.Type == pods.PodTask:
 		return fmt.Sprintf("%s is a task pod: tasks are not brought up, %s runs one", p.Name, m.keyName(keymap.Run))
+	case a == keymap.Build && !buildable(r):
+		if r.Kind == views.PodLevel {
+			return "nothing to build: no service of " + p.Name + " has a build: section"
+		}
+		return "nothing to build: " + p.Name + "/" + r.Service.Service + " has no build: section"
 	}
 	return ""
+}
+
+// buildable says a row's service (or one of its pod's) builds its image.
+func buildable(r views.PodTreeRow) bool {
+	for name, svc := range r.Pod.Project.Services {
+		if svc.Build != nil && (r.Kind == views.PodLevel || name == r.Service.Service) {
+			return true
+		}
+	}
+	return false
 }
 
 // service is the service a row stands for: its own, or a pod's only one.

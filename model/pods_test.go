@@ -606,7 +606,7 @@ func TestPodsLogsMultiplexAService(t *testing.T) {
 		r = update(t, r, lm)
 	}
 	screenText := screen(r)
-	for _, want := range []string{"Logs · frontend/web", "  shop-web-1 | GET / 200 3ms", "▌ shop-web-2 | Error: connect ECONNREFUSED db:5432"} {
+	for _, want := range []string{"[Logs]│", "─ frontend/web ─", "  shop-web-1 | GET / 200 3ms", "▌ shop-web-2 | Error: connect ECONNREFUSED db:5432"} {
 		if !strings.Contains(screenText, want) {
 			t.Errorf("logs pane lacks %q:\n%s", want, screenText)
 		}

@@ -25,19 +25,27 @@ func (m Pods) View() string {
 	l := m.layout()
 	list := views.PodList(m.theme, views.PodListData{
 		Rows: n.rows, Cursor: n.cursor, Offset: n.top, Focused: n.focus == focusList,
-		Now: m.now(), Filter: n.filter, Total: len(m.ws.Pods), Busy: m.busy(),
+		Now: m.now(), Filter: n.filter, Total: len(m.ws.Pods), Busy: m.busy(), Marked: n.markedRows(),
 	}, l.ListWidth, l.ListHeight)
 	var lower string
 	if r, ok := m.Selected(); ok && r.Pod.Err != nil {
 		lower = views.TextPane(m.theme, "Pod "+r.Pod.Name+m.theme.G.Sep+"broken", []views.Paragraph{
 			{Text: "files: " + views.PodFiles(m.ws.Root, r.Pod.Files), Dim: true},
 			{Text: r.Pod.Err.Error(), Bad: true},
-			{Text: "Fix the file, then " + m.keyName(keymap.Reload) + " reloads the workspace.", Dim: true},
+			{Text: m.fixHint(), Dim: true},
 		}, l.LogsWidth, l.LogsHeight, n.focus == focusLogs)
 	} else {
-		lower = views.LogsPane(m.theme, m.logs.data(n.focus == focusLogs), l.LogsWidth, l.LogsHeight)
+		ld := m.logs.data(n.focus == focusLogs)
+		ld.Reserve = views.LogsTabsReserve(m.theme, ld, m.detail.tabs.bar())
+		lower = views.LogsPane(m.theme, ld, l.LogsWidth, l.LogsHeight)
 	}
-	return views.Body(m.theme, l, list, lower) + "\n" + footer
+	lower = m.detailView(lower, l.LogsWidth, l.LogsHeight, n.focus == focusLogs)
+	screen := views.Body(m.theme, l, list, lower) + "\n" + footer
+	if m.confirm != nil {
+		box := views.Confirm(m.theme, m.confirm.question, m.confirm.detail, m.km.Hints(keymap.CtxConfirm), n.width)
+		screen = views.Overlay(screen, box, n.width, n.height)
+	}
+	return screen
 }
 
 func (m Pods) footer() string {

@@ -1,10 +1,12 @@
 package model
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -52,6 +54,39 @@ func (b podsEngine) Stop(ctx context.Context, ws *pods.Workspace, pod, service s
 
 func (b podsEngine) Restart(ctx context.Context, ws *pods.Workspace, pod, service string, progress func(compose.Event)) error {
 	return b.runner(ws, progress).Restart(ctx, []string{address(pod, service)}, -1)
+}
+
+func (b podsEngine) Remove(ctx context.Context, ws *pods.Workspace, pod, service string, progress func(compose.Event)) error {
+	return b.runner(ws, progress).Remove(ctx, []string{address(pod, service)}, true, false)
+}
+
+func (b podsEngine) Build(ctx context.Context, ws *pods.Workspace, pod, service string, progress func(compose.Event)) error {
+	return b.runner(ws, progress).Build(ctx, []string{address(pod, service)})
+}
+
+// Pull reports the pull hooks' output as progress, and fails with every pod's error (each
+// names its image), not only how many failed.
+func (b podsEngine) Pull(ctx context.Context, ws *pods.Workspace, pod, service string, progress func(compose.Event)) error {
+	hooks := &progressLines{progress: progress, service: "pull hook"}
+	res, err := b.runner(ws, progress).Pull(ctx, []string{address(pod, service)}, hooks)
+	hooks.flush()
+	if err == nil {
+		return nil
+	}
+	var errs []error
+	for _, r := range res {
+		if r.Err != nil {
+			errs = append(errs, r.Err)
+		}
+	}
+	if len(errs) == 0 {
+		return err // the hooks failed, or the names did not resolve
+	}
+	return errors.Join(errs...)
+}
+
+func (b podsEngine) Down(ctx context.Context, ws *pods.Workspace, progress func(compose.Event)) error {
+	return b.runner(ws, progress).Down(ctx, nil, false, -1)
 }
 
 func (b podsEngine) Shell(ctx context.Context, ws *pods.Workspace, pod, service string) (tea.ExecCommand, error) {
@@ -118,4 +153,37 @@ func (p *paused) Run() error {
 		}
 	}
 	return err
+}
+
+// progressLines turns written output (a hook's) into progress events, one per line.
+type progressLines struct {
+	progress func(compose.Event)
+	service  string
+	partial  []byte
+}
+
+func (w *progressLines) Write(p []byte) (int, error) {
+	w.partial = append(w.partial, p...)
+	for {
+		i := bytes.IndexByte(w.partial, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		w.emit(string(w.partial[:i]))
+		w.partial = w.partial[i+1:]
+	}
+}
+
+// flush reports a last line without a newline.
+func (w *progressLines) flush() {
+	if len(w.partial) > 0 {
+		w.emit(string(w.partial))
+		w.partial = nil
+	}
+}
+
+func (w *progressLines) emit(line string) {
+	if w.progress != nil && strings.TrimSpace(line) != "" {
+		w.progress(compose.Event{Service: w.service, Action: compose.ActionOutput, Detail: strings.TrimRight(line, "\r")})
+	}
 }

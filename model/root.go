@@ -36,6 +36,11 @@ type Config struct {
 	// Pipelines runs the workspace's pipelines/<name>.yml and reads their runs; nil means there
 	// are none (the Pipelines tab says so). NewPipelinesBackend serves it from an engine.
 	Pipelines PipelinesBackend
+	// WatchDir is the workspace whose pods/, config/, podium.yml and pipelines/ the TUI
+	// follows while it runs; "" follows nothing.
+	WatchDir string
+	// ApplyOnChange brings up what a file change made drift, without a key (podium --watch).
+	ApplyOnChange bool
 }
 
 // tab is one of the root's tabs. Their numbers are the keys that select them: 1 Pods,
@@ -69,8 +74,11 @@ type Root struct {
 	height     int
 	help       bool
 	helpScroll int
+	palette    palette // the command palette, while palette.open
 	quitting   bool
-	tasks      tasks // background actions, for the footer
+	tasks      tasks       // background actions, for the footer
+	split      views.Split // the list/detail split and zoom, the same on every tab
+	files      liveFiles   // the workspace's files, followed
 }
 
 // New builds the root model. It subscribes to the backend's index (and the supervisor's
@@ -95,9 +103,9 @@ func New(cfg Config) Root {
 	containers := NewContainers(ContainersDeps{Ctx: ctx, Backend: cfg.Backend, Keymap: km, Theme: theme, Now: now})
 	r := Root{
 		cfg: cfg, km: km, theme: theme, now: now, ctx: ctx, cancel: cancel,
-		containers: containers, tasks: newTasks(),
+		containers: containers, tasks: newTasks(), files: liveFiles{root: cfg.WatchDir},
 		pods: NewPods(PodsDeps{Ctx: ctx, Pods: cfg.Pods, Backend: cfg.Backend, Keymap: km, Theme: theme, Now: now,
-			Workspace: cfg.Workspace, Snapshot: containers.Snapshot()}),
+			Workspace: cfg.Workspace, Snapshot: containers.Snapshot(), AutoApply: cfg.ApplyOnChange}),
 		deploys: NewDeploys(DeploysDeps{Ctx: ctx, Deploys: cfg.Deploys, Backend: cfg.Backend, Keymap: km, Theme: theme,
 			Now: now, Snapshot: containers.Snapshot()}),
 		pipelines: NewPipelines(PipelinesDeps{Ctx: ctx, Pipelines: cfg.Pipelines, Keymap: km, Theme: theme, Now: now}),
@@ -122,15 +130,17 @@ func (r Root) landing() tab {
 	return tabContainers
 }
 
-// setTab puts a tab on screen; the Deploys tab's countdowns tick only while it is.
+// setTab puts a tab on screen; the Deploys tab's countdowns tick, and the Containers tab's
+// stats stream, only while it is.
 func (r *Root) setTab(t tab) tea.Cmd {
 	r.tab = t
-	return r.deploys.SetShown(t == tabDeploys)
+	return tea.Batch(r.deploys.SetShown(t == tabDeploys), r.containers.SetShown(t == tabContainers))
 }
 
 // Init starts the tabs' watchers and loads the workspace.
 func (r Root) Init() tea.Cmd {
-	return tea.Batch(r.containers.Init(), r.pods.Init(), r.deploys.Init(), r.pipelines.Init())
+	return tea.Batch(r.containers.Init(), r.pods.Init(), r.deploys.Init(), r.pipelines.Init(), tea.RequestBackgroundColor,
+		r.files.start(r.ctx))
 }
 
 // Update handles a message (update), then starts the footer's spinner if background work
@@ -168,6 +178,9 @@ func (r Root) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return r.update(msg.result)
 	case spinner.TickMsg:
 		return r, r.tasks.tick(msg, r.busy())
+	case tea.BackgroundColorMsg:
+		r.setTheme(views.NewThemeFor(r.cfg.NoColor, msg.IsDark()))
+		return r, nil
 	case tea.WindowSizeMsg:
 		r.width, r.height = msg.Width, msg.Height
 		r.containers.SetSize(r.width, max(r.height-headerHeight, 0))
@@ -178,35 +191,33 @@ func (r Root) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// The Deploys tab's logs run only while its pane is drawn, which depends on the size.
 		return r, r.deploys.syncLogs()
 	case tea.KeyPressMsg:
-		if r.help {
+		switch {
+		case r.palette.open:
+			return r.paletteKey(msg)
+		case r.help:
 			return r.helpKey(r.km.Resolve(keymap.CtxHelp, msg.String()))
 		}
-		switch r.km.Resolve(r.context(), msg.String()) {
-		case keymap.Quit:
-			return r.quit()
-		case keymap.Help:
-			r.help, r.helpScroll = true, 0
-			return r, nil
-		case keymap.TabPods:
-			r.tabChosen = true
-			return r, r.setTab(tabPods)
-		case keymap.TabDeploys:
-			r.tabChosen = true
-			return r, r.setTab(tabDeploys)
-		case keymap.TabContainers:
-			r.tabChosen = true
-			return r, r.setTab(tabContainers)
-		case keymap.TabPipelines:
-			r.tabChosen = true
-			return r, r.setTab(tabPipelines)
+		if m, cmd, ok := r.global(r.km.Resolve(r.context(), msg.String())); ok {
+			return m, cmd
 		}
 		return r.toTab(msg)
+	case tea.MouseClickMsg, tea.MouseWheelMsg:
+		if p, ok := newPointer(msg, headerHeight); ok && !r.help && !r.palette.open {
+			return r.mouse(p)
+		}
+		return r, nil
 	case tea.PasteMsg:
+		if r.palette.open {
+			r.palette.setQuery(r.palette.query + strings.Join(strings.Fields(msg.Content), " "))
+			return r, nil
+		}
 		return r.toTab(msg)
 	case containersChangedMsg:
 		r.containers, cmd = r.containers.Update(msg)
 		cmd2 = r.pods.SetSnapshot(msg.snap)
 		return r, tea.Batch(cmd, cmd2, r.deploys.SetSnapshot(msg.snap))
+	case liveFilesMsg:
+		return r.onFiles(msg)
 	case workspaceLoadedMsg:
 		r.pods, cmd = r.pods.Update(msg)
 		if !msg.reload && !r.tabChosen {
@@ -220,6 +231,44 @@ func (r Root) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	r.deploys, cmd3 = r.deploys.Update(msg)
 	r.pipelines, cmd4 = r.pipelines.Update(msg)
 	return r, tea.Batch(cmd, cmd2, cmd3, cmd4)
+}
+
+// global performs the root's own actions (quit, help, tabs, the palette), from a key or the
+// palette; ok is false for the actions of the tab on screen.
+func (r Root) global(a keymap.Action) (m tea.Model, cmd tea.Cmd, ok bool) {
+	switch a {
+	case keymap.Quit:
+		m, cmd = r.quit()
+		return m, cmd, true
+	case keymap.Help:
+		r.help, r.helpScroll = true, 0
+	case keymap.Palette:
+		r.palette = newPalette(r.km, r.context())
+	case keymap.TabPods:
+		r.tabChosen = true
+		cmd = r.setTab(tabPods)
+	case keymap.TabDeploys:
+		r.tabChosen = true
+		cmd = r.setTab(tabDeploys)
+	case keymap.TabContainers:
+		r.tabChosen = true
+		cmd = r.setTab(tabContainers)
+	case keymap.TabPipelines:
+		r.tabChosen = true
+		cmd = r.setTab(tabPipelines)
+	case keymap.Zoom:
+		r.split.Zoom = !r.split.Zoom
+		cmd = r.applySplit()
+	case keymap.SplitGrow:
+		r.split = r.split.Grow(views.SplitStep)
+		cmd = r.applySplit()
+	case keymap.SplitShrink:
+		r.split = r.split.Grow(-views.SplitStep)
+		cmd = r.applySplit()
+	default:
+		return r, nil, false
+	}
+	return r, cmd, true
 }
 
 // toTab hands a message to the tab on screen.
@@ -257,6 +306,10 @@ func (r Root) helpKey(a keymap.Action) (tea.Model, tea.Cmd) {
 		return r.quit()
 	case keymap.Cancel, keymap.Help:
 		r.help = false
+	case keymap.Palette:
+		r.help = false
+		m, cmd, _ := r.global(a)
+		return m, cmd
 	case keymap.Up:
 		r.helpScroll--
 	case keymap.Down:
@@ -289,6 +342,7 @@ func (r Root) quit() (tea.Model, tea.Cmd) {
 func (r Root) View() tea.View {
 	v := tea.NewView(r.render())
 	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion // clicks and the wheel; shift+drag still selects text
 	v.WindowTitle = "podium"
 	return v
 }
@@ -334,6 +388,9 @@ func (r Root) render() string {
 			body = r.containers.View()
 		}
 	}
+	if r.palette.open {
+		body = views.Overlay(body, r.paletteBox(), r.width, max(r.height-headerHeight, 0))
+	}
 	lines := splitLines(header + "\n" + body)
 	return views.Block(lines, r.width, r.height)
 }
@@ -341,9 +398,14 @@ func (r Root) render() string {
 // helpSections are the help screen's sections for the tab on screen: the global keys, the
 // tab's, and those of the panes and prompts it has.
 func (r Root) helpSections() []keymap.HelpSection {
+	return append(r.keySections(), stateLegend(r.theme))
+}
+
+// keySections are the help screen's key sections for the tab on screen.
+func (r Root) keySections() []keymap.HelpSection {
 	switch r.tab {
 	case tabPods:
-		return r.km.Help(keymap.CtxGlobal, keymap.CtxPods, keymap.CtxLogs, keymap.CtxFilter, keymap.CtxPrompt, keymap.CtxHelp)
+		return r.km.Help(keymap.CtxGlobal, keymap.CtxPods, keymap.CtxLogs, keymap.CtxFilter, keymap.CtxPrompt, keymap.CtxConfirm, keymap.CtxHelp)
 	case tabDeploys:
 		return r.km.Help(keymap.CtxGlobal, keymap.CtxDeploys, keymap.CtxLogs, keymap.CtxFilter, keymap.CtxConfirm, keymap.CtxHelp)
 	case tabPipelines:
@@ -365,4 +427,32 @@ func splitLines(s string) []string { return strings.Split(s, "\n") }
 // tabTasks is the ongoing work of every tab: pods coming up, deploys rolling, runs running.
 func (r Root) tabTasks() []views.Task {
 	return append(append(r.pods.Tasks(), r.deploys.Tasks()...), r.pipelines.Tasks()...)
+}
+
+// applySplit hands the split to every tab, so switching tabs keeps it.
+func (r *Root) applySplit() tea.Cmd {
+	return tea.Batch(r.containers.SetSplit(r.split), r.pods.SetSplit(r.split),
+		r.deploys.SetSplit(r.split), r.pipelines.SetSplit(r.split))
+}
+
+// mouse hands a pointer event to the tab on screen.
+func (r Root) mouse(p pointer) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch r.tab {
+	case tabPods:
+		r.pods, cmd = r.pods.Mouse(p)
+	case tabDeploys:
+		r.deploys, cmd = r.deploys.Mouse(p)
+	case tabPipelines:
+		r.pipelines, cmd = r.pipelines.Mouse(p)
+	default:
+		r.containers, cmd = r.containers.Mouse(p)
+	}
+	return r, cmd
+}
+
+// setTheme switches every tab to t: the terminal told its background after the first frame.
+func (r *Root) setTheme(t views.Theme) {
+	r.theme = t
+	r.containers.theme, r.pods.theme, r.deploys.theme, r.pipelines.theme = t, t, t, t
 }

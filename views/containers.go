@@ -18,6 +18,7 @@ type ListData struct {
 	Filter  string // the active filter, "" for none
 	Total   int    // containers before filtering
 	Waiting bool   // no list from the engine yet
+	Marked  []bool // parallel to Rows: marked for a bulk action
 }
 
 // The columns of a container row, in screen order.
@@ -87,6 +88,7 @@ func ContainerList(t Theme, d ListData, width, height int) string {
 	return tablePane{
 		spec: containersTable, title: title, filter: d.Filter, cells: cells,
 		cursor: d.Cursor, offset: d.Offset, focused: d.Focused, empty: "  " + t.Dim.Render(msg),
+		marked: d.Marked,
 	}.render(t, width, height)
 }
 

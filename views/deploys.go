@@ -102,6 +102,7 @@ type DeployListData struct {
 	Filter   string
 	Total    int               // services before filtering
 	Busy     map[string]string // service → what is being asked of it ("restarting…")
+	Marked   []bool            // parallel to Services: marked for a bulk action
 }
 
 // The columns of the Deploys list, in screen order.
@@ -181,6 +182,7 @@ func DeployList(t Theme, d DeployListData, width, height int) string {
 	return tablePane{
 		spec: deploysTable, title: title, filter: d.Filter, cells: cells,
 		cursor: d.Cursor, offset: d.Offset, focused: d.Focused, empty: "  " + t.Dim.Render(oneLine(msg, width-2)),
+		marked: d.Marked,
 	}.render(t, width, height)
 }
 
@@ -583,4 +585,13 @@ func DeploySplit(height, natural int, logsFocused bool) (detail, logs int) {
 		return 0, height
 	}
 	return height, 0
+}
+
+// DeployTimelineLines is a service's whole transition history, newest first, as a table with
+// its header: the Deploys tab's Timeline sub-tab, where the Status sub-tab shows only what fits.
+func DeployTimelineLines(t Theme, s supervisor.ServiceStatus, now time.Time, width int) []string {
+	if len(s.Timeline) == 0 {
+		return nil
+	}
+	return timeline(t, s, now, width, len(s.Timeline)+1)
 }

@@ -19,7 +19,7 @@ type Status struct {
 
 // Footer renders the key hints of the current context with the status message at the right.
 // When space is short hints go from the middle of the list, so the first ones and the last
-// two (help and quit) stay longest.
+// three (help, the palette, quit) stay longest.
 func Footer(t Theme, hints []keymap.Hint, st Status, width int) string {
 	if width <= 0 {
 		return ""
@@ -31,12 +31,12 @@ func Footer(t Theme, hints []keymap.Hint, st Status, width int) string {
 			style = t.Bad
 		}
 		// The message may take all but the last two hints: an error matters more than a hint.
-		keep := hints[max(len(hints)-2, 0):]
+		keep := hints[max(len(hints)-3, 0):]
 		status = style.Render(oneLine(st.Text, max(width-hintsWidth(t, keep)-5, width/3)))
 	}
 	if st.Busy != "" {
 		busy := Trunc(st.Busy, max(width/2, 1))
-		room := max(width-hintsWidth(t, hints[max(len(hints)-2, 0):])-5, width/2)
+		room := max(width-hintsWidth(t, hints[max(len(hints)-3, 0):])-5, width/2)
 		switch {
 		case status != "" && st.Err: // an error matters more than what is running
 			status = Trunc(status+"  "+busy, room)
@@ -49,7 +49,7 @@ func Footer(t Theme, hints []keymap.Hint, st Status, width int) string {
 	room := width - ansi.StringWidth(status) - 4 // margins and a gap
 	hs := append([]keymap.Hint(nil), hints...)
 	for len(hs) > 0 && hintsWidth(t, hs) > room {
-		i := len(hs) - 3
+		i := len(hs) - 4 // keep the last three: help, the palette, quit
 		if i < 0 {
 			i = len(hs) - 1
 		}

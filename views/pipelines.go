@@ -14,21 +14,21 @@ import (
 // PipelineGlyph is a node's or run's state as a glyph: the meaning survives without colour.
 func PipelineGlyph(s pipeline.State, skipped bool) string {
 	if skipped {
-		return "↷"
+		return GlyphSkipped
 	}
 	switch s {
 	case pipeline.StateQueued:
-		return "…"
+		return GlyphQueued
 	case pipeline.StateRunning:
-		return "▸"
+		return GlyphRunning
 	case pipeline.StateDone:
-		return "✓"
+		return GlyphDone
 	case pipeline.StateError:
-		return "✗"
+		return GlyphFailed
 	case pipeline.StateKilled:
-		return "⊘"
+		return GlyphKilled
 	}
-	return "·"
+	return GlyphPending
 }
 
 // pipelineStyle is the colour of a state.
@@ -57,7 +57,7 @@ func RunState(s pipeline.RunStatus) pipeline.State {
 	return pipeline.StateKilled
 }
 
-// PipelineCounts is "3✓ 1✗ 2·": leaves per state, in a fixed order, zeros left out.
+// PipelineCounts is "3✓ 1✖ 2◌": leaves per state, in a fixed order, zeros left out.
 func PipelineCounts(t Theme, c map[pipeline.State]int) string {
 	var parts []string
 	for _, s := range []pipeline.State{pipeline.StateDone, pipeline.StateError, pipeline.StateKilled,
@@ -100,7 +100,7 @@ func PipelineList(t Theme, d PipelineListData, width, height int) string {
 		if r.Run == nil {
 			s = t.Service.Render(r.File)
 			if r.Err != nil {
-				s += " " + t.Bad.Render("✗ "+oneLine(r.Err.Error(), width))
+				s += " " + t.Bad.Render(t.G.Failed+" "+oneLine(r.Err.Error(), width))
 			}
 		} else {
 			st := RunState(r.Run.Status)
@@ -206,40 +206,15 @@ func RunTree(t Theme, d RunTreeData, width, height int) string {
 	return Block(lines, width, height)
 }
 
-// OutputPaneData is a node attempt's output.
-type OutputPaneData struct {
-	Title   string
-	Lines   []pipeline.OutputLine
-	Offset  int // first line shown
-	Focused bool
-	Note    string // "following", "ended", an error
-}
-
-// OutputPane draws a node's output: its own colours kept (other escapes removed; none with
-// NoColor), stderr lines marked.
-func OutputPane(t Theme, d OutputPaneData, width, height int) string {
-	lines := []string{rule(t, d.Title, d.Note, width, d.Focused)}
-	for i := d.Offset; i < len(d.Lines) && len(lines) < height; i++ {
-		l := d.Lines[i]
-		text := Clean(l.Text, max(width-2, 0))
-		if !t.NoColor {
-			text = CleanColored(l.Text, max(width-2, 0))
-		}
-		if l.Stream == pipeline.StreamStderr {
-			lines = append(lines, t.Stderr.Render("▌")+" "+text)
-		} else {
-			lines = append(lines, "  "+text)
-		}
-	}
-	if len(d.Lines) == 0 {
-		lines = append(lines, t.Dim.Render("  no output"))
-	}
-	return Block(lines, width, height)
-}
-
 // Columns puts left and right side by side with a rule between them; both are blocks of
 // height lines.
 func Columns(t Theme, left, right string, leftWidth, width, height int) string {
+	switch {
+	case leftWidth <= 0: // zoomed on the right
+		return Block(strings.Split(right, "\n"), width, height)
+	case leftWidth >= width: // zoomed on the left
+		return Block(strings.Split(left, "\n"), width, height)
+	}
 	ls, rs := strings.Split(left, "\n"), strings.Split(right, "\n")
 	out := make([]string, height)
 	for i := range out {
@@ -253,4 +228,16 @@ func Columns(t Theme, left, right string, leftWidth, width, height int) string {
 		out[i] = Fit(l, leftWidth) + t.Rule.Render("│") + r
 	}
 	return Block(out, width, height)
+}
+
+// Stack puts one pane above another, leaving out an empty one (a zoomed layout gives a pane
+// no height).
+func Stack(top, bottom string) string {
+	switch {
+	case top == "":
+		return bottom
+	case bottom == "":
+		return top
+	}
+	return top + "\n" + bottom
 }

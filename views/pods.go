@@ -117,6 +117,7 @@ type PodListData struct {
 	Filter  string
 	Total   int               // pods before filtering
 	Busy    map[string]string // row key → what is being done to it ("up…")
+	Marked  []bool            // parallel to Rows: marked for a bulk action
 }
 
 // The columns of the pods tree, in screen order.
@@ -185,6 +186,7 @@ func PodList(t Theme, d PodListData, width, height int) string {
 	return tablePane{
 		spec: podsTable, title: title, filter: d.Filter, cells: cells,
 		cursor: d.Cursor, offset: d.Offset, focused: d.Focused, empty: "  " + t.Dim.Render(oneLine(msg, width-2)),
+		marked: d.Marked,
 	}.render(t, width, height)
 }
 

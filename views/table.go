@@ -43,7 +43,7 @@ func (c cell) plain() string {
 	return b.String()
 }
 
-func (c cell) width() int { return ansi.StringWidth(c.plain()) }
+func (c cell) width() int { return textWidth(c.plain()) }
 
 // restyle gives every span of c the style st (a dimmed row).
 func (c cell) restyle(st lipgloss.Style) cell {
@@ -165,18 +165,29 @@ func renderHeader(t Theme, cols []column, width int) string {
 	return Fit(b.String(), width)
 }
 
-// renderRow draws one row. The selected row is a full-width bar: every cell keeps its own
-// colour and takes the bar's background, so state colours stay readable on it.
+// renderRow draws one row that cannot be marked (the tables of a detail pane).
 func renderRow(t Theme, spec tableSpec, cs []cell, cols []column, width int, selected, focused bool) string {
+	return renderListRow(t, spec, cs, cols, width, selected, focused, false)
+}
+
+// renderListRow draws one row. The selected row is a full-width bar: every cell keeps its own
+// colour and takes the bar's background, so state colours stay readable on it. The gutter has
+// a cell for the cursor and one for the mark, so a marked row under the cursor shows both.
+func renderListRow(t Theme, spec tableSpec, cs []cell, cols []column, width int, selected, focused, marked bool) string {
 	base := lipgloss.NewStyle()
-	prefix := "  "
+	cursor := " "
 	if selected {
 		base = t.Selected
 		if !focused {
 			base = t.SelectedBlur
 		}
-		prefix = t.Cursor.Render(t.G.Cursor) + base.Render(" ")
+		cursor = t.Cursor.Render(t.G.Cursor)
 	}
+	mark := base.Render(" ")
+	if marked {
+		mark = t.Key.Inherit(base).Render(t.G.Mark)
+	}
+	prefix := cursor + mark
 	var b strings.Builder
 	b.WriteString(prefix)
 	first := true
@@ -256,6 +267,7 @@ type tablePane struct {
 	offset  int // first row shown
 	focused bool
 	empty   string // the line shown when there are no rows, styled
+	marked  []bool // parallel to cells: the rows marked for a bulk action
 }
 
 // render draws the pane in exactly height lines of exactly width cells.
@@ -269,7 +281,11 @@ func (p tablePane) render(t Theme, width, height int) string {
 		notes = append(notes, t.Prompt.Render("/")+t.Text.Render(Clean(p.filter, 40)))
 	}
 	notes = append(notes, scrollNotes(t, p.offset, rowsH, len(p.cells))...)
-	lines := []string{rule(t, p.title, strings.Join(notes, " "), width, p.focused)}
+	title := p.title
+	if n := marks(p.marked); n > 0 {
+		title += fmt.Sprintf("%s%d marked", t.G.Sep, n)
+	}
+	lines := []string{rule(t, title, strings.Join(notes, " "), width, p.focused)}
 	cols := fitColumns(p.spec, p.cells, width-2)
 	lines = append(lines, renderHeader(t, cols, width))
 	if len(p.cells) == 0 {
@@ -279,7 +295,19 @@ func (p tablePane) render(t Theme, width, height int) string {
 		if i < 0 {
 			continue
 		}
-		lines = append(lines, renderRow(t, p.spec, p.cells[i], cols, width, i == p.cursor, p.focused))
+		marked := i < len(p.marked) && p.marked[i]
+		lines = append(lines, renderListRow(t, p.spec, p.cells[i], cols, width, i == p.cursor, p.focused, marked))
 	}
 	return Block(lines, width, height)
+}
+
+// marks counts the marked rows.
+func marks(marked []bool) int {
+	n := 0
+	for _, m := range marked {
+		if m {
+			n++
+		}
+	}
+	return n
 }

@@ -24,6 +24,9 @@ func clean(s string, maxCells int, keepSGR bool) string {
 	if maxCells <= 0 {
 		return ""
 	}
+	if len(s) <= maxCells && printableASCII(s) {
+		return s // the common case (names, images, ports): nothing to drop, nothing to cut
+	}
 	var b strings.Builder
 	styled := false
 	// Runes are collected up to a budget above maxCells; the final cut is by cell width.
@@ -66,6 +69,26 @@ func clean(s string, maxCells int, keepSGR bool) string {
 		out += "\x1b[0m"
 	}
 	return out
+}
+
+// printableASCII reports whether s is only printable ASCII, one cell per byte with nothing to
+// clean. Most names, images and log lines are, and this check costs far less than measuring
+// grapheme clusters, which every row of a 500-container list would otherwise pay per frame.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// textWidth is the cells plain (unstyled) s takes.
+func textWidth(s string) int {
+	if printableASCII(s) {
+		return len(s)
+	}
+	return ansi.StringWidth(s)
 }
 
 // isSGR reports whether seq is a Select Graphic Rendition sequence: ESC [ digits/; m.
@@ -114,8 +137,13 @@ func Fit(s string, width int) string {
 	if width <= 0 {
 		return ""
 	}
-	s = ansi.Truncate(s, width, "…")
-	if w := ansi.StringWidth(s); w < width {
+	// Measure first: most lines already fit, and measuring is half the cost of cutting.
+	w := ansi.StringWidth(s)
+	if w > width {
+		s = ansi.Truncate(s, width, "…")
+		w = ansi.StringWidth(s)
+	}
+	if w < width {
 		s += strings.Repeat(" ", width-w)
 	}
 	return s

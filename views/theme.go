@@ -14,14 +14,33 @@ type Glyphs struct {
 	Stopped  string // cleanly stopped or never started
 	Partial  string // paused, restarting, starting; a group with some up
 	Failed   string // exited non-zero, dead, unhealthy, disconnected
-	Pending  string // connecting
+	Pending  string // connecting; a node not yet scheduled
+	Queued   string // a node waiting for a slot
+	Done     string // a node or run that succeeded
+	Skipped  string // a node the user skipped
+	Killed   string // a node or run that was killed
 	Cursor   string // left edge of the selected row
+	Mark     string // gutter mark of a row marked for a bulk action, beside the cursor's cell
 	Stderr   string // gutter mark of a stderr log line
 	Sep      string // between header items
 	Ellipsis string
 	Rule     string // horizontal separator
 	VRule    string // vertical separator
 }
+
+// The one vocabulary of state glyphs, the same on every tab (containers, pods, deploys,
+// pipeline nodes): the meaning survives without colour.
+const (
+	GlyphRunning = "●" // running, healthy, stable, connected
+	GlyphPartial = "◐" // starting, deploying, paused, some of a group up
+	GlyphFailed  = "✖" // unhealthy, exited non-zero, error, disconnected
+	GlyphStopped = "○" // stopped, exited 0, not created
+	GlyphPending = "◌" // pending, connecting
+	GlyphQueued  = "◔" // queued for a slot
+	GlyphDone    = "✓" // done
+	GlyphSkipped = "↷" // skipped
+	GlyphKilled  = "⊘" // killed
+)
 
 // Theme holds every style the views use. With NoColor the styles carry no colour at all, and
 // meaning rests on glyphs, words, bold and reverse video.
@@ -52,14 +71,22 @@ type Theme struct {
 	BoxTitle     lipgloss.Style
 	TabActive    lipgloss.Style // the current tab in the header's tab bar
 	Drift        lipgloss.Style // ≠: what `up` would recreate
+	Match        lipgloss.Style // a log search's match (reverse video without colour)
+	MatchCurrent lipgloss.Style // the matches in the line n and N went to
 }
 
 // NewTheme builds the theme. noColor comes from the caller (NO_COLOR, a flag); this package
 // reads no environment.
-func NewTheme(noColor bool) Theme {
+func NewTheme(noColor bool) Theme { return NewThemeFor(noColor, true) }
+
+// NewThemeFor builds the theme for a dark or a light terminal background: the few colours
+// that would fade on one of them (the accent, names, dim text, the blurred selection) get a
+// darker or lighter variant; the state colours are the terminal's own ANSI ones.
+func NewThemeFor(noColor, dark bool) Theme {
 	g := Glyphs{
-		Running: "●", Stopped: "○", Partial: "◐", Failed: "✖", Pending: "◌",
-		Cursor: "▌", Stderr: "▌", Sep: " · ", Ellipsis: "…", Rule: "─", VRule: "│",
+		Running: GlyphRunning, Stopped: GlyphStopped, Partial: GlyphPartial, Failed: GlyphFailed, Pending: GlyphPending,
+		Queued: GlyphQueued, Done: GlyphDone, Skipped: GlyphSkipped, Killed: GlyphKilled,
+		Cursor: "▌", Mark: "◆", Stderr: "▌", Sep: " · ", Ellipsis: "…", Rule: "─", VRule: "│",
 	}
 	s := lipgloss.NewStyle
 	if noColor {
@@ -74,19 +101,25 @@ func NewTheme(noColor bool) Theme {
 			BoxTitle:  s().Bold(true),
 			TabActive: s().Bold(true).Reverse(true),
 			Drift:     s().Bold(true),
+			Match:     s().Reverse(true), MatchCurrent: s().Reverse(true).Bold(true).Underline(true),
 		}
 	}
 	c := func(v string) color.Color { return lipgloss.Color(v) }
+	pick := lipgloss.LightDark(dark)
 	var (
-		accent = c("141") // lavender
-		green  = c("2")
-		yellow = c("3")
-		red    = c("1")
-		grey   = c("245")
-		rule   = c("240")
-		selBg  = c("24") // deep blue: readable on dark and light terminals, with an explicit fg
-		blurBg = c("238")
-		white  = c("231")
+		accent  = pick(c("92"), c("141")) // purple on light, lavender on dark
+		green   = c("2")
+		yellow  = c("3")
+		red     = c("1")
+		grey    = pick(c("242"), c("245"))
+		rule    = pick(c("250"), c("240"))
+		selBg   = c("24") // deep blue: readable on dark and light terminals, with an explicit fg
+		blurBg  = pick(c("252"), c("238"))
+		blurFg  = pick(c("235"), c("252"))
+		white   = c("231")
+		project = pick(c("25"), c("75"))
+		service = pick(c("31"), c("110"))
+		orange  = pick(c("166"), c("214"))
 	)
 	return Theme{
 		G:            g,
@@ -97,10 +130,10 @@ func NewTheme(noColor bool) Theme {
 		Title:        s().Foreground(grey),
 		TitleFocused: s().Bold(true).Foreground(accent),
 		ColumnHeader: s().Foreground(grey),
-		Project:      s().Bold(true).Foreground(c("75")),
-		Service:      s().Foreground(c("110")),
+		Project:      s().Bold(true).Foreground(project),
+		Service:      s().Foreground(service),
 		Selected:     s().Background(selBg).Foreground(white).Bold(true),
-		SelectedBlur: s().Background(blurBg).Foreground(c("252")),
+		SelectedBlur: s().Background(blurBg).Foreground(blurFg),
 		Cursor:       s().Background(selBg).Foreground(accent).Bold(true),
 		OK:           s().Foreground(green),
 		Warn:         s().Foreground(yellow),
@@ -112,7 +145,9 @@ func NewTheme(noColor bool) Theme {
 		Box:          s().Border(lipgloss.RoundedBorder()).BorderForeground(accent).Padding(0, 1),
 		BoxTitle:     s().Bold(true),
 		TabActive:    s().Bold(true).Foreground(accent),
-		Drift:        s().Foreground(c("214")), // orange: not an error, not fine either
+		Drift:        s().Foreground(orange), // not an error, not fine either
+		Match:        s().Background(yellow).Foreground(c("0")),
+		MatchCurrent: s().Background(orange).Foreground(c("0")).Bold(true),
 	}
 }
 

@@ -21,6 +21,8 @@ type globalFlags struct {
 	project     string
 	target      string
 	defaultTags string
+	keymap      string // the TUI's keymap file; empty means the user's config file
+	watch       bool   // the TUI brings up what a pod file change made drift, without a key
 }
 
 func newRootCmd() *cobra.Command {
@@ -49,6 +51,8 @@ With no subcommand on a terminal, podium opens the TUI.`,
 	root.PersistentFlags().StringVar(&g.context, "context", "", "docker context to use (default: DOCKER_CONTEXT, then the current one)")
 	root.PersistentFlags().StringVarP(&g.workspace, "workspace", "w", "", "workspace directory (default: the nearest ancestor holding pods/, specs/, pipelines/ or podium.yml)")
 	root.Flags().StringVar(&remote, "remote", "", "watch the supervisor daemon at this URL in the Deploys tab instead of supervising in-process")
+	root.Flags().BoolVar(&g.watch, "watch", false, "apply pod file changes as they are saved: bring up exactly the services that drifted (a broken file changes nothing)")
+	root.Flags().StringVar(&g.keymap, "keymap", "", "key bindings file (default: $XDG_CONFIG_HOME/podium/config.yml, else ~/.config/podium/config.yml)")
 	root.PersistentFlags().StringVarP(&g.project, "project-name", "p", "", "project name (default: podium.yml's name, else the workspace directory's name)")
 	root.PersistentFlags().StringVar(&g.target, "target", "", "pods target (default: podium.yml's default_target, else development; test for podium test)")
 	root.PersistentFlags().StringVar(&g.defaultTags, "default-tags", "", "file of image:tag lines giving untagged images their tag")
@@ -56,6 +60,7 @@ With no subcommand on a terminal, podium opens the TUI.`,
 	root.AddCommand(podCommands(&g)...)
 	root.AddCommand(pipelineCommand(&g))
 	root.AddCommand(deployCommands(&g)...)
+	root.AddCommand(newKeysCmd())
 	return root
 }
 

@@ -20,6 +20,10 @@ import (
 // runTUI opens the full-screen TUI. The engine need not be up: the header says "disconnected"
 // and the index reconnects by itself when it comes.
 func runTUI(ctx context.Context, g globalFlags, remote string) error {
+	km, err := tuiKeymap(os.Stderr, g.keymap)
+	if err != nil {
+		return err
+	}
 	ws, err := g.workspaceDir()
 	if err != nil {
 		return err
@@ -65,6 +69,9 @@ func runTUI(ctx context.Context, g globalFlags, remote string) error {
 		ServerVersion: v.ServerVersion,
 		API:           v.ClientAPI,
 		NoColor:       os.Getenv("NO_COLOR") != "",
+		Keymap:        km,
+		WatchDir:      ws,
+		ApplyOnChange: g.watch,
 	})
 	_, err = tea.NewProgram(m, tea.WithContext(ctx)).Run()
 	cancel()

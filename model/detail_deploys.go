@@ -1,0 +1,199 @@
+package model
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/podiumdev/podium/backend/supervisor"
+	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/views"
+)
+
+// maxSpecBytes bounds what the Spec sub-tab reads of a file: a spec is one small map, and the
+// path comes from the supervisor, which may be remote.
+const maxSpecBytes = 1 << 20
+
+// deployDetail is the Deploys tab's detail pane: its sub-tabs (Status, the detail and logs as
+// they always were; Timeline; Spec; Logs alone) and the selected service's spec file.
+type deployDetail struct {
+	tabs detailTabs
+	spec specPane
+}
+
+// specFetch is one read of a spec file under way; a new selection or sub-tab cancels it.
+type specFetch struct {
+	stamp  string
+	ctx    context.Context
+	cancel context.CancelFunc
+	read   tea.Cmd // the read, run off the UI loop
+}
+
+// specReadMsg carries a spec file's text back to the read that asked for it.
+type specReadMsg struct {
+	fetch *specFetch
+	text  string
+	err   error
+}
+
+// specPane is the text of the selected service's spec file, read while the Spec sub-tab is on
+// screen and read again when the service's revision or spec error moves (a saved file).
+type specPane struct {
+	fetch *specFetch
+	name  string // the service whose text and err these are
+	stamp string
+	text  string
+	err   error
+}
+
+// specStamp names what a spec read is good for: the file and the revisions made from it.
+func specStamp(s supervisor.ServiceStatus) string {
+	return fmt.Sprintf("%s %s r%d→r%d %s", s.Name, s.File, s.Revision, s.Next, s.SpecError)
+}
+
+// sync reads s's spec file while want is true, unless it was read for this stamp already;
+// leaving the sub-tab forgets the stamp, so coming back reads the file anew.
+func (p *specPane) sync(ctx context.Context, s supervisor.ServiceStatus, want bool) tea.Cmd {
+	stamp := ""
+	if want && s.Name != "" {
+		stamp = specStamp(s)
+	}
+	if p.fetch != nil && p.fetch.stamp == stamp {
+		return nil
+	}
+	if p.fetch != nil {
+		p.fetch.cancel()
+		p.fetch = nil
+	}
+	if stamp == "" {
+		p.stamp = ""
+		return nil
+	}
+	if stamp == p.stamp {
+		return nil
+	}
+	if p.name != s.Name {
+		p.name, p.text, p.err = s.Name, "", nil
+	}
+	f := &specFetch{stamp: stamp}
+	f.ctx, f.cancel = context.WithCancel(ctx)
+	file := s.File
+	f.read = func() tea.Msg {
+		text, err := readSpec(file)
+		if f.ctx.Err() != nil {
+			return nil // the selection moved on
+		}
+		return specReadMsg{fetch: f, text: text, err: err}
+	}
+	p.fetch = f
+	return f.read
+}
+
+// readSpec reads a spec file as written, up to maxSpecBytes.
+func readSpec(file string) (string, error) {
+	if file == "" {
+		return "", errors.New("the supervisor names no spec file")
+	}
+	fh, err := os.Open(file)
+	if err != nil {
+		return "", fmt.Errorf("read spec: %w", err) // the error names the file
+	}
+	defer fh.Close()
+	data, err := io.ReadAll(io.LimitReader(fh, maxSpecBytes+1))
+	if err != nil {
+		return "", fmt.Errorf("read spec %s: %w", file, err)
+	}
+	if len(data) > maxSpecBytes {
+		return "", fmt.Errorf("read spec %s: larger than %d bytes", file, maxSpecBytes)
+	}
+	return string(data), nil
+}
+
+// onRead takes a read's result if it is the one under way.
+func (p *specPane) onRead(msg specReadMsg) {
+	if msg.fetch != p.fetch || p.fetch == nil {
+		return
+	}
+	p.fetch.cancel()
+	p.fetch, p.stamp, p.text, p.err = nil, msg.fetch.stamp, msg.text, msg.err
+}
+
+// syncDetail reads the selected service's spec while the Spec sub-tab is on screen.
+func (m *Deploys) syncDetail() tea.Cmd {
+	s, _ := m.Selected()
+	return m.detail.spec.sync(m.ctx, s, m.detail.tabs.is(detailSpec))
+}
+
+// detailPanes is how the sub-tabs other than Status use the area under the list: all of it,
+// for the logs alone or for a text; false for Status, which divides it as panes says.
+func (m Deploys) detailPanes(l views.Layout) (deployPanes, bool) {
+	switch m.detail.tabs.current() {
+	case detailLogs:
+		return deployPanes{Layout: l, logs: l.LogsHeight}, true
+	case detailTimeline, detailSpec:
+		return deployPanes{Layout: l, detail: l.LogsHeight}, true
+	}
+	return deployPanes{}, false
+}
+
+// detailKey switches sub-tabs (from anywhere in the tab) and scrolls Timeline and Spec while
+// the detail pane has focus; false leaves the key to the list, the detail and the logs.
+func (m *Deploys) detailKey(a keymap.Action) (tea.Cmd, bool) {
+	if m.detail.tabs.switchKey(a) {
+		return tea.Batch(m.syncLogs(), m.syncDetail()), true
+	}
+	if m.list.focus != focusLogs || !m.detail.tabs.is(detailTimeline, detailSpec) {
+		return nil, false
+	}
+	p := m.panes()
+	if m.detail.tabs.scrollKey(a, len(m.detailText(p.LogsWidth, true).Lines), max(p.detail-1, 0)) {
+		return nil, true
+	}
+	return nil, logOnly(a)
+}
+
+// detailView is the pane under the list: what the tab drew for Status and Logs, or the text
+// of Timeline and Spec, with the sub-tab bar in the first title rule.
+func (m Deploys) detailView(lower string, width, height int, focused bool) string {
+	pane := lower
+	if m.detail.tabs.is(detailTimeline, detailSpec) {
+		pane = views.DetailPane(m.theme, m.detailText(width, focused), width, height)
+	}
+	return views.WithTabs(m.theme, pane, m.detail.tabs.bar(), width)
+}
+
+// detailText is the Timeline or the Spec of the selected service.
+func (m Deploys) detailText(width int, focused bool) views.DetailText {
+	d := views.DetailText{Top: m.detail.tabs.top, Focused: focused}
+	s, ok := m.Selected()
+	if !ok {
+		d.Empty = "no service selected"
+		return d
+	}
+	d.Title = s.Name
+	if m.detail.tabs.is(detailTimeline) {
+		d.Lines = views.DeployTimelineLines(m.theme, s, m.now(), width)
+		d.Note = m.theme.Dim.Render(plural(len(s.Timeline), "transition"))
+		d.Empty = s.Name + " has no transitions yet"
+		return d
+	}
+	d.Note = m.theme.Dim.Render(views.Clean(s.File, 200))
+	sp := m.detail.spec
+	switch {
+	case sp.name != s.Name:
+		d.Empty = "reading " + s.File + "…"
+	case sp.err != nil:
+		d.Err = sp.err.Error()
+	default:
+		d.Lines = views.FileLines(m.theme, sp.text)
+		d.Empty = s.File + " is empty"
+		if sp.fetch != nil && sp.text == "" {
+			d.Empty = "reading " + s.File + "…"
+		}
+	}
+	return d
+}

@@ -1,0 +1,49 @@
+package model
+
+import (
+	"slices"
+
+	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/views"
+)
+
+// diffText is the Diff sub-tab of the Pods tab's detail: what up would change for the
+// selected pod or service, and the diff of its config; or why there is nothing to show.
+func (m Pods) diffText(focused bool) views.DetailText {
+	t := views.DetailText{Top: m.detail.tabs.top, Focused: focused}
+	r, ok := m.Selected()
+	if !ok {
+		t.Empty = "nothing selected"
+		return t
+	}
+	t.Title = r.Key()
+	switch {
+	case r.Pod.Err != nil:
+		t.Title = r.Pod.Name
+		t.Err = "pod " + r.Pod.Name + " is broken; its containers are kept as they are: " + views.PodError(r.Pod)
+		return t
+	case r.Kind == views.ContainerLevel:
+		t.Title = r.Pod.Name + "/" + r.Service.Service
+		r.Kind = views.ServiceLevel // a container stands for its service
+	}
+	ds := m.driftsOf(r)
+	if len(ds) == 0 {
+		t.Empty = "no changes: the containers match the files"
+		return t
+	}
+	t.Note = m.theme.Dim.Render(m.keyName(keymap.Apply) + " applies")
+	t.Lines = views.DriftLines(m.theme, ds)
+	return t
+}
+
+// showDiff puts the Diff sub-tab on screen when the Logs one is and the selection drifted: a
+// file change just made it so, and the diff is what the user wants to see.
+func (m *Pods) showDiff() {
+	r, ok := m.Selected()
+	if !ok || !m.detail.tabs.is(detailLogs) || len(m.driftsOf(r)) == 0 {
+		return
+	}
+	if i := slices.Index(m.detail.tabs.tabs, detailDiff); i >= 0 {
+		m.detail.tabs.active, m.detail.tabs.top = i, 0
+	}
+}

@@ -1,0 +1,297 @@
+package model
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/backend/pipeline"
+	"github.com/podiumdev/podium/keymap"
+)
+
+// logsRule is the title rule of the logs pane on screen.
+func logsRule(t *testing.T, s string) string {
+	t.Helper()
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, "shop-api-1 ─") {
+			return l
+		}
+	}
+	t.Fatalf("no logs pane on screen:\n%s", s)
+	return ""
+}
+
+// apiLogsFocused is the Containers tab with shop-api-1's logs in and focused.
+func apiLogsFocused(t *testing.T, w, h int, lines ...docker.LogLine) Root {
+	t.Helper()
+	t.Setenv("TMPDIR", t.TempDir())
+	r := newRoot(t, newFake(), w, h)
+	r, _ = press(t, r, "j", "j")
+	if selectedName(r) != "shop-api-1" {
+		t.Fatalf("selected %s", selectedName(r))
+	}
+	r = update(t, r, linesFor(r, lines...))
+	r, _ = press(t, r, "tab")
+	return r
+}
+
+func TestLogSearchKeys(t *testing.T) {
+	r := apiLogsFocused(t, 120, 40, goldenLogs()...)
+	r, _ = press(t, r, "/")
+	if ctx := r.containers.Context(); ctx != keymap.CtxSearch {
+		t.Fatalf("typing a search in context %s", ctx)
+	}
+	r = typeText(t, r, "get") // smart case: matches GET
+	if rule := logsRule(t, screen(r)); !strings.Contains(rule, "/get▏") {
+		t.Fatalf("the query is not shown while typed: %s", rule)
+	}
+	r, _ = press(t, r, "enter")
+	if ctx := r.containers.Context(); ctx != keymap.CtxLogs {
+		t.Fatalf("after enter the context is %s", ctx)
+	}
+	// The newest match on screen is the current one; the pane still follows.
+	if rule := logsRule(t, screen(r)); !strings.Contains(rule, "● following · /get 12/12") {
+		t.Fatalf("rule after enter: %s", rule)
+	}
+	r, _ = press(t, r, "N", "N")
+	if rule := logsRule(t, screen(r)); !strings.Contains(rule, "‖ paused · /get 10/12 · 17 lines") {
+		t.Fatalf("rule after N N: %s", rule)
+	}
+	r, _ = press(t, r, "n", "n")
+	if r.containers.status.Text != "" {
+		t.Fatalf("status %q before wrapping", r.containers.status.Text)
+	}
+	r, _ = press(t, r, "n")
+	s := screen(r)
+	if rule := logsRule(t, s); !strings.Contains(rule, "/get 1/12") || !strings.Contains(s, "GET /api/orders?page=1 200") {
+		t.Fatalf("n past the newest match did not wrap to the oldest:\n%s", s)
+	}
+	if !strings.Contains(r.containers.status.Text, "wrapped") {
+		t.Fatalf("status %q", r.containers.status.Text)
+	}
+	// Only matching lines: the others go, and come back.
+	r, _ = press(t, r, "&")
+	s = screen(r)
+	if !strings.Contains(logsRule(t, s), "only matching") || strings.Contains(s, "ERROR payment") || strings.Contains(s, "starting shop-api") {
+		t.Fatalf("only matching:\n%s", s)
+	}
+	if !strings.Contains(s, "page=1 200") || !strings.Contains(s, "page=12 200") {
+		t.Fatalf("matching lines missing:\n%s", s)
+	}
+	r, _ = press(t, r, "&")
+	if s = screen(r); !strings.Contains(s, "starting shop-api") || strings.Contains(logsRule(t, s), "only matching") {
+		t.Fatalf("every line again:\n%s", s)
+	}
+	// esc drops the search; esc while typing drops the one typed.
+	r, _ = press(t, r, "esc")
+	if rule := logsRule(t, screen(r)); strings.Contains(rule, "/get") || r.containers.Context() != keymap.CtxLogs {
+		t.Fatalf("esc kept the search: %s", rule)
+	}
+	r, _ = press(t, r, "/")
+	r = typeText(t, r, "zzz")
+	r, _ = press(t, r, "esc")
+	if rule := logsRule(t, screen(r)); strings.Contains(rule, "zzz") || r.containers.Context() != keymap.CtxLogs {
+		t.Fatalf("esc while typing: %s", rule)
+	}
+	r, _ = press(t, r, "/")
+	r = typeText(t, r, "zzz")
+	r, _ = press(t, r, "enter", "n")
+	if rule := logsRule(t, screen(r)); !strings.Contains(rule, "/zzz no match") {
+		t.Fatalf("no match: %s", rule)
+	}
+	if st := r.containers.status; !st.Err || !strings.Contains(st.Text, "no line matches /zzz") {
+		t.Fatalf("n without a match: %+v", st)
+	}
+}
+
+func TestLogSearchCountsNewLines(t *testing.T) {
+	r := apiLogsFocused(t, 120, 40, goldenLogs()...)
+	r, _ = press(t, r, "/")
+	r = typeText(t, r, "ERROR")
+	r, _ = press(t, r, "enter")
+	r = update(t, r, linesFor(r, docker.LogLine{Stream: docker.Stderr, Text: "ERROR disk full"}, docker.LogLine{Text: "error lower case"}))
+	if rule := logsRule(t, screen(r)); !strings.Contains(rule, "/ERROR 1/2") {
+		t.Fatalf("a new matching line is not counted (or case was ignored): %s", rule)
+	}
+}
+
+// manyLines are n numbered lines: more than memory keeps, so the oldest go to disk.
+func manyLines(n int, mark map[int]string) []docker.LogLine {
+	out := make([]docker.LogLine, n)
+	for i := range out {
+		out[i] = docker.LogLine{Stream: docker.Stdout, Text: fmt.Sprintf("request %05d ok", i)}
+		if m, ok := mark[i]; ok {
+			out[i].Text = m
+		}
+	}
+	return out
+}
+
+func TestLogSearchFindsLinesOnDisk(t *testing.T) {
+	lines := manyLines(logMemLines+3000, map[int]string{10: "panic: nil map (first)", logMemLines + 2990: "panic: nil map (last)"})
+	r := apiLogsFocused(t, 120, 40, lines...)
+	if b := r.containers.logs.buf; b.onDisk() <= 10 {
+		t.Fatalf("line 10 is not on disk: %d lines there", b.onDisk())
+	}
+	r, _ = press(t, r, "/")
+	r = typeText(t, r, "panic")
+	r, _ = press(t, r, "enter", "N")
+	s := screen(r)
+	if !strings.Contains(logsRule(t, s), "/panic 1/2") || !strings.Contains(s, "panic: nil map (first)") {
+		t.Fatalf("N did not go to the match on disk:\n%s", s)
+	}
+	if !strings.Contains(s, "request 00009 ok") || !strings.Contains(s, "request 00011 ok") {
+		t.Fatalf("the lines around the match on disk are not shown:\n%s", s)
+	}
+	r, _ = press(t, r, "&")
+	s = screen(r)
+	if !strings.Contains(s, "(first)") || !strings.Contains(s, "(last)") || strings.Contains(s, "request 0") {
+		t.Fatalf("only matching, disk part included:\n%s", s)
+	}
+}
+
+func TestLogTimestampsAndWrap(t *testing.T) {
+	t0 := testNow().Add(-time.Minute)
+	long := "BEGIN " + strings.Repeat("abcdefghij", 30) + " END"
+	r := apiLogsFocused(t, 120, 40,
+		docker.LogLine{Stream: docker.Stdout, Time: t0, Text: "first"},
+		docker.LogLine{Stream: docker.Stdout, Time: t0.Add(1500 * time.Millisecond), Text: long})
+	stamp := t0.Add(1500 * time.Millisecond).Local().Format("15:04:05.000")
+	if strings.Contains(screen(r), stamp) {
+		t.Fatal("timestamps shown before t")
+	}
+	r, _ = press(t, r, "t")
+	if s := screen(r); !strings.Contains(s, stamp+" BEGIN") || !strings.Contains(s, t0.Local().Format("15:04:05.000")+" first") {
+		t.Fatalf("no timestamps after t:\n%s", s)
+	}
+	r, _ = press(t, r, "t")
+	if strings.Contains(screen(r), stamp) {
+		t.Fatal("timestamps still shown after t again")
+	}
+	if s := screen(r); strings.Contains(s, "END") || !strings.Contains(s, "…") {
+		t.Fatalf("a long line is not cut:\n%s", s)
+	}
+	r, _ = press(t, r, "w")
+	s := screen(r)
+	if !strings.Contains(s, "END") || !strings.Contains(logsRule(t, s), "wrap") {
+		t.Fatalf("w did not wrap the long line:\n%s", s)
+	}
+	checkFits(t, s, 120, 40)
+}
+
+func TestLogSaveWritesWholeLog(t *testing.T) {
+	state := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", state)
+	lines := manyLines(logMemLines+2500, nil)
+	r := apiLogsFocused(t, 120, 40, lines...)
+	if r.containers.logs.buf.onDisk() == 0 {
+		t.Fatal("nothing on disk: the save would not prove it reads it")
+	}
+	r, _ = press(t, r, "ctrl+s")
+	st := r.containers.status
+	dir := filepath.Join(state, "podium", "saved")
+	files, _ := filepath.Glob(filepath.Join(dir, "shop-api-1-*.log"))
+	if st.Err || len(files) != 1 || !strings.Contains(st.Text, files[0]) {
+		t.Fatalf("status %+v, files %v", st, files)
+	}
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	if len(got) != len(lines) {
+		t.Fatalf("saved %d lines of %d", len(got), len(lines))
+	}
+	for i, l := range lines {
+		if got[i] != l.Text {
+			t.Fatalf("line %d saved as %q, want %q", i, got[i], l.Text)
+		}
+	}
+	// A second save in the same second gets its own file.
+	r, _ = press(t, r, "ctrl+s")
+	if files, _ := filepath.Glob(filepath.Join(dir, "shop-api-1-*.log")); len(files) != 2 {
+		t.Fatalf("second save: %v (%+v)", files, r.containers.status)
+	}
+}
+
+func TestLogSearchInPodsAndDeploys(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	fp, fb := newShop(t)
+	r := newPodsRoot(t, fp, fb, 120, 40)
+	r = selectRow(t, r, "frontend/web")
+	s := r.pods.logs.stream
+	r = update(t, r, logLinesMsg{key: s.key, gen: s.gen, lines: webLogs()})
+	r, _ = press(t, r, "tab", "/")
+	if ctx := r.pods.Context(); ctx != keymap.CtxSearch {
+		t.Fatalf("Pods: typing in context %s", ctx)
+	}
+	r = typeText(t, r, "cart")
+	r, _ = press(t, r, "enter")
+	if scr := screen(r); !strings.Contains(scr, "/cart 2/2") {
+		t.Fatalf("Pods search:\n%s", scr)
+	}
+
+	d := newDeploysRoot(t, newFakeDeploys(), nil, nil, 120, 40)
+	d = selectService(t, d, "web")
+	d, _ = press(t, d, "l")
+	ds := d.deploys.logs.stream
+	if ds == nil {
+		t.Fatal("Deploys: no logs followed")
+	}
+	d = update(t, d, logLinesMsg{key: ds.key, gen: ds.gen, lines: deployLogs()})
+	d, _ = press(t, d, "/")
+	if ctx := d.deploys.Context(); ctx != keymap.CtxSearch {
+		t.Fatalf("Deploys: typing in context %s", ctx)
+	}
+	d = typeText(t, d, "healthz")
+	d, _ = press(t, d, "enter", "&")
+	scr := screen(d)
+	if !strings.Contains(scr, "/healthz 2/2") || !strings.Contains(scr, "only matching") || strings.Contains(scr, "GET /checkout") {
+		t.Fatalf("Deploys search:\n%s", scr)
+	}
+}
+
+func TestPipelineOutputUsesTheLogEngine(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	r := openCI(t, newPipelinesRoot(t, newFakePipelines(), 200, 40))
+	r, cmd := press(t, r, "n")
+	r = runPipeCmd(t, r, cmd)
+	r, _ = press(t, r, "tab")
+	if r.pipelines.focus != pipeFocusOutput {
+		t.Fatalf("focus %v", r.pipelines.focus)
+	}
+	r, _ = press(t, r, "/")
+	if ctx := r.pipelines.Context(); ctx != keymap.CtxSearch {
+		t.Fatalf("typing in context %s", ctx)
+	}
+	r = typeText(t, r, "cart")
+	r, _ = press(t, r, "enter", "&")
+	s := screen(r)
+	if !strings.Contains(s, "/cart 3/3") || !strings.Contains(s, "want 3 items") || strings.Contains(s, "FAIL") {
+		t.Fatalf("output search:\n%s", s)
+	}
+	// A running attempt's output is followed as it comes, in batches.
+	out := r.pipelines.out
+	var batch []string
+	for i := range 100 {
+		batch = append(batch, fmt.Sprintf("step %d", i))
+	}
+	r, _ = press(t, r, "esc")
+	r = update(t, r, pipelineOutputMsg{gen: out.gen, lines: outputTexts(batch...)})
+	if s := screen(r); !strings.Contains(s, "step 99") || strings.Contains(s, "step 10 ") {
+		t.Fatalf("the output does not follow its end:\n%s", s)
+	}
+}
+
+// outputTexts are stdout lines of a node's output.
+func outputTexts(texts ...string) []pipeline.OutputLine {
+	out := make([]pipeline.OutputLine, len(texts))
+	for i, s := range texts {
+		out[i] = pipeline.OutputLine{Stream: pipeline.StreamStdout, Text: s}
+	}
+	return out
+}

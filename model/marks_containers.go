@@ -1,0 +1,150 @@
+package model
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/views"
+)
+
+// containersBulkDoneMsg reports how a stop, restart or remove of the marked containers went:
+// one result per container.
+type containersBulkDoneMsg struct {
+	action keymap.Action
+	done   []actionDoneMsg
+}
+
+func (m containersBulkDoneMsg) status() views.Status {
+	var failed []string
+	for _, d := range m.done {
+		if d.err != nil {
+			failed = append(failed, fmt.Sprintf("%s: %v", d.name, d.err))
+		}
+	}
+	if len(failed) > 0 {
+		return views.Status{Text: fmt.Sprintf("%s: %d of %d failed: %s", m.action, len(failed), len(m.done), strings.Join(failed, "; ")), Err: true}
+	}
+	past := map[keymap.Action]string{keymap.Stop: "stopped", keymap.Restart: "restarted", keymap.Remove: "removed"}[m.action]
+	return views.Status{Text: past + " " + plural(len(m.done), "container")}
+}
+
+// markKey handles marking, and stop, restart and remove while containers are marked: they
+// then apply to the marked ones instead of the selection. ok is false for any other action.
+func (m Containers) markKey(a keymap.Action) (Containers, tea.Cmd, bool) {
+	switch {
+	case a == keymap.Mark:
+		m.list.toggleMark()
+		m.status = markedStatus(m.km, m.Context(), len(m.list.marks), keymap.Stop, keymap.Restart, keymap.Remove)
+		return m, m.syncLogs(), true
+	case a == keymap.MarkClear:
+		m.list.clearMarks()
+		m.status = views.Status{Text: "unmarked everything"}
+		return m, nil, true
+	case m.list.marking() && (a == keymap.Stop || a == keymap.Restart || a == keymap.Remove):
+		m, cmd := m.bulk(a)
+		return m, cmd, true
+	}
+	return m, nil, false
+}
+
+// bulk starts an action on every marked container; remove asks first.
+func (m Containers) bulk(a keymap.Action) (Containers, tea.Cmd) {
+	var cs []docker.Container
+	for _, r := range m.list.marked() {
+		if a != keymap.Stop || r.Container.Running() {
+			cs = append(cs, r.Container)
+		}
+	}
+	switch {
+	case len(cs) == 0:
+		m.status = views.Status{Text: fmt.Sprintf("none of the %d marked containers is running", len(m.list.marks)), Err: true}
+		return m, nil
+	case a == keymap.Remove:
+		m.confirm = &confirmation{action: a, name: plural(len(cs), "container"), bulk: cs}
+		return m, nil
+	}
+	return m.actMarked(a, cs)
+}
+
+// removeMarked removes the marked containers once the user said yes: those still there, each
+// killed first if it is running now.
+func (m Containers) removeMarked(asked []docker.Container) (Containers, tea.Cmd) {
+	var cs []docker.Container
+	for _, c := range asked {
+		if now, ok := m.snap.ByID(c.ID); ok {
+			cs = append(cs, now)
+		}
+	}
+	if len(cs) == 0 {
+		m.status = views.Status{Text: "the marked containers are gone", Err: true}
+		return m, nil
+	}
+	return m.actMarked(keymap.Remove, cs)
+}
+
+// actMarked runs the action on every container at once, reports them together, and clears
+// the marks.
+func (m Containers) actMarked(a keymap.Action, cs []docker.Container) (Containers, tea.Cmd) {
+	m.list.clearMarks()
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = c.Name
+	}
+	m.status = views.Status{Text: fmt.Sprintf("%s %s (%s)…", progressive(a), plural(len(cs), "container"), someNames(names))}
+	b, ctx := m.b, m.ctx
+	what := fmt.Sprintf("%s %s", progressive(a), plural(len(cs), "container"))
+	return m, runTask(what, m.now(), func() tea.Msg {
+		msg := containersBulkDoneMsg{action: a, done: make([]actionDoneMsg, len(cs))}
+		var wg sync.WaitGroup
+		for i, c := range cs {
+			wg.Go(func() {
+				msg.done[i] = actionDoneMsg{action: a, containerID: c.ID, name: c.Name, err: containerCall(ctx, b, a, c)}
+			})
+		}
+		wg.Wait()
+		if ctx.Err() != nil {
+			return nil // quitting
+		}
+		return msg
+	})
+}
+
+// containerCall is the engine call of a stop, restart or remove of c, as its key makes it: a
+// running container is killed before it is removed.
+func containerCall(ctx context.Context, b Backend, a keymap.Action, c docker.Container) error {
+	switch a {
+	case keymap.Stop:
+		return b.Stop(ctx, c.ID, -1)
+	case keymap.Restart:
+		return b.Restart(ctx, c.ID, -1)
+	case keymap.Remove:
+		return b.Remove(ctx, c.ID, docker.RemoveOptions{Force: c.Running()})
+	}
+	return fmt.Errorf("%s %s: not an action on containers", a, c.Name)
+}
+
+// bulkQuestion is what the confirm dialog asks before a bulk remove.
+func (q confirmation) bulkQuestion() (string, string) {
+	names := make([]string, len(q.bulk))
+	running := 0
+	for i, c := range q.bulk {
+		names[i] = c.Name
+		if c.Running() {
+			running++
+		}
+	}
+	question := fmt.Sprintf("Remove %s (%s)?", plural(len(q.bulk), "container"), someNames(names))
+	switch running {
+	case 0:
+		return question, ""
+	case 1:
+		return question, "1 is running: it will be killed first."
+	}
+	return question, fmt.Sprintf("%d are running: they will be killed first.", running)
+}

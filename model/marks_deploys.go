@@ -1,0 +1,104 @@
+package model
+
+import (
+	"fmt"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/views"
+)
+
+// markKey handles marking, and restart and pause-resume while services are marked: they then
+// apply to the marked services instead of the selection. ok is false for any other action.
+func (m Deploys) markKey(a keymap.Action) (Deploys, tea.Cmd, bool) {
+	switch {
+	case a == keymap.Mark:
+		m.list.toggleMark()
+		m.status = markedStatus(m.km, m.Context(), len(m.list.marks), keymap.Restart, keymap.PauseResume)
+		return m, m.syncLogs(), true
+	case a == keymap.MarkClear:
+		m.list.clearMarks()
+		m.status = views.Status{Text: "unmarked everything"}
+		return m, nil, true
+	case m.list.marking() && a == keymap.Restart:
+		names := m.markedIdle()
+		if len(names) == 0 {
+			m.status = views.Status{Text: "every marked service is busy", Err: true}
+			return m, nil, true
+		}
+		m.confirm = &deployConfirm{action: a, name: plural(len(names), "service"), names: names,
+			detail: "Each one's containers are replaced as in a deploy, in its deploy order."}
+		return m, nil, true
+	case m.list.marking() && a == keymap.PauseResume:
+		m, cmd := m.pauseMarked()
+		return m, cmd, true
+	}
+	return m, nil, false
+}
+
+// markedIdle is the names of the marked services with no call running on them.
+func (m Deploys) markedIdle() []string {
+	var names []string
+	for _, s := range m.list.marked() {
+		if m.busy[s.Name] == "" {
+			names = append(names, s.Name)
+		}
+	}
+	return names
+}
+
+// restartMarked redeploys the services the user said yes to, each as its own call, and
+// clears the marks.
+func (m Deploys) restartMarked(names []string) (Deploys, tea.Cmd) {
+	var cmds []tea.Cmd
+	var started []string
+	for _, name := range names {
+		if m.busy[name] != "" {
+			continue // it became busy while the dialog was up
+		}
+		var cmd tea.Cmd
+		m, cmd = m.call(keymap.Restart, name, false, 0)
+		cmds = append(cmds, cmd)
+		started = append(started, name)
+	}
+	if len(started) == 0 {
+		m.status = views.Status{Text: "every marked service is busy", Err: true}
+		return m, nil
+	}
+	m.list.clearMarks()
+	m.status = views.Status{Text: fmt.Sprintf("restarting %s (%s)…", plural(len(started), "service"), someNames(started))}
+	return m, tea.Batch(cmds...)
+}
+
+// pauseMarked pauses every marked service, or, when all of them are paused, resumes them: one
+// press never pauses some and resumes others.
+func (m Deploys) pauseMarked() (Deploys, tea.Cmd) {
+	marked := m.list.marked()
+	pause := false
+	for _, s := range marked {
+		pause = pause || !s.Paused
+	}
+	var cmds []tea.Cmd
+	var names []string
+	for _, s := range marked {
+		if s.Paused == pause || m.busy[s.Name] != "" {
+			continue
+		}
+		var cmd tea.Cmd
+		m, cmd = m.call(keymap.PauseResume, s.Name, pause, 0)
+		cmds = append(cmds, cmd)
+		names = append(names, s.Name)
+	}
+	if len(cmds) == 0 {
+		m.status = views.Status{Text: "every marked service is busy", Err: true}
+		return m, nil
+	}
+	verb := "resuming"
+	if pause {
+		verb = "pausing"
+	}
+	m.list.clearMarks()
+	m.status = views.Status{Text: fmt.Sprintf("%s %s (%s)…", verb, plural(len(names), "service"), someNames(names))}
+	return m, tea.Batch(cmds...)
+}

@@ -1,0 +1,65 @@
+package model
+
+import (
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/views"
+)
+
+// paletteKey handles a key while the palette is open: moving, running the selected action,
+// closing; any other key edits the query.
+func (r Root) paletteKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch r.km.Resolve(keymap.CtxPalette, msg.String()) {
+	case keymap.Quit:
+		return r.quit()
+	case keymap.Cancel:
+		r.palette = palette{}
+	case keymap.Up:
+		r.palette.move(-1, r.paletteRows())
+	case keymap.Down:
+		r.palette.move(1, r.paletteRows())
+	case keymap.Confirm:
+		a, ok := r.palette.selected()
+		ctx := r.palette.ctx
+		r.palette = palette{}
+		if !ok || ctx != r.context() {
+			return r, nil
+		}
+		return r.run(a)
+	default:
+		if q := editLine(r.palette.query, msg); q != r.palette.query {
+			r.palette.setQuery(q)
+		}
+	}
+	return r, nil
+}
+
+// run performs an action chosen in the palette exactly as its key would: the root's own
+// actions here, the others by the tab on screen, through the method its keys go through.
+func (r Root) run(a keymap.Action) (tea.Model, tea.Cmd) {
+	if m, cmd, ok := r.global(a); ok {
+		return m, cmd
+	}
+	var cmd tea.Cmd
+	switch r.tab {
+	case tabPods:
+		r.pods, cmd = r.pods.do(a)
+	case tabDeploys:
+		r.deploys, cmd = r.deploys.do(a)
+	case tabPipelines:
+		r.pipelines, cmd = r.pipelines.do(a)
+	default:
+		r.containers, cmd = r.containers.do(a)
+	}
+	return r, cmd
+}
+
+// paletteRows is how many actions the palette lists at the current size.
+func (r Root) paletteRows() int { return views.PaletteRows(max(r.height-headerHeight, 0)) }
+
+// paletteBox draws the open palette, for the root to lay over the tab.
+func (r Root) paletteBox() string {
+	d := r.palette.data(r.paletteRows(), r.km.Hints(keymap.CtxPalette))
+	return views.Palette(r.theme, d, r.width, max(r.height-headerHeight, 0))
+}
