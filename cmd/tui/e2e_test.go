@@ -28,13 +28,14 @@ func TestTUIEndToEnd(t *testing.T) {
 	}
 	s := startTmux(t, 120, 40, env, bin, "--workspace", t.TempDir())
 
-	s.waitText(name, 20*time.Second)
-	s.waitText("connected", 5*time.Second)
+	s.waitText("connected", 20*time.Second)
 
-	// Narrow the list to our container, so the selection is ours whatever else runs here.
+	// Narrow the list to our container, so the selection is ours (and on screen) whatever
+	// else runs here.
 	s.keys("/")
 	s.typeText(name)
 	s.keys("Enter")
+	s.waitText(name, 20*time.Second)
 	s.waitText("e2e-log-line", 10*time.Second)
 
 	s.keys("Enter")

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -47,7 +48,7 @@ func startTmux(t *testing.T, width, height int, env []string, command ...string)
 	args = append(args, strings.Join(quoteAll(command), " "))
 	s.run(args...)
 	t.Cleanup(func() {
-		if t.Failed() {
+		if t.Failed() && s.alive() {
 			t.Logf("last screen:\n%s", s.capture())
 		}
 		_ = exec.Command("tmux", "-S", s.socket, "kill-server").Run()
@@ -120,4 +121,79 @@ func (s *tmuxSession) waitText(text string, timeout time.Duration) string {
 // alive reports whether the session's program is still running.
 func (s *tmuxSession) alive() bool {
 	return exec.Command("tmux", "-S", s.socket, "has-session", "-t", s.name).Run() == nil
+}
+
+// on returns the session bound to t, so a subtest's failed wait ends that subtest, not its parent.
+func (s *tmuxSession) on(t *testing.T) *tmuxSession {
+	c := *s
+	c.t = t
+	return &c
+}
+
+// lineWith returns the first line of screen whose space-separated fields include every word,
+// or "" when none does. Matching fields rather than columns keeps tests loose about layout.
+func lineWith(screen string, words ...string) string {
+	for _, line := range strings.Split(screen, "\n") {
+		fields := strings.Fields(line)
+		ok := true
+		for _, w := range words {
+			if !slices.Contains(fields, w) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return line
+		}
+	}
+	return ""
+}
+
+// waitLine waits until one line of the pane holds every word as a field, and returns that line.
+func (s *tmuxSession) waitLine(timeout time.Duration, words ...string) string {
+	s.t.Helper()
+	screen := s.waitFor(fmt.Sprintf("a line with the words %q", words), timeout, func(sc string) bool {
+		return lineWith(sc, words...) != ""
+	})
+	return lineWith(screen, words...)
+}
+
+// pressUntil presses key until done accepts what probe reads off the screen (say, the selected
+// row), at most limit times. After each press it waits for the probe to change, so a key is
+// never sent before the previous one has been drawn.
+func (s *tmuxSession) pressUntil(what, key string, limit int, probe func(screen string) string, done func(probed string) bool) string {
+	s.t.Helper()
+	for i := 0; ; i++ {
+		screen := s.capture()
+		cur := probe(screen)
+		if done(cur) {
+			return screen
+		}
+		if i == limit {
+			s.t.Fatalf("%s: still not there after %d presses of %s (at %q); screen:\n%s", what, limit, key, cur, screen)
+		}
+		s.keys(key)
+		s.waitFor(fmt.Sprintf("%s: %s to move off %q", what, key, cur), 10*time.Second, func(sc string) bool {
+			return probe(sc) != cur
+		})
+	}
+}
+
+// quit sends ctrl+c (which quits from any prompt, where q would be typed) and waits for the
+// program to end; it reports whether it did within timeout. For cleanups: it never fails t.
+func (s *tmuxSession) quit(timeout time.Duration) bool {
+	if !s.alive() {
+		return true
+	}
+	_ = exec.Command("tmux", "-S", s.socket, "send-keys", "-t", s.name, "C-c").Run()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	for s.alive() {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	return true
 }
