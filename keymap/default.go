@@ -97,7 +97,7 @@ func Default() Keymap {
 			{Action: TabDeploys, Keys: []string{"2"}, Help: "Deploys tab"},
 			{Action: TabPipelines, Keys: []string{"3"}, Help: "Pipelines tab"},
 			{Action: TabContainers, Keys: []string{"4"}, Help: "Containers tab"},
-			{Action: Zoom, Keys: []string{"z"}, Help: "detail pane full screen, and back"},
+			{Action: Zoom, Keys: []string{"z"}, Help: "the focused pane full screen, and back"},
 			{Action: SplitGrow, Keys: []string{">"}, Help: "widen the detail pane"},
 			{Action: SplitShrink, Keys: []string{"<"}, Help: "narrow the detail pane"},
 			{Action: DetailNext, Keys: []string{"]"}, Help: "next detail view (logs, config, env, …)"},

@@ -67,7 +67,7 @@ func (m Pipelines) detailView(out string, width, height int, focused bool) strin
 func (m Pipelines) detailText(width int, focused bool) views.DetailText {
 	d := views.DetailText{Top: m.detail.tabs.top, Focused: focused}
 	if m.run == nil {
-		d.Empty = "select a run and press enter"
+		d.Empty = "enter on a pipeline runs it; on a run, shows its tree"
 		return d
 	}
 	path := m.selectedNode()

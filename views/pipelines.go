@@ -186,7 +186,7 @@ func RunTreeLine(t Theme, r *pipeline.Run, sum map[string]pipeline.Summary, path
 // RunTree draws a run's nodes in tree order with their states.
 func RunTree(t Theme, d RunTreeData, width, height int) string {
 	if d.Run == nil {
-		return Block([]string{rule(t, "Run", "", width, d.Focused), t.Dim.Render(" select a run and press enter")}, width, height)
+		return Block([]string{rule(t, "Run", "", width, d.Focused), t.Dim.Render(" enter on a pipeline runs it; on a run, shows its tree")}, width, height)
 	}
 	sum := pipeline.Rollup(d.Run, nil)
 	st := RunState(d.Run.Status)
