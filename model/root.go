@@ -77,7 +77,7 @@ type Root struct {
 	palette    palette // the command palette, while palette.open
 	quitting   bool
 	tasks      tasks       // background actions, for the footer
-	split      views.Split // the list/detail split and zoom, the same on every tab
+	split      views.Split // the list/detail split, the same on every tab (zoom is each tab's)
 	files      liveFiles   // the workspace's files, followed
 }
 
@@ -257,8 +257,7 @@ func (r Root) global(a keymap.Action) (m tea.Model, cmd tea.Cmd, ok bool) {
 		r.tabChosen = true
 		cmd = r.setTab(tabPipelines)
 	case keymap.Zoom:
-		r.split.Zoom = !r.split.Zoom
-		cmd = r.applySplit()
+		cmd = r.toggleZoom()
 	case keymap.SplitGrow:
 		r.split = r.split.Grow(views.SplitStep)
 		cmd = r.applySplit()
@@ -429,10 +428,29 @@ func (r Root) tabTasks() []views.Task {
 	return append(append(r.pods.Tasks(), r.deploys.Tasks()...), r.pipelines.Tasks()...)
 }
 
-// applySplit hands the split to every tab, so switching tabs keeps it.
+// applySplit hands the split to every tab, so switching tabs keeps it; each keeps its zoom.
 func (r *Root) applySplit() tea.Cmd {
-	return tea.Batch(r.containers.SetSplit(r.split), r.pods.SetSplit(r.split),
-		r.deploys.SetSplit(r.split), r.pipelines.SetSplit(r.split))
+	with := func(zoom bool) views.Split { s := r.split; s.Zoom = zoom; return s }
+	return tea.Batch(r.containers.SetSplit(with(r.containers.list.split.Zoom)), r.pods.SetSplit(with(r.pods.list.split.Zoom)),
+		r.deploys.SetSplit(with(r.deploys.list.split.Zoom)), r.pipelines.SetSplit(with(r.pipelines.split.Zoom)))
+}
+
+// toggleZoom zooms the tab on screen in or out: zooming in fills the tab with the detail.
+func (r *Root) toggleZoom() tea.Cmd {
+	s := r.split
+	switch r.tab {
+	case tabPods:
+		s.Zoom = !r.pods.list.split.Zoom
+		return r.pods.SetSplit(s)
+	case tabDeploys:
+		s.Zoom = !r.deploys.list.split.Zoom
+		return r.deploys.SetSplit(s)
+	case tabPipelines:
+		s.Zoom = !r.pipelines.split.Zoom
+		return r.pipelines.SetSplit(s)
+	}
+	s.Zoom = !r.containers.list.split.Zoom
+	return r.containers.SetSplit(s)
 }
 
 // mouse hands a pointer event to the tab on screen.

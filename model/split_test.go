@@ -54,6 +54,9 @@ func TestZoomFillsTheTabWithTheFocusedPane(t *testing.T) {
 	if strings.Contains(s, "NAME") || logsRuleLine(s) != 2 {
 		t.Fatalf("zoom did not give the logs the whole tab:\n%s", s)
 	}
+	if r.pods.list.split.Zoom || r.pods.list.focus != focusList || r.deploys.list.split.Zoom {
+		t.Fatal("zooming the Containers tab zoomed another tab or moved its focus")
+	}
 	// tab moves the keys, and the zoom, to the list.
 	r, _ = press(t, r, "tab")
 	s = screen(r)
