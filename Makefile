@@ -18,6 +18,8 @@ bench:
 	bash bench/pods_vs_cli.sh
 	bash bench/supervisor_idle.sh
 	bash bench/pipeline_vs_cli.sh
+	$(GO) test -run '^$$' -bench 'TUI' -benchmem ./bench/
+	bash bench/tui_vs_cli.sh
 
 demo: build
 	bash scripts/demo.sh $(BIN)
