@@ -415,3 +415,7 @@ func (p *pipeBackend) Output(ctx context.Context, _, _, path string, attempt int
 }
 
 func (p *pipeBackend) Changed() <-chan string { return p.changed }
+
+func (p *pipeBackend) Modify(string, string, string, string, map[string]string) error {
+	return errReadOnly
+}

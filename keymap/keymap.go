@@ -66,10 +66,14 @@ const (
 	Mark        Action = "mark"       // mark or unmark the selection for a bulk action
 	MarkClear   Action = "mark-clear" // unmark everything
 	// Pods: what the issues of pods added beyond the cursor keys.
-	Apply    Action = "apply" // bring up what a file change made drift
-	Build    Action = "build"
-	Pull     Action = "pull"
-	PodsDown Action = "pods-down" // remove every pod's containers and networks (asks first)
+	Apply     Action = "apply" // bring up what a file change made drift
+	Build     Action = "build"
+	Pull      Action = "pull"
+	PodsDown  Action = "pods-down"  // remove every pod's containers and networks (asks first)
+	Mount     Action = "mount"      // toggle the source tree a service is built from (the CLI's source mount/unmount)
+	RunScript Action = "run-script" // asks for the script's name, as the CLI takes it
+	// Pipelines, beyond the controls above: what the CLI can do to a run.
+	Modify Action = "modify" // a node's command or env, for the shown run only
 	// Logs.
 	Search     Action = "search"      // search the log; matches are highlighted
 	SearchNext Action = "search-next" // the next match (older lines are above)
@@ -149,7 +153,7 @@ func (c Context) Title() string {
 	case CtxFilter:
 		return "Filter (/)"
 	case CtxPrompt:
-		return "Command line (e, o)"
+		return "Command line (e, o, O, m)"
 	case CtxConfirm:
 		return "Confirm"
 	case CtxHelp:

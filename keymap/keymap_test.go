@@ -80,6 +80,13 @@ func TestLookupAndResolve(t *testing.T) {
 		{CtxDeploysLogs, "4", TabContainers},
 		{CtxLogs, "b", None}, // the Containers tab's logs pane has no rollback
 		{CtxFilter, "2", None},
+		{CtxPods, "m", Mount},
+		{CtxPods, "O", RunScript},
+		{CtxPodsLogs, "m", Mount}, // the logs pane has no m: the Pods tab's
+		{CtxPipelines, "m", Modify},
+		{CtxPipelinesOutput, "m", Modify},
+		{CtxContainers, "m", None},
+		{CtxPrompt, "m", None}, // typing a script's name or a command
 	}
 	for _, c := range cases {
 		if got := km.Resolve(c.ctx, c.key); got != c.want {

@@ -71,6 +71,10 @@ func overlayCases() []overlayCase {
 		{"deploys-zoom", keys(deploys, "z")},
 		{"pipelines-help", keys(pipelines, "?")},
 		{"pipelines-confirm", keys(pipelines, "K")},
+		{"pipelines-modify", func(t *testing.T, w, h int) Root {
+			r, _ := press(t, pipelines(t, w, h), "m")
+			return typeText(t, r, "-e CART=v2 go test -run TestCart ./cart")
+		}},
 		{"pipelines-filter", func(t *testing.T, w, h int) Root {
 			r, _ := press(t, pipelines(t, w, h), "esc", "esc", "/")
 			return typeText(t, r, "nightly")

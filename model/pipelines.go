@@ -55,6 +55,8 @@ type Pipelines struct {
 	status  views.Status
 	out     pipeOutput
 	detail  pipeDetail // the sub-tabs of the pane under the tree: Output, Attempts, Config
+
+	modify *modifyPrompt // the modify prompt, while it is open
 }
 
 // pipeOutput is the output of one node attempt, as read so far, in the log engine that every
@@ -164,6 +166,8 @@ func (m Pipelines) Context() keymap.Context {
 	switch {
 	case m.confirm:
 		return keymap.CtxConfirm
+	case m.modify != nil:
+		return keymap.CtxPrompt
 	case m.editing:
 		return keymap.CtxFilter
 	case m.focus == pipeFocusOutput && m.out.log.typing():
@@ -258,6 +262,12 @@ func (m Pipelines) update(msg tea.Msg) (Pipelines, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.PasteMsg:
+		if m.modify != nil {
+			p := *m.modify
+			p.text += msg.Content
+			m.modify = &p
+			return m, nil
+		}
 		if m.editing {
 			m.filter += msg.Content
 			m.buildRows()

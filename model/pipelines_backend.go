@@ -32,6 +32,10 @@ type PipelinesBackend interface {
 	Skip(name, id, path string, skipped bool) error
 	// Kill stops a run.
 	Kill(name, id string) error
+	// Modify changes a node of one run from its next attempt, as `podium pipeline modify`:
+	// its command (unless empty) and the env variables given (the node's others are kept).
+	// The pipeline file is untouched.
+	Modify(name, id, path, command string, env map[string]string) error
 	// Debug prepares a shell in a fresh container with the node's image, env and command.
 	Debug(ctx context.Context, name, id, path string, live bool) (tea.ExecCommand, error)
 	// Output delivers an attempt's output lines, following a live attempt until it ends.

@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -143,6 +144,32 @@ func (b *enginePipelines) Skip(name, id, path string, skipped bool) error {
 }
 
 func (b *enginePipelines) Kill(name, id string) error { return b.x.Kill(id) }
+
+// Modify sets the variables given on top of the node's env: the executor replaces the env
+// whole, and a node's env holds what it inherited from its parents too.
+func (b *enginePipelines) Modify(name, id, path, command string, env map[string]string) error {
+	run, err := b.store.Load(name, id)
+	if err != nil {
+		return fmt.Errorf("modify %s in run %s: %w", path, id, err)
+	}
+	n, err := run.Node(path)
+	if err != nil {
+		return fmt.Errorf("modify %s in run %s: %w", path, id, err)
+	}
+	var merged map[string]string
+	if len(env) > 0 {
+		merged = make(map[string]string, len(n.Env)+len(env))
+		for _, m := range []map[string]string{n.Env, env} {
+			for k, v := range m {
+				merged[k] = v
+			}
+		}
+	}
+	if err := b.x.Modify(run, path, command, merged); err != nil {
+		return fmt.Errorf("modify %s in run %s: %w", path, id, err)
+	}
+	return nil
+}
 
 func (b *enginePipelines) Debug(ctx context.Context, name, id, path string, live bool) (tea.ExecCommand, error) {
 	run, err := b.store.Load(name, id)

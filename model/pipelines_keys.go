@@ -16,6 +16,9 @@ func (m Pipelines) key(msg tea.KeyPressMsg) (Pipelines, tea.Cmd) {
 	if m.pb == nil {
 		return m, nil
 	}
+	if m.modify != nil {
+		return m.modifyKey(msg, a)
+	}
 	if m.confirm {
 		m.confirm = false
 		if a == keymap.Confirm && m.run != nil {
@@ -102,7 +105,7 @@ func (m Pipelines) do(a keymap.Action) (Pipelines, tea.Cmd) {
 		return m, m.syncOutput()
 	}
 	if m.run == nil {
-		if a == keymap.Rerun || a == keymap.Skip || a == keymap.Kill || a == keymap.Debug || a == keymap.DebugLive {
+		if a == keymap.Rerun || a == keymap.Skip || a == keymap.Kill || a == keymap.Debug || a == keymap.DebugLive || a == keymap.Modify {
 			m.status = views.Status{Text: "select a run first (enter)", Err: true}
 		}
 		return m, nil
@@ -131,6 +134,8 @@ func (m Pipelines) do(a keymap.Action) (Pipelines, tea.Cmd) {
 	case keymap.Kill:
 		m.confirm = true
 		return m, nil
+	case keymap.Modify:
+		return m.askModify()
 	case keymap.Debug, keymap.DebugLive:
 		live := a == keymap.DebugLive
 		return m, func() tea.Msg {

@@ -80,6 +80,11 @@ func (f *fakePipelines) Kill(name, id string) error {
 	return nil
 }
 
+func (f *fakePipelines) Modify(name, id, path, command string, env map[string]string) error {
+	f.record("modify %s %s %s command=%q env=%v", name, id, path, command, env)
+	return nil
+}
+
 func (f *fakePipelines) Debug(_ context.Context, name, id, path string, live bool) (tea.ExecCommand, error) {
 	f.record("debug %s %s %s live=%v", name, id, path, live)
 	return nil, errors.New("no engine")

@@ -120,7 +120,9 @@ func (m Pipelines) View() string {
 	out = m.detailView(out, p.rightW, p.outH, m.focus == pipeFocusOutput)
 	body := views.Columns(m.theme, list, views.Stack(tree, out), p.listW, m.width, p.height)
 	var footer string
-	if m.editing {
+	if m.modify != nil {
+		footer = views.PromptLine(m.theme, m.modify.label()+":", m.modify.text, m.km.Hints(keymap.CtxPrompt), m.width)
+	} else if m.editing {
 		footer = views.FilterLine(m.theme, m.filter, m.km.Hints(keymap.CtxFilter), m.width)
 	} else {
 		footer = views.Footer(m.theme, m.km.Hints(m.Context()), m.status, m.width)

@@ -190,6 +190,8 @@ func (m Pods) update(msg tea.Msg) (Pods, tea.Cmd) {
 		return m.opDone(msg)
 	case podExecReadyMsg:
 		return m.execReady(msg)
+	case sourcesMountedMsg:
+		return m.mounted(msg)
 	case podExecDoneMsg:
 		m.status = msg.status()
 		return m, nil

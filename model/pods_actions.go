@@ -71,7 +71,7 @@ var verbs = map[keymap.Action]string{
 	keymap.BringUp: "up", keymap.Stop: "stop", keymap.Restart: "restart",
 	keymap.Shell: "shell", keymap.Exec: "exec", keymap.Test: "test", keymap.Run: "run",
 	keymap.Remove: "remove", keymap.Build: "build", keymap.Pull: "pull", keymap.PodsDown: "down",
-	keymap.Apply: "apply",
+	keymap.Apply: "apply", keymap.RunScript: "run-script",
 }
 
 func (m podExecDoneMsg) status() views.Status {

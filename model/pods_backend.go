@@ -37,4 +37,13 @@ type PodsBackend interface {
 	Exec(ctx context.Context, ws *pods.Workspace, pod, service string, cmd []string) (tea.ExecCommand, error)
 	Test(ctx context.Context, ws *pods.Workspace, pod, service string) (tea.ExecCommand, error)
 	Run(ctx context.Context, ws *pods.Workspace, pod, service string, cmd []string) (tea.ExecCommand, error)
+	// RunScript prepares the script name of a pod's services (service "") or of one service,
+	// as `podium run-script` runs it, for tea.Exec.
+	RunScript(ctx context.Context, ws *pods.Workspace, pod, service, name string) (tea.ExecCommand, error)
+	// Mount and Unmount save which source trees are mounted (.podium/mounted.yml), as `podium
+	// source mount/unmount` do; Mount clones a git source that is not cloned yet. They work on
+	// a fresh load, so the workspace the tab shows is never changed under it: Load again to
+	// see the mounts (the services built from them drift). Their errors name the sources.
+	Mount(ctx context.Context, aliases []string) error
+	Unmount(ctx context.Context, aliases []string) error
 }

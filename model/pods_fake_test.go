@@ -234,6 +234,38 @@ func (f *fakePods) Run(_ context.Context, _ *pods.Workspace, pod, service string
 	return f.prepared(fmt.Sprintf("run %s/%s %q", pod, service, cmd))
 }
 
+func (f *fakePods) RunScript(_ context.Context, _ *pods.Workspace, pod, service, name string) (tea.ExecCommand, error) {
+	return f.prepared("run-script " + name + " " + address(pod, service))
+}
+
+func (f *fakePods) Mount(_ context.Context, aliases []string) error {
+	return f.mounts("mount", aliases)
+}
+
+func (f *fakePods) Unmount(_ context.Context, aliases []string) error {
+	return f.mounts("unmount", aliases)
+}
+
+// mounts records a mount change; when Load reads the disk, it saves the change there as the
+// engine's backend does, so the next load sees it.
+func (f *fakePods) mounts(verb string, aliases []string) error {
+	f.record(verb + " " + strings.Join(aliases, " "))
+	f.mu.Lock()
+	root, disk, err := f.ws.Root, f.disk, f.opErr
+	f.mu.Unlock()
+	if err != nil || !disk {
+		return err
+	}
+	ws, err := pods.Load(context.Background(), root, pods.LoadOptions{Environ: []string{}})
+	if err != nil {
+		return err
+	}
+	if verb == "mount" {
+		return ws.Mount(context.Background(), nil, false, aliases...)
+	}
+	return ws.Unmount(false, aliases...)
+}
+
 // newShop is the fixture: the workspace, a pods backend serving it, and an engine backend
 // whose index holds the workspace's containers.
 func newShop(t *testing.T) (*fakePods, *fakeBackend) {

@@ -12,15 +12,20 @@ import (
 	"github.com/podiumdev/podium/views"
 )
 
-// commandPrompt is the one-line command prompt of exec (e) and run (o).
+// commandPrompt is the one-line command prompt of exec (e) and run (o), and the script name
+// prompt of run-script (O).
 type commandPrompt struct {
-	action       keymap.Action // keymap.Exec or keymap.Run
-	pod, service string
+	action       keymap.Action // keymap.Exec, keymap.Run or keymap.RunScript
+	pod, service string        // service is "" for run-script on a whole pod
 	text         string
+	scripts      []string // run-script: the names there are, for the label
 }
 
 // label is what the prompt line says before the text.
 func (p commandPrompt) label() string {
+	if p.action == keymap.RunScript {
+		return "run-script on " + address(p.pod, p.service) + " (" + strings.Join(p.scripts, ", ") + ")"
+	}
 	if p.action == keymap.Run {
 		return "run " + p.pod + "/" + p.service + " (empty: its command)"
 	}
@@ -59,6 +64,9 @@ func (m Pods) promptKey(msg tea.KeyPressMsg, a keymap.Action) (Pods, tea.Cmd) {
 	switch a {
 	case keymap.Confirm:
 		m.prompt = nil
+		if p.action == keymap.RunScript {
+			return m.runScript(p.pod, p.service, strings.TrimSpace(p.text))
+		}
 		args, err := splitCommand(p.text)
 		switch {
 		case err != nil:
@@ -130,6 +138,10 @@ func (m Pods) do(a keymap.Action) (Pods, tea.Cmd) {
 		return m.askDown()
 	case keymap.Shell, keymap.Test, keymap.Exec, keymap.Run:
 		return m.serviceAction(a)
+	case keymap.RunScript:
+		return m.askScript()
+	case keymap.Mount:
+		return m.toggleMount()
 	}
 	return m, nil
 }

@@ -729,7 +729,7 @@ func TestPodsHelp(t *testing.T) {
 	r := newPodsRoot(t, fp, fb, 160, 50)
 	r, _ = press(t, r, "?")
 	s := screen(r)
-	for _, want := range []string{"Pods", "u              bring up (recreates what drifted)", "R/r", "ctrl+r", "Command line (e, o)", "1              Pods tab", "4              Containers tab", "tab/l"} {
+	for _, want := range []string{"Pods", "u              bring up (recreates what drifted)", "R/r", "ctrl+r", "Command line (e, o, O, m)", "1              Pods tab", "4              Containers tab", "tab/l"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("help lacks %q:\n%s", want, s)
 		}

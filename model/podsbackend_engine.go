@@ -155,6 +155,69 @@ func (p *paused) Run() error {
 	return err
 }
 
+// writerCommand adapts a call that only writes output (run-script's) to tea.ExecCommand.
+type writerCommand struct {
+	run            func(stdout, stderr io.Writer) error
+	stdout, stderr io.Writer
+}
+
+func (c *writerCommand) SetStdin(io.Reader)    {}
+func (c *writerCommand) SetStdout(w io.Writer) { c.stdout = w }
+func (c *writerCommand) SetStderr(w io.Writer) { c.stderr = w }
+
+func (c *writerCommand) Run() error {
+	out, errw := c.stdout, c.stderr
+	if out == nil {
+		out = io.Discard
+	}
+	if errw == nil {
+		errw = out
+	}
+	return c.run(out, errw)
+}
+
+// RunScript runs each entry without a terminal, as the CLI does; its output stays on screen.
+func (b podsEngine) RunScript(ctx context.Context, ws *pods.Workspace, pod, service, name string) (tea.ExecCommand, error) {
+	r := b.runner(ws, nil)
+	return pauseAfter(&writerCommand{run: func(stdout, stderr io.Writer) error {
+		return r.RunScript(ctx, name, []string{address(pod, service)}, stdout, stderr)
+	}}), nil
+}
+
+// Mount changes a fresh load: the tab's workspace is read by its view and must not change
+// under it.
+func (b podsEngine) Mount(ctx context.Context, aliases []string) error {
+	ws, err := pods.Load(ctx, b.root, b.opts)
+	if err != nil {
+		return fmt.Errorf("mount %s: %w", strings.Join(aliases, ", "), err)
+	}
+	var out bytes.Buffer // git's, for the reason a clone failed
+	if err := ws.Mount(ctx, &out, false, aliases...); err != nil {
+		if last := lastOutputLine(out.String()); last != "" {
+			return fmt.Errorf("mount %s: %w: %s", strings.Join(aliases, ", "), err, last)
+		}
+		return fmt.Errorf("mount %s: %w", strings.Join(aliases, ", "), err)
+	}
+	return nil
+}
+
+func (b podsEngine) Unmount(ctx context.Context, aliases []string) error {
+	ws, err := pods.Load(ctx, b.root, b.opts)
+	if err == nil {
+		err = ws.Unmount(false, aliases...)
+	}
+	if err != nil {
+		return fmt.Errorf("unmount %s: %w", strings.Join(aliases, ", "), err)
+	}
+	return nil
+}
+
+// lastOutputLine is the last line of output that says something.
+func lastOutputLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
+}
+
 // progressLines turns written output (a hook's) into progress events, one per line.
 type progressLines struct {
 	progress func(compose.Event)
