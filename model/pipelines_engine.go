@@ -152,20 +152,7 @@ func (b *enginePipelines) Modify(name, id, path, command string, env map[string]
 	if err != nil {
 		return fmt.Errorf("modify %s in run %s: %w", path, id, err)
 	}
-	n, err := run.Node(path)
-	if err != nil {
-		return fmt.Errorf("modify %s in run %s: %w", path, id, err)
-	}
-	var merged map[string]string
-	if len(env) > 0 {
-		merged = make(map[string]string, len(n.Env)+len(env))
-		for _, m := range []map[string]string{n.Env, env} {
-			for k, v := range m {
-				merged[k] = v
-			}
-		}
-	}
-	if err := b.x.Modify(run, path, command, merged); err != nil {
+	if err := b.x.Modify(run, path, command, env); err != nil {
 		return fmt.Errorf("modify %s in run %s: %w", path, id, err)
 	}
 	return nil

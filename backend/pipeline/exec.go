@@ -147,8 +147,9 @@ func (x *Executor) SetSkipped(run *Run, path string, skipped bool) error {
 	return x.edit(run, func(r *Run) error { return r.SetSkipped(path, skipped) })
 }
 
-// Modify changes the command and env (nil: unchanged) the node at path runs with from its
-// next attempt, in this run only: the definition is untouched (Conducto's modify).
+// Modify changes the command ("" keeps it) and sets the variables of env over the node's own
+// (what it inherits from the file stays) from its next attempt, in this run only: the
+// definition is untouched (Conducto's modify).
 func (x *Executor) Modify(run *Run, path, command string, env map[string]string) error {
 	return x.edit(run, func(r *Run) error {
 		n, err := r.Node(path)
@@ -158,8 +159,13 @@ func (x *Executor) Modify(run *Run, path, command string, env map[string]string)
 		if command != "" {
 			n.Command = command
 		}
-		if env != nil {
-			n.Env = maps.Clone(env)
+		if len(env) > 0 {
+			merged := maps.Clone(n.Env)
+			if merged == nil {
+				merged = make(map[string]string, len(env))
+			}
+			maps.Copy(merged, env)
+			n.Env = merged
 		}
 		return nil
 	})

@@ -422,8 +422,9 @@ func TestExecutorRequiresDocker(t *testing.T) {
 
 func TestExecutorModifyThenRerun(t *testing.T) {
 	e := newExecEnv(t)
-	r := e.run(header + "env: {V: one}\nserial:\n  a: echo $V; exit 1\n")
-	if err := e.x.Modify(r, "/a", "echo $V changed", map[string]string{"V": "two"}); err != nil {
+	r := e.run(header + "env: {V: one, W: kept}\nserial:\n  a: echo $V; exit 1\n")
+	// Only V is set: W, inherited from the file, stays.
+	if err := e.x.Modify(r, "/a", "echo $V $W changed", map[string]string{"V": "two"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.x.Rerun(e.h.Ctx(), r, "/a"); err != nil {
@@ -431,7 +432,7 @@ func TestExecutorModifyThenRerun(t *testing.T) {
 	}
 	r = e.wait(r)
 	wantStates(t, r, map[string]State{"/": StateDone, "/a": StateDone})
-	if got := output(t, e.store, r, "/a", 2); got != "stdout:two changed\n" {
+	if got := output(t, e.store, r, "/a", 2); got != "stdout:two kept changed\n" {
 		t.Errorf("output = %q", got)
 	}
 	if got := output(t, e.store, r, "/a", 1); got != "stdout:one\n" {
