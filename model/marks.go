@@ -87,6 +87,21 @@ func (n *listNav[R]) dropGoneMarks() {
 
 // markedStatus is the footer's note after marking: how many, and the keys that now act on
 // all of them.
+// markOrClear applies Mark and MarkClear, the same on every list tab, and says what the footer
+// shows: the count and the keys that now act on the marked rows (bulk). ok is false for any
+// other action.
+func (n *listNav[R]) markOrClear(a keymap.Action, km keymap.Keymap, ctx keymap.Context, bulk ...keymap.Action) (views.Status, bool) {
+	switch a {
+	case keymap.Mark:
+		n.toggleMark()
+		return markedStatus(km, ctx, len(n.marks), bulk...), true
+	case keymap.MarkClear:
+		n.clearMarks()
+		return views.Status{Text: "unmarked everything"}, true
+	}
+	return views.Status{}, false
+}
+
 func markedStatus(km keymap.Keymap, ctx keymap.Context, n int, bulk ...keymap.Action) views.Status {
 	if n == 0 {
 		return views.Status{Text: "nothing marked"}

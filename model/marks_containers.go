@@ -37,15 +37,11 @@ func (m containersBulkDoneMsg) status() views.Status {
 // markKey handles marking, and stop, restart and remove while containers are marked: they
 // then apply to the marked ones instead of the selection. ok is false for any other action.
 func (m Containers) markKey(a keymap.Action) (Containers, tea.Cmd, bool) {
-	switch {
-	case a == keymap.Mark:
-		m.list.toggleMark()
-		m.status = markedStatus(m.km, m.Context(), len(m.list.marks), keymap.Stop, keymap.Restart, keymap.Remove)
+	if st, ok := m.list.markOrClear(a, m.km, m.Context(), keymap.Stop, keymap.Restart, keymap.Remove); ok {
+		m.status = st
 		return m, m.syncLogs(), true
-	case a == keymap.MarkClear:
-		m.list.clearMarks()
-		m.status = views.Status{Text: "unmarked everything"}
-		return m, nil, true
+	}
+	switch {
 	case m.list.marking() && (a == keymap.Stop || a == keymap.Restart || a == keymap.Remove):
 		m, cmd := m.bulk(a)
 		return m, cmd, true

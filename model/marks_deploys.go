@@ -12,15 +12,11 @@ import (
 // markKey handles marking, and restart and pause-resume while services are marked: they then
 // apply to the marked services instead of the selection. ok is false for any other action.
 func (m Deploys) markKey(a keymap.Action) (Deploys, tea.Cmd, bool) {
-	switch {
-	case a == keymap.Mark:
-		m.list.toggleMark()
-		m.status = markedStatus(m.km, m.Context(), len(m.list.marks), keymap.Restart, keymap.PauseResume)
+	if st, ok := m.list.markOrClear(a, m.km, m.Context(), keymap.Restart, keymap.PauseResume); ok {
+		m.status = st
 		return m, m.syncLogs(), true
-	case a == keymap.MarkClear:
-		m.list.clearMarks()
-		m.status = views.Status{Text: "unmarked everything"}
-		return m, nil, true
+	}
+	switch {
 	case m.list.marking() && a == keymap.Restart:
 		names := m.markedIdle()
 		if len(names) == 0 {

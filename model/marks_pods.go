@@ -13,15 +13,11 @@ import (
 // markKey handles marking, and up, stop and restart while rows are marked: they then apply to
 // the marked pods and services instead of the selection. ok is false for any other action.
 func (m Pods) markKey(a keymap.Action) (Pods, tea.Cmd, bool) {
-	switch {
-	case a == keymap.Mark:
-		m.list.toggleMark()
-		m.status = markedStatus(m.km, m.Context(), len(m.list.marks), keymap.BringUp, keymap.Stop, keymap.Restart)
+	if st, ok := m.list.markOrClear(a, m.km, m.Context(), keymap.BringUp, keymap.Stop, keymap.Restart); ok {
+		m.status = st
 		return m, m.syncLogs(), true
-	case a == keymap.MarkClear:
-		m.list.clearMarks()
-		m.status = views.Status{Text: "unmarked everything"}
-		return m, nil, true
+	}
+	switch {
 	case m.list.marking() && (a == keymap.BringUp || a == keymap.Stop || a == keymap.Restart):
 		m, cmd := m.bulkLifecycle(a)
 		return m, cmd, true
