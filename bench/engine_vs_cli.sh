@@ -20,25 +20,14 @@ PAR=8
 ROUNDS=${ROUNDS:-3}
 IMAGE=busybox:latest
 
-export DOCKER_HOST=${DOCKER_HOST:-unix:///var/run/docker.sock}
-case $DOCKER_HOST in
-unix://*) ;;
-*) echo "engine_vs_cli.sh: DOCKER_HOST=$DOCKER_HOST is not a local unix socket; refusing" >&2; exit 2 ;;
-esac
-unset DOCKER_CONTEXT
+. bench/lib.sh
+bench_local_engine engine_vs_cli.sh
 
 RUN="ecli-$$-$(date +%s)"
 export PODIUM_BENCH_RUN=$RUN
 LABELS=(--label dev.podium.bench=1 --label "dev.podium.bench.run=$RUN")
 
-sweep() {
-	local ids
-	ids=$(docker ps -aq --filter "label=dev.podium.bench.run=$RUN" 2>/dev/null || true)
-	if [ -n "$ids" ]; then
-		echo "cleanup: removing $(echo "$ids" | wc -l) leftover container(s) of run $RUN" >&2
-		echo "$ids" | xargs docker rm -f >/dev/null 2>&1 || true
-	fi
-}
+sweep() { bench_sweep "label=dev.podium.bench.run=$RUN"; }
 
 cleanup() {
 	local killed=

@@ -33,12 +33,8 @@ IMAGE=busybox:latest
 # The pod's command: sleep 300, exiting at once on SIGTERM.
 CMD="trap 'exit 0' TERM; sleep 300 & wait"
 
-export DOCKER_HOST=${DOCKER_HOST:-unix:///var/run/docker.sock}
-case $DOCKER_HOST in
-unix://*) ;;
-*) echo "pods_vs_cli.sh: DOCKER_HOST=$DOCKER_HOST is not a local unix socket; refusing" >&2; exit 2 ;;
-esac
-unset DOCKER_CONTEXT
+. bench/lib.sh
+bench_local_engine pods_vs_cli.sh
 
 RUN="pcli-$$-$(date +%s)"
 export PODIUM_BENCH_RUN=$RUN
@@ -47,19 +43,8 @@ LABELS=(--label dev.podium.bench=1 --label "dev.podium.bench.run=$RUN")
 PROJ="podbench$$x$(date +%s)"
 
 sweep() {
-	local ids filter
-	for filter in "label=dev.podium.bench.run=$RUN" "label=com.docker.compose.project=$PROJ"; do
-		ids=$(docker ps -aq --filter "$filter" 2>/dev/null || true)
-		if [ -n "$ids" ]; then
-			echo "cleanup: removing $(echo "$ids" | wc -l) leftover container(s) ($filter)" >&2
-			echo "$ids" | xargs docker rm -f >/dev/null 2>&1 || true
-		fi
-		ids=$(docker network ls -q --filter "$filter" 2>/dev/null || true)
-		if [ -n "$ids" ]; then
-			echo "cleanup: removing $(echo "$ids" | wc -l) leftover network(s) ($filter)" >&2
-			echo "$ids" | xargs docker network rm >/dev/null 2>&1 || true
-		fi
-	done
+	networks=1 bench_sweep "label=dev.podium.bench.run=$RUN"
+	networks=1 bench_sweep "label=com.docker.compose.project=$PROJ"
 }
 
 cleanup() {

@@ -40,26 +40,15 @@ IMAGE=busybox:latest
 # Every service's command: idle forever, exit at once on SIGTERM.
 CMD="trap 'exit 0' TERM; while :; do sleep 3600 & wait; done"
 
-export DOCKER_HOST=${DOCKER_HOST:-unix:///var/run/docker.sock}
-case $DOCKER_HOST in
-unix://*) ;;
-*) echo "supervisor_idle.sh: DOCKER_HOST=$DOCKER_HOST is not a local unix socket; refusing" >&2; exit 2 ;;
-esac
-unset DOCKER_CONTEXT
+. bench/lib.sh
+bench_local_engine supervisor_idle.sh
 
 RUN="sidle-$$-$(date +%s)"
 LABEL="dev.podium.bench=$RUN"
 # Service names (and so container names) unique to this run.
 PREFIX="idle$$x$(date +%s)"
 
-sweep() {
-	local ids
-	ids=$(docker ps -aq --filter "label=$LABEL" 2>/dev/null || true)
-	if [ -n "$ids" ]; then
-		echo "cleanup: removing $(echo "$ids" | wc -l) container(s) ($LABEL)" >&2
-		echo "$ids" | xargs docker rm -f >/dev/null 2>&1 || true
-	fi
-}
+sweep() { bench_sweep "label=$LABEL"; }
 
 cleanup() {
 	local i

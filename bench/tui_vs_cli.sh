@@ -60,26 +60,15 @@ H=60
 PAR=8
 IMAGE=busybox:latest
 
-export DOCKER_HOST=${DOCKER_HOST:-unix:///var/run/docker.sock}
-case $DOCKER_HOST in
-unix://*) ;;
-*) echo "tui_vs_cli.sh: DOCKER_HOST=$DOCKER_HOST is not a local unix socket; refusing" >&2; exit 2 ;;
-esac
-unset DOCKER_CONTEXT
+. bench/lib.sh
+bench_local_engine tui_vs_cli.sh
 
 RUN="tui-$$-$(date +%s)"
 LABEL="dev.podium.test=bench-$RUN"
 # Container names unique to this run; the TUI's filter is set to this prefix.
 PFX="tuib$$x$(date +%s)"
 
-sweep() {
-	local ids
-	ids=$(docker ps -aq --filter "label=$LABEL" 2>/dev/null || true)
-	if [ -n "$ids" ]; then
-		echo "cleanup: removing $(echo "$ids" | wc -l) container(s) ($LABEL)" >&2
-		echo "$ids" | xargs -P "$PAR" -n 25 docker rm -f >/dev/null 2>&1 || true
-	fi
-}
+sweep() { bench_sweep "label=$LABEL" "$PAR"; }
 
 cleanup() {
 	if [ -n "${TMC_PID:-}" ]; then
