@@ -1,6 +1,8 @@
 package model
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 
 	"github.com/sahilm/fuzzy"
@@ -84,7 +86,27 @@ func paletteEntries(km keymap.Keymap, ctx keymap.Context) []paletteEntry {
 			out = append(out, paletteEntry{action: b.Action, help: b.Help, keys: live})
 		}
 	}
+	// Moving the cursor is what nobody looks up by name: it goes last, the order otherwise kept.
+	slices.SortStableFunc(out, func(a, b paletteEntry) int {
+		return cmp.Compare(b2i(navigation(a.action)), b2i(navigation(b.action)))
+	})
 	return out
+}
+
+// navigation says a moves a cursor or scrolls.
+func navigation(a keymap.Action) bool {
+	switch a {
+	case keymap.Up, keymap.Down, keymap.Top, keymap.Bottom, keymap.PageUp, keymap.PageDown:
+		return true
+	}
+	return false
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // setQuery filters the entries by q, fuzzily, and puts the cursor on the best match. An

@@ -82,7 +82,7 @@ func TestPaletteInTheLogsPaneListsItsActionsFirst(t *testing.T) {
 		t.Fatalf("palette opened in %q", r.palette.ctx)
 	}
 	got := paletteActions(r)
-	if got[0] != keymap.Up || !slices.Contains(got, keymap.Search) || !slices.Contains(got, keymap.Stop) {
+	if got[0] != keymap.LogsFollow || got[len(got)-1] != keymap.PageDown || !slices.Contains(got, keymap.Search) || !slices.Contains(got, keymap.Stop) {
 		t.Fatalf("logs palette: %v", got)
 	}
 	// "/" searches the log here, so the list's filter has no key, but it is still offered.
@@ -140,7 +140,10 @@ func TestPaletteRunsTheActionAsItsKey(t *testing.T) {
 	if rp.tab != tabPods {
 		t.Fatalf("tab-pods: tab %v", rp.tab)
 	}
-	rp, _ = press(t, rp, "4", ":", "down", "enter") // the second action: down
+	// The cursor's own actions are listed last: "down" is found by name.
+	rp, _ = press(t, rp, "4", ":")
+	rp = typeText(t, rp, "down")
+	rp, _ = press(t, rp, "enter")
 	if selectedName(rp) != "shop-db-1" {
 		t.Fatalf("down by palette selected %s", selectedName(rp))
 	}
