@@ -9,7 +9,7 @@ import (
 
 // matches reports whether c passes the filter: a case-insensitive substring of its name,
 // image, compose project or service.
-func matches(c docker.Container, filter string) bool {
+func matches(c *docker.Container, filter string) bool {
 	if filter == "" {
 		return true
 	}
@@ -30,12 +30,17 @@ var containerRows = listSpec[views.TreeRow]{
 	context:    func(rows []views.TreeRow, i int) bool { return rows[i-1].Kind != views.ContainerRow },
 }
 
-// tree is the containers tree of the snapshot under the filter.
+// tree is the containers tree of the snapshot under the filter. Without a filter the
+// snapshot's own list is grouped, which copies each container once, into its row.
 func (m *Containers) tree() []views.TreeRow {
+	filter := strings.TrimSpace(m.list.filter)
+	if filter == "" {
+		return views.GroupContainers(m.snap.Containers)
+	}
 	var shown []docker.Container
-	for _, c := range m.snap.Containers {
-		if matches(c, strings.TrimSpace(m.list.filter)) {
-			shown = append(shown, c)
+	for i := range m.snap.Containers {
+		if matches(&m.snap.Containers[i], filter) {
+			shown = append(shown, m.snap.Containers[i])
 		}
 	}
 	return views.GroupContainers(shown)

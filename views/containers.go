@@ -2,8 +2,9 @@ package views
 
 import (
 	"fmt"
-	"strings"
 	"time"
+
+	"charm.land/lipgloss/v2"
 
 	"github.com/podiumdev/podium/backend/docker"
 )
@@ -52,20 +53,26 @@ var containersTable = tableSpec{
 }
 
 // ContainerList renders the list pane: a title rule, column headers, then the tree rows from
-// Offset, exactly height lines of exactly width cells.
+// Offset, exactly height lines of exactly width cells. The column widths are measured from
+// every row's plain text; styled cells are built only for the rows on screen.
 func ContainerList(t Theme, d ListData, width, height int) string {
 	if height <= 0 || width <= 0 {
 		return ""
 	}
 	up := 0
 	n := 0
-	for _, r := range d.Rows {
+	m := newTableMeasure(containersTable)
+	rt := rowTexts{t: &t, now: d.Now, painted: painter[cellLook]{t: &t}}
+	for i := range d.Rows {
+		r := &d.Rows[i]
 		if r.Kind == ContainerRow {
 			n++
 			if r.Container.Running() {
 				up++
 			}
 		}
+		text, ends := rt.plain(r)
+		m.add(text, ends[:])
 	}
 	title := fmt.Sprintf("Containers %d", n)
 	if d.Filter != "" {
@@ -73,10 +80,6 @@ func ContainerList(t Theme, d ListData, width, height int) string {
 	}
 	if n > 0 {
 		title += fmt.Sprintf("%s%d up", t.G.Sep, up)
-	}
-	cells := make([][]cell, len(d.Rows))
-	for i, r := range d.Rows {
-		cells[i] = rowCells(t, r, d.Now)
 	}
 	msg := "no containers"
 	switch {
@@ -86,57 +89,62 @@ func ContainerList(t Theme, d ListData, width, height int) string {
 		msg = fmt.Sprintf("no container matches %q (esc clears the filter)", Clean(d.Filter, 40))
 	}
 	return tablePane{
-		spec: containersTable, title: title, filter: d.Filter, cells: cells,
+		spec: containersTable, title: title, filter: d.Filter,
+		rows: len(d.Rows), widths: m.widths(),
+		cells:  func(i int) []cell { return rt.cells(&d.Rows[i]) },
+		drawn:  func(i int) drawnRow { return rt.drawn(&d.Rows[i]) },
 		cursor: d.Cursor, offset: d.Offset, focused: d.Focused, empty: "  " + t.Dim.Render(msg),
 		marked: d.Marked,
 	}.render(t, width, height)
 }
 
-// rowCells computes the text of each column of a row.
-func rowCells(t Theme, r TreeRow, now time.Time) []cell {
-	cs := make([]cell, numCols)
-	indent := strings.Repeat("  ", r.Depth)
-	switch r.Kind {
-	case ProjectRow:
-		st := t.Project
-		if r.Project == "" {
-			st = t.Dim.Bold(!t.NoColor)
-		}
-		cs[colName] = one(indent+Clean(r.Label(), 200), st)
-		cs[colState] = groupSummary(t, r.Up, r.Total)
-	case ServiceRow:
-		cs[colName] = one(indent+Clean(r.Label(), 200), t.Service)
-		cs[colState] = groupSummary(t, r.Up, r.Total)
-	default:
-		c := r.Container
-		cs[colName] = one(indent+Clean(c.Name, 200), t.Text)
-		cs[colState] = containerState(t, c)
-		cs[colHealth] = one(c.Health, t.HealthStyle(c.Health))
-		cs[colImage] = one(Clean(c.Image, 200), t.Dim)
-		cs[colPorts] = one(Clean(PortsText(c.Ports), 200), t.Text)
-		cs[colSince] = one(Clean(Since(c, now), 60), t.Dim)
-	}
-	return cs
-}
-
 // containerState is a container's state cell: "● running", "✖ exited".
 func containerState(t Theme, c docker.Container) cell {
-	code := ExitCode(c)
-	state := c.State
-	if state == "" {
-		state = "unknown"
+	rt := rowTexts{t: &t}
+	return one(string(rt.appendState(nil, &c)), t.StateStyle(c.State, c.Health, ExitCode(c)))
+}
+
+// The cases of a group's summary.
+const (
+	sumAll = iota
+	sumNone
+	sumSome
+)
+
+// summaryCase says whether all, none or some of a group are up.
+func summaryCase(up, total int) int {
+	switch {
+	case up == total:
+		return sumAll
+	case up == 0:
+		return sumNone
 	}
-	return one(t.StateGlyph(c.State, code)+" "+state, t.StateStyle(c.State, c.Health, code))
+	return sumSome
+}
+
+// summaryGlyph and summaryStyle are how a group's summary looks in case sum.
+func summaryGlyph(t *Theme, sum int) string {
+	switch sum {
+	case sumAll:
+		return t.G.Running
+	case sumNone:
+		return t.G.Stopped
+	}
+	return t.G.Partial
+}
+
+func summaryStyle(t *Theme, sum int) lipgloss.Style {
+	switch sum {
+	case sumAll:
+		return t.OK
+	case sumNone:
+		return t.Muted
+	}
+	return t.Warn
 }
 
 // groupSummary is a header's state cell: "● 2/2 up", "◐ 1/2 up", "○ 0/1 up".
 func groupSummary(t Theme, up, total int) cell {
-	g, st := t.G.Partial, t.Warn
-	switch {
-	case up == total:
-		g, st = t.G.Running, t.OK
-	case up == 0:
-		g, st = t.G.Stopped, t.Muted
-	}
-	return one(fmt.Sprintf("%s %d/%d up", g, up, total), st)
+	sum := summaryCase(up, total)
+	return one(fmt.Sprintf("%s %d/%d up", summaryGlyph(&t, sum), up, total), summaryStyle(&t, sum))
 }

@@ -180,7 +180,8 @@ func DeployList(t Theme, d DeployListData, width, height int) string {
 		msg = fmt.Sprintf("nothing matches %q (esc clears the filter)", Clean(d.Filter, 40))
 	}
 	return tablePane{
-		spec: deploysTable, title: title, filter: d.Filter, cells: cells,
+		spec: deploysTable, title: title, filter: d.Filter,
+		rows: n, widths: measureCells(deploysTable, cells), cells: func(i int) []cell { return cells[i] },
 		cursor: d.Cursor, offset: d.Offset, focused: d.Focused, empty: "  " + t.Dim.Render(oneLine(msg, width-2)),
 		marked: d.Marked,
 	}.render(t, width, height)
@@ -425,7 +426,7 @@ func detailTop(t Theme, d DeployDetailData, width int) []string {
 	if len(cells) == 0 {
 		return append(lines, "  "+t.Dim.Render("no containers"))
 	}
-	cols := fitColumns(deployContainersTable, cells, width-2)
+	cols := fitColumns(deployContainersTable, measureCells(deployContainersTable, cells), width-2)
 	lines = append(lines, renderHeader(t, cols, width))
 	for _, cs := range cells {
 		lines = append(lines, renderRow(t, deployContainersTable, cs, cols, width, false, false))
@@ -564,7 +565,7 @@ func when(at, now time.Time) string {
 
 // table renders a small table without a title: the header, then the rows.
 func table(t Theme, spec tableSpec, cells [][]cell, width int) []string {
-	cols := fitColumns(spec, cells, width-2)
+	cols := fitColumns(spec, measureCells(spec, cells), width-2)
 	lines := []string{renderHeader(t, cols, width)}
 	for _, cs := range cells {
 		lines = append(lines, renderRow(t, spec, cs, cols, width, false, false))

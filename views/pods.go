@@ -184,7 +184,8 @@ func PodList(t Theme, d PodListData, width, height int) string {
 		msg = fmt.Sprintf("nothing matches %q (esc clears the filter)", Clean(d.Filter, 40))
 	}
 	return tablePane{
-		spec: podsTable, title: title, filter: d.Filter, cells: cells,
+		spec: podsTable, title: title, filter: d.Filter,
+		rows: len(cells), widths: measureCells(podsTable, cells), cells: func(i int) []cell { return cells[i] },
 		cursor: d.Cursor, offset: d.Offset, focused: d.Focused, empty: "  " + t.Dim.Render(oneLine(msg, width-2)),
 		marked: d.Marked,
 	}.render(t, width, height)

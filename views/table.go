@@ -85,15 +85,13 @@ type tableSpec struct {
 	foldFrom, foldInto int // -1 for none
 }
 
-// fitColumns sizes the columns to their content, then applies the spec's steps until they fit
-// avail cells.
-func fitColumns(spec tableSpec, rows [][]cell, avail int) []column {
+// fitColumns sizes the columns to their content (nat, measured from every row), then applies
+// the spec's steps until they fit avail cells.
+func fitColumns(spec tableSpec, nat tableWidths, avail int) []column {
 	cols := make([]column, len(spec.titles))
 	for i := range cols {
 		cols[i].title = spec.titles[i]
-		for _, r := range rows {
-			cols[i].w = max(cols[i].w, r[i].width())
-		}
+		cols[i].w = nat.cols[i]
 		cols[i].on = cols[i].w > 0
 		if cols[i].on {
 			cols[i].w = max(cols[i].w, ansi.StringWidth(cols[i].title))
@@ -124,13 +122,7 @@ func fitColumns(spec tableSpec, rows [][]cell, avail int) []column {
 			cols[s.col].on = false
 		case fitFold:
 			cols[s.col].on = false
-			into := spec.foldInto
-			for _, r := range rows {
-				if h := r[s.col].plain(); h != "" {
-					st := r[into].plain()
-					cols[into].w = max(cols[into].w, ansi.StringWidth(st)-ansi.StringWidth(stateWord(st))+ansi.StringWidth(h))
-				}
-			}
+			cols[spec.foldInto].w = max(cols[spec.foldInto].w, nat.fold)
 		}
 	}
 	// Give room left over (after a drop) back to what was cut, most useful first.
@@ -165,85 +157,6 @@ func renderHeader(t Theme, cols []column, width int) string {
 	return Fit(b.String(), width)
 }
 
-// renderRow draws one row that cannot be marked (the tables of a detail pane).
-func renderRow(t Theme, spec tableSpec, cs []cell, cols []column, width int, selected, focused bool) string {
-	return renderListRow(t, spec, cs, cols, width, selected, focused, false)
-}
-
-// renderListRow draws one row. The selected row is a full-width bar: every cell keeps its own
-// colour and takes the bar's background, so state colours stay readable on it. The gutter has
-// a cell for the cursor and one for the mark, so a marked row under the cursor shows both.
-func renderListRow(t Theme, spec tableSpec, cs []cell, cols []column, width int, selected, focused, marked bool) string {
-	base := lipgloss.NewStyle()
-	cursor := " "
-	if selected {
-		base = t.Selected
-		if !focused {
-			base = t.SelectedBlur
-		}
-		cursor = t.Cursor.Render(t.G.Cursor)
-	}
-	mark := base.Render(" ")
-	if marked {
-		mark = t.Key.Inherit(base).Render(t.G.Mark)
-	}
-	prefix := cursor + mark
-	var b strings.Builder
-	b.WriteString(prefix)
-	first := true
-	for i, c := range cols {
-		if !c.on {
-			continue
-		}
-		if !first {
-			b.WriteString(base.Render(strings.Repeat(" ", colGap)))
-		}
-		first = false
-		content := cs[i]
-		if f := spec.foldFrom; i == spec.foldInto && f >= 0 && !cols[f].on && len(cs[f]) > 0 {
-			text := content.plain()
-			content = one(strings.TrimSuffix(text, stateWord(text))+cs[f].plain(), cs[f][0].style)
-		}
-		b.WriteString(renderCell(content, c.w, base, selected))
-	}
-	line := Trunc(b.String(), width)
-	if pad := width - ansi.StringWidth(line); pad > 0 {
-		line += base.Render(strings.Repeat(" ", pad))
-	}
-	return line
-}
-
-// renderCell draws a cell in exactly w cells: cut with an ellipsis when it does not fit,
-// padded in the row's background when it is short.
-func renderCell(c cell, w int, base lipgloss.Style, selected bool) string {
-	fits := c.width() <= w
-	var b strings.Builder
-	used := 0
-	for _, s := range c {
-		room := w - used
-		if room <= 0 {
-			break
-		}
-		text, last := s.text, false
-		if tw := ansi.StringWidth(text); !fits && tw >= room {
-			text, last = ansi.Truncate(text, room-1, "")+"…", true
-		}
-		style := s.style
-		if selected {
-			style = style.Inherit(base)
-		}
-		b.WriteString(style.Render(text))
-		used += ansi.StringWidth(text)
-		if last {
-			break
-		}
-	}
-	if pad := w - used; pad > 0 {
-		b.WriteString(base.Render(strings.Repeat(" ", pad)))
-	}
-	return b.String()
-}
-
 // scrollNotes are the "↑3 ↓6" marks of a list scrolled by offset, with rows shown of total.
 func scrollNotes(t Theme, offset, rows, total int) []string {
 	var notes []string
@@ -257,17 +170,23 @@ func scrollNotes(t Theme, offset, rows, total int) []string {
 }
 
 // tablePane is a list pane: a title rule (with the filter and the scroll marks as its note),
-// the column header, then the rows from offset, or a line saying why there are none.
+// the column header, then the rows from offset, or a line saying why there are none. The
+// widths come from every row; cells are built only for the rows on screen.
 type tablePane struct {
-	spec    tableSpec
-	title   string
-	filter  string // the active filter, "" for none
-	cells   [][]cell
-	cursor  int // index in cells of the selected row; -1 for none
+	spec   tableSpec
+	title  string
+	filter string // the active filter, "" for none
+	rows   int    // how many rows the table has
+	widths tableWidths
+	cells  func(i int) []cell // row i's cells
+	// drawn, optional, is row i drawn in advance; cells is then called only for a row that
+	// needs more.
+	drawn   func(i int) drawnRow
+	cursor  int // index of the selected row; -1 for none
 	offset  int // first row shown
 	focused bool
 	empty   string // the line shown when there are no rows, styled
-	marked  []bool // parallel to cells: the rows marked for a bulk action
+	marked  []bool // parallel to the rows: those marked for a bulk action
 }
 
 // render draws the pane in exactly height lines of exactly width cells.
@@ -280,23 +199,31 @@ func (p tablePane) render(t Theme, width, height int) string {
 	if p.filter != "" {
 		notes = append(notes, t.Prompt.Render("/")+t.Text.Render(Clean(p.filter, 40)))
 	}
-	notes = append(notes, scrollNotes(t, p.offset, rowsH, len(p.cells))...)
+	notes = append(notes, scrollNotes(t, p.offset, rowsH, p.rows)...)
 	title := p.title
 	if n := marks(p.marked); n > 0 {
 		title += fmt.Sprintf("%s%d marked", t.G.Sep, n)
 	}
 	lines := []string{rule(t, title, strings.Join(notes, " "), width, p.focused)}
-	cols := fitColumns(p.spec, p.cells, width-2)
+	cols := fitColumns(p.spec, p.widths, width-2)
 	lines = append(lines, renderHeader(t, cols, width))
-	if len(p.cells) == 0 {
+	if p.rows == 0 {
 		lines = append(lines, p.empty)
 	}
-	for i := p.offset; i < len(p.cells) && i < p.offset+rowsH; i++ {
+	for i := p.offset; i < p.rows && i < p.offset+rowsH; i++ {
 		if i < 0 {
 			continue
 		}
 		marked := i < len(p.marked) && p.marked[i]
-		lines = append(lines, renderListRow(t, p.spec, p.cells[i], cols, width, i == p.cursor, p.focused, marked))
+		var dr drawnRow
+		if p.drawn != nil {
+			dr = p.drawn(i)
+		}
+		var cs []cell
+		if !dr.enough(p.spec, cols, i == p.cursor) {
+			cs = p.cells(i)
+		}
+		lines = append(lines, listRow(&t, p.spec, cs, dr, cols, width, i == p.cursor, p.focused, marked))
 	}
 	return Block(lines, width, height)
 }

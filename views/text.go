@@ -138,10 +138,10 @@ func Fit(s string, width int) string {
 		return ""
 	}
 	// Measure first: most lines already fit, and measuring is half the cost of cutting.
-	w := ansi.StringWidth(s)
+	w := lineWidth(s)
 	if w > width {
 		s = ansi.Truncate(s, width, "…")
-		w = ansi.StringWidth(s)
+		w = lineWidth(s)
 	}
 	if w < width {
 		s += strings.Repeat(" ", width-w)
