@@ -281,6 +281,9 @@ func (l *tuiLoop) next() bool {
 	}
 }
 
+// pending says a message is waiting.
+func (l *tuiLoop) pending() bool { return len(l.msgs) > 0 }
+
 // frame is the model's screen.
 func (l *tuiLoop) frame() string { return l.m.View().Content }
 
