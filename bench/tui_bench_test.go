@@ -260,7 +260,7 @@ func BenchmarkTUIIdle500(b *testing.B) {
 	ctx, cancel := context.WithCancel(b.Context())
 	defer cancel()
 	p := tea.NewProgram(model.New(tuiConfig(fb, nil)), tea.WithContext(ctx), tea.WithInput(nil),
-		tea.WithOutput(out), tea.WithWindowSize(200, 60), tea.WithoutSignalHandler())
+		tea.WithOutput(out), tea.WithWindowSize(200, 60), tea.WithoutSignalHandler(), tea.WithFPS(model.FrameRate))
 	done := make(chan error, 1)
 	go func() {
 		_, err := p.Run()

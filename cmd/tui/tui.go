@@ -17,12 +17,6 @@ import (
 	"github.com/podiumdev/podium/model"
 )
 
-// frameRate is how often Bubble Tea's renderer looks for a changed frame. Its ticker is the one
-// timer that runs while nothing changes (Bubble Tea cannot stop it); at its default 60 Hz the
-// wake-ups alone cost about 0.85% of a core, at 30 Hz about 0.45%, for at most 33 ms between
-// a change and the screen (bench/README.md, "The TUI").
-const frameRate = 30
-
 // runTUI opens the full-screen TUI. The engine need not be up: the header says "disconnected"
 // and the index reconnects by itself when it comes.
 func runTUI(ctx context.Context, g globalFlags, remote string) error {
@@ -79,7 +73,7 @@ func runTUI(ctx context.Context, g globalFlags, remote string) error {
 		WatchDir:      ws,
 		ApplyOnChange: g.watch,
 	})
-	_, err = tea.NewProgram(m, tea.WithContext(ctx), tea.WithFPS(frameRate)).Run()
+	_, err = tea.NewProgram(m, tea.WithContext(ctx), tea.WithFPS(model.FrameRate)).Run()
 	cancel()
 	<-indexDone
 	<-deploysDone
