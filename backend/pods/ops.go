@@ -163,7 +163,7 @@ func (r *Runner) Restart(ctx context.Context, names []string, timeout time.Durat
 // Remove removes the stopped containers of the named pods (default: all enabled, tasks
 // included); force removes running ones too, volumes their anonymous volumes.
 func (r *Runner) Remove(ctx context.Context, names []string, force, volumes bool) error {
-	return r.eachReverse(names, ScopeAll, "rm", func(s Selected) error {
+	return r.eachReverse(names, ScopeRemove, "rm", func(s Selected) error {
 		return compose.Remove(ctx, r.Engine, s.Pod.Project, s.Services, force, volumes, r.Progress)
 	})
 }
@@ -175,7 +175,7 @@ func (r *Runner) Down(ctx context.Context, names []string, volumes bool, timeout
 	if timeout >= 0 {
 		to = &timeout
 	}
-	return r.eachReverse(names, ScopeAll, "down", func(s Selected) error {
+	return r.eachReverse(names, ScopeRemove, "down", func(s Selected) error {
 		return compose.Down(ctx, r.Engine, s.Pod.Project, compose.DownOptions{Services: s.Services, Volumes: volumes, RemoveNetworks: true, Timeout: to, Progress: r.Progress})
 	})
 }

@@ -245,7 +245,15 @@ func TestUpRailsHello(t *testing.T) {
 	if err != nil || len(oneoffs) != 0 {
 		t.Fatalf("one-off containers left behind: %d (%v)", len(oneoffs), err)
 	}
-	_ = f.runner.Down(ctx, nil, false, 0) // the test target's project
+	// Down in the test target removes what the tests left (the project's network), though
+	// cage enables no pod there by default.
+	testProject := f.ws.ComposeName
+	if err := f.runner.Down(ctx, nil, false, 0); err != nil {
+		t.Fatalf("down in the test target: %v", err)
+	}
+	if ns, err := f.h.Engine.Networks(ctx, docker.LabelComposeProject+"="+testProject); err != nil || len(ns) != 0 {
+		t.Fatalf("networks of %s left after down: %v (%v)", testProject, ns, err)
+	}
 	f.load(t, "")
 
 	// Logs of several services, multiplexed with prefixes.

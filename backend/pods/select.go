@@ -11,8 +11,12 @@ type Scope int
 const (
 	// ScopeNoTasks: every enabled pod but tasks (up, stop, restart).
 	ScopeNoTasks Scope = iota
-	// ScopeAll: every enabled pod, tasks included (rm, down, build, pull, logs, status).
+	// ScopeAll: every enabled pod, tasks included (build, pull, logs, status).
 	ScopeAll
+	// ScopeRemove: every pod, enabled or not, tasks included (rm, down). A pod not enabled in
+	// the target can still have containers and a network (`podium test` runs any service in the
+	// test target, where cage enables no pod by default), and removing them must be possible.
+	ScopeRemove
 )
 
 // Selected is one pod a command acts on, whole (Services nil) or some of its services.
@@ -38,14 +42,15 @@ func (s Selected) Describe() string {
 
 // Select resolves the names a command was given ("pod", "pod/service" or a unique service)
 // into pods in start order (placeholders, services, tasks). With no names it takes the scope's
-// default set, leaving out pods not enabled in the target. A named pod that is not enabled, or
-// that failed to load, is an error naming it; in the default set a pod that failed to load is
-// kept, so the command reports it while acting on the others.
+// default set, leaving out pods not enabled in the target (but for ScopeRemove). A named pod
+// that is not enabled (but for ScopeRemove), or that failed to load, is an error naming it; in
+// the default set a pod that failed to load is kept, so the command reports it while acting on
+// the others.
 func (w *Workspace) Select(names []string, scope Scope) ([]Selected, error) {
 	if len(names) == 0 {
 		var out []Selected
 		for _, p := range w.Pods {
-			if p.Err == nil && !p.Enabled {
+			if p.Err == nil && !p.Enabled && scope != ScopeRemove {
 				continue
 			}
 			if scope == ScopeNoTasks && p.Type == PodTask {
@@ -65,7 +70,7 @@ func (w *Workspace) Select(names []string, scope Scope) ([]Selected, error) {
 			}
 			return nil, err
 		}
-		if !p.Enabled {
+		if !p.Enabled && scope != ScopeRemove {
 			return nil, fmt.Errorf("pod %s is not enabled in target %s (enable_in_targets: %s)", p.Name, w.Target, strings.Join(p.EnabledTargets, ", "))
 		}
 		if svc == "" {

@@ -1,18 +1,15 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/docker/enginetest"
-	"github.com/podiumdev/podium/backend/pods"
 )
 
 // TestPodsCLI drives the pods commands in-process on a copy of the hello fixture: up, status,
@@ -24,15 +21,8 @@ func TestPodsCLI(t *testing.T) {
 		t.Fatalf("copy: %v\n%s", err, out)
 	}
 	project := "cli" + strings.ReplaceAll(h.Name("")[len("podium-t-"):], "-", "")
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		for _, target := range []string{"", pods.TestTarget} {
-			if w, err := pods.Load(ctx, ws, pods.LoadOptions{ProjectName: project, Target: target}); err == nil {
-				_ = (&pods.Runner{Engine: h.Engine, WS: w}).Down(ctx, nil, true, 0)
-			}
-		}
-	})
+	t.Cleanup(func() { downWorkspace(t, h, ws, project) })
+
 	podium := func(args ...string) (string, error) {
 		return runCLI(t, append([]string{"-w", ws, "-p", project}, args...)...)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/docker/enginetest"
-	"github.com/podiumdev/podium/backend/pods"
 )
 
 // TestTUIPodsEndToEnd opens a copy of the demo workspace in the real binary, brings the db pod
@@ -24,16 +22,7 @@ func TestTUIPodsEndToEnd(t *testing.T) {
 		t.Fatalf("copy demo: %v\n%s", err, out)
 	}
 	project := "e2e" + strings.ReplaceAll(h.Name("")[len("podium-t-"):], "-", "")
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		for _, target := range []string{"", pods.TestTarget} {
-			w, err := pods.Load(ctx, ws, pods.LoadOptions{ProjectName: project, Target: target})
-			if err == nil {
-				_ = (&pods.Runner{Engine: h.Engine, WS: w}).Down(ctx, nil, true, 0)
-			}
-		}
-	})
+	t.Cleanup(func() { downWorkspace(t, h, ws, project) })
 
 	env := []string{"XDG_STATE_HOME=" + t.TempDir(), "TERM=xterm-256color"}
 	if v := os.Getenv("DOCKER_HOST"); v != "" {
