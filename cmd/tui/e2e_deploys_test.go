@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,16 +35,7 @@ func TestTUIDeploysEndToEnd(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(specs, "e2eapi.edn"), spec("1"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	state := filepath.Join(ws, ".podium", "supervisor.json")
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		sel := docker.LabelSupervisor + "=" + supervisorLabels(state, nil)[docker.LabelSupervisor]
-		cs, _ := h.Engine.List(ctx, docker.ListOptions{All: true, Labels: []string{sel}})
-		for _, c := range cs {
-			_ = h.Engine.Remove(ctx, c.ID, docker.RemoveOptions{Force: true})
-		}
-	})
+	t.Cleanup(func() { removeSupervised(t, h, ws) })
 
 	env := []string{"XDG_STATE_HOME=" + t.TempDir(), "TERM=xterm-256color"}
 	s := startTmux(t, 120, 40, env, bin, "-w", ws)
