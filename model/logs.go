@@ -68,9 +68,6 @@ func (s *logStream) push(from string, l docker.LogLine) { s.pushCtx(s.ctx, from,
 
 // pushCtx is push for a reader with its own context (a child of the stream's).
 func (s *logStream) pushCtx(ctx context.Context, from string, l docker.LogLine) {
-	if !l.Time.IsZero() {
-		l.Text = dropPartialStamps(l.Text)
-	}
 	s.feed.pushWait(ctx.Done(), views.LogLine{LogLine: l, From: from})
 }
 

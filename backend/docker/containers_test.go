@@ -189,6 +189,26 @@ func TestLogsOrderAndLongLines(t *testing.T) {
 	}
 }
 
+// TestLogsLongLineWithTimestamps: the engine logs a line longer than 16 KiB in pieces, each
+// with a stamp of its own; the line still reads as it was written.
+func TestLogsLongLineWithTimestamps(t *testing.T) {
+	t.Parallel()
+	h := enginetest.New(t)
+	id := h.Run("stamps", &container.Config{Cmd: []string{"sh", "-c",
+		`head -c 40000 /dev/zero | tr '\0' x; echo; echo tail; sleep 300`}}, nil)
+	var lines []docker.LogLine
+	e2eEventually(t, 20*time.Second, "the long line and the next", func() (bool, string) {
+		lines = e2eLogs(t, h, id, docker.LogOptions{Timestamps: true})
+		return len(lines) >= 2, e2eLogText(lines)
+	})
+	if got := lines[0].Text; len(got) != 40000 || strings.Trim(got, "x") != "" || lines[0].Time.IsZero() {
+		t.Errorf("40000-byte line read as %d bytes (stamps left in it: %t), time %v", len(got), strings.Trim(got, "x") != "", lines[0].Time)
+	}
+	if lines[1].Text != "tail" {
+		t.Errorf("line after the long one = %q", lines[1].Text)
+	}
+}
+
 // TestLogsTTY: a TTY container's output has one stream, reported as stdout.
 func TestLogsTTY(t *testing.T) {
 	t.Parallel()

@@ -154,6 +154,7 @@ func (w *lineWriter) emit(end bool) {
 			l.Time, l.Text = splitTimestamp(l.Text)
 			w.t = l.Time
 		}
+		l.Text = dropPartialStamps(l.Text)
 	}
 	w.buf = w.buf[:0]
 	w.cont = !end

@@ -1,4 +1,4 @@
-package model
+package docker
 
 import (
 	"strings"
@@ -15,8 +15,8 @@ const (
 )
 
 // dropPartialStamps takes out of a line read with timestamps the stamps the engine put before
-// each 16 KiB piece of it after the first (the reader took the first one off), so a long line
-// reads as it was written. Text that only looks like a stamp elsewhere is left alone.
+// each 16 KiB piece of it after the first (splitTimestamp took the first one off), so a long
+// line reads as it was written. Text that only looks like a stamp elsewhere is left alone.
 func dropPartialStamps(text string) string {
 	if len(text) <= dockerPartial {
 		return text
