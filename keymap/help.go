@@ -50,34 +50,22 @@ func (k Keymap) Help(ctxs ...Context) []HelpSection {
 // Chain(ctx), each action once, leaving out keys a nearer context has taken (as Resolve
 // does), and merging adjacent entries with the same label.
 func (k Keymap) Hints(ctx Context) []Hint {
-	seenAction := map[Action]bool{}
-	seenKey := map[string]bool{}
+	seen := map[Action]bool{}
 	var out []Hint
-	for _, c := range Chain(ctx) {
-		for _, b := range k.Bindings[c] {
-			var live []string
-			for _, key := range b.Keys {
-				if !seenKey[key] {
-					live = append(live, key)
-				}
-			}
-			for _, key := range b.Keys {
-				seenKey[key] = true
-			}
-			if seenAction[b.Action] || len(live) == 0 {
-				continue
-			}
-			seenAction[b.Action] = true
-			if b.Hint == "" {
-				continue
-			}
-			key := KeyName(live[0])
-			if n := len(out); n > 0 && out[n-1].Label == b.Hint {
-				out[n-1].Keys += key
-				continue
-			}
-			out = append(out, Hint{Keys: key, Label: b.Hint})
+	for _, b := range k.Along(ctx) {
+		if seen[b.Action] || len(b.Live) == 0 {
+			continue
 		}
+		seen[b.Action] = true
+		if b.Hint == "" {
+			continue
+		}
+		key := KeyName(b.Live[0])
+		if n := len(out); n > 0 && out[n-1].Label == b.Hint {
+			out[n-1].Keys += key
+			continue
+		}
+		out = append(out, Hint{Keys: key, Label: b.Hint})
 	}
 	return out
 }

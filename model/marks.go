@@ -123,11 +123,9 @@ func markedStatus(km keymap.Keymap, ctx keymap.Context, n int, bulk ...keymap.Ac
 
 // actionKey is how the first key that reaches a from ctx is shown; "" when none does.
 func actionKey(km keymap.Keymap, ctx keymap.Context, a keymap.Action) string {
-	for _, c := range keymap.Chain(ctx) {
-		for _, k := range km.Keys(c, a) {
-			if km.Resolve(ctx, k) == a {
-				return keymap.KeyName(k)
-			}
+	for _, b := range km.Along(ctx) {
+		if b.Action == a && len(b.Live) > 0 {
+			return keymap.KeyName(b.Live[0])
 		}
 	}
 	return ""

@@ -65,26 +65,14 @@ func newPalette(km keymap.Keymap, ctx keymap.Context) palette {
 // nearer context has taken are left out (as Resolve would never reach them); an action with
 // none left is still listed, since the palette is how to reach it. The palette itself is not.
 func paletteEntries(km keymap.Keymap, ctx keymap.Context) []paletteEntry {
-	seenAction := map[keymap.Action]bool{keymap.None: true, keymap.Palette: true}
-	seenKey := map[string]bool{}
+	seen := map[keymap.Action]bool{keymap.None: true, keymap.Palette: true}
 	var out []paletteEntry
-	for _, c := range keymap.Chain(ctx) {
-		for _, b := range km.Bindings[c] {
-			var live []string
-			for _, k := range b.Keys {
-				if !seenKey[k] {
-					live = append(live, k)
-				}
-			}
-			for _, k := range b.Keys {
-				seenKey[k] = true
-			}
-			if seenAction[b.Action] {
-				continue
-			}
-			seenAction[b.Action] = true
-			out = append(out, paletteEntry{action: b.Action, help: b.Help, keys: live})
+	for _, b := range km.Along(ctx) {
+		if seen[b.Action] {
+			continue
 		}
+		seen[b.Action] = true
+		out = append(out, paletteEntry{action: b.Action, help: b.Help, keys: b.Live})
 	}
 	// Moving the cursor is what nobody looks up by name: it goes last, the order otherwise kept.
 	slices.SortStableFunc(out, func(a, b paletteEntry) int {
