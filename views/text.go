@@ -139,8 +139,10 @@ func Fit(s string, width int) string {
 	}
 	// Measure first: most lines already fit, and measuring is half the cost of cutting.
 	w := lineWidth(s)
-	if w > width {
-		s = ansi.Truncate(s, width, "…")
+	// ansi.Truncate measures a variation selector after a narrow character ("1\ufe0f") as
+	// nothing, StringWidth as making it wide: cut further until the measure agrees.
+	for cut := width; w > width && cut > 0; cut-- {
+		s = ansi.Truncate(s, cut, "…")
 		w = lineWidth(s)
 	}
 	if w < width {
@@ -154,7 +156,11 @@ func Trunc(s string, width int) string {
 	if width <= 0 {
 		return ""
 	}
-	return ansi.Truncate(s, width, "…")
+	out := ansi.Truncate(s, width, "…")
+	for cut := width - 1; cut > 0 && lineWidth(out) > width; cut-- {
+		out = ansi.Truncate(s, cut, "…") // as in Fit: Truncate can leave a line too wide
+	}
+	return out
 }
 
 // TruncLeft keeps the end of s, which is the informative part of a path.
