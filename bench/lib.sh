@@ -30,3 +30,18 @@ bench_sweep() {
 		fi
 	fi
 }
+
+# ticks PID: utime+stime in clock ticks (fields 14 and 15 of /proc/PID/stat, counted after the
+# command name's closing parenthesis, since the name may hold spaces).
+ticks() {
+	local s
+	s=$(<"/proc/$1/stat")
+	s=${s##*) }
+	# shellcheck disable=SC2086
+	set -- $s
+	echo $((${12} + ${13}))
+}
+# switches PID: context switches so far, summed over the process's threads.
+switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/^(non)?voluntary_ctxt_switches:/ { s += $2 } END { print s + 0 }'; }
+# status_kb PID KEY: a /proc/PID/status field in kB (VmRSS, VmHWM).
+status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }

@@ -133,19 +133,7 @@ if [ -z "${PORT:-}" ]; then
 fi
 URL="http://127.0.0.1:$PORT"
 
-# ticks PID: utime+stime in clock ticks (fields 14 and 15 of /proc/PID/stat; the command name,
-# field 2, may hold spaces, so count from after its closing parenthesis).
-ticks() {
-	local s
-	s=$(<"/proc/$1/stat")
-	s=${s##*) }
-	# shellcheck disable=SC2086
-	set -- $s
-	echo $((${12} + ${13}))
-}
-# switches PID: context switches so far, summed over the process's threads.
-switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/^(non)?voluntary_ctxt_switches:/ { s += $2 } END { print s + 0 }'; }
-status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+# ticks, switches and status_kb come from bench/lib.sh.
 state_mtime() { stat -c %y "$STATE" 2>/dev/null || echo none; }
 HZ=$(getconf CLK_TCK)
 

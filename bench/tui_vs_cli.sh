@@ -132,18 +132,7 @@ echo "$PODIUM_NOTE" >&2
 # Times are microseconds, read as ${EPOCHREALTIME/./} in place (a $(…) would fork first).
 # ms A B: B - A in ms.
 ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f\n", (b - a) / 1000 }'; }
-# ticks PID: utime+stime in clock ticks (fields 14 and 15 of /proc/PID/stat, counted after the
-# command name's closing parenthesis, since the name may hold spaces).
-ticks() {
-	local s
-	s=$(<"/proc/$1/stat")
-	s=${s##*) }
-	# shellcheck disable=SC2086
-	set -- $s
-	echo $((${12} + ${13}))
-}
-switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/^(non)?voluntary_ctxt_switches:/ { s += $2 } END { print s + 0 }'; }
-status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+# ticks, switches and status_kb come from bench/lib.sh.
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 HZ=$(getconf CLK_TCK)
 
