@@ -155,33 +155,9 @@ func (p *paused) Run() error {
 	return err
 }
 
-// writerCommand adapts a call that only writes output (run-script's) to tea.ExecCommand.
-type writerCommand struct {
-	run            func(stdout, stderr io.Writer) error
-	stdout, stderr io.Writer
-}
-
-func (c *writerCommand) SetStdin(io.Reader)    {}
-func (c *writerCommand) SetStdout(w io.Writer) { c.stdout = w }
-func (c *writerCommand) SetStderr(w io.Writer) { c.stderr = w }
-
-func (c *writerCommand) Run() error {
-	out, errw := c.stdout, c.stderr
-	if out == nil {
-		out = io.Discard
-	}
-	if errw == nil {
-		errw = out
-	}
-	return c.run(out, errw)
-}
-
 // RunScript runs each entry without a terminal, as the CLI does; its output stays on screen.
 func (b podsEngine) RunScript(ctx context.Context, ws *pods.Workspace, pod, service, name string) (tea.ExecCommand, error) {
-	r := b.runner(ws, nil)
-	return pauseAfter(&writerCommand{run: func(stdout, stderr io.Writer) error {
-		return r.RunScript(ctx, name, []string{address(pod, service)}, stdout, stderr)
-	}}), nil
+	return pauseAfter(b.runner(ws, nil).RunScript(ctx, name, []string{address(pod, service)})), nil
 }
 
 // Mount changes a fresh load: the tab's workspace is read by its view and must not change

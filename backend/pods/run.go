@@ -208,7 +208,13 @@ func (r *Runner) runningContainer(ctx context.Context, p *Pod, svc string) (stri
 // `[rake, "db:migrate"]` runs `db:migrate` in rake; otherwise the whole entry is a command for
 // the script's own service. An entry of one element that is not a service runs that command,
 // never silently the service's default (cage's quirk, fixed).
-func (r *Runner) RunScript(ctx context.Context, name string, names []string, stdout, stderr io.Writer) error {
+func (r *Runner) RunScript(ctx context.Context, name string, names []string) *Command {
+	return &Command{run: func(_ io.Reader, stdout, stderr io.Writer) error {
+		return r.runScript(ctx, name, names, stdout, stderr)
+	}}
+}
+
+func (r *Runner) runScript(ctx context.Context, name string, names []string, stdout, stderr io.Writer) error {
 	sel, err := r.WS.Select(names, ScopeAll)
 	if err != nil {
 		return err

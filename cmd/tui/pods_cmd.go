@@ -215,7 +215,7 @@ func podCommands(g *globalFlags) []*cobra.Command {
 		Short: "Run a named script (services.<svc>.scripts.<NAME> in pod metadata)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: withPods(g, "", func(cmd *cobra.Command, args []string, env *podsEnv) error {
-			return env.runner.RunScript(cmd.Context(), args[0], args[1:], cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return stdio(cmd, env.runner.RunScript(cmd.Context(), args[0], args[1:])).Run()
 		}),
 	}
 
