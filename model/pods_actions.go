@@ -103,22 +103,32 @@ func exitCode(err error) (int, bool) {
 	return 0, false
 }
 
-// lifecycle starts up, stop or restart on the selected pod (a pod row) or service.
-func (m Pods) lifecycle(a keymap.Action) (Pods, tea.Cmd) {
+// actionRow is the selected row if action a may act on it, else why not.
+func (m Pods) actionRow(a keymap.Action) (views.PodTreeRow, string) {
 	r, ok := m.Selected()
 	if !ok {
-		m.status = views.Status{Text: "no pod selected", Err: true}
-		return m, nil
+		return r, "no pod selected"
 	}
-	if why := m.refusal(a, r); why != "" {
+	return r, m.refusal(a, r)
+}
+
+// rowTarget is what a row acts on: its pod, its service ("" for a pod row), and both as one
+// name for messages ("frontend/web").
+func rowTarget(r views.PodTreeRow) (pod, service, target string) {
+	if r.Kind != views.PodLevel {
+		service = r.Service.Service
+	}
+	return r.Pod.Name, service, address(r.Pod.Name, service)
+}
+
+// lifecycle starts up, stop or restart on the selected pod (a pod row) or service.
+func (m Pods) lifecycle(a keymap.Action) (Pods, tea.Cmd) {
+	r, why := m.actionRow(a)
+	if why != "" {
 		m.status = views.Status{Text: why, Err: true}
 		return m, nil
 	}
-	pod, service, target := r.Pod.Name, "", r.Pod.Name
-	if r.Kind != views.PodLevel {
-		service = r.Service.Service
-		target += "/" + service
-	}
+	pod, service, target := rowTarget(r)
 	call := m.pb.Up
 	switch a {
 	case keymap.Stop:

@@ -23,20 +23,12 @@ type podsConfirm struct {
 
 // askRemove asks before removing the selected pod's or service's containers.
 func (m Pods) askRemove() (Pods, tea.Cmd) {
-	r, ok := m.Selected()
-	if !ok {
-		m.status = views.Status{Text: "no pod selected", Err: true}
-		return m, nil
-	}
-	if why := m.refusal(keymap.Remove, r); why != "" {
+	r, why := m.actionRow(keymap.Remove)
+	if why != "" {
 		m.status = views.Status{Text: why, Err: true}
 		return m, nil
 	}
-	pod, service, target := r.Pod.Name, "", r.Pod.Name
-	if r.Kind != views.PodLevel {
-		service = r.Service.Service
-		target += "/" + service
-	}
+	pod, service, target := rowTarget(r)
 	cs := m.containersOf(pod, service)
 	if len(cs) == 0 {
 		m.status = views.Status{Text: target + " has no containers to remove", Err: true}

@@ -221,12 +221,8 @@ func (m Pods) service(r views.PodTreeRow) (pods.ServiceState, string) {
 
 // serviceAction starts shell, test, or the prompt of exec and run, on the selected service.
 func (m Pods) serviceAction(a keymap.Action) (Pods, tea.Cmd) {
-	r, ok := m.Selected()
-	if !ok {
-		m.status = views.Status{Text: "no pod selected", Err: true}
-		return m, nil
-	}
-	if why := m.refusal(a, r); why != "" {
+	r, why := m.actionRow(a)
+	if why != "" {
 		m.status = views.Status{Text: why, Err: true}
 		return m, nil
 	}

@@ -38,23 +38,16 @@ func scriptNames(p *pods.Pod, services []string) []string {
 // askScript opens the command prompt for the name of a script to run on the selected pod or
 // service, naming the scripts it has; with none, it says where scripts are defined.
 func (m Pods) askScript() (Pods, tea.Cmd) {
-	r, ok := m.Selected()
-	if !ok {
-		m.status = views.Status{Text: "no pod selected", Err: true}
-		return m, nil
-	}
-	if why := m.refusal(keymap.RunScript, r); why != "" {
+	r, why := m.actionRow(keymap.RunScript)
+	if why != "" {
 		m.status = views.Status{Text: why, Err: true}
 		return m, nil
 	}
-	service := ""
-	if r.Kind != views.PodLevel {
-		service = r.Service.Service
-	}
+	_, service, target := rowTarget(r)
 	names := scriptNames(r.Pod, rowServices(r))
 	if len(names) == 0 {
 		m.status = views.Status{Text: fmt.Sprintf("%s has no scripts: they are services.<service>.scripts in pods/%s.metadata.yml",
-			address(r.Pod.Name, service), r.Pod.Name), Err: true}
+			target, r.Pod.Name), Err: true}
 		return m, nil
 	}
 	m.prompt = &commandPrompt{action: keymap.RunScript, pod: r.Pod.Name, service: service, scripts: names}
