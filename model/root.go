@@ -160,7 +160,7 @@ func (r Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if _, key := msg.(tea.KeyPressMsg); !ok || key {
 		return m, cmd
 	}
-	spin := rr.tasks.ensureSpin(rr.busy())
+	spin := rr.tasks.ensureSpin(rr.busy)
 	return rr, tea.Batch(cmd, spin)
 }
 

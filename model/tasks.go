@@ -74,9 +74,10 @@ func (t *tasks) end(tok *taskToken) {
 	}
 }
 
-// ensureSpin starts the spinner's ticks when busy is true and none is on its way.
-func (t *tasks) ensureSpin(busy bool) tea.Cmd {
-	if !busy || t.spinning {
+// ensureSpin starts the spinner's ticks when busy says work is under way and no tick is on
+// its way; busy is asked only then, so a spinning or idle root pays nothing per message.
+func (t *tasks) ensureSpin(busy func() bool) tea.Cmd {
+	if t.spinning || !busy() {
 		return nil
 	}
 	t.spinning = true

@@ -62,7 +62,7 @@ func TestSpinnerStopsWhenIdle(t *testing.T) {
 	if r.busy() {
 		t.Fatal("the fixed data set has nothing running, yet the root is busy")
 	}
-	if cmd := r.tasks.ensureSpin(r.busy()); cmd != nil {
+	if cmd := r.tasks.ensureSpin(r.busy); cmd != nil {
 		t.Fatal("an idle root starts a timer")
 	}
 }
