@@ -75,7 +75,7 @@ func (t *tasks) end(tok *taskToken) {
 }
 
 // ensureSpin starts the spinner's ticks when busy says work is under way and no tick is on
-// its way; busy is asked only then, so a spinning or idle root pays nothing per message.
+// its way; busy is asked only then, so a spinning root does not walk the tabs per message.
 func (t *tasks) ensureSpin(busy func() bool) tea.Cmd {
 	if t.spinning || !busy() {
 		return nil
