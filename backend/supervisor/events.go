@@ -56,7 +56,7 @@ func (s *Supervisor) publishLocked(ev Event) {
 			}
 		}
 		select {
-		case sub.ch <- Event{Transition: Transition{At: time.Now(), Reason: laggedReason}}:
+		case sub.ch <- Event{Transition: Transition{At: time.Now(), Cause: CauseLagged, Reason: laggedReason}}:
 		default:
 		}
 		select {

@@ -74,6 +74,8 @@ type instance struct {
 	pauseReq *bool              // the latest Pause/Resume not yet applied
 	closed   bool               // the loop has ended and takes nothing more
 
+	onReconciled func() // called once after the first reconcile; set before run
+
 	// loop-owned
 	rec          serviceRecord
 	fresh        bool          // no saved record: adopt from labels
@@ -182,6 +184,9 @@ func (in *instance) run(ctx context.Context, containers []docker.Container, firs
 
 	in.reconcile(ctx, containers, &first)
 	in.apply(first)
+	if in.onReconciled != nil {
+		in.onReconciled()
+	}
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	for {

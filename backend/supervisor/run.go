@@ -18,8 +18,9 @@ type runLoop struct {
 	s        *Supervisor
 	ctx      context.Context
 	last     map[string]specUpdate // the update last handed to each service
-	finished chan *instance
-	wg       sync.WaitGroup
+	finished   chan *instance
+	reconciled chan struct{} // one per service started at first, after its first reconcile
+	wg         sync.WaitGroup
 }
 
 // scanResult is what the spec directories hold now.
@@ -55,9 +56,16 @@ func (s *Supervisor) Run(ctx context.Context) error {
 	s.mu.Lock()
 	s.records = maps.Clone(recs)
 	s.statuses = map[string]ServiceStatus{}
+	s.health = Health{Engine: EngineConnecting}
 	for name, rec := range recs {
-		in := newInstance(s, name, &rec)
-		s.statuses[name] = in.status()
+		// What the file says is memory, not truth: until the engine confirms it, the service's
+		// state is unknown (a Stable from the file would promise what may not run).
+		st := newInstance(s, name, &rec).status()
+		st.State, st.Healthy = Unknown, 0
+		for i := range st.Containers {
+			st.Containers[i].Healthy = false
+		}
+		s.statuses[name] = st
 	}
 	s.mu.Unlock()
 
@@ -78,7 +86,7 @@ func (s *Supervisor) Run(ctx context.Context) error {
 			s.log.Error("watch spec directories", "err", err)
 		}
 	})
-	l := &runLoop{s: s, ctx: ictx, last: map[string]specUpdate{}, finished: make(chan *instance)}
+	l := &runLoop{s: s, ctx: ictx, last: map[string]specUpdate{}, finished: make(chan *instance), reconciled: make(chan struct{})}
 	l.loop(w, index, recs)
 	cancel()
 	l.wg.Wait()
@@ -106,9 +114,18 @@ func (l *runLoop) loop(w *watch.Watcher, index *docker.Index, recs map[string]se
 	s := l.s
 	sub := index.Subscribe()
 	defer sub.Close()
-	snap, err := index.Await(l.ctx, func(sn docker.Snapshot) bool { return sn.Status.State == docker.Connected })
-	if err != nil {
-		return
+	var snap docker.Snapshot
+	for {
+		snap = index.Snapshot()
+		l.noteEngine(snap.Status)
+		if snap.Status.State == docker.Connected {
+			break
+		}
+		select {
+		case <-l.ctx.Done():
+			return
+		case <-sub.C:
+		}
 	}
 	scan := scanSpecs(s.dirs, s)
 	byService := groupByService(snap.Containers)
@@ -134,11 +151,22 @@ func (l *runLoop) loop(w *watch.Watcher, index *docker.Index, recs map[string]se
 		if r, has := recs[name]; has {
 			rec = &r
 		}
-		l.start(name, rec, byService[name], u)
+		l.start(name, rec, byService[name], u, true)
 		if !u.removed {
 			l.last[name] = u
 		}
 	}
+	go func() {
+		// Reported reconciled once every service has compared its state with the engine.
+		for range len(names) {
+			select {
+			case <-l.reconciled:
+			case <-l.ctx.Done():
+				return
+			}
+		}
+		s.setReconciled()
+	}()
 	resyncs := snap.Status.Resyncs
 	for {
 		select {
@@ -163,6 +191,7 @@ func (l *runLoop) loop(w *watch.Watcher, index *docker.Index, recs map[string]se
 			s.mu.Unlock()
 		case <-sub.C:
 			sn := index.Snapshot()
+			l.noteEngine(sn.Status)
 			if sn.Status.State == docker.Connected && sn.Status.Resyncs != resyncs {
 				resyncs = sn.Status.Resyncs
 				l.resync(sn)
@@ -216,12 +245,33 @@ func (l *runLoop) deliver(name string, u specUpdate) {
 	if ix := l.s.index; ix != nil {
 		cs = groupByService(ix.Snapshot().Containers)[name]
 	}
-	l.start(name, nil, cs, u)
+	l.start(name, nil, cs, u, false)
 }
 
-// start runs a service's instance.
-func (l *runLoop) start(name string, rec *serviceRecord, cs []docker.Container, first specUpdate) {
+// noteEngine passes the index's connection state on to Health.
+func (l *runLoop) noteEngine(st docker.Status) {
+	switch st.State {
+	case docker.Connected:
+		l.s.setEngine(EngineConnected, nil)
+	case docker.Disconnected:
+		l.s.setEngine(EngineUnreachable, st.Err)
+	default:
+		l.s.setEngine(EngineConnecting, nil)
+	}
+}
+
+// start runs a service's instance. initial says it is one of the services known at start,
+// which reports on l.reconciled once its first reconcile is done.
+func (l *runLoop) start(name string, rec *serviceRecord, cs []docker.Container, first specUpdate, initial bool) {
 	in := newInstance(l.s, name, rec)
+	if initial {
+		in.onReconciled = func() {
+			select {
+			case l.reconciled <- struct{}{}:
+			case <-l.ctx.Done():
+			}
+		}
+	}
 	l.s.mu.Lock()
 	l.s.instances[name] = in
 	l.s.mu.Unlock()
@@ -250,7 +300,7 @@ func (l *runLoop) resync(sn docker.Snapshot) {
 	}
 	for _, name := range runSortedKeys(byService) {
 		if _, ok := running[name]; !ok {
-			l.start(name, nil, byService[name], specUpdate{removed: true})
+			l.start(name, nil, byService[name], specUpdate{removed: true}, false)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import "time"
 type State string
 
 const (
+	Unknown      State = "Unknown"      // not yet compared with the engine (it is unreachable, or the supervisor is starting)
 	Init         State = "Init"         // nothing deployed (new, or its spec was removed)
 	Wait         State = "Wait"         // the first revision is starting, waiting for health
 	TryAgain     State = "TryAgain"     // the first revision failed; retry at RetryAt
@@ -65,12 +66,57 @@ type ContainerStatus struct {
 	Healthy   bool // passed its health check (or MinHealthy without one) and is not being stopped
 }
 
-// Transition is one step of a service's state machine.
+// Transition is one step of a service's state machine. Cause says why in a form programs
+// can test; Reason says it in words for people, and nothing should parse it.
 type Transition struct {
 	At       time.Time
 	From, To State
 	Revision int
+	Cause    Cause
 	Reason   string
+}
+
+// Cause is why a transition happened, typed so that the TUI, the CLI and tests never match
+// the words of a Reason.
+type Cause string
+
+const (
+	CauseNewSpec     Cause = "new-spec"     // the first spec of a service: its first revision
+	CauseSpecChanged Cause = "spec-changed" // an edited spec: a new revision
+	CauseSpecError   Cause = "spec-error"   // the spec file does not parse or cannot deploy; nothing changes
+	CauseSpecRemoved Cause = "spec-removed" // the spec file is gone: the service is removed
+	CauseScale       Cause = "scale"        // only replicas changed: containers are added or removed
+	CauseRetry       Cause = "retry"        // a failed revision is tried again
+	CauseRollback    Cause = "rollback"     // a rollback asked for, or done on failure
+	CauseRestart     Cause = "restart"      // a restart asked for: new containers of the same spec
+	CauseReconcile   Cause = "reconcile"    // the supervisor compared its state with the engine's
+	CauseRollout     Cause = "rollout"      // a step of a deploy: a batch started, drained, done
+	CauseHealthy     Cause = "healthy"      // a container passed its health check
+	CauseFailure     Cause = "failure"      // a container failed to start, become healthy, or died
+	CauseRemoved     Cause = "removed"      // a container was stopped and removed
+	CausePause       Cause = "pause"        // paused or resumed
+	CauseStable      Cause = "stable"       // the target revision is stable
+	CauseRefresh     Cause = "refresh"      // live container data changed; no transition
+	CauseLagged      Cause = "lagged"       // the reader missed events: read Status again
+)
+
+// EngineState is whether the supervisor can reach its Docker engine.
+type EngineState string
+
+const (
+	EngineConnecting  EngineState = "connecting"  // not yet reached since the supervisor started
+	EngineConnected   EngineState = "connected"   // reached, and the index follows its events
+	EngineUnreachable EngineState = "unreachable" // lost or never reached: what Status shows may be stale
+)
+
+// Health is the supervisor's own condition, beside its services': whether what it reports
+// has been checked against the engine, and whether its state reaches the disk.
+type Health struct {
+	Engine      EngineState
+	EngineError string    // why the engine cannot be reached
+	Reconciled  bool      // every service was compared with the engine at least once since start
+	SaveError   string    // the last save of the state file failed; empty once one succeeds
+	SaveErrorAt time.Time // when saves started failing
 }
 
 // Revision is one deployed version of a service's spec.

@@ -147,9 +147,21 @@ func (s *Supervisor) persist() {
 	data, err := json.MarshalIndent(stateDoc{Version: stateVersion, Services: s.records}, "", "  ")
 	s.mu.Unlock()
 	if err == nil {
-		err = atomicfile.Write(s.opts.StateFile, append(data, '\n'), 0o644)
+		err = atomicfile.Write(s.opts.StateFile, append(data, '\n'), 0o600)
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	was := s.health.SaveError
 	if err != nil {
 		s.log.Error("save state", "file", s.opts.StateFile, "err", err)
+		s.health.SaveError = fmt.Sprintf("save state file %s: %v", s.opts.StateFile, err)
+		if was == "" {
+			s.health.SaveErrorAt = time.Now()
+		}
+	} else {
+		s.health.SaveError, s.health.SaveErrorAt = "", time.Time{}
+	}
+	if (was == "") != (s.health.SaveError == "") {
+		s.publishLocked(Event{Transition: Transition{At: time.Now(), Cause: CauseLagged, Reason: "state file saves " + map[bool]string{true: "failing", false: "work again"}[err != nil]}})
 	}
 }

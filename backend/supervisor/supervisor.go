@@ -64,6 +64,7 @@ type Supervisor struct {
 	subs      map[*subscriber]struct{}
 	index     *docker.Index // while Run runs
 	running   bool
+	health    Health
 }
 
 // New checks the options and prepares a Supervisor; nothing runs until Run.
@@ -119,7 +120,42 @@ func New(opts Options) (*Supervisor, error) {
 		statuses:  map[string]ServiceStatus{},
 		instances: map[string]*instance{},
 		subs:      map[*subscriber]struct{}{},
+		health:    Health{Engine: EngineConnecting},
 	}, nil
+}
+
+// Health says whether the engine is reachable, whether every service has been reconciled with
+// it since start, and whether the state file can be saved.
+func (s *Supervisor) Health() Health {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.health
+}
+
+// setEngine records the engine's reachability and tells every reader.
+func (s *Supervisor) setEngine(state EngineState, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	msg := ""
+	if err != nil {
+		msg = err.Error()
+	}
+	if s.health.Engine == state && s.health.EngineError == msg {
+		return
+	}
+	s.health.Engine, s.health.EngineError = state, msg
+	s.publishLocked(Event{Transition: Transition{At: time.Now(), Cause: CauseLagged, Reason: "engine " + string(state)}})
+}
+
+// setReconciled marks the first reconcile of every service with a reachable engine as done.
+func (s *Supervisor) setReconciled() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.health.Reconciled {
+		return
+	}
+	s.health.Reconciled = true
+	s.publishLocked(Event{Transition: Transition{At: time.Now(), Cause: CauseLagged, Reason: "reconciled"}})
 }
 
 // Status returns every service's status, sorted by name.
@@ -185,7 +221,8 @@ func (s *Supervisor) WaitFor(ctx context.Context, name, image string) error {
 		if !ok {
 			return UnknownServiceError{Name: name}
 		}
-		if st.State == Stable && st.Next == 0 && st.Healthy >= st.Desired && (image == "" || st.Image == image) {
+		h := s.Health()
+		if h.Reconciled && h.Engine == EngineConnected && st.State == Stable && st.Next == 0 && st.Healthy >= st.Desired && (image == "" || st.Image == image) {
 			return nil
 		}
 		// Any event for this service, or a lagged marker, is a reason to look again.
