@@ -20,6 +20,10 @@ type remoteFake struct {
 	restart []string
 }
 
+func (f *remoteFake) Health() supervisor.Health {
+	return supervisor.Health{Engine: supervisor.EngineConnected, Reconciled: true}
+}
+
 func (f *remoteFake) Status() []supervisor.ServiceStatus {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -52,6 +52,7 @@ const (
 type Controller interface {
 	Status() []ServiceStatus
 	Service(name string) (ServiceStatus, bool)
+	Health() Health
 	Subscribe() (events <-chan Event, cancel func())
 	Rollback(ctx context.Context, name string, rev int) error
 	Restart(ctx context.Context, name string) error
@@ -82,7 +83,17 @@ type apiRecorder struct {
 
 // apiState is GET /v1/state.
 type apiState struct {
-	Services []apiService `json:"services"`
+	Supervisor apiHealth    `json:"supervisor"`
+	Services   []apiService `json:"services"`
+}
+
+// apiHealth is the supervisor's Health.
+type apiHealth struct {
+	Engine      EngineState `json:"engine"`
+	EngineError string      `json:"engine_error,omitempty"`
+	Reconciled  bool        `json:"reconciled"`
+	SaveError   string      `json:"save_error,omitempty"`
+	SaveErrorAt *time.Time  `json:"save_error_at,omitempty"`
 }
 
 // apiService is one ServiceStatus.
@@ -125,6 +136,7 @@ type apiTransition struct {
 	From     State      `json:"from"`
 	To       State      `json:"to"`
 	Revision int        `json:"revision"`
+	Cause    Cause      `json:"cause,omitempty"`
 	Reason   string     `json:"reason,omitempty"`
 }
 
@@ -223,7 +235,7 @@ func (h *apiHandler) notRouted(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *apiHandler) state(w http.ResponseWriter, _ *http.Request) {
-	apiWriteJSON(w, http.StatusOK, toAPIState(h.c.Status()))
+	apiWriteJSON(w, http.StatusOK, toAPIState(h.c.Health(), h.c.Status()))
 }
 
 func (h *apiHandler) service(w http.ResponseWriter, r *http.Request) {
@@ -262,6 +274,9 @@ func (h *apiHandler) waitFor(w http.ResponseWriter, r *http.Request) {
 	case r.Context().Err() != nil:
 		// The client left (nobody reads this) or the server is shutting down (someone does).
 		apiWriteError(w, http.StatusServiceUnavailable, fmt.Sprintf("stopped waiting for %s: the supervisor is shutting down or the request was cancelled", name))
+	case ctx.Err() != nil && !apiTrusted(h.c.Health()):
+		hl := h.c.Health()
+		apiWriteError(w, http.StatusServiceUnavailable, fmt.Sprintf("%s: the supervisor has not reached its engine (engine %s%s): nothing it reports is confirmed", name, hl.Engine, apiSuffix(hl.EngineError)))
 	case ctx.Err() != nil:
 		what := name
 		if image != "" {
@@ -427,10 +442,20 @@ func PreviousRevision(st ServiceStatus) (int, bool) {
 	return 0, false
 }
 
-// EncodeState writes services as GET /v1/state answers them, so `--json` output and the API
-// never drift apart.
-func EncodeState(w io.Writer, services []ServiceStatus) error {
-	return json.NewEncoder(w).Encode(toAPIState(services))
+// EncodeState writes the supervisor's health and services as GET /v1/state answers them, so
+// `--json` output and the API never drift apart.
+func EncodeState(w io.Writer, h Health, services []ServiceStatus) error {
+	return json.NewEncoder(w).Encode(toAPIState(h, services))
+}
+
+// apiTrusted says whether what the supervisor reports has been checked against a reachable engine.
+func apiTrusted(h Health) bool { return h.Reconciled && h.Engine == EngineConnected }
+
+func apiSuffix(s string) string {
+	if s == "" {
+		return ""
+	}
+	return ": " + s
 }
 
 // Serve serves h on addr until ctx ends, then shuts down gracefully.
@@ -527,8 +552,8 @@ func apiTimeVal(t *time.Time) time.Time {
 	return *t
 }
 
-func toAPIState(services []ServiceStatus) apiState {
-	doc := apiState{Services: make([]apiService, len(services))}
+func toAPIState(h Health, services []ServiceStatus) apiState {
+	doc := apiState{Supervisor: toAPIHealth(h), Services: make([]apiService, len(services))}
 	for i, s := range services {
 		doc.Services[i] = toAPIService(s)
 	}
@@ -559,7 +584,15 @@ func toAPIService(s ServiceStatus) apiService {
 }
 
 func toAPITransition(t Transition) apiTransition {
-	return apiTransition{At: apiTime(t.At), From: t.From, To: t.To, Revision: t.Revision, Reason: t.Reason}
+	return apiTransition{At: apiTime(t.At), From: t.From, To: t.To, Revision: t.Revision, Cause: t.Cause, Reason: t.Reason}
+}
+
+func toAPIHealth(h Health) apiHealth {
+	return apiHealth{Engine: h.Engine, EngineError: h.EngineError, Reconciled: h.Reconciled, SaveError: h.SaveError, SaveErrorAt: apiTime(h.SaveErrorAt)}
+}
+
+func fromAPIHealth(d apiHealth) Health {
+	return Health{Engine: d.Engine, EngineError: d.EngineError, Reconciled: d.Reconciled, SaveError: d.SaveError, SaveErrorAt: apiTimeVal(d.SaveErrorAt)}
 }
 
 func toAPIEvent(e Event) apiEvent {
@@ -591,7 +624,7 @@ func fromAPIService(d apiService) ServiceStatus {
 }
 
 func fromAPITransition(t apiTransition) Transition {
-	return Transition{At: apiTimeVal(t.At), From: t.From, To: t.To, Revision: t.Revision, Reason: t.Reason}
+	return Transition{At: apiTimeVal(t.At), From: t.From, To: t.To, Revision: t.Revision, Cause: t.Cause, Reason: t.Reason}
 }
 
 func fromAPIEvent(d apiEvent) Event {

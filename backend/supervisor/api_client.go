@@ -73,15 +73,21 @@ func (c *Client) URL() string { return c.base }
 
 // Status is every service, as GET /v1/state reports it.
 func (c *Client) Status(ctx context.Context) ([]ServiceStatus, error) {
+	_, out, err := c.State(ctx)
+	return out, err
+}
+
+// State is the supervisor's health and every service, as GET /v1/state reports them.
+func (c *Client) State(ctx context.Context) (Health, []ServiceStatus, error) {
 	var doc apiState
 	if err := c.do(ctx, http.MethodGet, "/v1/state", nil, &doc); err != nil {
-		return nil, err
+		return Health{}, nil, err
 	}
 	out := make([]ServiceStatus, len(doc.Services))
 	for i, d := range doc.Services {
 		out[i] = fromAPIService(d)
 	}
-	return out, nil
+	return fromAPIHealth(doc.Supervisor), out, nil
 }
 
 // Service is one service; an unknown name is an *APIError with Code 404.
@@ -257,7 +263,7 @@ func apiDecodeEvent(name, data string) (Event, bool, error) {
 		return fromAPIEvent(d), true, nil
 	case "lagged":
 		// What Subscribe sends in the same case: no Service, and the reason.
-		return Event{Transition: Transition{Reason: "lagged"}}, true, nil
+		return Event{Transition: Transition{Cause: CauseLagged, Reason: "lagged"}}, true, nil
 	}
 	return Event{}, false, nil
 }

@@ -67,6 +67,8 @@ func newAPIFake() *apiFake {
 
 func (f *apiFake) Status() []ServiceStatus { return f.services }
 
+func (f *apiFake) Health() Health { return Health{Engine: EngineConnected, Reconciled: true} }
+
 func (f *apiFake) Service(name string) (ServiceStatus, bool) {
 	for _, s := range f.services {
 		if s.Name == name {

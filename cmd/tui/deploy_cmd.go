@@ -248,13 +248,14 @@ at http://` + supervisor.DefaultListen + `.`,
 		Short: "Show every supervised service: state, revision, image, health, last error",
 		Args:  cobra.NoArgs,
 		RunE: withDeploy(g, &f, func(cmd *cobra.Command, _ []string, t deployTarget) error {
-			services, err := t.client.Status(cmd.Context())
+			health, services, err := t.client.State(cmd.Context())
 			if err != nil {
 				return t.explain(err)
 			}
 			if asJSON {
-				return supervisor.EncodeState(cmd.OutOrStdout(), services)
+				return supervisor.EncodeState(cmd.OutOrStdout(), health, services)
 			}
+			writeDeployHealth(cmd.OutOrStdout(), health)
 			return writeDeployStatus(cmd.OutOrStdout(), services, time.Now())
 		}),
 	}
@@ -422,6 +423,28 @@ func findWorkspace(g *globalFlags) (string, bool, error) {
 		return "", false, fmt.Errorf("working directory: %w", err)
 	}
 	return pods.FindWorkspace(wd)
+}
+
+// writeDeployHealth prints, above the table, what makes the table less than the truth: an
+// engine the supervisor cannot reach, a state not yet checked against it, a state file that
+// cannot be saved.
+func writeDeployHealth(w io.Writer, h supervisor.Health) {
+	switch {
+	case h.Engine != supervisor.EngineConnected:
+		fmt.Fprintf(w, "engine %s%s: the states below are not confirmed\n", h.Engine, prefixed(": ", h.EngineError))
+	case !h.Reconciled:
+		fmt.Fprintln(w, "reconciling with the engine: the states below are not confirmed yet")
+	}
+	if h.SaveError != "" {
+		fmt.Fprintf(w, "state not saved since %s: %s\n", h.SaveErrorAt.Format(time.TimeOnly), h.SaveError)
+	}
+}
+
+func prefixed(p, s string) string {
+	if s == "" {
+		return ""
+	}
+	return p + s
 }
 
 // writeDeployStatus prints the `deploy status` table, services by name.

@@ -40,6 +40,10 @@ func newFakeSupervisor() *fakeSupervisor {
 	}}
 }
 
+func (f *fakeSupervisor) Health() supervisor.Health {
+	return supervisor.Health{Engine: supervisor.EngineConnected, Reconciled: true}
+}
+
 func (f *fakeSupervisor) Status() []supervisor.ServiceStatus { return f.services }
 
 func (f *fakeSupervisor) Service(name string) (supervisor.ServiceStatus, bool) {
