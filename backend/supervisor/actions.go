@@ -17,26 +17,68 @@ import (
 // The actions on Docker: pull, create and start, stop and remove, rename.
 
 // create starts k new containers of revision rev. Each is saved to the state file right after
-// it starts (a crash before that leaves an orphan, which reconciliation removes), and a health
-// watcher follows it.
+// it starts (a crash before that leaves a container the next reconcile adopts by its labels,
+// or removes), and a health watcher follows it.
 func (in *instance) create(ctx context.Context, rev, k int) error {
+	cs, err := in.make(ctx, rev, k)
+	for i, c := range cs {
+		if serr := in.start(ctx, c); serr != nil {
+			for _, rest := range cs[i+1:] {
+				in.markStopping(rest, true)
+			}
+			return serr
+		}
+	}
+	return err
+}
+
+// prepare creates k containers of revision rev without starting them, so a Before deploy
+// knows the new version can be had and is accepted by the engine before it stops anything.
+func (in *instance) prepare(ctx context.Context, rev, k int) error {
+	cs, err := in.make(ctx, rev, k)
+	for _, c := range cs {
+		c.Prepared = true
+	}
+	if len(cs) > 0 {
+		in.note(CauseRollout, fmt.Sprintf("created %s (revision %d), to start once the old containers are gone", containerNames(cs), rev))
+	}
+	return err
+}
+
+// startPrepared starts the prepared containers of rev; it reports whether there were any.
+func (in *instance) startPrepared(ctx context.Context, rev int) (bool, error) {
+	started := false
+	for _, c := range in.alive(rev) {
+		if !c.Prepared {
+			continue
+		}
+		started = true
+		if err := in.start(ctx, c); err != nil {
+			return true, err
+		}
+	}
+	return started, nil
+}
+
+// make creates k containers of revision rev (after making its image present) and records them.
+func (in *instance) make(ctx context.Context, rev, k int) ([]*containerRecord, error) {
 	sp := in.specs[rev]
 	prefix := fmt.Sprintf("deploy %s revision %d", in.name, rev)
 	if err := in.ensureImage(ctx, sp); err != nil {
-		return fmt.Errorf("%s: %w", prefix, err)
+		return nil, fmt.Errorf("%s: %w", prefix, err)
 	}
+	var out []*containerRecord
 	for range k {
 		replica := in.freeReplica(rev)
 		name := sp.ContainerName
 		if name == "" {
 			name = fmt.Sprintf("%s-%d-%d-%s", in.name, rev, replica, containerSuffix(2))
 		} else if err := in.freeName(ctx, name); err != nil {
-			return fmt.Errorf("%s: %w", prefix, err)
+			return out, fmt.Errorf("%s: %w", prefix, err)
 		}
-		cs := in.createSpec(sp, rev, name)
-		id, err := in.s.eng.Create(ctx, cs)
+		id, err := in.s.eng.Create(ctx, in.createSpec(sp, rev, name))
 		if err != nil {
-			return fmt.Errorf("%s: %w", prefix, err)
+			return out, fmt.Errorf("%s: %w", prefix, err)
 		}
 		now := time.Now()
 		c := &containerRecord{
@@ -44,16 +86,24 @@ func (in *instance) create(ctx context.Context, rev, k int) error {
 			HealthDeadline: now.Add(healthDeadlineOf(sp)), State: "created",
 		}
 		in.rec.Containers = append(in.rec.Containers, c)
-		if err := in.s.eng.Start(ctx, name); err != nil {
-			in.markStopping(c, true)
-			in.note("start failed: " + name)
-			return fmt.Errorf("%s: %w", prefix, err)
-		}
-		c.State, c.StartedAt = "running", time.Now()
-		c.HealthDeadline = c.StartedAt.Add(healthDeadlineOf(sp))
-		in.watchHealth(ctx, c)
-		in.note(fmt.Sprintf("started %s (revision %d), healthy by %s", name, rev, c.HealthDeadline.Format("15:04:05.000")))
+		out = append(out, c)
 	}
+	return out, nil
+}
+
+// start starts a created container and follows its health.
+func (in *instance) start(ctx context.Context, c *containerRecord) error {
+	sp := in.specs[c.Revision]
+	if err := in.s.eng.Start(ctx, c.ID); err != nil {
+		in.markStopping(c, true)
+		in.note(CauseFailure, "start failed: "+c.Name)
+		return fmt.Errorf("deploy %s revision %d: %w", in.name, c.Revision, err)
+	}
+	c.Prepared = false
+	c.State, c.StartedAt = "running", time.Now()
+	c.HealthDeadline = c.StartedAt.Add(healthDeadlineOf(sp))
+	in.watchHealth(ctx, c)
+	in.note(CauseRollout, fmt.Sprintf("started %s (revision %d), healthy by %s", c.Name, c.Revision, c.HealthDeadline.Format("15:04:05.000")))
 	return nil
 }
 
@@ -74,7 +124,7 @@ func (in *instance) ensureImage(ctx context.Context, sp *Spec) error {
 			return fmt.Errorf("image %s is not present and pull is never", img)
 		}
 	}
-	in.note("pulling " + img)
+	in.note(CauseRollout, "pulling "+img)
 	return in.s.eng.Pull(ctx, img, nil)
 }
 
@@ -87,7 +137,7 @@ func (in *instance) createSpec(sp *Spec, rev int, name string) docker.CreateSpec
 	}
 	maps.Copy(labels, in.s.opts.Labels)
 	labels[docker.LabelDeploy] = in.name
-	labels[docker.LabelSpecHash] = sp.Hash
+	labels[docker.LabelSpecHash] = containerHashOf(sp)
 	labels[docker.LabelRevision] = strconv.Itoa(rev)
 	cfg.Labels = labels
 	cs := docker.CreateSpec{Name: name, Config: &cfg, HostConfig: sp.Create.HostConfig}
@@ -115,7 +165,7 @@ func (in *instance) freeName(ctx context.Context, name string) error {
 			return err
 		}
 		c.Name = old
-		in.note(fmt.Sprintf("renamed %s to %s to free its name", name, old))
+		in.note(CauseRollout, fmt.Sprintf("renamed %s to %s to free its name", name, old))
 	}
 	return nil
 }
@@ -141,7 +191,7 @@ func (in *instance) restoreNames(ctx context.Context) bool {
 		}
 		from := c.Name
 		c.Name = sp.ContainerName
-		in.note(fmt.Sprintf("renamed %s back to %s", from, c.Name))
+		in.note(CauseRollout, fmt.Sprintf("renamed %s back to %s", from, c.Name))
 		return true
 	}
 	return false
@@ -214,13 +264,13 @@ func (in *instance) onRemoved(r removal) {
 		d := retryDelay(in.removeFails, in.s.opts.MinBackoff, in.s.opts.MaxBackoff)
 		in.removeRetry = time.Now().Add(d)
 		in.rec.LastError = r.err.Error()
-		in.note(fmt.Sprintf("%v; retry in %s", r.err, d.Round(10*time.Millisecond)))
+		in.note(CauseFailure, fmt.Sprintf("%v; retry in %s", r.err, d.Round(10*time.Millisecond)))
 		return
 	}
 	in.removeFails = 0
 	in.removeRetry = time.Time{}
 	in.rec.Containers = append(in.rec.Containers[:i], in.rec.Containers[i+1:]...)
-	in.note("removed " + c.Name)
+	in.note(CauseRemoved, "removed "+c.Name)
 }
 
 // freeReplica is the lowest replica number not used by a live container of rev.

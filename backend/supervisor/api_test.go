@@ -474,7 +474,7 @@ func TestSSEThroughClient(t *testing.T) {
 	sub <- first
 	sub <- second
 	sub <- Event{} // the supervisor dropped events for this subscriber
-	for i, want := range []Event{first, second, {Transition: Transition{Reason: "lagged"}}} {
+	for i, want := range []Event{first, second, {Transition: Transition{Cause: CauseLagged, Reason: "lagged"}}} {
 		select {
 		case got := <-events:
 			if !reflect.DeepEqual(got, want) {

@@ -26,7 +26,7 @@ func (e *healthFailure) Error() string { return e.msg }
 // watchHealth follows a container that is not yet healthy until it is, fails, or its health
 // deadline passes, and hands the verdict to the loop.
 func (in *instance) watchHealth(ctx context.Context, c *containerRecord) {
-	if _, ok := in.watchers[c.ID]; ok || c.Stopping || c.healthy() {
+	if _, ok := in.watchers[c.ID]; ok || c.Stopping || c.Prepared || c.healthy() {
 		return
 	}
 	hctx, cancel := context.WithCancel(ctx)
@@ -54,9 +54,25 @@ func (in *instance) watchHealth(ctx context.Context, c *containerRecord) {
 // awaitHealthy returns nil once the container is healthy, a *healthFailure when it exits, is
 // unhealthy or misses the deadline, or ctx's error; and the container as last inspected.
 func awaitHealthy(ctx context.Context, eng *docker.Engine, id, name string, deadline time.Time, limit, minHealthy, retryMin time.Duration) (docker.Container, error) {
+	var last docker.Container
+	if !time.Now().Before(deadline) {
+		// The deadline passed while nobody watched (a supervisor restarted mid-rollout): the
+		// container is judged on what it is now, not on having never been looked at.
+		c, err := eng.Inspect(ctx, id)
+		switch {
+		case err == nil:
+			last = c
+			if c.Health == "healthy" || (c.Health == "" && c.State == "running" && !c.StartedAt.IsZero() && time.Since(c.StartedAt) >= minHealthy) {
+				return last, nil
+			}
+		case docker.IsNotFound(err):
+			return last, &healthFailure{fmt.Sprintf("container %s disappeared before it was healthy", name)}
+		case ctx.Err() != nil:
+			return last, ctx.Err()
+		}
+	}
 	dctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	var last docker.Container
 	failures := 0
 	for {
 		err := awaitHealthyOnce(dctx, eng, id, name, minHealthy, &last)
@@ -176,7 +192,7 @@ func (in *instance) onHealth(ctx context.Context, v healthVerdict) {
 				n++
 			}
 		}
-		in.note(fmt.Sprintf("%s healthy (%d/%d of revision %d)", c.Name, n, replicasOf(in.specs[c.Revision]), c.Revision))
+		in.note(CauseHealthy, fmt.Sprintf("%s healthy (%d/%d of revision %d)", c.Name, n, replicasOf(in.specs[c.Revision]), c.Revision))
 		return
 	}
 	err := fmt.Errorf("deploy %s revision %d: %w", in.name, c.Revision, v.err)
@@ -186,7 +202,7 @@ func (in *instance) onHealth(ctx context.Context, v healthVerdict) {
 	}
 	in.markStopping(c, true)
 	in.rec.LastError = err.Error()
-	in.note(err.Error())
+	in.note(CauseFailure, err.Error())
 }
 
 // onIndex looks at the live container index: it refreshes what Status shows, and notices a

@@ -247,9 +247,9 @@ func (in *instance) applyPause(p *bool) {
 	}
 	in.rec.Paused = *p
 	if *p {
-		in.note("paused: no deploys until resumed")
+		in.note(CausePause, "paused: no deploys until resumed")
 	} else {
-		in.note("resumed")
+		in.note(CausePause, "resumed")
 	}
 }
 
@@ -335,7 +335,7 @@ func (in *instance) control(req controlRequest) error {
 		if t == 0 || sp == nil {
 			return fmt.Errorf("restart %s: no deployed revision to restart", in.name)
 		}
-		in.deploy(sp, fmt.Sprintf("restart: revision %d redeployed with new containers", t))
+		in.deploy(sp, CauseRestart, fmt.Sprintf("restart: revision %d redeployed with new containers", t), true)
 		return nil
 	}
 	return errors.New("unknown request")

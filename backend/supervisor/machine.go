@@ -19,41 +19,36 @@ func (in *instance) apply(u specUpdate) {
 	}
 	if in.specGone {
 		in.specGone = false
-		in.note("spec is back")
+		in.note(CauseNewSpec, "spec is back")
 	}
 	in.rec.File = u.file
 	if u.err != "" {
 		if in.rec.SpecError != u.err {
 			in.rec.SpecError = u.err
-			in.note("spec error (the running version is kept): " + u.err)
+			in.note(CauseSpecError, "spec error (the running version is kept): "+u.err)
 		}
 		return
 	}
 	sp := u.spec
 	if err := checkDeployable(sp); err != nil {
 		in.rec.SpecError = err.Error()
-		in.note("spec error (the running version is kept): " + err.Error())
+		in.note(CauseSpecError, "spec error (the running version is kept): "+err.Error())
 		return
 	}
 	fixed := in.rec.SpecError != ""
 	in.rec.SpecError = ""
 	if sp.Hash == in.rec.FileHash {
 		if fixed {
-			in.note("spec error fixed; the spec is unchanged")
+			in.note(CauseSpecError, "spec error fixed; the spec is unchanged")
 		}
 		return
 	}
 	in.rec.FileHash = sp.Hash
-	if t := in.target(); t > 0 && in.hashOf(t) == sp.Hash {
-		in.specs[t] = sp
-		in.note(fmt.Sprintf("spec matches revision %d: nothing to deploy", t))
-		return
-	}
-	reason := "new spec"
+	cause, reason := CauseNewSpec, "new spec"
 	if in.rec.Current > 0 || in.rec.Next > 0 {
-		reason = "spec changed"
+		cause, reason = CauseSpecChanged, "spec changed"
 	}
-	in.deploy(sp, reason)
+	in.deploy(sp, cause, reason, false)
 }
 
 // checkDeployable rejects specs the parser accepts but a deploy cannot honour.
@@ -67,59 +62,138 @@ func checkDeployable(sp *Spec) error {
 	return nil
 }
 
-// deploy makes sp a new revision and starts rolling it out. A revision still being deployed is
-// abandoned: its containers are removed (condo: "stop n, start new").
-func (in *instance) deploy(sp *Spec, reason string) {
-	now := time.Now()
-	if n := in.rec.Next; n > 0 && n != in.rec.Current {
-		for _, c := range in.containersOf(n) {
-			in.markStopping(c, !c.healthy())
+// deploy makes sp the revision to work towards. A spec whose containers are those of a
+// revision still in use (the one being deployed, the stable one, or one a newer spec
+// superseded while it served) takes that revision back with no container replaced; force (a
+// restart) always makes a new revision. A revision still being deployed is superseded: its
+// containers that never became healthy go, its healthy ones keep serving until the new
+// revision replaces them like any old container.
+func (in *instance) deploy(sp *Spec, cause Cause, reason string, force bool) {
+	if !force {
+		if rev := in.revisionFor(sp); rev > 0 {
+			in.retarget(rev, sp, cause, reason)
+			return
 		}
-		in.setOutcome(n, "replaced")
 	}
+	outcome := "replaced"
+	if cause == CauseRollback {
+		outcome = "rolled back"
+	}
+	in.supersede(outcome)
 	in.rec.LastRev++
 	n := in.rec.LastRev
 	in.rec.History = append(in.rec.History, revisionRecord{
-		N: n, Hash: sp.Hash, Image: imageOf(sp), At: now, Outcome: "deploying", Spec: specJSON(sp),
+		N: n, Hash: sp.Hash, Image: imageOf(sp), At: time.Now(), Outcome: "deploying", Spec: specJSON(sp),
 	})
 	in.specs[n] = sp
 	in.rec.Next = n
 	in.rec.Attempts = 0
 	in.rec.Restore = false
 	in.pruneHistory()
-	in.log.Info("deploy", "revision", n, "image", imageOf(sp), "reason", reason)
-	in.beginRollout(fmt.Sprintf("%s: deploy revision %d (%s)", reason, n, imageOf(sp)))
+	in.log.Info("deploy", "revision", n, "image", imageOf(sp), "cause", cause, "reason", reason)
+	in.beginRollout(cause, fmt.Sprintf("%s: deploy revision %d (%s)", reason, n, imageOf(sp)))
 }
 
-// beginRollout enters Wait or WaitNext for the target revision: WaitNext while the stable
-// revision keeps serving beside it, Wait when nothing else serves (a first deploy, or condo's
-// Before, which stops the old container first).
-func (in *instance) beginRollout(reason string) {
+// revisionFor finds a revision in use whose containers are the ones sp makes: the target
+// first, then the stable revision, then the newest other revision with live containers.
+func (in *instance) revisionFor(sp *Spec) int {
+	h := containerHashOf(sp)
+	same := func(rev int) bool { return rev > 0 && in.specs[rev] != nil && containerHashOf(in.specs[rev]) == h }
+	if t := in.target(); same(t) {
+		return t
+	}
+	if same(in.rec.Current) {
+		return in.rec.Current
+	}
+	best := 0
+	for _, c := range in.rec.Containers {
+		if !c.Stopping && c.Revision > best && same(c.Revision) {
+			best = c.Revision
+		}
+	}
+	return best
+}
+
+// retarget works towards revision rev again with sp's deploy settings (replicas, update, …),
+// which replace the revision's own: no container is replaced, only added or removed.
+func (in *instance) retarget(rev int, sp *Spec, cause Cause, reason string) {
+	before := replicasOf(in.specs[rev])
+	in.specs[rev] = sp
+	if h := in.revision(rev); h != nil {
+		h.Hash, h.Image, h.Spec = sp.Hash, imageOf(sp), specJSON(sp)
+	}
+	t := in.target()
+	switch {
+	case rev == t:
+		if want := replicasOf(sp); want != before {
+			msg := fmt.Sprintf("%s: revision %d scales from %d to %d replicas (no container replaced)", reason, rev, before, want)
+			if in.rec.State == Stable {
+				in.beginRollout(CauseScale, msg)
+			} else {
+				in.note(CauseScale, msg)
+			}
+			return
+		}
+		in.note(cause, fmt.Sprintf("%s: the spec makes revision %d's containers: nothing to replace", reason, rev))
+	case rev == in.rec.Current:
+		abandoned := in.rec.Next
+		outcome := "replaced"
+		if cause == CauseRollback {
+			outcome = "rolled back"
+		}
+		in.supersede(outcome)
+		in.rec.Next = 0
+		in.rec.Attempts, in.rec.RetryAt, in.rec.Restore = 0, time.Time{}, false
+		in.beginRollout(cause, fmt.Sprintf("%s: revision %d keeps serving, revision %d is abandoned", reason, rev, abandoned))
+	default:
+		in.supersede("replaced")
+		in.rec.Next = rev
+		if h := in.revision(rev); h != nil {
+			h.Outcome = "deploying"
+		}
+		in.rec.Attempts, in.rec.RetryAt, in.rec.Restore = 0, time.Time{}, false
+		in.beginRollout(cause, fmt.Sprintf("%s: revision %d, whose containers still serve, is deployed again", reason, rev))
+	}
+}
+
+// supersede abandons the revision being deployed, if any. Its containers that never became
+// healthy go at once, unless nothing healthy serves at all (a first deploy still in its
+// health window): they may yet serve, and they are replaced like any old container.
+func (in *instance) supersede(outcome string) {
+	n := in.rec.Next
+	if n == 0 || n == in.rec.Current {
+		return
+	}
+	keepStarting := in.healthyCount() == 0
+	for _, c := range in.containersOf(n) {
+		if !c.healthy() && (!keepStarting || c.Prepared) {
+			in.markStopping(c, true)
+		}
+	}
+	in.setOutcome(n, outcome)
+}
+
+// beginRollout enters Wait or WaitNext for the target revision: WaitNext while containers of
+// other revisions keep serving beside it, Wait when nothing else serves (a first deploy, a
+// scale) or under condo's Before, which stops the old containers (once the new ones are
+// created) and then starts the new.
+func (in *instance) beginRollout(cause Cause, reason string) {
 	in.rec.BatchOpen = false
 	in.rec.BatchAt = time.Time{}
 	in.rec.RetryAt = time.Time{}
-	for _, c := range in.containersOf(in.rec.Current) {
-		if c.Draining {
-			c.Draining, c.DrainUntil = false, time.Time{}
-		}
-	}
-	next, cur := in.rec.Next, in.rec.Current
-	if next == 0 || cur == 0 || next == cur {
-		in.setState(Wait, reason)
-		return
-	}
-	serving := len(in.alive(cur))
-	sp := in.specs[next]
+	t := in.target()
+	serving := len(in.others(t))
+	sp := in.specs[t]
 	if serving == 0 || (orderOf(sp) == StopFirst && parallelismOf(sp) >= serving) {
-		in.setState(Wait, reason)
+		in.setState(Wait, cause, reason)
 		return
 	}
-	in.setState(WaitNext, reason)
+	in.setState(WaitNext, cause, reason)
 }
 
 // retry leaves TryAgain or TryAgainNext when the retry time has come.
 func (in *instance) retry() {
-	in.beginRollout(fmt.Sprintf("retry revision %d (attempt %d)", in.target(), in.rec.Attempts+1))
+	in.beginRollout(CauseRetry, fmt.Sprintf("retry revision %d (attempt %d)", in.target(), in.rec.Attempts+1))
 }
 
 // becomeStable ends a deploy: the target revision is the stable one, every replica healthy.
@@ -140,17 +214,21 @@ func (in *instance) becomeStable() {
 	}
 	in.rec.StableAt = now
 	in.rec.Attempts = 0
-	in.rec.LastError = ""
+	if !in.rec.RolledBack {
+		in.rec.LastError = "" // after a rollback on failure, the failure stays shown
+	}
+	in.rec.RolledBack = false
 	in.rec.RetryAt = time.Time{}
 	in.rec.Restore = false
 	in.pruneSpecs()
 	in.log.Info("stable", "revision", in.rec.Current)
-	in.setState(Stable, fmt.Sprintf("revision %d stable: %d/%d healthy", in.rec.Current, in.healthyCount(), replicasOf(in.specs[in.rec.Current])))
+	in.setState(Stable, CauseStable, fmt.Sprintf("revision %d stable: %d/%d healthy", in.rec.Current, in.healthyCount(), replicasOf(in.specs[in.rec.Current])))
 }
 
 // fail handles a failed deploy of the target revision: a container that did not start or
 // become healthy (c, which is stopped at once and removed), or an error before any container
-// (c nil, e.g. a failed pull).
+// (c nil, e.g. a failed pull). Only the target's containers that never became healthy go:
+// healthy ones of any revision keep serving.
 func (in *instance) fail(c *containerRecord, err error) {
 	if c != nil {
 		in.markStopping(c, true)
@@ -159,44 +237,33 @@ func (in *instance) fail(c *containerRecord, err error) {
 	in.log.Warn("deploy failed", "revision", in.target(), "err", err)
 	if in.rec.State == TryAgain || in.rec.State == TryAgainNext {
 		// A sibling of a batch that already failed: the retry is scheduled.
-		in.note(err.Error())
+		in.note(CauseFailure, err.Error())
 		return
 	}
 	in.rec.Attempts++
+	t := in.target()
+	for _, nc := range in.alive(t) {
+		if !nc.healthy() {
+			in.markStopping(nc, true)
+		}
+	}
 	next, cur := in.rec.Next, in.rec.Current
-	rollout := next > 0 && cur > 0 && next != cur
-	if !rollout {
+	if next == 0 || cur == 0 || next == cur {
 		in.tryAgainLater(TryAgain, err)
 		return
 	}
 	sp, stable := in.specs[next], in.specs[cur]
-	// The new revision's containers go, healthy or not; the old ones stop draining.
-	for _, nc := range in.containersOf(next) {
-		in.markStopping(nc, !nc.healthy())
-	}
-	for _, oc := range in.containersOf(cur) {
-		oc.Draining, oc.DrainUntil = false, time.Time{}
-	}
 	if sp != nil && sp.Update.Failure == FailureRollback && stable != nil {
 		in.setOutcome(next, "rolled back")
 		in.rec.Next = 0
 		in.rec.Attempts = 0
-		in.rec.RetryAt = time.Time{}
-		reason := fmt.Sprintf("revision %d failed, rolled back to revision %d: %v", next, cur, err)
-		if in.allHealthy(cur, replicasOf(stable)) {
-			in.setState(Stable, reason)
-		} else {
-			in.setState(Wait, reason)
-		}
+		in.rec.RolledBack = true
+		in.beginRollout(CauseRollback, fmt.Sprintf("revision %d failed, rolled back to revision %d: %v", next, cur, err))
 		return
 	}
 	in.setOutcome(next, "failed: "+err.Error())
-	if replicasOf(stable) > 1 || len(in.alive(cur)) > 0 {
-		in.rec.Restore = stable != nil
-		in.tryAgainLater(TryAgainNext, err)
-		return
-	}
-	in.tryAgainLater(TryAgain, err)
+	in.rec.Restore = stable != nil
+	in.tryAgainLater(TryAgainNext, err)
 }
 
 // tryAgainLater enters TryAgain or TryAgainNext with the retry backed off.
@@ -204,7 +271,7 @@ func (in *instance) tryAgainLater(to State, err error) {
 	d := retryDelay(in.rec.Attempts, in.s.opts.MinBackoff, in.s.opts.MaxBackoff)
 	in.rec.RetryAt = time.Now().Add(d)
 	in.rec.BatchOpen = false
-	in.setState(to, fmt.Sprintf("%v; retry in %s", err, d.Round(10*time.Millisecond)))
+	in.setState(to, CauseFailure, fmt.Sprintf("%v; retry in %s", err, d.Round(10*time.Millisecond)))
 }
 
 // died handles a container that stopped on its own after it was healthy.
@@ -222,7 +289,7 @@ func (in *instance) died(c *containerRecord, why string) {
 	default:
 		in.markStopping(c, true)
 		in.rec.LastError = why
-		in.note(why)
+		in.note(CauseFailure, why)
 	}
 }
 
@@ -244,10 +311,11 @@ func (in *instance) removeAll() {
 	in.rec.StableAt = time.Time{}
 	in.rec.FileHash = ""
 	in.rec.SpecError = ""
-	in.setState(Init, fmt.Sprintf("spec removed: removing %d containers", len(in.rec.Containers)))
+	in.setState(Init, CauseSpecRemoved, fmt.Sprintf("spec removed: removing %d containers", len(in.rec.Containers)))
 }
 
-// rollbackTo redeploys revision rev (0: the last one before the current that was stable).
+// rollbackTo redeploys revision rev (0: the last one before the current that was stable). A
+// revision whose containers still serve takes them back as they are.
 func (in *instance) rollbackTo(rev int) error {
 	if rev == 0 {
 		prev, ok := PreviousRevision(in.status())
@@ -261,6 +329,10 @@ func (in *instance) rollbackTo(rev int) error {
 		return fmt.Errorf("rollback %s: no revision %d in its history (it keeps the last %d)", in.name, rev, maxHistory)
 	}
 	if len(h.Spec) == 0 {
+		if rev == in.rec.Current && in.specs[rev] != nil {
+			in.deploy(in.specs[rev], CauseRollback, fmt.Sprintf("rollback to revision %d", rev), false)
+			return nil
+		}
 		return fmt.Errorf("rollback %s to revision %d: its spec is unknown (it was adopted from running containers)", in.name, rev)
 	}
 	sp, err := ParseCanonical(in.name, h.Spec)
@@ -268,7 +340,7 @@ func (in *instance) rollbackTo(rev int) error {
 		return fmt.Errorf("rollback %s to revision %d: %w", in.name, rev, err)
 	}
 	sp.File = in.rec.File
-	in.deploy(&sp, fmt.Sprintf("rollback to revision %d", rev))
+	in.deploy(&sp, CauseRollback, fmt.Sprintf("rollback to revision %d", rev), false)
 	return nil
 }
 
@@ -323,34 +395,43 @@ func (in *instance) step(ctx context.Context) bool {
 }
 
 // waitStep brings the target revision up to its replica count, all at once, with nothing else
-// serving: anything of another revision is stopped first (condo's Before).
+// serving. Under condo's Before the containers of other revisions are stopped first, but
+// nothing is stopped before the new version is known to be startable: its image is present
+// and its containers are created (which the engine validates); they start once the old ones
+// are gone.
 func (in *instance) waitStep(ctx context.Context) bool {
 	t := in.target()
 	sp := in.specs[t]
 	if t == 0 || sp == nil {
-		in.setState(Init, fmt.Sprintf("revision %d has no known spec: waiting for a spec", t))
-		return true
-	}
-	var others []*containerRecord
-	for _, c := range in.rec.Containers {
-		if c.Revision != t && !c.Stopping {
-			others = append(others, c)
-		}
-	}
-	if len(others) > 0 {
-		for _, c := range others {
-			in.markStopping(c, false)
-		}
-		in.note(fmt.Sprintf("stop-first: stopping %d containers before revision %d starts", len(others), t))
+		in.setState(Init, CauseFailure, fmt.Sprintf("revision %d has no known spec: waiting for a spec", t))
 		return true
 	}
 	want := replicasOf(sp)
 	cs := in.alive(t)
+	if others := in.others(t); len(others) > 0 {
+		if len(cs) < want {
+			if err := in.prepare(ctx, t, want-len(cs)); err != nil && ctx.Err() == nil {
+				in.fail(nil, err)
+			}
+			return true
+		}
+		for _, c := range others {
+			in.markStopping(c, false)
+		}
+		in.note(CauseRollout, fmt.Sprintf("stop-first: revision %d is created; stopping %s", t, containerNames(others)))
+		return true
+	}
 	if len(cs) > want {
 		for _, c := range surplus(cs, len(cs)-want) {
 			in.markStopping(c, false)
 		}
-		in.note(fmt.Sprintf("%d containers of revision %d beyond %d replicas: removing", len(cs)-want, t, want))
+		in.note(CauseScale, fmt.Sprintf("%d containers of revision %d beyond %d replicas: removing", len(cs)-want, t, want))
+		return true
+	}
+	if started, err := in.startPrepared(ctx, t); started || err != nil {
+		if err != nil && ctx.Err() == nil {
+			in.fail(nil, err)
+		}
 		return true
 	}
 	if len(cs) < want {
@@ -366,21 +447,28 @@ func (in *instance) waitStep(ctx context.Context) bool {
 	return false
 }
 
-// restoreStable brings the stable revision back to its replica count after a failed batch.
+// restoreStable brings the service back to the stable revision's replica count after a failed
+// batch: healthy containers of any revision count, so only what was lost is made again.
 func (in *instance) restoreStable(ctx context.Context) {
 	cur := in.rec.Current
 	sp := in.specs[cur]
 	if sp == nil {
 		return
 	}
-	missing := replicasOf(sp) - len(in.alive(cur))
+	serving := len(in.alive(cur))
+	for _, c := range in.others(cur) {
+		if c.healthy() {
+			serving++
+		}
+	}
+	missing := replicasOf(sp) - serving
 	if missing <= 0 {
 		return
 	}
-	in.note(fmt.Sprintf("restoring revision %d to %d replicas", cur, replicasOf(sp)))
+	in.note(CauseRollout, fmt.Sprintf("restoring revision %d to %d serving containers", cur, replicasOf(sp)))
 	if err := in.create(ctx, cur, missing); err != nil && ctx.Err() == nil {
 		in.rec.LastError = err.Error()
-		in.note("restore failed: " + err.Error())
+		in.note(CauseFailure, "restore failed: "+err.Error())
 	}
 }
 
@@ -396,12 +484,13 @@ func (in *instance) drainDue(now time.Time) bool {
 		in.markStopping(c, false)
 	}
 	if len(due) > 0 {
-		in.note(fmt.Sprintf("delay over: stopping %s", containerNames(due)))
+		in.note(CauseRollout, fmt.Sprintf("delay over: stopping %s", containerNames(due)))
 	}
 	return len(due) > 0
 }
 
-// surplus picks n containers to let go: unhealthy ones first, then the newest.
+// surplus picks n containers to let go: unhealthy ones first, then those of the oldest
+// revision, then the newest.
 func surplus(cs []*containerRecord, n int) []*containerRecord {
 	sorted := slices.Clone(cs)
 	slices.SortStableFunc(sorted, func(a, b *containerRecord) int {
@@ -410,6 +499,9 @@ func surplus(cs []*containerRecord, n int) []*containerRecord {
 				return 1
 			}
 			return -1
+		}
+		if a.Revision != b.Revision {
+			return a.Revision - b.Revision
 		}
 		return b.Created.Compare(a.Created)
 	})

@@ -46,6 +46,47 @@ func (in *instance) alive(rev int) []*containerRecord {
 	return out
 }
 
+// others lists the live containers (neither draining nor being stopped) of every revision but
+// rev: during a deploy, the ones that serve until rev's containers take over, whatever revision
+// they belong to (the stable one, or one a newer spec superseded).
+func (in *instance) others(rev int) []*containerRecord {
+	var out []*containerRecord
+	for _, c := range in.rec.Containers {
+		if c.Revision != rev && !c.Stopping && !c.Draining {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// healthyOf counts the healthy containers among cs.
+func healthyOf(cs []*containerRecord) int {
+	n := 0
+	for _, c := range cs {
+		if c.healthy() {
+			n++
+		}
+	}
+	return n
+}
+
+// containerHashOf is what a container of sp carries in dev.podium.spec-hash.
+func containerHashOf(sp *Spec) string {
+	if sp == nil {
+		return ""
+	}
+	if sp.ContainerHash != "" {
+		return sp.ContainerHash
+	}
+	return sp.Hash
+}
+
+// labelMatches says whether a container's dev.podium.spec-hash says sp made it (older Podiums
+// labelled containers with the whole spec's hash).
+func labelMatches(hash string, sp *Spec) bool {
+	return sp != nil && hash != "" && (hash == containerHashOf(sp) || hash == sp.Hash)
+}
+
 // allHealthy says whether rev has exactly want live containers, all healthy.
 func (in *instance) allHealthy(rev, want int) bool {
 	cs := in.alive(rev)
@@ -64,7 +105,7 @@ func (in *instance) allHealthy(rev, want int) bool {
 // a failed batch): the retry waits for them, or it would stop them again at once.
 func (in *instance) restoring() bool {
 	for _, c := range in.alive(in.rec.Current) {
-		if !c.healthy() {
+		if !c.healthy() && !c.Prepared {
 			return true
 		}
 	}

@@ -195,7 +195,32 @@ func parseData(name, file string, format parseFormat, data []byte) (Spec, error)
 	}
 	sum := sha256.Sum256(canon)
 	s.Hash = hex.EncodeToString(sum[:])
+	if s.ContainerHash, err = parseContainerHash(s); err != nil {
+		c.fail(parsePath{{key: "spec"}}, "cannot be encoded: "+parseCleanMsg(err.Error()))
+		return Spec{}, c.err()
+	}
 	return s, nil
+}
+
+// parseContainerHash hashes what makes the container itself: the create body and its name,
+// not the settings of how it is deployed (replicas, update, deploy, timeouts), so that a change
+// of those alone scales or re-plans without replacing a container.
+func parseContainerHash(s Spec) (string, error) {
+	spec, err := parseDockerCanonical(s.Create)
+	if err != nil {
+		return "", err
+	}
+	if s.ContainerName != "" {
+		spec["Name"] = s.ContainerName
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(spec); err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	return hex.EncodeToString(sum[:]), nil
 }
 
 // parseTop reads the top-level map into a Spec, reporting every problem it finds.

@@ -90,6 +90,22 @@ func parseDockerSemantics(c *parseCtx, p parsePath, cr container.CreateRequest) 
 			c.fail(p.key("Labels").key(k), "the dev.podium. label prefix is Podium's own: it marks the containers it manages")
 		}
 	}
+	// A NUL byte passes JSON and YAML but no exec: Docker accepts the container and fails at start.
+	nul := func(key string, vals []string) {
+		for i, v := range vals {
+			if strings.ContainsRune(v, 0) {
+				c.fail(p.key(key).idx(i), "contains a NUL byte, which no process can receive")
+			}
+		}
+	}
+	nul("Env", cr.Env)
+	nul("Cmd", cr.Cmd)
+	nul("Entrypoint", cr.Entrypoint)
+	for _, f := range [][2]string{{"Image", cr.Image}, {"User", cr.User}, {"WorkingDir", cr.WorkingDir}} {
+		if strings.ContainsRune(f[1], 0) {
+			c.fail(p.key(f[0]), "contains a NUL byte")
+		}
+	}
 	if hc := cr.Healthcheck; hc != nil {
 		for _, d := range []struct {
 			key string

@@ -163,11 +163,12 @@ func TestParseDefaults(t *testing.T) {
 		Create:        container.CreateRequest{Config: &container.Config{Image: "nginx"}},
 		Deploy:        Deploy{},
 		HealthTimeout: 10 * time.Second, StopTimeout: 10 * time.Second,
-		Replicas:   1,
-		Update:     Update{Parallelism: 1, Order: StopFirst, Failure: FailureKeep, HealthyDeadline: 10 * time.Second},
-		MinHealthy: time.Second,
-		Pull:       PullMissing,
-		Hash:       before.Hash,
+		Replicas:      1,
+		Update:        Update{Parallelism: 1, Order: StopFirst, Failure: FailureKeep, HealthyDeadline: 10 * time.Second},
+		MinHealthy:    time.Second,
+		Pull:          PullMissing,
+		Hash:          before.Hash,
+		ContainerHash: before.ContainerHash,
 	}
 	if !reflect.DeepEqual(before, want) {
 		t.Errorf("defaults with Before:\n got %+v\nwant %+v", before, want)

@@ -55,6 +55,8 @@ func (in *instance) reconcile(ctx context.Context, cs []docker.Container, first 
 			continue
 		}
 		switch {
+		case d.State == "created" && c.Prepared:
+			// Created for a Before deploy, to start once the old containers are gone.
 		case d.State == "created":
 			in.markStopping(c, true) // never started: the start was interrupted
 		case isDown(d.State) && c.healthy():
@@ -68,26 +70,64 @@ func (in *instance) reconcile(ctx context.Context, cs []docker.Container, first 
 	for _, c := range in.rec.Containers {
 		known[c.ID] = true
 	}
+	adopted := 0
 	for _, d := range cs {
 		if known[d.ID] {
 			continue
 		}
-		// Ours, but not in the record: created just before a crash, before it was saved.
+		// Ours, but not in the record: created just before a crash, before it was saved, or the
+		// record is older than the engine (a stale state file). A running container of a
+		// revision the record knows, or of the spec the file now describes, is adopted as it
+		// is; anything else goes.
+		rev := labelRevision(d)
+		in.rec.LastRev = max(in.rec.LastRev, rev)
+		c := &containerRecord{ID: d.ID, Name: d.Name, Revision: rev, Created: d.Created, StartedAt: d.StartedAt, State: d.State, Health: d.Health}
+		in.rec.Containers = append(in.rec.Containers, c)
+		if !isDown(d.State) && in.adoptable(d, rev, first) {
+			adopted++
+			in.watchHealth(ctx, c)
+			continue
+		}
 		orphans++
-		in.rec.Containers = append(in.rec.Containers, &containerRecord{
-			ID: d.ID, Name: d.Name, Revision: labelRevision(d), Created: d.Created,
-			State: d.State, Health: d.Health, Stopping: true, Kill: true,
-		})
+		c.Stopping, c.Kill = true, true
 	}
 	extra := in.dropDuplicates()
 	if first == nil && (in.rec.State == TryAgain || in.rec.State == TryAgainNext) && in.rec.RetryAt.After(time.Now()) {
 		// The engine is back: a retry that failed for want of it need not wait out its backoff.
 		in.rec.RetryAt = time.Now()
 	}
-	if gone+dead+orphans+extra > 0 || first != nil {
-		in.note(fmt.Sprintf("reconciled with Docker: %d containers kept, %d gone, %d dead, %d orphans and %d duplicates removed",
-			len(in.rec.Containers)-gone-dead-orphans-extra, gone, dead, orphans, extra))
+	if gone+dead+orphans+extra+adopted > 0 || first != nil {
+		in.note(CauseReconcile, fmt.Sprintf("reconciled with Docker: %d containers kept (%d adopted from their labels), %d gone, %d dead, %d orphans and %d duplicates removed",
+			len(in.rec.Containers)-gone-dead-orphans-extra, adopted, gone, dead, orphans, extra))
 	}
+}
+
+// adoptable says whether a running container the record does not know is one to keep: its
+// labels name a revision whose spec the record holds and match it, or they match the spec the
+// file now describes (then the revision is added to the history, so the deploy that follows
+// takes it as it is).
+func (in *instance) adoptable(d docker.Container, rev int, first *specUpdate) bool {
+	hash := d.Labels[docker.LabelSpecHash]
+	if rev <= 0 || hash == "" {
+		return false
+	}
+	if sp := in.specs[rev]; sp != nil {
+		return labelMatches(hash, sp)
+	}
+	if first == nil || first.spec == nil || !labelMatches(hash, first.spec) || checkDeployable(first.spec) != nil {
+		return false
+	}
+	if h := in.revision(rev); h != nil && h.Hash != first.spec.Hash {
+		return false // the number names another spec in this record: not to be trusted
+	}
+	in.specs[rev] = first.spec
+	if in.revision(rev) == nil {
+		in.rec.History = append(in.rec.History, revisionRecord{
+			N: rev, Hash: first.spec.Hash, Image: imageOf(first.spec), At: d.Created, Outcome: "adopted", Spec: specJSON(first.spec),
+		})
+		slices.SortFunc(in.rec.History, func(a, b revisionRecord) int { return a.N - b.N })
+	}
+	return true
 }
 
 // dropDuplicates removes containers of a revision beyond its replica count.
@@ -130,13 +170,13 @@ func (in *instance) adoptFromLabels(ctx context.Context, cs []docker.Container, 
 			continue
 		}
 		hash := d.Labels[docker.LabelSpecHash]
-		matches := sp != nil && hash == sp.Hash
-		best := sp != nil && adoptHash == sp.Hash
+		matches := labelMatches(hash, sp)
+		best := labelMatches(adoptHash, sp)
 		if (matches && (!best || rev > adoptRev)) || (!matches && !best && rev > adoptRev) {
 			adoptRev, adoptHash = rev, hash
 		}
 	}
-	known := sp != nil && adoptHash == sp.Hash
+	known := labelMatches(adoptHash, sp)
 	var adopted []*containerRecord
 	image := ""
 	for _, d := range cs {
@@ -151,12 +191,14 @@ func (in *instance) adoptFromLabels(ctx context.Context, cs []docker.Container, 
 	}
 	if adoptRev == 0 {
 		if len(cs) > 0 {
-			in.note(fmt.Sprintf("no saved state: removing %d containers no spec wants", len(cs)))
+			in.note(CauseReconcile, fmt.Sprintf("no saved state: removing %d containers no spec wants", len(cs)))
 		}
 		return
 	}
 	var specText json.RawMessage
+	revHash := adoptHash
 	if known {
+		revHash = sp.Hash
 		in.specs[adoptRev] = sp
 		in.rec.FileHash = sp.Hash
 		specText = specJSON(sp)
@@ -183,7 +225,7 @@ func (in *instance) adoptFromLabels(ctx context.Context, cs []docker.Container, 
 	}
 	in.rec.Current = adoptRev
 	in.rec.History = append(in.rec.History, revisionRecord{
-		N: adoptRev, Hash: adoptHash, Image: image, At: adopted[0].Created, Outcome: "stable", Spec: specText,
+		N: adoptRev, Hash: revHash, Image: image, At: adopted[0].Created, Outcome: "stable", Spec: specText,
 	})
 	reason := fmt.Sprintf("no saved state: adopted %d running containers of revision %d from their labels", len(adopted), adoptRev)
 	if !known {
@@ -192,13 +234,13 @@ func (in *instance) adoptFromLabels(ctx context.Context, cs []docker.Container, 
 	if !known || in.allHealthy(adoptRev, want) {
 		in.rec.StableAt = now
 		in.rec.History[len(in.rec.History)-1].StableAt = now
-		in.setState(Stable, reason)
+		in.setState(Stable, CauseReconcile, reason)
 		return
 	}
 	for _, c := range adopted {
 		in.watchHealth(ctx, c)
 	}
-	in.setState(Wait, reason)
+	in.setState(Wait, CauseReconcile, reason)
 }
 
 // healthyNow says whether an adopted container is healthy right now.

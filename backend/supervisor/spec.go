@@ -33,8 +33,12 @@ type Spec struct {
 	// Pull is when the image is pulled: missing (default), always or never.
 	Pull PullPolicy
 	// Hash identifies the spec by value: reformatting or comments leave it unchanged, any change
-	// of a value changes it. It is what a deployed container's dev.podium.spec-hash holds.
+	// of a value changes it.
 	Hash string
+	// ContainerHash identifies the container the spec makes: the create body and its name,
+	// without the deploy settings. It is what a deployed container's dev.podium.spec-hash holds,
+	// so a change of replicas or update settings alone replaces no container.
+	ContainerHash string
 }
 
 // Deploy is condo's deploy order.

@@ -24,23 +24,24 @@ type stateDoc struct {
 // serviceRecord is everything the supervisor knows of one service that Docker's labels cannot
 // tell it: the state machine's place, the revisions, the containers by id and their deadlines.
 type serviceRecord struct {
-	Name      string    `json:"name"`
-	File      string    `json:"file,omitempty"`
-	State     State     `json:"state"`
-	Since     time.Time `json:"since"`
-	StableAt  time.Time `json:"stable_at,omitzero"`
-	Current   int       `json:"current,omitempty"`   // the stable revision
-	Next      int       `json:"next,omitempty"`      // the revision being deployed
-	LastRev   int       `json:"last_revision"`       // the highest revision number given out
-	FileHash  string    `json:"file_hash,omitempty"` // the hash of the spec file last read
-	Paused    bool      `json:"paused,omitempty"`
-	RetryAt   time.Time `json:"retry_at,omitzero"`
-	BatchAt   time.Time `json:"batch_at,omitzero"`    // the next batch of a rolling deploy starts then
-	BatchOpen bool      `json:"batch_open,omitempty"` // a batch was started and has not settled
-	Restore   bool      `json:"restore,omitempty"`    // bring the stable revision back to full count
-	Attempts  int       `json:"attempts,omitempty"`   // failures in a row, for the backoff
-	LastError string    `json:"last_error,omitempty"`
-	SpecError string    `json:"spec_error,omitempty"`
+	Name       string    `json:"name"`
+	File       string    `json:"file,omitempty"`
+	State      State     `json:"state"`
+	Since      time.Time `json:"since"`
+	StableAt   time.Time `json:"stable_at,omitzero"`
+	Current    int       `json:"current,omitempty"`   // the stable revision
+	Next       int       `json:"next,omitempty"`      // the revision being deployed
+	LastRev    int       `json:"last_revision"`       // the highest revision number given out
+	FileHash   string    `json:"file_hash,omitempty"` // the hash of the spec file last read
+	Paused     bool      `json:"paused,omitempty"`
+	RetryAt    time.Time `json:"retry_at,omitzero"`
+	BatchAt    time.Time `json:"batch_at,omitzero"`     // the next batch of a rolling deploy starts then
+	BatchOpen  bool      `json:"batch_open,omitempty"`  // a batch was started and has not settled
+	Restore    bool      `json:"restore,omitempty"`     // bring the stable revision back to full count
+	RolledBack bool      `json:"rolled_back,omitempty"` // going back to the stable revision after a failure: its error stays shown
+	Attempts   int       `json:"attempts,omitempty"`    // failures in a row, for the backoff
+	LastError  string    `json:"last_error,omitempty"`
+	SpecError  string    `json:"spec_error,omitempty"`
 
 	Containers []*containerRecord `json:"containers"`
 	History    []revisionRecord   `json:"history"`
@@ -59,6 +60,7 @@ type containerRecord struct {
 	HealthDeadline time.Time `json:"health_deadline,omitzero"` // while not yet healthy
 	Draining       bool      `json:"draining,omitempty"`       // replaced; stops at DrainUntil
 	DrainUntil     time.Time `json:"drain_until,omitzero"`
+	Prepared       bool      `json:"prepared,omitempty"` // created, not started: a Before deploy starts it once the old ones are gone
 	Stopping       bool      `json:"stopping,omitempty"` // being stopped and removed
 	Kill           bool      `json:"kill,omitempty"`     // stop with no grace period (failed)
 	State          string    `json:"docker_state,omitempty"`
@@ -82,6 +84,7 @@ type timelineRecord struct {
 	From     State     `json:"from"`
 	To       State     `json:"to"`
 	Revision int       `json:"revision,omitempty"`
+	Cause    Cause     `json:"cause,omitempty"`
 	Reason   string    `json:"reason,omitempty"`
 }
 

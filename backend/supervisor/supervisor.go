@@ -293,5 +293,5 @@ func transitionOrRefresh(tr *Transition, st ServiceStatus) Transition {
 	if tr != nil {
 		return *tr
 	}
-	return Transition{At: time.Now(), From: st.State, To: st.State, Revision: max(st.Next, st.Revision), Reason: "containers changed"}
+	return Transition{At: time.Now(), From: st.State, To: st.State, Revision: max(st.Next, st.Revision), Cause: CauseRefresh, Reason: "containers changed"}
 }

@@ -27,26 +27,27 @@ func TestSupervisorBeforeDeploy(t *testing.T) {
 	if st.Containers[0].ID == old.ID {
 		t.Fatalf("still the old container")
 	}
-	// The order: the old container was gone before any container of revision 2 existed.
-	removedAt, createdAt := -1, -1
+	// The order: revision 2 is created first (so a deploy that cannot start stops nothing), but
+	// it starts only once the old container is gone: never both running.
+	removedAt, startedAt := -1, -1
 	for i, ev := range r.recorded() {
 		if ev.Service != "before" {
 			continue
 		}
 		hasOld := slices.ContainsFunc(ev.Status.Containers, func(c ContainerStatus) bool { return c.ID == old.ID })
-		hasNew := slices.ContainsFunc(ev.Status.Containers, func(c ContainerStatus) bool { return c.Revision == 2 })
+		newRunning := slices.ContainsFunc(ev.Status.Containers, func(c ContainerStatus) bool { return c.Revision == 2 && c.State == "running" })
 		if removedAt < 0 && !hasOld && i > 0 && ev.Status.Next == 2 {
 			removedAt = i
 		}
-		if createdAt < 0 && hasNew {
-			createdAt = i
+		if startedAt < 0 && newRunning {
+			startedAt = i
 			if hasOld {
-				t.Errorf("revision 2 created while the old container was still there: %s", supDescribe(ev.Status))
+				t.Errorf("revision 2 started while the old container was still there: %s", supDescribe(ev.Status))
 			}
 		}
 	}
-	if removedAt < 0 || createdAt < 0 || removedAt > createdAt {
-		t.Errorf("old removed at event %d, new created at event %d", removedAt, createdAt)
+	if removedAt < 0 || startedAt < 0 || removedAt > startedAt {
+		t.Errorf("old removed at event %d, new started at event %d", removedAt, startedAt)
 	}
 	if cs := r.ours("before"); len(cs) != 1 || cs[0].ID != st.Containers[0].ID {
 		t.Errorf("Docker has %d containers of the service, want only the new one", len(cs))

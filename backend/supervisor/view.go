@@ -11,25 +11,25 @@ import (
 // timeline, save the state file and publish the event; status renders what Status shows.
 
 // setState moves the state machine and records why.
-func (in *instance) setState(to State, reason string) {
+func (in *instance) setState(to State, cause Cause, reason string) {
 	from := in.rec.State
 	if from != to {
 		in.rec.State = to
 		in.rec.Since = time.Now()
-		in.log.Info("state", "from", from, "to", to, "reason", reason)
+		in.log.Info("state", "from", from, "to", to, "cause", cause, "reason", reason)
 	}
-	in.commit(from, reason)
+	in.commit(from, cause, reason)
 }
 
 // note records a step that keeps the state (a container started, healthy, removed…).
-func (in *instance) note(reason string) {
-	in.commit(in.rec.State, reason)
+func (in *instance) note(cause Cause, reason string) {
+	in.commit(in.rec.State, cause, reason)
 }
 
 // commit appends the transition to the timeline, saves the state and publishes it.
-func (in *instance) commit(from State, reason string) {
-	tr := Transition{At: time.Now(), From: from, To: in.rec.State, Revision: in.target(), Reason: reason}
-	in.rec.Timeline = append(in.rec.Timeline, timelineRecord{At: tr.At, From: tr.From, To: tr.To, Revision: tr.Revision, Reason: tr.Reason})
+func (in *instance) commit(from State, cause Cause, reason string) {
+	tr := Transition{At: time.Now(), From: from, To: in.rec.State, Revision: in.target(), Cause: cause, Reason: reason}
+	in.rec.Timeline = append(in.rec.Timeline, timelineRecord{At: tr.At, From: tr.From, To: tr.To, Revision: tr.Revision, Cause: tr.Cause, Reason: tr.Reason})
 	if n := len(in.rec.Timeline) - maxTimeline; n > 0 {
 		in.rec.Timeline = append([]timelineRecord(nil), in.rec.Timeline[n:]...)
 	}
@@ -95,7 +95,7 @@ func (in *instance) status() ServiceStatus {
 		return a.Name < b.Name
 	})
 	for _, t := range r.Timeline {
-		st.Timeline = append(st.Timeline, Transition{At: t.At, From: t.From, To: t.To, Revision: t.Revision, Reason: t.Reason})
+		st.Timeline = append(st.Timeline, Transition{At: t.At, From: t.From, To: t.To, Revision: t.Revision, Cause: t.Cause, Reason: t.Reason})
 	}
 	for _, h := range r.History {
 		st.History = append(st.History, Revision{N: h.N, Hash: h.Hash, Image: h.Image, At: h.At, StableAt: h.StableAt, Outcome: h.Outcome, Spec: slices.Clone([]byte(h.Spec))})
