@@ -19,6 +19,19 @@ import (
 // reconcile compares the service's record with cs, the containers Docker has with its label.
 // first is the service's spec at start (nil on a resync).
 func (in *instance) reconcile(ctx context.Context, cs []docker.Container, first *specUpdate) {
+	if !in.fresh && first != nil && in.staleRecord(cs) {
+		// The record is older than the engine (a state file restored, or saves that failed):
+		// none of its containers exists, while containers of ours run. The labels know
+		// better; the record keeps only its history.
+		in.note(CauseReconcile, fmt.Sprintf("the saved state names none of the %d running containers: adopting them from their labels", len(cs)))
+		for _, c := range in.rec.Containers {
+			in.markStopping(c, true)
+		}
+		in.rec.Containers = nil
+		in.rec.Current, in.rec.Next, in.rec.FileHash = 0, 0, ""
+		in.rec.Restore, in.rec.BatchOpen, in.rec.RolledBack = false, false, false
+		in.fresh = true
+	}
 	if in.fresh {
 		in.fresh = false
 		in.adoptFromLabels(ctx, cs, first)
@@ -102,6 +115,19 @@ func (in *instance) reconcile(ctx context.Context, cs []docker.Container, first 
 	}
 }
 
+// staleRecord says whether none of the record's containers is among cs while cs holds a
+// running container, so the record cannot describe what runs.
+func (in *instance) staleRecord(cs []docker.Container) bool {
+	running := false
+	for _, d := range cs {
+		if in.indexOf(d.ID) >= 0 {
+			return false
+		}
+		running = running || !isDown(d.State)
+	}
+	return running
+}
+
 // adoptable says whether a running container the record does not know is one to keep: its
 // labels name a revision whose spec the record holds and match it, or they match the spec the
 // file now describes (then the revision is added to the history, so the deploy that follows
@@ -179,9 +205,15 @@ func (in *instance) adoptFromLabels(ctx context.Context, cs []docker.Container, 
 	known := labelMatches(adoptHash, sp)
 	var adopted []*containerRecord
 	image := ""
+	var serving []*containerRecord // running containers of other revisions, kept while the spec's replace them
 	for _, d := range cs {
 		c := &containerRecord{ID: d.ID, Name: d.Name, Revision: labelRevision(d), Created: d.Created, State: d.State, Health: d.Health}
 		in.rec.Containers = append(in.rec.Containers, c)
+		if known && !isDown(d.State) && c.Revision != adoptRev && in.healthyNow(ctx, c, nil) {
+			c.HealthyAt = time.Now()
+			serving = append(serving, c)
+			continue
+		}
 		if adoptRev == 0 || c.Revision != adoptRev || d.Labels[docker.LabelSpecHash] != adoptHash || isDown(d.State) {
 			in.markStopping(c, isDown(d.State))
 			continue
@@ -224,12 +256,20 @@ func (in *instance) adoptFromLabels(ctx context.Context, cs []docker.Container, 
 		}
 	}
 	in.rec.Current = adoptRev
+	in.rec.History = slices.DeleteFunc(in.rec.History, func(h revisionRecord) bool { return h.N == adoptRev })
 	in.rec.History = append(in.rec.History, revisionRecord{
 		N: adoptRev, Hash: revHash, Image: image, At: adopted[0].Created, Outcome: "stable", Spec: specText,
 	})
 	reason := fmt.Sprintf("no saved state: adopted %d running containers of revision %d from their labels", len(adopted), adoptRev)
 	if !known {
 		reason += " (not the spec's hash: it will be rolled out over them)"
+	}
+	if len(serving) > 0 {
+		for _, c := range adopted {
+			in.watchHealth(ctx, c)
+		}
+		in.setState(WaitNext, CauseReconcile, reason+fmt.Sprintf("; %s of other revisions keep serving until replaced", containerNames(serving)))
+		return
 	}
 	if !known || in.allHealthy(adoptRev, want) {
 		in.rec.StableAt = now
