@@ -189,7 +189,7 @@ func TestSupervisorKillNine(t *testing.T) {
 		t.Errorf("Docker has %d containers of the service, want 2: %s", len(cs), supDescribe(st))
 	}
 	for _, c := range cs {
-		if c.Labels[docker.LabelSpecHash] != final.Hash || c.State != "running" || !slices.Contains(supIDs(st), c.ID) {
+		if c.Labels[docker.LabelSpecHash] != final.ContainerHash || c.State != "running" || !slices.Contains(supIDs(st), c.ID) {
 			t.Errorf("container %s (%s, hash %.8s) is not one of the final spec's", c.Name, c.State, c.Labels[docker.LabelSpecHash])
 		}
 	}

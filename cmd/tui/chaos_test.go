@@ -92,7 +92,7 @@ func TestSupervisorSurvivesKill9(t *testing.T) {
 		time.Sleep(time.Duration(rng.IntN(1500)) * time.Millisecond) // the random instant
 		kill()
 		start()
-		converge(t, h, client, name, spec.Hash, cycle)
+		converge(t, h, client, name, spec.ContainerHash, cycle)
 		kill() // the next cycle's edit happens while no supervisor runs: it is found at start
 	}
 }
