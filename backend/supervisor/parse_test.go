@@ -680,3 +680,56 @@ func parseTestFillPointers(v reflect.Value, depth int) {
 		}
 	}
 }
+
+// The container hash, which containers carry in dev.podium.spec-hash, follows what makes the
+// container and nothing else: a change of replicas or of how deploys run replaces no container.
+func TestParseContainerHashIgnoresDeploySettings(t *testing.T) {
+	base, err := Parse("web", "web.edn", []byte(`{:spec {:Image "nginx" :Env ["A=1"]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{
+		`{:spec {:Image "nginx" :Env ["A=1"]} :replicas 5}`,
+		`{:spec {:Image "nginx" :Env ["A=1"]} :deploy [:After 3]}`,
+		`{:spec {:Image "nginx" :Env ["A=1"]} :health-timeout 30 :stop-timeout 3 :min-healthy "2s" :pull "always"}`,
+		`{:spec {:Image "nginx" :Env ["A=1"]} :update {:parallelism 2 :delay 1 :failure "rollback"}}`,
+	} {
+		s, err := Parse("web", "web.edn", []byte(v))
+		if err != nil {
+			t.Fatalf("%s: %v", v, err)
+		}
+		if s.ContainerHash != base.ContainerHash {
+			t.Errorf("%s: container hash changed", v)
+		}
+		if s.Hash == base.Hash {
+			t.Errorf("%s: the spec's hash did not change", v)
+		}
+	}
+	for _, v := range []string{
+		`{:spec {:Image "nginx:1" :Env ["A=1"]}}`,
+		`{:spec {:Image "nginx" :Env ["A=2"]}}`,
+		`{:spec {:Image "nginx" :Env ["A=1"] :Name "web-1"}}`,
+	} {
+		s, err := Parse("web", "web.edn", []byte(v))
+		if err != nil {
+			t.Fatalf("%s: %v", v, err)
+		}
+		if s.ContainerHash == base.ContainerHash {
+			t.Errorf("%s: the container hash did not change", v)
+		}
+	}
+}
+
+// A NUL byte passes JSON and YAML but fails at the container's start: it is refused at parse
+// time, with the file and the key.
+func TestParseRefusesNUL(t *testing.T) {
+	for _, tc := range []struct{ file, content, want string }{
+		{"a.json", `{"spec": {"Image": "x", "Env": ["OK=1", "BAD=a\u0000b"]}}`, `spec.Env[1]: contains a NUL byte`},
+		{"a.yml", "spec: {Image: x, Cmd: [\"sh\", \"a\\0b\"]}\n", `spec.Cmd[1]: contains a NUL byte`},
+	} {
+		_, err := Parse("a", tc.file, []byte(tc.content))
+		if err == nil || !strings.Contains(err.Error(), tc.file) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s %q: got %v, want an error naming the file and %q", tc.file, tc.content, err, tc.want)
+		}
+	}
+}
