@@ -204,6 +204,18 @@ func (st invStats) String() string {
 		st.Samples, st.Min, st.MinAt.Format("15:04:05.000"), st.Below, st.Gap.Round(10*time.Millisecond), st.Longest.Round(10*time.Millisecond))
 }
 
+// invTimeline renders a status with its whole timeline (supDescribe keeps the last 25).
+func invTimeline(st ServiceStatus) string {
+	all := st
+	all.Timeline = nil
+	var b strings.Builder
+	b.WriteString(supDescribe(all))
+	for _, t := range st.Timeline {
+		fmt.Fprintf(&b, "  %s %s→%s r%d %s: %s\n", t.At.Format("15:04:05.000"), t.From, t.To, t.Revision, t.Cause, t.Reason)
+	}
+	return b.String()
+}
+
 // invFormat renders samples for a failure message: at most 40, the first ones and the last.
 func invFormat(samples []invSample) string {
 	var b strings.Builder
@@ -224,12 +236,13 @@ func invCheck(t testing.TB, r *supRig, name, what string, samples []invSample, m
 	t.Helper()
 	bad := invBelow(samples, min)
 	invMetrics(t, name, what, samples, min)
+	st, _ := r.sup.Service(name)
 	if len(bad) == 0 {
+		t.Logf("%s: %s: invariant held (≥ %d healthy): %s\nstatus: %s", name, what, min, invSummarize(samples, min), invTimeline(st))
 		return
 	}
-	st, _ := r.sup.Service(name)
 	t.Errorf("%s: %s: %d of %d samples below the invariant (≥ %d healthy): %s\nsamples below:\n%sstatus now: %s",
-		name, what, len(bad), len(samples), min, invSummarize(samples, min), invFormat(bad), supDescribe(st))
+		name, what, len(bad), len(samples), min, invSummarize(samples, min), invFormat(bad), invTimeline(st))
 }
 
 // invMetrics prints one machine-readable line of a run's figures when PODIUM_INV_METRICS is
@@ -399,6 +412,17 @@ func invWaitContainer(r *supRig, name string, timeout time.Duration, what string
 	})
 }
 
+// invMissing returns the ids of want that got lacks.
+func invMissing(want, got []string) []string {
+	var out []string
+	for _, id := range want {
+		if !slices.Contains(got, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 // invHealthyOf counts the status's healthy containers of revision rev.
 func invHealthyOf(st ServiceStatus, rev int) []string {
 	var out []string
@@ -446,26 +470,33 @@ func TestInvariantSingleSaveRolling(t *testing.T) {
 }
 
 // Bug 1: a second save while a rolling deploy is half-way must not take the service below
-// desired-parallelism: the superseded revision's healthy containers serve like the old ones.
+// desired-parallelism: the superseded revision's containers count like the old ones, and a
+// container of it that is starting must not make the next batch stop one more old container.
+// The second save lands while the first new container starts, or once it is healthy.
 func TestInvariantDoubleSaveRolling(t *testing.T) {
 	t.Parallel()
-	r := supNewRig(t, 1)
-	r.start()
-	name := "double"
-	invFirst(t, r, name, invRolling("1"))
-	s := invStartSampler(t, r, name)
-	start := time.Now()
-	r.write(0, name, invRolling("2"))
-	invWaitContainer(r, name, invConverge, "with a healthy container of revision 2", func(c ContainerStatus) bool {
-		return c.Revision == 2 && c.Healthy
-	})
-	r.write(0, name, invRolling("3"))
-	st := invConverged(t, r, name, 3, invHash(t, name, invRolling("3")), invConverge)
-	t.Logf("converged in %s", time.Since(start).Round(10*time.Millisecond))
-	s.stop()
-	invCheck(t, r, name, "double save during a rolling deploy", s.all(), invMin(invRolling("1"), invRolling("3")))
-	if st.Revision != 3 {
-		t.Errorf("ended on revision %d, want 3: %s", st.Revision, supDescribe(st))
+	for _, when := range []string{"starting", "healthy"} {
+		t.Run(when, func(t *testing.T) {
+			t.Parallel()
+			r := supNewRig(t, 1)
+			r.start()
+			name := "double"
+			invFirst(t, r, name, invRolling("1"))
+			s := invStartSampler(t, r, name)
+			start := time.Now()
+			r.write(0, name, invRolling("2"))
+			invWaitContainer(r, name, invConverge, "with a "+when+" container of revision 2", func(c ContainerStatus) bool {
+				return c.Revision == 2 && (when == "starting" && !c.Healthy || when == "healthy" && c.Healthy)
+			})
+			r.write(0, name, invRolling("3"))
+			st := invConverged(t, r, name, 3, invHash(t, name, invRolling("3")), invConverge)
+			t.Logf("converged in %s", time.Since(start).Round(10*time.Millisecond))
+			s.stop()
+			invCheck(t, r, name, "double save during a rolling deploy ("+when+")", s.all(), invMin(invRolling("1"), invRolling("3")))
+			if st.Revision != 3 {
+				t.Errorf("ended on revision %d, want 3: %s", st.Revision, supDescribe(st))
+			}
+		})
 	}
 }
 
@@ -623,7 +654,7 @@ func TestInvariantBeforeUnpullable(t *testing.T) {
 	}
 	cs := r.ours(name)
 	if len(cs) != 1 || cs[0].ID != old || cs[0].State != "running" {
-		t.Errorf("Docker has, want only the old container %.12s running:\n%s", old, invDocker(r, name))
+		t.Errorf("Docker has %d containers of the service, want only the old one %.12s, running:\n%s", len(cs), old, invDocker(r, name))
 	}
 }
 
@@ -729,10 +760,8 @@ func TestInvariantScale(t *testing.T) {
 	st = invConverged(t, r, name, 5, "", invConverge)
 	t.Logf("3 → 5 in %s", time.Since(start).Round(10*time.Millisecond))
 	five := supIDs(st)
-	for _, id := range three {
-		if !slices.Contains(five, id) {
-			t.Errorf("3 → 5 replaced container %.12s: %s", id, supDescribe(st))
-		}
+	if lost := invMissing(three, five); len(lost) > 0 {
+		t.Errorf("3 → 5 replaced %d of the 3 healthy containers (%.12s) instead of adding 2: %s", len(lost), lost, invTimeline(st))
 	}
 	invCheck(t, r, name, "scale 3 → 5", s.window(start, time.Time{}), invMin(spec(3), spec(5)))
 	mid := time.Now()
@@ -740,10 +769,8 @@ func TestInvariantScale(t *testing.T) {
 	st = invConverged(t, r, name, 2, "", invConverge)
 	t.Logf("5 → 2 in %s", time.Since(mid).Round(10*time.Millisecond))
 	s.stop()
-	for _, id := range supIDs(st) {
-		if !slices.Contains(five, id) {
-			t.Errorf("5 → 2 started container %.12s instead of keeping 2 of the 5: %s", id, supDescribe(st))
-		}
+	if added := invMissing(supIDs(st), five); len(added) > 0 {
+		t.Errorf("5 → 2 started %d new containers (%.12s) instead of keeping 2 of the 5: %s", len(added), added, invTimeline(st))
 	}
 	invCheck(t, r, name, "scale 5 → 2", s.window(mid, time.Time{}), invMin(spec(5), spec(2)))
 	for _, c := range r.ours(name) {
