@@ -472,10 +472,11 @@ func TestInvariantSingleSaveRolling(t *testing.T) {
 // Bug 1: a second save while a rolling deploy is half-way must not take the service below
 // desired-parallelism: the superseded revision's containers count like the old ones, and a
 // container of it that is starting must not make the next batch stop one more old container.
-// The second save lands while the first new container starts, or once it is healthy.
+// The second save lands while the first new container starts, once it is healthy, or when
+// the second batch has begun stopping its old container.
 func TestInvariantDoubleSaveRolling(t *testing.T) {
 	t.Parallel()
-	for _, when := range []string{"starting", "healthy"} {
+	for _, when := range []string{"starting", "healthy", "second-batch"} {
 		t.Run(when, func(t *testing.T) {
 			t.Parallel()
 			r := supNewRig(t, 1)
@@ -485,8 +486,20 @@ func TestInvariantDoubleSaveRolling(t *testing.T) {
 			s := invStartSampler(t, r, name)
 			start := time.Now()
 			r.write(0, name, invRolling("2"))
-			invWaitContainer(r, name, invConverge, "with a "+when+" container of revision 2", func(c ContainerStatus) bool {
-				return c.Revision == 2 && (when == "starting" && !c.Healthy || when == "healthy" && c.Healthy)
+			r.wait(name, invConverge, "with a "+when+" container of revision 2", func(st ServiceStatus, ok bool) bool {
+				switch when {
+				case "starting":
+					for _, c := range st.Containers {
+						if c.Revision == 2 && !c.Healthy {
+							return true
+						}
+					}
+					return false
+				case "healthy":
+					return len(invHealthyOf(st, 2)) > 0
+				}
+				// The second batch has begun: one new container healthy, a second old one stopping.
+				return len(invHealthyOf(st, 2)) == 1 && len(invHealthyOf(st, 1)) <= 1
 			})
 			r.write(0, name, invRolling("3"))
 			st := invConverged(t, r, name, 3, invHash(t, name, invRolling("3")), invConverge)
@@ -707,32 +720,70 @@ func TestInvariantStaleStateFile(t *testing.T) {
 // Bug 6: a supervisor stopped half-way through a rolling deploy, and a new one started on the
 // same state file, resumes it: no healthy container of the new revision is removed, no old one
 // before its replacement is healthy, and it ends Stable on the new revision with no orphan.
+// The supervisor is stopped by cancelling Run ("cancel"), or runs in a child process that gets
+// SIGKILL ("kill", see TestChaosChild); the order is start-first (After 0) or stop-first.
 func TestInvariantRestartMidRollout(t *testing.T) {
 	t.Parallel()
+	for _, order := range []string{"start-first", "stop-first"} {
+		for _, how := range []string{"cancel", "kill"} {
+			t.Run(order+"/"+how, func(t *testing.T) {
+				t.Parallel()
+				invRestartMidRollout(t, order, how)
+			})
+		}
+	}
+}
+
+func invRestartMidRollout(t *testing.T, order, how string) {
 	r := supNewRig(t, 1)
-	r.start()
 	name := "resume"
 	spec := func(mark string) map[string]any {
-		return supWith(supSpec("busybox:latest", mark), "replicas", 3, "deploy", []any{"After", 0},
-			"update", map[string]any{"parallelism": 1, "order": "start-first", "delay": "1s"})
+		sp := supWith(supSpec("busybox:latest", mark), "replicas", 3,
+			"update", map[string]any{"parallelism": 1, "order": order, "delay": "1s"})
+		if order == "start-first" {
+			sp["deploy"] = []any{"After", 0}
+		}
+		return sp
 	}
+	r.start()
 	invFirst(t, r, name, spec("1"))
 	s := invStartSampler(t, r, name)
-	r.write(0, name, spec("2"))
-	st := invWaitContainer(r, name, invConverge, "with a healthy container of revision 2", func(c ContainerStatus) bool {
-		return c.Revision == 2 && c.Healthy
-	})
-	r.stop()
-	kept := invHealthyOf(st, 2)
-	t.Logf("stopped with %s", supDescribe(st))
-	r.start()
-	st = invConverged(t, r, name, 3, invHash(t, name, spec("2")), invConverge)
-	s.stop()
-	invCheck(t, r, name, "restart half-way through a rolling deploy", s.all(), invMin(spec("1"), spec("2")))
-	for _, id := range kept {
-		if !slices.Contains(supIDs(st), id) {
-			t.Errorf("healthy container %.12s of revision 2 was removed after the restart: %s", id, supDescribe(st))
+	var kept []string
+	if how == "cancel" {
+		r.write(0, name, spec("2"))
+		st := invWaitContainer(r, name, invConverge, "with a healthy container of revision 2", func(c ContainerStatus) bool {
+			return c.Revision == 2 && c.Healthy
+		})
+		r.stop()
+		kept = invHealthyOf(st, 2)
+		t.Logf("stopped with %s", supDescribe(st))
+	} else {
+		r.stop()
+		child := chaosSpawn(t, r)
+		r.write(0, name, spec("2"))
+		deadline := time.Now().Add(invConverge)
+		for len(kept) == 0 {
+			if time.Now().After(deadline) {
+				t.Fatalf("no healthy container of revision 2 within %s; supervisor process output:\n%s", invConverge, child.out)
+			}
+			time.Sleep(50 * time.Millisecond)
+			for _, c := range r.ours(name) {
+				if c.Labels[docker.LabelRevision] == "2" && invServes(c) {
+					kept = append(kept, c.ID)
+				}
+			}
 		}
+		if child.kill() {
+			t.Errorf("the supervisor process had exited before the kill: %s\n%s", child.cmd.ProcessState, child.out)
+		}
+		t.Logf("killed with\n%s", invDocker(r, name))
+	}
+	r.start()
+	st := invConverged(t, r, name, 3, invHash(t, name, spec("2")), invConverge)
+	s.stop()
+	invCheck(t, r, name, "restart ("+how+") half-way through a rolling deploy", s.all(), invMin(spec("1"), spec("2")))
+	if lost := invMissing(kept, supIDs(st)); len(lost) > 0 {
+		t.Errorf("healthy containers of revision 2 (%.12s) were removed after the restart: %s", lost, invTimeline(st))
 	}
 	for _, ev := range r.recorded() {
 		if ev.Service == name && strings.Contains(ev.Transition.Reason, "never inspected") {
