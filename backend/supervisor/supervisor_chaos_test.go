@@ -162,6 +162,9 @@ func TestChaosKillRestart(t *testing.T) {
 		invConverged(t, r, sv.name, invPolicyOf(sv.spec(last)).replicas, invHash(t, sv.name, sv.spec(last)), invConverge)
 	}
 	t.Logf("%d cycles in %s, converged %s later", cycles, chaosTime.Round(10*time.Millisecond), time.Since(conv).Round(10*time.Millisecond))
+	for _, sv := range services {
+		invMetricConverge(t, sv.name, time.Since(conv))
+	}
 	time.Sleep(time.Second)
 	for _, sv := range services {
 		st := invConverged(t, r, sv.name, invPolicyOf(sv.spec(last)).replicas, invHash(t, sv.name, sv.spec(last)), invConverge)

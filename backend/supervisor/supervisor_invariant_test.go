@@ -260,6 +260,13 @@ func invMetrics(t testing.TB, name, what string, samples []invSample, min int) {
 		t.Name(), name, what, min, st.Min, st.Below, st.Gap.Milliseconds(), st.Longest.Milliseconds(), span.Milliseconds())
 }
 
+// invMetricConverge prints how long a run took to converge, with PODIUM_INV_METRICS set.
+func invMetricConverge(t testing.TB, name string, d time.Duration) {
+	if os.Getenv("PODIUM_INV_METRICS") != "" {
+		t.Logf("invariant-converge test=%s service=%s converge_ms=%d", t.Name(), name, d.Milliseconds())
+	}
+}
+
 // invPolicy is what the invariant needs of a spec.
 type invPolicy struct {
 	replicas    int
@@ -465,6 +472,7 @@ func TestInvariantSingleSaveRolling(t *testing.T) {
 	r.write(0, name, invRolling("2"))
 	invConverged(t, r, name, 3, invHash(t, name, invRolling("2")), invConverge)
 	t.Logf("converged in %s", time.Since(start).Round(10*time.Millisecond))
+	invMetricConverge(t, name, time.Since(start))
 	s.stop()
 	invCheck(t, r, name, "single save", s.all(), invMin(invRolling("1"), invRolling("2")))
 }
@@ -504,6 +512,7 @@ func TestInvariantDoubleSaveRolling(t *testing.T) {
 			r.write(0, name, invRolling("3"))
 			st := invConverged(t, r, name, 3, invHash(t, name, invRolling("3")), invConverge)
 			t.Logf("converged in %s", time.Since(start).Round(10*time.Millisecond))
+			invMetricConverge(t, name, time.Since(start))
 			s.stop()
 			invCheck(t, r, name, "double save during a rolling deploy ("+when+")", s.all(), invMin(invRolling("1"), invRolling("3")))
 			if st.Revision != 3 {
