@@ -522,11 +522,12 @@ func TestInvariantDoubleSaveRolling(t *testing.T) {
 	}
 }
 
-// Bug 1, After 1: a second save while the first is deploying, either while the new container
-// starts or while the old one drains, keeps one container serving throughout.
+// Bug 1, After 1: a second save while the first is deploying, while the new container starts,
+// while the old one drains, or while the old one is being stopped, keeps one container serving
+// throughout.
 func TestInvariantDoubleSaveAfter(t *testing.T) {
 	t.Parallel()
-	for _, when := range []string{"starting", "draining"} {
+	for _, when := range []string{"starting", "draining", "stopping-old"} {
 		t.Run(when, func(t *testing.T) {
 			t.Parallel()
 			r := supNewRig(t, 1)
@@ -535,8 +536,28 @@ func TestInvariantDoubleSaveAfter(t *testing.T) {
 			invFirst(t, r, name, invAfter("1"))
 			s := invStartSampler(t, r, name)
 			r.write(0, name, invAfter("2"))
-			invWaitContainer(r, name, invConverge, "with a "+when+" container of revision 2", func(c ContainerStatus) bool {
-				return c.Revision == 2 && c.State == "running" && (when == "starting" || c.Healthy)
+			r.wait(name, invConverge, "with a "+when+" container of revision 2", func(st ServiceStatus, ok bool) bool {
+				switch when {
+				case "starting":
+					for _, c := range st.Containers {
+						if c.Revision == 2 && c.State == "running" && !c.Healthy {
+							return true
+						}
+					}
+					return false
+				case "draining":
+					return len(invHealthyOf(st, 2)) > 0
+				}
+				// The drain is over: the old container is being stopped.
+				if len(invHealthyOf(st, 2)) == 0 {
+					return false
+				}
+				for _, c := range st.Containers {
+					if c.Revision == 1 && !c.Healthy {
+						return true
+					}
+				}
+				return false
 			})
 			r.write(0, name, invAfter("3"))
 			invConverged(t, r, name, 1, invHash(t, name, invAfter("3")), invConverge)
