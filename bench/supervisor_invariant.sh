@@ -51,7 +51,7 @@ function field(line, key,   re, m) {
 	lon[k] = field($0, "longest_ms"); below[k] = field($0, "below"); order[++n] = k
 }
 /invariant-converge/ { conv[field($0, "test") " " field($0, "service")] = field($0, "converge_ms") }
-/^(--- |    --- )(PASS|FAIL)/ { res[$3] = $2 }
+/^ *--- (PASS|FAIL)/ { r = $2; sub(":", "", r); res[$3] = r }
 END {
 	printf "%-52s %-7s %9s %8s %7s %8s %11s %12s %s\n", "run", "service", "invariant", "min seen", "below", "gap ms", "longest ms", "converge ms", "test"
 	for (i = 1; i <= n; i++) {

@@ -639,11 +639,15 @@ func TestInvariantRollbackToServing(t *testing.T) {
 			if got := invSorted(supIDs(st)); !slices.Equal(got, ids) {
 				t.Errorf("the rollback replaced the serving containers: ids %v, want %v (kept)\nstatus: %s", got, ids, supDescribe(st))
 			}
+			var gone []invSample
 			for _, smp := range s.all() {
-				if smp.Err == nil && !slices.Equal(smp.Healthy, ids) && len(smp.Healthy) < 3 {
-					t.Errorf("a serving container of revision 1 stopped: %s", smp)
-					break
+				if smp.Err == nil && len(invMissing(ids, smp.Healthy)) > 0 {
+					gone = append(gone, smp)
 				}
+			}
+			if len(gone) > 0 {
+				t.Errorf("a serving container of revision 1 stopped serving (first at %s) in %d of %d samples; want all 3 to serve throughout:\n%s",
+					gone[0].At.Format("15:04:05.000"), len(gone), len(s.all()), invFormat(gone[:min(5, len(gone))]))
 			}
 		})
 	}
