@@ -52,6 +52,15 @@ func TestChaosChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Orphaned (the test binary died without killing it): stop, rather than supervise forever.
+	parent := os.Getppid()
+	go func() {
+		for range time.Tick(500 * time.Millisecond) {
+			if os.Getppid() != parent {
+				os.Exit(3)
+			}
+		}
+	}()
 	fmt.Println("chaos child running, pid", os.Getpid())
 	if err := sup.Run(context.Background()); err != nil {
 		t.Fatal(err)

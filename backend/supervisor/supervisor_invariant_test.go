@@ -637,7 +637,7 @@ func TestInvariantRollbackToServing(t *testing.T) {
 			s.stop()
 			invCheck(t, r, name, "rollback to the serving revision", s.all(), invMin(good, good))
 			if got := invSorted(supIDs(st)); !slices.Equal(got, ids) {
-				t.Errorf("the rollback replaced the serving containers: ids %v, want %v (kept)\nstatus: %s", got, ids, supDescribe(st))
+				t.Errorf("the rollback replaced the serving containers: ids %.12s, want %.12s (kept)\nstatus: %s", got, ids, supDescribe(st))
 			}
 			var gone []invSample
 			for _, smp := range s.all() {
@@ -745,7 +745,7 @@ func TestInvariantStaleStateFile(t *testing.T) {
 			s.stop()
 			invCheck(t, r, name, "restart on a stale state file (nothing to deploy)", s.all(), want)
 			if got := invSorted(supIDs(st)); !slices.Equal(got, ids) {
-				t.Errorf("the containers were replaced: ids %v, want %v\nstatus: %s", got, ids, supDescribe(st))
+				t.Errorf("the containers were replaced: ids %.12s, want %.12s\nstatus: %s", got, ids, supDescribe(st))
 			}
 		})
 	}
