@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -23,6 +22,8 @@ import (
 // re-executed as TestChaosChild), so the kill is a real SIGKILL: no deferred save, no clean
 // cancel. Afterwards every service must converge on its last spec with exactly its replicas and
 // no orphan, and the rolling and After services must never have gone below the invariant.
+// TestChaosRapidSaves does the same without the kills (and with a stop-first rolling service
+// too), the saves 1–6 s apart: they land at random points of the deploys of one supervisor.
 
 const (
 	chaosChildEnv = "PODIUM_CHAOS_CHILD" // set: TestChaosChild runs a supervisor until killed
@@ -103,18 +104,35 @@ func TestChaosKillRestart(t *testing.T) {
 		t.Skip("chaos takes minutes")
 	}
 	t.Parallel()
+	chaosRun(t, true)
+}
+
+// Chaos without the kills: one supervisor, and every spec changed again after a random 1–6 s,
+// so saves land at every point of a deploy. A stop-first rolling service (3 replicas,
+// parallelism 1: at most one below) joins the three of TestChaosKillRestart.
+func TestChaosRapidSaves(t *testing.T) {
+	if testing.Short() {
+		t.Skip("chaos takes minutes")
+	}
+	t.Parallel()
+	chaosRun(t, false)
+}
+
+// chaosService is one service of a chaos run.
+type chaosService struct {
+	name string
+	spec func(mark string) map[string]any
+	min  int // the invariant; -1: not checked (Before has its gap)
+	s    *invSampler
+}
+
+func chaosRun(t *testing.T, kill bool) {
 	cycles := 20
 	if n, err := strconv.Atoi(os.Getenv(chaosCycleEnv)); err == nil && n > 0 {
 		cycles = n
 	}
 	r := supNewRig(t, 1)
-	type service struct {
-		name string
-		spec func(mark string) map[string]any
-		min  int // the invariant; -1: not checked (Before has its gap)
-		s    *invSampler
-	}
-	services := []*service{
+	services := []*chaosService{
 		{name: "roll", spec: func(m string) map[string]any {
 			return supWith(supSpec("busybox:latest", m), "replicas", 3, "deploy", []any{"After", 0},
 				"update", map[string]any{"parallelism": 1, "order": "start-first"})
@@ -124,9 +142,14 @@ func TestChaosKillRestart(t *testing.T) {
 		}},
 		{name: "before", spec: func(m string) map[string]any { return supSpec("busybox:latest", m) }},
 	}
+	if !kill {
+		services = append(services, &chaosService{name: "rollstop", spec: func(m string) map[string]any {
+			return supWith(supSpec("busybox:latest", m), "replicas", 3, "update", map[string]any{"parallelism": 1})
+		}})
+	}
 	for _, sv := range services {
 		sv.min = invMin(sv.spec("0"), sv.spec("1"))
-		if !invPolicyOf(sv.spec("0")).after {
+		if invPolicyOf(sv.spec("0")).replicas == 1 && !invPolicyOf(sv.spec("0")).after {
 			sv.min = -1
 		}
 	}
@@ -139,17 +162,27 @@ func TestChaosKillRestart(t *testing.T) {
 	for _, sv := range services {
 		invConverged(t, r, sv.name, invPolicyOf(sv.spec("0")).replicas, invHash(t, sv.name, sv.spec("0")), invConverge)
 	}
-	r.stop()
+	if kill {
+		r.stop()
+	}
 	for _, sv := range services {
 		sv.s = invStartSampler(t, r, sv.name)
 	}
 
 	start := time.Now()
-	child := chaosSpawn(t, r)
+	var child *chaosChild
+	if kill {
+		child = chaosSpawn(t, r)
+	}
 	var early []string
 	for i := 1; i <= cycles; i++ {
 		for _, sv := range services {
 			r.write(0, sv.name, sv.spec(strconv.Itoa(i)))
+		}
+		if !kill {
+			// Long enough for a deploy to reach its later phases (old containers stopping).
+			time.Sleep(time.Second + time.Duration(rand.Int64N(int64(5*time.Second))))
+			continue
 		}
 		time.Sleep(time.Duration(rand.Int64N(int64(3 * time.Second))))
 		if child.kill() {
@@ -157,14 +190,20 @@ func TestChaosKillRestart(t *testing.T) {
 		}
 		child = chaosSpawn(t, r)
 	}
-	child.kill()
+	what := fmt.Sprintf("%d chaos cycles of saves 1–6 s apart", cycles)
+	if kill {
+		child.kill()
+		what = fmt.Sprintf("%d chaos cycles of save, kill -9 and restart", cycles)
+	}
 	chaosTime := time.Since(start)
 	for _, e := range early {
 		t.Errorf("%s", e)
 	}
 
-	// A last supervisor, in process, to watch it converge.
-	r.start()
+	// With kills, a last supervisor, in process, to watch it converge.
+	if kill {
+		r.start()
+	}
 	last := strconv.Itoa(cycles)
 	conv := time.Now()
 	for _, sv := range services {
@@ -176,19 +215,13 @@ func TestChaosKillRestart(t *testing.T) {
 	}
 	time.Sleep(time.Second)
 	for _, sv := range services {
-		st := invConverged(t, r, sv.name, invPolicyOf(sv.spec(last)).replicas, invHash(t, sv.name, sv.spec(last)), invConverge)
+		invConverged(t, r, sv.name, invPolicyOf(sv.spec(last)).replicas, invHash(t, sv.name, sv.spec(last)), invConverge)
 		sv.s.stop()
 		if sv.min < 0 {
-			stats := invSummarize(sv.s.all(), 1)
 			invMetrics(t, sv.name, "chaos (Before: gaps allowed)", sv.s.all(), 1)
-			t.Logf("%s (Before, not checked): %s", sv.name, stats)
+			t.Logf("%s (Before, not checked): %s", sv.name, invSummarize(sv.s.all(), 1))
 			continue
 		}
-		invCheck(t, r, sv.name, fmt.Sprintf("%d chaos cycles of kill -9 and restart", cycles), sv.s.all(), sv.min)
-		_ = st
-	}
-	if t.Failed() {
-		logs, _ := filepath.Glob(filepath.Join(filepath.Dir(r.state), "*"))
-		t.Logf("state dir: %v", logs)
+		invCheck(t, r, sv.name, what, sv.s.all(), sv.min)
 	}
 }

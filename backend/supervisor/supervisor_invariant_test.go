@@ -760,15 +760,19 @@ func TestInvariantRestartMidRollout(t *testing.T) {
 	t.Parallel()
 	for _, order := range []string{"start-first", "stop-first"} {
 		for _, how := range []string{"cancel", "kill"} {
-			t.Run(order+"/"+how, func(t *testing.T) {
-				t.Parallel()
-				invRestartMidRollout(t, order, how)
-			})
+			for _, phase := range []string{"healthy", "starting"} {
+				t.Run(order+"/"+how+"/"+phase, func(t *testing.T) {
+					t.Parallel()
+					invRestartMidRollout(t, order, how, phase)
+				})
+			}
 		}
 	}
 }
 
-func invRestartMidRollout(t *testing.T, order, how string) {
+// invRestartMidRollout stops the supervisor once the first container of revision 2 is healthy
+// (phase "healthy": it must survive the restart) or still starting ("starting").
+func invRestartMidRollout(t *testing.T, order, how, phase string) {
 	r := supNewRig(t, 1)
 	name := "resume"
 	spec := func(mark string) map[string]any {
@@ -785,8 +789,8 @@ func invRestartMidRollout(t *testing.T, order, how string) {
 	var kept []string
 	if how == "cancel" {
 		r.write(0, name, spec("2"))
-		st := invWaitContainer(r, name, invConverge, "with a healthy container of revision 2", func(c ContainerStatus) bool {
-			return c.Revision == 2 && c.Healthy
+		st := invWaitContainer(r, name, invConverge, "with a "+phase+" container of revision 2", func(c ContainerStatus) bool {
+			return c.Revision == 2 && c.State == "running" && c.Healthy == (phase == "healthy")
 		})
 		r.stop()
 		kept = invHealthyOf(st, 2)
@@ -796,14 +800,18 @@ func invRestartMidRollout(t *testing.T, order, how string) {
 		child := chaosSpawn(t, r)
 		r.write(0, name, spec("2"))
 		deadline := time.Now().Add(invConverge)
-		for len(kept) == 0 {
+		for found := false; !found; {
 			if time.Now().After(deadline) {
-				t.Fatalf("no healthy container of revision 2 within %s; supervisor process output:\n%s", invConverge, child.out)
+				t.Fatalf("no %s container of revision 2 within %s; supervisor process output:\n%s", phase, invConverge, child.out)
 			}
-			time.Sleep(50 * time.Millisecond)
+			time.Sleep(20 * time.Millisecond)
 			for _, c := range r.ours(name) {
-				if c.Labels[docker.LabelRevision] == "2" && invServes(c) {
-					kept = append(kept, c.ID)
+				switch {
+				case c.Labels[docker.LabelRevision] != "2" || c.State != "running":
+				case phase == "healthy" && invServes(c):
+					kept, found = append(kept, c.ID), true
+				case phase == "starting" && c.Health == "starting":
+					found = true
 				}
 			}
 		}
