@@ -134,17 +134,17 @@ func chaosRun(t *testing.T, kill bool) {
 	r := supNewRig(t, 1)
 	services := []*chaosService{
 		{name: "roll", spec: func(m string) map[string]any {
-			return supWith(supSpec("busybox:latest", m), "replicas", 3, "deploy", []any{"After", 0},
+			return supWith(invSpec("busybox:latest", m), "replicas", 3, "deploy", []any{"After", 0},
 				"update", map[string]any{"parallelism": 1, "order": "start-first"})
 		}},
 		{name: "after", spec: func(m string) map[string]any {
-			return supWith(supSpec("busybox:latest", m), "deploy", []any{"After", 1})
+			return supWith(invSpec("busybox:latest", m), "deploy", []any{"After", 1})
 		}},
-		{name: "before", spec: func(m string) map[string]any { return supSpec("busybox:latest", m) }},
+		{name: "before", spec: func(m string) map[string]any { return invSpec("busybox:latest", m) }},
 	}
 	if !kill {
 		services = append(services, &chaosService{name: "rollstop", spec: func(m string) map[string]any {
-			return supWith(supSpec("busybox:latest", m), "replicas", 3, "update", map[string]any{"parallelism": 1})
+			return supWith(invSpec("busybox:latest", m), "replicas", 3, "update", map[string]any{"parallelism": 1})
 		}})
 	}
 	for _, sv := range services {
@@ -207,7 +207,9 @@ func chaosRun(t *testing.T, kill bool) {
 	last := strconv.Itoa(cycles)
 	conv := time.Now()
 	for _, sv := range services {
-		invConverged(t, r, sv.name, invPolicyOf(sv.spec(last)).replicas, invHash(t, sv.name, sv.spec(last)), invConverge)
+		if _, why := invTryConverged(r, sv.name, invPolicyOf(sv.spec(last)).replicas, invHash(t, sv.name, sv.spec(last)), invConverge); why != "" {
+			t.Errorf("%s", why)
+		}
 	}
 	t.Logf("%d cycles in %s, converged %s later", cycles, chaosTime.Round(10*time.Millisecond), time.Since(conv).Round(10*time.Millisecond))
 	for _, sv := range services {
@@ -215,7 +217,11 @@ func chaosRun(t *testing.T, kill bool) {
 	}
 	time.Sleep(time.Second)
 	for _, sv := range services {
-		invConverged(t, r, sv.name, invPolicyOf(sv.spec(last)).replicas, invHash(t, sv.name, sv.spec(last)), invConverge)
+		if !t.Failed() {
+			if _, why := invTryConverged(r, sv.name, invPolicyOf(sv.spec(last)).replicas, invHash(t, sv.name, sv.spec(last)), invConverge); why != "" {
+				t.Errorf("after 1 s more: %s", why)
+			}
+		}
 		sv.s.stop()
 		if sv.min < 0 {
 			invMetrics(t, sv.name, "chaos (Before: gaps allowed)", sv.s.all(), 1)

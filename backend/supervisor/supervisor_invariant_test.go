@@ -74,11 +74,19 @@ func invServes(c docker.Container) bool {
 func invStartSampler(t testing.TB, r *supRig, name string) *invSampler {
 	t.Helper()
 	s := &invSampler{t: t, r: r, name: name, quit: make(chan struct{}), done: make(chan struct{})}
+	invSamplers.Store(r.state+"|"+name, s)
 	s.sample()
 	go s.run()
-	t.Cleanup(s.stop)
+	t.Cleanup(func() {
+		s.stop()
+		invSamplers.Delete(r.state + "|" + name)
+	})
 	return s
 }
+
+// invSamplers holds the running samplers by state file and service, for invConverged's
+// failure messages.
+var invSamplers sync.Map
 
 func (s *invSampler) run() {
 	defer close(s.done)
@@ -350,20 +358,34 @@ func invDocker(r *supRig, name string) string {
 
 // invConverged waits until the service is Stable with nothing deployed, its replicas
 // containers all healthy on the spec of hash ("" = any), and Docker holds exactly those
-// containers (no orphan, no duplicate), running and serving. It fails the test after timeout.
+// containers (no orphan, no duplicate), running and serving. It fails the test after timeout,
+// with what a sampler of the service saw so far.
 func invConverged(t testing.TB, r *supRig, name string, replicas int, hash string, timeout time.Duration) ServiceStatus {
 	t.Helper()
+	st, why := invTryConverged(r, name, replicas, hash, timeout)
+	if why != "" {
+		t.Fatalf("%s", why)
+	}
+	return st
+}
+
+// invTryConverged is invConverged that says why it failed instead of failing.
+func invTryConverged(r *supRig, name string, replicas int, hash string, timeout time.Duration) (ServiceStatus, string) {
 	deadline := time.Now().Add(timeout)
-	why := ""
 	for {
 		st, ok := r.sup.Service(name)
-		why = invNotConverged(r, name, st, ok, replicas, hash)
+		why := invNotConverged(r, name, st, ok, replicas, hash)
 		if why == "" {
-			return st
+			return st, ""
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: not converged within %s (Stable, %d replicas, hash %.12s, no other container): %s\nstatus: %s%s",
-				name, timeout, replicas, hash, why, supDescribe(st), invDocker(r, name))
+			seen := ""
+			if v, ok := invSamplers.Load(r.state + "|" + name); ok {
+				smp := v.(*invSampler).all()
+				seen = fmt.Sprintf("\nthe sampler so far: %s; samples with none healthy:\n%s", invSummarize(smp, 1), invFormat(invBelow(smp, 1)))
+			}
+			return st, fmt.Sprintf("%s: not converged within %s (Stable, %d replicas, hash %.12s, no other container): %s\nstatus: %s%s%s",
+				name, timeout, replicas, hash, why, invTimeline(st), invDocker(r, name), seen)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
@@ -441,16 +463,23 @@ func invHealthyOf(st ServiceStatus, rev int) []string {
 	return out
 }
 
+// invSpec is supSpec with a generous health timeout: the engine is shared and may be loaded,
+// and a container slow to pass its check must not count as a failed deploy here (the tests
+// that want a failure say so).
+func invSpec(image, mark string) map[string]any {
+	return supWith(supSpec(image, mark), "health-timeout", 30)
+}
+
 // invRolling is a 3-replica health-checked service rolled one container at a time, stop-first
 // (the default order of a Before deploy), with a pause between batches: at most one below.
 func invRolling(mark string) map[string]any {
-	return supWith(supSpec("busybox:latest", mark), "replicas", 3,
+	return supWith(invSpec("busybox:latest", mark), "replicas", 3,
 		"update", map[string]any{"parallelism": 1, "delay": "1s"})
 }
 
 // invAfter is a single health-checked container deployed start-first, the old one kept for 1 s.
 func invAfter(mark string) map[string]any {
-	return supWith(supSpec("busybox:latest", mark), "deploy", []any{"After", 1})
+	return supWith(invSpec("busybox:latest", mark), "deploy", []any{"After", 1})
 }
 
 // invFirst deploys spec and waits until it has converged.
@@ -612,14 +641,14 @@ func TestInvariantRollbackToServing(t *testing.T) {
 			r := supNewRig(t, 1)
 			r.start()
 			name := "back"
-			spec := func(image, mark, setup string) map[string]any {
+			spec := func(image, mark, setup string, timeout int) map[string]any {
 				return supWith(supSpecCmd(image, mark, setup), "replicas", 3, "deploy", []any{"After", 0},
-					"health-timeout", 3, "update", map[string]any{"parallelism": 1})
+					"health-timeout", timeout, "update", map[string]any{"parallelism": 1})
 			}
-			good := spec("busybox:latest", "1", "sleep 0.2; touch /tmp/ready")
-			bad := spec("nosuchimage-podium:missing", "2", "sleep 0.2; touch /tmp/ready")
+			good := spec("busybox:latest", "1", "sleep 0.2; touch /tmp/ready", 30)
+			bad := spec("nosuchimage-podium:missing", "2", "sleep 0.2; touch /tmp/ready", 30)
 			if how == "health" {
-				bad = spec("busybox:latest", "2", "true")
+				bad = spec("busybox:latest", "2", "true", 3) // never healthy: fails after 3 s
 			}
 			st := invFirst(t, r, name, good)
 			ids := invSorted(supIDs(st))
@@ -661,11 +690,11 @@ func TestInvariantBeforeUnpullable(t *testing.T) {
 	r := supNewRig(t, 1)
 	r.start()
 	name := "nopull"
-	good := supSpec("busybox:latest", "1")
+	good := invSpec("busybox:latest", "1")
 	st := invFirst(t, r, name, good)
 	old := st.Containers[0].ID
 	s := invStartSampler(t, r, name)
-	r.write(0, name, supSpec("nosuchimage-podium:missing", "2"))
+	r.write(0, name, invSpec("nosuchimage-podium:missing", "2"))
 	st = r.wait(name, invConverge, "failing on the missing image", func(st ServiceStatus, ok bool) bool {
 		return ok && (st.State == TryAgainNext || st.State == TryAgain) && strings.Contains(st.LastError, "nosuchimage-podium")
 	})
@@ -714,9 +743,9 @@ func TestInvariantStaleStateFile(t *testing.T) {
 		how  string
 		spec func(string) map[string]any
 	}{
-		{"before", func(m string) map[string]any { return supSpec("busybox:latest", m) }},
+		{"before", func(m string) map[string]any { return invSpec("busybox:latest", m) }},
 		{"after-replicas", func(m string) map[string]any {
-			return supWith(supSpec("busybox:latest", m), "replicas", 2, "deploy", []any{"After", 0})
+			return supWith(invSpec("busybox:latest", m), "replicas", 2, "deploy", []any{"After", 0})
 		}},
 	} {
 		t.Run(c.how, func(t *testing.T) {
@@ -776,7 +805,7 @@ func invRestartMidRollout(t *testing.T, order, how, phase string) {
 	r := supNewRig(t, 1)
 	name := "resume"
 	spec := func(mark string) map[string]any {
-		sp := supWith(supSpec("busybox:latest", mark), "replicas", 3,
+		sp := supWith(invSpec("busybox:latest", mark), "replicas", 3,
 			"update", map[string]any{"parallelism": 1, "order": order, "delay": "1s"})
 		if order == "start-first" {
 			sp["deploy"] = []any{"After", 0}
@@ -842,7 +871,7 @@ func TestInvariantScale(t *testing.T) {
 	r.start()
 	name := "scale"
 	spec := func(n int) map[string]any {
-		return supWith(supSpec("busybox:latest", "1"), "replicas", n, "deploy", []any{"After", 0},
+		return supWith(invSpec("busybox:latest", "1"), "replicas", n, "deploy", []any{"After", 0},
 			"update", map[string]any{"parallelism": 1})
 	}
 	st := invFirst(t, r, name, spec(3))
@@ -882,7 +911,7 @@ func TestInvariantEngineDownAtStart(t *testing.T) {
 	p := supNewProxy(t, r)
 	r.start()
 	name := "dark"
-	st := invFirst(t, r, name, supSpec("busybox:latest", "1"))
+	st := invFirst(t, r, name, invSpec("busybox:latest", "1"))
 	id := st.Containers[0].ID
 	r.stop()
 	p.Sever()
@@ -931,7 +960,7 @@ func TestInvariantEngineDownAtStart(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	st = invConverged(t, r, name, 1, invHash(t, name, supSpec("busybox:latest", "1")), invConverge)
+	st = invConverged(t, r, name, 1, invHash(t, name, invSpec("busybox:latest", "1")), invConverge)
 	if st.Containers[0].ID != id {
 		t.Errorf("the container was replaced: %s", supDescribe(st))
 	}
