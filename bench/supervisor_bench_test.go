@@ -242,7 +242,7 @@ func benchSpecSave(b *testing.B, after bool) {
 			wctx, wcancel := context.WithTimeout(ctx, time.Minute)
 			snap, err := ix.Await(wctx, func(s docker.Snapshot) bool {
 				for _, c := range s.Containers {
-					if c.Labels[docker.LabelSpecHash] == spec.Hash && c.State == "running" {
+					if c.Labels[docker.LabelSpecHash] == spec.ContainerHash && c.State == "running" {
 						return true
 					}
 				}
@@ -256,7 +256,7 @@ func benchSpecSave(b *testing.B, after bool) {
 			}
 			rev := 0
 			for _, c := range snap.Containers {
-				if c.Labels[docker.LabelSpecHash] == spec.Hash {
+				if c.Labels[docker.LabelSpecHash] == spec.ContainerHash {
 					rev, _ = strconv.Atoi(c.Labels[docker.LabelRevision])
 				}
 			}

@@ -15,9 +15,9 @@ import (
 
 // runLoop is Run's own state: what the spec directories said last, per service.
 type runLoop struct {
-	s        *Supervisor
-	ctx      context.Context
-	last     map[string]specUpdate // the update last handed to each service
+	s          *Supervisor
+	ctx        context.Context
+	last       map[string]specUpdate // the update last handed to each service
 	finished   chan *instance
 	reconciled chan struct{} // one per service started at first, after its first reconcile
 	wg         sync.WaitGroup

@@ -414,11 +414,25 @@ func invNotConverged(r *supRig, name string, st ServiceStatus, ok bool, replicas
 			return fmt.Sprintf("Docker has %s, which the status does not list", c.Name)
 		case !invServes(c):
 			return fmt.Sprintf("container %s is %s/%s", c.Name, c.State, c.Health)
-		case hash != "" && c.Labels[docker.LabelSpecHash] != hash:
+		case hash != "" && c.Labels[docker.LabelSpecHash] != invContainerHash(st, hash):
 			return fmt.Sprintf("container %s has spec hash %.12s", c.Name, c.Labels[docker.LabelSpecHash])
 		}
 	}
 	return ""
+}
+
+// invContainerHash is the container hash (what containers carry in dev.podium.spec-hash) of the
+// revision whose spec has hash.
+func invContainerHash(st ServiceStatus, hash string) string {
+	for _, h := range st.History {
+		if h.Hash != hash || len(h.Spec) == 0 {
+			continue
+		}
+		if sp, err := ParseCanonical(st.Name, h.Spec); err == nil {
+			return sp.ContainerHash
+		}
+	}
+	return hash
 }
 
 // invSorted returns a sorted copy of ids.
