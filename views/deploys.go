@@ -481,7 +481,7 @@ func detailTables(t Theme, d DeployDetailData, width, rows int) []string {
 		// Each table has its own two-cell margin: the right one's is the gap between them.
 		lw := width * 3 / 5
 		left := timeline(t, s, d.Now, lw, rows)
-		right := history(t, s, d.Now, width-lw, rows)
+		right := history(t, s, d.Now, width-lw, rows, d.Unconfirmed)
 		out := make([]string, 0, rows)
 		for i := 0; i < rows && (i < len(left) || i < len(right)); i++ {
 			var l, r string
@@ -515,7 +515,7 @@ func detailTables(t Theme, d DeployDetailData, width, rows int) []string {
 		out = append(out, timeline(t, s, d.Now, width, tRows+1)...)
 	}
 	if hRows > 0 {
-		out = append(out, history(t, s, d.Now, width, hRows+1)...)
+		out = append(out, history(t, s, d.Now, width, hRows+1, d.Unconfirmed)...)
 	}
 	return out
 }
@@ -542,8 +542,9 @@ func timeline(t Theme, s supervisor.ServiceStatus, now time.Time, width, rows in
 	return table(t, timelineTable, cells, width)
 }
 
-// history is the revisions table, newest first, in at most rows lines with its header.
-func history(t Theme, s supervisor.ServiceStatus, now time.Time, width, rows int) []string {
+// history is the revisions table, newest first, in at most rows lines with its header. A
+// revision being deployed says so only when that is confirmed.
+func history(t Theme, s supervisor.ServiceStatus, now time.Time, width, rows int, unconfirmed bool) []string {
 	n := min(len(s.History), rows-1)
 	cells := make([][]cell, n)
 	for i := range n {
@@ -559,7 +560,7 @@ func history(t Theme, s supervisor.ServiceStatus, now time.Time, width, rows int
 		}
 		cs[2] = one(Clean(r.Image, 200), t.Dim)
 		outcome := r.Outcome
-		if outcome == "" && r.N == s.Next {
+		if outcome == "" && r.N == s.Next && !unconfirmed && s.State != supervisor.Unknown {
 			outcome = "deploying"
 		}
 		cs[3] = one(oneLine(outcome, 200), outcomeStyle(t, outcome))

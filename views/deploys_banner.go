@@ -52,10 +52,10 @@ func DeployBanner(t Theme, d DeployBannerData, width int) string {
 		} else {
 			text += " — states not confirmed"
 		}
-		if d.GoneErr != "" {
-			text += ": " + d.GoneErr
-		}
 		parts = append(parts, part{text, t.Bad})
+		if d.GoneErr != "" {
+			parts = append(parts, part{d.GoneErr, t.Dim})
+		}
 	case h.Engine == supervisor.EngineUnreachable:
 		text := t.G.Failed + " engine unreachable"
 		if h.EngineError != "" {
