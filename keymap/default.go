@@ -53,6 +53,7 @@ func Default() Keymap {
 		Binding{Action: Restart, Keys: []string{"r"}, Help: "restart: redeploy (asks first)", Hint: "restart"},
 		Binding{Action: Rollback, Keys: []string{"b"}, Help: "roll back a revision (asks first)", Hint: "rollback"},
 		Binding{Action: PauseResume, Keys: []string{"p"}, Help: "pause or resume its deploys", Hint: "pause"},
+		Binding{Action: TakeOver, Keys: []string{"T"}, Help: "take over a stopped supervisor (asks)"},
 		Binding{Action: Shell, Keys: []string{"enter", "x"}, Help: "shell in its first container", Hint: "shell"},
 		Binding{Action: Mark, Keys: []string{"space"}, Help: "mark or unmark for a bulk action"},
 		Binding{Action: MarkClear, Keys: []string{"M"}, Help: "unmark everything"},

@@ -47,6 +47,7 @@ const (
 	// Deploys.
 	Rollback    Action = "rollback"
 	PauseResume Action = "pause-resume"
+	TakeOver    Action = "take-over" // start a supervisor in-process in place of a followed one that stopped
 	// Pipelines.
 	Select    Action = "select" // run the selected pipeline file, or show the selected run or node
 	Rerun     Action = "rerun"

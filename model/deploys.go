@@ -33,14 +33,20 @@ type Deploys struct {
 	now   func() time.Time
 	ctx   context.Context // parent of every stream and action; cancelled on quit
 
-	sub      *deploySub                 // the supervisor's event stream
-	services []supervisor.ServiceStatus // every service, by name, as last heard
-	snap     docker.Snapshot            // the index, for the containers' logs
-	list     listNav[supervisor.ServiceStatus]
-	confirm  *deployConfirm
-	status   views.Status
-	busy     map[string]string // service → the call running on it ("restarting…")
-	movedAt  time.Time         // when the user last moved the cursor: follow leaves it alone a while
+	sub        *deploySub                                    // the supervisor's event stream
+	services   []supervisor.ServiceStatus                    // every service, by name, as last heard
+	health     supervisor.Health                             // the supervisor's own condition, as last heard
+	followed   FollowState                                   // a followed supervisor's presence; zero for one in-process
+	takeOver   func(context.Context) (DeploysBackend, error) // nil: taking over is not possible
+	takingOver bool                                          // takeOver is running
+	width      int                                           // the tab's area; the list gets it less the banner
+	height     int
+	snap       docker.Snapshot // the index, for the containers' logs
+	list       listNav[supervisor.ServiceStatus]
+	confirm    *deployConfirm
+	status     views.Status
+	busy       map[string]string // service → the call running on it ("restarting…")
+	movedAt    time.Time         // when the user last moved the cursor: follow leaves it alone a while
 
 	logs      logPane
 	detail    deployDetail // the sub-tabs of the pane under the list: Status, Timeline, Spec, Logs
@@ -56,21 +62,39 @@ type deploySub struct {
 	began  time.Time // wall clock, for the resubscription's backoff
 }
 
+// deployRead is what the tab reads of its backend at once: every service, the supervisor's
+// health, and whether a supervisor followed in another process is still there.
+type deployRead struct {
+	all    []supervisor.ServiceStatus
+	health supervisor.Health
+	follow FollowState
+}
+
+// readDeploys reads db's status, health and follow state.
+func readDeploys(db DeploysBackend) deployRead {
+	r := deployRead{all: db.Status(), health: db.Health()}
+	if f, ok := db.(Followed); ok {
+		r.follow = f.FollowState()
+	}
+	return r
+}
+
 // deployEventMsg carries every event queued on a subscription since the last message. When
-// one of them says events were dropped, or the stream ended, relisted is set and all is the
-// whole status read after them.
+// one of them says events were dropped (or the supervisor's health changed), or the stream
+// ended, relisted is set and the read is the whole state read after them.
 type deployEventMsg struct {
-	sub      *deploySub
-	events   []supervisor.Event
-	all      []supervisor.ServiceStatus
+	sub    *deploySub
+	events []supervisor.Event
+	deployRead
 	relisted bool
 	ended    bool // the channel was closed: subscribe again
 }
 
-// deploySubscribedMsg carries a new subscription and the status read just after it.
+// deploySubscribedMsg carries a new subscription to db and the state read just after it.
 type deploySubscribedMsg struct {
+	db  DeploysBackend
 	sub *deploySub
-	all []supervisor.ServiceStatus
+	deployRead
 }
 
 // deployTickMsg moves the countdowns on screen on by a second.
@@ -87,6 +111,9 @@ type DeploysDeps struct {
 	Theme    views.Theme
 	Now      func() time.Time
 	Snapshot docker.Snapshot // the index as the root last saw it
+	// TakeOver starts a supervisor in this process in place of a followed one that stopped;
+	// nil when that is not possible.
+	TakeOver func(ctx context.Context) (DeploysBackend, error)
 }
 
 // deployRows is how listNav moves over the services: every row, kept by name.
@@ -98,7 +125,7 @@ var deployRows = listSpec[supervisor.ServiceStatus]{
 // between the two is missed.
 func NewDeploys(d DeploysDeps) Deploys {
 	m := Deploys{
-		db: d.Deploys, b: d.Backend, km: d.Keymap, theme: d.Theme, now: d.Now, ctx: d.Ctx,
+		db: d.Deploys, b: d.Backend, km: d.Keymap, theme: d.Theme, now: d.Now, ctx: d.Ctx, takeOver: d.TakeOver,
 		snap: d.Snapshot, list: newListNav(deployRows), detail: deployDetail{tabs: deployDetailTabs()},
 	}
 	if m.ctx == nil {
@@ -113,7 +140,7 @@ func NewDeploys(d DeploysDeps) Deploys {
 	if m.db != nil {
 		events, cancel := m.db.Subscribe()
 		m.sub = &deploySub{events: events, cancel: cancel, began: time.Now()}
-		m.setServices(m.db.Status())
+		m.setRead(readDeploys(m.db))
 	}
 	return m
 }
@@ -123,7 +150,10 @@ func NewDeploys(d DeploysDeps) Deploys {
 func (m Deploys) Init() tea.Cmd { return tea.Batch(m.watch(), m.startTick) }
 
 // SetSize gives the tab its area (the screen below the header).
-func (m *Deploys) SetSize(width, height int) { m.list.setSize(width, height) }
+func (m *Deploys) SetSize(width, height int) {
+	m.width, m.height = width, height
+	m.list.setSize(width, max(height-m.bannerLines(), 0))
+}
 
 // SetShown tells the tab whether it is on screen: its countdowns tick only then.
 func (m *Deploys) SetShown(shown bool) tea.Cmd {
@@ -182,9 +212,15 @@ func (m Deploys) update(msg tea.Msg) (Deploys, tea.Cmd) {
 	case deployEventMsg:
 		return m.onEvents(msg)
 	case deploySubscribedMsg:
+		if msg.db != m.db { // the backend was replaced while it subscribed
+			msg.sub.cancel()
+			return m, nil
+		}
 		m.sub = msg.sub // the one it replaces ended, and was cancelled then
-		m.setServices(msg.all)
+		m.setRead(msg.deployRead)
 		return m, tea.Batch(m.watch(), m.syncLogs())
+	case deployTakenOverMsg:
+		return m.takenOver(msg)
 	case deployTickMsg:
 		if msg.n != m.tick {
 			return m, nil // a tick of an earlier run
@@ -254,14 +290,17 @@ func (m Deploys) watch() tea.Cmd {
 		// Dropped events leave holes only a fresh read fills. It is newer than every event
 		// taken above, so it replaces them.
 		if msg.ended || slices.ContainsFunc(msg.events, lagged) {
-			msg.all, msg.relisted = db.Status(), true
+			msg.deployRead, msg.relisted = readDeploys(db), true
 		}
 		return msg
 	}
 }
 
-// lagged says an event stands for dropped ones.
-func lagged(e supervisor.Event) bool { return e.Service == "" }
+// lagged says an event names no service: events were dropped, or the supervisor's own health
+// changed (its engine, its first reconcile, its saves). Either way the tab reads everything.
+func lagged(e supervisor.Event) bool {
+	return e.Service == "" || e.Transition.Cause == supervisor.CauseLagged
+}
 
 // resubscribe subscribes again after the stream ended, then reads the whole status; it waits
 // a little first when the stream that ended was young.
@@ -280,7 +319,7 @@ func (m Deploys) resubscribe(delay time.Duration) tea.Cmd {
 			cancel()
 			return nil
 		}
-		return deploySubscribedMsg{sub: &deploySub{events: events, cancel: cancel, began: time.Now()}, all: db.Status()}
+		return deploySubscribedMsg{db: db, sub: &deploySub{events: events, cancel: cancel, began: time.Now()}, deployRead: readDeploys(db)}
 	}
 }
 
@@ -291,7 +330,7 @@ func (m Deploys) onEvents(msg deployEventMsg) (Deploys, tea.Cmd) {
 		return m, nil // an earlier subscription's
 	}
 	if msg.relisted {
-		m.setServices(msg.all)
+		m.setRead(msg.deployRead)
 	} else {
 		services := slices.Clone(m.services)
 		for _, e := range msg.events {
@@ -325,6 +364,39 @@ func (m Deploys) onEvents(msg deployEventMsg) (Deploys, tea.Cmd) {
 	}
 	return m, tea.Batch(next, m.syncLogs())
 }
+
+// setRead takes everything read of the backend: the services, the health, the follow state.
+// The banner may come or go, and the list's height with it.
+func (m *Deploys) setRead(r deployRead) {
+	m.health, m.followed = r.health, r.follow
+	m.setServices(r.all)
+	m.list.setSize(m.width, max(m.height-m.bannerLines(), 0))
+}
+
+// banner is what the banner above the list says of the supervisor.
+func (m Deploys) banner() views.DeployBannerData {
+	d := views.DeployBannerData{Health: m.health}
+	if m.followed.Gone {
+		d.Gone, d.URL, d.GoneErr = true, m.followed.URL, m.followed.Err
+		if ks := m.km.Keys(keymap.CtxDeploys, keymap.TakeOver); m.takeOver != nil && len(ks) > 0 {
+			d.TakeOverKey = keymap.KeyName(ks[0])
+		}
+	}
+	return d
+}
+
+// bannerLines is the height of the banner: one line while it has something to say.
+func (m Deploys) bannerLines() int {
+	if m.db == nil || !m.banner().Shown() {
+		return 0
+	}
+	return 1
+}
+
+// trusted says the services' states were checked against a reachable engine and come from a
+// supervisor that is still there: only then are containers shown as running and healthy, and
+// countdowns run.
+func (m Deploys) trusted() bool { return m.banner().Trusted() }
 
 // setServices replaces every service's status (sorted by name, whatever the backend did).
 func (m *Deploys) setServices(all []supervisor.ServiceStatus) {
@@ -371,7 +443,7 @@ func (m *Deploys) setFilter(f string) {
 
 // counting says a service on screen has a deadline still ahead: its countdown moves.
 func (m Deploys) counting() bool {
-	if !m.shown || m.db == nil {
+	if !m.shown || m.db == nil || !m.trusted() {
 		return false
 	}
 	now := m.now()
@@ -428,7 +500,7 @@ func (p deployPanes) logLines() int { return max(p.logs-1, 0) }
 
 func (m Deploys) detailData() views.DeployDetailData {
 	s, ok := m.Selected()
-	return views.DeployDetailData{Service: s, OK: ok, Now: m.now()}
+	return views.DeployDetailData{Service: s, OK: ok, Now: m.now(), Unconfirmed: !m.trusted()}
 }
 
 // syncLogs makes the logs pane follow the selected service's containers, multiplexed (old and

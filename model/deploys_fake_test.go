@@ -15,8 +15,8 @@ import (
 )
 
 // tr is a transition of the fixture's timelines.
-func tr(at time.Time, from, to supervisor.State, rev int, reason string) supervisor.Transition {
-	return supervisor.Transition{At: at, From: from, To: to, Revision: rev, Reason: reason}
+func tr(at time.Time, from, to supervisor.State, rev int, cause supervisor.Cause, reason string) supervisor.Transition {
+	return supervisor.Transition{At: at, From: from, To: to, Revision: rev, Cause: cause, Reason: reason}
 }
 
 // sc is a container of a service as the supervisor reports it.
@@ -42,13 +42,13 @@ func deploysFixture() []supervisor.ServiceStatus {
 				sc("api-r7-2", 7, supervisor.RoleCurrent, "running", "healthy", now.Add(-3*time.Hour)),
 			},
 			Timeline: []supervisor.Transition{
-				tr(now.Add(-26*time.Hour), supervisor.Init, supervisor.Wait, 5, "spec added"),
-				tr(now.Add(-26*time.Hour+20*time.Second), supervisor.Wait, supervisor.Stable, 5, "2/2 healthy"),
-				tr(now.Add(-5*time.Hour), supervisor.Stable, supervisor.WaitNext, 6, "spec changed: image ghcr.io/acme/api:2.3.0"),
-				tr(now.Add(-5*time.Hour+30*time.Second), supervisor.WaitNext, supervisor.TryAgainNext, 6, "health timeout after 30s"),
-				tr(now.Add(-4*time.Hour), supervisor.TryAgainNext, supervisor.Stable, 5, "rolled back to r5"),
-				tr(now.Add(-3*time.Hour-40*time.Second), supervisor.Stable, supervisor.WaitNext, 7, "spec changed: image ghcr.io/acme/api:2.3.1"),
-				tr(now.Add(-3*time.Hour), supervisor.WaitNext, supervisor.Stable, 7, "2/2 healthy, old stopped"),
+				tr(now.Add(-26*time.Hour), supervisor.Init, supervisor.Wait, 5, supervisor.CauseNewSpec, "spec added"),
+				tr(now.Add(-26*time.Hour+20*time.Second), supervisor.Wait, supervisor.Stable, 5, supervisor.CauseStable, "2/2 healthy"),
+				tr(now.Add(-5*time.Hour), supervisor.Stable, supervisor.WaitNext, 6, supervisor.CauseSpecChanged, "spec changed: image ghcr.io/acme/api:2.3.0"),
+				tr(now.Add(-5*time.Hour+30*time.Second), supervisor.WaitNext, supervisor.TryAgainNext, 6, supervisor.CauseFailure, "health timeout after 30s"),
+				tr(now.Add(-4*time.Hour), supervisor.TryAgainNext, supervisor.Stable, 5, supervisor.CauseRollback, "rolled back to r5"),
+				tr(now.Add(-3*time.Hour-40*time.Second), supervisor.Stable, supervisor.WaitNext, 7, supervisor.CauseSpecChanged, "spec changed: image ghcr.io/acme/api:2.3.1"),
+				tr(now.Add(-3*time.Hour), supervisor.WaitNext, supervisor.Stable, 7, supervisor.CauseStable, "2/2 healthy, old stopped"),
 			},
 			History: []supervisor.Revision{
 				{N: 5, Hash: "5e1f0a9c77d2", Image: "ghcr.io/acme/api:2.2.9", At: now.Add(-26 * time.Hour), Outcome: "replaced"},
@@ -66,9 +66,9 @@ func deploysFixture() []supervisor.ServiceStatus {
 				sc("billing-r4-1", 4, supervisor.RoleNext, "exited", "", time.Time{}),
 			},
 			Timeline: []supervisor.Transition{
-				tr(now.Add(-26*time.Hour), supervisor.WaitNext, supervisor.Stable, 3, "1/1 healthy"),
-				tr(now.Add(-3*time.Minute), supervisor.Stable, supervisor.WaitNext, 4, "spec changed: env PAYMENT_API_URL"),
-				tr(now.Add(-2*time.Minute), supervisor.WaitNext, supervisor.TryAgainNext, 4, "health timeout after 30s"),
+				tr(now.Add(-26*time.Hour), supervisor.WaitNext, supervisor.Stable, 3, supervisor.CauseStable, "1/1 healthy"),
+				tr(now.Add(-3*time.Minute), supervisor.Stable, supervisor.WaitNext, 4, supervisor.CauseSpecChanged, "spec changed: env PAYMENT_API_URL"),
+				tr(now.Add(-2*time.Minute), supervisor.WaitNext, supervisor.TryAgainNext, 4, supervisor.CauseFailure, "health timeout after 30s"),
 			},
 			History: []supervisor.Revision{
 				{N: 2, Hash: "2b9e11d0c4aa", Image: "ghcr.io/acme/billing:1.7.4", At: now.Add(-9 * 24 * time.Hour), Outcome: "replaced"},
@@ -83,12 +83,12 @@ func deploysFixture() []supervisor.ServiceStatus {
 			Containers: []supervisor.ContainerStatus{
 				sc("cron-r1-1", 1, supervisor.RoleNext, "running", "starting", now.Add(-18*time.Second)),
 			},
-			Timeline: []supervisor.Transition{tr(now.Add(-20*time.Second), supervisor.Init, supervisor.Wait, 1, "spec added")},
+			Timeline: []supervisor.Transition{tr(now.Add(-20*time.Second), supervisor.Init, supervisor.Wait, 1, supervisor.CauseNewSpec, "spec added")},
 			History:  []supervisor.Revision{{N: 1, Hash: "1aa0f3c9d2e8", Image: "ghcr.io/acme/cron:0.9.0", At: now.Add(-20 * time.Second)}},
 		},
 		{
 			Name: "mailer", File: "specs/mailer.yml", State: supervisor.Init, Since: now.Add(-time.Minute), Desired: 1,
-			Timeline: []supervisor.Transition{tr(now.Add(-time.Minute), "", supervisor.Init, 0, "spec added")},
+			Timeline: []supervisor.Transition{tr(now.Add(-time.Minute), "", supervisor.Init, 0, supervisor.CauseNewSpec, "spec added")},
 		},
 		{
 			Name: "queue", File: "specs/queue.yml", State: supervisor.Stable, Since: now.Add(-50 * time.Hour),
@@ -97,8 +97,8 @@ func deploysFixture() []supervisor.ServiceStatus {
 				sc("queue-r2-1", 2, supervisor.RoleCurrent, "running", "healthy", now.Add(-50*time.Hour)),
 			},
 			Timeline: []supervisor.Transition{
-				tr(now.Add(-50*time.Hour-time.Minute), supervisor.Stable, supervisor.WaitNext, 2, "spec changed: image rabbitmq:3.13-management"),
-				tr(now.Add(-50*time.Hour), supervisor.WaitNext, supervisor.Stable, 2, "1/1 healthy"),
+				tr(now.Add(-50*time.Hour-time.Minute), supervisor.Stable, supervisor.WaitNext, 2, supervisor.CauseSpecChanged, "spec changed: image rabbitmq:3.13-management"),
+				tr(now.Add(-50*time.Hour), supervisor.WaitNext, supervisor.Stable, 2, supervisor.CauseStable, "1/1 healthy"),
 			},
 			History: []supervisor.Revision{
 				{N: 1, Image: "rabbitmq:3.12-management", At: now.Add(-9 * 24 * time.Hour), Outcome: "replaced"},
@@ -123,9 +123,9 @@ func deploysFixture() []supervisor.ServiceStatus {
 				sc("web-r12-1", 12, supervisor.RoleNext, "running", "healthy", now.Add(-23*time.Second)),
 			},
 			Timeline: []supervisor.Transition{
-				tr(now.Add(-72*time.Hour), supervisor.Stable, supervisor.WaitNext, 11, "spec changed: image ghcr.io/acme/web:4.0.2"),
-				tr(now.Add(-49*time.Hour), supervisor.WaitNext, supervisor.Stable, 11, "1/1 healthy, old stopped"),
-				tr(now.Add(-25*time.Second), supervisor.Stable, supervisor.WaitNext, 12, "spec changed: image ghcr.io/acme/web:4.1.0"),
+				tr(now.Add(-72*time.Hour), supervisor.Stable, supervisor.WaitNext, 11, supervisor.CauseSpecChanged, "spec changed: image ghcr.io/acme/web:4.0.2"),
+				tr(now.Add(-49*time.Hour), supervisor.WaitNext, supervisor.Stable, 11, supervisor.CauseStable, "1/1 healthy, old stopped"),
+				tr(now.Add(-25*time.Second), supervisor.Stable, supervisor.WaitNext, 12, supervisor.CauseSpecChanged, "spec changed: image ghcr.io/acme/web:4.1.0"),
 			},
 			History: []supervisor.Revision{
 				{N: 10, Hash: "0e5d2c8a1b47", Image: "ghcr.io/acme/web:4.0.1", At: now.Add(-9 * 24 * time.Hour), Outcome: "replaced"},
@@ -142,6 +142,7 @@ func deploysFixture() []supervisor.ServiceStatus {
 type fakeDeploys struct {
 	mu       sync.Mutex
 	services []supervisor.ServiceStatus
+	health   supervisor.Health
 	events   chan supervisor.Event // what the current subscription delivers
 	closed   bool                  // events is closed
 	subs     int
@@ -154,7 +155,21 @@ type fakeDeploys struct {
 var _ DeploysBackend = supervisor.Controller(nil)
 
 func newFakeDeploys() *fakeDeploys {
-	return &fakeDeploys{services: deploysFixture(), events: make(chan supervisor.Event, 64)}
+	return &fakeDeploys{services: deploysFixture(), events: make(chan supervisor.Event, 64),
+		health: supervisor.Health{Engine: supervisor.EngineConnected, Reconciled: true}}
+}
+
+func (f *fakeDeploys) Health() supervisor.Health {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.health
+}
+
+// setHealth changes what Health reports; the tab hears of it by a lagged event.
+func (f *fakeDeploys) setHealth(h supervisor.Health) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.health = h
 }
 
 func (f *fakeDeploys) Status() []supervisor.ServiceStatus {

@@ -16,11 +16,11 @@ import (
 
 // deployConfirm is a question about a service on screen, waiting for y or n.
 type deployConfirm struct {
-	action keymap.Action // Restart or Rollback
-	name   string
-	rev    int      // the revision a rollback goes back to
-	detail string   // what the dialog adds below the question
-	names  []string // a bulk restart: the marked services
+	action keymap.Action // Restart, Rollback or TakeOver
+	name   string        // the service; for TakeOver, the supervisor's URL
+	rev    int           // the revision a rollback goes back to
+	detail string        // what the dialog adds below the question
+	names  []string      // a bulk restart: the marked services
 }
 
 // question is what the confirm dialog asks, and what it adds below the question.
@@ -28,8 +28,11 @@ func (q deployConfirm) question() (string, string) {
 	if len(q.names) > 0 {
 		return fmt.Sprintf("Restart %s (%s)?", plural(len(q.names), "service"), someNames(q.names)), q.detail
 	}
-	if q.action == keymap.Rollback {
+	switch q.action {
+	case keymap.Rollback:
 		return fmt.Sprintf("Roll %s back to r%d?", q.name, q.rev), q.detail
+	case keymap.TakeOver:
+		return fmt.Sprintf("Take over from the supervisor at %s?", q.name), q.detail
 	}
 	return fmt.Sprintf("Restart %s?", q.name), q.detail
 }
@@ -112,6 +115,8 @@ func (m Deploys) do(a keymap.Action) (Deploys, tea.Cmd) {
 	switch a {
 	case keymap.Restart, keymap.Rollback, keymap.PauseResume, keymap.Shell:
 		return m.serviceAction(a)
+	case keymap.TakeOver:
+		return m.askTakeOver()
 	}
 	return m, nil
 }
@@ -179,13 +184,19 @@ func (m Deploys) confirmKey(a keymap.Action) (Deploys, tea.Cmd) {
 	switch a {
 	case keymap.Confirm:
 		m.confirm = nil
-		if len(q.names) > 0 {
+		switch {
+		case len(q.names) > 0:
 			return m.restartMarked(q.names)
+		case q.action == keymap.TakeOver:
+			return m.startTakeOver(q.name)
 		}
 		return m.call(q.action, q.name, false, q.rev)
 	case keymap.Cancel:
 		m.confirm = nil
 		m.status = views.Status{Text: "kept " + q.name}
+		if q.action == keymap.TakeOver {
+			m.status = views.Status{Text: "still following " + q.name}
+		}
 	}
 	return m, nil
 }

@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -10,38 +11,62 @@ import (
 	"github.com/podiumdev/podium/backend/supervisor"
 )
 
+// remoteReconnect is how long remoteDeploys waits before it asks again a daemon whose event
+// stream ended.
+const remoteReconnect = time.Second
+
 // remoteDeploys serves the Deploys tab from a supervisor daemon's HTTP API (`podium --remote`):
-// it keeps the last status it read and follows the daemon's event stream, reconnecting with a
-// pause when the stream breaks and telling the tab to re-read everything when it is back.
+// it keeps the last status and health it read and follows the daemon's event stream. When the
+// stream ends or cannot connect it says at once that the daemon is gone (FollowState), then
+// asks again every remoteReconnect and tells the tab to re-read everything when it is back.
 type remoteDeploys struct {
 	c   *supervisor.Client
 	ctx context.Context
 
 	mu     sync.Mutex
 	status map[string]supervisor.ServiceStatus
+	health supervisor.Health
+	follow FollowState
 }
 
 // NewRemoteDeploys follows the daemon at c until ctx ends.
 func NewRemoteDeploys(ctx context.Context, c *supervisor.Client) DeploysBackend {
-	r := &remoteDeploys{c: c, ctx: ctx, status: map[string]supervisor.ServiceStatus{}}
-	r.refresh()
+	r := &remoteDeploys{c: c, ctx: ctx, status: map[string]supervisor.ServiceStatus{}, follow: FollowState{URL: c.URL()}}
+	_ = r.refresh() // a daemon that does not answer is marked gone
 	return r
 }
 
-// refresh reads every service's status from the daemon; on failure it keeps what it had.
-func (r *remoteDeploys) refresh() {
+// refresh reads the daemon's health and every service's status. When the daemon does not
+// answer it keeps what it had, marks the daemon gone and returns why.
+func (r *remoteDeploys) refresh() error {
 	ctx, cancel := context.WithTimeout(r.ctx, 5*time.Second)
 	defer cancel()
-	list, err := r.c.Status(ctx)
+	h, list, err := r.c.State(ctx)
 	if err != nil {
-		return
+		r.gone(err)
+		return err
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.health = h
+	r.follow = FollowState{URL: r.c.URL()}
 	r.status = make(map[string]supervisor.ServiceStatus, len(list))
 	for _, s := range list {
 		r.status[s.Name] = s
 	}
+	return nil
+}
+
+// gone marks the daemon gone because of err, and says whether it was there until now.
+func (r *remoteDeploys) gone(err error) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	was := !r.follow.Gone
+	if was {
+		r.follow.Gone, r.follow.Since = true, time.Now()
+	}
+	r.follow.Err = err.Error()
+	return was
 }
 
 func (r *remoteDeploys) Status() []supervisor.ServiceStatus {
@@ -55,12 +80,35 @@ func (r *remoteDeploys) Status() []supervisor.ServiceStatus {
 	return out
 }
 
+// Health is the daemon's health as it last reported it. While the daemon is gone nothing it
+// said is current, so it is not Reconciled; FollowState says why.
+func (r *remoteDeploys) Health() supervisor.Health {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	h := r.health
+	if r.follow.Gone {
+		h.Reconciled = false
+	}
+	return h
+}
+
+// FollowState says whether the daemon still answers.
+func (r *remoteDeploys) FollowState() FollowState {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.follow
+}
+
+// remoteLagged is the event that tells the tab to re-read the status, the health and the
+// follow state.
+var remoteLagged = supervisor.Event{Transition: supervisor.Transition{Cause: supervisor.CauseLagged, Reason: "lagged"}}
+
 // Subscribe forwards the daemon's events. The producer never blocks on the tab: when the
 // buffer is full it drops the event and sends "lagged", as the in-process supervisor does.
+// When the stream ends, "lagged" follows at once, with the daemon marked gone.
 func (r *remoteDeploys) Subscribe() (<-chan supervisor.Event, func()) {
 	ctx, cancel := context.WithCancel(r.ctx)
 	out := make(chan supervisor.Event, 256)
-	lagged := supervisor.Event{Transition: supervisor.Transition{Reason: "lagged"}}
 	send := func(ev supervisor.Event) {
 		select {
 		case out <- ev:
@@ -70,7 +118,7 @@ func (r *remoteDeploys) Subscribe() (<-chan supervisor.Event, func()) {
 			default:
 			}
 			select {
-			case out <- lagged:
+			case out <- remoteLagged:
 			default:
 			}
 		}
@@ -80,8 +128,8 @@ func (r *remoteDeploys) Subscribe() (<-chan supervisor.Event, func()) {
 		for ctx.Err() == nil {
 			events, errs := r.c.Events(ctx)
 			for ev := range events {
-				if ev.Service == "" {
-					r.refresh()
+				if lagged(ev) {
+					_ = r.refresh()
 				} else {
 					r.mu.Lock()
 					r.status[ev.Service] = ev.Status
@@ -89,14 +137,24 @@ func (r *remoteDeploys) Subscribe() (<-chan supervisor.Event, func()) {
 				}
 				send(ev)
 			}
-			<-errs
+			err := <-errs
+			if ctx.Err() != nil {
+				return
+			}
+			if err == nil {
+				err = errors.New("event stream " + r.c.URL() + " ended")
+			}
+			if r.gone(err) {
+				send(remoteLagged)
+			}
 			select {
 			case <-ctx.Done():
 				return
-			case <-time.After(time.Second):
+			case <-time.After(remoteReconnect):
 			}
-			r.refresh()
-			send(lagged)
+			if r.refresh() == nil {
+				send(remoteLagged)
+			}
 		}
 	}()
 	return out, cancel

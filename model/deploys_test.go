@@ -250,7 +250,8 @@ func TestDeploysCountdownsTickOnlyWhileAhead(t *testing.T) {
 	}
 
 	// With no deadline at all, the tab never ticks.
-	calm := &fakeDeploys{services: []supervisor.ServiceStatus{f.service(t, "api"), f.service(t, "queue")}, events: make(chan supervisor.Event, 1)}
+	calm := &fakeDeploys{services: []supervisor.ServiceStatus{f.service(t, "api"), f.service(t, "queue")}, events: make(chan supervisor.Event, 1),
+		health: f.Health()}
 	r = newDeploysRoot(t, calm, nil, nil, 120, 40)
 	if r.deploys.startTick != nil || r.deploys.tick != 0 {
 		t.Fatal("a tick was prepared with no deadline")
@@ -433,15 +434,15 @@ func TestDeploysEventsUpdateTheScreen(t *testing.T) {
 	web.Containers = web.Containers[1:]
 	web.Containers[0].Role = supervisor.RoleCurrent
 	web.History[2].Outcome, web.History[1].Outcome = "stable", "replaced"
-	done := tr(now, supervisor.WaitNext, supervisor.Stable, 12, "1/1 healthy, old stopped")
+	done := tr(now, supervisor.WaitNext, supervisor.Stable, 12, supervisor.CauseStable, "1/1 healthy, old stopped")
 	web.Timeline = append(web.Timeline, done)
 	billing := f.service(t, "billing")
 	billing.State, billing.RetryAt = supervisor.WaitNext, time.Time{}
 	billing.HealthDeadline = now.Add(30 * time.Second)
 	worker := supervisor.ServiceStatus{Name: "worker", File: "specs/worker.yml", State: supervisor.Init, Since: now}
 	f.events <- supervisor.Event{Service: "web", Transition: done, Status: web}
-	f.events <- supervisor.Event{Service: "billing", Transition: tr(now, supervisor.TryAgainNext, supervisor.WaitNext, 4, "retry 2"), Status: billing}
-	f.events <- supervisor.Event{Service: "worker", Transition: tr(now, "", supervisor.Init, 0, "spec added"), Status: worker}
+	f.events <- supervisor.Event{Service: "billing", Transition: tr(now, supervisor.TryAgainNext, supervisor.WaitNext, 4, supervisor.CauseRetry, "retry 2"), Status: billing}
+	f.events <- supervisor.Event{Service: "worker", Transition: tr(now, "", supervisor.Init, 0, supervisor.CauseNewSpec, "spec added"), Status: worker}
 
 	msg := runCmd(t, r.deploys.watch())
 	em, ok := msg.(deployEventMsg)
@@ -493,7 +494,7 @@ func TestDeploysLaggedRereadsStatus(t *testing.T) {
 	f.services[0].State, f.services[0].Next = supervisor.WaitNext, 8
 	f.mu.Unlock()
 	f.events <- supervisor.Event{Service: "cron", Status: f.service(t, "cron")}
-	f.events <- supervisor.Event{Transition: supervisor.Transition{Reason: "lagged"}}
+	f.events <- supervisor.Event{Transition: supervisor.Transition{Cause: supervisor.CauseLagged, Reason: "lagged"}}
 	msg, ok := runCmd(t, r.deploys.watch()).(deployEventMsg)
 	if !ok || !msg.relisted || len(msg.all) != 6 {
 		t.Fatalf("lagged: %+v", msg)
@@ -614,7 +615,7 @@ func TestDeploysLandingTab(t *testing.T) {
 		t.Fatalf("after the load: tab %v (a tick armed: %v)", r.tab, cmd != nil)
 	}
 	// A supervisor with no services leaves the TUI on Containers.
-	r = newDeploysRoot(t, &fakeDeploys{events: make(chan supervisor.Event)}, nil, nil, 80, 24)
+	r = newDeploysRoot(t, &fakeDeploys{events: make(chan supervisor.Event), health: newFakeDeploys().Health()}, nil, nil, 80, 24)
 	if r.tab != tabContainers {
 		t.Fatal("no services, but not on Containers")
 	}
@@ -736,7 +737,7 @@ func TestDeploysNothingOverflows(t *testing.T) {
 		long.Image = strings.Repeat("registry.example.com/deeply/nested/", 5) + "image:tag"
 		long.LastError = strings.Repeat("bad \x1b[31mthings\x1b[0m happen\t", 40)
 		long.SpecError = strings.Repeat("worse ", 80)
-		long.Timeline = append(long.Timeline, tr(testNow(), supervisor.TryAgainNext, supervisor.WaitNext, 123456, strings.Repeat("why ", 90)))
+		long.Timeline = append(long.Timeline, tr(testNow(), supervisor.TryAgainNext, supervisor.WaitNext, 123456, supervisor.CauseRetry, strings.Repeat("why ", 90)))
 		f.services = append(f.services, long)
 		r := newDeploysRoot(t, f, nil, nil, w, h)
 		checkFits(t, screen(r), w, h)

@@ -24,6 +24,7 @@ func (m Deploys) View() string {
 	list := views.DeployList(m.theme, views.DeployListData{
 		Services: n.rows, Cursor: n.cursor, Offset: n.top, Focused: n.focus == focusList,
 		Now: m.now(), Filter: n.filter, Total: len(m.services), Busy: m.busy, Marked: n.markedRows(),
+		Unconfirmed: !m.trusted(),
 	}, p.ListWidth, p.ListHeight)
 	var lower []string
 	if p.detail > 0 {
@@ -48,6 +49,9 @@ func (m Deploys) View() string {
 		q, detail := m.confirm.question()
 		box := views.Confirm(m.theme, q, detail, m.km.Hints(keymap.CtxConfirm), n.width)
 		screen = views.Overlay(screen, box, n.width, n.height)
+	}
+	if m.bannerLines() > 0 {
+		screen = views.DeployBanner(m.theme, m.banner(), n.width) + "\n" + screen
 	}
 	return screen
 }

@@ -134,7 +134,7 @@ func TestDeploysDetailTimelineScrolls(t *testing.T) {
 		}
 		for n := range 40 {
 			f.services[i].Timeline = append(f.services[i].Timeline,
-				tr(base.Add(time.Duration(n)*time.Minute), supervisor.Stable, supervisor.WaitNext, 100+n, fmt.Sprintf("deploy number %d", n)))
+				tr(base.Add(time.Duration(n)*time.Minute), supervisor.Stable, supervisor.WaitNext, 100+n, supervisor.CauseSpecChanged, fmt.Sprintf("deploy number %d", n)))
 		}
 	}
 	r := newDeploysRoot(t, f, nil, nil, 80, 24)

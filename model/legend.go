@@ -14,6 +14,7 @@ func stateLegend(t views.Theme) keymap.HelpSection {
 		{Keys: g.Failed, Desc: "unhealthy, exited non-zero, error, failing"},
 		{Keys: g.Stopped, Desc: "stopped, exited 0, not created"},
 		{Keys: g.Pending, Desc: "pending, connecting"},
+		{Keys: g.Unknown, Desc: "unknown: not confirmed with the engine"},
 		{Keys: g.Queued, Desc: "queued for a slot"},
 		{Keys: g.Done, Desc: "done"},
 		{Keys: g.Skipped, Desc: "skipped"},

@@ -9,14 +9,15 @@ import (
 	"github.com/podiumdev/podium/backend/supervisor"
 )
 
-// specChanged is the event of a service that leaves Stable for a deploy its edited spec
-// started, at.
-func specChanged(t *testing.T, f *fakeDeploys, name string, at time.Time, reason string) supervisor.Event {
+// specChanged is the event of a service that leaves Stable for a deploy, at: with
+// CauseSpecChanged, one its edited spec started.
+func specChanged(t *testing.T, f *fakeDeploys, name string, at time.Time, cause supervisor.Cause, reason string) supervisor.Event {
 	t.Helper()
 	st := f.service(t, name)
 	st.State, st.Since, st.Next = supervisor.WaitNext, at, st.Revision+1
 	return supervisor.Event{Service: name, Status: st,
-		Transition: supervisor.Transition{At: at, From: supervisor.Stable, To: supervisor.WaitNext, Revision: st.Next, Reason: reason}}
+		Transition: supervisor.Transition{At: at, From: supervisor.Stable, To: supervisor.WaitNext, Revision: st.Next,
+			Cause: cause, Reason: reason}}
 }
 
 // deployEvents delivers events to the Deploys tab as its subscription does.
@@ -36,7 +37,7 @@ func TestDeploysFollowASpecChange(t *testing.T) {
 		t.Fatalf("first selection %q", s.Name)
 	}
 	// queue's spec was edited: its deploy is selected, with its detail on screen.
-	r = deployEvents(t, r, f, specChanged(t, f, "queue", now, "spec changed: deploy revision 2 (web:2)"))
+	r = deployEvents(t, r, f, specChanged(t, f, "queue", now, supervisor.CauseSpecChanged, "spec changed: deploy revision 2 (web:2)"))
 	if s, _ := r.deploys.Selected(); s.Name != "queue" {
 		t.Fatalf("a spec change on queue left the selection on %q", s.Name)
 	}
@@ -48,16 +49,16 @@ func TestDeploysFollowASpecChange(t *testing.T) {
 	if s, _ := r.deploys.Selected(); s.Name != "search" {
 		t.Fatalf("j went to %q", s.Name)
 	}
-	r = deployEvents(t, r, f, specChanged(t, f, "api", now.Add(2*time.Second), "spec changed: deploy revision 2 (web:2)"))
+	r = deployEvents(t, r, f, specChanged(t, f, "api", now.Add(2*time.Second), supervisor.CauseSpecChanged, "spec changed: deploy revision 2 (web:2)"))
 	if s, _ := r.deploys.Selected(); s.Name != "search" {
 		t.Fatalf("a deploy took the cursor the user had just moved, to %q", s.Name)
 	}
 	// Later on, it follows again; a restart (not a spec change) never takes the cursor.
-	r = deployEvents(t, r, f, specChanged(t, f, "api", now.Add(followQuiet+time.Second), "spec changed: deploy revision 2 (web:2)"))
+	r = deployEvents(t, r, f, specChanged(t, f, "api", now.Add(followQuiet+time.Second), supervisor.CauseSpecChanged, "spec changed: deploy revision 2 (web:2)"))
 	if s, _ := r.deploys.Selected(); s.Name != "api" {
 		t.Fatalf("a spec change well after the last move did not select api: %q", s.Name)
 	}
-	r = deployEvents(t, r, f, specChanged(t, f, "search", now.Add(time.Minute), "restart: deploy revision 2 (web:2)"))
+	r = deployEvents(t, r, f, specChanged(t, f, "search", now.Add(time.Minute), supervisor.CauseRestart, "restart: deploy revision 2 (web:2)"))
 	if s, _ := r.deploys.Selected(); s.Name != "api" {
 		t.Fatalf("a restart took the cursor to %q", s.Name)
 	}

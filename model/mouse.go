@@ -102,6 +102,7 @@ func (m Deploys) Mouse(p pointer) (Deploys, tea.Cmd) {
 	if m.confirm != nil || m.list.editing {
 		return m, nil
 	}
+	p.y -= m.bannerLines() // the banner sits above the panes
 	if m.list.mouse(p, &m.logs, m.panes().logLines()) == navMoved {
 		return m, m.syncLogs()
 	}

@@ -40,6 +40,9 @@ type Config struct {
 	// Deploys is the supervisor of the workspace's specs/ (or a remote one); nil means there is
 	// none (the Deploys tab says so).
 	Deploys DeploysBackend
+	// TakeOver starts a supervisor in this process in place of a followed `podium supervise`
+	// that stopped, for the Deploys tab to use instead; nil when that is not possible.
+	TakeOver func(ctx context.Context) (DeploysBackend, error)
 	// Pipelines runs the workspace's pipelines/<name>.yml and reads their runs; nil means there
 	// are none (the Pipelines tab says so). NewPipelinesBackend serves it from an engine.
 	Pipelines PipelinesBackend
@@ -114,7 +117,7 @@ func New(cfg Config) Root {
 		pods: NewPods(PodsDeps{Ctx: ctx, Pods: cfg.Pods, Backend: cfg.Backend, Keymap: km, Theme: theme, Now: now,
 			Workspace: cfg.Workspace, Snapshot: containers.Snapshot(), AutoApply: cfg.ApplyOnChange}),
 		deploys: NewDeploys(DeploysDeps{Ctx: ctx, Deploys: cfg.Deploys, Backend: cfg.Backend, Keymap: km, Theme: theme,
-			Now: now, Snapshot: containers.Snapshot()}),
+			Now: now, Snapshot: containers.Snapshot(), TakeOver: cfg.TakeOver}),
 		pipelines: NewPipelines(PipelinesDeps{Ctx: ctx, Pipelines: cfg.Pipelines, Keymap: km, Theme: theme, Now: now}),
 	}
 	first := r.landing()

@@ -61,7 +61,9 @@ func (m Pods) Tasks() []views.Task {
 	return out
 }
 
-// Alerts counts the services whose deploy failed or whose spec does not parse.
+// Alerts counts the services whose deploy failed or whose spec does not parse. A service in
+// Unknown (not yet compared with the engine) is not ok, but not failing either: the banner
+// says why, and it is not counted.
 func (m Deploys) Alerts() int {
 	n := 0
 	for _, s := range m.services {
@@ -72,8 +74,12 @@ func (m Deploys) Alerts() int {
 	return n
 }
 
-// Tasks are the deploys rolling out.
+// Tasks are the deploys rolling out; none while the states are not confirmed (a deploy a gone
+// or disconnected supervisor last reported is not under way here, and no spinner should turn).
 func (m Deploys) Tasks() []views.Task {
+	if !m.trusted() {
+		return nil
+	}
 	var out []views.Task
 	for _, s := range m.services {
 		if s.State == supervisor.Wait || s.State == supervisor.WaitNext {

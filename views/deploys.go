@@ -36,9 +36,11 @@ func Retrying(s supervisor.State) bool {
 }
 
 // DeployStateGlyph is the symbol in front of a service's state: ● Stable, ◐ deploying,
-// ✖ retrying, ○ Init.
+// ✖ retrying, ○ Init, ? Unknown (not yet compared with the engine).
 func (t Theme) DeployStateGlyph(s supervisor.State) string {
 	switch {
+	case s == supervisor.Unknown:
+		return t.G.Unknown
 	case s == supervisor.Stable:
 		return t.G.Running
 	case Deploying(s):
@@ -50,7 +52,7 @@ func (t Theme) DeployStateGlyph(s supervisor.State) string {
 }
 
 // DeployStateStyle colours a service's state: green Stable, yellow deploying, red retrying,
-// dim Init.
+// dim Init and Unknown.
 func (t Theme) DeployStateStyle(s supervisor.State) lipgloss.Style {
 	switch {
 	case s == supervisor.Stable:
@@ -103,6 +105,10 @@ type DeployListData struct {
 	Total    int               // services before filtering
 	Busy     map[string]string // service → what is being asked of it ("restarting…")
 	Marked   []bool            // parallel to Services: marked for a bulk action
+	// Unconfirmed says the states were not checked against the engine (it is unreachable,
+	// the supervisor has not reconciled, or the one followed is gone): they are shown as the
+	// last known, not as facts.
+	Unconfirmed bool
 }
 
 // The columns of the Deploys list, in screen order.
@@ -144,9 +150,11 @@ func DeployList(t Theme, d DeployListData, width, height int) string {
 	if height <= 0 || width <= 0 {
 		return ""
 	}
-	var stable, deploying, retrying, paused int
+	var stable, deploying, retrying, paused, unknown int
 	for _, s := range d.Services {
 		switch {
+		case d.Unconfirmed || s.State == supervisor.Unknown:
+			unknown++
 		case s.State == supervisor.Stable:
 			stable++
 		case Deploying(s.State):
@@ -166,14 +174,14 @@ func DeployList(t Theme, d DeployListData, width, height int) string {
 	for _, c := range []struct {
 		n    int
 		what string
-	}{{stable, "stable"}, {deploying, "deploying"}, {retrying, "retrying"}, {paused, "paused"}} {
+	}{{stable, "stable"}, {deploying, "deploying"}, {retrying, "retrying"}, {unknown, "unconfirmed"}, {paused, "paused"}} {
 		if c.n > 0 {
 			title += fmt.Sprintf("%s%d %s", t.G.Sep, c.n, c.what)
 		}
 	}
 	cells := make([][]cell, n)
 	for i, s := range d.Services {
-		cells[i] = deployCells(t, s, d.Now, d.Busy[s.Name])
+		cells[i] = deployCells(t, s, d.Now, d.Busy[s.Name], d.Unconfirmed)
 	}
 	msg := "no services: add spec files under specs/ (one file is one service)"
 	if d.Filter != "" {
@@ -187,20 +195,25 @@ func DeployList(t Theme, d DeployListData, width, height int) string {
 	}.render(t, width, height)
 }
 
-// deployState is a service's state cell: "● Stable", "◐ WaitNext", "✖ TryAgainNext", "○ Init".
-func deployState(t Theme, st supervisor.State) cell {
+// deployState is a service's state cell: "● Stable", "◐ WaitNext", "✖ TryAgainNext", "○ Init",
+// "? Unknown"; unconfirmed, the last known state under the unknown glyph, dim: "? WaitNext".
+func deployState(t Theme, st supervisor.State, unconfirmed bool) cell {
 	word := string(st)
 	if word == "" {
 		word = "unknown"
+	}
+	if unconfirmed {
+		return one(t.G.Unknown+" "+word, t.DeployStateStyle(supervisor.Unknown))
 	}
 	return one(t.DeployStateGlyph(st)+" "+word, t.DeployStateStyle(st))
 }
 
 // deployCells computes the columns of one service.
-func deployCells(t Theme, s supervisor.ServiceStatus, now time.Time, busy string) []cell {
+func deployCells(t Theme, s supervisor.ServiceStatus, now time.Time, busy string, unconfirmed bool) []cell {
+	unconfirmed = unconfirmed || s.State == supervisor.Unknown
 	cs := make([]cell, numDeployCols)
 	cs[dcolName] = one(Clean(s.Name, 200), t.Service)
-	cs[dcolState] = deployState(t, s.State)
+	cs[dcolState] = deployState(t, s.State, unconfirmed)
 	switch {
 	case s.Next > 0 && s.Revision > 0:
 		cs[dcolRev] = cell{{fmt.Sprintf("r%d", s.Revision), t.Text}, {fmt.Sprintf(" → r%d", s.Next), t.Warn}}
@@ -208,7 +221,10 @@ func deployCells(t Theme, s supervisor.ServiceStatus, now time.Time, busy string
 		cs[dcolRev] = one(RevisionText(s), t.Text)
 	}
 	cs[dcolImage] = one(Clean(s.Image, 200), t.Dim)
-	if s.Desired > 0 || s.Healthy > 0 {
+	switch {
+	case unconfirmed && s.Desired > 0:
+		cs[dcolReady] = one(fmt.Sprintf("?/%d", s.Desired), t.Dim)
+	case s.Desired > 0 || s.Healthy > 0:
 		st := t.Warn
 		switch {
 		case s.Healthy >= s.Desired:
@@ -221,13 +237,13 @@ func deployCells(t Theme, s supervisor.ServiceStatus, now time.Time, busy string
 	if !s.Since.IsZero() {
 		cs[dcolSince] = one(Duration(now.Sub(s.Since)), t.Dim)
 	}
-	cs[dcolInfo] = deployInfo(t, s, now, busy)
+	cs[dcolInfo] = deployInfo(t, s, now, busy, unconfirmed)
 	return cs
 }
 
 // deployInfo is the info cell: what is being asked of the service, paused, the deploy's tag
-// and timers, the spec error, the last error.
-func deployInfo(t Theme, s supervisor.ServiceStatus, now time.Time, busy string) cell {
+// and timers (or, unconfirmed, only that), the spec error, the last error.
+func deployInfo(t Theme, s supervisor.ServiceStatus, now time.Time, busy string, unconfirmed bool) cell {
 	var info cell
 	if busy != "" {
 		info = appendInfo(info, span{t.G.Pending + " " + busy, t.Warn})
@@ -236,6 +252,8 @@ func deployInfo(t Theme, s supervisor.ServiceStatus, now time.Time, busy string)
 		info = appendInfo(info, span{"‖ paused", t.Warn})
 	}
 	switch {
+	case unconfirmed:
+		info = appendInfo(info, span{"unconfirmed", t.Dim})
 	case Deploying(s.State):
 		tag := "deploying"
 		for _, d := range Deadlines(s, now) {
@@ -266,6 +284,9 @@ type DeployDetailData struct {
 	OK      bool // a service is selected
 	Now     time.Time
 	Focused bool
+	// Unconfirmed says the state was not checked against the engine: the containers are
+	// shown as last seen, with no health or uptime, and no timers run.
+	Unconfirmed bool
 }
 
 // detailSideWidth is the pane width from which the timeline and the history sit side by side.
@@ -353,9 +374,13 @@ func sectionLines(n int) int {
 // and the containers.
 func detailTop(t Theme, d DeployDetailData, width int) []string {
 	s := d.Service
+	unconfirmed := d.Unconfirmed || s.State == supervisor.Unknown
 	lines := []string{rule(t, Clean(s.Name, 100), t.Dim.Render(Clean(s.File, 200)), width, d.Focused)}
 
 	state := t.DeployStateStyle(s.State).Render(t.DeployStateGlyph(s.State) + " " + string(s.State))
+	if unconfirmed {
+		state = t.DeployStateStyle(supervisor.Unknown).Render(t.G.Unknown + " " + string(s.State) + " (unconfirmed)")
+	}
 	if !s.Since.IsZero() {
 		state += t.Dim.Render(" for " + Duration(d.Now.Sub(s.Since)))
 	}
@@ -366,7 +391,10 @@ func detailTop(t Theme, d DeployDetailData, width int) []string {
 	if s.Image != "" {
 		parts = append(parts, t.Dim.Render(Clean(s.Image, 200)))
 	}
-	if s.Desired > 0 || s.Healthy > 0 {
+	switch {
+	case unconfirmed && s.Desired > 0:
+		parts = append(parts, t.Dim.Render(fmt.Sprintf("?/%d healthy", s.Desired)))
+	case s.Desired > 0 || s.Healthy > 0:
 		parts = append(parts, t.Text.Render(fmt.Sprintf("%d/%d healthy", s.Healthy, s.Desired)))
 	}
 	if !s.StableAt.IsZero() && s.State != supervisor.Stable {
@@ -378,13 +406,13 @@ func detailTop(t Theme, d DeployDetailData, width int) []string {
 	if s.Paused {
 		timers = append(timers, t.Warn.Render("‖ paused: no deploys until resumed"))
 	}
-	if s.HealthDeadline.After(d.Now) {
+	if s.HealthDeadline.After(d.Now) && !unconfirmed {
 		timers = append(timers, t.Warn.Render("health timeout in "+Countdown(s.HealthDeadline.Sub(d.Now))))
 	}
-	if s.DrainUntil.After(d.Now) {
+	if s.DrainUntil.After(d.Now) && !unconfirmed {
 		timers = append(timers, t.Warn.Render("After delay: old stops in "+Countdown(s.DrainUntil.Sub(d.Now))))
 	}
-	if s.RetryAt.After(d.Now) {
+	if s.RetryAt.After(d.Now) && !unconfirmed {
 		timers = append(timers, t.Bad.Render("next retry in "+Countdown(s.RetryAt.Sub(d.Now))))
 	}
 	if len(timers) > 0 {
@@ -416,10 +444,17 @@ func detailTop(t Theme, d DeployDetailData, width int) []string {
 		if st == "" {
 			st = "unknown"
 		}
-		cs[3] = one(t.StateGlyph(c.State, 0)+" "+st, t.StateStyle(c.State, c.Health, 0))
-		cs[4] = one(c.Health, t.HealthStyle(c.Health))
-		if c.State == "running" && !c.StartedAt.IsZero() {
-			cs[5] = one("up "+Duration(d.Now.Sub(c.StartedAt)), t.Dim)
+		switch {
+		case unconfirmed:
+			// Saved data, or a supervisor that is gone: what the container was, not what it is.
+			cs[3] = one(t.G.Unknown+" unconfirmed", t.Dim)
+			cs[5] = one("last seen "+st, t.Dim)
+		default:
+			cs[3] = one(t.StateGlyph(c.State, 0)+" "+st, t.StateStyle(c.State, c.Health, 0))
+			cs[4] = one(c.Health, t.HealthStyle(c.Health))
+			if c.State == "running" && !c.StartedAt.IsZero() {
+				cs[5] = one("up "+Duration(d.Now.Sub(c.StartedAt)), t.Dim)
+			}
 		}
 		cells[i] = cs
 	}
@@ -446,7 +481,7 @@ func detailTables(t Theme, d DeployDetailData, width, rows int) []string {
 		// Each table has its own two-cell margin: the right one's is the gap between them.
 		lw := width * 3 / 5
 		left := timeline(t, s, d.Now, lw, rows)
-		right := history(t, s, d.Now, width-lw, rows)
+		right := history(t, s, d.Now, width-lw, rows, d.Unconfirmed)
 		out := make([]string, 0, rows)
 		for i := 0; i < rows && (i < len(left) || i < len(right)); i++ {
 			var l, r string
@@ -480,7 +515,7 @@ func detailTables(t Theme, d DeployDetailData, width, rows int) []string {
 		out = append(out, timeline(t, s, d.Now, width, tRows+1)...)
 	}
 	if hRows > 0 {
-		out = append(out, history(t, s, d.Now, width, hRows+1)...)
+		out = append(out, history(t, s, d.Now, width, hRows+1, d.Unconfirmed)...)
 	}
 	return out
 }
@@ -507,8 +542,9 @@ func timeline(t Theme, s supervisor.ServiceStatus, now time.Time, width, rows in
 	return table(t, timelineTable, cells, width)
 }
 
-// history is the revisions table, newest first, in at most rows lines with its header.
-func history(t Theme, s supervisor.ServiceStatus, now time.Time, width, rows int) []string {
+// history is the revisions table, newest first, in at most rows lines with its header. A
+// revision being deployed says so only when that is confirmed.
+func history(t Theme, s supervisor.ServiceStatus, now time.Time, width, rows int, unconfirmed bool) []string {
 	n := min(len(s.History), rows-1)
 	cells := make([][]cell, n)
 	for i := range n {
@@ -524,7 +560,7 @@ func history(t Theme, s supervisor.ServiceStatus, now time.Time, width, rows int
 		}
 		cs[2] = one(Clean(r.Image, 200), t.Dim)
 		outcome := r.Outcome
-		if outcome == "" && r.N == s.Next {
+		if outcome == "" && r.N == s.Next && !unconfirmed && s.State != supervisor.Unknown {
 			outcome = "deploying"
 		}
 		cs[3] = one(oneLine(outcome, 200), outcomeStyle(t, outcome))

@@ -19,6 +19,7 @@ type Glyphs struct {
 	Done     string // a node or run that succeeded
 	Skipped  string // a node the user skipped
 	Killed   string // a node or run that was killed
+	Unknown  string // not confirmed: a state read from disk or from a supervisor that is gone
 	Cursor   string // left edge of the selected row
 	Mark     string // gutter mark of a row marked for a bulk action, beside the cursor's cell
 	Stderr   string // gutter mark of a stderr log line
@@ -40,6 +41,7 @@ const (
 	GlyphDone    = "✓" // done
 	GlyphSkipped = "↷" // skipped
 	GlyphKilled  = "⊘" // killed
+	GlyphUnknown = "?" // unknown, not confirmed with the engine
 )
 
 // Theme holds every style the views use. With NoColor the styles carry no colour at all, and
@@ -85,7 +87,7 @@ func NewTheme(noColor bool) Theme { return NewThemeFor(noColor, true) }
 func NewThemeFor(noColor, dark bool) Theme {
 	g := Glyphs{
 		Running: GlyphRunning, Stopped: GlyphStopped, Partial: GlyphPartial, Failed: GlyphFailed, Pending: GlyphPending,
-		Queued: GlyphQueued, Done: GlyphDone, Skipped: GlyphSkipped, Killed: GlyphKilled,
+		Queued: GlyphQueued, Done: GlyphDone, Skipped: GlyphSkipped, Killed: GlyphKilled, Unknown: GlyphUnknown,
 		Cursor: "▌", Mark: "◆", Stderr: "▌", Sep: " · ", Ellipsis: "…", Rule: "─", VRule: "│",
 	}
 	s := lipgloss.NewStyle

@@ -57,10 +57,11 @@ func runTUI(ctx context.Context, g globalFlags, remote string) error {
 		slog.Warn("engine version unknown", "err", verr)
 	}
 
-	deploys, deploysDone := startDeploys(ctx, &g, eng, remote)
+	deploys, takeOver, deploysDone := startDeploys(ctx, &g, eng, remote)
 
 	m := model.New(model.Config{
 		Deploys:       deploys,
+		TakeOver:      takeOver,
 		Pipelines:     model.NewPipelinesBackend(eng, ws),
 		Backend:       model.NewEngineBackend(eng, ix),
 		Pods:          model.NewPodsBackend(eng, ws, pods.LoadOptions{ProjectName: g.project, Target: g.target, DefaultTagsFile: g.defaultTags}),
@@ -102,19 +103,20 @@ func homeRelative(p string) string {
 // startDeploys chooses what the Deploys tab shows: the daemon at remote; else a `podium
 // supervise` already serving this workspace; else, when the workspace has spec directories, a
 // supervisor run in-process until ctx ends (leaving its containers running). It returns nil
-// (no Deploys) otherwise, and a channel closed once the in-process supervisor has saved its
-// state and returned.
-func startDeploys(ctx context.Context, g *globalFlags, eng *docker.Engine, remote string) (model.DeploysBackend, <-chan struct{}) {
+// (no Deploys) otherwise; the Deploys tab's take over when it follows this workspace's daemon
+// (nil else); and a channel closed once the in-process supervisors have saved their state and
+// returned.
+func startDeploys(ctx context.Context, g *globalFlags, eng *docker.Engine, remote string) (model.DeploysBackend, func(context.Context) (model.DeploysBackend, error), <-chan struct{}) {
 	done := make(chan struct{})
 	if remote != "" {
 		close(done)
-		return model.NewRemoteDeploys(ctx, supervisor.NewClient(remote, tokenOrEnv(""))), done
+		return model.NewRemoteDeploys(ctx, supervisor.NewClient(remote, tokenOrEnv(""))), nil, done
 	}
 	setup, err := resolveSupervise(g, superviseFlags{})
 	if err != nil {
 		slog.Info("no supervisor in the TUI", "reason", err)
 		close(done)
-		return nil, done
+		return nil, nil, done
 	}
 	daemon := supervisor.NewClient("http://"+setup.listen, tokenOrEnv(""))
 	pctx, pcancel := context.WithTimeout(ctx, 300*time.Millisecond)
@@ -122,23 +124,18 @@ func startDeploys(ctx context.Context, g *globalFlags, eng *docker.Engine, remot
 	pcancel()
 	if perr == nil {
 		slog.Info("following the supervisor daemon", "url", daemon.URL())
-		close(done)
-		return model.NewRemoteDeploys(ctx, daemon), done
+		t := &takeOvers{ctx: ctx, eng: eng, setup: setup}
+		go func() {
+			defer close(done)
+			t.wait()
+		}()
+		return model.NewRemoteDeploys(ctx, daemon), t.start, done
 	}
-	sup, err := supervisor.New(supervisor.Options{
-		Engine: eng, StateFile: setup.state, SpecDirs: setup.specDirs,
-		Labels: supervisorLabels(setup.state, nil), Logger: slog.Default(),
-	})
+	sup, supDone, err := startSupervisor(ctx, eng, setup)
 	if err != nil {
 		slog.Error("supervisor", "err", err)
 		close(done)
-		return nil, done
+		return nil, nil, done
 	}
-	go func() {
-		defer close(done)
-		if err := sup.Run(ctx); err != nil {
-			slog.Error("supervisor stopped", "err", err)
-		}
-	}()
-	return sup, done
+	return sup, nil, supDone
 }

@@ -1,0 +1,349 @@
+package model
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/podiumdev/podium/backend/supervisor"
+	"github.com/podiumdev/podium/keymap"
+)
+
+// goneDeploys is a fake supervisor followed in another process, with whether it is gone.
+type goneDeploys struct {
+	*fakeDeploys
+	follow FollowState
+}
+
+func (g *goneDeploys) FollowState() FollowState {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.follow
+}
+
+func (g *goneDeploys) setGone(gone bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.follow.Gone = gone
+	if gone {
+		g.follow.Err, g.follow.Since = "event stream http://127.0.0.1:7070/v1/events ended: the supervisor closed it", testNow()
+	}
+}
+
+func newGoneDeploys() *goneDeploys {
+	g := &goneDeploys{fakeDeploys: newFakeDeploys(), follow: FollowState{URL: "http://127.0.0.1:7070"}}
+	g.setGone(true)
+	return g
+}
+
+// lag tells the tab to re-read the backend, as a supervisor does when its health changes.
+func lag(t *testing.T, r Root, f *fakeDeploys) Root {
+	t.Helper()
+	return deployEvents(t, r, f, supervisor.Event{Transition: supervisor.Transition{Cause: supervisor.CauseLagged}})
+}
+
+// unknownFixture is the fixture as a supervisor started with its engine down has it: every
+// service read from the state file, Unknown until the engine confirms it.
+func unknownFixture() []supervisor.ServiceStatus {
+	ss := deploysFixture()
+	for i := range ss {
+		ss[i].State = supervisor.Unknown
+	}
+	return ss
+}
+
+// The four conditions the banner reports, with what the fake says.
+var bannerCases = []struct {
+	name   string
+	health supervisor.Health
+	states func() []supervisor.ServiceStatus
+	gone   bool
+	want   string
+}{
+	{"unreachable", supervisor.Health{Engine: supervisor.EngineUnreachable,
+		EngineError: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock"}, unknownFixture, false,
+		"engine unreachable: Cannot connect to the Docker daemon at unix:///var/run/docker.sock — states not confirmed"},
+	{"reconciling", supervisor.Health{Engine: supervisor.EngineConnected}, deploysFixture, false,
+		"reconciling with the engine…"},
+	{"save-error", supervisor.Health{Engine: supervisor.EngineConnected, Reconciled: true,
+		SaveError: "write specs/.podium-state.json: no space left on device", SaveErrorAt: testNow().Add(-3 * time.Minute)}, deploysFixture, false,
+		"state not saved since 11:57:00: write specs/.podium-state.json: no space left on device"},
+	{"gone", supervisor.Health{Engine: supervisor.EngineConnected, Reconciled: true}, deploysFixture, true,
+		"supervisor at http://127.0.0.1:7070 stopped — press T to take over"},
+}
+
+// bannerRoot is the Deploys golden screen's state with the supervisor in one of bannerCases.
+func bannerRoot(t *testing.T, i, w, h int) Root {
+	c := bannerCases[i]
+	g := newGoneDeploys()
+	g.setGone(c.gone)
+	g.services, g.health = c.states(), c.health
+	r := newDeploysRoot(t, g, nil, nil, w, h)
+	r.deploys.takeOver = func(context.Context) (DeploysBackend, error) { return newFakeDeploys(), nil }
+	r = selectService(t, r, "web")
+	if s := r.deploys.logs.stream; s != nil {
+		r = update(t, r, logLinesMsg{key: s.key, gen: s.gen, lines: deployLogs()})
+	}
+	return r
+}
+
+// TestGoldenDeploysBanners compares the Deploys tab under each banner with
+// testdata/TestGoldenDeploysBanners/*.golden. Regenerate with:
+// go test ./model -run TestGoldenDeploysBanners -update
+func TestGoldenDeploysBanners(t *testing.T) {
+	for i, c := range bannerCases {
+		for _, sz := range [][2]int{{80, 24}, {120, 40}} {
+			t.Run(fmt.Sprintf("%s-%dx%d", c.name, sz[0], sz[1]), func(t *testing.T) {
+				s := screen(bannerRoot(t, i, sz[0], sz[1]))
+				checkFits(t, s, sz[0], sz[1])
+				golden.RequireEqual(t, trimRight(s))
+			})
+		}
+	}
+}
+
+// TestDeploysBannerTellsTheTruth: each condition has its banner line under the header, and
+// while the states are not confirmed no container is shown running or healthy, no countdown
+// ticks and no deploy is a task; Unknown is not counted as failing.
+func TestDeploysBannerTellsTheTruth(t *testing.T) {
+	for i, c := range bannerCases {
+		t.Run(c.name, func(t *testing.T) {
+			r := bannerRoot(t, i, 120, 40)
+			lines := strings.Split(screen(r), "\n")
+			if !strings.Contains(lines[2], c.want) {
+				t.Fatalf("banner %q, want %q", lines[2], c.want)
+			}
+			trusted := c.name == "save-error"
+			if r.deploys.trusted() != trusted {
+				t.Fatalf("trusted %v", !trusted)
+			}
+			s := screen(r)
+			web := serviceLine(t, r, "web")
+			if trusted {
+				if !strings.Contains(s, "up 23s") || !strings.Contains(web, "◐ WaitNext") {
+					t.Fatalf("a trusted supervisor's containers are not shown running:\n%s", s)
+				}
+				return
+			}
+			if strings.Contains(s, "up 23s") || strings.Contains(s, "● healthy") || strings.Contains(web, "old stops in") {
+				t.Fatalf("unconfirmed containers shown as facts:\n%s", s)
+			}
+			if !strings.Contains(web, "? ") || !strings.Contains(web, "?/1") || !strings.Contains(s, "? unconfirmed") {
+				t.Fatalf("web is not shown unconfirmed: %q\n%s", web, s)
+			}
+			if r.deploys.counting() || len(r.deploys.Tasks()) > 0 {
+				t.Fatal("countdowns or tasks run for unconfirmed states")
+			}
+			// billing (TryAgainNext) and search (a spec error) fail; Unknown does not add to them
+			// (with the engine unreachable billing is Unknown: only search's spec error counts).
+			want := 2
+			if c.name == "unreachable" {
+				want = 1
+			}
+			if n := r.deploys.Alerts(); n != want {
+				t.Fatalf("alerts %d, want %d", n, want)
+			}
+		})
+	}
+}
+
+// TestDeploysHealthChangesByLagged: the supervisor's health changes come as events with no
+// service; the banner comes and goes with them, and the list gives it its line.
+func TestDeploysHealthChangesByLagged(t *testing.T) {
+	f := newFakeDeploys()
+	r := newDeploysRoot(t, f, nil, nil, 120, 40)
+	rows := r.deploys.list.height
+	if strings.Contains(screen(r), "engine") || r.deploys.bannerLines() != 0 {
+		t.Fatalf("a banner with everything well:\n%s", screen(r))
+	}
+	f.setHealth(supervisor.Health{Engine: supervisor.EngineUnreachable, EngineError: "connection refused"})
+	r = lag(t, r, f)
+	if l := strings.Split(screen(r), "\n")[2]; !strings.Contains(l, "✖ engine unreachable: connection refused — states not confirmed") {
+		t.Fatalf("banner %q", l)
+	}
+	if r.deploys.list.height != rows-1 {
+		t.Fatalf("the list did not give the banner its line: %d of %d", r.deploys.list.height, rows)
+	}
+	checkFits(t, screen(r), 120, 40)
+	f.setHealth(supervisor.Health{Engine: supervisor.EngineConnected, Reconciled: true})
+	r = lag(t, r, f)
+	if r.deploys.bannerLines() != 0 || r.deploys.list.height != rows {
+		t.Fatalf("the banner stayed:\n%s", screen(r))
+	}
+}
+
+// TestDeploysUnknownState: a service the supervisor has not compared with the engine has its
+// own glyph and word, in the list and the legend.
+func TestDeploysUnknownState(t *testing.T) {
+	f := newFakeDeploys()
+	f.services = unknownFixture()
+	r := newDeploysRoot(t, f, nil, nil, 120, 40)
+	if l := serviceLine(t, r, "api"); !strings.Contains(l, "? Unknown") || !strings.Contains(l, "?/2") {
+		t.Fatalf("api: %q", l)
+	}
+	if n := r.deploys.Alerts(); n != 1 { // search's spec error
+		t.Fatalf("alerts %d: Unknown counted as failing", n)
+	}
+	found := false
+	for _, row := range stateLegend(r.theme).Rows {
+		found = found || row.Keys == "?" && strings.HasPrefix(row.Desc, "unknown")
+	}
+	if !found {
+		t.Fatal("the legend has no Unknown")
+	}
+}
+
+// TestDeploysFollowedSupervisorStops: a `podium supervise` followed over its API stops; the
+// end of its event stream reaches the tab within 2 s as a banner saying so, and no timer runs
+// meanwhile.
+func TestDeploysFollowedSupervisorStops(t *testing.T) {
+	f := &remoteFake{
+		status: map[string]supervisor.ServiceStatus{"web": {Name: "web", State: supervisor.WaitNext, Revision: 1, Next: 2,
+			Desired: 1, Healthy: 1, Containers: []supervisor.ContainerStatus{
+				sc("web-r1-1", 1, supervisor.RoleCurrent, "running", "healthy", testNow().Add(-time.Hour))}}},
+		events: make(chan supervisor.Event, 4),
+	}
+	srv := httptest.NewServer(supervisor.NewHandler(f, ""))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	db := NewRemoteDeploys(ctx, supervisor.NewClient(srv.URL, ""))
+	r := newDeploysRoot(t, db, nil, nil, 120, 40)
+	if r.deploys.bannerLines() != 0 || !strings.Contains(serviceLine(t, r, "web"), "◐ WaitNext") {
+		t.Fatalf("a running supervisor is not trusted:\n%s", screen(r))
+	}
+	r.deploys.takeOver = func(context.Context) (DeploysBackend, error) { return newFakeDeploys(), nil }
+
+	watch := r.deploys.watch()
+	stopped := time.Now()
+	srv.CloseClientConnections()
+	go srv.Close()
+	msg := runCmd(t, watch) // fails the test after 2 s
+	r = update(t, r, msg)
+	for !r.deploys.followed.Gone && time.Since(stopped) < 2*time.Second {
+		r = update(t, r, runCmd(t, r.deploys.watch()))
+	}
+	want := "✖ supervisor at " + srv.URL + " stopped — press T to take over"
+	if l := strings.Split(screen(r), "\n")[2]; !strings.Contains(l, want) || time.Since(stopped) > 2*time.Second {
+		t.Fatalf("after %v the banner is %q, want %q", time.Since(stopped), l, want)
+	}
+	if l := serviceLine(t, r, "web"); !strings.Contains(l, "? WaitNext") || strings.Contains(l, "deploying") {
+		t.Fatalf("a gone supervisor's deploy is shown as under way: %q", l)
+	}
+	if r.deploys.counting() || len(r.deploys.Tasks()) > 0 {
+		t.Fatal("a timer or a task runs for a gone supervisor")
+	}
+}
+
+// TestDeploysTakeOver: T on a followed supervisor that is gone asks, then calls TakeOver off
+// the UI loop; the tab follows the new supervisor, the old subscription is cancelled. A
+// failure is reported and the tab keeps what it had; without TakeOver, or with the supervisor
+// still there, T says why it does nothing.
+func TestDeploysTakeOver(t *testing.T) {
+	g := newGoneDeploys()
+	g.setGone(false)
+	r := newDeploysRoot(t, g, nil, nil, 120, 40)
+	r, _ = press(t, r, "T")
+	if r.deploys.confirm != nil || !strings.Contains(r.deploys.status.Text, "is running") {
+		t.Fatalf("T with the supervisor running: %+v", r.deploys.status)
+	}
+	g.setGone(true)
+	r = lag(t, r, g.fakeDeploys)
+	r, _ = press(t, r, "T")
+	if r.deploys.confirm != nil || !strings.Contains(r.deploys.status.Text, "cannot take over") {
+		t.Fatalf("T without TakeOver: %+v", r.deploys.status)
+	}
+	if strings.Contains(screen(r), "press T") {
+		t.Fatal("the banner offers a take over that is not possible")
+	}
+
+	calls := 0
+	var fail error
+	next := newFakeDeploys()
+	r.deploys.takeOver = func(ctx context.Context) (DeploysBackend, error) {
+		calls++
+		if fail != nil {
+			return nil, fail
+		}
+		return next, nil
+	}
+	r, _ = press(t, r, "T")
+	if !strings.Contains(screen(r), "Take over from the supervisor at http://127.0.0.1:7070?") {
+		t.Fatalf("no confirmation:\n%s", screen(r))
+	}
+	r, _ = press(t, r, "n")
+	if calls != 0 || r.deploys.confirm != nil {
+		t.Fatal("n took over")
+	}
+
+	fail = errors.New("state file is locked by pid 4242")
+	r, _ = press(t, r, "T")
+	r, cmd := press(t, r, "y")
+	if calls != 0 {
+		t.Fatal("TakeOver ran on the UI loop")
+	}
+	r = update(t, r, runCmd(t, cmd))
+	if !r.deploys.status.Err || !strings.Contains(r.deploys.status.Text, "take over from http://127.0.0.1:7070: state file is locked by pid 4242") {
+		t.Fatalf("failure: %+v", r.deploys.status)
+	}
+	if r.deploys.db != DeploysBackend(g) {
+		t.Fatal("a failed take over replaced the backend")
+	}
+
+	fail = nil
+	r, _ = press(t, r, "T")
+	r, cmd = press(t, r, "y")
+	var taken deployTakenOverMsg
+	for _, c := range flatten(t, cmd) {
+		if m, ok := runCmd(t, c).(deployTakenOverMsg); ok {
+			taken = m
+		}
+	}
+	if taken.db == nil {
+		t.Fatal("no take over message")
+	}
+	old := r.deploys.sub
+	m, cmd := r.Update(taken)
+	r = m.(Root)
+	if r.deploys.db != DeploysBackend(next) || r.deploys.sub == old || next.subs != 1 || g.cancels != 1 {
+		t.Fatalf("not following the new supervisor (subs %d, old cancels %d)", next.subs, g.cancels)
+	}
+	if r.deploys.bannerLines() != 0 || !strings.Contains(r.deploys.status.Text, "took over from http://127.0.0.1:7070") {
+		t.Fatalf("after the take over:\n%s", screen(r))
+	}
+	if cmd == nil {
+		t.Fatal("the new subscription is not watched")
+	}
+	// The new supervisor's events reach the tab.
+	web := next.service(t, "web")
+	web.State = supervisor.Stable
+	r = deployEvents(t, r, next, supervisor.Event{Service: "web", Status: web})
+	if l := serviceLine(t, r, "web"); !strings.Contains(l, "● Stable") {
+		t.Fatalf("web after an event of the new supervisor: %q", l)
+	}
+}
+
+// TestDeploysTakeOverIsListed: the take over is an action of the Deploys tab like the others,
+// in the palette and on the help screen, from the keymap.
+func TestDeploysTakeOverIsListed(t *testing.T) {
+	p := newPalette(keymap.Default(), keymap.CtxDeploys)
+	p.setQuery("take over")
+	if a, ok := p.selected(); !ok || a != keymap.TakeOver {
+		t.Fatalf("the palette selects %q for \"take over\"", a)
+	}
+	r := newDeploysRoot(t, newGoneDeploys(), nil, nil, 120, 40)
+	found := false
+	for _, sec := range r.helpSections() {
+		for _, row := range sec.Rows {
+			found = found || row.Keys == "T" && strings.Contains(row.Desc, "take over")
+		}
+	}
+	if !found {
+		t.Fatal("the help has no take over")
+	}
+}
