@@ -474,7 +474,7 @@ func TestSSEThroughClient(t *testing.T) {
 	sub <- first
 	sub <- second
 	sub <- Event{} // the supervisor dropped events for this subscriber
-	for i, want := range []Event{first, second, {Transition: Transition{Reason: "lagged"}}} {
+	for i, want := range []Event{first, second, {Transition: Transition{Cause: CauseLagged, Reason: "lagged"}}} {
 		select {
 		case got := <-events:
 			if !reflect.DeepEqual(got, want) {
@@ -501,7 +501,7 @@ func TestSSEThroughClient(t *testing.T) {
 
 func TestSSEKeepaliveAndLagged(t *testing.T) {
 	f := newAPIFake()
-	srv := httptest.NewServer(newAPIHandler(f, "", 10*time.Millisecond))
+	srv := httptest.NewServer(newAPIHandler(f, APIOptions{}, 10*time.Millisecond))
 	defer srv.Close()
 	resp, err := http.Get(srv.URL + "/v1/events")
 	if err != nil {
