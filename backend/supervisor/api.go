@@ -14,9 +14,10 @@ import (
 	"time"
 )
 
-// DefaultListen is where the daemon serves its API and where the CLI looks for it: loopback
-// only, so it needs no token until the user opens it to the network.
-const DefaultListen = "127.0.0.1:7070"
+// ExampleListen is the TCP address the messages suggest. The API listens on TCP only when
+// asked (--listen, podium.yml listen:); by default it is served on the workspace's private unix
+// socket (ListenSocket).
+const ExampleListen = "127.0.0.1:7070"
 
 const (
 	// DefaultWaitTimeout is wait_for's timeout when the request gives none.
@@ -501,18 +502,26 @@ func ServeListener(ctx context.Context, ln net.Listener, h http.Handler) error {
 	return nil
 }
 
-// CheckListen refuses to open the API beyond this machine without a token: it can stop and
-// roll back services.
-func CheckListen(addr, token string) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("--listen %s: want HOST:PORT such as %s", addr, DefaultListen)
+// CheckListen checks a TCP address for the API; from names where it came from (--listen,
+// podium.yml listen:) for the message. It needs a port, and beyond loopback it needs TLS or an
+// explicit choice of plain HTTP, since the token would cross the network. (A TCP listener
+// always has a token: the one given, else one made at start.)
+func CheckListen(addr, from string, tls, plainHTTP bool) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		return fmt.Errorf("%s %s: want HOST:PORT such as %s", from, addr, ExampleListen)
 	}
-	if token != "" || apiIsLoopback(host) {
+	if _, err := net.LookupPort("tcp", port); err != nil {
+		return fmt.Errorf("%s %s: bad port %q", from, addr, port)
+	}
+	if tls || plainHTTP || apiIsLoopback(host) {
 		return nil
 	}
-	return fmt.Errorf("--listen %s is not a loopback address: give --token", addr)
+	return fmt.Errorf("%s %s is not a loopback address: give --tls-cert and --tls-key (or podium.yml api: tls:), or --plain-http to send the token in clear", from, addr)
 }
+
+// IsLoopback says whether host (of a listen address) names only this machine.
+func IsLoopback(host string) bool { return apiIsLoopback(host) }
 
 // apiIsLoopback says whether host names only this machine; an empty host means every interface.
 func apiIsLoopback(host string) bool {
