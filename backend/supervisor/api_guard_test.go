@@ -291,3 +291,21 @@ func TestMaskEveryAnswer(t *testing.T) {
 	}
 	check("/v1/events", got)
 }
+
+// TestMaskSpecErrors: a spec error about Env names the kind of value, never its text, since
+// /v1/state shows spec errors.
+func TestMaskSpecErrors(t *testing.T) {
+	for _, body := range []string{
+		"spec:\n  Image: busybox\n  Env: \"DB_PASSWORD=hunter2secret\"\n",
+		"spec:\n  Image: busybox\n  Env: {DB_PASSWORD: hunter2secret}\n",
+		"spec:\n  Image: busybox\n  Env: [[\"DB_PASSWORD=hunter2secret\"]]\n",
+	} {
+		_, err := Parse("web", "web.yml", []byte(body))
+		if err == nil {
+			t.Fatalf("%q: want a spec error", body)
+		}
+		if strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "Env") {
+			t.Errorf("the error shows the env value or misses the key: %v", err)
+		}
+	}
+}
