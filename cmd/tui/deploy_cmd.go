@@ -226,7 +226,7 @@ func resolveSupervise(g *globalFlags, f superviseFlags) (superviseSetup, error) 
 		if err := supervisor.CheckListen(s.listen, s.listenFrom, s.tlsCert != "", s.plainHTTP); err != nil {
 			return s, err
 		}
-	} else if s.tlsCert != "" || s.plainHTTP {
+	} else if f.tlsCert != "" || f.plainHTTP {
 		return s, errors.New("--tls-cert, --tls-key and --plain-http are about a TCP listener: give --listen HOST:PORT (or podium.yml listen:)")
 	}
 	return s, nil
@@ -454,13 +454,13 @@ func readToken(priv string) string {
 
 // remoteURL checks a --remote value: unix:///PATH, http(s)://HOST:PORT, or HOST:PORT (http).
 func remoteURL(remote string) (string, error) {
-	u := strings.TrimRight(remote, "/")
-	if path, ok := strings.CutPrefix(u, "unix://"); ok {
+	if path, ok := strings.CutPrefix(remote, "unix://"); ok {
 		if !filepath.IsAbs(path) {
 			return "", fmt.Errorf("--remote %s: want unix:///ABSOLUTE/PATH of a socket", remote)
 		}
 		return "unix://" + filepath.Clean(path), nil
 	}
+	u := strings.TrimRight(remote, "/")
 	if !strings.Contains(u, "://") {
 		u = "http://" + u
 	}

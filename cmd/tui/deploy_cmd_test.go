@@ -355,3 +355,89 @@ func writeFile(t *testing.T, path, text string) {
 		t.Fatal(err)
 	}
 }
+
+func TestDeploySuperviseAPIConfig(t *testing.T) {
+	ws := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(ws, "specs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(ws, "podium.yml"), "listen: 0.0.0.0:7443\napi:\n  hosts: [box.lan]\n  origins: [\"https://ui.example\"]\n  read: open\n  tls: {cert: tls/c.pem, key: tls/k.pem}\n")
+	g := &globalFlags{workspace: ws}
+	s, err := resolveSupervise(g, superviseFlags{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(s.api.Hosts, []string{"box.lan"}) || !reflect.DeepEqual(s.api.Origins, []string{"https://ui.example"}) || !s.api.ReadOpen() ||
+		s.tlsCert != filepath.Join(ws, "tls/c.pem") || s.tlsKey != filepath.Join(ws, "tls/k.pem") || s.tlsFrom != "podium.yml api: tls:" {
+		t.Fatalf("setup from podium.yml api: %+v", s)
+	}
+	for body, want := range map[string]string{
+		"api: {read: maybe}\n":                                `api: read: "maybe": want open or token`,
+		"api: {origins: ['*']}\n":                             "no wildcard",
+		"api: {tls: {cert: c.pem}}\n":                         "give both cert and key",
+		"api: {hots: [x]}\n":                                  "unknown key",
+		"listen: 0.0.0.0:7070\n":                              "podium.yml listen: 0.0.0.0:7070 is not a loopback address",
+		"listen: '[::1]'\n":                                   "podium.yml listen: [::1]: want HOST:PORT",
+		"listen: 127.0.0.1:7070\napi: {}\n":                   "",
+		"api: {tls: {cert: c, key: k}}\n":                     "",
+		"listen: 10.0.0.1:1\napi: {tls: {cert: c, key: k}}\n": "",
+	} {
+		writeFile(t, filepath.Join(ws, "podium.yml"), body)
+		_, err := resolveSupervise(g, superviseFlags{})
+		if want == "" && err != nil || want != "" && (err == nil || !strings.Contains(err.Error(), want)) {
+			t.Errorf("podium.yml %q: got %v, want %q", body, err, want)
+		}
+	}
+}
+
+func TestDeployRemoteURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"unix:///run/x.sock": "unix:///run/x.sock", "unix:///a/../b.sock/": "unix:///b.sock",
+		"127.0.0.1:7070": "http://127.0.0.1:7070", "https://box.lan:7443/": "https://box.lan:7443",
+	} {
+		if got, err := remoteURL(in); err != nil || got != want {
+			t.Errorf("remoteURL(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"unix://relative.sock", "ftp://x", "unix://"} {
+		if _, err := remoteURL(bad); err == nil || !strings.Contains(err.Error(), "--remote") {
+			t.Errorf("remoteURL(%q): want an error naming --remote, got %v", bad, err)
+		}
+	}
+}
+
+// TestDeployFindsTheSocket: with no flag, `deploy` talks to the workspace's socket, and says so.
+func TestDeployFindsTheSocket(t *testing.T) {
+	f := newFakeSupervisor()
+	ws := t.TempDir()
+	priv := filepath.Join(ws, workspaceStateDir)
+	ln, err := supervisor.ListenSocket(context.Background(), priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- supervisor.ServeListener(ctx, ln, supervisor.NewGuardedHandler(f, supervisor.APIOptions{Socket: true}))
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	writeFile(t, filepath.Join(ws, "podium.yml"), "name: x\n")
+	out, err := runCLI(t, "-w", ws, "deploy", "status")
+	if err != nil || !strings.HasPrefix(out, "supervisor: unix://"+ln.Path()+"\n") || !strings.Contains(out, "nginx:2") {
+		t.Fatalf("deploy status on the socket: %v\n%s", err, out)
+	}
+	out, err = runCLI(t, "deploy", "status", "--json", "--remote", "unix://"+ln.Path())
+	if err != nil || !strings.HasPrefix(out, "{") {
+		t.Fatalf("deploy status --json --remote unix://: %v\n%s", err, out)
+	}
+	if _, err := runCLI(t, "-w", ws, "deploy", "pause", "web"); err != nil {
+		t.Fatalf("deploy pause on the socket: %v", err)
+	}
+	cancel()
+	<-done
+	done <- nil
+	_, err = runCLI(t, "-w", ws, "deploy", "status")
+	if err == nil || !strings.Contains(err.Error(), "no supervisor at unix://") || !strings.Contains(err.Error(), "podium supervise") {
+		t.Fatalf("no supervisor on the socket: want the hint, got %v", err)
+	}
+}
