@@ -78,7 +78,9 @@ func TestListenTCPWithTLS(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- supervisor.ServeListener(ctx, ln, supervisor.NewGuardedHandler(newFakeSupervisor(), opts)) }()
+	go func() {
+		done <- supervisor.ServeListener(ctx, ln, supervisor.NewGuardedHandler(newFakeSupervisor(), opts))
+	}()
 	defer func() { cancel(); <-done }()
 
 	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
