@@ -47,7 +47,7 @@ func (v *logView) save() views.Status {
 // (colours included), with their container's name when the log mixes several, and with their
 // time when timestamps are shown.
 func (v *logView) saveTo(dir string, now time.Time) (string, int, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", 0, fmt.Errorf("save the log of %s: %w", v.label, err)
 	}
 	f, err := createSaved(dir, fileLabel(v.label)+"-"+now.Format("20060102-150405"))
@@ -90,7 +90,7 @@ func createSaved(dir, base string) (*os.File, error) {
 		if i > 1 {
 			name = fmt.Sprintf("%s-%d.log", base, i)
 		}
-		f, err := os.OpenFile(filepath.Join(dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		f, err := os.OpenFile(filepath.Join(dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if !errors.Is(err, os.ErrExist) {
 			return f, err
 		}

@@ -139,7 +139,7 @@ func (s *Store) NewRun(pipeline, file string, def []byte, nodes []NodeRun) (*Run
 		return nil, fmt.Errorf("new run of %s: %w", pipeline, err)
 	}
 	parent := filepath.Join(s.Root, pipeline)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
+	if err := os.MkdirAll(parent, 0o700); err != nil {
 		return nil, fmt.Errorf("new run of %s: %w", pipeline, err)
 	}
 	for try := 0; ; try++ {
@@ -148,7 +148,7 @@ func (s *Store) NewRun(pipeline, file string, def []byte, nodes []NodeRun) (*Run
 		if err != nil {
 			return nil, fmt.Errorf("new run of %s: %w", pipeline, err)
 		}
-		err = os.Mkdir(filepath.Join(parent, id), 0o755)
+		err = os.Mkdir(filepath.Join(parent, id), 0o700)
 		if errors.Is(err, fs.ErrExist) && try < 10 {
 			continue
 		}
@@ -159,10 +159,10 @@ func (s *Store) NewRun(pipeline, file string, def []byte, nodes []NodeRun) (*Run
 		break
 	}
 	dir := s.RunDir(r)
-	if err := os.Mkdir(filepath.Join(dir, outDir), 0o755); err != nil {
+	if err := os.Mkdir(filepath.Join(dir, outDir), 0o700); err != nil {
 		return nil, fmt.Errorf("new run %s/%s: %w", pipeline, r.ID, err)
 	}
-	if err := atomicfile.Write(filepath.Join(dir, definitionFile), def, 0o644); err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, definitionFile), def, 0o600); err != nil {
 		return nil, err
 	}
 	if err := s.Save(r); err != nil {
@@ -183,7 +183,7 @@ func (s *Store) Save(r *Run) error {
 	if err != nil {
 		return fmt.Errorf("save run %s/%s: %w", r.Pipeline, r.ID, err)
 	}
-	return atomicfile.Write(filepath.Join(s.RunDir(r), runFile), append(data, '\n'), 0o644)
+	return atomicfile.Write(filepath.Join(s.RunDir(r), runFile), append(data, '\n'), 0o600)
 }
 
 // Load reads a run. A run marked running whose run lock nobody holds lost its process: it is
@@ -303,7 +303,7 @@ func (s *Store) Pipelines() ([]string, error) {
 // the run reads as interrupted. It fails, naming the holder's pid, when another process has it.
 func (s *Store) OpenRun(r *Run) (unlock func(), err error) {
 	path := filepath.Join(s.RunDir(r), lockFile)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open run %s/%s: %w", r.Pipeline, r.ID, err)
 	}

@@ -123,10 +123,10 @@ func (s *Store) OutputWriter(r *Run, path string, attempt int) (*OutputWriter, e
 		return nil, err
 	}
 	file := filepath.Join(s.RunDir(r), filepath.FromSlash(OutputName(path, attempt)))
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
 		return nil, fmt.Errorf("output of %s attempt %d: %w", path, attempt, err)
 	}
-	f, err := os.OpenFile(file, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := os.OpenFile(file, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("output of %s attempt %d: %w", path, attempt, err)
 	}
@@ -306,7 +306,7 @@ func (s *Store) ScanOutput(r *Run, path string, attempt int, fn func(OutputLine)
 func (s *Store) FollowOutput(ctx context.Context, r *Run, path string, attempt int, fn func(OutputLine)) error {
 	file := filepath.Join(s.RunDir(r), filepath.FromSlash(OutputName(path, attempt)))
 	dir := filepath.Dir(file)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("follow output %s: %w", file, err)
 	}
 	watcher, err := fsnotify.NewWatcher()

@@ -59,7 +59,7 @@ func updateMounted(root string, change map[string]bool) error {
 	if len(m) == 0 {
 		data = []byte("{}\n")
 	}
-	return atomicfile.Write(filepath.Join(root, stateDir, mountedFile), data, 0o644)
+	return atomicfile.Write(filepath.Join(root, stateDir, mountedFile), data, 0o600)
 }
 
 // Clone makes a git source available locally with `git clone [-b branch] <url> src/<alias>`,

@@ -14,9 +14,10 @@ import (
 	"time"
 )
 
-// DefaultListen is where the daemon serves its API and where the CLI looks for it: loopback
-// only, so it needs no token until the user opens it to the network.
-const DefaultListen = "127.0.0.1:7070"
+// ExampleListen is the TCP address the messages suggest. The API listens on TCP only when
+// asked (--listen, podium.yml listen:); by default it is served on the workspace's private unix
+// socket (ListenSocket).
+const ExampleListen = "127.0.0.1:7070"
 
 const (
 	// DefaultWaitTimeout is wait_for's timeout when the request gives none.
@@ -65,7 +66,7 @@ type Controller interface {
 // the event stream.
 type apiHandler struct {
 	c         Controller
-	token     string
+	opts      APIOptions
 	keepalive time.Duration
 	mux       *http.ServeMux
 }
@@ -140,7 +141,8 @@ type apiTransition struct {
 	Reason   string     `json:"reason,omitempty"`
 }
 
-// apiRevision is one Revision; Spec is the canonical spec text, so a remote UI can diff it.
+// apiRevision is one Revision; Spec is the canonical spec text, so a remote UI can diff it,
+// with every env value masked (apiMaskSpec): the spec files stay the only place they are.
 type apiRevision struct {
 	N       int        `json:"n"`
 	Hash    string     `json:"hash"`
@@ -169,16 +171,22 @@ func (r *apiRecorder) Header() http.Header         { return r.header }
 func (r *apiRecorder) Write(b []byte) (int, error) { return len(b), nil }
 func (r *apiRecorder) WriteHeader(code int)        { r.code = code }
 
-// NewHandler serves the supervisor's HTTP API over c. With a token, every request must carry
+// NewHandler serves the supervisor's HTTP API over c with the default guards of a loopback TCP
+// listener (NewGuardedHandler with only the token). With a token, every request must carry
 // `Authorization: Bearer <token>`.
 func NewHandler(c Controller, token string) http.Handler {
-	return newAPIHandler(c, token, apiKeepalive)
+	return newAPIHandler(c, APIOptions{Token: token}, apiKeepalive)
 }
 
-// newAPIHandler is NewHandler with the keepalive period as a parameter, so tests need not wait
-// 15s for one.
-func newAPIHandler(c Controller, token string, keepalive time.Duration) *apiHandler {
-	h := &apiHandler{c: c, token: token, keepalive: keepalive, mux: http.NewServeMux()}
+// NewGuardedHandler serves the supervisor's HTTP API over c behind the guards opts describe.
+func NewGuardedHandler(c Controller, opts APIOptions) http.Handler {
+	return newAPIHandler(c, opts, apiKeepalive)
+}
+
+// newAPIHandler is NewGuardedHandler with the keepalive period as a parameter, so tests need
+// not wait 15s for one.
+func newAPIHandler(c Controller, opts APIOptions, keepalive time.Duration) *apiHandler {
+	h := &apiHandler{c: c, opts: opts, keepalive: keepalive, mux: http.NewServeMux()}
 	h.mux.HandleFunc("GET /v1/state", h.state)
 	h.mux.HandleFunc("GET /v1/services/{name}", h.service)
 	h.mux.HandleFunc("GET /v1/wait_for", h.waitFor)
@@ -196,12 +204,10 @@ func newAPIHandler(c Controller, token string, keepalive time.Duration) *apiHand
 	return h
 }
 
-// ServeHTTP checks the token before anything else, so an unauthorised caller learns nothing,
-// not even which paths exist.
+// ServeHTTP runs the guards (Host, Origin, token, body) before anything else, so a refused
+// caller learns nothing, not even which paths exist.
 func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if h.token != "" && !h.authorized(r) {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="podium"`)
-		apiWriteError(w, http.StatusUnauthorized, "missing or wrong token: send `Authorization: Bearer <token>`")
+	if !h.guard(w, r) {
 		return
 	}
 	if _, pattern := h.mux.Handler(r); pattern == "" {
@@ -217,7 +223,7 @@ func (h *apiHandler) authorized(r *http.Request) bool {
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
 		return false
 	}
-	return subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(h.token)) == 1
+	return subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(h.opts.Token)) == 1
 }
 
 // notRouted answers what ServeMux would have answered (404, or 405 with Allow), in JSON.
@@ -496,18 +502,26 @@ func ServeListener(ctx context.Context, ln net.Listener, h http.Handler) error {
 	return nil
 }
 
-// CheckListen refuses to open the API beyond this machine without a token: it can stop and
-// roll back services.
-func CheckListen(addr, token string) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("--listen %s: want HOST:PORT such as %s", addr, DefaultListen)
+// CheckListen checks a TCP address for the API; from names where it came from (--listen,
+// podium.yml listen:) for the message. It needs a port, and beyond loopback it needs TLS or an
+// explicit choice of plain HTTP, since the token would cross the network. (A TCP listener
+// always has a token: the one given, else one made at start.)
+func CheckListen(addr, from string, tls, plainHTTP bool) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		return fmt.Errorf("%s %s: want HOST:PORT such as %s", from, addr, ExampleListen)
 	}
-	if token != "" || apiIsLoopback(host) {
+	if _, err := net.LookupPort("tcp", port); err != nil {
+		return fmt.Errorf("%s %s: bad port %q", from, addr, port)
+	}
+	if tls || plainHTTP || apiIsLoopback(host) {
 		return nil
 	}
-	return fmt.Errorf("--listen %s is not a loopback address: give --token", addr)
+	return fmt.Errorf("%s %s is not a loopback address: give --tls-cert and --tls-key (or podium.yml api: tls:), or --plain-http to send the token in clear", from, addr)
 }
+
+// IsLoopback says whether host (of a listen address) names only this machine.
+func IsLoopback(host string) bool { return apiIsLoopback(host) }
 
 // apiIsLoopback says whether host names only this machine; an empty host means every interface.
 func apiIsLoopback(host string) bool {
@@ -578,7 +592,7 @@ func toAPIService(s ServiceStatus) apiService {
 		d.Timeline[i] = toAPITransition(t)
 	}
 	for i, r := range s.History {
-		d.History[i] = apiRevision{N: r.N, Hash: r.Hash, Image: r.Image, At: apiTime(r.At), Outcome: r.Outcome, Spec: string(r.Spec)}
+		d.History[i] = apiRevision{N: r.N, Hash: r.Hash, Image: r.Image, At: apiTime(r.At), Outcome: r.Outcome, Spec: apiMaskSpec(r.Spec)}
 	}
 	return d
 }

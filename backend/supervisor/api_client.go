@@ -30,7 +30,8 @@ const (
 // Client talks to a supervisor's HTTP API: the CLI's `podium deploy` commands and the TUI's
 // --remote mode. It keeps no state; every method is one request.
 type Client struct {
-	base  string
+	base  string // where requests go: http://podium for a unix socket
+	shown string // what messages name: the URL the caller gave
 	token string
 	hc    *http.Client
 }
@@ -61,15 +62,28 @@ func (e *UnreachableError) Error() string {
 
 func (e *UnreachableError) Unwrap() error { return e.Err }
 
-// NewClient returns a client of the API at baseURL (such as http://127.0.0.1:7070); token, when
-// not empty, is sent as a bearer token.
+// NewClient returns a client of the API at baseURL: http(s)://HOST:PORT, or unix:///PATH for
+// a supervisor's socket (requests then go to http://podium/… over it). token, when not empty,
+// is sent as a bearer token.
 func NewClient(baseURL, token string) *Client {
+	base := strings.TrimRight(baseURL, "/")
 	// No client-wide timeout: waits and event streams are long by design; contexts bound them.
-	return &Client{base: strings.TrimRight(baseURL, "/"), token: token, hc: &http.Client{}}
+	c := &Client{base: base, shown: base, token: token, hc: &http.Client{}}
+	if path, ok := strings.CutPrefix(base, "unix://"); ok {
+		c.base = "http://podium"
+		c.hc.Transport = &http.Transport{
+			DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+				var d net.Dialer
+				return d.DialContext(ctx, "unix", path)
+			},
+			DisableCompression: true,
+		}
+	}
+	return c
 }
 
-// URL is the API's base URL, for messages.
-func (c *Client) URL() string { return c.base }
+// URL is the API's base URL as the caller gave it, for messages.
+func (c *Client) URL() string { return c.shown }
 
 // Status is every service, as GET /v1/state reports it.
 func (c *Client) Status(ctx context.Context) ([]ServiceStatus, error) {
@@ -163,8 +177,8 @@ func (c *Client) Events(ctx context.Context) (<-chan Event, <-chan error) {
 
 // stream reads server-sent events into events until the stream or ctx ends.
 func (c *Client) stream(ctx context.Context, events chan<- Event) error {
-	u := c.base + "/v1/events"
-	req, err := c.request(ctx, http.MethodGet, u)
+	u := c.shown + "/v1/events"
+	req, err := c.request(ctx, http.MethodGet, c.base+"/v1/events")
 	if err != nil {
 		return err
 	}
@@ -270,11 +284,12 @@ func apiDecodeEvent(name, data string) (Event, bool, error) {
 
 // do makes one request and decodes a 2xx JSON answer into out (unless out is nil).
 func (c *Client) do(ctx context.Context, method, path string, q url.Values, out any) error {
-	u := c.base + path
+	target := path
 	if len(q) > 0 {
-		u += "?" + q.Encode()
+		target += "?" + q.Encode()
 	}
-	req, err := c.request(ctx, method, u)
+	u := c.shown + target // what messages name
+	req, err := c.request(ctx, method, c.base+target)
 	if err != nil {
 		return err
 	}
@@ -316,7 +331,7 @@ func (c *Client) request(ctx context.Context, method, u string) (*http.Request, 
 func (c *Client) transportError(method, u string, err error) error {
 	var op *net.OpError
 	if errors.As(err, &op) && op.Op == "dial" {
-		return &UnreachableError{URL: c.base, Err: op}
+		return &UnreachableError{URL: c.shown, Err: op}
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {

@@ -501,7 +501,7 @@ func TestSSEThroughClient(t *testing.T) {
 
 func TestSSEKeepaliveAndLagged(t *testing.T) {
 	f := newAPIFake()
-	srv := httptest.NewServer(newAPIHandler(f, "", 10*time.Millisecond))
+	srv := httptest.NewServer(newAPIHandler(f, APIOptions{}, 10*time.Millisecond))
 	defer srv.Close()
 	resp, err := http.Get(srv.URL + "/v1/events")
 	if err != nil {
@@ -578,23 +578,29 @@ func TestClientUnreachable(t *testing.T) {
 
 func TestAPICheckListen(t *testing.T) {
 	for _, tc := range []struct {
-		addr, token, err string
+		addr       string
+		tls, plain bool
+		err        string
 	}{
-		{"127.0.0.1:7070", "", ""},
-		{"localhost:7070", "", ""},
-		{"[::1]:7070", "", ""},
-		{"127.0.0.2:80", "", ""},
-		{"0.0.0.0:7070", "", "--listen 0.0.0.0:7070 is not a loopback address: give --token"},
-		{":7070", "", "not a loopback address"},
-		{"192.168.1.5:7070", "", "not a loopback address"},
-		{"example.com:7070", "", "not a loopback address"},
-		{"0.0.0.0:7070", "t", ""},
-		{"7070", "", "want HOST:PORT"},
-		{"7070", "t", "want HOST:PORT"},
+		{"127.0.0.1:7070", false, false, ""},
+		{"localhost:7070", false, false, ""},
+		{"[::1]:7070", false, false, ""},
+		{"127.0.0.2:80", false, false, ""},
+		{"127.0.0.1:0", false, false, ""},
+		{"0.0.0.0:7070", false, false, "--listen 0.0.0.0:7070 is not a loopback address: give --tls-cert and --tls-key"},
+		{":7070", false, false, "not a loopback address"},
+		{"192.168.1.5:7070", false, false, "not a loopback address"},
+		{"example.com:7070", false, false, "not a loopback address"},
+		{"0.0.0.0:7070", true, false, ""},
+		{"0.0.0.0:7070", false, true, ""},
+		{"7070", false, false, "--listen 7070: want HOST:PORT"},
+		{"127.0.0.1", false, false, "--listen 127.0.0.1: want HOST:PORT"},
+		{"127.0.0.1:", false, false, "want HOST:PORT"},
+		{"127.0.0.1:http-nope", false, false, "bad port"},
 	} {
-		err := CheckListen(tc.addr, tc.token)
+		err := CheckListen(tc.addr, "--listen", tc.tls, tc.plain)
 		if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
-			t.Errorf("CheckListen(%q, %q) = %v, want %q", tc.addr, tc.token, err, tc.err)
+			t.Errorf("CheckListen(%q, %v, %v) = %v, want %q", tc.addr, tc.tls, tc.plain, err, tc.err)
 		}
 	}
 }

@@ -154,7 +154,7 @@ func parseDockerCheck(c *parseCtx, p parsePath, v any, t reflect.Type) {
 		parseDockerCustom(c, p, v, t, jsonU)
 		return
 	}
-	want := func() { c.fail(p, "expected "+parseDockerWant(t)+", got "+c.describe(v)) }
+	want := func() { c.fail(p, "expected "+parseDockerWant(t)+", got "+c.describeAt(p, v)) }
 	switch t.Kind() {
 	case reflect.Struct:
 		m, ok := v.(map[string]any)
@@ -243,10 +243,10 @@ func parseDockerCheck(c *parseCtx, p parsePath, v any, t reflect.Type) {
 // parseDockerNumErr reports a number that does not fit its field.
 func parseDockerNumErr(c *parseCtx, p parsePath, v any, t reflect.Type, err error) {
 	if errors.Is(err, strconv.ErrRange) {
-		c.fail(p, c.describe(v)+" is out of range for this field")
+		c.fail(p, c.describeAt(p, v)+" is out of range for this field")
 		return
 	}
-	c.fail(p, "expected "+parseDockerWant(t)+", got "+c.describe(v))
+	c.fail(p, "expected "+parseDockerWant(t)+", got "+c.describeAt(p, v))
 }
 
 // parseDockerCustom checks a value of a type that decodes itself (ports, addresses…) by
@@ -256,7 +256,7 @@ func parseDockerCustom(c *parseCtx, p parsePath, v any, t reflect.Type, jsonU bo
 	if !jsonU {
 		s, ok := v.(string)
 		if !ok {
-			c.fail(p, "expected a string, got "+c.describe(v))
+			c.fail(p, "expected a string, got "+c.describeAt(p, v))
 			return
 		}
 		if err := target.(encoding.TextUnmarshaler).UnmarshalText([]byte(s)); err != nil {
@@ -537,4 +537,22 @@ func parseValidContainerName(s string) bool {
 		}
 	}
 	return true
+}
+
+// describeAt is describe, except under Env: an env value is a secret, and spec errors are shown
+// by the API and the TUI, so there only the kind of value is named, never its text.
+func (c *parseCtx) describeAt(p parsePath, v any) string {
+	for _, e := range p {
+		if !e.isIdx && strings.EqualFold(e.key, "Env") {
+			switch v.(type) {
+			case string:
+				return "a string (not shown: env values are secret)"
+			case map[string]any:
+				return "a map (not shown: env values are secret)"
+			case []any:
+				return "a list (not shown: env values are secret)"
+			}
+		}
+	}
+	return c.describe(v)
 }

@@ -212,16 +212,18 @@ func (s *Supervisor) setPaused(name string, paused bool) error {
 	return nil
 }
 
-// WaitFor returns nil once every replica of the service is Stable on image ("" = any image).
+// WaitFor returns nil once every replica of the service is Stable on image ("" = any image),
+// as confirmed by a reconciled supervisor with its engine reachable. Before the first reconcile
+// a name it does not know yet may still come from the spec directories: it waits for it.
 func (s *Supervisor) WaitFor(ctx context.Context, name, image string) error {
 	events, cancel := s.Subscribe()
 	defer cancel()
 	for {
 		st, ok := s.Service(name)
-		if !ok {
+		h := s.Health()
+		if !ok && h.Reconciled {
 			return UnknownServiceError{Name: name}
 		}
-		h := s.Health()
 		if h.Reconciled && h.Engine == EngineConnected && st.State == Stable && st.Next == 0 && st.Healthy >= st.Desired && (image == "" || st.Image == image) {
 			return nil
 		}

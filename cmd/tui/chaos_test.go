@@ -49,12 +49,17 @@ func TestSupervisorSurvivesKill9(t *testing.T) {
 	name := "chaos" + strings.ReplaceAll(h.Name("")[len("podium-t-"):], "-", "")
 	specFile := filepath.Join(specs, name+".yml")
 	state := filepath.Join(dir, "state.json")
-	addr := freeLoopbackAddr(t)
-	client := supervisor.NewClient("http://"+addr, "")
+	// The API is on the workspace's socket: each kill -9 leaves it behind, and the next
+	// supervisor must replace it.
+	sock, err := supervisor.SocketPath(filepath.Join(dir, ".podium"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := supervisor.NewClient(supervisor.SocketURL(sock), "")
 
 	var proc *exec.Cmd
 	start := func() {
-		proc = exec.Command(bin, "supervise", "--specs", specs, "--state", state, "--listen", addr, "--label", h.Label(), "-w", dir)
+		proc = exec.Command(bin, "supervise", "--specs", specs, "--state", state, "--label", h.Label(), "-w", dir)
 		logf, err := os.Create(filepath.Join(dir, "supervise.log"))
 		if err != nil {
 			t.Fatal(err)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -45,19 +44,31 @@ type deployFlags struct {
 
 // superviseFlags are `podium supervise`'s own flags.
 type superviseFlags struct {
-	specs  []string
-	listen string
-	token  string
-	state  string
-	labels []string
+	specs     []string
+	listen    string
+	token     string
+	state     string
+	labels    []string
+	tlsCert   string
+	tlsKey    string
+	plainHTTP bool
 }
 
-// superviseSetup is what `podium supervise` runs with, resolved from the flags, the workspace
-// and podium.yml.
+// superviseSetup is what a supervisor runs with, resolved from the flags, the workspace and
+// podium.yml.
 type superviseSetup struct {
-	specDirs []string
-	state    string
-	listen   string
+	specDirs   []string
+	state      string
+	priv       string // the private directory: the workspace's .podium (socket, token), else the state dir
+	listen     string // a TCP address for the API; "" serves it on the socket only
+	listenFrom string // where listen came from, for messages: --listen or podium.yml listen:
+	api        pods.APIConfig
+	tlsCert    string
+	tlsKey     string
+	tlsFrom    string // --tls-cert/--tls-key or podium.yml api: tls:
+	plainHTTP  bool
+	token      string // the token given (--token, $PODIUM_TOKEN); "" makes one for TCP
+	labels     map[string]string
 }
 
 // deployTarget is a client of the supervisor the flags name. local says nobody gave --remote,
@@ -83,28 +94,37 @@ specs: entries and every --specs. State is saved to --state (default .podium/sup
 in the workspace, else $XDG_STATE_HOME/podium/supervisor.json) after every transition.
 
 SIGINT or SIGTERM stops the supervisor and leaves its containers running; the next
-` + "`podium supervise`" + ` adopts them. The HTTP API listens on --listen; an address other than
-loopback needs --token (or $PODIUM_TOKEN).`,
+` + "`podium supervise`" + ` adopts them.
+
+The HTTP API is served on the workspace's private unix socket, .podium/supervisor.sock (mode
+0600: only this user), where the ` + "`podium deploy`" + ` commands and the TUI find it. It listens on
+TCP only when --listen (or podium.yml's listen:) asks, and there every request needs a token:
+--token (or $PODIUM_TOKEN), else one made at start and written to .podium/api-token. An address
+beyond loopback also needs --tls-cert and --tls-key, or --plain-http.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			setup, err := resolveSupervise(g, f)
 			if err != nil {
 				return err
 			}
-			labels := map[string]string{}
+			setup.labels = map[string]string{}
 			for _, l := range f.labels {
 				k, v, ok := strings.Cut(l, "=")
 				if !ok || k == "" {
 					return fmt.Errorf("--label %q: want key=value", l)
 				}
-				labels[k] = v
+				setup.labels[k] = v
 			}
-			return runSupervise(cmd.Context(), g, setup, tokenOrEnv(f.token), labels, cmd.ErrOrStderr())
+			setup.token = tokenOrEnv(f.token)
+			return runSupervise(cmd.Context(), g, setup, cmd.ErrOrStderr())
 		},
 	}
 	cmd.Flags().StringArrayVar(&f.specs, "specs", nil, "a directory of service specs (repeatable), besides specs/ and podium.yml's specs:")
-	cmd.Flags().StringVar(&f.listen, "listen", "", "address of the HTTP API (default: podium.yml's listen:, else "+supervisor.DefaultListen+")")
-	cmd.Flags().StringVar(&f.token, "token", "", "bearer token the HTTP API requires (default: $"+tokenEnv+")")
+	cmd.Flags().StringVar(&f.listen, "listen", "", "also serve the HTTP API on this TCP address, HOST:PORT such as "+supervisor.ExampleListen+" (default: podium.yml's listen:, else none: the workspace's socket only)")
+	cmd.Flags().StringVar(&f.token, "token", "", "bearer token the TCP listener requires (default: $"+tokenEnv+", else one made at start in .podium/"+supervisor.TokenFile+")")
+	cmd.Flags().StringVar(&f.tlsCert, "tls-cert", "", "serve the TCP listener over HTTPS with this certificate (PEM; with --tls-key)")
+	cmd.Flags().StringVar(&f.tlsKey, "tls-key", "", "the key of --tls-cert (PEM)")
+	cmd.Flags().BoolVar(&f.plainHTTP, "plain-http", false, "allow a TCP listener beyond loopback without TLS: the token crosses the network in clear")
 	cmd.Flags().StringVar(&f.state, "state", "", "state file (default: <workspace>/.podium/supervisor.json)")
 	cmd.Flags().StringArrayVar(&f.labels, "label", nil, "an extra label (key=value) on every container it creates (repeatable)")
 	return cmd
@@ -160,6 +180,12 @@ func resolveSupervise(g *globalFlags, f superviseFlags) (superviseSetup, error) 
 		return s, fmt.Errorf("supervise: no spec directories in %s: create specs/ in a workspace, list `specs:` in podium.yml, or give --specs DIR", root)
 	}
 
+	s.priv = filepath.Join(root, workspaceStateDir)
+	if !found {
+		if s.priv, err = stateDir(); err != nil {
+			return s, err
+		}
+	}
 	switch {
 	case f.state != "":
 		if s.state, err = filepath.Abs(f.state); err != nil {
@@ -175,53 +201,63 @@ func resolveSupervise(g *globalFlags, f superviseFlags) (superviseSetup, error) 
 		s.state = filepath.Join(dir, supervisorStateFile)
 	}
 
-	s.listen = f.listen
+	s.api, s.plainHTTP = cfg.API, f.plainHTTP
+	s.listen, s.listenFrom = f.listen, "--listen"
 	if s.listen == "" {
-		s.listen = cmp.Or(cfg.Listen, supervisor.DefaultListen)
+		s.listen, s.listenFrom = cfg.Listen, "podium.yml listen:"
+	}
+	switch {
+	case f.tlsCert != "" || f.tlsKey != "":
+		if f.tlsCert == "" || f.tlsKey == "" {
+			return s, errors.New("--tls-cert and --tls-key go together: give both")
+		}
+		s.tlsCert, s.tlsKey, s.tlsFrom = f.tlsCert, f.tlsKey, "--tls-cert/--tls-key"
+	case cfg.API.TLS.Cert != "":
+		s.tlsCert, s.tlsKey, s.tlsFrom = cfg.API.TLS.Cert, cfg.API.TLS.Key, "podium.yml api: tls:"
+		if !filepath.IsAbs(s.tlsCert) {
+			s.tlsCert = filepath.Join(root, s.tlsCert)
+		}
+		if !filepath.IsAbs(s.tlsKey) {
+			s.tlsKey = filepath.Join(root, s.tlsKey)
+		}
+	}
+	if s.listen != "" {
+		// Fail before anything starts, naming the flag or the setting.
+		if err := supervisor.CheckListen(s.listen, s.listenFrom, s.tlsCert != "", s.plainHTTP); err != nil {
+			return s, err
+		}
+	} else if f.tlsCert != "" || f.plainHTTP {
+		return s, errors.New("--tls-cert, --tls-key and --plain-http are about a TCP listener: give --listen HOST:PORT (or podium.yml listen:)")
 	}
 	return s, nil
 }
 
 // runSupervise runs the supervisor and its API until ctx ends (the root's signal context). The
-// API's port is opened first, so a second daemon fails before it touches any container.
-func runSupervise(ctx context.Context, g *globalFlags, s superviseSetup, token string, labels map[string]string, logOut io.Writer) error {
-	if err := supervisor.CheckListen(s.listen, token); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(s.state), 0o755); err != nil {
-		return fmt.Errorf("supervise: create the state directory %s: %w", filepath.Dir(s.state), err)
-	}
+// API's socket (and TCP port) are opened first, so a second daemon fails before it touches any
+// container.
+func runSupervise(ctx context.Context, g *globalFlags, s superviseSetup, logOut io.Writer) error {
 	eng, err := g.engine()
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
 	log := slog.New(slog.NewTextHandler(logOut, nil))
-	ln, err := net.Listen("tcp", s.listen)
+	ls, err := startLocalSupervisor(ctx, g, eng, s, log)
 	if err != nil {
-		return fmt.Errorf("supervise: listen on %s (is another `podium supervise` running?): %w", s.listen, err)
-	}
-	sup, err := supervisor.New(supervisor.Options{Engine: eng, StateFile: s.state, SpecDirs: s.specDirs, Labels: supervisorLabels(s.state, labels), Logger: log})
-	if err != nil {
-		ln.Close()
 		return err
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	served := make(chan error, 1)
-	go func() {
-		served <- supervisor.ServeListener(ctx, ln, supervisor.NewHandler(sup, token))
-		cancel() // a server that died takes the supervisor down with it, not silently
-	}()
-	log.Info("supervising", "specs", strings.Join(s.specDirs, ","), "state", s.state, "api", "http://"+ln.Addr().String(), "auth", token != "")
-	runErr := sup.Run(ctx)
-	cancel()
-	serveErr := <-served
-	if runErr != nil && !errors.Is(runErr, context.Canceled) {
-		return fmt.Errorf("supervise: %w", runErr)
+	log.Info("supervising", "specs", strings.Join(s.specDirs, ","), "state", s.state)
+	log.Info("serving the API", "socket", supervisor.SocketURL(ls.socket), "auth", "none needed: the socket is this user's alone (0600)")
+	if ls.url != "" {
+		auth := "a token is required: the one given (--token or $" + tokenEnv + ")"
+		if ls.tokenFile != "" {
+			auth = "a token is required: it was made at start and written to " + ls.tokenFile
+		}
+		log.Info("serving the API", "url", ls.url, "auth", auth)
 	}
-	if serveErr != nil {
-		return serveErr
+	<-ls.done
+	if ls.err != nil {
+		return ls.err
 	}
 	log.Info("stopped; the supervised containers keep running")
 	return nil
@@ -237,11 +273,12 @@ func newDeployCmd(g *globalFlags) *cobra.Command {
 	deploy := &cobra.Command{
 		Use:   "deploy",
 		Short: "Show and drive supervised services through a supervisor's HTTP API",
-		Long: `Talks to a running ` + "`podium supervise`" + `: the one at --remote, else at podium.yml's listen:, else
-at http://` + supervisor.DefaultListen + `.`,
+		Long: `Talks to the workspace's supervisor (` + "`podium supervise`" + ` or a TUI's): on the workspace's socket,
+.podium/supervisor.sock, unless --remote names another (unix:///PATH or http(s)://HOST:PORT). Over
+TCP the token is --token, else $PODIUM_TOKEN, else the workspace's .podium/api-token.`,
 	}
-	deploy.PersistentFlags().StringVar(&f.remote, "remote", "", "supervisor API URL (default: http://<podium.yml listen:>, else http://"+supervisor.DefaultListen+")")
-	deploy.PersistentFlags().StringVar(&f.token, "token", "", "bearer token for the API (default: $"+tokenEnv+")")
+	deploy.PersistentFlags().StringVar(&f.remote, "remote", "", "supervisor API: unix:///PATH or http(s)://HOST:PORT (default: the workspace's socket; podium.yml's listen: when no socket is there)")
+	deploy.PersistentFlags().StringVar(&f.token, "token", "", "bearer token for a TCP API (default: $"+tokenEnv+", else the workspace's .podium/"+supervisor.TokenFile+")")
 
 	status := &cobra.Command{
 		Use:   "status",
@@ -255,6 +292,7 @@ at http://` + supervisor.DefaultListen + `.`,
 			if asJSON {
 				return supervisor.EncodeState(cmd.OutOrStdout(), health, services)
 			}
+			fmt.Fprintf(cmd.OutOrStdout(), "supervisor: %s\n", t.client.URL())
 			writeDeployHealth(cmd.OutOrStdout(), health)
 			return writeDeployStatus(cmd.OutOrStdout(), services, time.Now())
 		}),
@@ -350,29 +388,86 @@ func withDeploy(g *globalFlags, f *deployFlags, fn func(cmd *cobra.Command, args
 	}
 }
 
-// target is --remote, else podium.yml's listen:, else the default address.
+// target is --remote, else the workspace's socket, else (when no socket is there) podium.yml's
+// listen:. Over TCP the token is --token, else $PODIUM_TOKEN, else the workspace's token file.
 func (f *deployFlags) target(g *globalFlags) (deployTarget, error) {
 	token := tokenOrEnv(f.token)
 	if f.remote != "" {
-		u := strings.TrimRight(f.remote, "/")
-		if !strings.Contains(u, "://") {
-			u = "http://" + u
+		u, err := remoteURL(f.remote)
+		if err != nil {
+			return deployTarget{}, err
+		}
+		if token == "" && !strings.HasPrefix(u, "unix://") {
+			if priv, _, err := privateDir(g); err == nil {
+				token = readToken(priv)
+			}
 		}
 		return deployTarget{client: supervisor.NewClient(u, token)}, nil
 	}
-	root, err := g.workspaceDir()
+	priv, cfg, err := privateDir(g)
 	if err != nil {
 		return deployTarget{}, err
+	}
+	sock := supervisor.FindSocket(priv)
+	if _, err := os.Stat(sock); err == nil || cfg.Listen == "" {
+		return deployTarget{client: supervisor.NewClient(supervisor.SocketURL(sock), ""), local: true}, nil
+	}
+	u, err := listenURL(cfg.Listen, "podium.yml listen:")
+	if err != nil {
+		return deployTarget{}, err
+	}
+	if cfg.API.TLS.Cert != "" {
+		u = "https" + strings.TrimPrefix(u, "http")
+	}
+	if token == "" {
+		token = readToken(priv)
+	}
+	return deployTarget{client: supervisor.NewClient(u, token), local: true}, nil
+}
+
+// privateDir is the private directory of the workspace (its .podium) and its podium.yml; with
+// no workspace, Podium's state directory.
+func privateDir(g *globalFlags) (string, pods.Config, error) {
+	root, found, err := findWorkspace(g)
+	if err != nil {
+		return "", pods.Config{}, err
+	}
+	if !found {
+		dir, err := stateDir()
+		return dir, pods.Config{}, err
 	}
 	cfg, err := pods.ReadConfig(root)
 	if err != nil {
-		return deployTarget{}, err
+		return "", pods.Config{}, err
 	}
-	u, err := listenURL(cmp.Or(cfg.Listen, supervisor.DefaultListen))
+	return filepath.Join(root, workspaceStateDir), cfg, nil
+}
+
+// readToken is the token a supervisor made for its TCP listener, or "".
+func readToken(priv string) string {
+	b, err := os.ReadFile(filepath.Join(priv, supervisor.TokenFile))
 	if err != nil {
-		return deployTarget{}, err
+		return ""
 	}
-	return deployTarget{client: supervisor.NewClient(u, token), local: true}, nil
+	return strings.TrimSpace(string(b))
+}
+
+// remoteURL checks a --remote value: unix:///PATH, http(s)://HOST:PORT, or HOST:PORT (http).
+func remoteURL(remote string) (string, error) {
+	if path, ok := strings.CutPrefix(remote, "unix://"); ok {
+		if !filepath.IsAbs(path) {
+			return "", fmt.Errorf("--remote %s: want unix:///ABSOLUTE/PATH of a socket", remote)
+		}
+		return "unix://" + filepath.Clean(path), nil
+	}
+	u := strings.TrimRight(remote, "/")
+	if !strings.Contains(u, "://") {
+		u = "http://" + u
+	}
+	if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+		return "", fmt.Errorf("--remote %s: want unix:///PATH or http(s)://HOST:PORT", remote)
+	}
+	return u, nil
 }
 
 // explain turns client errors into what a CLI user should read: the hint to start the daemon,
@@ -381,7 +476,7 @@ func (t deployTarget) explain(err error) error {
 	var ue *supervisor.UnreachableError
 	if errors.As(err, &ue) {
 		if t.local {
-			return fmt.Errorf("no supervisor at %s: start one with `podium supervise`", ue.URL)
+			return fmt.Errorf("no supervisor at %s: start one with `podium supervise` (or open the TUI in the workspace)", ue.URL)
 		}
 		return err
 	}
@@ -395,12 +490,12 @@ func (t deployTarget) explain(err error) error {
 	return err
 }
 
-// listenURL is the URL a client uses for a daemon listening on addr: a wildcard host is
-// reached through loopback.
-func listenURL(addr string) (string, error) {
+// listenURL is the URL a client uses for a daemon listening on addr (from names where the
+// address came from, for the message): a wildcard host is reached through loopback.
+func listenURL(addr, from string) (string, error) {
 	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return "", fmt.Errorf("podium.yml listen: %q: want HOST:PORT such as %s", addr, supervisor.DefaultListen)
+	if err != nil || port == "" {
+		return "", fmt.Errorf("%s %q: want HOST:PORT such as %s", from, addr, supervisor.ExampleListen)
 	}
 	switch host {
 	case "", "0.0.0.0":

@@ -110,6 +110,10 @@ func TestDeployStatus(t *testing.T) {
 		t.Fatalf("deploy status: %v\n%s", err, out)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) == 0 || lines[0] != "supervisor: "+srv.URL {
+		t.Fatalf("the first line must name the supervisor:\n%s", out)
+	}
+	lines = lines[1:]
 	if len(lines) != 3 || strings.Join(strings.Fields(lines[0]), " ") != "NAME STATE REV IMAGE HEALTHY/DESIRED SINCE LAST-ERROR" {
 		t.Fatalf("want a header and two rows:\n%s", out)
 	}
@@ -161,7 +165,7 @@ func TestDeployStatusFindsTheDaemonFromPodiumYML(t *testing.T) {
 	ln.Close()
 	writeFile(t, filepath.Join(ws, "podium.yml"), "listen: "+addr+"\n")
 	_, err = runCLI(t, "-w", ws, "deploy", "status")
-	want := "no supervisor at http://" + addr + ": start one with `podium supervise`"
+	want := "no supervisor at http://" + addr + ": start one with `podium supervise` (or open the TUI in the workspace)"
 	if err == nil || err.Error() != want {
 		t.Fatalf("want %q, got %v", want, err)
 	}
@@ -247,12 +251,27 @@ func TestDeployToken(t *testing.T) {
 	}
 }
 
-func TestDeploySuperviseRefusesAnOpenAddressWithoutToken(t *testing.T) {
-	t.Setenv(tokenEnv, "")
+func TestDeploySuperviseRefusesAnOpenAddressWithoutTLS(t *testing.T) {
+	t.Setenv(tokenEnv, "s3cret")
 	specs := t.TempDir()
 	_, err := runCLI(t, "supervise", "--specs", specs, "--listen", "0.0.0.0:7070")
-	if err == nil || err.Error() != "--listen 0.0.0.0:7070 is not a loopback address: give --token" {
+	if err == nil || err.Error() != "--listen 0.0.0.0:7070 is not a loopback address: give --tls-cert and --tls-key (or podium.yml api: tls:), or --plain-http to send the token in clear" {
 		t.Fatalf("want the loopback refusal, got %v", err)
+	}
+	// A host without a port is an error naming the flag, not a default port.
+	if _, err := runCLI(t, "supervise", "--specs", specs, "--listen", "127.0.0.1"); err == nil || !strings.HasPrefix(err.Error(), "--listen 127.0.0.1: want HOST:PORT") {
+		t.Fatalf("--listen without a port: %v", err)
+	}
+	ws := t.TempDir()
+	writeFile(t, filepath.Join(ws, "podium.yml"), "listen: localhost\nspecs: ["+specs+"]\n")
+	if _, err := runCLI(t, "-w", ws, "supervise"); err == nil || !strings.HasPrefix(err.Error(), "podium.yml listen: localhost: want HOST:PORT") {
+		t.Fatalf("podium.yml listen: without a port: %v", err)
+	}
+	if _, err := runCLI(t, "supervise", "--specs", specs, "--plain-http"); err == nil || !strings.Contains(err.Error(), "give --listen") {
+		t.Fatalf("--plain-http without --listen: %v", err)
+	}
+	if _, err := runCLI(t, "supervise", "--specs", specs, "--listen", "127.0.0.1:0", "--tls-cert", "c.pem"); err == nil || !strings.Contains(err.Error(), "give both") {
+		t.Fatalf("--tls-cert without --tls-key: %v", err)
 	}
 	if _, err := runCLI(t, "supervise", "--specs", filepath.Join(specs, "missing")); err == nil || !strings.Contains(err.Error(), "missing (--specs): not a directory") {
 		t.Fatalf("a missing --specs directory: %v", err)
@@ -273,15 +292,17 @@ func TestDeploySuperviseSetup(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := superviseSetup{
-		specDirs: []string{filepath.Join(ws, "specs"), filepath.Join(ws, "ops/specs"), filepath.Join(ws, "extra")},
-		state:    filepath.Join(ws, ".podium", "supervisor.json"),
-		listen:   "127.0.0.1:7171",
+		specDirs:   []string{filepath.Join(ws, "specs"), filepath.Join(ws, "ops/specs"), filepath.Join(ws, "extra")},
+		state:      filepath.Join(ws, ".podium", "supervisor.json"),
+		priv:       filepath.Join(ws, ".podium"),
+		listen:     "127.0.0.1:7171",
+		listenFrom: "podium.yml listen:",
 	}
 	if !reflect.DeepEqual(s, want) {
 		t.Fatalf("setup %+v, want %+v", s, want)
 	}
 	s, err = resolveSupervise(g, superviseFlags{listen: "127.0.0.1:9", state: "st.json"})
-	if err != nil || s.listen != "127.0.0.1:9" || !filepath.IsAbs(s.state) || filepath.Base(s.state) != "st.json" {
+	if err != nil || s.listen != "127.0.0.1:9" || s.listenFrom != "--listen" || !filepath.IsAbs(s.state) || filepath.Base(s.state) != "st.json" {
 		t.Fatalf("flags win: %+v, %v", s, err)
 	}
 
@@ -299,7 +320,7 @@ func TestDeploySuperviseSetup(t *testing.T) {
 		t.Fatalf("no spec directories: %v", err)
 	}
 	s, err = resolveSupervise(&globalFlags{}, superviseFlags{specs: []string{outside}})
-	if err != nil || s.state != filepath.Join(state, "podium", "supervisor.json") || s.listen != supervisor.DefaultListen {
+	if err != nil || s.state != filepath.Join(state, "podium", "supervisor.json") || s.listen != "" || s.priv != filepath.Join(state, "podium") {
 		t.Fatalf("no workspace: %+v, %v", s, err)
 	}
 }
@@ -309,11 +330,11 @@ func TestDeployListenURL(t *testing.T) {
 		"127.0.0.1:7070": "http://127.0.0.1:7070", "0.0.0.0:80": "http://127.0.0.1:80", ":7070": "http://127.0.0.1:7070",
 		"[::]:7070": "http://[::1]:7070", "box.lan:7070": "http://box.lan:7070",
 	} {
-		if got, err := listenURL(in); err != nil || got != want {
+		if got, err := listenURL(in, "podium.yml listen:"); err != nil || got != want {
 			t.Errorf("listenURL(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
-	if _, err := listenURL("7070"); err == nil {
+	if _, err := listenURL("7070", "podium.yml listen:"); err == nil {
 		t.Error("listenURL accepted a bare port")
 	}
 }
@@ -332,5 +353,91 @@ func writeFile(t *testing.T, path, text string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestDeploySuperviseAPIConfig(t *testing.T) {
+	ws := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(ws, "specs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(ws, "podium.yml"), "listen: 0.0.0.0:7443\napi:\n  hosts: [box.lan]\n  origins: [\"https://ui.example\"]\n  read: open\n  tls: {cert: tls/c.pem, key: tls/k.pem}\n")
+	g := &globalFlags{workspace: ws}
+	s, err := resolveSupervise(g, superviseFlags{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(s.api.Hosts, []string{"box.lan"}) || !reflect.DeepEqual(s.api.Origins, []string{"https://ui.example"}) || !s.api.ReadOpen() ||
+		s.tlsCert != filepath.Join(ws, "tls/c.pem") || s.tlsKey != filepath.Join(ws, "tls/k.pem") || s.tlsFrom != "podium.yml api: tls:" {
+		t.Fatalf("setup from podium.yml api: %+v", s)
+	}
+	for body, want := range map[string]string{
+		"api: {read: maybe}\n":                                `api: read: "maybe": want open or token`,
+		"api: {origins: ['*']}\n":                             "no wildcard",
+		"api: {tls: {cert: c.pem}}\n":                         "give both cert and key",
+		"api: {hots: [x]}\n":                                  "unknown key",
+		"listen: 0.0.0.0:7070\n":                              "podium.yml listen: 0.0.0.0:7070 is not a loopback address",
+		"listen: '[::1]'\n":                                   "podium.yml listen: [::1]: want HOST:PORT",
+		"listen: 127.0.0.1:7070\napi: {}\n":                   "",
+		"api: {tls: {cert: c, key: k}}\n":                     "",
+		"listen: 10.0.0.1:1\napi: {tls: {cert: c, key: k}}\n": "",
+	} {
+		writeFile(t, filepath.Join(ws, "podium.yml"), body)
+		_, err := resolveSupervise(g, superviseFlags{})
+		if want == "" && err != nil || want != "" && (err == nil || !strings.Contains(err.Error(), want)) {
+			t.Errorf("podium.yml %q: got %v, want %q", body, err, want)
+		}
+	}
+}
+
+func TestDeployRemoteURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"unix:///run/x.sock": "unix:///run/x.sock", "unix:///a/../b.sock/": "unix:///b.sock",
+		"127.0.0.1:7070": "http://127.0.0.1:7070", "https://box.lan:7443/": "https://box.lan:7443",
+	} {
+		if got, err := remoteURL(in); err != nil || got != want {
+			t.Errorf("remoteURL(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"unix://relative.sock", "ftp://x", "unix://"} {
+		if _, err := remoteURL(bad); err == nil || !strings.Contains(err.Error(), "--remote") {
+			t.Errorf("remoteURL(%q): want an error naming --remote, got %v", bad, err)
+		}
+	}
+}
+
+// TestDeployFindsTheSocket: with no flag, `deploy` talks to the workspace's socket, and says so.
+func TestDeployFindsTheSocket(t *testing.T) {
+	f := newFakeSupervisor()
+	ws := t.TempDir()
+	priv := filepath.Join(ws, workspaceStateDir)
+	ln, err := supervisor.ListenSocket(context.Background(), priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- supervisor.ServeListener(ctx, ln, supervisor.NewGuardedHandler(f, supervisor.APIOptions{Socket: true}))
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	writeFile(t, filepath.Join(ws, "podium.yml"), "name: x\n")
+	out, err := runCLI(t, "-w", ws, "deploy", "status")
+	if err != nil || !strings.HasPrefix(out, "supervisor: unix://"+ln.Path()+"\n") || !strings.Contains(out, "nginx:2") {
+		t.Fatalf("deploy status on the socket: %v\n%s", err, out)
+	}
+	out, err = runCLI(t, "deploy", "status", "--json", "--remote", "unix://"+ln.Path())
+	if err != nil || !strings.HasPrefix(out, "{") {
+		t.Fatalf("deploy status --json --remote unix://: %v\n%s", err, out)
+	}
+	if _, err := runCLI(t, "-w", ws, "deploy", "pause", "web"); err != nil {
+		t.Fatalf("deploy pause on the socket: %v", err)
+	}
+	cancel()
+	<-done
+	done <- nil
+	_, err = runCLI(t, "-w", ws, "deploy", "status")
+	if err == nil || !strings.Contains(err.Error(), "no supervisor at unix://") || !strings.Contains(err.Error(), "podium supervise") {
+		t.Fatalf("no supervisor on the socket: want the hint, got %v", err)
 	}
 }

@@ -8,36 +8,15 @@ import (
 	"sync"
 
 	"github.com/podiumdev/podium/backend/docker"
-	"github.com/podiumdev/podium/backend/supervisor"
 	"github.com/podiumdev/podium/model"
 )
 
-// startSupervisor runs a supervisor of setup's spec directories in this process until ctx
-// ends, leaving its containers running; done is closed once it has saved its state and
-// returned.
-func startSupervisor(ctx context.Context, eng *docker.Engine, setup superviseSetup) (*supervisor.Supervisor, <-chan struct{}, error) {
-	sup, err := supervisor.New(supervisor.Options{
-		Engine: eng, StateFile: setup.state, SpecDirs: setup.specDirs,
-		Labels: supervisorLabels(setup.state, nil), Logger: slog.Default(),
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("supervisor of %s: %w", setup.state, err)
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := sup.Run(ctx); err != nil {
-			slog.Error("supervisor stopped", "err", err)
-		}
-	}()
-	return sup, done, nil
-}
-
-// takeOvers is the Deploys tab's take over: when the `podium supervise` it follows stopped,
-// it starts the supervisor startDeploys would have started had none answered. The supervisors
+// takeOvers is the Deploys tab's take over: when the supervisor it follows stopped, it starts
+// the supervisor startDeploys would have started had none answered, serving the socket. The supervisors
 // run until ctx ends; wait returns once they have saved their state.
 type takeOvers struct {
 	ctx   context.Context
+	g     *globalFlags
 	eng   *docker.Engine
 	setup superviseSetup
 
@@ -54,13 +33,13 @@ func (t *takeOvers) start(context.Context) (model.DeploysBackend, error) {
 	if t.stopped || t.ctx.Err() != nil {
 		return nil, errors.New("podium is quitting")
 	}
-	sup, done, err := startSupervisor(t.ctx, t.eng, t.setup)
+	ls, err := startLocalSupervisor(t.ctx, t.g, t.eng, t.setup, slog.Default())
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("take over: %w", err)
 	}
-	slog.Info("took over from the supervisor daemon", "state", t.setup.state)
-	t.done = append(t.done, done)
-	return sup, nil
+	slog.Info("took over from the workspace's supervisor", "state", t.setup.state, "socket", ls.socket)
+	t.done = append(t.done, ls.done)
+	return ls.sup, nil
 }
 
 // wait returns once ctx has ended and every supervisor start started has returned.

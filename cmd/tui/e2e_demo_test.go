@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -333,8 +332,8 @@ func (d *demoSession) cleanup(t *testing.T, imagesBefore []string) {
 }
 
 // copyDemo copies examples/demo into a temp dir without its private state (.podium/, which a
-// clean checkout does not have), and points the workspace's supervisor API at a free port, so a
-// `podium supervise` serving another copy on the default address is not followed instead.
+// clean checkout does not have). The copy's supervisor serves its own .podium/supervisor.sock,
+// so a `podium supervise` serving another copy is never followed instead.
 func copyDemo(t *testing.T) string {
 	t.Helper()
 	ws := filepath.Join(t.TempDir(), "demo")
@@ -343,20 +342,6 @@ func copyDemo(t *testing.T) string {
 	}
 	if err := os.RemoveAll(filepath.Join(ws, workspaceStateDir)); err != nil {
 		t.Fatalf("remove the copy's state: %v", err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("find a free port: %v", err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
-	f, err := os.OpenFile(filepath.Join(ws, "podium.yml"), os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatalf("open the copy's podium.yml: %v", err)
-	}
-	defer f.Close()
-	if _, err := fmt.Fprintf(f, "listen: %s\n", addr); err != nil {
-		t.Fatalf("write the copy's podium.yml: %v", err)
 	}
 	return ws
 }

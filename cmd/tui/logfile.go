@@ -31,11 +31,11 @@ func redirectLogs() (path string, closeFn func(), err error) {
 	if err != nil {
 		return "", nil, err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", nil, fmt.Errorf("create state directory %s: %w", dir, err)
 	}
 	path = filepath.Join(dir, "podium.log")
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return "", nil, fmt.Errorf("open log file %s: %w", path, err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
@@ -21,7 +22,9 @@ func (g *globalFlags) runStore() (*pipeline.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &pipeline.Store{Root: filepath.Join(root, ".podium", "runs")}, nil
+	// Run records and outputs an older podium left readable by others become private.
+	tightenPrivate(filepath.Join(root, workspaceStateDir), slog.Default())
+	return &pipeline.Store{Root: filepath.Join(root, workspaceStateDir, "runs")}, nil
 }
 
 // pipelineCommand is `podium pipeline …`: show a pipeline file, list its runs, read outputs.

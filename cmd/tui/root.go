@@ -50,7 +50,7 @@ With no subcommand on a terminal, podium opens the TUI.`,
 	root.PersistentFlags().StringVarP(&g.host, "host", "H", "", "Docker engine address (default: DOCKER_HOST, then the current docker context)")
 	root.PersistentFlags().StringVar(&g.context, "context", "", "docker context to use (default: DOCKER_CONTEXT, then the current one)")
 	root.PersistentFlags().StringVarP(&g.workspace, "workspace", "w", "", "workspace directory (default: the nearest ancestor holding pods/, specs/, pipelines/ or podium.yml)")
-	root.Flags().StringVar(&remote, "remote", "", "watch the supervisor daemon at this URL in the Deploys tab instead of supervising in-process")
+	root.Flags().StringVar(&remote, "remote", "", "watch the supervisor daemon at this URL (unix:///PATH or http(s)://HOST:PORT) in the Deploys tab instead of supervising in-process")
 	root.Flags().BoolVar(&g.watch, "watch", false, "apply pod file changes as they are saved: bring up exactly the services that drifted (a broken file changes nothing)")
 	root.Flags().StringVar(&g.keymap, "keymap", "", "key bindings file (default: $XDG_CONFIG_HOME/podium/config.yml, else ~/.config/podium/config.yml)")
 	root.PersistentFlags().StringVarP(&g.project, "project-name", "p", "", "project name (default: podium.yml's name, else the workspace directory's name)")

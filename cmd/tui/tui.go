@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -33,6 +34,14 @@ func runTUI(ctx context.Context, g globalFlags, remote string) error {
 		return err
 	}
 	defer closeLog()
+	// What an older podium left readable by others becomes private: its log and saved logs,
+	// the workspace's state, run records and outputs.
+	if sd, err := stateDir(); err == nil {
+		tightenPrivate(sd, slog.Default())
+	}
+	if st, err := os.Stat(filepath.Join(ws, workspaceStateDir)); err == nil && st.IsDir() {
+		tightenPrivate(filepath.Join(ws, workspaceStateDir), slog.Default())
+	}
 
 	eng, err := g.engine()
 	if err != nil {
@@ -100,17 +109,27 @@ func homeRelative(p string) string {
 	return p
 }
 
-// startDeploys chooses what the Deploys tab shows: the daemon at remote; else a `podium
-// supervise` already serving this workspace; else, when the workspace has spec directories, a
-// supervisor run in-process until ctx ends (leaving its containers running). It returns nil
-// (no Deploys) otherwise; the Deploys tab's take over when it follows this workspace's daemon
+// startDeploys chooses what the Deploys tab shows: the daemon at remote; else a supervisor
+// already serving this workspace's socket (`podium supervise`, another TUI); else, when the
+// workspace has spec directories, a supervisor run in-process until ctx ends (leaving its
+// containers running), serving the same API on the workspace's socket. It returns nil (no
+// Deploys) otherwise; the Deploys tab's take over when it follows this workspace's supervisor
 // (nil else); and a channel closed once the in-process supervisors have saved their state and
 // returned.
 func startDeploys(ctx context.Context, g *globalFlags, eng *docker.Engine, remote string) (model.DeploysBackend, func(context.Context) (model.DeploysBackend, error), <-chan struct{}) {
 	done := make(chan struct{})
 	if remote != "" {
 		close(done)
-		return model.NewRemoteDeploys(ctx, supervisor.NewClient(remote, tokenOrEnv(""))), nil, done
+		u, err := remoteURL(remote)
+		if err != nil {
+			slog.Error("no Deploys", "err", err)
+			return nil, nil, done
+		}
+		token := tokenOrEnv("")
+		if priv, _, err := privateDir(g); err == nil && token == "" && !strings.HasPrefix(u, "unix://") {
+			token = readToken(priv)
+		}
+		return model.NewRemoteDeploys(ctx, supervisor.NewClient(u, token)), nil, done
 	}
 	setup, err := resolveSupervise(g, superviseFlags{})
 	if err != nil {
@@ -118,24 +137,46 @@ func startDeploys(ctx context.Context, g *globalFlags, eng *docker.Engine, remot
 		close(done)
 		return nil, nil, done
 	}
-	daemon := supervisor.NewClient("http://"+setup.listen, tokenOrEnv(""))
-	pctx, pcancel := context.WithTimeout(ctx, 300*time.Millisecond)
-	_, perr := daemon.Status(pctx)
-	pcancel()
-	if perr == nil {
-		slog.Info("following the supervisor daemon", "url", daemon.URL())
-		t := &takeOvers{ctx: ctx, eng: eng, setup: setup}
+	setup.token = tokenOrEnv("")
+	daemon := supervisor.NewClient(supervisor.SocketURL(supervisor.FindSocket(setup.priv)), "")
+	follow := func(why string) (model.DeploysBackend, func(context.Context) (model.DeploysBackend, error), <-chan struct{}) {
+		slog.Info("following the workspace's supervisor", "url", daemon.URL(), "why", why)
+		t := &takeOvers{ctx: ctx, g: g, eng: eng, setup: setup}
 		go func() {
 			defer close(done)
 			t.wait()
 		}()
 		return model.NewRemoteDeploys(ctx, daemon), t.start, done
 	}
-	sup, supDone, err := startSupervisor(ctx, eng, setup)
+	if probeSupervisor(ctx, daemon) {
+		return follow("it answers on the socket")
+	}
+	ls, err := startLocalSupervisor(ctx, g, eng, setup, slog.Default())
+	var busy *supervisor.BusyError
+	if errors.As(err, &busy) {
+		// Another supervisor took the socket meanwhile (or is starting): follow it.
+		return follow(err.Error())
+	}
 	if err != nil {
 		slog.Error("supervisor", "err", err)
 		close(done)
 		return nil, nil, done
 	}
-	return sup, nil, supDone
+	slog.Info("supervising in-process", "socket", ls.socket, "url", ls.url, "token_file", ls.tokenFile)
+	go func() {
+		<-ls.done
+		if ls.err != nil {
+			slog.Error("supervisor stopped", "err", ls.err)
+		}
+		close(done)
+	}()
+	return ls.sup, nil, done
+}
+
+// probeSupervisor says whether a supervisor answers at c, quickly.
+func probeSupervisor(ctx context.Context, c *supervisor.Client) bool {
+	pctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	_, err := c.Status(pctx)
+	return err == nil
 }
