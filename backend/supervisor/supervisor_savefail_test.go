@@ -1,0 +1,61 @@
+package supervisor
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A state file that cannot be saved is shown, not only logged: Health carries the error (and
+// the API's /v1/state with it) while saves fail, the services keep being supervised, and the
+// error goes once a save succeeds again.
+func TestSupervisorSaveFailureIsShown(t *testing.T) {
+	t.Parallel()
+	r := supNewRig(t, 1)
+	r.start()
+	r.write(0, "keeper", supSpec("busybox:latest", "1"))
+	r.waitStable("keeper", 1, 30*time.Second)
+	if h := r.sup.Health(); h.SaveError != "" {
+		t.Fatalf("a save error before anything failed: %+v", h)
+	}
+
+	// The state's directory becomes a file: every save fails (root ignores permission bits,
+	// so a read-only directory would not do).
+	dir := filepath.Dir(r.state)
+	aside := dir + ".aside"
+	if err := os.Rename(dir, aside); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dir, []byte("not a directory"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r.write(0, "keeper", supSpec("busybox:latest", "2"))
+	r.waitStable("keeper", 2, 30*time.Second)
+	h := r.sup.Health()
+	if h.SaveError == "" || !strings.Contains(h.SaveError, r.state) || h.SaveErrorAt.IsZero() {
+		t.Fatalf("saves fail but Health says %+v", h)
+	}
+	var buf bytes.Buffer
+	if err := EncodeState(&buf, h, r.sup.Status()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `"save_error":`) {
+		t.Errorf("the API's state does not carry the save error: %s", buf.String())
+	}
+
+	// Saves work again: the next transition clears the error.
+	if err := os.Remove(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(aside, dir); err != nil {
+		t.Fatal(err)
+	}
+	r.write(0, "keeper", supSpec("busybox:latest", "3"))
+	r.waitStable("keeper", 3, 30*time.Second)
+	if h := r.sup.Health(); h.SaveError != "" {
+		t.Errorf("saves work again but Health still says %q", h.SaveError)
+	}
+}
