@@ -296,8 +296,12 @@ func (ix *Index) apply(ctx context.Context, pending map[string]bool) {
 	ix.changedLocked()
 }
 
-func (ix *Index) matches(c Container) bool {
-	for _, l := range ix.opts.Labels {
+func (ix *Index) matches(c Container) bool { return HasLabels(c, ix.opts.Labels) }
+
+// HasLabels says whether c carries every label of labels ("key" or "key=value"), as the
+// engine's label filter would: so a consumer of a shared, unfiltered index can pick its own.
+func HasLabels(c Container, labels []string) bool {
+	for _, l := range labels {
 		k, v, hasV := strings.Cut(l, "=")
 		got, ok := c.Labels[k]
 		if !ok || (hasV && got != v) {

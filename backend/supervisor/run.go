@@ -75,12 +75,15 @@ func (s *Supervisor) Run(ctx context.Context) error {
 		return fmt.Errorf("supervisor: watch spec directories: %w", err)
 	}
 	ictx, cancel := context.WithCancel(ctx)
-	index := docker.NewIndex(s.eng, docker.IndexOptions{Labels: s.ownLabels, MinBackoff: s.opts.MinBackoff, MaxBackoff: s.opts.MaxBackoff})
+	index := s.opts.Index
+	var bg sync.WaitGroup
+	if index == nil {
+		index = docker.NewIndex(s.eng, docker.IndexOptions{Labels: s.ownLabels, MinBackoff: s.opts.MinBackoff, MaxBackoff: s.opts.MaxBackoff})
+		bg.Go(func() { index.Run(ictx) })
+	}
 	s.mu.Lock()
 	s.index = index
 	s.mu.Unlock()
-	var bg sync.WaitGroup
-	bg.Go(func() { index.Run(ictx) })
 	bg.Go(func() {
 		if err := w.Run(ictx); err != nil {
 			s.log.Error("watch spec directories", "err", err)
@@ -128,7 +131,7 @@ func (l *runLoop) loop(w *watch.Watcher, index *docker.Index, recs map[string]se
 		}
 	}
 	scan := scanSpecs(s.dirs, s)
-	byService := groupByService(snap.Containers)
+	byService := s.groupOwn(snap.Containers)
 	names := map[string]bool{}
 	for n := range recs {
 		names[n] = true
@@ -243,7 +246,7 @@ func (l *runLoop) deliver(name string, u specUpdate) {
 	}
 	var cs []docker.Container
 	if ix := l.s.index; ix != nil {
-		cs = groupByService(ix.Snapshot().Containers)[name]
+		cs = l.s.groupOwn(ix.Snapshot().Containers)[name]
 	}
 	l.start(name, nil, cs, u, false)
 }
@@ -288,7 +291,7 @@ func (l *runLoop) start(name string, rec *serviceRecord, cs []docker.Container, 
 // nobody runs any more are removed by an instance that adopts nothing.
 func (l *runLoop) resync(sn docker.Snapshot) {
 	l.s.log.Info("engine reconnected: reconciling")
-	byService := groupByService(sn.Containers)
+	byService := l.s.groupOwn(sn.Containers)
 	l.s.mu.Lock()
 	running := make(map[string]*instance, len(l.s.instances))
 	for n, in := range l.s.instances {
@@ -352,10 +355,14 @@ func inBrokenDir(file string, broken []string) bool {
 	return false
 }
 
-// groupByService sorts containers by their dev.podium.deploy label.
-func groupByService(cs []docker.Container) map[string][]docker.Container {
+// groupOwn sorts this supervisor's containers by their dev.podium.deploy label; the index may
+// be shared, and hold every container of the engine.
+func (s *Supervisor) groupOwn(cs []docker.Container) map[string][]docker.Container {
 	out := map[string][]docker.Container{}
 	for _, c := range cs {
+		if !docker.HasLabels(c, s.ownLabels) {
+			continue
+		}
 		if n := c.Labels[docker.LabelDeploy]; n != "" {
 			out[n] = append(out[n], c)
 		}

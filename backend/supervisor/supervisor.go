@@ -34,6 +34,10 @@ type Options struct {
 	// supervisors sharing an engine must differ here, or each removes the other's containers
 	// as orphans; tests put their harness label here.
 	Labels map[string]string
+	// Index is the process's live container index of Engine, shared so that one process
+	// follows one events stream (the TUI's); the supervisor picks its own containers from it by
+	// Labels. Its owner runs it. Nil: the supervisor runs an index of its own containers.
+	Index *docker.Index
 	// Logger receives what the supervisor does; nil discards it.
 	Logger *slog.Logger
 	// MinBackoff and MaxBackoff bound the retry delay of a failed deploy (default 1 s doubling

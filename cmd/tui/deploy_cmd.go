@@ -69,6 +69,7 @@ type superviseSetup struct {
 	plainHTTP  bool
 	token      string // the token given (--token, $PODIUM_TOKEN); "" makes one for TCP
 	labels     map[string]string
+	index      *docker.Index // the process's container index, shared with the TUI; nil: the supervisor runs its own
 }
 
 // deployTarget is a client of the supervisor the flags name. local says nobody gave --remote,

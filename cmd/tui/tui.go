@@ -66,7 +66,7 @@ func runTUI(ctx context.Context, g globalFlags, remote string) error {
 		slog.Warn("engine version unknown", "err", verr)
 	}
 
-	deploys, takeOver, deploysDone := startDeploys(ctx, &g, eng, remote)
+	deploys, takeOver, deploysDone := startDeploys(ctx, &g, eng, ix, remote)
 
 	m := model.New(model.Config{
 		Deploys:       deploys,
@@ -112,11 +112,11 @@ func homeRelative(p string) string {
 // startDeploys chooses what the Deploys tab shows: the daemon at remote; else a supervisor
 // already serving this workspace's socket (`podium supervise`, another TUI); else, when the
 // workspace has spec directories, a supervisor run in-process until ctx ends (leaving its
-// containers running), serving the same API on the workspace's socket. It returns nil (no
-// Deploys) otherwise; the Deploys tab's take over when it follows this workspace's supervisor
-// (nil else); and a channel closed once the in-process supervisors have saved their state and
-// returned.
-func startDeploys(ctx context.Context, g *globalFlags, eng *docker.Engine, remote string) (model.DeploysBackend, func(context.Context) (model.DeploysBackend, error), <-chan struct{}) {
+// containers running), serving the same API on the workspace's socket and sharing the TUI's
+// container index ix. It returns nil (no Deploys) otherwise; the Deploys tab's take over when it
+// follows this workspace's supervisor (nil else); and a channel closed once the in-process
+// supervisors have saved their state and returned.
+func startDeploys(ctx context.Context, g *globalFlags, eng *docker.Engine, ix *docker.Index, remote string) (model.DeploysBackend, func(context.Context) (model.DeploysBackend, error), <-chan struct{}) {
 	done := make(chan struct{})
 	if remote != "" {
 		close(done)
@@ -138,6 +138,7 @@ func startDeploys(ctx context.Context, g *globalFlags, eng *docker.Engine, remot
 		return nil, nil, done
 	}
 	setup.token = tokenOrEnv("")
+	setup.index = ix // one events stream per process: the supervisor shares the TUI's index
 	daemon := supervisor.NewClient(supervisor.SocketURL(supervisor.FindSocket(setup.priv)), "")
 	follow := func(why string) (model.DeploysBackend, func(context.Context) (model.DeploysBackend, error), <-chan struct{}) {
 		slog.Info("following the workspace's supervisor", "url", daemon.URL(), "why", why)
