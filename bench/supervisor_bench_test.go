@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/podiumdev/podium/backend/deployspec"
 	"math"
 	"os"
 	"path/filepath"
@@ -230,7 +231,7 @@ func benchSpecSave(b *testing.B, after bool) {
 		for range saves {
 			version++
 			data := supSpecJSON(version, after)
-			spec, err := supervisor.Parse(name, path, data)
+			spec, err := deployspec.Parse(name, path, data)
 			if err != nil {
 				b.Fatalf("spec: %v", err)
 			}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"github.com/podiumdev/podium/backend/deployspec"
 	"maps"
 	"sort"
 	"strconv"
@@ -109,9 +110,9 @@ func (in *instance) start(ctx context.Context, c *containerRecord) error {
 
 // ensureImage makes the image present per the spec's pull policy (default: pull only when the
 // image is missing; condo pulled on every start).
-func (in *instance) ensureImage(ctx context.Context, sp *Spec) error {
+func (in *instance) ensureImage(ctx context.Context, sp *deployspec.Spec) error {
 	img := imageOf(sp)
-	pull := sp.Pull == PullAlways
+	pull := sp.Pull == deployspec.PullAlways
 	if !pull {
 		ok, err := in.s.eng.ImageExists(ctx, img)
 		if err != nil {
@@ -120,7 +121,7 @@ func (in *instance) ensureImage(ctx context.Context, sp *Spec) error {
 		if ok {
 			return nil
 		}
-		if sp.Pull == PullNever {
+		if sp.Pull == deployspec.PullNever {
 			return fmt.Errorf("image %s is not present and pull is never", img)
 		}
 	}
@@ -129,7 +130,7 @@ func (in *instance) ensureImage(ctx context.Context, sp *Spec) error {
 }
 
 // createSpec is the container's create call: the spec's own body, with Podium's labels on top.
-func (in *instance) createSpec(sp *Spec, rev int, name string) docker.CreateSpec {
+func (in *instance) createSpec(sp *deployspec.Spec, rev int, name string) docker.CreateSpec {
 	cfg := *sp.Create.Config
 	labels := maps.Clone(cfg.Labels)
 	if labels == nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/podiumdev/podium/backend/deployspec"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -300,7 +301,7 @@ func TestMaskSpecErrors(t *testing.T) {
 		"spec:\n  Image: busybox\n  Env: {DB_PASSWORD: hunter2secret}\n",
 		"spec:\n  Image: busybox\n  Env: [[\"DB_PASSWORD=hunter2secret\"]]\n",
 	} {
-		_, err := Parse("web", "web.yml", []byte(body))
+		_, err := deployspec.Parse("web", "web.yml", []byte(body))
 		if err == nil {
 			t.Fatalf("%q: want a spec error", body)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/podiumdev/podium/backend/deployspec"
 	"log/slog"
 	"sync"
 	"time"
@@ -23,10 +24,10 @@ const (
 
 // specUpdate is what the spec directories say about a service now.
 type specUpdate struct {
-	spec    *Spec  // the parsed spec; nil with err or removed
-	file    string // the file it came from
-	err     string // the file does not parse, or the name is defined twice
-	removed bool   // no file defines the service any more
+	spec    *deployspec.Spec // the parsed spec; nil with err or removed
+	file    string           // the file it came from
+	err     string           // the file does not parse, or the name is defined twice
+	removed bool             // no file defines the service any more
 }
 
 // controlOp is a request from the API.
@@ -78,8 +79,8 @@ type instance struct {
 
 	// loop-owned
 	rec          serviceRecord
-	fresh        bool          // no saved record: adopt from labels
-	specs        map[int]*Spec // parsed specs of the revisions in use
+	fresh        bool                     // no saved record: adopt from labels
+	specs        map[int]*deployspec.Spec // parsed specs of the revisions in use
 	health       chan healthVerdict
 	removed      chan removal
 	watchers     map[string]context.CancelFunc // health watchers by container id
@@ -99,7 +100,7 @@ func newInstance(s *Supervisor, name string, rec *serviceRecord) *instance {
 		ctl:      make(chan controlRequest),
 		kick:     make(chan struct{}, 1),
 		done:     make(chan struct{}),
-		specs:    map[int]*Spec{},
+		specs:    map[int]*deployspec.Spec{},
 		health:   make(chan healthVerdict, 16),
 		removed:  make(chan removal, 16),
 		watchers: map[string]context.CancelFunc{},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/podiumdev/podium/backend/deployspec"
 	"slices"
 	"time"
 )
@@ -52,7 +53,7 @@ func (in *instance) apply(u specUpdate) {
 }
 
 // checkDeployable rejects specs the parser accepts but a deploy cannot honour.
-func checkDeployable(sp *Spec) error {
+func checkDeployable(sp *deployspec.Spec) error {
 	if sp.Create.Config == nil || sp.Create.Config.Image == "" {
 		return fmt.Errorf("%s: spec Image is required", sp.File)
 	}
@@ -68,7 +69,7 @@ func checkDeployable(sp *Spec) error {
 // restart) always makes a new revision. A revision still being deployed is superseded: its
 // containers that never became healthy go, its healthy ones keep serving until the new
 // revision replaces them like any old container.
-func (in *instance) deploy(sp *Spec, cause Cause, reason string, force bool) {
+func (in *instance) deploy(sp *deployspec.Spec, cause Cause, reason string, force bool) {
 	if !force {
 		if rev := in.revisionFor(sp); rev > 0 {
 			in.retarget(rev, sp, cause, reason)
@@ -96,7 +97,7 @@ func (in *instance) deploy(sp *Spec, cause Cause, reason string, force bool) {
 
 // revisionFor finds a revision in use whose containers are the ones sp makes: the target
 // first, then the stable revision, then the newest other revision with live containers.
-func (in *instance) revisionFor(sp *Spec) int {
+func (in *instance) revisionFor(sp *deployspec.Spec) int {
 	h := containerHashOf(sp)
 	same := func(rev int) bool { return rev > 0 && in.specs[rev] != nil && containerHashOf(in.specs[rev]) == h }
 	if t := in.target(); same(t) {
@@ -116,7 +117,7 @@ func (in *instance) revisionFor(sp *Spec) int {
 
 // retarget works towards revision rev again with sp's deploy settings (replicas, update, …),
 // which replace the revision's own: no container is replaced, only added or removed.
-func (in *instance) retarget(rev int, sp *Spec, cause Cause, reason string) {
+func (in *instance) retarget(rev int, sp *deployspec.Spec, cause Cause, reason string) {
 	before := replicasOf(in.specs[rev])
 	in.specs[rev] = sp
 	if h := in.revision(rev); h != nil {
@@ -184,7 +185,7 @@ func (in *instance) beginRollout(cause Cause, reason string) {
 	t := in.target()
 	serving := len(in.others(t))
 	sp := in.specs[t]
-	if serving == 0 || (orderOf(sp) == StopFirst && parallelismOf(sp) >= serving) {
+	if serving == 0 || (orderOf(sp) == deployspec.StopFirst && parallelismOf(sp) >= serving) {
 		in.setState(Wait, cause, reason)
 		return
 	}
@@ -253,7 +254,7 @@ func (in *instance) fail(c *containerRecord, err error) {
 		return
 	}
 	sp, stable := in.specs[next], in.specs[cur]
-	if sp != nil && sp.Update.Failure == FailureRollback && stable != nil {
+	if sp != nil && sp.Update.Failure == deployspec.FailureRollback && stable != nil {
 		in.setOutcome(next, "rolled back")
 		in.rec.Next = 0
 		in.rec.Attempts = 0
@@ -335,7 +336,7 @@ func (in *instance) rollbackTo(rev int) error {
 		}
 		return fmt.Errorf("rollback %s to revision %d: its spec is unknown (it was adopted from running containers)", in.name, rev)
 	}
-	sp, err := ParseCanonical(in.name, h.Spec)
+	sp, err := deployspec.ParseCanonical(in.name, h.Spec)
 	if err != nil {
 		return fmt.Errorf("rollback %s to revision %d: %w", in.name, rev, err)
 	}

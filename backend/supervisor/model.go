@@ -2,6 +2,7 @@ package supervisor
 
 import (
 	"encoding/json"
+	"github.com/podiumdev/podium/backend/deployspec"
 	"time"
 )
 
@@ -71,7 +72,7 @@ func healthyOf(cs []*containerRecord) int {
 }
 
 // containerHashOf is what a container of sp carries in dev.podium.spec-hash.
-func containerHashOf(sp *Spec) string {
+func containerHashOf(sp *deployspec.Spec) string {
 	if sp == nil {
 		return ""
 	}
@@ -83,7 +84,7 @@ func containerHashOf(sp *Spec) string {
 
 // labelMatches says whether a container's dev.podium.spec-hash says sp made it (older Podiums
 // labelled containers with the whole spec's hash).
-func labelMatches(hash string, sp *Spec) bool {
+func labelMatches(hash string, sp *deployspec.Spec) bool {
 	return sp != nil && hash != "" && (hash == containerHashOf(sp) || hash == sp.Hash)
 }
 
@@ -202,7 +203,7 @@ func (in *instance) loadSpecs() {
 		if len(h.Spec) == 0 || (h.N != in.rec.Current && h.N != in.rec.Next && len(in.containersOf(h.N)) == 0) {
 			continue
 		}
-		sp, err := ParseCanonical(in.name, h.Spec)
+		sp, err := deployspec.ParseCanonical(in.name, h.Spec)
 		if err != nil {
 			in.log.Warn("saved revision does not parse", "revision", h.N, "err", err)
 			continue
@@ -213,7 +214,7 @@ func (in *instance) loadSpecs() {
 }
 
 // specJSON is a spec's canonical form for the state file; nil if it has none.
-func specJSON(sp *Spec) json.RawMessage {
+func specJSON(sp *deployspec.Spec) json.RawMessage {
 	b := sp.Canonical()
 	if !json.Valid(b) {
 		return nil
@@ -221,21 +222,21 @@ func specJSON(sp *Spec) json.RawMessage {
 	return b
 }
 
-func imageOf(sp *Spec) string {
+func imageOf(sp *deployspec.Spec) string {
 	if sp == nil || sp.Create.Config == nil {
 		return ""
 	}
 	return sp.Create.Config.Image
 }
 
-func replicasOf(sp *Spec) int {
+func replicasOf(sp *deployspec.Spec) int {
 	if sp == nil {
 		return 0
 	}
 	return max(sp.Replicas, 0)
 }
 
-func parallelismOf(sp *Spec) int {
+func parallelismOf(sp *deployspec.Spec) int {
 	if sp == nil || sp.Update.Parallelism < 1 {
 		return 1
 	}
@@ -243,19 +244,19 @@ func parallelismOf(sp *Spec) int {
 }
 
 // orderOf is the batch order: as given, else start-first with After and stop-first with Before.
-func orderOf(sp *Spec) Order {
+func orderOf(sp *deployspec.Spec) deployspec.Order {
 	switch {
 	case sp == nil:
-		return StopFirst
+		return deployspec.StopFirst
 	case sp.Update.Order != "":
 		return sp.Update.Order
 	case sp.Deploy.After:
-		return StartFirst
+		return deployspec.StartFirst
 	}
-	return StopFirst
+	return deployspec.StopFirst
 }
 
-func healthTimeoutOf(sp *Spec) time.Duration {
+func healthTimeoutOf(sp *deployspec.Spec) time.Duration {
 	if sp == nil || sp.HealthTimeout <= 0 {
 		return fallbackHealthTimeout
 	}
@@ -263,21 +264,21 @@ func healthTimeoutOf(sp *Spec) time.Duration {
 }
 
 // healthDeadlineOf is how long a new container has to become healthy.
-func healthDeadlineOf(sp *Spec) time.Duration {
+func healthDeadlineOf(sp *deployspec.Spec) time.Duration {
 	if sp != nil && sp.Update.HealthyDeadline > 0 {
 		return sp.Update.HealthyDeadline
 	}
 	return healthTimeoutOf(sp)
 }
 
-func minHealthyOf(sp *Spec) time.Duration {
+func minHealthyOf(sp *deployspec.Spec) time.Duration {
 	if sp == nil {
 		return time.Second
 	}
 	return max(sp.MinHealthy, 0)
 }
 
-func stopTimeoutOf(sp *Spec) time.Duration {
+func stopTimeoutOf(sp *deployspec.Spec) time.Duration {
 	if sp == nil {
 		return fallbackStopTimeout
 	}

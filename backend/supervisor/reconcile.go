@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/podiumdev/podium/backend/deployspec"
 	"slices"
 	"strconv"
 	"time"
@@ -182,7 +183,7 @@ func (in *instance) dropDuplicates() int {
 // A service whose file is gone keeps nothing.
 func (in *instance) adoptFromLabels(ctx context.Context, cs []docker.Container, first *specUpdate) {
 	keep := first != nil && !first.removed
-	var sp *Spec
+	var sp *deployspec.Spec
 	if keep && first.spec != nil && checkDeployable(first.spec) == nil {
 		sp = first.spec
 	}
@@ -284,7 +285,7 @@ func (in *instance) adoptFromLabels(ctx context.Context, cs []docker.Container, 
 }
 
 // healthyNow says whether an adopted container is healthy right now.
-func (in *instance) healthyNow(ctx context.Context, c *containerRecord, sp *Spec) bool {
+func (in *instance) healthyNow(ctx context.Context, c *containerRecord, sp *deployspec.Spec) bool {
 	d, err := in.s.eng.Inspect(ctx, c.ID)
 	if err != nil {
 		return false

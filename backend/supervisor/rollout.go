@@ -3,6 +3,7 @@ package supervisor
 import (
 	"context"
 	"fmt"
+	"github.com/podiumdev/podium/backend/deployspec"
 	"time"
 )
 
@@ -41,7 +42,7 @@ func (in *instance) rollStep(ctx context.Context, now time.Time) bool {
 		return true
 	}
 	order := orderOf(sp)
-	if order == StartFirst {
+	if order == deployspec.StartFirst {
 		if excess := len(old) + healthyNew - want; excess > 0 && len(old) > 0 {
 			until := now.Add(sp.Deploy.Delay)
 			drained := surplus(old, min(excess, len(old)))
@@ -81,7 +82,7 @@ func (in *instance) rollStep(ctx context.Context, now time.Time) bool {
 		return false
 	}
 	k := min(batch, need)
-	if order == StopFirst {
+	if order == deployspec.StopFirst {
 		if stop := len(old) + len(fresh) + k - want; stop > 0 && len(old) > 0 {
 			gone := surplus(old, min(stop, len(old)))
 			for _, c := range gone {

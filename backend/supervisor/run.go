@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/podiumdev/podium/backend/deployspec"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -69,7 +70,7 @@ func (s *Supervisor) Run(ctx context.Context) error {
 	}
 	s.mu.Unlock()
 
-	w, err := watch.New(s.dirs, watch.Options{Include: IsSpecFile})
+	w, err := watch.New(s.dirs, watch.Options{Include: deployspec.IsSpecFile})
 	if err != nil {
 		s.stopped()
 		return fmt.Errorf("supervisor: watch spec directories: %w", err)
@@ -310,14 +311,14 @@ func (l *runLoop) resync(sn docker.Snapshot) {
 
 // scanSpecs reads the spec directories.
 func scanSpecs(dirs []string, s *Supervisor) scanResult {
-	specs, problems := ScanDirs(dirs)
+	specs, problems := deployspec.ScanDirs(dirs)
 	out := scanResult{updates: map[string]specUpdate{}}
 	for i := range specs {
 		sp := specs[i]
 		out.updates[sp.Name] = specUpdate{spec: &sp, file: sp.File}
 	}
 	for _, p := range problems {
-		var pe *ParseError
+		var pe *deployspec.ParseError
 		if !errors.As(p, &pe) {
 			s.log.Warn("spec directories", "err", p)
 			continue

@@ -1,5 +1,7 @@
 package supervisor
 
+import "github.com/podiumdev/podium/backend/deployspec"
+
 import "time"
 
 // State is a service's place in condo's state machine.
@@ -46,8 +48,8 @@ type ServiceStatus struct {
 	NextBatch      time.Time // a rolling deploy's next batch starts then (Update.Delay)
 	// Deploy and Update are the strategy of the revision being deployed (else the current
 	// one), with defaults applied: order, batch size, delays, failure action.
-	Deploy    Deploy
-	Update    Update
+	Deploy    deployspec.Deploy
+	Update    deployspec.Update
 	LastError string       // the last failure (start, health, pull), cleared when Stable
 	SpecError string       // the spec file does not parse; the running version is kept
 	Timeline  []Transition // most recent last; bounded

@@ -3,6 +3,7 @@ package supervisor
 import (
 	"context"
 	"fmt"
+	"github.com/podiumdev/podium/backend/deployspec"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -171,7 +172,7 @@ func TestSupervisorKillNine(t *testing.T) {
 		_ = cmd.Wait()
 		t.Logf("round %d: killed; Docker has %d containers of the service", i, len(r.ours("crash")))
 	}
-	final, err := ParseFile(filepath.Join(r.dirs[0], "crash.json"))
+	final, err := deployspec.ParseFile(filepath.Join(r.dirs[0], "crash.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

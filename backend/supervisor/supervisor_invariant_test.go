@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/podiumdev/podium/backend/deployspec"
 	"os"
 	"slices"
 	"strings"
@@ -298,7 +299,7 @@ func invPolicyOf(spec map[string]any) invPolicy {
 		if n, ok := u["parallelism"].(int); ok {
 			p.parallelism = n
 		}
-		if o, _ := u["order"].(string); o == string(StartFirst) {
+		if o, _ := u["order"].(string); o == string(deployspec.StartFirst) {
 			p.after = true
 		}
 	}
@@ -330,7 +331,7 @@ func invHash(t testing.TB, name string, spec map[string]any) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sp, err := Parse(name, name+".json", data)
+	sp, err := deployspec.Parse(name, name+".json", data)
 	if err != nil {
 		t.Fatalf("spec of %s: %v", name, err)
 	}
@@ -428,7 +429,7 @@ func invContainerHash(st ServiceStatus, hash string) string {
 		if h.Hash != hash || len(h.Spec) == 0 {
 			continue
 		}
-		if sp, err := ParseCanonical(st.Name, h.Spec); err == nil {
+		if sp, err := deployspec.ParseCanonical(st.Name, h.Spec); err == nil {
 			return sp.ContainerHash
 		}
 	}

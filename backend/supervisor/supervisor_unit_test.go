@@ -2,6 +2,7 @@ package supervisor
 
 import (
 	"encoding/json"
+	"github.com/podiumdev/podium/backend/deployspec"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -88,7 +89,7 @@ func TestSupervisorSubscribeLagged(t *testing.T) {
 
 // checkDeployable rejects a fixed container name with several replicas.
 func TestSupervisorFixedNameReplicas(t *testing.T) {
-	sp, err := Parse("web", "web.yml", []byte("spec: {Image: busybox, Name: web}\nreplicas: 2\n"))
+	sp, err := deployspec.Parse("web", "web.yml", []byte("spec: {Image: busybox, Name: web}\nreplicas: 2\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/podiumdev/podium/backend/deployspec"
 	"math/rand/v2"
 	"net"
 	"os"
@@ -89,7 +90,7 @@ func TestSupervisorSurvivesKill9(t *testing.T) {
 		if err := os.WriteFile(specFile, []byte(fmt.Sprintf(chaosSpec, cycle)), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		spec, err := supervisor.ParseFile(specFile)
+		spec, err := deployspec.ParseFile(specFile)
 		if err != nil {
 			t.Fatalf("cycle %d: parse: %v", cycle, err)
 		}
