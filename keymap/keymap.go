@@ -32,7 +32,8 @@ const (
 	Cancel     Action = "cancel"
 	LogsFollow Action = "logs-follow"
 
-	// Tabs: the numbers stay stable as tabs are added (3 Pipelines will come).
+	// Tabs. Their default keys are their places in the tab bar: 1 Pods, 2 Deploys, 3 Pipelines,
+	// 4 Containers.
 	TabPods       Action = "tab-pods"
 	TabDeploys    Action = "tab-deploys"
 	TabContainers Action = "tab-containers"

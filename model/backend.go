@@ -1,6 +1,6 @@
 // Package model holds Podium's Bubble Tea models: the root, which owns the header, help and
-// quitting, and one self-contained model per tab (Pods, Deploys, Containers). Models keep state
-// and handle messages; the views package draws them.
+// quitting, and one self-contained model per tab (Pods, Deploys, Pipelines, Containers). Models
+// keep state and handle messages; the views package draws them.
 package model
 
 import (

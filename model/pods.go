@@ -165,7 +165,7 @@ func (m *Pods) refresh() {
 }
 
 // Update handles the tab's messages. Key presses for the root (quit, help, tabs) never get
-// here; the root hands every other message to both tabs, and each takes what is its own.
+// here; the root hands every other message to every tab, and each takes what is its own.
 // After each one the detail pane follows the selection and its sub-tab (syncDetail).
 func (m Pods) Update(msg tea.Msg) (Pods, tea.Cmd) {
 	m, cmd := m.update(msg)

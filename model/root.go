@@ -53,19 +53,19 @@ type Config struct {
 	ApplyOnChange bool
 }
 
-// tab is one of the root's tabs. Their numbers are the keys that select them: 1 Pods,
-// 2 Deploys, 3 Pipelines, 4 Containers.
+// tab is one of the root's tabs, in the tab bar's order. The default keys that select them
+// are their numbers there: 1 Pods, 2 Deploys, 3 Pipelines, 4 Containers.
 type tab uint8
 
 const (
 	tabPods tab = iota
 	tabDeploys
-	tabContainers
 	tabPipelines
+	tabContainers
 )
 
 // Root is the program's model: the header with its tab bar, the help screen and quitting,
-// around the tabs (Pods, Deploys, Containers).
+// around the tabs (Pods, Deploys, Pipelines, Containers).
 type Root struct {
 	cfg    Config
 	km     keymap.Keymap
@@ -173,8 +173,9 @@ func (r Root) busy() bool {
 }
 
 // update handles window size, quit, help and the tabs. Keys (and pastes) go to the tab on
-// screen; the index's changes go to both tabs (Containers follows the index, Pods gets its
-// snapshots); every other message goes to both, and each takes what is its own (by id).
+// screen; the index's changes go to the tabs that show containers (Containers follows the
+// index, Pods and Deploys get its snapshots); every other message goes to every tab, and each
+// takes what is its own (by id).
 func (r Root) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd, cmd2 tea.Cmd
 	switch msg := msg.(type) {
