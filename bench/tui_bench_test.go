@@ -17,6 +17,7 @@ import (
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model"
+	"github.com/podiumdev/podium/model/modeltest"
 )
 
 // tuiIdleWindow is how long one op of BenchmarkTUIIdle500 watches the program do nothing.
@@ -54,15 +55,15 @@ func (w *countWriter) Write(p []byte) (int, error) {
 }
 
 // benchBackend is the 500-container backend, released when b ends.
-func benchBackend(b *testing.B) *tuiBackend {
+func benchBackend(b *testing.B) *modeltest.Containers {
 	fb := newTUIBackend()
-	b.Cleanup(fb.release)
+	b.Cleanup(fb.Release)
 	return fb
 }
 
 // containersScreen is the TUI on the Containers tab over the 500 containers, with the
 // selected container's log pane filled, as a user sees it a moment after starting podium.
-func containersScreen(ctx context.Context, b *testing.B, fb *tuiBackend, size tuiSize) *tuiLoop {
+func containersScreen(ctx context.Context, b *testing.B, fb *modeltest.Containers, size tuiSize) *tuiLoop {
 	b.Helper()
 	l := newTUILoop(ctx, model.New(tuiConfig(fb, nil)), size.w, size.h)
 	last := fmt.Sprintf("items/%d ", tuiLogLines-1)
@@ -165,11 +166,11 @@ func BenchmarkTUIEventToFrame500(b *testing.B) {
 			fb := benchBackend(b)
 			l := containersScreen(b.Context(), b, fb, size)
 			const name = "app00-api-2" // on screen, below the selected app00-api-1
-			flip := slices.IndexFunc(fb.snap.Containers, func(c docker.Container) bool { return c.Name == name })
+			flip := slices.IndexFunc(fb.Snapshot().Containers, func(c docker.Container) bool { return c.Name == name })
 			states := [2]stateFlip{{fb.Snapshot(), "running"}, {flipped(fb.Snapshot(), flip), "exited"}}
 			// Once untimed, to prove the op reaches the screen: the row goes from running to exited.
 			checkRow(b, l.frame(), name, "running")
-			fb.set(states[1].snap)
+			fb.Set(states[1].snap)
 			// Messages from the start (the terminal's colours, a log line) may come first.
 			if !l.until(func(f string) bool { return rowSays(f, name, "exited") }) {
 				b.Fatal("the index change never came back from the watch command")
@@ -184,7 +185,7 @@ func BenchmarkTUIEventToFrame500(b *testing.B) {
 				i++
 				s := states[i%2].snap
 				s.Version = uint64(i)
-				fb.set(s)
+				fb.Set(s)
 				if !l.next() {
 					b.Fatal("the index change never came back from the watch command")
 				}
@@ -214,7 +215,7 @@ func BenchmarkTUIHeap500(b *testing.B) {
 		runtime.GC()
 		runtime.ReadMemStats(&after)
 		runtime.KeepAlive(l)
-		fb.release()
+		fb.Release()
 		cancel()
 	}
 	const mb = 1 << 20

@@ -3,9 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
-	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -14,6 +12,7 @@ import (
 	"github.com/podiumdev/podium/backend/pipeline"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model"
+	"github.com/podiumdev/podium/model/modeltest"
 )
 
 // The TUI benchmarks draw fixed data sets: no engine is involved, so they never skip. What
@@ -33,19 +32,6 @@ const errReadOnly = benchError("bench: the TUI benchmarks' backend is read-only"
 
 // benchError is an error that can be a constant.
 type benchError string
-
-// tuiBackend serves a fixed container index to model.New. Its subscription is its own
-// channel, so a benchmark signals an index change exactly as docker.Index does.
-type tuiBackend struct {
-	mu   sync.Mutex
-	snap docker.Snapshot
-	sig  chan struct{}
-	done chan struct{} // closed by release
-	once sync.Once
-}
-
-// benchExec is a shell that exits at once; no benchmark opens one.
-type benchExec struct{}
 
 // tuiLoop runs the commands the model returns the way Bubble Tea does (each in its own
 // goroutine, batches flattened) and hands their messages back to the benchmark, which applies
@@ -67,75 +53,31 @@ func (e benchError) Error() string { return string(e) }
 // tuiNow is the fixed clock of the TUI benchmarks, so ages render the same in every run.
 func tuiNow() time.Time { return time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC) }
 
-// newTUIBackend holds the 500-container data set.
-func newTUIBackend() *tuiBackend {
-	return &tuiBackend{snap: tuiSnapshot(tuiContainers), sig: make(chan struct{}, 1), done: make(chan struct{})}
+// newTUIBackend is the shared fake backend (the model tests' own) over the 500-container data
+// set, live: a benchmark's Set signals the model as docker.Index does. Its followed logs and
+// the data set are let go of by Release, as the model is never quit.
+func newTUIBackend() *modeltest.Containers {
+	f := modeltest.NewLiveContainers(tuiSnapshot(tuiContainers))
+	f.LogSource = tuiLogs
+	return f
 }
 
-// release ends the calls the model left blocked in the backend: the followed logs and the
-// index watch. The model is never quit (its subscription has no index to close), so this is
-// how a benchmark lets go of its goroutines and with them the data set.
-func (f *tuiBackend) release() {
-	f.once.Do(func() {
-		close(f.done)
-		f.set(docker.Snapshot{})
-	})
-}
-
-func (f *tuiBackend) Snapshot() docker.Snapshot {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.snap
-}
-
-// Subscribe hands out the backend's one channel; the model subscribes once, in New. The
-// subscription has no index behind it, so it must never be closed (the benchmarks never quit).
-func (f *tuiBackend) Subscribe() *docker.Subscription { return &docker.Subscription{C: f.sig} }
-
-// set replaces the index and signals the change, coalescing like docker.Index.
-func (f *tuiBackend) set(s docker.Snapshot) {
-	f.mu.Lock()
-	f.snap = s
-	f.mu.Unlock()
-	select {
-	case f.sig <- struct{}{}:
-	default:
-	}
-}
-
-// Logs serves tuiLogLines lines of any container, then follows until ctx ends.
-func (f *tuiBackend) Logs(ctx context.Context, id string, opts docker.LogOptions, sink func(docker.LogLine)) error {
+// tuiLogs is tuiLogLines lines of any container (fewer when opts asks for a shorter tail).
+func tuiLogs(id string, opts docker.LogOptions) []docker.LogLine {
 	n := tuiLogLines
 	if opts.Tail > 0 {
 		n = min(n, opts.Tail)
 	}
+	ls := make([]docker.LogLine, 0, n)
 	for i := range n {
 		l := docker.LogLine{Stream: docker.Stdout, Text: fmt.Sprintf("%s GET /api/v1/items/%d 200 %d.%dms", id[:8], i, i%17, i%10)}
 		if i%9 == 0 {
 			l = docker.LogLine{Stream: docker.Stderr, Text: fmt.Sprintf("warn: slow query on items (%d ms)", 100+i)}
 		}
-		sink(l)
+		ls = append(ls, l)
 	}
-	if opts.Follow {
-		select {
-		case <-ctx.Done():
-		case <-f.done:
-		}
-	}
-	return nil
+	return ls
 }
-
-func (f *tuiBackend) Stop(context.Context, string, time.Duration) error    { return errReadOnly }
-func (f *tuiBackend) Restart(context.Context, string, time.Duration) error { return errReadOnly }
-func (f *tuiBackend) Remove(context.Context, string, docker.RemoveOptions) error {
-	return errReadOnly
-}
-func (f *tuiBackend) Shell(context.Context, string) tea.ExecCommand { return benchExec{} }
-
-func (benchExec) Run() error          { return errReadOnly }
-func (benchExec) SetStdin(io.Reader)  {}
-func (benchExec) SetStdout(io.Writer) {}
-func (benchExec) SetStderr(io.Writer) {}
 
 // tuiSnapshot is n containers: tuiProjects compose projects of 2 to 5 services sharing the
 // same number of containers between them (1 to 4 replicas each), plus tuiStandalone standalone ones; mostly running, some exited, created,

@@ -336,7 +336,7 @@ func TestHelpOverlayListsKeymap(t *testing.T) {
 
 func TestDisconnectedHeader(t *testing.T) {
 	f := newFake()
-	f.snap.Status = docker.Status{
+	f.Snap.Status = docker.Status{
 		State: docker.Disconnected, Attempts: 3, Since: testNow().Add(-45 * time.Second),
 		Err: errors.New("follow docker events: dial unix /var/run/docker.sock: connect: connection refused"),
 	}
@@ -353,7 +353,7 @@ func TestDisconnectedHeader(t *testing.T) {
 		t.Fatal("header still disconnected")
 	}
 	// At 80 columns the message is cut, not wrapped.
-	r = update(t, r, containersChangedMsg{snap: f.snap})
+	r = update(t, r, containersChangedMsg{snap: f.Snap})
 	r = update(t, r, tea.WindowSizeMsg{Width: 80, Height: 24})
 	checkFits(t, screen(r), 80, 24)
 }
@@ -395,7 +395,7 @@ func TestLogsRoutedBySelection(t *testing.T) {
 
 func TestLogStreamDeliversThroughCommands(t *testing.T) {
 	f := newFake()
-	f.logs["b6b6b6b6b6b6b6b6"] = []docker.LogLine{{Stream: docker.Stdout, Text: "one"}, {Stream: docker.Stderr, Text: "two"}}
+	f.Lines["b6b6b6b6b6b6b6b6"] = []docker.LogLine{{Stream: docker.Stdout, Text: "one"}, {Stream: docker.Stderr, Text: "two"}}
 	r := newRoot(t, f, 120, 40)
 	s := r.containers.logs.stream
 	go func() { s.run(s.ctx, f, logSource{id: s.key}, docker.LogOptions{Follow: true, Tail: logTail})() }()
@@ -575,7 +575,7 @@ func TestWatchIndexDeliversSnapshot(t *testing.T) {
 	}
 	// Every change message re-arms the watch.
 	r := newRoot(t, f, 80, 24)
-	if _, cmd := r.Update(containersChangedMsg{snap: f.snap}); cmd == nil {
+	if _, cmd := r.Update(containersChangedMsg{snap: f.Snap}); cmd == nil {
 		t.Fatal("no watch after a change")
 	}
 }
@@ -638,8 +638,8 @@ func TestNothingOverflows(t *testing.T) {
 	for _, sz := range sizes {
 		w, h := sz[0], sz[1]
 		f := newFake()
-		f.snap.Containers = append(f.snap.Containers, long)
-		f.snap.Status = docker.Status{State: docker.Disconnected, Err: errors.New(strings.Repeat("engine gone ", 30)), Attempts: 9}
+		f.Snap.Containers = append(f.Snap.Containers, long)
+		f.Snap.Status = docker.Status{State: docker.Disconnected, Err: errors.New(strings.Repeat("engine gone ", 30)), Attempts: 9}
 		r := newRoot(t, f, w, h)
 		r = update(t, r, linesFor(r, docker.LogLine{Text: strings.Repeat("wide 界 ", 5000)}, docker.LogLine{Stream: docker.Stderr, Text: "\ttabbed\x07bell"}))
 		checkFits(t, screen(r), w, h)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/supervisor"
+	"github.com/podiumdev/podium/model/modeltest"
 )
 
 // tr is a transition of the fixture's timelines.
@@ -262,7 +263,7 @@ func deployContainers() []docker.Container {
 
 // newDeploysRoot builds a root with a supervisor (and no workspace) at a size; the clock is
 // now, or testNow when nil.
-func newDeploysRoot(t *testing.T, fd DeploysBackend, fb *fakeBackend, now func() time.Time, w, h int) Root {
+func newDeploysRoot(t *testing.T, fd DeploysBackend, fb *modeltest.Containers, now func() time.Time, w, h int) Root {
 	t.Helper()
 	if now == nil {
 		now = testNow
@@ -271,7 +272,7 @@ func newDeploysRoot(t *testing.T, fd DeploysBackend, fb *fakeBackend, now func()
 		fb = newFake()
 		cs := append(fixture(), deployContainers()...)
 		docker.SortContainers(cs)
-		fb.snap = connected(cs)
+		fb.Snap = connected(cs)
 	}
 	r := New(Config{
 		Backend: fb, Deploys: fd, Workspace: "~/src/shop", Endpoint: "unix:///var/run/docker.sock",

@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/x/exp/golden"
-
 	"github.com/podiumdev/podium/backend/supervisor"
 	"github.com/podiumdev/podium/keymap"
 )
@@ -100,9 +98,7 @@ func TestGoldenDeploysBanners(t *testing.T) {
 	for i, c := range bannerCases {
 		for _, sz := range [][2]int{{80, 24}, {120, 40}} {
 			t.Run(fmt.Sprintf("%s-%dx%d", c.name, sz[0], sz[1]), func(t *testing.T) {
-				s := screen(bannerRoot(t, i, sz[0], sz[1]))
-				checkFits(t, s, sz[0], sz[1])
-				golden.RequireEqual(t, trimRight(s))
+				requireGolden(t, bannerRoot(t, i, sz[0], sz[1]), sz[0], sz[1])
 			})
 		}
 	}

@@ -1,34 +1,10 @@
 package model
 
 import (
-	"context"
-	"fmt"
 	"time"
 
 	"github.com/podiumdev/podium/backend/docker"
 )
-
-// Inspect serves the fixed data set's containers with the configuration fixtureDetail makes
-// up for them; a container the snapshot does not have is not found, as on an engine.
-func (f *fakeBackend) Inspect(_ context.Context, id string) (docker.ContainerDetail, error) {
-	_ = f.record("inspect " + id)
-	c, ok := f.Snapshot().ByID(id)
-	if !ok {
-		return docker.ContainerDetail{}, fmt.Errorf("inspect container %s: no such container", id)
-	}
-	return fixtureDetail(c), nil
-}
-
-// Stats delivers fixtureStats at once, then follows until ctx ends, as a running container's
-// stream does.
-func (f *fakeBackend) Stats(ctx context.Context, id string, sink func(docker.Stats)) error {
-	_ = f.record("stats " + id)
-	for _, s := range fixtureStats() {
-		sink(s)
-	}
-	<-ctx.Done()
-	return nil
-}
 
 // fixtureDetail is the configuration an inspect of a fixture container returns: a command,
 // mounts, a network with aliases, a health check, and an environment with secrets in it.

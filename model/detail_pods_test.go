@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/podiumdev/podium/backend/pods"
+	"github.com/podiumdev/podium/model/modeltest"
 )
 
 // secretShopFiles add to the shop workspace what its Env shows: a common.env for every pod and
@@ -34,7 +35,7 @@ targets:
 
 // newSecretShop is the shop fixture with secretShopFiles, loaded, served and matched with the
 // engine's containers as newShop does.
-func newSecretShop(t *testing.T) (*fakePods, *fakeBackend) {
+func newSecretShop(t *testing.T) (*fakePods, *modeltest.Containers) {
 	t.Helper()
 	root := filepath.Join(t.TempDir(), "shop")
 	files := secretShopFiles()
@@ -57,7 +58,7 @@ func newSecretShop(t *testing.T) (*fakePods, *fakeBackend) {
 		t.Fatal(err)
 	}
 	fb := newFake()
-	fb.snap = connected(shopContainers(ws))
+	fb.Snap = connected(shopContainers(ws))
 	return &fakePods{ws: ws}, fb
 }
 

@@ -1,11 +1,7 @@
 package model
 
 import (
-	"context"
-	"fmt"
-	"io"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/model/modeltest"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -57,84 +54,13 @@ func connected(cs []docker.Container) docker.Snapshot {
 	return docker.Snapshot{Containers: cs, Status: docker.Status{State: docker.Connected, Since: testNow().Add(-time.Hour)}, Version: 1}
 }
 
-// fakeBackend serves a fixed snapshot and records what the model asks of it.
-type fakeBackend struct {
-	mu       sync.Mutex
-	snap     docker.Snapshot
-	logs     map[string][]docker.LogLine // canned output per container id
-	calls    []string
-	logCalls []string
-	shellErr error
-	ix       *docker.Index // an index that never runs: real subscriptions that never fire
+// newFake is the shared fake backend over the fixed data set, with fixtureDetail's inspect
+// and fixtureStats' samples.
+func newFake() *modeltest.Containers {
+	f := modeltest.NewContainers(connected(fixture()))
+	f.Detail, f.StatsSamples = fixtureDetail, fixtureStats()
+	return f
 }
-
-func newFake() *fakeBackend {
-	return &fakeBackend{
-		snap: connected(fixture()),
-		logs: map[string][]docker.LogLine{},
-		ix:   docker.NewIndex(nil, docker.IndexOptions{}),
-	}
-}
-
-func (f *fakeBackend) Snapshot() docker.Snapshot {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.snap
-}
-
-func (f *fakeBackend) Subscribe() *docker.Subscription { return f.ix.Subscribe() }
-
-func (f *fakeBackend) Logs(ctx context.Context, id string, opts docker.LogOptions, sink func(docker.LogLine)) error {
-	f.mu.Lock()
-	f.logCalls = append(f.logCalls, fmt.Sprintf("%s follow=%v tail=%d", id, opts.Follow, opts.Tail))
-	lines := f.logs[id]
-	f.mu.Unlock()
-	for _, l := range lines {
-		sink(l)
-	}
-	if opts.Follow {
-		<-ctx.Done()
-	}
-	return nil
-}
-
-func (f *fakeBackend) record(s string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.calls = append(f.calls, s)
-	return nil
-}
-
-func (f *fakeBackend) Stop(_ context.Context, id string, _ time.Duration) error {
-	return f.record("stop " + id)
-}
-
-func (f *fakeBackend) Restart(_ context.Context, id string, _ time.Duration) error {
-	return f.record("restart " + id)
-}
-
-func (f *fakeBackend) Remove(_ context.Context, id string, o docker.RemoveOptions) error {
-	return f.record(fmt.Sprintf("remove %s force=%v", id, o.Force))
-}
-
-func (f *fakeBackend) Shell(_ context.Context, id string) tea.ExecCommand {
-	_ = f.record("shell " + id)
-	return fakeExec{err: f.shellErr}
-}
-
-func (f *fakeBackend) Calls() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]string(nil), f.calls...)
-}
-
-// fakeExec is a shell that exits at once.
-type fakeExec struct{ err error }
-
-func (x fakeExec) Run() error        { return x.err }
-func (fakeExec) SetStdin(io.Reader)  {}
-func (fakeExec) SetStdout(io.Writer) {}
-func (fakeExec) SetStderr(io.Writer) {}
 
 // newRoot builds a root over b at a size, as the Program would after its first WindowSizeMsg.
 func newRoot(t *testing.T, b Backend, w, h int) Root {

@@ -4,22 +4,12 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/charmbracelet/x/exp/golden"
-
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/views"
 )
 
 // detailSizes are the terminal sizes of the detail panes' golden screens.
 func detailSizes() [][2]int { return [][2]int{{80, 24}, {120, 40}} }
-
-// goldenDetail compares the screen with testdata/<test>/<sub-tab>-<size>.golden.
-func goldenDetail(t *testing.T, r Root, w, h int) {
-	t.Helper()
-	s := screen(r)
-	checkFits(t, s, w, h)
-	golden.RequireEqual(t, trimRight(s))
-}
 
 // TestGoldenContainersDetail draws each sub-tab of the Containers tab's detail pane with
 // shop-api-1 selected: its logs, its inspect (Config, Env) and a dozen stats samples.
@@ -30,15 +20,15 @@ func TestGoldenContainersDetail(t *testing.T) {
 		r := newRoot(t, newFake(), w, h)
 		r, _ = press(t, r, "j", "j")
 		r = update(t, r, linesFor(r, goldenLogs()...))
-		t.Run(fmt.Sprintf("logs-%dx%d", w, h), func(t *testing.T) { goldenDetail(t, r, w, h) })
+		t.Run(fmt.Sprintf("logs-%dx%d", w, h), func(t *testing.T) { requireGolden(t, r, w, h) })
 		r, _ = press(t, r, "]")
 		r = inspected(t, r)
-		t.Run(fmt.Sprintf("config-%dx%d", w, h), func(t *testing.T) { goldenDetail(t, r, w, h) })
+		t.Run(fmt.Sprintf("config-%dx%d", w, h), func(t *testing.T) { requireGolden(t, r, w, h) })
 		r, _ = press(t, r, "]")
-		t.Run(fmt.Sprintf("env-%dx%d", w, h), func(t *testing.T) { goldenDetail(t, r, w, h) })
+		t.Run(fmt.Sprintf("env-%dx%d", w, h), func(t *testing.T) { requireGolden(t, r, w, h) })
 		r, _ = press(t, r, "]")
 		r = statsArrive(t, r)
-		t.Run(fmt.Sprintf("stats-%dx%d", w, h), func(t *testing.T) { goldenDetail(t, r, w, h) })
+		t.Run(fmt.Sprintf("stats-%dx%d", w, h), func(t *testing.T) { requireGolden(t, r, w, h) })
 	}
 }
 
@@ -62,11 +52,11 @@ func TestGoldenPodsDetail(t *testing.T) {
 		if s := r.pods.logs.stream; s != nil {
 			r = update(t, r, logLinesMsg{key: s.key, gen: s.gen, lines: dbLogs()})
 		}
-		t.Run(fmt.Sprintf("logs-%dx%d", w, h), func(t *testing.T) { goldenDetail(t, r, w, h) })
+		t.Run(fmt.Sprintf("logs-%dx%d", w, h), func(t *testing.T) { requireGolden(t, r, w, h) })
 		r = podsSubTab(t, r, "Config")
-		t.Run(fmt.Sprintf("config-%dx%d", w, h), func(t *testing.T) { goldenDetail(t, r, w, h) })
+		t.Run(fmt.Sprintf("config-%dx%d", w, h), func(t *testing.T) { requireGolden(t, r, w, h) })
 		r = podsSubTab(t, r, "Env")
-		t.Run(fmt.Sprintf("env-%dx%d", w, h), func(t *testing.T) { goldenDetail(t, r, w, h) })
+		t.Run(fmt.Sprintf("env-%dx%d", w, h), func(t *testing.T) { requireGolden(t, r, w, h) })
 	}
 }
 
@@ -78,16 +68,16 @@ func TestGoldenDeploysDetail(t *testing.T) {
 	for _, sz := range detailSizes() {
 		w, h := sz[0], sz[1]
 		r := deploysGoldenScreen(t, w, h)
-		t.Run(fmt.Sprintf("status-%dx%d", w, h), func(t *testing.T) { goldenDetail(t, r, w, h) })
+		t.Run(fmt.Sprintf("status-%dx%d", w, h), func(t *testing.T) { requireGolden(t, r, w, h) })
 		r = deploysSubTab(t, r, "Timeline")
-		t.Run(fmt.Sprintf("timeline-%dx%d", w, h), func(t *testing.T) { goldenDetail(t, r, w, h) })
+		t.Run(fmt.Sprintf("timeline-%dx%d", w, h), func(t *testing.T) { requireGolden(t, r, w, h) })
 		r = deploysSubTab(t, r, "Spec")
 		r = specReadIn(t, r, dir)
-		t.Run(fmt.Sprintf("spec-%dx%d", w, h), func(t *testing.T) { goldenDetail(t, r, w, h) })
+		t.Run(fmt.Sprintf("spec-%dx%d", w, h), func(t *testing.T) { requireGolden(t, r, w, h) })
 		r = deploysSubTab(t, r, "Logs")
 		s := r.deploys.logs.stream
 		r = update(t, r, logLinesMsg{key: s.key, gen: s.gen, lines: deployLogs()})
-		t.Run(fmt.Sprintf("logs-%dx%d", w, h), func(t *testing.T) { goldenDetail(t, r, w, h) })
+		t.Run(fmt.Sprintf("logs-%dx%d", w, h), func(t *testing.T) { requireGolden(t, r, w, h) })
 	}
 }
 
@@ -100,10 +90,10 @@ func TestGoldenPipelinesDetail(t *testing.T) {
 		r := openCI(t, newPipelinesRoot(t, newDetailPipelines(), w, h))
 		r, cmd := press(t, r, "n")
 		r = runPipeCmd(t, r, cmd)
-		t.Run(fmt.Sprintf("output-%dx%d", w, h), func(t *testing.T) { goldenDetail(t, r, w, h) })
+		t.Run(fmt.Sprintf("output-%dx%d", w, h), func(t *testing.T) { requireGolden(t, r, w, h) })
 		r = pipelinesSubTab(t, r, "Attempts")
-		t.Run(fmt.Sprintf("attempts-%dx%d", w, h), func(t *testing.T) { goldenDetail(t, r, w, h) })
+		t.Run(fmt.Sprintf("attempts-%dx%d", w, h), func(t *testing.T) { requireGolden(t, r, w, h) })
 		r = pipelinesSubTab(t, r, "Config")
-		t.Run(fmt.Sprintf("config-%dx%d", w, h), func(t *testing.T) { goldenDetail(t, r, w, h) })
+		t.Run(fmt.Sprintf("config-%dx%d", w, h), func(t *testing.T) { requireGolden(t, r, w, h) })
 	}
 }

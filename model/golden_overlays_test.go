@@ -3,8 +3,6 @@ package model
 import (
 	"fmt"
 	"testing"
-
-	"github.com/charmbracelet/x/exp/golden"
 )
 
 // overlayCase is one view or overlay of a tab, built from the fixed data sets.
@@ -90,9 +88,7 @@ func TestGoldenOverlays(t *testing.T) {
 	for _, c := range overlayCases() {
 		for _, sz := range [][2]int{{80, 24}, {120, 40}} {
 			t.Run(fmt.Sprintf("%s-%dx%d", c.name, sz[0], sz[1]), func(t *testing.T) {
-				s := screen(c.make(t, sz[0], sz[1]))
-				checkFits(t, s, sz[0], sz[1])
-				golden.RequireEqual(t, trimRight(s))
+				requireGolden(t, c.make(t, sz[0], sz[1]), sz[0], sz[1])
 			})
 		}
 	}

@@ -3,8 +3,6 @@ package model
 import (
 	"fmt"
 	"testing"
-
-	"github.com/charmbracelet/x/exp/golden"
 )
 
 // TestGoldenPaletteScreens compares the command palette (opened on shop-api-1, then filtered)
@@ -16,23 +14,20 @@ func TestGoldenPaletteScreens(t *testing.T) {
 		t.Run(fmt.Sprintf("palette-%dx%d", w, h), func(t *testing.T) {
 			r := newRoot(t, newFake(), w, h)
 			r, _ = press(t, r, "j", "j", ":")
-			checkFits(t, screen(r), w, h)
-			golden.RequireEqual(t, trimRight(screen(r)))
+			requireGolden(t, r, w, h)
 		})
 		t.Run(fmt.Sprintf("query-%dx%d", w, h), func(t *testing.T) {
 			r := newRoot(t, newFake(), w, h)
 			r, _ = press(t, r, "j", "j", ":")
 			r = typeText(t, r, "rst")
 			r, _ = press(t, r, "down")
-			checkFits(t, screen(r), w, h)
-			golden.RequireEqual(t, trimRight(screen(r)))
+			requireGolden(t, r, w, h)
 		})
 		t.Run(fmt.Sprintf("marks-%dx%d", w, h), func(t *testing.T) {
 			r := newRoot(t, newFake(), w, h)
 			r = markApiAndDb(t, r)
 			r, _ = press(t, r, "k") // back on shop-db-1: the cursor and the mark side by side
-			checkFits(t, screen(r), w, h)
-			golden.RequireEqual(t, trimRight(screen(r)))
+			requireGolden(t, r, w, h)
 		})
 	}
 }

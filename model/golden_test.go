@@ -32,12 +32,12 @@ func goldenLogs() []docker.LogLine {
 }
 
 // goldenScreen is the root over the fixed data set with shop-api-1 selected and its logs in.
-func goldenScreen(t *testing.T, w, h int) string {
+func goldenScreen(t *testing.T, w, h int) Root {
 	r := newRoot(t, newFake(), w, h)
 	r, _ = press(t, r, "j", "j")
 	r = update(t, r, linesFor(r, goldenLogs()...))
 	r = update(t, r, actionDoneMsg{action: "restart", containerID: "a1a1a1a1a1a1a1a1", name: "shop-api-1"})
-	return screen(r)
+	return r
 }
 
 // TestGoldenScreens compares whole screens, colour stripped, with testdata/TestGoldenScreens/*.golden.
@@ -45,26 +45,24 @@ func goldenScreen(t *testing.T, w, h int) string {
 func TestGoldenScreens(t *testing.T) {
 	for _, sz := range [][2]int{{80, 24}, {120, 40}, {160, 40}} {
 		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
-			s := goldenScreen(t, sz[0], sz[1])
-			checkFits(t, s, sz[0], sz[1])
-			golden.RequireEqual(t, trimRight(s))
+			requireGolden(t, goldenScreen(t, sz[0], sz[1]), sz[0], sz[1])
 		})
 	}
 	t.Run("help-80x24", func(t *testing.T) {
 		r := newRoot(t, newFake(), 80, 24)
 		r, _ = press(t, r, "?")
-		golden.RequireEqual(t, trimRight(screen(r)))
+		requireGolden(t, r, 0, 0)
 	})
 	t.Run("confirm-80x24", func(t *testing.T) {
 		r := newRoot(t, newFake(), 80, 24)
 		r, _ = press(t, r, "j", "j", "d")
-		golden.RequireEqual(t, trimRight(screen(r)))
+		requireGolden(t, r, 0, 0)
 	})
 	t.Run("filter-80x24", func(t *testing.T) {
 		r := newRoot(t, newFake(), 80, 24)
 		r, _ = press(t, r, "/")
 		r = typeText(t, r, "shop")
-		golden.RequireEqual(t, trimRight(screen(r)))
+		requireGolden(t, r, 0, 0)
 	})
 }
 
@@ -91,14 +89,14 @@ func webLogs() []views.LogLine {
 
 // podsGoldenScreen is the Pods tab over the shop workspace with frontend/web selected, its
 // two containers' logs in, and a test's result in the footer.
-func podsGoldenScreen(t *testing.T, w, h int) string {
+func podsGoldenScreen(t *testing.T, w, h int) Root {
 	fp, fb := newShop(t)
 	r := newPodsRoot(t, fp, fb, w, h)
 	r = selectRow(t, r, "frontend/web")
 	s := r.pods.logs.stream
 	r = update(t, r, logLinesMsg{key: s.key, gen: s.gen, lines: webLogs()})
 	r = update(t, r, podExecDoneMsg{action: keymap.Test, target: "frontend/web", err: docker.ExitError{Code: 1}})
-	return screen(r)
+	return r
 }
 
 // TestGoldenPodsScreens compares the Pods tab's screens with testdata/TestGoldenPodsScreens/*.golden.
@@ -106,9 +104,7 @@ func podsGoldenScreen(t *testing.T, w, h int) string {
 func TestGoldenPodsScreens(t *testing.T) {
 	for _, sz := range [][2]int{{80, 24}, {120, 40}, {160, 40}} {
 		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
-			s := podsGoldenScreen(t, sz[0], sz[1])
-			checkFits(t, s, sz[0], sz[1])
-			golden.RequireEqual(t, trimRight(s))
+			requireGolden(t, podsGoldenScreen(t, sz[0], sz[1]), sz[0], sz[1])
 		})
 	}
 	t.Run("broken-80x24", func(t *testing.T) {
@@ -116,8 +112,7 @@ func TestGoldenPodsScreens(t *testing.T) {
 		r := newPodsRoot(t, fp, fb, 80, 24)
 		r = selectRow(t, r, "worker")
 		r, _ = press(t, r, "u")
-		checkFits(t, screen(r), 80, 24)
-		golden.RequireEqual(t, trimRight(screen(r)))
+		requireGolden(t, r, 80, 24)
 	})
 	t.Run("prompt-80x24", func(t *testing.T) {
 		fp, fb := newShop(t)
@@ -125,20 +120,18 @@ func TestGoldenPodsScreens(t *testing.T) {
 		r = selectRow(t, r, "frontend/web/frwe100000000000")
 		r, _ = press(t, r, "e")
 		r = typeText(t, r, "bin/rails db:migrate:status")
-		checkFits(t, screen(r), 80, 24)
-		golden.RequireEqual(t, trimRight(screen(r)))
+		requireGolden(t, r, 80, 24)
 	})
 	t.Run("none-80x24", func(t *testing.T) {
 		r := newRoot(t, newFake(), 80, 24)
 		r, _ = press(t, r, "1")
-		checkFits(t, screen(r), 80, 24)
-		golden.RequireEqual(t, trimRight(screen(r)))
+		requireGolden(t, r, 80, 24)
 	})
 	t.Run("help-80x24", func(t *testing.T) {
 		fp, fb := newShop(t)
 		r := newPodsRoot(t, fp, fb, 80, 24)
 		r, _ = press(t, r, "?")
-		golden.RequireEqual(t, trimRight(screen(r)))
+		requireGolden(t, r, 0, 0)
 	})
 }
 
@@ -176,9 +169,7 @@ func deploysGoldenScreen(t *testing.T, w, h int) Root {
 func TestGoldenDeploysScreens(t *testing.T) {
 	for _, sz := range [][2]int{{80, 24}, {120, 40}, {160, 40}} {
 		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
-			s := screen(deploysGoldenScreen(t, sz[0], sz[1]))
-			checkFits(t, s, sz[0], sz[1])
-			golden.RequireEqual(t, trimRight(s))
+			requireGolden(t, deploysGoldenScreen(t, sz[0], sz[1]), sz[0], sz[1])
 		})
 	}
 	t.Run("logs-80x24", func(t *testing.T) {
@@ -186,26 +177,59 @@ func TestGoldenDeploysScreens(t *testing.T) {
 		r, _ = press(t, r, "l")
 		s := r.deploys.logs.stream
 		r = update(t, r, logLinesMsg{key: s.key, gen: s.gen, lines: deployLogs()})
-		checkFits(t, screen(r), 80, 24)
-		golden.RequireEqual(t, trimRight(screen(r)))
+		requireGolden(t, r, 80, 24)
 	})
 	t.Run("confirm-80x24", func(t *testing.T) {
 		r := deploysGoldenScreen(t, 80, 24)
 		r, _ = press(t, r, "b")
-		checkFits(t, screen(r), 80, 24)
-		golden.RequireEqual(t, trimRight(screen(r)))
+		requireGolden(t, r, 80, 24)
 	})
 	t.Run("none-80x24", func(t *testing.T) {
 		r := newRoot(t, newFake(), 80, 24)
 		r, _ = press(t, r, "2")
-		checkFits(t, screen(r), 80, 24)
-		golden.RequireEqual(t, trimRight(screen(r)))
+		requireGolden(t, r, 80, 24)
 	})
 	t.Run("help-80x24", func(t *testing.T) {
 		r := newDeploysRoot(t, newFakeDeploys(), nil, nil, 80, 24)
 		r, _ = press(t, r, "?")
-		golden.RequireEqual(t, trimRight(screen(r)))
+		requireGolden(t, r, 0, 0)
 	})
+}
+
+// requireGolden is the one check of every golden screen. It renders r twice and fails, with
+// the lines that differ, when the two renders are not the same: a screen must depend on the
+// model's state alone, not on map order, the clock or an earlier View. Then, when w > 0, it
+// checks the screen fits w×h, and compares it (trailing blanks dropped) with
+// testdata/<test>.golden; -update rewrites that file.
+func requireGolden(t *testing.T, r Root, w, h int) {
+	t.Helper()
+	s := screen(r)
+	if again := screen(r); again != s {
+		t.Fatalf("two renders of the same screen differ:\n%s", renderDiff(s, again))
+	}
+	if w > 0 {
+		checkFits(t, s, w, h)
+	}
+	golden.RequireEqual(t, trimRight(s))
+}
+
+// renderDiff lists the lines where a and b differ, numbered from 1.
+func renderDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	var out strings.Builder
+	for i := range max(len(al), len(bl)) {
+		var x, y string
+		if i < len(al) {
+			x = al[i]
+		}
+		if i < len(bl) {
+			y = bl[i]
+		}
+		if x != y {
+			fmt.Fprintf(&out, "line %d:\n- %q\n+ %q\n", i+1, x, y)
+		}
+	}
+	return out.String()
 }
 
 // trimRight drops trailing blanks, which golden files should not depend on.

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/podiumdev/podium/views"
 	"github.com/podiumdev/podium/watch"
@@ -439,16 +438,14 @@ func TestGoldenPodsDiff(t *testing.T) {
 		r = update(t, r, tea.WindowSizeMsg{Width: 100, Height: 30})
 		r = selectRow(t, r, "frontend/web")
 		r, _ = press(t, r, "]")
-		checkFits(t, screen(r), 100, 30)
-		golden.RequireEqual(t, trimRight(screen(r)))
+		requireGolden(t, r, 100, 30)
 	})
 	t.Run("remove-80x24", func(t *testing.T) {
 		fp, fb := newShop(t)
 		r := newPodsRoot(t, fp, fb, 80, 24)
 		r = selectRow(t, r, "frontend")
 		r, _ = press(t, r, "d")
-		checkFits(t, screen(r), 80, 24)
-		golden.RequireEqual(t, trimRight(screen(r)))
+		requireGolden(t, r, 80, 24)
 	})
 }
 

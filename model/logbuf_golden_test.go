@@ -3,8 +3,6 @@ package model
 import (
 	"fmt"
 	"testing"
-
-	"github.com/charmbracelet/x/exp/golden"
 )
 
 // TestGoldenLogSearchScreens compares the Containers tab with a search in shop-api-1's logs
@@ -18,13 +16,11 @@ func TestGoldenLogSearchScreens(t *testing.T) {
 		r = typeText(t, r, "get")
 		r, _ = press(t, r, "enter", "N", "N")
 		t.Run(fmt.Sprintf("search-%dx%d", sz[0], sz[1]), func(t *testing.T) {
-			checkFits(t, screen(r), sz[0], sz[1])
-			golden.RequireEqual(t, trimRight(screen(r)))
+			requireGolden(t, r, sz[0], sz[1])
 		})
 		r, _ = press(t, r, "&")
 		t.Run(fmt.Sprintf("only-%dx%d", sz[0], sz[1]), func(t *testing.T) {
-			checkFits(t, screen(r), sz[0], sz[1])
-			golden.RequireEqual(t, trimRight(screen(r)))
+			requireGolden(t, r, sz[0], sz[1])
 		})
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/podiumdev/podium/backend/pipeline"
 )
@@ -391,15 +390,11 @@ func TestGoldenPipelinesScreens(t *testing.T) {
 			r := openCI(t, newPipelinesRoot(t, newFakePipelines(), sz[0], sz[1]))
 			r, cmd := press(t, r, "n")
 			r = runPipeCmd(t, r, cmd)
-			s := screen(r)
-			checkFits(t, s, sz[0], sz[1])
-			golden.RequireEqual(t, trimRight(s))
+			requireGolden(t, r, sz[0], sz[1])
 		})
 	}
 	t.Run("none-80x24", func(t *testing.T) {
-		s := screen(newPipelinesRoot(t, nil, 80, 24))
-		checkFits(t, s, 80, 24)
-		golden.RequireEqual(t, trimRight(s))
+		requireGolden(t, newPipelinesRoot(t, nil, 80, 24), 80, 24)
 	})
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/podiumdev/podium/backend/compose"
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/pods"
+	"github.com/podiumdev/podium/model/modeltest"
 )
 
 // shopFiles is the Pods tab's fixture workspace "shop": a placeholder db (enabled in
@@ -215,7 +216,7 @@ func (f *fakePods) prepared(s string) (tea.ExecCommand, error) {
 	if f.prepErr != nil {
 		return nil, f.prepErr
 	}
-	return fakeExec{err: f.execErr}, nil
+	return modeltest.Exec{Err: f.execErr}, nil
 }
 
 func (f *fakePods) Shell(_ context.Context, _ *pods.Workspace, pod, service string) (tea.ExecCommand, error) {
@@ -268,11 +269,11 @@ func (f *fakePods) mounts(verb string, aliases []string) error {
 
 // newShop is the fixture: the workspace, a pods backend serving it, and an engine backend
 // whose index holds the workspace's containers.
-func newShop(t *testing.T) (*fakePods, *fakeBackend) {
+func newShop(t *testing.T) (*fakePods, *modeltest.Containers) {
 	t.Helper()
 	ws := loadShop(t)
 	fb := newFake()
-	fb.snap = connected(shopContainers(ws))
+	fb.Snap = connected(shopContainers(ws))
 	return &fakePods{ws: ws}, fb
 }
 

@@ -75,7 +75,7 @@ func TestPodsMountToggles(t *testing.T) {
 
 	// With no containers, nothing drifts: the change waits for the next up.
 	fp, fb = newShop(t)
-	fp.disk, fb.snap = true, connected(nil)
+	fp.disk, fb.Snap = true, connected(nil)
 	r = selectRow(t, newPodsRoot(t, fp, fb, 120, 40), "frontend/web")
 	r, cmd = press(t, r, "m")
 	r = runTaskCmd(t, r, cmd)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/podiumdev/podium/backend/pods"
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/modeltest"
 )
 
 // frontendScripts gives the shop's web two scripts; proxy has none.
@@ -18,7 +19,7 @@ const frontendScripts = `services:
 `
 
 // shopWithScripts is the shop fixture with frontendScripts as the frontend's metadata.
-func shopWithScripts(t *testing.T) (*fakePods, *fakeBackend) {
+func shopWithScripts(t *testing.T) (*fakePods, *modeltest.Containers) {
 	t.Helper()
 	fp, fb := newShop(t)
 	writeFile(t, fp.ws.Root, "pods/frontend.metadata.yml", frontendScripts)
@@ -27,7 +28,7 @@ func shopWithScripts(t *testing.T) (*fakePods, *fakeBackend) {
 		t.Fatal(err)
 	}
 	fp.ws = ws
-	fb.snap = connected(shopContainers(ws))
+	fb.Snap = connected(shopContainers(ws))
 	return fp, fb
 }
 

@@ -111,10 +111,10 @@ func TestPodsDriftFollowsTheHash(t *testing.T) {
 	fp, fb := newShop(t)
 	h := hashes(fp.ws)
 	// Once proxy runs with the wanted config, nothing is drifted.
-	for i, c := range fb.snap.Containers {
+	for i, c := range fb.Snap.Containers {
 		if c.Labels[docker.LabelComposeService] == "proxy" {
 			c.Labels = maps(c.Labels, docker.LabelComposeConfigHash, h["frontend/proxy"])
-			fb.snap.Containers[i] = c
+			fb.Snap.Containers[i] = c
 		}
 	}
 	r := newPodsRoot(t, fp, fb, 160, 40)
@@ -122,7 +122,7 @@ func TestPodsDriftFollowsTheHash(t *testing.T) {
 		t.Fatalf("drift shown with every hash matching:\n%s", screen(r))
 	}
 	// The index changes: a container of web now has another hash, and the tree shows it.
-	cs := slices.Clone(fb.snap.Containers)
+	cs := slices.Clone(fb.Snap.Containers)
 	for i, c := range cs {
 		if c.Name == "shop-web-1" {
 			c.Labels = maps(c.Labels, docker.LabelComposeConfigHash, "different")
@@ -180,7 +180,7 @@ func TestPodsCursorMovesOverEveryRow(t *testing.T) {
 	// The selection is kept by key when the index changes, and moves to the service when its
 	// container goes (up recreated it).
 	r = selectRow(t, r, "frontend/web/frwe200000000000")
-	cs := slices.DeleteFunc(slices.Clone(fb.snap.Containers), func(c docker.Container) bool { return c.Name == "shop-web-2" })
+	cs := slices.DeleteFunc(slices.Clone(fb.Snap.Containers), func(c docker.Container) bool { return c.Name == "shop-web-2" })
 	r = update(t, r, containersChangedMsg{snap: connected(cs)})
 	if row, _ := r.pods.Selected(); row.Key() != "frontend/web" {
 		t.Fatalf("after its container went the selection is %q", row.Key())
@@ -584,8 +584,8 @@ func TestPodsBrokenPodInPlace(t *testing.T) {
 
 func TestPodsLogsMultiplexAService(t *testing.T) {
 	fp, fb := newShop(t)
-	fb.logs["frwe100000000000"] = []docker.LogLine{{Stream: docker.Stdout, Text: "GET / 200 3ms"}}
-	fb.logs["frwe200000000000"] = []docker.LogLine{{Stream: docker.Stderr, Text: "Error: connect ECONNREFUSED db:5432"}}
+	fb.Lines["frwe100000000000"] = []docker.LogLine{{Stream: docker.Stdout, Text: "GET / 200 3ms"}}
+	fb.Lines["frwe200000000000"] = []docker.LogLine{{Stream: docker.Stderr, Text: "Error: connect ECONNREFUSED db:5432"}}
 	r := newPodsRoot(t, fp, fb, 120, 40)
 	r = selectRow(t, r, "frontend/web")
 	p := r.pods.logs
@@ -663,7 +663,7 @@ func TestPodsLogsFollowScaling(t *testing.T) {
 	gen := r.pods.logs.stream.gen
 	// up recreated proxy: a new container with a new id; the pane drops the old one's reader
 	// and follows the new one, in the same stream.
-	cs := slices.Clone(fb.snap.Containers)
+	cs := slices.Clone(fb.Snap.Containers)
 	for i, c := range cs {
 		if c.Name == "shop-proxy-1" {
 			c.ID = "newproxy00000000"

@@ -46,9 +46,7 @@ func TestProgramHeadless(t *testing.T) {
 		t.Error("the log stream outlived the program")
 	}
 	// The program asked for the logs of each container it selected, with a tail.
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if len(f.logCalls) == 0 || f.logCalls[0] != "b6b6b6b6b6b6b6b6 follow=true tail=200" {
-		t.Errorf("log calls %v", f.logCalls)
+	if calls := f.LogCalls(); len(calls) == 0 || calls[0] != "b6b6b6b6b6b6b6b6 follow=true tail=200" {
+		t.Errorf("log calls %v", calls)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"os"
 	"reflect"
 	"strings"
@@ -228,40 +227,8 @@ func attachedTTY() *container.Config {
 	}
 }
 
-// startAttached runs container id attached to a pty of rows×cols, as Bubble Tea would hand it
-// the terminal.
+// startAttached runs container id attached to a pty of rows×cols.
 func startAttached(t *testing.T, h *enginetest.Harness, id string, rows, cols uint16) *shellSession {
 	t.Helper()
-	ptmx, tty, err := pty.Open()
-	if err != nil {
-		t.Fatalf("open pty: %v", err)
-	}
-	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: rows, Cols: cols}); err != nil {
-		t.Fatalf("size pty: %v", err)
-	}
-	before, err := term.GetState(int(tty.Fd()))
-	if err != nil {
-		t.Fatalf("terminal state: %v", err)
-	}
-	s := &shellSession{ptmx: ptmx, tty: tty, out: &shellBuffer{}, before: before, done: make(chan error, 1)}
-	copied := make(chan struct{})
-	go func() {
-		defer close(copied)
-		_, _ = io.Copy(s.out, ptmx) // ends with EIO once the tty side is closed
-	}()
-	t.Cleanup(func() {
-		tty.Close()
-		select {
-		case <-copied:
-		case <-time.After(5 * time.Second):
-			t.Errorf("pty reader did not end")
-		}
-		ptmx.Close()
-	})
-	a := h.Engine.Attached(h.Ctx(), id)
-	a.SetStdin(tty)
-	a.SetStdout(tty)
-	a.SetStderr(tty)
-	go func() { s.done <- a.Run() }()
-	return s
+	return startOnPTY(t, h.Engine.Attached(h.Ctx(), id), rows, cols)
 }
