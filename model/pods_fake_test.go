@@ -127,16 +127,17 @@ func shopContainers(ws *pods.Workspace) []docker.Container {
 
 // fakePods serves a fixed workspace and records what the model asks of it.
 type fakePods struct {
-	mu      sync.Mutex
-	ws      *pods.Workspace
-	loadErr error
-	calls   []string
-	events  []compose.Event // what Up, Stop and Restart report
-	opErr   error
-	release chan struct{} // when set, Up, Stop and Restart wait for it after reporting
-	execErr error         // what the prepared commands return from Run
-	prepErr error         // what preparing them returns
-	disk    bool          // Load reads the workspace's files again (a test edits them)
+	mu       sync.Mutex
+	ws       *pods.Workspace
+	loadErr  error
+	calls    []string
+	events   []compose.Event // what Up, Stop and Restart report
+	opErr    error
+	release  chan struct{} // when set, Up, Stop and Restart wait for it after reporting
+	reported chan struct{} // when set, closed once Up, Stop or Restart has reported every event
+	execErr  error         // what the prepared commands return from Run
+	prepErr  error         // what preparing them returns
+	disk     bool          // Load reads the workspace's files again (a test edits them)
 }
 
 func (f *fakePods) record(s string) {
@@ -172,6 +173,13 @@ func (f *fakePods) lifecycle(ctx context.Context, verb, pod, service string, pro
 	f.record(verb + " " + pod + "/" + service)
 	for _, e := range f.events {
 		progress(e)
+	}
+	if f.reported != nil {
+		select {
+		case <-f.reported: // an earlier operation closed it
+		default:
+			close(f.reported)
+		}
 	}
 	if f.release != nil {
 		select {

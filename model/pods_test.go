@@ -424,6 +424,7 @@ func TestPodsRefusals(t *testing.T) {
 func TestPodsProgressInFooter(t *testing.T) {
 	fp, fb := newShop(t)
 	fp.release = make(chan struct{})
+	fp.reported = make(chan struct{})
 	fp.events = []compose.Event{
 		{Container: "shop_default", Action: compose.ActionNetworkCreated},
 		{Service: "web", Container: "shop-web-1", Action: compose.ActionCreated},
@@ -441,6 +442,7 @@ func TestPodsProgressInFooter(t *testing.T) {
 	}
 	done := make(chan tea.Msg, 1)
 	go func() { done <- batch[0]() }() // the call: it reports, then waits for release
+	<-fp.reported                      // (or the waiter may wake for the first event alone)
 	msg := runCmd(t, batch[1])         // the waiter: everything reported so far
 	pm, ok := msg.(podOpProgressMsg)
 	if !ok {
