@@ -163,9 +163,16 @@ func (in *instance) hashOf(rev int) string {
 }
 
 // setOutcome records how a revision ended.
-func (in *instance) setOutcome(rev int, outcome string) {
+func (in *instance) setOutcome(rev int, outcome Outcome) {
 	if h := in.revision(rev); h != nil {
-		h.Outcome = outcome
+		h.Outcome, h.Failure = outcome, ""
+	}
+}
+
+// setFailed records that revision rev failed, and why.
+func (in *instance) setFailed(rev int, err error) {
+	if h := in.revision(rev); h != nil {
+		h.Outcome, h.Failure = OutcomeFailed, err.Error()
 	}
 }
 

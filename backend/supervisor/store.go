@@ -74,8 +74,9 @@ type revisionRecord struct {
 	Image    string          `json:"image"`
 	At       time.Time       `json:"at"`
 	StableAt time.Time       `json:"stable_at,omitzero"`
-	Outcome  string          `json:"outcome,omitempty"`
-	Spec     json.RawMessage `json:"spec,omitempty"` // the canonical form (JSON); empty when adopted from labels
+	Outcome  Outcome         `json:"outcome,omitempty"`
+	Failure  string          `json:"failure,omitempty"` // why it failed, with OutcomeFailed
+	Spec     json.RawMessage `json:"spec,omitempty"`    // the canonical form (JSON); empty when adopted from labels
 }
 
 // timelineRecord is one transition.
@@ -133,6 +134,12 @@ func loadState(path string) (map[string]serviceRecord, error) {
 			}
 		}
 		rec.Containers = kept
+		for i, h := range rec.History {
+			if h.Failure == "" {
+				// A file of an older Podium wrote "failed: why" as the outcome.
+				rec.History[i].Outcome, rec.History[i].Failure = ParseOutcome(string(h.Outcome))
+			}
+		}
 		out[name] = rec
 	}
 	return out, nil

@@ -98,7 +98,7 @@ func (in *instance) status() ServiceStatus {
 		st.Timeline = append(st.Timeline, Transition{At: t.At, From: t.From, To: t.To, Revision: t.Revision, Cause: t.Cause, Reason: t.Reason})
 	}
 	for _, h := range r.History {
-		st.History = append(st.History, Revision{N: h.N, Hash: h.Hash, Image: h.Image, At: h.At, StableAt: h.StableAt, Outcome: h.Outcome, Spec: slices.Clone([]byte(h.Spec))})
+		st.History = append(st.History, Revision{N: h.N, Hash: h.Hash, Image: h.Image, At: h.At, StableAt: h.StableAt, Outcome: h.Outcome, Failure: h.Failure, Spec: slices.Clone([]byte(h.Spec))})
 	}
 	return st
 }
