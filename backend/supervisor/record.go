@@ -2,17 +2,95 @@ package supervisor
 
 import (
 	"encoding/json"
-	"github.com/podiumdev/podium/backend/deployspec"
+	"strings"
 	"time"
+
+	"github.com/podiumdev/podium/backend/deployspec"
 )
 
-// Questions about an instance's record and specs, and the spec settings with their defaults
-// (a Spec built by hand, not by Parse, may leave them zero).
+// A service's record: what the supervisor knows of it beyond Docker's labels (saved by
+// store.go), and the questions the state machine asks of it.
 
-const (
-	fallbackHealthTimeout = 10 * time.Second
-	fallbackStopTimeout   = 10 * time.Second
-)
+// serviceRecord is everything the supervisor knows of one service that Docker's labels cannot
+// tell it: the state machine's place, the revisions, the containers by id and their deadlines.
+type serviceRecord struct {
+	Name       string    `json:"name"`
+	File       string    `json:"file,omitempty"`
+	State      State     `json:"state"`
+	Since      time.Time `json:"since"`
+	StableAt   time.Time `json:"stable_at,omitzero"`
+	Current    int       `json:"current,omitempty"`   // the stable revision
+	Next       int       `json:"next,omitempty"`      // the revision being deployed
+	LastRev    int       `json:"last_revision"`       // the highest revision number given out
+	FileHash   string    `json:"file_hash,omitempty"` // the hash of the spec file last read
+	Paused     bool      `json:"paused,omitempty"`
+	RetryAt    time.Time `json:"retry_at,omitzero"`
+	BatchAt    time.Time `json:"batch_at,omitzero"`     // the next batch of a rolling deploy starts then
+	BatchOpen  bool      `json:"batch_open,omitempty"`  // a batch was started and has not settled
+	Restore    bool      `json:"restore,omitempty"`     // bring the stable revision back to full count
+	RolledBack bool      `json:"rolled_back,omitempty"` // going back to the stable revision after a failure: its error stays shown
+	Attempts   int       `json:"attempts,omitempty"`    // failures in a row, for the backoff
+	LastError  string    `json:"last_error,omitempty"`
+	SpecError  string    `json:"spec_error,omitempty"`
+
+	Containers []*containerRecord `json:"containers"`
+	History    []revisionRecord   `json:"history"`
+	Timeline   []timelineRecord   `json:"timeline"`
+}
+
+// containerRecord is one container the service owns.
+type containerRecord struct {
+	ID             string    `json:"id"`
+	Name           string    `json:"name"`
+	Revision       int       `json:"revision"`
+	Replica        int       `json:"replica,omitempty"`
+	Created        time.Time `json:"created"`
+	StartedAt      time.Time `json:"started_at,omitzero"`
+	HealthyAt      time.Time `json:"healthy_at,omitzero"`      // zero until it passed its health check
+	HealthDeadline time.Time `json:"health_deadline,omitzero"` // while not yet healthy
+	Draining       bool      `json:"draining,omitempty"`       // replaced; stops at DrainUntil
+	DrainUntil     time.Time `json:"drain_until,omitzero"`
+	Prepared       bool      `json:"prepared,omitempty"` // created, not started: a Before deploy starts it once the old ones are gone
+	Stopping       bool      `json:"stopping,omitempty"` // being stopped and removed
+	Kill           bool      `json:"kill,omitempty"`     // stop with no grace period (failed)
+	State          string    `json:"docker_state,omitempty"`
+	Health         string    `json:"docker_health,omitempty"`
+}
+
+// revisionRecord is one deployed version of the spec.
+type revisionRecord struct {
+	N        int             `json:"n"`
+	Hash     string          `json:"hash"`
+	Image    string          `json:"image"`
+	At       time.Time       `json:"at"`
+	StableAt time.Time       `json:"stable_at,omitzero"`
+	Outcome  Outcome         `json:"outcome,omitempty"`
+	Failure  string          `json:"failure,omitempty"` // why it failed, with OutcomeFailed
+	Spec     json.RawMessage `json:"spec,omitempty"`    // the canonical form (JSON); empty when adopted from labels
+}
+
+// timelineRecord is one transition.
+type timelineRecord struct {
+	At       time.Time `json:"at"`
+	From     State     `json:"from"`
+	To       State     `json:"to"`
+	Revision int       `json:"revision,omitempty"`
+	Cause    Cause     `json:"cause,omitempty"`
+	Reason   string    `json:"reason,omitempty"`
+}
+
+// clone is a deep copy, safe to hand to another goroutine.
+func (r *serviceRecord) clone() serviceRecord {
+	out := *r
+	out.Containers = make([]*containerRecord, len(r.Containers))
+	for i, c := range r.Containers {
+		cc := *c
+		out.Containers[i] = &cc
+	}
+	out.History = append([]revisionRecord(nil), r.History...)
+	out.Timeline = append([]timelineRecord(nil), r.Timeline...)
+	return out
+}
 
 // healthy says whether the container has passed its health check.
 func (c *containerRecord) healthy() bool { return !c.HealthyAt.IsZero() }
@@ -69,23 +147,6 @@ func healthyOf(cs []*containerRecord) int {
 		}
 	}
 	return n
-}
-
-// containerHashOf is what a container of sp carries in dev.podium.spec-hash.
-func containerHashOf(sp *deployspec.Spec) string {
-	if sp == nil {
-		return ""
-	}
-	if sp.ContainerHash != "" {
-		return sp.ContainerHash
-	}
-	return sp.Hash
-}
-
-// labelMatches says whether a container's dev.podium.spec-hash says sp made it (older Podiums
-// labelled containers with the whole spec's hash).
-func labelMatches(hash string, sp *deployspec.Spec) bool {
-	return sp != nil && hash != "" && (hash == containerHashOf(sp) || hash == sp.Hash)
 }
 
 // allHealthy says whether rev has exactly want live containers, all healthy.
@@ -220,74 +281,11 @@ func (in *instance) loadSpecs() {
 	}
 }
 
-// specJSON is a spec's canonical form for the state file; nil if it has none.
-func specJSON(sp *deployspec.Spec) json.RawMessage {
-	b := sp.Canonical()
-	if !json.Valid(b) {
-		return nil
+// names lists containers for messages.
+func containerNames(cs []*containerRecord) string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.Name
 	}
-	return b
-}
-
-func imageOf(sp *deployspec.Spec) string {
-	if sp == nil || sp.Create.Config == nil {
-		return ""
-	}
-	return sp.Create.Config.Image
-}
-
-func replicasOf(sp *deployspec.Spec) int {
-	if sp == nil {
-		return 0
-	}
-	return max(sp.Replicas, 0)
-}
-
-func parallelismOf(sp *deployspec.Spec) int {
-	if sp == nil || sp.Update.Parallelism < 1 {
-		return 1
-	}
-	return sp.Update.Parallelism
-}
-
-// orderOf is the batch order: as given, else start-first with After and stop-first with Before.
-func orderOf(sp *deployspec.Spec) deployspec.Order {
-	switch {
-	case sp == nil:
-		return deployspec.StopFirst
-	case sp.Update.Order != "":
-		return sp.Update.Order
-	case sp.Deploy.After:
-		return deployspec.StartFirst
-	}
-	return deployspec.StopFirst
-}
-
-func healthTimeoutOf(sp *deployspec.Spec) time.Duration {
-	if sp == nil || sp.HealthTimeout <= 0 {
-		return fallbackHealthTimeout
-	}
-	return sp.HealthTimeout
-}
-
-// healthDeadlineOf is how long a new container has to become healthy.
-func healthDeadlineOf(sp *deployspec.Spec) time.Duration {
-	if sp != nil && sp.Update.HealthyDeadline > 0 {
-		return sp.Update.HealthyDeadline
-	}
-	return healthTimeoutOf(sp)
-}
-
-func minHealthyOf(sp *deployspec.Spec) time.Duration {
-	if sp == nil {
-		return time.Second
-	}
-	return max(sp.MinHealthy, 0)
-}
-
-func stopTimeoutOf(sp *deployspec.Spec) time.Duration {
-	if sp == nil {
-		return fallbackStopTimeout
-	}
-	return max(sp.StopTimeout, 0)
+	return strings.Join(out, ", ")
 }
