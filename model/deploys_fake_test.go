@@ -10,6 +10,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/podiumdev/podium/backend/deployapi"
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/supervisor"
 	"github.com/podiumdev/podium/model/modeltest"
@@ -74,7 +75,7 @@ func deploysFixture() []supervisor.ServiceStatus {
 			History: []supervisor.Revision{
 				{N: 2, Hash: "2b9e11d0c4aa", Image: "ghcr.io/acme/billing:1.7.4", At: now.Add(-9 * 24 * time.Hour), Outcome: "replaced"},
 				{N: 3, Hash: "3c0d57e2a1f9", Image: "ghcr.io/acme/billing:1.8.0", At: now.Add(-26 * time.Hour), Outcome: "stable"},
-				{N: 4, Hash: "4f7a9e3b2c61", Image: "ghcr.io/acme/billing:1.8.0", At: now.Add(-3 * time.Minute), Outcome: "failed: health timeout after 30s"},
+				{N: 4, Hash: "4f7a9e3b2c61", Image: "ghcr.io/acme/billing:1.8.0", At: now.Add(-3 * time.Minute), Outcome: supervisor.OutcomeFailed, Failure: "health timeout after 30s"},
 			},
 		},
 		{
@@ -153,7 +154,7 @@ type fakeDeploys struct {
 }
 
 // The supervisor serves the Deploys tab as it is.
-var _ DeploysBackend = supervisor.Controller(nil)
+var _ DeploysBackend = deployapi.Controller(nil)
 
 func newFakeDeploys() *fakeDeploys {
 	return &fakeDeploys{services: deploysFixture(), events: make(chan supervisor.Event, 64),

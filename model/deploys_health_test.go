@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/podiumdev/podium/backend/deployapi"
 	"github.com/podiumdev/podium/backend/supervisor"
 	"github.com/podiumdev/podium/keymap"
 )
@@ -205,10 +206,10 @@ func TestDeploysFollowedSupervisorStops(t *testing.T) {
 				sc("web-r1-1", 1, supervisor.RoleCurrent, "running", "healthy", testNow().Add(-time.Hour))}}},
 		events: make(chan supervisor.Event, 4),
 	}
-	srv := httptest.NewServer(supervisor.NewHandler(f, ""))
+	srv := httptest.NewServer(deployapi.NewHandler(f, ""))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	db := NewRemoteDeploys(ctx, supervisor.NewClient(srv.URL, ""))
+	db := NewRemoteDeploys(ctx, deployapi.NewClient(srv.URL, ""))
 	r := newDeploysRoot(t, db, nil, nil, 120, 40)
 	if r.deploys.bannerLines() != 0 || !strings.Contains(serviceLine(t, r, "web"), "◐ WaitNext") {
 		t.Fatalf("a running supervisor is not trusted:\n%s", screen(r))

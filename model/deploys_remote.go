@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/podiumdev/podium/backend/deployapi"
 	"github.com/podiumdev/podium/backend/supervisor"
 )
 
@@ -20,7 +21,7 @@ const remoteReconnect = time.Second
 // stream ends or cannot connect it says at once that the daemon is gone (FollowState), then
 // asks again every remoteReconnect and tells the tab to re-read everything when it is back.
 type remoteDeploys struct {
-	c   *supervisor.Client
+	c   *deployapi.Client
 	ctx context.Context
 
 	mu     sync.Mutex
@@ -30,7 +31,7 @@ type remoteDeploys struct {
 }
 
 // NewRemoteDeploys follows the daemon at c until ctx ends.
-func NewRemoteDeploys(ctx context.Context, c *supervisor.Client) DeploysBackend {
+func NewRemoteDeploys(ctx context.Context, c *deployapi.Client) DeploysBackend {
 	r := &remoteDeploys{c: c, ctx: ctx, status: map[string]supervisor.ServiceStatus{}, follow: FollowState{URL: c.URL()}}
 	_ = r.refresh() // a daemon that does not answer is marked gone
 	return r

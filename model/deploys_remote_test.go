@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/podiumdev/podium/backend/deployapi"
 	"github.com/podiumdev/podium/backend/supervisor"
 )
 
@@ -88,12 +89,12 @@ func TestRemoteDeploys(t *testing.T) {
 		status: map[string]supervisor.ServiceStatus{"web": {Name: "web", State: supervisor.Stable, Revision: 1}},
 		events: make(chan supervisor.Event, 4),
 	}
-	srv := httptest.NewServer(supervisor.NewHandler(f, ""))
+	srv := httptest.NewServer(deployapi.NewHandler(f, ""))
 	defer srv.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
-	r := NewRemoteDeploys(ctx, supervisor.NewClient(srv.URL, ""))
+	r := NewRemoteDeploys(ctx, deployapi.NewClient(srv.URL, ""))
 	if st := r.Status(); len(st) != 1 || st[0].State != supervisor.Stable {
 		t.Fatalf("initial status: %+v", st)
 	}
@@ -137,12 +138,12 @@ func TestRemoteDeploysGoneAndBack(t *testing.T) {
 		status: map[string]supervisor.ServiceStatus{"web": {Name: "web", State: supervisor.Stable, Revision: 1}},
 		events: make(chan supervisor.Event, 4),
 	}
-	srv := httptest.NewServer(supervisor.NewHandler(f, ""))
+	srv := httptest.NewServer(deployapi.NewHandler(f, ""))
 	defer srv.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
-	r := NewRemoteDeploys(ctx, supervisor.NewClient(srv.URL, ""))
+	r := NewRemoteDeploys(ctx, deployapi.NewClient(srv.URL, ""))
 	if h := r.Health(); h.Engine != supervisor.EngineConnected || !h.Reconciled {
 		t.Fatalf("health %+v", h)
 	}

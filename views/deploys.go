@@ -559,11 +559,11 @@ func history(t Theme, s supervisor.ServiceStatus, now time.Time, width, rows int
 			cs[1] = one(Clean(ansi.Truncate(r.Hash, 7, ""), 7), t.Dim)
 		}
 		cs[2] = one(Clean(r.Image, 200), t.Dim)
-		outcome := r.Outcome
-		if outcome == "" && r.N == s.Next && !unconfirmed && s.State != supervisor.Unknown {
-			outcome = "deploying"
+		outcome := r
+		if outcome.Outcome == "" && r.N == s.Next && !unconfirmed && s.State != supervisor.Unknown {
+			outcome.Outcome = supervisor.OutcomeDeploying
 		}
-		cs[3] = one(oneLine(outcome, 200), outcomeStyle(t, outcome))
+		cs[3] = one(oneLine(outcome.OutcomeText(), 200), outcomeStyle(t, outcome.Outcome))
 		if !r.At.IsZero() {
 			cs[4] = one(Duration(now.Sub(r.At))+" ago", t.Dim)
 		}
@@ -574,13 +574,13 @@ func history(t Theme, s supervisor.ServiceStatus, now time.Time, width, rows int
 
 // outcomeStyle colours a revision's outcome: stable green, failed red, rolled back or in
 // progress yellow, replaced dim.
-func outcomeStyle(t Theme, outcome string) lipgloss.Style {
-	switch {
-	case outcome == "stable":
+func outcomeStyle(t Theme, outcome supervisor.Outcome) lipgloss.Style {
+	switch outcome {
+	case supervisor.OutcomeStable:
 		return t.OK
-	case strings.HasPrefix(outcome, "failed"):
+	case supervisor.OutcomeFailed:
 		return t.Bad
-	case outcome == "rolled back", outcome == "deploying":
+	case supervisor.OutcomeRolledBack, supervisor.OutcomeDeploying:
 		return t.Warn
 	}
 	return t.Dim

@@ -8,8 +8,8 @@ import (
 const (
 	// subscriberBuffer is how many events wait for a slow reader before the oldest are dropped.
 	subscriberBuffer = 256
-	// laggedReason is the Reason of the synthetic event (Service "") that tells a reader it
-	// missed events and should read Status again.
+	// laggedReason is the words of the synthetic event (Service "", Cause CauseLagged) that
+	// tells a reader it missed events and should read Status again; readers test the Cause.
 	laggedReason = "lagged"
 )
 
@@ -20,7 +20,7 @@ type subscriber struct {
 
 // Subscribe returns every transition of every service from now on. The supervisor never waits
 // for a reader: when the buffer is full the oldest events are dropped and an Event with an
-// empty Service and Reason "lagged" says so. The channel is closed by cancel, or when Run
+// empty Service and Cause CauseLagged says so. The channel is closed by cancel, or when Run
 // returns (read Status again and subscribe anew).
 func (s *Supervisor) Subscribe() (<-chan Event, func()) {
 	sub := &subscriber{ch: make(chan Event, subscriberBuffer)}

@@ -76,15 +76,15 @@ func (in *instance) deploy(sp *deployspec.Spec, cause Cause, reason string, forc
 			return
 		}
 	}
-	outcome := "replaced"
+	outcome := OutcomeReplaced
 	if cause == CauseRollback {
-		outcome = "rolled back"
+		outcome = OutcomeRolledBack
 	}
 	in.supersede(outcome)
 	in.rec.LastRev++
 	n := in.rec.LastRev
 	in.rec.History = append(in.rec.History, revisionRecord{
-		N: n, Hash: sp.Hash, Image: imageOf(sp), At: time.Now(), Outcome: "deploying", Spec: specJSON(sp),
+		N: n, Hash: sp.Hash, Image: imageOf(sp), At: time.Now(), Outcome: OutcomeDeploying, Spec: specJSON(sp),
 	})
 	in.specs[n] = sp
 	in.rec.Next = n
@@ -138,19 +138,19 @@ func (in *instance) retarget(rev int, sp *deployspec.Spec, cause Cause, reason s
 		in.note(cause, fmt.Sprintf("%s: the spec makes revision %d's containers: nothing to replace", reason, rev))
 	case rev == in.rec.Current:
 		abandoned := in.rec.Next
-		outcome := "replaced"
+		outcome := OutcomeReplaced
 		if cause == CauseRollback {
-			outcome = "rolled back"
+			outcome = OutcomeRolledBack
 		}
 		in.supersede(outcome)
 		in.rec.Next = 0
 		in.rec.Attempts, in.rec.RetryAt, in.rec.Restore = 0, time.Time{}, false
 		in.beginRollout(cause, fmt.Sprintf("%s: revision %d keeps serving, revision %d is abandoned", reason, rev, abandoned))
 	default:
-		in.supersede("replaced")
+		in.supersede(OutcomeReplaced)
 		in.rec.Next = rev
 		if h := in.revision(rev); h != nil {
-			h.Outcome = "deploying"
+			h.Outcome, h.Failure = OutcomeDeploying, ""
 		}
 		in.rec.Attempts, in.rec.RetryAt, in.rec.Restore = 0, time.Time{}, false
 		in.beginRollout(cause, fmt.Sprintf("%s: revision %d, whose containers still serve, is deployed again", reason, rev))
@@ -160,7 +160,7 @@ func (in *instance) retarget(rev int, sp *deployspec.Spec, cause Cause, reason s
 // supersede abandons the revision being deployed, if any. Its containers that never became
 // healthy go at once, unless nothing healthy serves at all (a first deploy still in its
 // health window): they may yet serve, and they are replaced like any old container.
-func (in *instance) supersede(outcome string) {
+func (in *instance) supersede(outcome Outcome) {
 	n := in.rec.Next
 	if n == 0 || n == in.rec.Current {
 		return
@@ -202,13 +202,13 @@ func (in *instance) becomeStable() {
 	now := time.Now()
 	if n := in.rec.Next; n > 0 && n != in.rec.Current {
 		if in.rec.Current > 0 {
-			in.setOutcome(in.rec.Current, "replaced")
+			in.setOutcome(in.rec.Current, OutcomeReplaced)
 		}
 		in.rec.Current = n
 	}
 	in.rec.Next = 0
 	if h := in.revision(in.rec.Current); h != nil {
-		h.Outcome = "stable"
+		h.Outcome, h.Failure = OutcomeStable, ""
 		if h.StableAt.IsZero() {
 			h.StableAt = now
 		}
@@ -255,14 +255,14 @@ func (in *instance) fail(c *containerRecord, err error) {
 	}
 	sp, stable := in.specs[next], in.specs[cur]
 	if sp != nil && sp.Update.Failure == deployspec.FailureRollback && stable != nil {
-		in.setOutcome(next, "rolled back")
+		in.setOutcome(next, OutcomeRolledBack)
 		in.rec.Next = 0
 		in.rec.Attempts = 0
 		in.rec.RolledBack = true
 		in.beginRollout(CauseRollback, fmt.Sprintf("revision %d failed, rolled back to revision %d: %v", next, cur, err))
 		return
 	}
-	in.setOutcome(next, "failed: "+err.Error())
+	in.setFailed(next, err)
 	in.rec.Restore = stable != nil
 	in.tryAgainLater(TryAgainNext, err)
 }
@@ -305,7 +305,7 @@ func (in *instance) removeAll() {
 		in.markStopping(c, false)
 	}
 	if in.rec.Next > 0 && in.rec.Next != in.rec.Current {
-		in.setOutcome(in.rec.Next, "replaced")
+		in.setOutcome(in.rec.Next, OutcomeReplaced)
 	}
 	// Nothing will run: should the file come back, it is a new deploy.
 	in.rec.Current, in.rec.Next = 0, 0

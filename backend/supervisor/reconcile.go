@@ -150,7 +150,7 @@ func (in *instance) adoptable(d docker.Container, rev int, first *specUpdate) bo
 	in.specs[rev] = first.spec
 	if in.revision(rev) == nil {
 		in.rec.History = append(in.rec.History, revisionRecord{
-			N: rev, Hash: first.spec.Hash, Image: imageOf(first.spec), At: d.Created, Outcome: "adopted", Spec: specJSON(first.spec),
+			N: rev, Hash: first.spec.Hash, Image: imageOf(first.spec), At: d.Created, Outcome: OutcomeAdopted, Spec: specJSON(first.spec),
 		})
 		slices.SortFunc(in.rec.History, func(a, b revisionRecord) int { return a.N - b.N })
 	}
@@ -259,7 +259,7 @@ func (in *instance) adoptFromLabels(ctx context.Context, cs []docker.Container, 
 	in.rec.Current = adoptRev
 	in.rec.History = slices.DeleteFunc(in.rec.History, func(h revisionRecord) bool { return h.N == adoptRev })
 	in.rec.History = append(in.rec.History, revisionRecord{
-		N: adoptRev, Hash: revHash, Image: image, At: adopted[0].Created, Outcome: "stable", Spec: specText,
+		N: adoptRev, Hash: revHash, Image: image, At: adopted[0].Created, Outcome: OutcomeStable, Spec: specText,
 	})
 	reason := fmt.Sprintf("no saved state: adopted %d running containers of revision %d from their labels", len(adopted), adoptRev)
 	if !known {

@@ -1,8 +1,11 @@
 package supervisor
 
-import "github.com/podiumdev/podium/backend/deployspec"
+import (
+	"strings"
+	"time"
 
-import "time"
+	"github.com/podiumdev/podium/backend/deployspec"
+)
 
 // State is a service's place in condo's state machine.
 type State string
@@ -128,13 +131,62 @@ type Revision struct {
 	Image    string
 	At       time.Time // when it was first deployed
 	StableAt time.Time // when it first became stable; zero if it never did
-	Outcome  string    // "stable", "failed: …", "rolled back", "replaced"
+	Outcome  Outcome   // how it ended, or that it has not yet
+	Failure  string    // why it failed, with OutcomeFailed
 	Spec     []byte    // the spec's canonical form, so rollback can redeploy it
 }
+
+// Outcome is how a revision ended, or that it has not yet; typed so that the TUI, the CLI and
+// the API never match the words (which OutcomeText gives people).
+type Outcome string
+
+const (
+	OutcomeDeploying  Outcome = "deploying"   // being deployed
+	OutcomeStable     Outcome = "stable"      // serving, every replica healthy
+	OutcomeReplaced   Outcome = "replaced"    // a newer revision took over, or superseded it mid-deploy
+	OutcomeRolledBack Outcome = "rolled back" // abandoned for an older revision
+	OutcomeFailed     Outcome = "failed"      // it did not start or become healthy: Failure says why
+	OutcomeAdopted    Outcome = "adopted"     // found running at start and taken as it is
+)
 
 // Event is what the supervisor publishes: a transition of one service, with its status after.
 type Event struct {
 	Service    string
 	Transition Transition
 	Status     ServiceStatus
+}
+
+// PreviousRevision is the revision a rollback without a number goes back to, so the API, the
+// CLI and the TUI agree on it and can name it before acting: during a rollout, the revision
+// still serving; otherwise the newest earlier revision of the history that neither failed nor
+// was itself rolled back.
+func PreviousRevision(st ServiceStatus) (int, bool) {
+	if st.Next != 0 && st.Revision != 0 {
+		return st.Revision, true
+	}
+	for i := len(st.History) - 1; i >= 0; i-- {
+		r := st.History[i]
+		if r.N >= st.Revision || r.Outcome == OutcomeFailed || r.Outcome == OutcomeRolledBack {
+			continue
+		}
+		return r.N, true
+	}
+	return 0, false
+}
+
+// OutcomeText says how the revision ended in words: the outcome, and why for a failure.
+func (r Revision) OutcomeText() string {
+	if r.Outcome == OutcomeFailed && r.Failure != "" {
+		return string(OutcomeFailed) + ": " + r.Failure
+	}
+	return string(r.Outcome)
+}
+
+// ParseOutcome reads an outcome as it was written in words before it was typed ("failed: why"
+// in state files and API answers of older Podiums), for compatibility only.
+func ParseOutcome(text string) (Outcome, string) {
+	if why, ok := strings.CutPrefix(text, string(OutcomeFailed)); ok && (why == "" || strings.HasPrefix(why, ": ")) {
+		return OutcomeFailed, strings.TrimPrefix(why, ": ")
+	}
+	return Outcome(text), ""
 }

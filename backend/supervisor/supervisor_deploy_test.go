@@ -59,7 +59,7 @@ func TestSupervisorBeforeDeploy(t *testing.T) {
 	if !sawWait {
 		t.Errorf("no Stable → Wait transition in the timeline:\n%s", supDescribe(st))
 	}
-	if st.History[0].Outcome != "replaced" || st.History[1].Outcome != "stable" {
+	if st.History[0].Outcome != OutcomeReplaced || st.History[1].Outcome != OutcomeStable {
 		t.Errorf("history outcomes %q, %q", st.History[0].Outcome, st.History[1].Outcome)
 	}
 
@@ -182,7 +182,7 @@ func TestSupervisorAfterBadImageKeepsOld(t *testing.T) {
 	if st.LastError != "" || st.Containers[0].ID == old {
 		t.Errorf("after the good spec: %s", supDescribe(st))
 	}
-	if h := st.History; len(h) != 3 || !strings.HasPrefix(h[1].Outcome, "replaced") && !strings.HasPrefix(h[1].Outcome, "failed") {
+	if h := st.History; len(h) != 3 || h[1].Outcome != OutcomeReplaced && h[1].Outcome != OutcomeFailed {
 		t.Errorf("history: %+v", h)
 	}
 }

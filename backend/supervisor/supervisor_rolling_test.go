@@ -86,7 +86,7 @@ func TestSupervisorFailureRollback(t *testing.T) {
 
 	r.write(0, "undo", spec("2", "true", 1))
 	st = r.wait("undo", 30*time.Second, "rolled back", func(st ServiceStatus, ok bool) bool {
-		return len(st.History) == 2 && st.History[1].Outcome == "rolled back"
+		return len(st.History) == 2 && st.History[1].Outcome == OutcomeRolledBack
 	})
 	st = r.waitStable("undo", 1, 20*time.Second)
 	if got := supIDs(st); len(got) != 2 || !(got[0] == stable[0] || got[0] == stable[1]) || !(got[1] == stable[0] || got[1] == stable[1]) {
@@ -189,7 +189,7 @@ func TestSupervisorFailureKeepRestores(t *testing.T) {
 		}
 		return true
 	})
-	if st.Revision != 1 || st.Next != 2 || !strings.Contains(st.LastError, "not healthy") || !strings.HasPrefix(st.History[1].Outcome, "failed") {
+	if st.Revision != 1 || st.Next != 2 || !strings.Contains(st.LastError, "not healthy") || st.History[1].Outcome != OutcomeFailed {
 		t.Errorf("after the failed batch: %s", supDescribe(st))
 	}
 	stoppedFirst := false

@@ -73,7 +73,7 @@ func TestSupervisorSubscribeLagged(t *testing.T) {
 	}
 	lagged := 0
 	for _, ev := range got {
-		if ev.Service == "" && ev.Transition.Reason == laggedReason {
+		if ev.Service == "" && ev.Transition.Cause == CauseLagged {
 			lagged++
 		}
 	}
@@ -95,5 +95,82 @@ func TestSupervisorFixedNameReplicas(t *testing.T) {
 	}
 	if err := checkDeployable(&sp); err == nil || !strings.Contains(err.Error(), "replicas must be 1") {
 		t.Errorf("checkDeployable: %v", err)
+	}
+}
+
+// PreviousRevision skips failed and rolled-back revisions, and during a rollout goes back to the
+// revision still serving.
+func TestSupervisorPreviousRevision(t *testing.T) {
+	web := ServiceStatus{Name: "web", State: Stable, Revision: 3, History: []Revision{
+		{N: 1, Outcome: OutcomeReplaced},
+		{N: 2, Outcome: OutcomeFailed, Failure: "unhealthy"},
+		{N: 3, Outcome: OutcomeStable},
+	}}
+	if rev, ok := PreviousRevision(web); !ok || rev != 1 {
+		t.Fatalf("skip the failed revision: got %d, %v", rev, ok)
+	}
+	web.Next = 4
+	if rev, ok := PreviousRevision(web); !ok || rev != 3 {
+		t.Fatalf("during a rollout, back to the serving revision: got %d, %v", rev, ok)
+	}
+	web.Next, web.History[0].Outcome = 0, OutcomeRolledBack
+	if _, ok := PreviousRevision(web); ok {
+		t.Fatal("a rolled-back revision is no target")
+	}
+	if _, ok := PreviousRevision(ServiceStatus{Name: "db", State: TryAgain}); ok {
+		t.Fatal("nothing to roll back to without history")
+	}
+}
+
+// An outcome reads the same in words as it did when it was only words, and the words of an
+// older Podium read back as the typed outcome.
+func TestSupervisorOutcome(t *testing.T) {
+	for _, tc := range []struct {
+		rev  Revision
+		text string
+	}{
+		{Revision{Outcome: OutcomeFailed, Failure: "health timeout after 30s"}, "failed: health timeout after 30s"},
+		{Revision{Outcome: OutcomeFailed}, "failed"},
+		{Revision{Outcome: OutcomeRolledBack}, "rolled back"},
+		{Revision{Outcome: OutcomeStable}, "stable"},
+		{Revision{}, ""},
+	} {
+		if got := tc.rev.OutcomeText(); got != tc.text {
+			t.Errorf("%+v reads %q, want %q", tc.rev, got, tc.text)
+		}
+		if o, why := ParseOutcome(tc.text); o != tc.rev.Outcome || why != tc.rev.Failure {
+			t.Errorf("ParseOutcome(%q) = %q, %q", tc.text, o, why)
+		}
+	}
+	if o, why := ParseOutcome("failedish"); o != "failedish" || why != "" {
+		t.Errorf("a word that only starts like failed: %q, %q", o, why)
+	}
+}
+
+// A state file written before outcomes were typed ("failed: why" in words) loads with the
+// typed outcome and its reason, and is saved in the typed form.
+func TestSupervisorStateFileOldOutcome(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "supervisor.json")
+	old := `{"version":1,"services":{"web":{"name":"web","state":"TryAgainNext","since":"2025-03-01T12:00:00Z","last_revision":2,
+		"containers":[],"timeline":[],"history":[
+		{"n":1,"hash":"h1","image":"nginx:1","at":"2025-03-01T11:00:00Z","outcome":"stable"},
+		{"n":2,"hash":"h2","image":"nginx:oops","at":"2025-03-01T12:00:00Z","outcome":"failed: health timeout after 30s"}]}}}`
+	if err := os.WriteFile(path, []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := loadState(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := recs["web"].History
+	if len(h) != 2 || h[0].Outcome != OutcomeStable || h[1].Outcome != OutcomeFailed || h[1].Failure != "health timeout after 30s" {
+		t.Fatalf("old outcomes read as %+v", h)
+	}
+	b, err := json.Marshal(h[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"outcome":"failed","failure":"health timeout after 30s"`) {
+		t.Errorf("saved as %s", b)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/podiumdev/podium/backend/deployapi"
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/docker/enginetest"
 	"github.com/podiumdev/podium/backend/supervisor"
@@ -104,11 +105,11 @@ func (p *superviseProc) stop(t *testing.T) {
 }
 
 // waitSocket waits until the workspace's supervisor answers on its socket.
-func waitSocket(t *testing.T, ws string) *supervisor.Client {
+func waitSocket(t *testing.T, ws string) *deployapi.Client {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		c := supervisor.NewClient(supervisor.SocketURL(supervisor.FindSocket(filepath.Join(ws, workspaceStateDir))), "")
+		c := deployapi.NewClient(deployapi.SocketURL(deployapi.FindSocket(filepath.Join(ws, workspaceStateDir))), "")
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		_, err := c.Status(ctx)
 		cancel()
@@ -124,14 +125,14 @@ func waitSocket(t *testing.T, ws string) *supervisor.Client {
 
 // waitStable waits until the service is known (the API answers before the specs are read)
 // and stable.
-func waitStable(t *testing.T, ctx context.Context, c *supervisor.Client, name string) {
+func waitStable(t *testing.T, ctx context.Context, c *deployapi.Client, name string) {
 	t.Helper()
 	for {
 		err := c.WaitFor(ctx, name, "", 60*time.Second)
 		if err == nil {
 			return
 		}
-		var ae *supervisor.APIError
+		var ae *deployapi.StatusError
 		if !errors.As(err, &ae) || ae.Code != http.StatusNotFound || ctx.Err() != nil {
 			t.Fatalf("%s never became stable: %v", name, err)
 		}
@@ -286,20 +287,20 @@ func TestSuperviseServesAPrivateSocket(t *testing.T) {
 	}
 
 	// Modes after start, the old open files tightened, and said so once.
-	sockA := supervisor.FindSocket(privA)
+	sockA := deployapi.FindSocket(privA)
 	wantPerm(t, privA, 0o700)
 	wantPerm(t, stateA, 0o600)
 	wantPerm(t, sockA, 0o600)
 	wantPerm(t, stateA+".lock", 0o600)
-	wantPerm(t, filepath.Join(wsB, workspaceStateDir, supervisor.TokenFile), 0o600)
+	wantPerm(t, filepath.Join(wsB, workspaceStateDir, deployapi.TokenFile), 0o600)
 	if logA := supA.output(); strings.Count(logA, "made podium's files private") != 1 || !strings.Contains(logA, "socket=unix://"+sockA) {
 		t.Errorf("supervise must say once that it tightened files, and where it serves:\n%s", logA)
 	}
-	token, err := os.ReadFile(filepath.Join(wsB, workspaceStateDir, supervisor.TokenFile))
+	token, err := os.ReadFile(filepath.Join(wsB, workspaceStateDir, deployapi.TokenFile))
 	if err != nil || len(strings.TrimSpace(string(token))) != 64 {
 		t.Fatalf("the token made at start: %q, %v", token, err)
 	}
-	if logB := supB.output(); strings.Contains(logB, strings.TrimSpace(string(token))) || !strings.Contains(logB, filepath.Join(wsB, workspaceStateDir, supervisor.TokenFile)) || !strings.Contains(logB, "url=http://"+addr) {
+	if logB := supB.output(); strings.Contains(logB, strings.TrimSpace(string(token))) || !strings.Contains(logB, filepath.Join(wsB, workspaceStateDir, deployapi.TokenFile)) || !strings.Contains(logB, "url=http://"+addr) {
 		t.Errorf("supervise --listen must name the token's file, never print the token, and name its URL:\n%s", logB)
 	}
 
@@ -394,7 +395,7 @@ func TestSuperviseServesAPrivateSocket(t *testing.T) {
 	// Stopped: the socket and the made token are gone; the modes held.
 	supA.stop(t)
 	supB.stop(t)
-	for _, p := range []string{sockA, filepath.Join(wsB, workspaceStateDir, supervisor.TokenFile)} {
+	for _, p := range []string{sockA, filepath.Join(wsB, workspaceStateDir, deployapi.TokenFile)} {
 		if _, err := os.Stat(p); !os.IsNotExist(err) {
 			t.Errorf("%s outlived its supervisor: %v", p, err)
 		}
@@ -417,7 +418,7 @@ func TestTUISupervisorIsReachableOverTheSocket(t *testing.T) {
 	ctx, cancel := context.WithTimeout(h.Ctx(), 90*time.Second)
 	defer cancel()
 	waitStable(t, ctx, c, name)
-	sock := supervisor.FindSocket(filepath.Join(ws, workspaceStateDir))
+	sock := deployapi.FindSocket(filepath.Join(ws, workspaceStateDir))
 	out, err := runCLI(t, "-w", ws, "deploy", "status")
 	if err != nil || !strings.HasPrefix(out, "supervisor: unix://"+sock+"\n") || !strings.Contains(out, name) {
 		t.Fatalf("deploy status of the TUI's supervisor: %v\n%s", err, out)

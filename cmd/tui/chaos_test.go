@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/podiumdev/podium/backend/deployapi"
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/docker/enginetest"
 	"github.com/podiumdev/podium/backend/supervisor"
@@ -52,11 +53,11 @@ func TestSupervisorSurvivesKill9(t *testing.T) {
 	state := filepath.Join(dir, "state.json")
 	// The API is on the workspace's socket: each kill -9 leaves it behind, and the next
 	// supervisor must replace it.
-	sock, err := supervisor.SocketPath(filepath.Join(dir, ".podium"))
+	sock, err := deployapi.SocketPath(filepath.Join(dir, ".podium"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	client := supervisor.NewClient(supervisor.SocketURL(sock), "")
+	client := deployapi.NewClient(deployapi.SocketURL(sock), "")
 
 	var proc *exec.Cmd
 	start := func() {
@@ -105,7 +106,7 @@ func TestSupervisorSurvivesKill9(t *testing.T) {
 
 // converge waits until the supervisor reports the service Stable on the spec and the engine
 // holds exactly its two containers, all running, of that spec, and nothing else of the service.
-func converge(t *testing.T, h *enginetest.Harness, c *supervisor.Client, name, hash string, cycle int) {
+func converge(t *testing.T, h *enginetest.Harness, c *deployapi.Client, name, hash string, cycle int) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(h.Ctx(), 90*time.Second)
 	defer cancel()

@@ -20,6 +20,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/podiumdev/podium/backend/deployapi"
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/pods"
 	"github.com/podiumdev/podium/backend/supervisor"
@@ -75,7 +76,7 @@ type superviseSetup struct {
 // deployTarget is a client of the supervisor the flags name. local says nobody gave --remote,
 // so when nothing answers the user is told to start the daemon rather than to check a URL.
 type deployTarget struct {
-	client *supervisor.Client
+	client *deployapi.Client
 	local  bool
 }
 
@@ -121,8 +122,8 @@ beyond loopback also needs --tls-cert and --tls-key, or --plain-http.`,
 		},
 	}
 	cmd.Flags().StringArrayVar(&f.specs, "specs", nil, "a directory of service specs (repeatable), besides specs/ and podium.yml's specs:")
-	cmd.Flags().StringVar(&f.listen, "listen", "", "also serve the HTTP API on this TCP address, HOST:PORT such as "+supervisor.ExampleListen+" (default: podium.yml's listen:, else none: the workspace's socket only)")
-	cmd.Flags().StringVar(&f.token, "token", "", "bearer token the TCP listener requires (default: $"+tokenEnv+", else one made at start in .podium/"+supervisor.TokenFile+")")
+	cmd.Flags().StringVar(&f.listen, "listen", "", "also serve the HTTP API on this TCP address, HOST:PORT such as "+deployapi.ExampleListen+" (default: podium.yml's listen:, else none: the workspace's socket only)")
+	cmd.Flags().StringVar(&f.token, "token", "", "bearer token the TCP listener requires (default: $"+tokenEnv+", else one made at start in .podium/"+deployapi.TokenFile+")")
 	cmd.Flags().StringVar(&f.tlsCert, "tls-cert", "", "serve the TCP listener over HTTPS with this certificate (PEM; with --tls-key)")
 	cmd.Flags().StringVar(&f.tlsKey, "tls-key", "", "the key of --tls-cert (PEM)")
 	cmd.Flags().BoolVar(&f.plainHTTP, "plain-http", false, "allow a TCP listener beyond loopback without TLS: the token crosses the network in clear")
@@ -224,7 +225,7 @@ func resolveSupervise(g *globalFlags, f superviseFlags) (superviseSetup, error) 
 	}
 	if s.listen != "" {
 		// Fail before anything starts, naming the flag or the setting.
-		if err := supervisor.CheckListen(s.listen, s.listenFrom, s.tlsCert != "", s.plainHTTP); err != nil {
+		if err := deployapi.CheckListen(s.listen, s.listenFrom, s.tlsCert != "", s.plainHTTP); err != nil {
 			return s, err
 		}
 	} else if f.tlsCert != "" || f.plainHTTP {
@@ -248,7 +249,7 @@ func runSupervise(ctx context.Context, g *globalFlags, s superviseSetup, logOut 
 		return err
 	}
 	log.Info("supervising", "specs", strings.Join(s.specDirs, ","), "state", s.state)
-	log.Info("serving the API", "socket", supervisor.SocketURL(ls.socket), "auth", "none needed: the socket is this user's alone (0600)")
+	log.Info("serving the API", "socket", deployapi.SocketURL(ls.socket), "auth", "none needed: the socket is this user's alone (0600)")
 	if ls.url != "" {
 		auth := "a token is required: the one given (--token or $" + tokenEnv + ")"
 		if ls.tokenFile != "" {
@@ -279,7 +280,7 @@ func newDeployCmd(g *globalFlags) *cobra.Command {
 TCP the token is --token, else $PODIUM_TOKEN, else the workspace's .podium/api-token.`,
 	}
 	deploy.PersistentFlags().StringVar(&f.remote, "remote", "", "supervisor API: unix:///PATH or http(s)://HOST:PORT (default: the workspace's socket; podium.yml's listen: when no socket is there)")
-	deploy.PersistentFlags().StringVar(&f.token, "token", "", "bearer token for a TCP API (default: $"+tokenEnv+", else the workspace's .podium/"+supervisor.TokenFile+")")
+	deploy.PersistentFlags().StringVar(&f.token, "token", "", "bearer token for a TCP API (default: $"+tokenEnv+", else the workspace's .podium/"+deployapi.TokenFile+")")
 
 	status := &cobra.Command{
 		Use:   "status",
@@ -291,7 +292,7 @@ TCP the token is --token, else $PODIUM_TOKEN, else the workspace's .podium/api-t
 				return t.explain(err)
 			}
 			if asJSON {
-				return supervisor.EncodeState(cmd.OutOrStdout(), health, services)
+				return deployapi.EncodeState(cmd.OutOrStdout(), health, services)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "supervisor: %s\n", t.client.URL())
 			writeDeployHealth(cmd.OutOrStdout(), health)
@@ -305,7 +306,7 @@ TCP the token is --token, else $PODIUM_TOKEN, else the workspace's .podium/api-t
 		Short: "Wait until a service is stable (with --image, on that image); exit 1 at the timeout",
 		Args:  cobra.ExactArgs(1),
 		RunE: withDeploy(g, &f, func(cmd *cobra.Command, args []string, t deployTarget) error {
-			d, err := supervisor.ParseTimeout(timeout)
+			d, err := deployapi.ParseTimeout(timeout)
 			if err != nil {
 				return fmt.Errorf("deploy wait: %w", err)
 			}
@@ -354,7 +355,7 @@ TCP the token is --token, else $PODIUM_TOKEN, else the workspace's .podium/api-t
 			return nil
 		}),
 	}
-	action := func(use, short, done string, call func(*supervisor.Client, context.Context, string) error) *cobra.Command {
+	action := func(use, short, done string, call func(*deployapi.Client, context.Context, string) error) *cobra.Command {
 		return &cobra.Command{
 			Use:   use + " NAME",
 			Short: short,
@@ -370,11 +371,11 @@ TCP the token is --token, else $PODIUM_TOKEN, else the workspace's .podium/api-t
 	}
 	deploy.AddCommand(status, wait, rollback,
 		action("restart", "Replace a service's containers with fresh ones of the same revision", "%s: restarting",
-			(*supervisor.Client).Restart),
+			(*deployapi.Client).Restart),
 		action("pause", "Stop deploying a service; its containers keep running", "%s: paused; its containers keep running",
-			(*supervisor.Client).Pause),
+			(*deployapi.Client).Pause),
 		action("resume", "Deploy a paused service again", "%s: resumed",
-			(*supervisor.Client).Resume))
+			(*deployapi.Client).Resume))
 	return deploy
 }
 
@@ -403,15 +404,15 @@ func (f *deployFlags) target(g *globalFlags) (deployTarget, error) {
 				token = readToken(priv)
 			}
 		}
-		return deployTarget{client: supervisor.NewClient(u, token)}, nil
+		return deployTarget{client: deployapi.NewClient(u, token)}, nil
 	}
 	priv, cfg, err := privateDir(g)
 	if err != nil {
 		return deployTarget{}, err
 	}
-	sock := supervisor.FindSocket(priv)
+	sock := deployapi.FindSocket(priv)
 	if _, err := os.Stat(sock); err == nil || cfg.Listen == "" {
-		return deployTarget{client: supervisor.NewClient(supervisor.SocketURL(sock), ""), local: true}, nil
+		return deployTarget{client: deployapi.NewClient(deployapi.SocketURL(sock), ""), local: true}, nil
 	}
 	u, err := listenURL(cfg.Listen, "podium.yml listen:")
 	if err != nil {
@@ -423,7 +424,7 @@ func (f *deployFlags) target(g *globalFlags) (deployTarget, error) {
 	if token == "" {
 		token = readToken(priv)
 	}
-	return deployTarget{client: supervisor.NewClient(u, token), local: true}, nil
+	return deployTarget{client: deployapi.NewClient(u, token), local: true}, nil
 }
 
 // privateDir is the private directory of the workspace (its .podium) and its podium.yml; with
@@ -446,7 +447,7 @@ func privateDir(g *globalFlags) (string, pods.Config, error) {
 
 // readToken is the token a supervisor made for its TCP listener, or "".
 func readToken(priv string) string {
-	b, err := os.ReadFile(filepath.Join(priv, supervisor.TokenFile))
+	b, err := os.ReadFile(filepath.Join(priv, deployapi.TokenFile))
 	if err != nil {
 		return ""
 	}
@@ -474,14 +475,14 @@ func remoteURL(remote string) (string, error) {
 // explain turns client errors into what a CLI user should read: the hint to start the daemon,
 // or the supervisor's own message.
 func (t deployTarget) explain(err error) error {
-	var ue *supervisor.UnreachableError
+	var ue *deployapi.UnreachableError
 	if errors.As(err, &ue) {
 		if t.local {
 			return fmt.Errorf("no supervisor at %s: start one with `podium supervise` (or open the TUI in the workspace)", ue.URL)
 		}
 		return err
 	}
-	var ae *supervisor.APIError
+	var ae *deployapi.StatusError
 	if errors.As(err, &ae) && ae.Code == http.StatusUnauthorized {
 		return fmt.Errorf("supervisor at %s refused the request: give its token with --token or $%s (%s)", t.client.URL(), tokenEnv, ae.Message)
 	}
@@ -496,7 +497,7 @@ func (t deployTarget) explain(err error) error {
 func listenURL(addr, from string) (string, error) {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil || port == "" {
-		return "", fmt.Errorf("%s %q: want HOST:PORT such as %s", from, addr, supervisor.ExampleListen)
+		return "", fmt.Errorf("%s %q: want HOST:PORT such as %s", from, addr, deployapi.ExampleListen)
 	}
 	switch host {
 	case "", "0.0.0.0":

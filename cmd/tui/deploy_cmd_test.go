@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/podiumdev/podium/backend/deployapi"
 	"github.com/podiumdev/podium/backend/supervisor"
 )
 
@@ -32,7 +33,7 @@ func newFakeSupervisor() *fakeSupervisor {
 		{Name: "web", State: supervisor.WaitNext, Since: t0, Revision: 3, Next: 4, Image: "nginx:2", Desired: 2, Healthy: 2,
 			History: []supervisor.Revision{
 				{N: 1, Image: "nginx:1", Outcome: "replaced"},
-				{N: 2, Image: "nginx:oops", Outcome: "failed: unhealthy"},
+				{N: 2, Image: "nginx:oops", Outcome: supervisor.OutcomeFailed, Failure: "unhealthy"},
 				{N: 3, Image: "nginx:2", Outcome: "stable"},
 			}},
 		{Name: "db", State: supervisor.TryAgain, Since: t0, Desired: 1, Paused: true,
@@ -98,7 +99,7 @@ func deployServer(t *testing.T, token string) (*fakeSupervisor, *httptest.Server
 	t.Helper()
 	t.Setenv(tokenEnv, "")
 	f := newFakeSupervisor()
-	srv := httptest.NewServer(supervisor.NewHandler(f, token))
+	srv := httptest.NewServer(deployapi.NewHandler(f, token))
 	t.Cleanup(srv.Close)
 	return f, srv
 }
@@ -411,14 +412,14 @@ func TestDeployFindsTheSocket(t *testing.T) {
 	f := newFakeSupervisor()
 	ws := t.TempDir()
 	priv := filepath.Join(ws, workspaceStateDir)
-	ln, err := supervisor.ListenSocket(context.Background(), priv)
+	ln, err := deployapi.ListenSocket(context.Background(), priv)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- supervisor.ServeListener(ctx, ln, supervisor.NewGuardedHandler(f, supervisor.APIOptions{Socket: true}))
+		done <- deployapi.ServeListener(ctx, ln, deployapi.NewGuardedHandler(f, deployapi.Options{Socket: true}))
 	}()
 	t.Cleanup(func() { cancel(); <-done })
 	writeFile(t, filepath.Join(ws, "podium.yml"), "name: x\n")

@@ -15,6 +15,7 @@ import (
 	"sync"
 
 	"github.com/podiumdev/podium/backend/atomicfile"
+	"github.com/podiumdev/podium/backend/deployapi"
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/supervisor"
 )
@@ -45,14 +46,14 @@ func startLocalSupervisor(ctx context.Context, g *globalFlags, eng *docker.Engin
 			return nil, fmt.Errorf("supervise: create the state directory %s: %w", dir, err)
 		}
 	}
-	sock, err := supervisor.ListenSocket(ctx, setup.priv)
+	sock, err := deployapi.ListenSocket(ctx, setup.priv)
 	if err != nil {
 		return nil, fmt.Errorf("supervise: %w", err)
 	}
 	ls := &localSupervisor{socket: sock.Path()}
 	var (
 		tcp     net.Listener
-		tcpOpts supervisor.APIOptions
+		tcpOpts deployapi.Options
 	)
 	if setup.listen != "" {
 		if tcp, tcpOpts, err = listenTCP(setup, ls, log); err != nil {
@@ -82,11 +83,11 @@ func startLocalSupervisor(ctx context.Context, g *globalFlags, eng *docker.Engin
 			mu       sync.Mutex
 			serveErr error
 		)
-		serve := func(ln net.Listener, opts supervisor.APIOptions) {
+		serve := func(ln net.Listener, opts deployapi.Options) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if err := supervisor.ServeListener(ctx, ln, supervisor.NewGuardedHandler(sup, opts)); err != nil {
+				if err := deployapi.ServeListener(ctx, ln, deployapi.NewGuardedHandler(sup, opts)); err != nil {
 					mu.Lock()
 					serveErr = cmpErr(serveErr, err)
 					mu.Unlock()
@@ -94,7 +95,7 @@ func startLocalSupervisor(ctx context.Context, g *globalFlags, eng *docker.Engin
 				cancel() // a server that died takes the supervisor down with it, not silently
 			}()
 		}
-		serve(sock, supervisor.APIOptions{Socket: true, Origins: setup.api.Origins})
+		serve(sock, deployapi.Options{Socket: true, Origins: setup.api.Origins})
 		if tcp != nil {
 			serve(tcp, tcpOpts)
 		}
@@ -130,45 +131,45 @@ func (ls *localSupervisor) removeToken() {
 // listenTCP opens the TCP listener setup asks for, with its guards: a token always (the one
 // given, else one made now and written to the private directory), TLS or an explicit
 // --plain-http beyond loopback.
-func listenTCP(setup superviseSetup, ls *localSupervisor, log *slog.Logger) (net.Listener, supervisor.APIOptions, error) {
+func listenTCP(setup superviseSetup, ls *localSupervisor, log *slog.Logger) (net.Listener, deployapi.Options, error) {
 	withTLS := setup.tlsCert != ""
-	if err := supervisor.CheckListen(setup.listen, setup.listenFrom, withTLS, setup.plainHTTP); err != nil {
-		return nil, supervisor.APIOptions{}, err
+	if err := deployapi.CheckListen(setup.listen, setup.listenFrom, withTLS, setup.plainHTTP); err != nil {
+		return nil, deployapi.Options{}, err
 	}
 	host, _, _ := net.SplitHostPort(setup.listen)
 	var cert tls.Certificate
 	if withTLS {
 		var err error
 		if cert, err = tls.LoadX509KeyPair(setup.tlsCert, setup.tlsKey); err != nil {
-			return nil, supervisor.APIOptions{}, fmt.Errorf("%s %s / %s: %w", setup.tlsFrom, setup.tlsCert, setup.tlsKey, err)
+			return nil, deployapi.Options{}, fmt.Errorf("%s %s / %s: %w", setup.tlsFrom, setup.tlsCert, setup.tlsKey, err)
 		}
 	}
 	token := setup.token
-	tokenPath := filepath.Join(setup.priv, supervisor.TokenFile)
+	tokenPath := filepath.Join(setup.priv, deployapi.TokenFile)
 	if token == "" {
 		b := make([]byte, 32)
 		if _, err := rand.Read(b); err != nil {
-			return nil, supervisor.APIOptions{}, fmt.Errorf("make the API token: %w", err)
+			return nil, deployapi.Options{}, fmt.Errorf("make the API token: %w", err)
 		}
 		token = hex.EncodeToString(b)
 		if err := atomicfile.Write(tokenPath, []byte(token+"\n"), 0o600); err != nil {
-			return nil, supervisor.APIOptions{}, fmt.Errorf("save the API token: %w", err)
+			return nil, deployapi.Options{}, fmt.Errorf("save the API token: %w", err)
 		}
 		ls.tokenFile = tokenPath
 	} else if err := os.Remove(tokenPath); err != nil && !errors.Is(err, os.ErrNotExist) {
 		// A token made by an earlier run would mislead the clients that read it.
-		return nil, supervisor.APIOptions{}, fmt.Errorf("remove the old API token %s: %w", tokenPath, err)
+		return nil, deployapi.Options{}, fmt.Errorf("remove the old API token %s: %w", tokenPath, err)
 	}
 	ln, err := net.Listen("tcp", setup.listen)
 	if err != nil {
 		ls.removeToken()
-		return nil, supervisor.APIOptions{}, fmt.Errorf("supervise: listen on %s (%s): %w", setup.listen, setup.listenFrom, err)
+		return nil, deployapi.Options{}, fmt.Errorf("supervise: listen on %s (%s): %w", setup.listen, setup.listenFrom, err)
 	}
 	scheme := "http"
 	if withTLS {
 		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
 		scheme = "https"
-	} else if !supervisor.IsLoopback(host) {
+	} else if !deployapi.IsLoopback(host) {
 		log.Warn("the API listens beyond loopback over plain HTTP (--plain-http): the token crosses the network in clear", "listen", setup.listen)
 	}
 	u, err := listenURL(ln.Addr().String(), setup.listenFrom)
@@ -176,7 +177,7 @@ func listenTCP(setup superviseSetup, ls *localSupervisor, log *slog.Logger) (net
 		u = "http://" + ln.Addr().String()
 	}
 	ls.url = scheme + strings.TrimPrefix(u, "http")
-	return ln, supervisor.APIOptions{Token: token, ListenHost: host, Hosts: setup.api.Hosts, Origins: setup.api.Origins,
+	return ln, deployapi.Options{Token: token, ListenHost: host, Hosts: setup.api.Hosts, Origins: setup.api.Origins,
 		ReadOpen: setup.api.ReadOpen()}, nil
 }
 

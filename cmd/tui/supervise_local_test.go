@@ -20,7 +20,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/podiumdev/podium/backend/supervisor"
+	"github.com/podiumdev/podium/backend/deployapi"
 )
 
 // selfSigned writes a certificate for 127.0.0.1 and its key, and returns their paths and a
@@ -61,7 +61,7 @@ func selfSigned(t *testing.T) (certFile, keyFile string, pool *x509.CertPool) {
 func TestListenTCPWithTLS(t *testing.T) {
 	certFile, keyFile, pool := selfSigned(t)
 	priv := t.TempDir()
-	writeFile(t, filepath.Join(priv, supervisor.TokenFile), "old\n")
+	writeFile(t, filepath.Join(priv, deployapi.TokenFile), "old\n")
 	setup := superviseSetup{priv: priv, listen: "127.0.0.1:0", listenFrom: "--listen", tlsCert: certFile, tlsKey: keyFile,
 		tlsFrom: "--tls-cert/--tls-key", token: "given"}
 	ls := &localSupervisor{}
@@ -73,13 +73,13 @@ func TestListenTCPWithTLS(t *testing.T) {
 	if ls.tokenFile != "" || !strings.HasPrefix(ls.url, "https://127.0.0.1:") || opts.Token != "given" {
 		t.Fatalf("listenTCP: url %s token file %q opts %+v", ls.url, ls.tokenFile, opts)
 	}
-	if _, err := os.Stat(filepath.Join(priv, supervisor.TokenFile)); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(priv, deployapi.TokenFile)); !os.IsNotExist(err) {
 		t.Errorf("an old token file must go when a token is given: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- supervisor.ServeListener(ctx, ln, supervisor.NewGuardedHandler(newFakeSupervisor(), opts))
+		done <- deployapi.ServeListener(ctx, ln, deployapi.NewGuardedHandler(newFakeSupervisor(), opts))
 	}()
 	defer func() { cancel(); <-done }()
 

@@ -12,9 +12,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/podiumdev/podium/backend/deployapi"
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/pods"
-	"github.com/podiumdev/podium/backend/supervisor"
 	"github.com/podiumdev/podium/model"
 )
 
@@ -129,7 +129,7 @@ func startDeploys(ctx context.Context, g *globalFlags, eng *docker.Engine, ix *d
 		if priv, _, err := privateDir(g); err == nil && token == "" && !strings.HasPrefix(u, "unix://") {
 			token = readToken(priv)
 		}
-		return model.NewRemoteDeploys(ctx, supervisor.NewClient(u, token)), nil, done
+		return model.NewRemoteDeploys(ctx, deployapi.NewClient(u, token)), nil, done
 	}
 	setup, err := resolveSupervise(g, superviseFlags{})
 	if err != nil {
@@ -139,7 +139,7 @@ func startDeploys(ctx context.Context, g *globalFlags, eng *docker.Engine, ix *d
 	}
 	setup.token = tokenOrEnv("")
 	setup.index = ix // one events stream per process: the supervisor shares the TUI's index
-	daemon := supervisor.NewClient(supervisor.SocketURL(supervisor.FindSocket(setup.priv)), "")
+	daemon := deployapi.NewClient(deployapi.SocketURL(deployapi.FindSocket(setup.priv)), "")
 	follow := func(why string) (model.DeploysBackend, func(context.Context) (model.DeploysBackend, error), <-chan struct{}) {
 		slog.Info("following the workspace's supervisor", "url", daemon.URL(), "why", why)
 		t := &takeOvers{ctx: ctx, g: g, eng: eng, setup: setup}
@@ -153,7 +153,7 @@ func startDeploys(ctx context.Context, g *globalFlags, eng *docker.Engine, ix *d
 		return follow("it answers on the socket")
 	}
 	ls, err := startLocalSupervisor(ctx, g, eng, setup, slog.Default())
-	var busy *supervisor.BusyError
+	var busy *deployapi.BusyError
 	if errors.As(err, &busy) {
 		// Another supervisor took the socket meanwhile (or is starting): follow it.
 		return follow(err.Error())
@@ -175,7 +175,7 @@ func startDeploys(ctx context.Context, g *globalFlags, eng *docker.Engine, ix *d
 }
 
 // probeSupervisor says whether a supervisor answers at c, quickly.
-func probeSupervisor(ctx context.Context, c *supervisor.Client) bool {
+func probeSupervisor(ctx context.Context, c *deployapi.Client) bool {
 	pctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
 	defer cancel()
 	_, err := c.Status(pctx)

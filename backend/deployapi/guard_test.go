@@ -1,6 +1,8 @@
-package supervisor
+package deployapi
 
 import (
+	"github.com/podiumdev/podium/backend/supervisor"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -61,14 +63,14 @@ func guardWant(t *testing.T, what string, rec *httptest.ResponseRecorder, code i
 }
 
 func TestGuardHost(t *testing.T) {
-	f := newAPIFake()
-	h := NewGuardedHandler(f, APIOptions{Token: "tok", ListenHost: "10.1.2.3", Hosts: []string{"box.lan"}})
+	f := newFakeController()
+	h := NewGuardedHandler(f, Options{Token: "tok", ListenHost: "10.1.2.3", Hosts: []string{"box.lan"}})
 	for _, host := range []string{"attacker.example:7070", "attacker.example", "127.0.0.1.nip.io:7070", "10.1.2.4:7070"} {
 		rec := guardDo(t, h, guardCall{method: "GET", path: "/v1/state", host: host, token: "tok"})
 		guardWant(t, "GET with Host "+host, rec, http.StatusForbidden)
 		rec = guardDo(t, h, guardCall{method: "POST", path: "/v1/services/web/restart", host: host, token: "tok"})
 		guardWant(t, "POST with Host "+host, rec, http.StatusForbidden)
-		var reply apiReply
+		var reply replyDoc
 		if err := json.Unmarshal(rec.Body.Bytes(), &reply); err != nil || reply.Error == "" || strings.Count(strings.TrimSpace(rec.Body.String()), "\n") != 0 {
 			t.Errorf("403 must be one line of JSON with a reason: %q", rec.Body)
 		}
@@ -80,15 +82,15 @@ func TestGuardHost(t *testing.T) {
 		guardWant(t, "GET with Host "+host, guardDo(t, h, guardCall{method: "GET", path: "/v1/state", host: host, token: "tok"}), http.StatusOK)
 	}
 	// Over the private socket the Host means nothing (clients send http://podium/…).
-	sock := NewGuardedHandler(f, APIOptions{Socket: true})
+	sock := NewGuardedHandler(f, Options{Socket: true})
 	guardWant(t, "socket GET", guardDo(t, sock, guardCall{method: "GET", path: "/v1/state", host: "podium", remote: "@"}), http.StatusOK)
 }
 
 func TestGuardOrigin(t *testing.T) {
-	f := newAPIFake()
+	f := newFakeController()
 	for _, h := range []http.Handler{
-		NewGuardedHandler(f, APIOptions{Token: "tok", Origins: []string{"https://ui.example"}}),
-		NewGuardedHandler(f, APIOptions{Socket: true, Origins: []string{"https://ui.example"}}),
+		NewGuardedHandler(f, Options{Token: "tok", Origins: []string{"https://ui.example"}}),
+		NewGuardedHandler(f, Options{Socket: true, Origins: []string{"https://ui.example"}}),
 	} {
 		// The reproduced attack: a cross-origin "simple" POST.
 		rec := guardDo(t, h, guardCall{method: "POST", path: "/v1/services/web/restart", origin: "https://attacker.example", ctype: "text/plain", token: "tok"})
@@ -127,8 +129,8 @@ func TestGuardOrigin(t *testing.T) {
 }
 
 func TestGuardToken(t *testing.T) {
-	f := newAPIFake()
-	h := NewGuardedHandler(f, APIOptions{Token: "tok"})
+	f := newFakeController()
+	h := NewGuardedHandler(f, Options{Token: "tok"})
 	guardWant(t, "POST without token", guardDo(t, h, guardCall{method: "POST", path: "/v1/services/web/restart"}), http.StatusUnauthorized)
 	guardWant(t, "POST with a wrong token", guardDo(t, h, guardCall{method: "POST", path: "/v1/services/web/restart", token: "tok2"}), http.StatusUnauthorized)
 	guardWant(t, "GET without token", guardDo(t, h, guardCall{method: "GET", path: "/v1/state"}), http.StatusUnauthorized)
@@ -139,7 +141,7 @@ func TestGuardToken(t *testing.T) {
 
 	// api: {read: open}: a loopback GET without the token passes, never a POST, and never a
 	// GET from elsewhere or with a foreign Host.
-	open := NewGuardedHandler(f, APIOptions{Token: "tok", ReadOpen: true, ListenHost: "0.0.0.0"})
+	open := NewGuardedHandler(f, Options{Token: "tok", ReadOpen: true, ListenHost: "0.0.0.0"})
 	guardWant(t, "open read, loopback GET", guardDo(t, open, guardCall{method: "GET", path: "/v1/state"}), http.StatusOK)
 	guardWant(t, "open read, loopback GET over IPv6", guardDo(t, open, guardCall{method: "GET", path: "/v1/state", remote: "[::1]:5000"}), http.StatusOK)
 	guardWant(t, "open read, remote GET", guardDo(t, open, guardCall{method: "GET", path: "/v1/state", remote: "192.168.1.9:5000"}), http.StatusUnauthorized)
@@ -151,8 +153,8 @@ func TestGuardToken(t *testing.T) {
 }
 
 func TestGuardBody(t *testing.T) {
-	f := newAPIFake()
-	h := NewGuardedHandler(f, APIOptions{Token: "tok"})
+	f := newFakeController()
+	h := NewGuardedHandler(f, Options{Token: "tok"})
 	post := func(ctype string, body []byte, chunked bool) *httptest.ResponseRecorder {
 		return guardDo(t, h, guardCall{method: "POST", path: "/v1/services/web/pause", token: "tok", ctype: ctype, body: body, chunked: chunked})
 	}
@@ -161,7 +163,7 @@ func TestGuardBody(t *testing.T) {
 	guardWant(t, "form POST", post("application/x-www-form-urlencoded", []byte("a=b"), false), http.StatusUnsupportedMediaType)
 	guardWant(t, "multipart POST", post("multipart/form-data; boundary=x", []byte("--x--"), false), http.StatusUnsupportedMediaType)
 	guardWant(t, "a body without Content-Type", post("", []byte("{}"), false), http.StatusUnsupportedMediaType)
-	big := bytes.Repeat([]byte("a"), APIMaxBody+1)
+	big := bytes.Repeat([]byte("a"), MaxBody+1)
 	guardWant(t, "oversized body", post("application/json", big, false), http.StatusRequestEntityTooLarge)
 	guardWant(t, "oversized chunked body", post("application/json", big, true), http.StatusRequestEntityTooLarge)
 	if got := f.recorded(); len(got) != 0 {
@@ -169,13 +171,13 @@ func TestGuardBody(t *testing.T) {
 	}
 	guardWant(t, "empty POST", post("", nil, false), http.StatusOK)
 	guardWant(t, "JSON POST", post("application/json; charset=utf-8", []byte("{}"), false), http.StatusOK)
-	guardWant(t, "JSON POST at the limit", post("application/json", bytes.Repeat([]byte(" "), APIMaxBody), true), http.StatusOK)
+	guardWant(t, "JSON POST at the limit", post("application/json", bytes.Repeat([]byte(" "), MaxBody), true), http.StatusOK)
 }
 
 // TestGuardOverTCP is the reproduced attack end to end, through a real listener and client.
 func TestGuardOverTCP(t *testing.T) {
-	f := newAPIFake()
-	srv := httptest.NewServer(NewGuardedHandler(f, APIOptions{Token: "tok"}))
+	f := newFakeController()
+	srv := httptest.NewServer(NewGuardedHandler(f, Options{Token: "tok"}))
 	t.Cleanup(srv.Close)
 	req, _ := http.NewRequest("POST", srv.URL+"/v1/services/web/restart", strings.NewReader("x"))
 	req.Header.Set("Origin", "https://attacker.example")
@@ -208,8 +210,8 @@ func TestGuardOverTCP(t *testing.T) {
 }
 
 // maskFake is a service whose history spec carries secrets in its env.
-func maskFake() *apiFake {
-	f := newAPIFake()
+func maskFake() *fakeController {
+	f := newFakeController()
 	spec := []byte(`{"deploy":["Before"],"health-timeout":30,"spec":{"Env":["DB_PASSWORD=hunter2secret","DATABASE_URL=postgres://u:pass@db/x","PLAIN","EMPTY="],"Image":"nginx:1","Labels":{"a":"b"}},"stop-timeout":10}`)
 	web := &f.services[1]
 	web.History[0].Spec = spec
@@ -219,7 +221,7 @@ func maskFake() *apiFake {
 
 func TestMaskSpec(t *testing.T) {
 	f := maskFake()
-	got := apiMaskSpec(f.services[1].History[0].Spec)
+	got := maskSpec(f.services[1].History[0].Spec)
 	for _, want := range []string{`"DB_PASSWORD=•••sha256:`, `"DATABASE_URL=•••sha256:`, `"PLAIN"`, `"EMPTY=•••sha256:`, `"health-timeout":30`, `"Image":"nginx:1"`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("masked spec lacks %s: %s", want, got)
@@ -229,7 +231,7 @@ func TestMaskSpec(t *testing.T) {
 		t.Fatalf("a value survived: %s", got)
 	}
 	// A change of value still shows.
-	if got == apiMaskSpec(f.services[1].History[2].Spec) {
+	if got == maskSpec(f.services[1].History[2].Spec) {
 		t.Error("two different passwords mask the same")
 	}
 	if MaskEnvEntry("A=x") != MaskEnvEntry("A=x") || MaskEnvEntry("A=x") == MaskEnvEntry("A=y") {
@@ -237,15 +239,15 @@ func TestMaskSpec(t *testing.T) {
 	}
 	// What cannot be parsed is not sent at all.
 	for _, bad := range []string{`DB_PASSWORD=hunter2secret`, `{"spec":{"Env":"DB_PASSWORD=hunter2secret"}}`, `{"spec":{"Env":[1,"DB_PASSWORD=hunter2secret"]}}`} {
-		if got := apiMaskSpec([]byte(bad)); got != "" {
-			t.Errorf("apiMaskSpec(%s) = %s, want nothing", bad, got)
+		if got := maskSpec([]byte(bad)); got != "" {
+			t.Errorf("maskSpec(%s) = %s, want nothing", bad, got)
 		}
 	}
 }
 
 func TestMaskEveryAnswer(t *testing.T) {
 	f := maskFake()
-	srv := httptest.NewServer(newAPIHandler(f, APIOptions{}, 10*time.Millisecond))
+	srv := httptest.NewServer(newHandler(f, Options{}, 10*time.Millisecond))
 	t.Cleanup(srv.Close)
 	secrets := []string{"hunter2secret", "hunter3secret", "u:pass"}
 	check := func(what string, b []byte) {
@@ -260,9 +262,9 @@ func TestMaskEveryAnswer(t *testing.T) {
 		}
 	}
 	for _, path := range []string{"/v1/state", "/v1/services/web"} {
-		check(path, []byte(apiCall(t, srv, "GET", path, "").body))
+		check(path, []byte(doCall(t, srv, "GET", path, "").body))
 	}
-	a := apiCall(t, srv, "POST", "/v1/services/web/restart", "")
+	a := doCall(t, srv, "POST", "/v1/services/web/restart", "")
 	check("POST restart", []byte(a.body))
 	var buf bytes.Buffer
 	if err := EncodeState(&buf, f.Health(), f.Status()); err != nil {
@@ -280,7 +282,7 @@ func TestMaskEveryAnswer(t *testing.T) {
 	}
 	defer resp.Body.Close()
 	sub := <-f.subs
-	sub <- Event{Service: "web", Transition: Transition{From: WaitNext, To: Stable, Revision: 3}, Status: f.services[1]}
+	sub <- supervisor.Event{Service: "web", Transition: supervisor.Transition{From: supervisor.WaitNext, To: supervisor.Stable, Revision: 3}, Status: f.services[1]}
 	var got []byte
 	buf2 := make([]byte, 4096)
 	for !bytes.Contains(got, []byte("event: transition")) || !bytes.Contains(got, []byte("\n\n")) {

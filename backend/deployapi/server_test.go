@@ -1,6 +1,9 @@
-package supervisor
+package deployapi
 
 import (
+	"bytes"
+	"github.com/podiumdev/podium/backend/supervisor"
+
 	"bufio"
 	"context"
 	"encoding/json"
@@ -17,75 +20,77 @@ import (
 	"time"
 )
 
-// apiFake stands in for *Supervisor: a fixed set of services, recorded actions, a
+// fakeController stands in for *Supervisor: a fixed set of services, recorded actions, a
 // WaitFor that blocks until release closes, and subscriptions the test feeds by hand.
-type apiFake struct {
+type fakeController struct {
 	mu        sync.Mutex
-	services  []ServiceStatus
+	services  []supervisor.ServiceStatus
 	calls     []string
 	actionErr error
 	waiting   chan string   // receives the name each WaitFor is called with
 	release   chan struct{} // closing it makes every WaitFor succeed
-	subs      chan chan Event
+	subs      chan chan supervisor.Event
 	cancelled chan struct{} // receives once per cancelled subscription
 }
 
-// apiAnswer is one HTTP exchange as a test sees it.
-type apiAnswer struct {
+// callAnswer is one HTTP exchange as a test sees it.
+type callAnswer struct {
 	code   int
 	header http.Header
 	body   string
-	reply  apiReply
+	reply  replyDoc
 }
 
-func newAPIFake() *apiFake {
+func newFakeController() *fakeController {
 	t0 := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
-	return &apiFake{
-		services: []ServiceStatus{
-			{Name: "db", File: "/specs/db.yml", State: TryAgain, Since: t0.Add(time.Minute), Desired: 1,
+	return &fakeController{
+		services: []supervisor.ServiceStatus{
+			{Name: "db", File: "/specs/db.yml", State: supervisor.TryAgain, Since: t0.Add(time.Minute), Desired: 1,
 				RetryAt: t0.Add(2 * time.Minute), LastError: "pull postgres:oops: not found",
 			},
-			{Name: "web", File: "/specs/web.edn", State: Stable, Since: t0, StableAt: t0, Revision: 3, Image: "nginx:2",
+			{Name: "web", File: "/specs/web.edn", State: supervisor.Stable, Since: t0, StableAt: t0, Revision: 3, Image: "nginx:2",
 				Desired: 2, Healthy: 2,
-				Containers: []ContainerStatus{
-					{ID: "c1", Name: "web_a", Revision: 3, Role: RoleCurrent, State: "running", Health: "healthy", StartedAt: t0},
-					{ID: "c2", Name: "web_b", Revision: 3, Role: RoleCurrent, State: "running", StartedAt: t0},
+				Containers: []supervisor.ContainerStatus{
+					{ID: "c1", Name: "web_a", Revision: 3, Role: supervisor.RoleCurrent, State: "running", Health: "healthy", StartedAt: t0},
+					{ID: "c2", Name: "web_b", Revision: 3, Role: supervisor.RoleCurrent, State: "running", StartedAt: t0},
 				},
-				Timeline: []Transition{{At: t0, From: WaitNext, To: Stable, Revision: 3, Reason: "all replicas healthy"}},
-				History: []Revision{
+				Timeline: []supervisor.Transition{{At: t0, From: supervisor.WaitNext, To: supervisor.Stable, Revision: 3, Reason: "all replicas healthy"}},
+				History: []supervisor.Revision{
 					{N: 1, Hash: "h1", Image: "nginx:1", At: t0.Add(-2 * time.Hour), Outcome: "replaced", Spec: []byte(`{"spec":{"Image":"nginx:1"}}`)},
-					{N: 2, Hash: "h2", Image: "nginx:oops", At: t0.Add(-time.Hour), Outcome: "failed: unhealthy"},
+					{N: 2, Hash: "h2", Image: "nginx:oops", At: t0.Add(-time.Hour), Outcome: supervisor.OutcomeFailed, Failure: "unhealthy"},
 					{N: 3, Hash: "h3", Image: "nginx:2", At: t0, Outcome: "stable"},
 				}},
 		},
 		waiting:   make(chan string, 10),
 		release:   make(chan struct{}),
-		subs:      make(chan chan Event, 10),
+		subs:      make(chan chan supervisor.Event, 10),
 		cancelled: make(chan struct{}, 10),
 	}
 }
 
-func (f *apiFake) Status() []ServiceStatus { return f.services }
+func (f *fakeController) Status() []supervisor.ServiceStatus { return f.services }
 
-func (f *apiFake) Health() Health { return Health{Engine: EngineConnected, Reconciled: true} }
+func (f *fakeController) Health() supervisor.Health {
+	return supervisor.Health{Engine: supervisor.EngineConnected, Reconciled: true}
+}
 
-func (f *apiFake) Service(name string) (ServiceStatus, bool) {
+func (f *fakeController) Service(name string) (supervisor.ServiceStatus, bool) {
 	for _, s := range f.services {
 		if s.Name == name {
 			return s, true
 		}
 	}
-	return ServiceStatus{}, false
+	return supervisor.ServiceStatus{}, false
 }
 
-func (f *apiFake) Subscribe() (<-chan Event, func()) {
-	ch := make(chan Event)
+func (f *fakeController) Subscribe() (<-chan supervisor.Event, func()) {
+	ch := make(chan supervisor.Event)
 	f.subs <- ch
 	var once sync.Once
 	return ch, func() { once.Do(func() { f.cancelled <- struct{}{} }) }
 }
 
-func (f *apiFake) record(call string) error {
+func (f *fakeController) record(call string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, call)
@@ -93,32 +98,32 @@ func (f *apiFake) record(call string) error {
 }
 
 // fail makes every later action fail with err (nil: succeed).
-func (f *apiFake) fail(err error) {
+func (f *fakeController) fail(err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.actionErr = err
 }
 
-func (f *apiFake) recorded() []string {
+func (f *fakeController) recorded() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]string(nil), f.calls...)
 }
 
-func (f *apiFake) Rollback(_ context.Context, name string, rev int) error {
+func (f *fakeController) Rollback(_ context.Context, name string, rev int) error {
 	return f.record(fmt.Sprintf("rollback %s %d", name, rev))
 }
 
-func (f *apiFake) Restart(_ context.Context, name string) error {
+func (f *fakeController) Restart(_ context.Context, name string) error {
 	return f.record("restart " + name)
 }
 
-func (f *apiFake) Pause(name string) error  { return f.record("pause " + name) }
-func (f *apiFake) Resume(name string) error { return f.record("resume " + name) }
+func (f *fakeController) Pause(name string) error  { return f.record("pause " + name) }
+func (f *fakeController) Resume(name string) error { return f.record("resume " + name) }
 
-func (f *apiFake) WaitFor(ctx context.Context, name, image string) error {
+func (f *fakeController) WaitFor(ctx context.Context, name, image string) error {
 	if _, ok := f.Service(name); !ok {
-		return UnknownServiceError{Name: name}
+		return supervisor.UnknownServiceError{Name: name}
 	}
 	f.waiting <- name
 	select {
@@ -129,8 +134,8 @@ func (f *apiFake) WaitFor(ctx context.Context, name, image string) error {
 	}
 }
 
-// apiCall makes one raw request, so tests see exactly what the API answers.
-func apiCall(t *testing.T, srv *httptest.Server, method, path, token string) apiAnswer {
+// doCall makes one raw request, so tests see exactly what the API answers.
+func doCall(t *testing.T, srv *httptest.Server, method, path, token string) callAnswer {
 	t.Helper()
 	req, err := http.NewRequest(method, srv.URL+path, nil)
 	if err != nil {
@@ -148,7 +153,7 @@ func apiCall(t *testing.T, srv *httptest.Server, method, path, token string) api
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := apiAnswer{code: resp.StatusCode, header: resp.Header, body: string(b)}
+	a := callAnswer{code: resp.StatusCode, header: resp.Header, body: string(b)}
 	if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
 		t.Fatalf("%s %s: Content-Type %q, want JSON; body %s", method, path, ct, b)
 	}
@@ -156,33 +161,33 @@ func apiCall(t *testing.T, srv *httptest.Server, method, path, token string) api
 	return a
 }
 
-func apiServe(t *testing.T, c Controller, token string) *httptest.Server {
+func serveFake(t *testing.T, c Controller, token string) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewServer(NewHandler(c, token))
 	t.Cleanup(srv.Close)
 	return srv
 }
 
-func apiWantCode(t *testing.T, a apiAnswer, code int) {
+func wantCode(t *testing.T, a callAnswer, code int) {
 	t.Helper()
 	if a.code != code {
 		t.Fatalf("status %d, want %d; body %s", a.code, code, a.body)
 	}
 }
 
-func TestAPISupervisorIsController(t *testing.T) {
-	var _ Controller = (*Supervisor)(nil)
+func TestSupervisorIsController(t *testing.T) {
+	var _ Controller = (*supervisor.Supervisor)(nil)
 }
 
 func TestHandlerState(t *testing.T) {
-	f := newAPIFake()
-	srv := apiServe(t, f, "")
-	a := apiCall(t, srv, "GET", "/v1/state", "")
-	apiWantCode(t, a, http.StatusOK)
+	f := newFakeController()
+	srv := serveFake(t, f, "")
+	a := doCall(t, srv, "GET", "/v1/state", "")
+	wantCode(t, a, http.StatusOK)
 	for _, want := range []string{`"services":[{"name":"db"`, `"state":"TryAgain"`, `"retry_at":"2025-03-01T12:02:00Z"`,
 		`"last_error":"pull postgres:oops: not found"`, `"since":"2025-03-01T12:00:00Z"`, `"healthy":2`, `"desired":2`,
 		`"containers":[{"id":"c1","name":"web_a","revision":3,"role":"current","state":"running","health":"healthy"`,
-		`"history":[{"n":1`, `"outcome":"failed: unhealthy"`} {
+		`"history":[{"n":1`, `"outcome":"failed: unhealthy","outcome_kind":"failed","failure":"unhealthy"`} {
 		if !strings.Contains(a.body, want) {
 			t.Errorf("state lacks %s:\n%s", want, a.body)
 		}
@@ -200,15 +205,15 @@ func TestHandlerState(t *testing.T) {
 }
 
 func TestHandlerService(t *testing.T) {
-	f := newAPIFake()
-	srv := apiServe(t, f, "")
-	a := apiCall(t, srv, "GET", "/v1/services/web", "")
-	apiWantCode(t, a, http.StatusOK)
+	f := newFakeController()
+	srv := serveFake(t, f, "")
+	a := doCall(t, srv, "GET", "/v1/services/web", "")
+	wantCode(t, a, http.StatusOK)
 	if !strings.HasPrefix(a.body, `{"name":"web"`) {
 		t.Fatalf("one service is its document: %s", a.body)
 	}
-	a = apiCall(t, srv, "GET", "/v1/services/nope", "")
-	apiWantCode(t, a, http.StatusNotFound)
+	a = doCall(t, srv, "GET", "/v1/services/nope", "")
+	wantCode(t, a, http.StatusNotFound)
 	if a.reply.Status != "error" || a.reply.Error != "unknown service nope" {
 		t.Fatalf("404 must name the service: %s", a.body)
 	}
@@ -219,7 +224,7 @@ func TestHandlerService(t *testing.T) {
 		t.Fatalf("Client.Service = %+v, %v", st, err)
 	}
 	_, err = c.Service(context.Background(), "nope")
-	var ae *APIError
+	var ae *StatusError
 	if !errors.As(err, &ae) || ae.Code != http.StatusNotFound || !strings.Contains(err.Error(), srv.URL+"/v1/services/nope") ||
 		!strings.Contains(err.Error(), "unknown service nope") {
 		t.Fatalf("want a 404 naming the URL and the server's message, got %v", err)
@@ -227,8 +232,8 @@ func TestHandlerService(t *testing.T) {
 }
 
 func TestHandlerWaitFor(t *testing.T) {
-	f := newAPIFake()
-	srv := apiServe(t, f, "")
+	f := newFakeController()
+	srv := serveFake(t, f, "")
 	for _, tc := range []struct {
 		path, msg string
 	}{
@@ -238,29 +243,29 @@ func TestHandlerWaitFor(t *testing.T) {
 		{"/v1/wait_for?name=web&timeout=0", "must be positive"},
 		{"/v1/wait_for?name=web&timeout=-5s", "must be positive"},
 	} {
-		a := apiCall(t, srv, "GET", tc.path, "")
-		apiWantCode(t, a, http.StatusBadRequest)
+		a := doCall(t, srv, "GET", tc.path, "")
+		wantCode(t, a, http.StatusBadRequest)
 		if a.reply.Status != "error" || !strings.Contains(a.reply.Error, tc.msg) {
 			t.Errorf("%s: want an error saying %q, got %s", tc.path, tc.msg, a.body)
 		}
 	}
 
-	a := apiCall(t, srv, "GET", "/v1/wait_for?name=x&image=i&timeout=5", "")
-	apiWantCode(t, a, http.StatusNotFound)
+	a := doCall(t, srv, "GET", "/v1/wait_for?name=x&image=i&timeout=5", "")
+	wantCode(t, a, http.StatusNotFound)
 	if strings.TrimSpace(a.body) != `{"status":"error","error":"unknown service x"}` {
 		t.Fatalf("unknown service: %s", a.body)
 	}
 
-	a = apiCall(t, srv, "GET", "/v1/wait_for?name=web&image=nginx:3&timeout=50ms", "")
-	apiWantCode(t, a, http.StatusRequestTimeout)
+	a = doCall(t, srv, "GET", "/v1/wait_for?name=web&image=nginx:3&timeout=50ms", "")
+	wantCode(t, a, http.StatusRequestTimeout)
 	if a.reply.Status != "timeout" || !strings.Contains(a.reply.Error, "web with image nginx:3 is not stable after 50ms") {
 		t.Fatalf("timeout: %s", a.body)
 	}
 	<-f.waiting
 
 	// A wait blocks until the service is stable, then answers ok.
-	done := make(chan apiAnswer, 1)
-	go func() { done <- apiCall(t, srv, "GET", "/v1/wait_for?name=web&image=nginx:2&timeout=30", "") }()
+	done := make(chan callAnswer, 1)
+	go func() { done <- doCall(t, srv, "GET", "/v1/wait_for?name=web&image=nginx:2&timeout=30", "") }()
 	if got := <-f.waiting; got != "web" {
 		t.Fatalf("WaitFor called for %q", got)
 	}
@@ -271,18 +276,18 @@ func TestHandlerWaitFor(t *testing.T) {
 	}
 	close(f.release)
 	a = <-done
-	apiWantCode(t, a, http.StatusOK)
+	wantCode(t, a, http.StatusOK)
 	if strings.TrimSpace(a.body) != `{"status":"ok"}` {
 		t.Fatalf("ok: %s", a.body)
 	}
 }
 
 func TestClientWaitFor(t *testing.T) {
-	f := newAPIFake()
-	srv := apiServe(t, f, "")
+	f := newFakeController()
+	srv := serveFake(t, f, "")
 	c := NewClient(srv.URL, "")
 	err := c.WaitFor(context.Background(), "web", "nginx:2", 20*time.Millisecond)
-	var ae *APIError
+	var ae *StatusError
 	if !errors.As(err, &ae) || ae.Code != http.StatusRequestTimeout || !strings.Contains(err.Error(), "not stable after 20ms") {
 		t.Fatalf("want a 408 saying why, got %v", err)
 	}
@@ -295,7 +300,7 @@ func TestClientWaitFor(t *testing.T) {
 	}
 }
 
-func TestAPIParseTimeout(t *testing.T) {
+func TestParseTimeout(t *testing.T) {
 	for in, want := range map[string]time.Duration{
 		"": DefaultWaitTimeout, "30s": 30 * time.Second, "30": 30 * time.Second, "1m30s": 90 * time.Second,
 		"2h": time.Hour, "3601": time.Hour, "99999999999999999": time.Hour,
@@ -312,8 +317,8 @@ func TestAPIParseTimeout(t *testing.T) {
 }
 
 func TestHandlerActions(t *testing.T) {
-	f := newAPIFake()
-	srv := apiServe(t, f, "")
+	f := newFakeController()
+	srv := serveFake(t, f, "")
 	for _, tc := range []struct {
 		path string
 		code int
@@ -333,7 +338,7 @@ func TestHandlerActions(t *testing.T) {
 		{"/v1/services/nope/resume", http.StatusNotFound, ""},
 	} {
 		before := len(f.recorded())
-		a := apiCall(t, srv, "POST", tc.path, "")
+		a := doCall(t, srv, "POST", tc.path, "")
 		if a.code != tc.code {
 			t.Errorf("POST %s: %d, want %d; %s", tc.path, a.code, tc.code, a.body)
 			continue
@@ -351,17 +356,17 @@ func TestHandlerActions(t *testing.T) {
 		}
 	}
 
-	if a := apiCall(t, srv, "POST", "/v1/services/web/rollback", ""); a.reply.Revision != 1 {
+	if a := doCall(t, srv, "POST", "/v1/services/web/rollback", ""); a.reply.Revision != 1 {
 		t.Fatalf("the answer names the revision: %s", a.body)
 	}
 	f.fail(errors.New("already paused"))
-	a := apiCall(t, srv, "POST", "/v1/services/web/pause", "")
-	apiWantCode(t, a, http.StatusConflict)
+	a := doCall(t, srv, "POST", "/v1/services/web/pause", "")
+	wantCode(t, a, http.StatusConflict)
 	if a.reply.Error != "pause web: already paused" {
 		t.Fatalf("409 must say why: %s", a.body)
 	}
-	f.fail(UnknownServiceError{Name: "web"})
-	apiWantCode(t, apiCall(t, srv, "POST", "/v1/services/web/restart", ""), http.StatusNotFound)
+	f.fail(supervisor.UnknownServiceError{Name: "web"})
+	wantCode(t, doCall(t, srv, "POST", "/v1/services/web/restart", ""), http.StatusNotFound)
 	f.fail(nil)
 
 	c := NewClient(srv.URL, "")
@@ -376,7 +381,7 @@ func TestHandlerActions(t *testing.T) {
 		if err := fn(ctx, "web"); err != nil {
 			t.Fatal(err)
 		}
-		var ae *APIError
+		var ae *StatusError
 		if err := fn(ctx, "nope"); !errors.As(err, &ae) || ae.Code != http.StatusNotFound {
 			t.Fatalf("want a 404, got %v", err)
 		}
@@ -388,7 +393,7 @@ func TestHandlerActions(t *testing.T) {
 }
 
 func TestHandlerRoutes(t *testing.T) {
-	srv := apiServe(t, newAPIFake(), "")
+	srv := serveFake(t, newFakeController(), "")
 	for _, tc := range []struct {
 		method, path string
 		code         int
@@ -401,7 +406,7 @@ func TestHandlerRoutes(t *testing.T) {
 		{"GET", "/v1/nothing", http.StatusNotFound, ""},
 		{"POST", "/v1/services/web/explode", http.StatusNotFound, ""},
 	} {
-		a := apiCall(t, srv, tc.method, tc.path, "")
+		a := doCall(t, srv, tc.method, tc.path, "")
 		if a.code != tc.code || a.reply.Status != "error" || !strings.Contains(a.reply.Error, tc.path) {
 			t.Errorf("%s %s: %d %s; want %d with a JSON error naming the path", tc.method, tc.path, a.code, a.body, tc.code)
 		}
@@ -412,7 +417,7 @@ func TestHandlerRoutes(t *testing.T) {
 }
 
 func TestHandlerAuth(t *testing.T) {
-	srv := apiServe(t, newAPIFake(), "s3cret")
+	srv := serveFake(t, newFakeController(), "s3cret")
 	for _, tc := range []struct {
 		method, path, token string
 		code                int
@@ -426,7 +431,7 @@ func TestHandlerAuth(t *testing.T) {
 		{"POST", "/v1/services/web/pause", "s3cret", http.StatusOK},
 		{"GET", "/v1/wait_for", "s3cret", http.StatusBadRequest},
 	} {
-		a := apiCall(t, srv, tc.method, tc.path, tc.token)
+		a := doCall(t, srv, tc.method, tc.path, tc.token)
 		if a.code != tc.code {
 			t.Errorf("%s %s with token %q: %d, want %d; %s", tc.method, tc.path, tc.token, a.code, tc.code, a.body)
 		}
@@ -437,22 +442,22 @@ func TestHandlerAuth(t *testing.T) {
 	if _, err := NewClient(srv.URL, "s3cret").Status(context.Background()); err != nil {
 		t.Fatalf("client with the token: %v", err)
 	}
-	var ae *APIError
+	var ae *StatusError
 	if _, err := NewClient(srv.URL, "").Status(context.Background()); !errors.As(err, &ae) || ae.Code != http.StatusUnauthorized {
 		t.Fatalf("client without the token: want a 401, got %v", err)
 	}
-	if _, _, err := apiReceive(NewClient(srv.URL, "nope").Events(context.Background())); !errors.As(err, &ae) || ae.Code != http.StatusUnauthorized {
+	if _, _, err := receiveAll(NewClient(srv.URL, "nope").Events(context.Background())); !errors.As(err, &ae) || ae.Code != http.StatusUnauthorized {
 		t.Fatalf("event stream without the token: want a 401, got %v", err)
 	}
 
-	open := apiServe(t, newAPIFake(), "")
-	apiWantCode(t, apiCall(t, open, "GET", "/v1/state", ""), http.StatusOK)
-	apiWantCode(t, apiCall(t, open, "GET", "/v1/state", "anything"), http.StatusOK)
+	open := serveFake(t, newFakeController(), "")
+	wantCode(t, doCall(t, open, "GET", "/v1/state", ""), http.StatusOK)
+	wantCode(t, doCall(t, open, "GET", "/v1/state", "anything"), http.StatusOK)
 }
 
-// apiReceive drains an Events pair: the events, and the error that ended them.
-func apiReceive(events <-chan Event, errs <-chan error) ([]Event, bool, error) {
-	var got []Event
+// receiveAll drains an Events pair: the events, and the error that ended them.
+func receiveAll(events <-chan supervisor.Event, errs <-chan error) ([]supervisor.Event, bool, error) {
+	var got []supervisor.Event
 	for ev := range events {
 		got = append(got, ev)
 	}
@@ -461,20 +466,20 @@ func apiReceive(events <-chan Event, errs <-chan error) ([]Event, bool, error) {
 }
 
 func TestSSEThroughClient(t *testing.T) {
-	f := newAPIFake()
-	srv := apiServe(t, f, "")
+	f := newFakeController()
+	srv := serveFake(t, f, "")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	events, errs := NewClient(srv.URL, "").Events(ctx)
 	sub := <-f.subs
 
 	web := f.services[1]
-	first := Event{Service: "web", Transition: web.Timeline[0], Status: web}
-	second := Event{Service: "db", Transition: Transition{At: web.Since, From: Wait, To: TryAgain, Reason: "unhealthy after 10s"}, Status: f.services[0]}
+	first := supervisor.Event{Service: "web", Transition: web.Timeline[0], Status: web}
+	second := supervisor.Event{Service: "db", Transition: supervisor.Transition{At: web.Since, From: supervisor.Wait, To: supervisor.TryAgain, Reason: "unhealthy after 10s"}, Status: f.services[0]}
 	sub <- first
 	sub <- second
-	sub <- Event{} // the supervisor dropped events for this subscriber
-	for i, want := range []Event{first, second, {Transition: Transition{Cause: CauseLagged, Reason: "lagged"}}} {
+	sub <- supervisor.Event{} // the supervisor dropped events for this subscriber
+	for i, want := range []supervisor.Event{first, second, {Transition: supervisor.Transition{Cause: supervisor.CauseLagged, Reason: laggedReason}}} {
 		select {
 		case got := <-events:
 			if !reflect.DeepEqual(got, want) {
@@ -488,7 +493,7 @@ func TestSSEThroughClient(t *testing.T) {
 	}
 
 	cancel()
-	got, hasErr, err := apiReceive(events, errs)
+	got, hasErr, err := receiveAll(events, errs)
 	if len(got) != 0 || hasErr {
 		t.Fatalf("a cancelled stream ends quietly, got %v, %v", got, err)
 	}
@@ -500,8 +505,8 @@ func TestSSEThroughClient(t *testing.T) {
 }
 
 func TestSSEKeepaliveAndLagged(t *testing.T) {
-	f := newAPIFake()
-	srv := httptest.NewServer(newAPIHandler(f, APIOptions{}, 10*time.Millisecond))
+	f := newFakeController()
+	srv := httptest.NewServer(newHandler(f, Options{}, 10*time.Millisecond))
 	defer srv.Close()
 	resp, err := http.Get(srv.URL + "/v1/events")
 	if err != nil {
@@ -544,8 +549,8 @@ func TestSSEKeepaliveAndLagged(t *testing.T) {
 	// The client reports the same as a lag, then the end of the stream as an error to reconnect on.
 	events, errs := NewClient(srv.URL, "").Events(context.Background())
 	close(<-f.subs)
-	got, _, err := apiReceive(events, errs)
-	if len(got) != 1 || got[0].Service != "" || got[0].Transition.Reason != "lagged" || err == nil || !strings.Contains(err.Error(), srv.URL+"/v1/events ended") {
+	got, _, err := receiveAll(events, errs)
+	if len(got) != 1 || got[0].Service != "" || got[0].Transition.Cause != supervisor.CauseLagged || err == nil || !strings.Contains(err.Error(), srv.URL+"/v1/events ended") {
 		t.Fatalf("want one lagged event then an error naming the stream, got %v, %v", got, err)
 	}
 }
@@ -562,7 +567,7 @@ func TestClientUnreachable(t *testing.T) {
 	if _, err := c.Status(context.Background()); !errors.As(err, &ue) || ue.URL != addr || !strings.Contains(err.Error(), "no supervisor at "+addr) {
 		t.Fatalf("want an UnreachableError naming %s, got %v", addr, err)
 	}
-	if _, _, err := apiReceive(c.Events(context.Background())); !errors.As(err, &ue) {
+	if _, _, err := receiveAll(c.Events(context.Background())); !errors.As(err, &ue) {
 		t.Fatalf("events: want an UnreachableError, got %v", err)
 	}
 
@@ -576,7 +581,7 @@ func TestClientUnreachable(t *testing.T) {
 	}
 }
 
-func TestAPICheckListen(t *testing.T) {
+func TestCheckListen(t *testing.T) {
 	for _, tc := range []struct {
 		addr       string
 		tls, plain bool
@@ -605,27 +610,8 @@ func TestAPICheckListen(t *testing.T) {
 	}
 }
 
-func TestAPIPreviousRevision(t *testing.T) {
-	f := newAPIFake()
-	web := f.services[1]
-	if rev, ok := PreviousRevision(web); !ok || rev != 1 {
-		t.Fatalf("skip the failed revision: got %d, %v", rev, ok)
-	}
-	web.Next = 4
-	if rev, ok := PreviousRevision(web); !ok || rev != 3 {
-		t.Fatalf("during a rollout, back to the serving revision: got %d, %v", rev, ok)
-	}
-	web.Next, web.History[0].Outcome = 0, "rolled back"
-	if _, ok := PreviousRevision(web); ok {
-		t.Fatal("a rolled-back revision is no target")
-	}
-	if _, ok := PreviousRevision(f.services[0]); ok {
-		t.Fatal("nothing to roll back to without history")
-	}
-}
-
-func TestAPIServeShutsDown(t *testing.T) {
-	f := newAPIFake()
+func TestServeShutsDown(t *testing.T) {
+	f := newFakeController()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -652,7 +638,7 @@ func TestAPIServeShutsDown(t *testing.T) {
 	case <-time.After(3 * time.Second):
 		t.Fatal("ServeListener did not return after its context ended")
 	}
-	if _, _, err := apiReceive(events, errs); err == nil {
+	if _, _, err := receiveAll(events, errs); err == nil {
 		t.Fatal("the event stream must end with the server")
 	}
 	if err := <-waitErr; err == nil {
@@ -661,5 +647,61 @@ func TestAPIServeShutsDown(t *testing.T) {
 
 	if err := Serve(context.Background(), "256.0.0.1:1", NewHandler(f, "")); err == nil || !strings.Contains(err.Error(), "256.0.0.1:1") {
 		t.Fatalf("Serve on a bad address: want an error naming it, got %v", err)
+	}
+}
+
+// The stream's lagged frame carries the cause as a typed field, and a frame of an older server,
+// with only the reason, still reads as a gap with its cause.
+func TestSSELaggedCause(t *testing.T) {
+	frame := laggedFrame(supervisor.Event{Transition: supervisor.Transition{Cause: supervisor.CauseLagged, Reason: "engine unreachable"}}, true)
+	if !strings.Contains(frame, `"cause":"lagged"`) {
+		t.Fatalf("the lagged frame carries no cause: %q", frame)
+	}
+	for _, data := range []string{
+		`{"cause":"lagged","reason":"events were dropped: fetch /v1/state again"}`,
+		`{"reason":"events were dropped: fetch /v1/state again"}`, // a server before the cause
+	} {
+		ev, ok, err := decodeEvent("lagged", data)
+		if err != nil || !ok || ev.Service != "" || ev.Transition.Cause != supervisor.CauseLagged || ev.Transition.Reason == "" {
+			t.Errorf("%s reads as %+v, %v, %v", data, ev, ok, err)
+		}
+	}
+}
+
+// A revision's outcome crosses the wire typed, and an answer of an older server, with the
+// outcome in words only, reads as the same typed outcome.
+func TestRevisionOutcomeOnTheWire(t *testing.T) {
+	want := supervisor.Revision{N: 2, Hash: "h2", Outcome: supervisor.OutcomeFailed, Failure: "unhealthy"}
+	doc := toServiceDoc(supervisor.ServiceStatus{Name: "web", History: []supervisor.Revision{want}})
+	b, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back serviceDoc
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if got := fromServiceDoc(back).History; len(got) != 1 || !reflect.DeepEqual(got[0], want) {
+		t.Fatalf("through the wire: %+v, want %+v", got, want)
+	}
+	var old serviceDoc
+	if err := json.Unmarshal([]byte(`{"name":"web","history":[{"n":2,"hash":"h2","outcome":"failed: unhealthy"},{"n":3,"hash":"h3","outcome":"rolled back"}]}`), &old); err != nil {
+		t.Fatal(err)
+	}
+	got := fromServiceDoc(old).History
+	if len(got) != 2 || !reflect.DeepEqual(got[0], want) || got[1].Outcome != supervisor.OutcomeRolledBack {
+		t.Fatalf("an older server's outcomes read as %+v", got)
+	}
+}
+
+// /v1/state (and so `podium deploy status --json`) carries the supervisor's save error.
+func TestStateCarriesSaveError(t *testing.T) {
+	var buf bytes.Buffer
+	h := supervisor.Health{Engine: supervisor.EngineConnected, Reconciled: true, SaveError: "save state file x: read-only", SaveErrorAt: time.Now()}
+	if err := EncodeState(&buf, h, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `"save_error":"save state file x: read-only"`) || !strings.Contains(buf.String(), `"save_error_at":`) {
+		t.Errorf("the API's state does not carry the save error: %s", buf.String())
 	}
 }

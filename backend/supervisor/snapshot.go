@@ -3,45 +3,11 @@ package supervisor
 import (
 	"slices"
 	"sort"
-	"strings"
 	"time"
 )
 
-// Recording and showing: every change goes through note or setState, which append to the
-// timeline, save the state file and publish the event; status renders what Status shows.
-
-// setState moves the state machine and records why.
-func (in *instance) setState(to State, cause Cause, reason string) {
-	from := in.rec.State
-	if from != to {
-		in.rec.State = to
-		in.rec.Since = time.Now()
-		in.log.Info("state", "from", from, "to", to, "cause", cause, "reason", reason)
-	}
-	in.commit(from, cause, reason)
-}
-
-// note records a step that keeps the state (a container started, healthy, removed…).
-func (in *instance) note(cause Cause, reason string) {
-	in.commit(in.rec.State, cause, reason)
-}
-
-// commit appends the transition to the timeline, saves the state and publishes it.
-func (in *instance) commit(from State, cause Cause, reason string) {
-	tr := Transition{At: time.Now(), From: from, To: in.rec.State, Revision: in.target(), Cause: cause, Reason: reason}
-	in.rec.Timeline = append(in.rec.Timeline, timelineRecord{At: tr.At, From: tr.From, To: tr.To, Revision: tr.Revision, Cause: tr.Cause, Reason: tr.Reason})
-	if n := len(in.rec.Timeline) - maxTimeline; n > 0 {
-		in.rec.Timeline = append([]timelineRecord(nil), in.rec.Timeline[n:]...)
-	}
-	in.s.update(in.name, in.rec.clone(), in.status(), &tr)
-}
-
-// refresh publishes live container data without a transition (and without saving).
-func (in *instance) refresh() {
-	in.s.update(in.name, in.rec.clone(), in.status(), nil)
-}
-
-// status renders the service for Status, the API and the TUI.
+// status is the service's snapshot as Status, the API and the TUI show it: built from the
+// record after every change, so readers never touch the loop's state.
 func (in *instance) status() ServiceStatus {
 	r := &in.rec
 	st := ServiceStatus{
@@ -98,7 +64,7 @@ func (in *instance) status() ServiceStatus {
 		st.Timeline = append(st.Timeline, Transition{At: t.At, From: t.From, To: t.To, Revision: t.Revision, Cause: t.Cause, Reason: t.Reason})
 	}
 	for _, h := range r.History {
-		st.History = append(st.History, Revision{N: h.N, Hash: h.Hash, Image: h.Image, At: h.At, StableAt: h.StableAt, Outcome: h.Outcome, Spec: slices.Clone([]byte(h.Spec))})
+		st.History = append(st.History, Revision{N: h.N, Hash: h.Hash, Image: h.Image, At: h.At, StableAt: h.StableAt, Outcome: h.Outcome, Failure: h.Failure, Spec: slices.Clone([]byte(h.Spec))})
 	}
 	return st
 }
@@ -114,13 +80,4 @@ func (in *instance) roleOf(c *containerRecord) Role {
 		return RoleCurrent
 	}
 	return RoleOld
-}
-
-// names lists containers for messages.
-func containerNames(cs []*containerRecord) string {
-	out := make([]string, len(cs))
-	for i, c := range cs {
-		out[i] = c.Name
-	}
-	return strings.Join(out, ", ")
 }

@@ -1,4 +1,4 @@
-package supervisor
+package deployapi
 
 import (
 	"bytes"
@@ -8,15 +8,15 @@ import (
 	"strings"
 )
 
-// apiMaskMark replaces an env value in every answer of the API; the digest after it lets a
+// maskMark replaces an env value in every answer of the API; the digest after it lets a
 // reader see that a value changed between revisions without learning it.
-const apiMaskMark = "•••sha256:"
+const maskMark = "•••sha256:"
 
-// apiMaskSpec is the canonical spec text as the API may show it: every entry of the create
+// maskSpec is the canonical spec text as the API may show it: every entry of the create
 // body's Env keeps its name and loses its value, whatever the name (DB_PASSWORD=hunter2 becomes
 // DB_PASSWORD=•••sha256:1a2b3c4d, the first 8 hex digits of the value's sha256). A text that
 // is not the canonical JSON is left out entirely: what cannot be masked is not sent.
-func apiMaskSpec(spec []byte) string {
+func maskSpec(spec []byte) string {
 	if len(spec) == 0 {
 		return ""
 	}
@@ -56,5 +56,5 @@ func MaskEnvEntry(entry string) string {
 		return entry
 	}
 	sum := sha256.Sum256([]byte(value))
-	return name + "=" + apiMaskMark + hex.EncodeToString(sum[:4])
+	return name + "=" + maskMark + hex.EncodeToString(sum[:4])
 }

@@ -1,4 +1,4 @@
-package supervisor
+package deployapi
 
 import (
 	"bytes"
@@ -12,14 +12,14 @@ import (
 	"strings"
 )
 
-// APIMaxBody is the most a POST may carry: the API's actions take their arguments in the URL,
+// MaxBody is the most a POST may carry: the API's actions take their arguments in the URL,
 // so anything big is a mistake or an attack.
-const APIMaxBody = 64 << 10
+const MaxBody = 64 << 10
 
-// APIOptions are the guards of one listener of the API. The zero value is the strictest TCP
+// Options are the guards of one listener of the API. The zero value is the strictest TCP
 // handler: loopback Host names only, no cross-origin caller, no token (which only a private
 // socket may go without; Listen* refuse TCP without one).
-type APIOptions struct {
+type Options struct {
 	// Token, when set, is required (`Authorization: Bearer <token>`) by every POST, and by every
 	// GET unless ReadOpen lets a loopback caller read without it.
 	Token string
@@ -42,10 +42,10 @@ type APIOptions struct {
 // guard checks, before any routing and for every method: the Host header (against DNS
 // rebinding), the Origin (against cross-site requests from a browser), the token, and what a
 // POST carries. It says whether the request may go on; when not, it has answered.
-func (h *apiHandler) guard(w http.ResponseWriter, r *http.Request) bool {
+func (h *handler) guard(w http.ResponseWriter, r *http.Request) bool {
 	o := h.opts
 	if !o.Socket && !h.hostAllowed(r.Host) {
-		apiWriteError(w, http.StatusForbidden, fmt.Sprintf("host %q is not one this supervisor serves (allowed: loopback, localhost, the listen address, podium.yml api: hosts:)", apiStripPort(r.Host)))
+		writeError(w, http.StatusForbidden, fmt.Sprintf("host %q is not one this supervisor serves (allowed: loopback, localhost, the listen address, podium.yml api: hosts:)", stripPort(r.Host)))
 		return false
 	}
 	if origin, sent := r.Header["Origin"]; sent {
@@ -54,7 +54,7 @@ func (h *apiHandler) guard(w http.ResponseWriter, r *http.Request) bool {
 			o0 = origin[0]
 		}
 		if len(origin) != 1 || !slices.Contains(o.Origins, o0) {
-			apiWriteError(w, http.StatusForbidden, fmt.Sprintf("origin %q may not call this API (list it in podium.yml api: origins:)", o0))
+			writeError(w, http.StatusForbidden, fmt.Sprintf("origin %q may not call this API (list it in podium.yml api: origins:)", o0))
 			return false
 		}
 		hd := w.Header()
@@ -68,47 +68,47 @@ func (h *apiHandler) guard(w http.ResponseWriter, r *http.Request) bool {
 			return false
 		}
 	}
-	if o.Token != "" && !h.authorized(r) && !(r.Method == http.MethodGet && o.ReadOpen && apiLoopbackPeer(r)) {
+	if o.Token != "" && !h.authorized(r) && !(r.Method == http.MethodGet && o.ReadOpen && loopbackPeer(r)) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="podium"`)
-		apiWriteError(w, http.StatusUnauthorized, "missing or wrong token: send `Authorization: Bearer <token>`")
+		writeError(w, http.StatusUnauthorized, "missing or wrong token: send `Authorization: Bearer <token>`")
 		return false
 	}
 	if r.Method == http.MethodPost {
-		return apiCheckBody(w, r)
+		return checkBody(w, r)
 	}
 	return true
 }
 
-// apiCheckBody accepts a POST with no body, or one of at most APIMaxBody bytes of
+// checkBody accepts a POST with no body, or one of at most MaxBody bytes of
 // application/json. A Content-Type other than JSON is refused even with an empty body: that is
 // what a browser's "simple" cross-site form or text/plain request looks like.
-func apiCheckBody(w http.ResponseWriter, r *http.Request) bool {
+func checkBody(w http.ResponseWriter, r *http.Request) bool {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || mt != "application/json" {
-			apiWriteError(w, http.StatusUnsupportedMediaType, fmt.Sprintf("Content-Type %q: the API takes application/json bodies only", ct))
+			writeError(w, http.StatusUnsupportedMediaType, fmt.Sprintf("Content-Type %q: the API takes application/json bodies only", ct))
 			return false
 		}
 	}
-	if r.ContentLength > APIMaxBody {
-		apiWriteError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("a body of %d bytes: at most %d", r.ContentLength, APIMaxBody))
+	if r.ContentLength > MaxBody {
+		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("a body of %d bytes: at most %d", r.ContentLength, MaxBody))
 		return false
 	}
 	if r.Body == nil || r.Body == http.NoBody {
 		return true
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, APIMaxBody))
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		apiWriteError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("a body over %d bytes", APIMaxBody))
+		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("a body over %d bytes", MaxBody))
 		return false
 	case err != nil:
-		apiWriteError(w, http.StatusBadRequest, fmt.Sprintf("read the body: %v", err))
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("read the body: %v", err))
 		return false
 	}
 	if len(data) > 0 && r.Header.Get("Content-Type") == "" {
-		apiWriteError(w, http.StatusUnsupportedMediaType, "a body without Content-Type: the API takes application/json bodies only")
+		writeError(w, http.StatusUnsupportedMediaType, "a body without Content-Type: the API takes application/json bodies only")
 		return false
 	}
 	r.Body = io.NopCloser(bytes.NewReader(data))
@@ -118,12 +118,12 @@ func apiCheckBody(w http.ResponseWriter, r *http.Request) bool {
 // hostAllowed says whether the Host header names this supervisor: a loopback literal,
 // localhost, the listen host, or a name podium.yml lists. Anything else may be a DNS name an
 // attacker pointed at 127.0.0.1.
-func (h *apiHandler) hostAllowed(hostport string) bool {
-	host := apiStripPort(hostport)
+func (h *handler) hostAllowed(hostport string) bool {
+	host := stripPort(hostport)
 	if host == "" {
 		return false
 	}
-	if apiIsLoopback(host) {
+	if isLoopback(host) {
 		return true
 	}
 	if h.opts.ListenHost != "" && strings.EqualFold(host, strings.Trim(h.opts.ListenHost, "[]")) {
@@ -137,16 +137,16 @@ func (h *apiHandler) hostAllowed(hostport string) bool {
 	return false
 }
 
-// apiStripPort is the host of a Host header, without port or IPv6 brackets.
-func apiStripPort(hostport string) string {
+// stripPort is the host of a Host header, without port or IPv6 brackets.
+func stripPort(hostport string) string {
 	if host, _, err := net.SplitHostPort(hostport); err == nil {
 		return host
 	}
 	return strings.Trim(hostport, "[]")
 }
 
-// apiLoopbackPeer says whether the request came from this machine over TCP.
-func apiLoopbackPeer(r *http.Request) bool {
+// loopbackPeer says whether the request came from this machine over TCP.
+func loopbackPeer(r *http.Request) bool {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return false

@@ -1,6 +1,8 @@
-package supervisor
+package deployapi
 
 import (
+	"github.com/podiumdev/podium/backend/supervisor"
+
 	"bufio"
 	"context"
 	"encoding/json"
@@ -15,16 +17,16 @@ import (
 )
 
 const (
-	// apiMaxReplyBytes bounds what the client reads of one answer: a state of many services with
+	// maxReplyBytes bounds what the client reads of one answer: a state of many services with
 	// their histories fits easily, a runaway server does not exhaust memory.
-	apiMaxReplyBytes = 64 << 20
-	// apiMaxEventBytes bounds one server-sent event for the same reason.
-	apiMaxEventBytes = 16 << 20
-	// apiWaitSlack is how much longer than the server's timeout the client waits for its answer,
+	maxReplyBytes = 64 << 20
+	// maxEventBytes bounds one server-sent event for the same reason.
+	maxEventBytes = 16 << 20
+	// waitSlack is how much longer than the server's timeout the client waits for its answer,
 	// so the server's 408 arrives before the client gives up.
-	apiWaitSlack = 30 * time.Second
-	// apiEventBuffer lets a burst of events through while the caller redraws.
-	apiEventBuffer = 64
+	waitSlack = 30 * time.Second
+	// eventBuffer lets a burst of events through while the caller redraws.
+	eventBuffer = 64
 )
 
 // Client talks to a supervisor's HTTP API: the CLI's `podium deploy` commands and the TUI's
@@ -36,9 +38,9 @@ type Client struct {
 	hc    *http.Client
 }
 
-// APIError is an answer other than 2xx. It keeps the status code so callers can tell an
+// StatusError is an answer other than 2xx. It keeps the status code so callers can tell an
 // unknown service (404) from a timeout (408) or a refused action (409).
-type APIError struct {
+type StatusError struct {
 	Method  string
 	URL     string
 	Code    int
@@ -52,7 +54,7 @@ type UnreachableError struct {
 	Err error
 }
 
-func (e *APIError) Error() string {
+func (e *StatusError) Error() string {
 	return fmt.Sprintf("%s %s: %d %s: %s", e.Method, e.URL, e.Code, http.StatusText(e.Code), e.Message)
 }
 
@@ -86,35 +88,35 @@ func NewClient(baseURL, token string) *Client {
 func (c *Client) URL() string { return c.shown }
 
 // Status is every service, as GET /v1/state reports it.
-func (c *Client) Status(ctx context.Context) ([]ServiceStatus, error) {
+func (c *Client) Status(ctx context.Context) ([]supervisor.ServiceStatus, error) {
 	_, out, err := c.State(ctx)
 	return out, err
 }
 
 // State is the supervisor's health and every service, as GET /v1/state reports them.
-func (c *Client) State(ctx context.Context) (Health, []ServiceStatus, error) {
-	var doc apiState
+func (c *Client) State(ctx context.Context) (supervisor.Health, []supervisor.ServiceStatus, error) {
+	var doc stateDoc
 	if err := c.do(ctx, http.MethodGet, "/v1/state", nil, &doc); err != nil {
-		return Health{}, nil, err
+		return supervisor.Health{}, nil, err
 	}
-	out := make([]ServiceStatus, len(doc.Services))
+	out := make([]supervisor.ServiceStatus, len(doc.Services))
 	for i, d := range doc.Services {
-		out[i] = fromAPIService(d)
+		out[i] = fromServiceDoc(d)
 	}
-	return fromAPIHealth(doc.Supervisor), out, nil
+	return fromHealthDoc(doc.Supervisor), out, nil
 }
 
-// Service is one service; an unknown name is an *APIError with Code 404.
-func (c *Client) Service(ctx context.Context, name string) (ServiceStatus, error) {
-	var doc apiService
+// Service is one service; an unknown name is an *StatusError with Code 404.
+func (c *Client) Service(ctx context.Context, name string) (supervisor.ServiceStatus, error) {
+	var doc serviceDoc
 	if err := c.do(ctx, http.MethodGet, "/v1/services/"+url.PathEscape(name), nil, &doc); err != nil {
-		return ServiceStatus{}, err
+		return supervisor.ServiceStatus{}, err
 	}
-	return fromAPIService(doc), nil
+	return fromServiceDoc(doc), nil
 }
 
 // WaitFor blocks until the service is stable (with image, unless it is empty) and returns nil,
-// or returns an *APIError: 408 at the timeout, 404 for an unknown service. A timeout of 0 means
+// or returns an *StatusError: 408 at the timeout, 404 for an unknown service. A timeout of 0 means
 // the server's default.
 func (c *Client) WaitFor(ctx context.Context, name, image string, timeout time.Duration) error {
 	q := url.Values{"name": {name}}
@@ -127,7 +129,7 @@ func (c *Client) WaitFor(ctx context.Context, name, image string, timeout time.D
 		guard = min(timeout, MaxWaitTimeout)
 	}
 	// A server that never answers must not hang a CI job forever.
-	ctx, cancel := context.WithTimeout(ctx, guard+apiWaitSlack)
+	ctx, cancel := context.WithTimeout(ctx, guard+waitSlack)
 	defer cancel()
 	return c.do(ctx, http.MethodGet, "/v1/wait_for", q, nil)
 }
@@ -158,11 +160,12 @@ func (c *Client) Resume(ctx context.Context, name string) error {
 }
 
 // Events follows GET /v1/events. Each transition arrives on the first channel; an Event with an
-// empty Service (and Reason "lagged", as Subscribe has it) means the server dropped events, so
-// the caller should fetch Status again. Both channels close when the stream ends: on ctx's end with no error, otherwise
-// after one error on the second channel. It does not reconnect; the caller does.
-func (c *Client) Events(ctx context.Context) (<-chan Event, <-chan error) {
-	events := make(chan Event, apiEventBuffer)
+// empty Service (and Cause CauseLagged, as Subscribe has it) means the server dropped events,
+// so the caller should fetch Status again. Both channels close when the stream ends: on ctx's
+// end with no error, otherwise after one error on the second channel. It does not reconnect;
+// the caller does.
+func (c *Client) Events(ctx context.Context) (<-chan supervisor.Event, <-chan error) {
+	events := make(chan supervisor.Event, eventBuffer)
 	errs := make(chan error, 1)
 	go func() {
 		err := c.stream(ctx, events)
@@ -176,7 +179,7 @@ func (c *Client) Events(ctx context.Context) (<-chan Event, <-chan error) {
 }
 
 // stream reads server-sent events into events until the stream or ctx ends.
-func (c *Client) stream(ctx context.Context, events chan<- Event) error {
+func (c *Client) stream(ctx context.Context, events chan<- supervisor.Event) error {
 	u := c.shown + "/v1/events"
 	req, err := c.request(ctx, http.MethodGet, c.base+"/v1/events")
 	if err != nil {
@@ -189,8 +192,8 @@ func (c *Client) stream(ctx context.Context, events chan<- Event) error {
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, apiMaxReplyBytes))
-		return apiAnswerError(http.MethodGet, u, resp.StatusCode, body)
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxReplyBytes))
+		return answerError(http.MethodGet, u, resp.StatusCode, body)
 	}
 	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/event-stream") {
 		return fmt.Errorf("GET %s: not an event stream (Content-Type %q)", u, ct)
@@ -201,7 +204,7 @@ func (c *Client) stream(ctx context.Context, events chan<- Event) error {
 		data strings.Builder
 	)
 	for {
-		line, err := apiReadLine(br)
+		line, err := readLine(br)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
@@ -213,7 +216,7 @@ func (c *Client) stream(ctx context.Context, events chan<- Event) error {
 		}
 		switch {
 		case line == "":
-			ev, ok, err := apiDecodeEvent(name, data.String())
+			ev, ok, err := decodeEvent(name, data.String())
 			if err != nil {
 				return fmt.Errorf("event stream %s: %w", u, err)
 			}
@@ -239,22 +242,22 @@ func (c *Client) stream(ctx context.Context, events chan<- Event) error {
 					data.WriteByte('\n')
 				}
 				data.WriteString(value)
-				if data.Len() > apiMaxEventBytes {
-					return fmt.Errorf("event stream %s: an event over %d bytes", u, apiMaxEventBytes)
+				if data.Len() > maxEventBytes {
+					return fmt.Errorf("event stream %s: an event over %d bytes", u, maxEventBytes)
 				}
 			}
 		}
 	}
 }
 
-// apiReadLine reads one SSE line without its CR/LF ending, refusing lines over apiMaxEventBytes.
-func apiReadLine(br *bufio.Reader) (string, error) {
+// readLine reads one SSE line without its CR/LF ending, refusing lines over maxEventBytes.
+func readLine(br *bufio.Reader) (string, error) {
 	var b strings.Builder
 	for {
 		chunk, err := br.ReadSlice('\n')
 		b.Write(chunk)
-		if b.Len() > apiMaxEventBytes {
-			return "", fmt.Errorf("a line over %d bytes", apiMaxEventBytes)
+		if b.Len() > maxEventBytes {
+			return "", fmt.Errorf("a line over %d bytes", maxEventBytes)
 		}
 		if err == nil {
 			return strings.TrimRight(b.String(), "\r\n"), nil
@@ -265,21 +268,30 @@ func apiReadLine(br *bufio.Reader) (string, error) {
 	}
 }
 
-// apiDecodeEvent turns one dispatched SSE event into an Event; ok is false for what the client
+// decodeEvent turns one dispatched SSE event into an Event; ok is false for what the client
 // does not know (a future event type), which it skips.
-func apiDecodeEvent(name, data string) (Event, bool, error) {
+func decodeEvent(name, data string) (supervisor.Event, bool, error) {
 	switch name {
 	case "transition":
-		var d apiEvent
+		var d eventDoc
 		if err := json.Unmarshal([]byte(data), &d); err != nil {
-			return Event{}, false, fmt.Errorf("bad transition event: %w", err)
+			return supervisor.Event{}, false, fmt.Errorf("bad transition event: %w", err)
 		}
-		return fromAPIEvent(d), true, nil
+		return fromEventDoc(d), true, nil
 	case "lagged":
-		// What Subscribe sends in the same case: no Service, and the reason.
-		return Event{Transition: Transition{Cause: CauseLagged, Reason: "lagged"}}, true, nil
+		// What Subscribe sends in the same case: no Service, the cause and the reason. A server
+		// that sent no cause (or data that does not parse) still means a gap.
+		var d laggedDoc
+		_ = json.Unmarshal([]byte(data), &d)
+		if d.Cause == "" {
+			d.Cause = supervisor.CauseLagged
+		}
+		if d.Reason == "" {
+			d.Reason = laggedReason
+		}
+		return supervisor.Event{Transition: supervisor.Transition{Cause: d.Cause, Reason: d.Reason}}, true, nil
 	}
-	return Event{}, false, nil
+	return supervisor.Event{}, false, nil
 }
 
 // do makes one request and decodes a 2xx JSON answer into out (unless out is nil).
@@ -299,12 +311,12 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, out 
 		return c.transportError(method, u, err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, apiMaxReplyBytes))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxReplyBytes))
 	if err != nil {
 		return fmt.Errorf("%s %s: read the answer: %w", method, u, err)
 	}
 	if resp.StatusCode/100 != 2 {
-		return apiAnswerError(method, u, resp.StatusCode, body)
+		return answerError(method, u, resp.StatusCode, body)
 	}
 	if out == nil {
 		return nil
@@ -340,11 +352,11 @@ func (c *Client) transportError(method, u string, err error) error {
 	return fmt.Errorf("%s %s: %w", method, u, err)
 }
 
-// apiAnswerError builds the *APIError for a non-2xx answer, with the server's message when it sent
+// answerError builds the *StatusError for a non-2xx answer, with the server's message when it sent
 // the API's JSON, else the start of whatever it sent.
-func apiAnswerError(method, u string, code int, body []byte) error {
+func answerError(method, u string, code int, body []byte) error {
 	msg := ""
-	var reply apiReply
+	var reply replyDoc
 	if json.Unmarshal(body, &reply) == nil {
 		msg = reply.Error
 		if msg == "" {
@@ -360,5 +372,5 @@ func apiAnswerError(method, u string, code int, body []byte) error {
 	if msg == "" {
 		msg = "no message"
 	}
-	return &APIError{Method: method, URL: u, Code: code, Message: msg}
+	return &StatusError{Method: method, URL: u, Code: code, Message: msg}
 }

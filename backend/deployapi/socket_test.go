@@ -1,4 +1,4 @@
-package supervisor
+package deployapi
 
 import (
 	"context"
@@ -21,7 +21,7 @@ func socketServe(t *testing.T, dir string, f Controller) *SocketListener {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- ServeListener(ctx, ln, NewGuardedHandler(f, APIOptions{Socket: true})) }()
+	go func() { done <- ServeListener(ctx, ln, NewGuardedHandler(f, Options{Socket: true})) }()
 	t.Cleanup(func() {
 		cancel()
 		<-done
@@ -43,7 +43,7 @@ func TestSocketServesTheClient(t *testing.T) {
 	old := syscall.Umask(0)
 	defer syscall.Umask(old)
 	dir := filepath.Join(t.TempDir(), ".podium")
-	f := newAPIFake()
+	f := newFakeController()
 	ln := socketServe(t, dir, f)
 	if ln.Path() != filepath.Join(dir, SocketFile) || FindSocket(dir) != ln.Path() {
 		t.Fatalf("socket at %s, FindSocket %s", ln.Path(), FindSocket(dir))
@@ -90,7 +90,7 @@ func TestSocketStaleIsReplaced(t *testing.T) {
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("the stale socket should still be there: %v", err)
 	}
-	f := newAPIFake()
+	f := newFakeController()
 	socketServe(t, dir, f)
 	if _, err := NewClient(SocketURL(path), "").Status(context.Background()); err != nil {
 		t.Fatalf("status over the new socket: %v", err)
@@ -126,7 +126,7 @@ func TestSocketLongPath(t *testing.T) {
 	runtime := t.TempDir()
 	t.Setenv("XDG_RUNTIME_DIR", runtime)
 	dir := filepath.Join(t.TempDir(), strings.Repeat("w", 100), ".podium")
-	f := newAPIFake()
+	f := newFakeController()
 	ln := socketServe(t, dir, f)
 	if !strings.HasPrefix(ln.Path(), filepath.Join(runtime, "podium")+"/") || len(ln.Path()) > socketMaxPath {
 		t.Fatalf("a long workspace path: socket at %s", ln.Path())
