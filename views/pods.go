@@ -363,12 +363,3 @@ func TextPane(t Theme, title string, paras []Paragraph, width, height int, focus
 	}
 	return Block(lines, width, height)
 }
-
-// PodFiles lists a pod's files relative to the workspace root, for its error pane.
-func PodFiles(root string, files []string) string {
-	out := make([]string, len(files))
-	for i, f := range files {
-		out[i] = strings.TrimPrefix(f, strings.TrimSuffix(root, "/")+"/")
-	}
-	return strings.Join(out, ", ")
-}
