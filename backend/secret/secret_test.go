@@ -38,3 +38,22 @@ func TestMasker(t *testing.T) {
 		t.Error("Mask does not mask by name")
 	}
 }
+
+func TestMaskText(t *testing.T) {
+	env := []string{"DB_PASSWORD=hunter2", "PORT=8080", "API_KEY=", "FLAG"}
+	for _, c := range []struct{ text, want string }{
+		{"Env: [DB_PASSWORD=hunter2, PORT=8080]", "Env: [DB_PASSWORD=" + Masked + ", PORT=8080]"},
+		{`  "DB_PASSWORD": "hunter2"`, `  "DB_PASSWORD": "` + Masked + `"`},
+		{":Env [\"DB_PASSWORD=hunter2\"] ; hunter2", ":Env [\"DB_PASSWORD=" + Masked + "\"] ; " + Masked},
+		{"# hunter2 is not on a line of its key", "# hunter2 is not on a line of its key"},
+		{"API_KEY= FLAG", "API_KEY= FLAG"},
+	} {
+		if got := (Masker{}).MaskText(c.text, env); got != c.want {
+			t.Errorf("MaskText(%q) = %q, want %q", c.text, got, c.want)
+		}
+	}
+	m := Masker{Keys: map[string]bool{"PORT": true}}
+	if got := m.MaskText("a\nPORT: 8080\n", env); got != "a\nPORT: "+Masked+"\n" {
+		t.Errorf("a key from a secrets file: %q", got)
+	}
+}
