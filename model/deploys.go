@@ -4,13 +4,13 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"strings"
 	"sync/atomic"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/backend/query"
 	"github.com/podiumdev/podium/backend/supervisor"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/views"
@@ -406,26 +406,11 @@ func (m *Deploys) setServices(all []supervisor.ServiceStatus) {
 	m.rebuild()
 }
 
-// serviceMatches reports whether s passes the filter: a case-insensitive substring of its
-// name, state, image or spec file.
-func serviceMatches(s supervisor.ServiceStatus, filter string) bool {
-	if filter == "" {
-		return true
-	}
-	f := strings.ToLower(filter)
-	for _, x := range []string{s.Name, string(s.State), s.Image, s.File} {
-		if strings.Contains(strings.ToLower(x), f) {
-			return true
-		}
-	}
-	return false
-}
-
 func (m *Deploys) shownServices() []supervisor.ServiceStatus {
-	f := strings.TrimSpace(m.list.filter)
+	q := query.New(m.list.filter)
 	var out []supervisor.ServiceStatus
-	for _, s := range m.services {
-		if serviceMatches(s, f) {
+	for i, s := range m.services {
+		if q.Deploy(&m.services[i]) {
 			out = append(out, s)
 		}
 	}

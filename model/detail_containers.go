@@ -6,6 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/backend/secret"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/views"
 )
@@ -94,7 +95,7 @@ func (m Containers) detailText(width int, focused bool) views.DetailText {
 	switch {
 	case in.id == c.ID && in.detail != nil:
 		if m.detail.tabs.is(detailEnv) {
-			d.Lines = views.EnvLines(m.theme, views.EnvFromList(in.detail.Env))
+			d.Lines = views.EnvLines(m.theme, secret.Masker{}, views.EnvFromList(in.detail.Env))
 			d.Note = m.theme.Dim.Render(plural(len(in.detail.Env), "variable"))
 			d.Empty = c.Name + " has no environment"
 		} else {

@@ -9,6 +9,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/podiumdev/podium/backend/deployspec"
+	"github.com/podiumdev/podium/backend/secret"
 	"github.com/podiumdev/podium/backend/supervisor"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/views"
@@ -81,9 +83,9 @@ func (p *specPane) sync(ctx context.Context, s supervisor.ServiceStatus, want bo
 	}
 	f := &specFetch{stamp: stamp}
 	f.ctx, f.cancel = context.WithCancel(ctx)
-	file := s.File
+	name, file := s.Name, s.File
 	f.read = func() tea.Msg {
-		text, err := readSpec(file)
+		text, err := readSpec(name, file)
 		if f.ctx.Err() != nil {
 			return nil // the selection moved on
 		}
@@ -93,8 +95,10 @@ func (p *specPane) sync(ctx context.Context, s supervisor.ServiceStatus, want bo
 	return f.read
 }
 
-// readSpec reads a spec file as written, up to maxSpecBytes.
-func readSpec(file string) (string, error) {
+// readSpec reads a spec file as written, up to maxSpecBytes, with its secret env values masked
+// (secret.Masker.MaskText, by the entries the file parses to; a file that does not parse is
+// shown as written).
+func readSpec(name, file string) (string, error) {
 	if file == "" {
 		return "", errors.New("the supervisor names no spec file")
 	}
@@ -110,7 +114,11 @@ func readSpec(file string) (string, error) {
 	if len(data) > maxSpecBytes {
 		return "", fmt.Errorf("read spec %s: larger than %d bytes", file, maxSpecBytes)
 	}
-	return string(data), nil
+	spec, err := deployspec.Parse(name, file, data)
+	if err != nil {
+		return string(data), nil // the Status pane says what is wrong with the file
+	}
+	return secret.Masker{}.MaskText(string(data), spec.Create.Env), nil
 }
 
 // onRead takes a read's result if it is the one under way.

@@ -6,6 +6,8 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 
+	"github.com/podiumdev/podium/backend/pods"
+	"github.com/podiumdev/podium/backend/secret"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/views"
 )
@@ -19,7 +21,8 @@ type podDetail struct {
 	title string // pod/service
 	yaml  []string
 	env   []views.EnvVar
-	err   string // why there is no text: a broken pod, a pod of several services
+	mask  secret.Masker // what of env and yaml is secret: the workspace's rule for the service
+	err   string        // why there is no text: a broken pod, a pod of several services
 }
 
 // syncDetail makes the Config and Env text of the selection while one of them is on screen;
@@ -56,9 +59,9 @@ func (m *Pods) syncDetail() {
 		d.err = fmt.Sprintf("pod %s: %v", r.Pod.Name, err)
 		return
 	}
-	secret := m.ws.SecretKeys(r.Pod.Name, s.Service)
-	d.env = serviceEnv(svc, secret)
-	text, err := maskedServiceYAML(svc, secret)
+	d.mask = m.ws.Masker(r.Pod.Name, s.Service)
+	d.env = serviceEnv(svc)
+	text, err := pods.ShownProjectYAML(svc, d.mask)
 	if err != nil {
 		d.err = fmt.Sprintf("config of %s: %v", d.title, err)
 		return
@@ -66,38 +69,17 @@ func (m *Pods) syncDetail() {
 	d.yaml = strings.Split(strings.TrimRight(text, "\n"), "\n")
 }
 
-// serviceEnv is a service's environment after layering; secret names the variables that came
-// from config/secrets.yml.
-func serviceEnv(svc types.ServiceConfig, secret map[string]bool) []views.EnvVar {
+// serviceEnv is a service's environment after layering.
+func serviceEnv(svc types.ServiceConfig) []views.EnvVar {
 	out := make([]views.EnvVar, 0, len(svc.Environment))
 	for k, v := range svc.Environment {
 		if v == nil {
 			out = append(out, views.EnvVar{Key: k, Unset: true})
 			continue
 		}
-		out = append(out, views.EnvVar{Key: k, Value: *v, Secret: secret[k]})
+		out = append(out, views.EnvVar{Key: k, Value: *v})
 	}
 	return out
-}
-
-// maskedServiceYAML is one service as compose YAML, with the values of the secrets file's
-// variables and of secret-looking ones masked: the screen may be shared, the file is not shown.
-func maskedServiceYAML(svc types.ServiceConfig, secret map[string]bool) (string, error) {
-	env := types.MappingWithEquals{}
-	for k, v := range svc.Environment {
-		if v != nil && *v != "" && (secret[k] || views.MaskValue(k, *v) != *v) {
-			masked := views.Masked
-			v = &masked
-		}
-		env[k] = v
-	}
-	svc.Environment = env
-	p := &types.Project{Services: types.Services{svc.Name: svc}}
-	out, err := p.MarshalYAML()
-	if err != nil {
-		return "", err
-	}
-	return string(out), nil
 }
 
 // detailKey switches sub-tabs (from anywhere in the tab) and scrolls a text sub-tab while the
@@ -142,7 +124,7 @@ func (m Pods) detailText(focused bool) views.DetailText {
 		t.Note = m.theme.Dim.Render("target " + m.ws.Target)
 	}
 	if d.tabs.is(detailEnv) {
-		t.Lines = views.EnvLines(m.theme, d.env)
+		t.Lines = views.EnvLines(m.theme, d.mask, d.env)
 		t.Empty = d.title + " has no environment"
 		return t
 	}

@@ -22,7 +22,7 @@ func (m Pods) apply(auto bool) (Pods, tea.Cmd) {
 	if m.pb == nil || m.ws == nil {
 		return m, nil
 	}
-	targets := m.applyScope(applyTargets(m.states))
+	targets := m.applyScope(pods.ApplyTargets(m.states))
 	if len(targets) == 0 {
 		if !auto {
 			m.status = views.Status{Text: "nothing to apply: every service's containers match its files"}
@@ -80,14 +80,14 @@ func (m Pods) applyScope(targets []pods.ServiceState) []pods.ServiceState {
 
 // driftsOf are the drifted services a row shows changes for: a service's own, or every one of
 // a pod's; none for a container row, which shows its log.
-func (m Pods) driftsOf(r views.PodTreeRow) []views.ServiceDrift {
+func (m Pods) driftsOf(r views.PodTreeRow) []pods.Drift {
 	switch r.Kind {
 	case views.ServiceLevel:
 		if d, ok := m.drifts[r.Pod.Name+"/"+r.Service.Service]; ok {
-			return []views.ServiceDrift{d}
+			return []pods.Drift{d}
 		}
 	case views.PodLevel:
-		var out []views.ServiceDrift
+		var out []pods.Drift
 		for _, ps := range m.states {
 			if ps.Pod != r.Pod {
 				continue

@@ -6,6 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/podiumdev/podium/backend/pods"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/views"
 )
@@ -71,7 +72,7 @@ func (m Pods) changedStatus(changed []string) views.Status {
 		}
 	}
 	text := prefix + reloadedText(m.ws)
-	if n := len(applyTargets(m.states)); n > 0 && !m.autoApply {
+	if n := len(pods.ApplyTargets(m.states)); n > 0 && !m.autoApply {
 		text += "; " + plural(n, "drifted service") + ": " + m.keyName(keymap.Apply) + " applies"
 	}
 	return views.Status{Text: text}

@@ -11,7 +11,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/podiumdev/podium/views"
 	"github.com/podiumdev/podium/watch"
 )
 
@@ -417,16 +416,6 @@ func TestPodsBuildAndPull(t *testing.T) {
 	r, _ = lastCall(t, r, fp, cmd)
 	if st := r.pods.status; !st.Err || st.Text != "pull db: pull image postgres:16-alpine: registry unreachable" {
 		t.Fatalf("status %+v", st)
-	}
-}
-
-func TestDriftPlanWords(t *testing.T) {
-	d := views.ServiceDrift{Recreate: []string{"a-1", "a-2"}, Create: []string{"a-3"}, Remove: []string{"a-4"}}
-	if got := d.Plan(); got != "recreate a-1, a-2; create a-3; remove a-4" {
-		t.Fatalf("plan %q", got)
-	}
-	if got := (views.ServiceDrift{}).Plan(); got != "nothing to change" {
-		t.Fatalf("empty plan %q", got)
 	}
 }
 

@@ -3,7 +3,6 @@ package model
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/pipeline"
+	"github.com/podiumdev/podium/backend/query"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/views"
 )
@@ -197,14 +197,14 @@ func (m *Pipelines) buildRows() {
 	if m.cursor >= 0 && m.cursor < len(m.rows) {
 		key = rowKey(m.rows[m.cursor])
 	}
-	q := strings.ToLower(m.filter)
+	q := query.New(m.filter)
 	m.rows = m.rows[:0:0]
 	for _, f := range m.files {
-		fileHit := q == "" || strings.Contains(strings.ToLower(f.Name), q)
+		fileHit := q.PipelineFile(f.Name)
 		var runs []views.PipelineRow
 		for i := range m.runs[f.Name] {
 			r := &m.runs[f.Name][i]
-			if fileHit || strings.Contains(strings.ToLower(r.ID+" "+string(r.Status)), q) {
+			if fileHit || q.PipelineRun(r) {
 				runs = append(runs, views.PipelineRow{File: f.Name, Run: r})
 			}
 		}

@@ -350,6 +350,15 @@ func TestPipelinesKeys(t *testing.T) {
 			t.Errorf("%d rows after filtering", n)
 		}
 	})
+	t.Run("filter-blanks", func(t *testing.T) {
+		// Blanks around the query do not count, as in the other tabs' filters.
+		r := newPipelinesRoot(t, newFakePipelines(), 80, 24)
+		r, _ = press(t, r, "/")
+		r = typeText(t, r, "night ")
+		if n := len(r.pipelines.rows); n != 2 {
+			t.Errorf("%d rows after filtering with a trailing blank", n)
+		}
+	})
 }
 
 func TestPipelinesChangedReloads(t *testing.T) {

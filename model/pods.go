@@ -43,14 +43,14 @@ type Pods struct {
 
 	// Live files: what the last loads said of each service's config (for the drift's diff),
 	// the drifted services' plans, and the reloads and applies file changes asked for.
-	configs   serviceConfigs
-	drifts    map[string]views.ServiceDrift // by "pod/service"
-	autoApply bool                          // podium --watch: apply after every file change
-	changed   []string                      // files changed since the load under way began
-	reloadDue bool                          // files changed during a load: load again after it
-	applyDue  bool                          // --watch asked to apply while an apply ran
-	confirm   *podsConfirm                  // remove or down, waiting for y or n
-	watching  bool                          // the files are followed: saving one reloads
+	configs   pods.Configs
+	drifts    map[string]pods.Drift // by "pod/service"
+	autoApply bool                  // podium --watch: apply after every file change
+	changed   []string              // files changed since the load under way began
+	reloadDue bool                  // files changed during a load: load again after it
+	applyDue  bool                  // --watch asked to apply while an apply ran
+	confirm   *podsConfirm          // remove or down, waiting for y or n
+	watching  bool                  // the files are followed: saving one reloads
 }
 
 // PodsDeps are what the Pods tab needs from its parent.
@@ -159,7 +159,7 @@ func (m *Pods) refresh() {
 	m.states, m.drifts = nil, nil
 	if m.ws != nil {
 		m.states = m.ws.State(m.snap.Containers)
-		m.drifts = drifts(m.ws.Root, m.states, m.configs)
+		m.drifts = m.ws.Drifts(m.states, m.configs)
 	}
 	m.rebuild()
 }
@@ -225,7 +225,7 @@ func (m Pods) loaded(msg workspaceLoadedMsg) (Pods, tea.Cmd) {
 		return m.afterLoad(msg, nil)
 	}
 	m.ws, m.loadErr = msg.ws, nil
-	m.configs = rememberConfigs(m.configs, msg.ws.State(m.snap.Containers))
+	m.configs = msg.ws.RememberConfigs(m.configs, msg.ws.State(m.snap.Containers))
 	if msg.reload {
 		m.status = views.Status{Text: reloadedText(msg.ws)}
 	}

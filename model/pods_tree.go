@@ -8,6 +8,7 @@ import (
 
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/pods"
+	"github.com/podiumdev/podium/backend/query"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/views"
 )
@@ -29,13 +30,13 @@ var podRows = listSpec[views.PodTreeRow]{
 // rebuild recomputes the tree from the state and the filter, keeping the selection on the same
 // row (by key) when it is still there, else on its service, else its pod, else near where it was.
 func (m *Pods) rebuild() {
-	m.list.setRows(views.PodTree(m.states, m.list.filter), m.list.cursor)
+	m.list.setRows(views.PodTree(m.states, query.New(m.list.filter)), m.list.cursor)
 }
 
 // setFilter changes the filter and rebuilds the tree; a hidden selection moves to the first match.
 func (m *Pods) setFilter(f string) {
 	m.list.filter = f
-	m.list.refilter(views.PodTree(m.states, f))
+	m.list.refilter(views.PodTree(m.states, query.New(f)))
 }
 
 // layout is the tab's current division into panes.

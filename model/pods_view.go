@@ -30,7 +30,7 @@ func (m Pods) View() string {
 	var lower string
 	if r, ok := m.Selected(); ok && r.Pod.Err != nil {
 		lower = views.TextPane(m.theme, "Pod "+r.Pod.Name+m.theme.G.Sep+"broken", []views.Paragraph{
-			{Text: "files: " + views.PodFiles(m.ws.Root, r.Pod.Files), Dim: true},
+			{Text: "files: " + pods.RelFiles(m.ws.Root, r.Pod.Files), Dim: true},
 			{Text: r.Pod.Err.Error(), Bad: true},
 			{Text: m.fixHint(), Dim: true},
 		}, l.LogsWidth, l.LogsHeight, n.focus == focusLogs)

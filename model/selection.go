@@ -1,26 +1,10 @@
 package model
 
 import (
-	"strings"
-
 	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/backend/query"
 	"github.com/podiumdev/podium/views"
 )
-
-// matches reports whether c passes the filter: a case-insensitive substring of its name,
-// image, compose project or service.
-func matches(c *docker.Container, filter string) bool {
-	if filter == "" {
-		return true
-	}
-	f := strings.ToLower(filter)
-	for _, s := range []string{c.Name, c.Image, c.Project(), c.Service()} {
-		if strings.Contains(strings.ToLower(s), f) {
-			return true
-		}
-	}
-	return false
-}
 
 // containerRows is how listNav moves over the containers tree: the cursor stops on containers
 // (kept by id), and the project and service headers just above one stay in view with it.
@@ -33,13 +17,13 @@ var containerRows = listSpec[views.TreeRow]{
 // tree is the containers tree of the snapshot under the filter. Without a filter the
 // snapshot's own list is grouped, which copies each container once, into its row.
 func (m *Containers) tree() []views.TreeRow {
-	filter := strings.TrimSpace(m.list.filter)
-	if filter == "" {
+	q := query.New(m.list.filter)
+	if q.Empty() {
 		return views.GroupContainers(m.snap.Containers)
 	}
 	var shown []docker.Container
 	for i := range m.snap.Containers {
-		if matches(&m.snap.Containers[i], filter) {
+		if q.Container(&m.snap.Containers[i]) {
 			shown = append(shown, m.snap.Containers[i])
 		}
 	}

@@ -1,7 +1,6 @@
 package model
 
 import (
-	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/pipeline"
 	"github.com/podiumdev/podium/backend/supervisor"
 	"github.com/podiumdev/podium/views"
@@ -10,22 +9,11 @@ import (
 // What each tab reports to the root for the header's counts and the footer's tasks: the
 // tabs own their state, the root only asks.
 
-// failing says a container needs a look: it exited non-zero, is dead, restarting or unhealthy.
-func failing(c docker.Container) bool {
-	switch {
-	case c.Health == "unhealthy", c.State == "dead", c.State == "restarting":
-		return true
-	case c.State == "exited":
-		return views.ExitCode(c) != 0
-	}
-	return false
-}
-
 // Alerts counts the containers that are failing.
 func (m Containers) Alerts() int {
 	n := 0
 	for _, c := range m.snap.Containers {
-		if failing(c) {
+		if c.Failing() {
 			n++
 		}
 	}
@@ -42,7 +30,7 @@ func (m Pods) Alerts() int {
 		}
 		for _, s := range ps.Services {
 			for _, c := range s.Containers {
-				if failing(c) {
+				if c.Failing() {
 					n++
 					break
 				}

@@ -101,7 +101,7 @@ func ContainerList(t Theme, d ListData, width, height int) string {
 // containerState is a container's state cell: "● running", "✖ exited".
 func containerState(t Theme, c docker.Container) cell {
 	rt := rowTexts{t: &t}
-	return one(string(rt.appendState(nil, &c)), t.StateStyle(c.State, c.Health, ExitCode(c)))
+	return one(string(rt.appendState(nil, &c)), t.StateStyle(c.State, c.Health, c.ExitStatus()))
 }
 
 // The cases of a group's summary.

@@ -24,7 +24,7 @@ func appendSince(b []byte, c *docker.Container, now time.Time) []byte {
 		}
 	case "exited", "dead", "restarting":
 		if !c.FinishedAt.IsZero() {
-			b = strconv.AppendInt(append(b, "exited ("...), int64(ExitCode(*c)), 10)
+			b = strconv.AppendInt(append(b, "exited ("...), int64(c.ExitStatus()), 10)
 			return append(appendDuration(append(b, ") "...), now.Sub(c.FinishedAt)), " ago"...)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/backend/secret"
 )
 
 // ContainerConfigLines lists a container's configuration as its inspect has it: image,
@@ -62,7 +63,7 @@ func ContainerConfigLines(t Theme, d docker.ContainerDetail, now time.Time) []st
 	sort.Strings(keys)
 	var labels []string
 	for _, k := range keys {
-		labels = append(labels, t.Dim.Render(Clean(k, 200)+"=")+t.Text.Render(Clean(MaskValue(k, d.Labels[k]), 500)))
+		labels = append(labels, t.Dim.Render(Clean(k, 200)+"=")+t.Text.Render(Clean(secret.Mask(k, d.Labels[k]), 500)))
 	}
 	add("Labels", strings.Join(labels, "\n"))
 	add("Created", t.Text.Render(stamp(d.Created, now)))

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/podiumdev/podium/backend/pipeline"
+	"github.com/podiumdev/podium/backend/secret"
 )
 
 // NodeConfig is a pipeline node's resolved settings, as its run's file gives them after
@@ -131,7 +132,7 @@ func NodeConfigLines(t Theme, c NodeConfig) []string {
 			vars[i] = EnvVar{Key: k, Value: c.Env[k]}
 		}
 		var env []string
-		for _, l := range EnvLines(t, vars) {
+		for _, l := range EnvLines(t, secret.Masker{}, vars) {
 			env = append(env, strings.TrimPrefix(l, "  "))
 		}
 		add("Env", strings.Join(env, "\n"))

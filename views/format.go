@@ -2,7 +2,6 @@ package views
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -24,22 +23,6 @@ func Duration(d time.Duration) string {
 	return fmt.Sprintf("%dd", int(d/(24*time.Hour)))
 }
 
-// ExitCode is the container's exit code, read from docker's status text when the list did
-// not carry it (lists have "Exited (1) 5 minutes ago", inspects have the number).
-func ExitCode(c docker.Container) int {
-	if c.ExitCode != 0 {
-		return c.ExitCode
-	}
-	for _, prefix := range []string{"Exited (", "Restarting ("} {
-		if rest, ok := strings.CutPrefix(c.Status, prefix); ok {
-			num, _, _ := strings.Cut(rest, ")")
-			n, _ := strconv.Atoi(num)
-			return n
-		}
-	}
-	return 0
-}
-
 // Since says how long a container has been in its state: "up 3m", "exited (1) 5m ago",
 // "created 2h ago". It uses the inspected timestamps when it has them and docker's own
 // status text when the container came from a list.
@@ -51,7 +34,7 @@ func Since(c docker.Container, now time.Time) string {
 		}
 	case "exited", "dead", "restarting":
 		if !c.FinishedAt.IsZero() {
-			return fmt.Sprintf("exited (%d) %s ago", ExitCode(c), Duration(now.Sub(c.FinishedAt)))
+			return fmt.Sprintf("exited (%d) %s ago", c.ExitStatus(), Duration(now.Sub(c.FinishedAt)))
 		}
 	case "created":
 		if c.Status == "" && !c.Created.IsZero() {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/pods"
+	"github.com/podiumdev/podium/backend/query"
 )
 
 // PodRowKind says what a row of the pods tree is. Unlike the containers tree, the cursor
@@ -57,19 +58,10 @@ func (r PodTreeRow) Label() string {
 }
 
 // PodTree builds the tree `podium status` prints, in the workspace's pod order (placeholders,
-// services, tasks), services by name, containers by number. A filter (case-insensitive
-// substring) keeps a pod whose name matches whole, a service whose name matches with its
-// containers, and a container whose name or image matches, each under its parents.
-func PodTree(states []pods.PodState, filter string) []PodTreeRow {
-	f := strings.ToLower(strings.TrimSpace(filter))
-	match := func(ss ...string) bool {
-		for _, s := range ss {
-			if f == "" || strings.Contains(strings.ToLower(s), f) {
-				return true
-			}
-		}
-		return false
-	}
+// services, tasks), services by name, containers by number. Under a query it keeps a pod that
+// matches whole, a service that matches with its containers, and a container that matches,
+// each under its parents (what matches is the query's to say).
+func PodTree(states []pods.PodState, q query.Query) []PodTreeRow {
 	var rows []PodTreeRow
 	for _, ps := range states {
 		p := ps.Pod
@@ -79,16 +71,13 @@ func PodTree(states []pods.PodState, filter string) []PodTreeRow {
 			podRow.Total += max(s.Replicas, len(s.Containers))
 			podRow.Drifted = podRow.Drifted || s.Drifted
 		}
-		podMatch := match(p.Name)
-		if p.Err != nil && !podMatch {
-			podMatch = match(p.ServiceNames()...)
-		}
+		podMatch := q.Pod(p)
 		var below []PodTreeRow
 		for _, s := range ps.Services {
-			svcMatch := podMatch || match(s.Service)
+			svcMatch := podMatch || q.PodService(s)
 			var cs []PodTreeRow
-			for _, c := range s.Containers {
-				if svcMatch || match(c.Name, c.Image) {
+			for i, c := range s.Containers {
+				if svcMatch || q.PodContainer(&s.Containers[i]) {
 					cs = append(cs, PodTreeRow{Kind: ContainerLevel, Pod: p, Service: s, Container: c})
 				}
 			}
@@ -297,12 +286,12 @@ func serviceState(t Theme, s pods.ServiceState) cell {
 	}
 	worst := s.Containers[0]
 	for _, c := range s.Containers {
-		if ExitCode(c) != 0 || c.State == "dead" {
+		if c.ExitStatus() != 0 || c.State == "dead" {
 			worst = c
 			break
 		}
 	}
-	code := ExitCode(worst)
+	code := worst.ExitStatus()
 	return one(t.StateGlyph(worst.State, code)+" "+worst.State, t.StateStyle(worst.State, "", code))
 }
 
@@ -362,13 +351,4 @@ func TextPane(t Theme, title string, paras []Paragraph, width, height int, focus
 		}
 	}
 	return Block(lines, width, height)
-}
-
-// PodFiles lists a pod's files relative to the workspace root, for its error pane.
-func PodFiles(root string, files []string) string {
-	out := make([]string, len(files))
-	for i, f := range files {
-		out[i] = strings.TrimPrefix(f, strings.TrimSuffix(root, "/")+"/")
-	}
-	return strings.Join(out, ", ")
 }

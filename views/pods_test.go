@@ -11,6 +11,7 @@ import (
 
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/pods"
+	"github.com/podiumdev/podium/backend/query"
 )
 
 func podStates() []pods.PodState {
@@ -42,7 +43,7 @@ func TestPodTree(t *testing.T) {
 		}
 		return out
 	}
-	rows := PodTree(podStates(), "")
+	rows := PodTree(podStates(), query.New(""))
 	want := []string{"db", ".db", "..shop-db-1", "frontend", ".proxy", ".web", "..shop-web-1", "..shop-web-2", "search", ".search", "worker"}
 	if got := label(rows); !slices.Equal(got, want) {
 		t.Fatalf("tree\n got %v\nwant %v", got, want)
@@ -60,7 +61,7 @@ func TestPodTree(t *testing.T) {
 		"img:shop": {"db", ".db", "..shop-db-1", "frontend", ".web", "..shop-web-1", "..shop-web-2"}, // images
 		"nothing":  nil,
 	} {
-		if got := label(PodTree(podStates(), filter)); !slices.Equal(got, want) {
+		if got := label(PodTree(podStates(), query.New(filter))); !slices.Equal(got, want) {
 			t.Errorf("filter %q: %v, want %v", filter, got, want)
 		}
 	}
@@ -68,7 +69,7 @@ func TestPodTree(t *testing.T) {
 
 func TestPodListGivesWay(t *testing.T) {
 	th := NewTheme(true)
-	rows := PodTree(podStates(), "")
+	rows := PodTree(podStates(), query.New(""))
 	for _, w := range []int{160, 120, 80, 60, 40, 20, 3} {
 		s := ansi.Strip(PodList(th, PodListData{Rows: rows, Cursor: 5, Focused: true, Now: now(), Total: 4}, w, 14))
 		lines := strings.Split(s, "\n")
@@ -159,8 +160,5 @@ func TestTextPaneWraps(t *testing.T) {
 		if ansi.StringWidth(l) != 30 {
 			t.Fatalf("width %d: %q", ansi.StringWidth(l), l)
 		}
-	}
-	if got := PodFiles("/w/shop", []string{"/w/shop/pods/a.yml", "/w/shop/pods/targets/production/a.yml"}); got != "pods/a.yml, pods/targets/production/a.yml" {
-		t.Errorf("files %q", got)
 	}
 }

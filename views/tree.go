@@ -1,9 +1,6 @@
 package views
 
 import (
-	"slices"
-	"strings"
-
 	"github.com/podiumdev/podium/backend/docker"
 )
 
@@ -31,13 +28,6 @@ type TreeRow struct {
 	Up        int              // for headers: of which running
 }
 
-// groupKey is a container's place in the tree, read once: the containers are big to move
-// while sorting, and their project and service are map lookups.
-type groupKey struct {
-	project, service, name string
-	i                      int // index in the input
-}
-
 // Label is the text a row shows in the name column.
 func (r TreeRow) Label() string {
 	switch r.Kind {
@@ -53,32 +43,29 @@ func (r TreeRow) Label() string {
 }
 
 // GroupContainers builds the tree lazydocker users know: compose project, then service, then
-// container; containers of no project come last under "standalone". Input order does not matter.
-// The input is not changed; each row holds a copy of its container.
+// container, in the backend's group order (docker.GroupOrder: standalone containers last,
+// under "standalone"). Input order does not matter. The input is not changed; each row holds
+// a copy of its container.
 func GroupContainers(cs []docker.Container) []TreeRow {
 	if len(cs) == 0 {
 		return nil
 	}
-	keys := make([]groupKey, len(cs))
-	for i := range cs {
-		keys[i] = groupKey{cs[i].Project(), cs[i].Service(), cs[i].Name, i}
-	}
-	slices.SortStableFunc(keys, groupOrder)
+	keys := docker.GroupOrder(cs)
 	// One row per project and per service with a name, then one per container.
 	n := len(keys)
 	for i, k := range keys {
-		if i == 0 || keys[i-1].project != k.project {
+		if i == 0 || keys[i-1].Project != k.Project {
 			n++
 		}
-		if k.project != "" && k.service != "" && (i == 0 || keys[i-1].project != k.project || keys[i-1].service != k.service) {
+		if k.Project != "" && k.Service != "" && (i == 0 || keys[i-1].Group != k.Group) {
 			n++
 		}
 	}
 	rows := make([]TreeRow, 0, n)
 	proj, svc := -1, -1
 	for _, k := range keys {
-		p, s := k.project, k.service
-		c := &cs[k.i]
+		p, s := k.Project, k.Service
+		c := &cs[k.Index]
 		if proj < 0 || rows[proj].Project != p {
 			rows = append(rows, TreeRow{Kind: ProjectRow, Project: p})
 			proj, svc = len(rows)-1, -1
@@ -96,30 +83,6 @@ func GroupContainers(cs []docker.Container) []TreeRow {
 		rows = append(rows, TreeRow{Kind: ContainerRow, Depth: depth, Project: p, Service: s, Container: *c})
 	}
 	return rows
-}
-
-// groupOrder orders containers by project (standalone last), then service (a project's
-// service-less containers first), then name.
-func groupOrder(a, b groupKey) int {
-	if (a.project == "") != (b.project == "") {
-		if a.project != "" {
-			return -1
-		}
-		return 1
-	}
-	if c := strings.Compare(a.project, b.project); c != 0 {
-		return c
-	}
-	if (a.service == "") != (b.service == "") {
-		if a.service == "" {
-			return -1
-		}
-		return 1
-	}
-	if c := strings.Compare(a.service, b.service); c != 0 {
-		return c
-	}
-	return strings.Compare(a.name, b.name)
 }
 
 func count(r *TreeRow, c *docker.Container) {

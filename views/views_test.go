@@ -67,9 +67,6 @@ func TestSince(t *testing.T) {
 			t.Errorf("Since(%+v) = %q, want %q", c.c, got, c.want)
 		}
 	}
-	if got := ExitCode(docker.Container{Status: "Exited (3) 2 seconds ago"}); got != 3 {
-		t.Errorf("exit code from status: %d", got)
-	}
 }
 
 func TestPortsText(t *testing.T) {

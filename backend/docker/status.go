@@ -57,3 +57,31 @@ func humanDuration(s string) (time.Duration, bool) {
 	}
 	return time.Duration(n) * per, true
 }
+
+// ExitStatus is the container's exit code, read from docker's status text when nothing set
+// ExitCode (a list estimated before, a fake): "Exited (1) 5 minutes ago" says 1.
+func (c Container) ExitStatus() int {
+	if c.ExitCode != 0 {
+		return c.ExitCode
+	}
+	for _, prefix := range []string{"Exited (", "Restarting ("} {
+		if rest, ok := strings.CutPrefix(c.Status, prefix); ok {
+			num, _, _ := strings.Cut(rest, ")")
+			n, _ := strconv.Atoi(num)
+			return n
+		}
+	}
+	return 0
+}
+
+// Failing says a container needs a look, for the tabs' alert counts: it exited non-zero, is
+// dead, restarting or unhealthy.
+func (c Container) Failing() bool {
+	switch {
+	case c.Health == "unhealthy", c.State == "dead", c.State == "restarting":
+		return true
+	case c.State == "exited":
+		return c.ExitStatus() != 0
+	}
+	return false
+}

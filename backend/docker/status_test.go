@@ -44,3 +44,28 @@ func TestEstimateFromStatus(t *testing.T) {
 		}
 	}
 }
+
+func TestExitStatusAndFailing(t *testing.T) {
+	if got := (Container{Status: "Exited (3) 2 seconds ago"}).ExitStatus(); got != 3 {
+		t.Errorf("exit code from status: %d", got)
+	}
+	if got := (Container{ExitCode: 2, Status: "Exited (3) 2 seconds ago"}).ExitStatus(); got != 2 {
+		t.Errorf("exit code set: %d", got)
+	}
+	for _, tc := range []struct {
+		c    Container
+		want bool
+	}{
+		{Container{State: "running"}, false},
+		{Container{State: "running", Health: "unhealthy"}, true},
+		{Container{State: "dead"}, true},
+		{Container{State: "restarting"}, true},
+		{Container{State: "exited", Status: "Exited (0) 1s ago"}, false},
+		{Container{State: "exited", Status: "Exited (1) 1s ago"}, true},
+		{Container{State: "created"}, false},
+	} {
+		if got := tc.c.Failing(); got != tc.want {
+			t.Errorf("%+v failing %v, want %v", tc.c, got, tc.want)
+		}
+	}
+}
