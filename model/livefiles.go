@@ -20,6 +20,7 @@ import (
 // command and issues the next, so nothing runs while nothing changes.
 type liveFiles struct {
 	root string         // the workspace; "" watches nothing
+	hub  *watch.Hub     // the process's watcher; nil: one of its own
 	w    *watch.Watcher // nil until it started
 }
 
@@ -75,7 +76,11 @@ func (f liveFiles) start(ctx context.Context) tea.Cmd {
 		if len(roots) == 0 {
 			return nil
 		}
-		w, err := watch.New(roots, watch.Options{})
+		newWatcher := watch.New
+		if f.hub != nil {
+			newWatcher = f.hub.Watch
+		}
+		w, err := newWatcher(roots, watch.Options{})
 		if err != nil {
 			return filesWatchingMsg{err: fmt.Errorf("watch %s: %w", root, err)}
 		}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/podiumdev/podium/watch"
 )
 
 // storeTestTree is a small tree: a serial root with a build exec and a parallel of two tests.
@@ -26,7 +28,9 @@ func storeTestTree() []NodeRun {
 
 func newTestStore(t *testing.T) *Store {
 	t.Helper()
-	return &Store{Root: filepath.Join(t.TempDir(), ".podium", "runs")}
+	hub := watch.NewHub()
+	t.Cleanup(func() { hub.Close() })
+	return &Store{Root: filepath.Join(t.TempDir(), ".podium", "runs"), Notifier: hub}
 }
 
 func newTestRun(t *testing.T, s *Store) *Run {
