@@ -15,7 +15,8 @@ import (
 )
 
 // liveFiles follows the workspace's files while the TUI runs: pods/, config/ and podium.yml
-// for the Pods tab, pipelines/ for the Pipelines tab (the supervisor watches specs/ itself).
+// for the Pods tab, pipelines/ for the Pipelines tab (the supervisor follows specs/ through the
+// same hub).
 // The watcher runs with the root's context, so quitting stops it; the root reads one batch per
 // command and issues the next, so nothing runs while nothing changes.
 type liveFiles struct {

@@ -32,6 +32,7 @@ type sub struct {
 	h      *Hub
 	events chan fsnotify.Event // nil for a signal
 	errs   chan error          // nil for a signal
+	lost   chan struct{}       // events were dropped (its buffer was full, or fsnotify's): rescan
 	signal chan struct{}       // one pending signal at most; nil for a Watcher
 	done   chan struct{}       // closed by close
 	own    bool                // the hub is the subscriber's alone (New): close closes it
@@ -94,6 +95,7 @@ func (h *Hub) subscribe(events bool) (*sub, error) {
 	s := &sub{h: h, done: make(chan struct{})}
 	if events {
 		s.events, s.errs = make(chan fsnotify.Event, eventBuffer), make(chan error, errorBuffer)
+		s.lost = make(chan struct{}, 1)
 	} else {
 		s.signal = make(chan struct{}, 1)
 	}
@@ -170,7 +172,8 @@ func (h *Hub) loop(fsw *fsnotify.Watcher) {
 	}
 }
 
-// event passes an event on; a Watcher's loop takes it soon, a signal coalesces.
+// event passes an event on without waiting: a subscriber that falls behind is told it lost
+// events, and rescans, rather than holding up the hub and every other subscriber.
 func (s *sub) event(ev fsnotify.Event) {
 	if s.signal != nil {
 		s.notify()
@@ -178,21 +181,33 @@ func (s *sub) event(ev fsnotify.Event) {
 	}
 	select {
 	case s.events <- ev:
-	case <-s.done:
-	case <-s.h.stop:
+	default:
+		s.dropped()
 	}
 }
 
-// error passes an error on. An overflow matters to all: events were lost.
+// error passes an error on. An overflow matters to all: events were lost. Other errors nobody
+// reads are dropped once the buffer is full.
 func (s *sub) error(err error) {
 	if s.signal != nil {
 		s.notify()
 		return
 	}
+	if errors.Is(err, fsnotify.ErrEventOverflow) {
+		s.dropped()
+		return
+	}
 	select {
 	case s.errs <- err:
-	case <-s.done:
-	case <-s.h.stop:
+	default:
+	}
+}
+
+// dropped notes that events were lost, once until the subscriber has seen it.
+func (s *sub) dropped() {
+	select {
+	case s.lost <- struct{}{}:
+	default:
 	}
 }
 

@@ -2,8 +2,10 @@ package watch
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -104,5 +106,56 @@ func TestHubOneWatcher(t *testing.T) {
 	}
 	if _, err := h.Watch([]string{specs}, Options{}); err == nil {
 		t.Fatal("a closed hub accepts a watcher")
+	}
+}
+
+// TestHubSlowSubscriber fills the queue of a watcher that does not read: another subscriber
+// of the hub is not held up, and the slow one, once it reads, rescans and reports every file
+// it missed.
+func TestHubSlowSubscriber(t *testing.T) {
+	t.Parallel()
+	base := t.TempDir()
+	slowDir, fastDir := filepath.Join(base, "slow"), filepath.Join(base, "fast")
+	for _, d := range []string{slowDir, fastDir} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := NewHub()
+	defer h.Close()
+	slow, err := h.Watch([]string{slowDir}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fast, err := h.Watch([]string{fastDir}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go fast.Run(ctx)
+
+	var want []Change
+	for i := range 2 * eventBuffer {
+		p := filepath.Join(slowDir, fmt.Sprintf("f%03d", i))
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, Change{Path: p})
+	}
+	f := filepath.Join(fastDir, "a.yml")
+	if err := os.WriteFile(f, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	expectBatch(t, fast, Change{Path: f})
+
+	go slow.Run(ctx)
+	var got []Change
+	for len(got) < len(want) {
+		got = append(got, nextBatch(t, slow).Changes...)
+	}
+	slices.SortFunc(got, func(a, b Change) int { return strings.Compare(a.Path, b.Path) })
+	if !slices.Equal(got, want) {
+		t.Fatalf("the slow watcher reported %d changes, want %d", len(got), len(want))
 	}
 }

@@ -6,6 +6,10 @@
 // watcher watches directories (never files), collects the paths events point at, and when the
 // tree has been quiet for the debounce window it re-stats and hashes every collected path and
 // reports only those whose content changed or that disappeared.
+//
+// A process has one fsnotify watcher, a Hub, which every consumer subscribes to with its own
+// roots, filter and debounce (Hub.Watch), or for a bare signal of changes in a directory
+// (Hub.NotifyDir).
 package watch
 
 import (
@@ -272,6 +276,8 @@ func (w *Watcher) Run(ctx context.Context) error {
 			w.handle(ev)
 		case err := <-w.src.errs:
 			w.handleError(err)
+		case <-w.src.lost:
+			w.handleError(fsnotify.ErrEventOverflow)
 		}
 	}
 }

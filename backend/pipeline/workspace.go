@@ -47,7 +47,7 @@ type pipelineNameKey struct{}
 // only).
 func NewWorkspace(eng *docker.Engine, root string, opts WorkspaceOptions) *Workspace {
 	w := &Workspace{
-		Store: &Store{Root: filepath.Join(root, ".podium", "runs"), Notifier: opts.Notifier},
+		Store: &Store{Root: RunsDir(root), Notifier: opts.Notifier},
 		eng:   eng,
 		root:  root,
 	}
@@ -59,6 +59,9 @@ func NewWorkspace(eng *docker.Engine, root string, opts WorkspaceOptions) *Works
 	w.x = NewExecutor(eng, w.Store, ExecOptions{Build: build, Saved: opts.Saved})
 	return w
 }
+
+// RunsDir is where the workspace at root keeps its runs.
+func RunsDir(root string) string { return filepath.Join(root, ".podium", "runs") }
 
 // Executor is the workspace's one executor, for waiting on runs, killing and editing them.
 func (w *Workspace) Executor() *Executor { return w.x }

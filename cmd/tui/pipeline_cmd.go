@@ -33,7 +33,7 @@ func (g *globalFlags) runStore() (*pipeline.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return pipeline.NewWorkspace(nil, root, pipeline.WorkspaceOptions{}).Store, nil
+	return &pipeline.Store{Root: pipeline.RunsDir(root)}, nil
 }
 
 // pipelineCommand is `podium pipeline …`: show a pipeline file, list its runs, read outputs.
