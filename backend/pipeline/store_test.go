@@ -675,3 +675,15 @@ func TestRunGraftLazySubtree(t *testing.T) {
 		t.Errorf("grafted nodes not saved: %v", err)
 	}
 }
+
+// TestOutputFollowNeedsNotifier: a store without a notifier cannot follow (it owns no file
+// watcher), and says so rather than polling.
+func TestOutputFollowNeedsNotifier(t *testing.T) {
+	s := newTestStore(t)
+	r := newTestRun(t, s)
+	s.Notifier = nil
+	err := s.FollowOutput(context.Background(), r, "/build", 1, func(OutputLine) {})
+	if err == nil || !strings.Contains(err.Error(), "no notifier") {
+		t.Fatalf("follow without a notifier: %v", err)
+	}
+}
