@@ -20,7 +20,7 @@ import (
 func TestEngineInspectAndStats(t *testing.T) {
 	t.Parallel()
 	h := enginetest.New(t)
-	b := NewEngineBackend(h.Engine, nil)
+	b := docker.NewLive(h.Engine, nil)
 	id := h.Run("detail", &container.Config{
 		Cmd:        []string{"sh", "-c", "while :; do :; done"},
 		Env:        []string{"DB_PASSWORD=hunter2", "GREETING=hello"},

@@ -15,11 +15,13 @@ import (
 )
 
 // liveFiles follows the workspace's files while the TUI runs: pods/, config/ and podium.yml
-// for the Pods tab, pipelines/ for the Pipelines tab (the supervisor watches specs/ itself).
+// for the Pods tab, pipelines/ for the Pipelines tab (the supervisor follows specs/ through the
+// same hub).
 // The watcher runs with the root's context, so quitting stops it; the root reads one batch per
 // command and issues the next, so nothing runs while nothing changes.
 type liveFiles struct {
 	root string         // the workspace; "" watches nothing
+	hub  *watch.Hub     // the process's watcher; nil: one of its own
 	w    *watch.Watcher // nil until it started
 }
 
@@ -75,7 +77,11 @@ func (f liveFiles) start(ctx context.Context) tea.Cmd {
 		if len(roots) == 0 {
 			return nil
 		}
-		w, err := watch.New(roots, watch.Options{})
+		newWatcher := watch.New
+		if f.hub != nil {
+			newWatcher = f.hub.Watch
+		}
+		w, err := newWatcher(roots, watch.Options{})
 		if err != nil {
 			return filesWatchingMsg{err: fmt.Errorf("watch %s: %w", root, err)}
 		}

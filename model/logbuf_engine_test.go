@@ -1,6 +1,7 @@
 package model
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -56,7 +57,7 @@ func TestEngineLogsKeptWholeAndSearchable(t *testing.T) {
 		chunk: logSpillChunk, dir: tmp})
 	t.Cleanup(p.close)
 	msgs := make(chan tea.Msg, 16)
-	runBatch(p.sync(h.Ctx(), NewEngineBackend(h.Engine, nil), logWant{key: id, title: "logburst", cs: []docker.Container{c}},
+	runBatch(p.sync(h.Ctx(), liveBackend{docker.NewLive(h.Engine, nil)}, logWant{key: id, title: "logburst", cs: []docker.Container{c}},
 		docker.Status{State: docker.Connected}), msgs)
 	const want = 1 + 12000 + 2
 	started := false
@@ -137,4 +138,11 @@ func countContaining(n int, s string) int {
 		}
 	}
 	return c
+}
+
+// liveBackend is the real engine as the model's Backend, bridged as cmd/tui bridges it.
+type liveBackend struct{ docker.Live }
+
+func (b liveBackend) Shell(ctx context.Context, id string) tea.ExecCommand {
+	return b.Live.Shell(ctx, id)
 }

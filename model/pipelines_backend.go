@@ -16,7 +16,7 @@ type PipelineFile struct {
 }
 
 // PipelinesBackend is everything the Pipelines tab asks of the pipeline executor and its
-// store. NewPipelinesBackend serves it from a Docker engine; tests use a fake.
+// store. cmd/tui serves it from a pipeline.Workspace; tests use a fake.
 type PipelinesBackend interface {
 	// Files are the workspace's pipeline files, sorted by name; broken ones carry their error.
 	Files() []PipelineFile

@@ -2,15 +2,10 @@ package model
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/podiumdev/podium/backend/docker"
-	"github.com/podiumdev/podium/backend/docker/enginetest"
-	"github.com/podiumdev/podium/backend/pipeline"
 	"github.com/podiumdev/podium/keymap"
 )
 
@@ -126,71 +121,5 @@ func TestPipelinesModify(t *testing.T) {
 	fresh, _ = press(t, fresh, "m")
 	if st := fresh.pipelines.status; st.Text != "select a run first (enter)" || !st.Err {
 		t.Errorf("m without a run: status %+v", st)
-	}
-}
-
-// TestPipelinesEngineModify runs a pipeline on the real engine through the tab's backend,
-// modifies its node's command and one variable, and reruns it: the new attempt runs the new
-// command with the new variable and the inherited one, and the pipeline file is untouched.
-func TestPipelinesEngineModify(t *testing.T) {
-	h := enginetest.New(t)
-	root := t.TempDir()
-	def := `images: {bb: {from: "busybox:latest"}}
-image: bb
-env: {WHO: file, KEEP: kept}
-serial:
-  greet: echo hello $WHO $KEEP
-`
-	writeTree(t, root, map[string]string{"pipelines/p.yml": def})
-	b := NewPipelinesBackend(h.Engine, root)
-	x := b.(*enginePipelines).x
-	ctx := h.Ctx()
-	id, err := b.Start(ctx, "p")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cs, _ := h.Engine.List(ctx, docker.ListOptions{All: true, Labels: []string{docker.LabelRun + "=" + id}})
-		for _, c := range cs {
-			_ = h.Engine.Remove(ctx, c.ID, docker.RemoveOptions{Force: true})
-		}
-	})
-	output := func(attempt int) string {
-		t.Helper()
-		if err := x.Wait(ctx, id); err != nil {
-			t.Fatal(err)
-		}
-		var lines []string
-		if err := b.Output(ctx, "p", id, "/greet", attempt, func(l pipeline.OutputLine) { lines = append(lines, l.Text) }); err != nil {
-			t.Fatal(err)
-		}
-		return strings.Join(lines, "\n")
-	}
-	if got := output(1); got != "hello file kept" {
-		t.Fatalf("first attempt: %q", got)
-	}
-
-	if err := b.Modify("p", id, "/greet", "echo bye $WHO $KEEP", map[string]string{"WHO": "podium"}); err != nil {
-		t.Fatal(err)
-	}
-	run, err := b.Load("p", id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := run.Nodes["/greet"]
-	if n.Command != "echo bye $WHO $KEEP" || fmt.Sprint(n.Env) != "map[KEEP:kept WHO:podium]" {
-		t.Fatalf("stored node: command %q env %v", n.Command, n.Env)
-	}
-	if err := b.Rerun(ctx, "p", id, "/greet"); err != nil {
-		t.Fatal(err)
-	}
-	if got := output(2); got != "bye podium kept" {
-		t.Fatalf("attempt after modify: %q", got)
-	}
-	if got, _ := os.ReadFile(filepath.Join(root, "pipelines", "p.yml")); string(got) != def {
-		t.Errorf("modify changed the pipeline file:\n%s", got)
-	}
-	if err := b.Modify("p", id, "/nope", "true", nil); err == nil || !strings.Contains(err.Error(), "modify /nope in run "+id) {
-		t.Errorf("modify of a node that does not exist: %v", err)
 	}
 }

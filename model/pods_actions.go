@@ -13,6 +13,7 @@ import (
 
 	"github.com/podiumdev/podium/backend/compose"
 	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/backend/pods"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/views"
 )
@@ -118,7 +119,7 @@ func rowTarget(r views.PodTreeRow) (pod, service, target string) {
 	if r.Kind != views.PodLevel {
 		service = r.Service.Service
 	}
-	return r.Pod.Name, service, address(r.Pod.Name, service)
+	return r.Pod.Name, service, pods.Address(r.Pod.Name, service)
 }
 
 // lifecycle starts up, stop or restart on the selected pod (a pod row) or service.

@@ -244,7 +244,7 @@ func (f *fakePods) Run(_ context.Context, _ *pods.Workspace, pod, service string
 }
 
 func (f *fakePods) RunScript(_ context.Context, _ *pods.Workspace, pod, service, name string) (tea.ExecCommand, error) {
-	return f.prepared("run-script " + name + " " + address(pod, service))
+	return f.prepared("run-script " + name + " " + pods.Address(pod, service))
 }
 
 func (f *fakePods) Mount(_ context.Context, aliases []string) error {

@@ -24,7 +24,7 @@ type commandPrompt struct {
 // label is what the prompt line says before the text.
 func (p commandPrompt) label() string {
 	if p.action == keymap.RunScript {
-		return "run-script on " + address(p.pod, p.service) + " (" + strings.Join(p.scripts, ", ") + ")"
+		return "run-script on " + pods.Address(p.pod, p.service) + " (" + strings.Join(p.scripts, ", ") + ")"
 	}
 	if p.action == keymap.Run {
 		return "run " + p.pod + "/" + p.service + " (empty: its command)"

@@ -189,7 +189,7 @@ func TestPodsEngineMount(t *testing.T) {
 			_ = (&pods.Runner{Engine: h.Engine, WS: w}).Down(context.Background(), nil, true, 0)
 		}
 	})
-	pb := NewPodsBackend(h.Engine, root, opts)
+	pb := pods.NewController(h.Engine, root, opts)
 	ws, err := pb.Load(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -63,7 +63,7 @@ func (m Pods) runScript(pod, service, name string) (Pods, tea.Cmd) {
 		m.status = views.Status{Text: "run-script needs a script's name", Err: true}
 		return m, nil
 	}
-	where := address(pod, service)
+	where := pods.Address(pod, service)
 	p := m.ws.Pod(pod)
 	if p == nil {
 		m.status = views.Status{Text: "pod " + pod + " is gone from the workspace", Err: true}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/views"
+	"github.com/podiumdev/podium/watch"
 )
 
 // FrameRate is how often Bubble Tea's renderer should look for a changed frame: run the program
@@ -24,7 +25,7 @@ const headerHeight = 2
 
 // Config is what cmd/tui knows when it starts the TUI.
 type Config struct {
-	Backend       Backend // required; NewEngineBackend for a real engine
+	Backend       Backend // required; cmd/tui serves it from docker.Live
 	Workspace     string  // shown in the header as given
 	Endpoint      string  // the engine's address, e.g. unix:///var/run/docker.sock
 	ServerVersion string  // the engine's release, e.g. 20.10.24
@@ -44,11 +45,14 @@ type Config struct {
 	// that stopped, for the Deploys tab to use instead; nil when that is not possible.
 	TakeOver func(ctx context.Context) (DeploysBackend, error)
 	// Pipelines runs the workspace's pipelines/<name>.yml and reads their runs; nil means there
-	// are none (the Pipelines tab says so). NewPipelinesBackend serves it from an engine.
+	// are none (the Pipelines tab says so). cmd/tui serves it from backend/pipeline.
 	Pipelines PipelinesBackend
 	// WatchDir is the workspace whose pods/, config/, podium.yml and pipelines/ the TUI
 	// follows while it runs; "" follows nothing.
 	WatchDir string
+	// Watcher is the process's one file watcher, which the TUI's follows through; nil makes
+	// one for the TUI alone.
+	Watcher *watch.Hub
 	// ApplyOnChange brings up what a file change made drift, without a key (podium --watch).
 	ApplyOnChange bool
 }
@@ -113,7 +117,7 @@ func New(cfg Config) Root {
 	containers := NewContainers(ContainersDeps{Ctx: ctx, Backend: cfg.Backend, Keymap: km, Theme: theme, Now: now})
 	r := Root{
 		cfg: cfg, km: km, theme: theme, now: now, ctx: ctx, cancel: cancel,
-		containers: containers, tasks: newTasks(), files: liveFiles{root: cfg.WatchDir},
+		containers: containers, tasks: newTasks(), files: liveFiles{root: cfg.WatchDir, hub: cfg.Watcher},
 		pods: NewPods(PodsDeps{Ctx: ctx, Pods: cfg.Pods, Backend: cfg.Backend, Keymap: km, Theme: theme, Now: now,
 			Workspace: cfg.Workspace, Snapshot: containers.Snapshot(), AutoApply: cfg.ApplyOnChange}),
 		deploys: NewDeploys(DeploysDeps{Ctx: ctx, Deploys: cfg.Deploys, Backend: cfg.Backend, Keymap: km, Theme: theme,

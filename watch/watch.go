@@ -6,6 +6,10 @@
 // watcher watches directories (never files), collects the paths events point at, and when the
 // tree has been quiet for the debounce window it re-stats and hashes every collected path and
 // reports only those whose content changed or that disappeared.
+//
+// A process has one fsnotify watcher, a Hub, which every consumer subscribes to with its own
+// roots, filter and debounce (Hub.Watch), or for a bare signal of changes in a directory
+// (Hub.NotifyDir).
 package watch
 
 import (
@@ -77,7 +81,7 @@ type Batch struct {
 
 // Watcher watches directory trees and files. Create it with New, then call Run.
 type Watcher struct {
-	fsw       *fsnotify.Watcher
+	src       *sub // its share of the hub's fsnotify watcher
 	debounce  time.Duration
 	include   func(string) bool
 	ignore    []string
@@ -107,9 +111,6 @@ type Watcher struct {
 
 	errMu      sync.Mutex
 	errsClosed bool
-
-	closeOnce sync.Once
-	closeErr  error
 }
 
 // DefaultIgnoreDirs returns the directories skipped when Options.IgnoreDirs is nil: version
@@ -136,8 +137,14 @@ func Extensions(exts ...string) func(path string) bool {
 // New starts watching roots: each a directory, watched recursively, or a file, watched through
 // its parent directory. Every root must exist. The current content of every file of interest is
 // recorded, so the first batch reports only what changes after New returns. Events are queued
-// until Run is called; call Close instead if Run will not be.
+// until Run is called; call Close instead if Run will not be. The watcher has an fsnotify
+// watcher of its own: where one process has several consumers, they share a Hub's (Hub.Watch).
 func New(roots []string, opts Options) (*Watcher, error) {
+	return newWatcher(NewHub(), true, roots, opts)
+}
+
+// newWatcher makes a Watcher over h; own says h is the watcher's alone, closed with it.
+func newWatcher(h *Hub, own bool, roots []string, opts Options) (*Watcher, error) {
 	if len(roots) == 0 {
 		return nil, errors.New("watch: no roots to watch")
 	}
@@ -183,11 +190,15 @@ func New(roots []string, opts Options) (*Watcher, error) {
 			return nil, fmt.Errorf("watch: root %s: not a directory or regular file", r)
 		}
 	}
-	fsw, err := fsnotify.NewBufferedWatcher(eventBuffer)
+	src, err := h.subscribe(true)
 	if err != nil {
-		return nil, fmt.Errorf("watch: start fsnotify: %w", err)
+		if own {
+			_ = h.Close()
+		}
+		return nil, err
 	}
-	w.fsw = fsw
+	src.own = own
+	w.src = src
 	if err := w.initial(); err != nil {
 		w.Close()
 		return nil, err
@@ -210,7 +221,7 @@ func (w *Watcher) initial() error {
 	}
 	for f := range w.fileRoots {
 		dir := filepath.Dir(f)
-		if err := w.fsw.Add(dir); err != nil {
+		if err := w.src.add(dir); err != nil {
 			return fmt.Errorf("watch: watch directory %s: %w", dir, err)
 		}
 		w.mu.Lock()
@@ -252,20 +263,21 @@ func (w *Watcher) Run(ctx context.Context) error {
 	w.started = true
 	w.mu.Unlock()
 	defer w.shutdown()
+	done, stop := w.src.ended()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
-		case ev, ok := <-w.fsw.Events:
-			if !ok {
-				return nil
-			}
+		case <-done:
+			return nil
+		case <-stop:
+			return nil
+		case ev := <-w.src.events:
 			w.handle(ev)
-		case err, ok := <-w.fsw.Errors:
-			if !ok {
-				return nil
-			}
+		case err := <-w.src.errs:
 			w.handleError(err)
+		case <-w.src.lost:
+			w.handleError(fsnotify.ErrEventOverflow)
 		}
 	}
 }
@@ -279,10 +291,10 @@ func (w *Watcher) Close() error {
 	w.mu.Unlock()
 	if notRun {
 		w.shutdown()
-		return w.closeErr
+		return nil
 	}
-	w.closeOnce.Do(func() { w.closeErr = w.fsw.Close() }) // Run sees the events end and shuts down
-	return w.closeErr
+	w.src.close() // Run sees its share end and shuts down
+	return nil
 }
 
 // shutdown stops the timer, waits for a flush in progress and closes everything, so that no
@@ -295,7 +307,7 @@ func (w *Watcher) shutdown() {
 	}
 	w.mu.Unlock()
 	w.inflight.Wait()
-	w.closeOnce.Do(func() { w.closeErr = w.fsw.Close() })
+	w.src.close()
 	close(w.batches)
 	w.closeErrors()
 }
@@ -397,7 +409,7 @@ func (w *Watcher) dropDir(p string) bool {
 	for _, d := range gone {
 		// A moved directory keeps its inotify watch under the old name: remove it, or its events
 		// would carry stale paths. The kernel may have dropped it already.
-		_ = w.fsw.Remove(d)
+		w.src.remove(d)
 		if slices.Contains(w.dirRoots, d) {
 			w.report(fmt.Errorf("watch: root %s was removed or renamed; no longer watched", d))
 		}
@@ -438,14 +450,14 @@ func (w *Watcher) rescanAll() {
 	}
 	w.mu.Unlock()
 	for _, d := range stale {
-		_ = w.fsw.Remove(d)
+		w.src.remove(d)
 	}
 }
 
 // watchTree adds dir and every directory below it, each before it is listed, so that nothing
 // created meanwhile falls between the listing and the watch.
 func (w *Watcher) watchTree(dir string) error {
-	if err := w.fsw.Add(dir); err != nil {
+	if err := w.src.add(dir); err != nil {
 		return fmt.Errorf("watch: watch directory %s: %w", dir, err)
 	}
 	w.mu.Lock()

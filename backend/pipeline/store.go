@@ -124,6 +124,8 @@ type RunSummary struct {
 // Store keeps runs under Root, normally <workspace>/.podium/runs.
 type Store struct {
 	Root string
+	// Notifier tells FollowOutput of new output; only following needs it.
+	Notifier DirNotifier
 }
 
 // NewRun creates the run directory with a fresh time-sortable id (20261121-151503-ab12), writes

@@ -10,8 +10,9 @@ package pipeline
 // Text never holds '\n' (it is the separator), so the format needs no escaping and stays
 // greppable. Lines longer than MaxOutputLine are split into several records.
 //
-// Following a live attempt: FollowOutput watches the file with fsnotify (no polling of the data)
-// rather than subscribing in-process, so a viewer in another process (or after a restart of
+// Following a live attempt: FollowOutput is told of changes in the file's directory by the
+// store's DirNotifier (the process's one watch.Hub; no polling of the data) rather than
+// subscribing in-process, so a viewer in another process (or after a restart of
 // Podium) works the same way. It ends at the 'x' record. A writer that dies without Close
 // leaves no 'x': the writer holds an flock on its file, and the follower checks that lock once a
 // second while no events arrive, ending when nobody holds it.
@@ -33,8 +34,6 @@ import (
 	"sync"
 	"syscall"
 	"time"
-
-	"github.com/fsnotify/fsnotify"
 )
 
 // Output streams, named as docker names them.
@@ -59,6 +58,13 @@ const (
 	// maxOutputNameLen keeps output file names under the 255-byte limit of file systems.
 	maxOutputNameLen = 180
 )
+
+// DirNotifier tells a follower that something happened in a directory. watch.Hub is one: this
+// package takes the interface so that it owns no file watcher, and the process's one is shared.
+type DirNotifier interface {
+	// NotifyDir signals on changed after changes in dir (coalesced), until stop is called.
+	NotifyDir(dir string) (changed <-chan struct{}, stop func(), err error)
+}
 
 // OutputLine is one line of an attempt's output.
 type OutputLine struct {
@@ -302,21 +308,21 @@ func (s *Store) ScanOutput(r *Run, path string, attempt int, fn func(OutputLine)
 // FollowOutput calls fn for every line of the attempt's output, the existing ones first, then
 // those written later, until the attempt's output ends (its writer's Close, or the writer's
 // process is gone), or ctx is done (returning ctx's error). It waits for the file to appear
-// if the attempt has not started.
+// if the attempt has not started. It needs the store's Notifier.
 func (s *Store) FollowOutput(ctx context.Context, r *Run, path string, attempt int, fn func(OutputLine)) error {
 	file := filepath.Join(s.RunDir(r), filepath.FromSlash(OutputName(path, attempt)))
 	dir := filepath.Dir(file)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("follow output %s: %w", file, err)
 	}
-	watcher, err := fsnotify.NewWatcher()
+	if s.Notifier == nil {
+		return fmt.Errorf("follow output %s: the run store has no notifier", file)
+	}
+	changed, stop, err := s.Notifier.NotifyDir(dir)
 	if err != nil {
 		return fmt.Errorf("follow output %s: %w", file, err)
 	}
-	defer watcher.Close()
-	if err := watcher.Add(dir); err != nil {
-		return fmt.Errorf("follow output %s: %w", file, err)
-	}
+	defer stop()
 	tick := time.NewTicker(followLivenessCheck)
 	defer tick.Stop()
 
@@ -363,18 +369,7 @@ func (s *Store) FollowOutput(ctx context.Context, r *Run, path string, attempt i
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case ev, ok := <-watcher.Events:
-			if !ok {
-				return fmt.Errorf("follow output %s: watcher closed", file)
-			}
-			_ = ev // any change in the directory: read on
-		case err, ok := <-watcher.Errors:
-			if !ok {
-				return fmt.Errorf("follow output %s: watcher closed", file)
-			}
-			if !errors.Is(err, fsnotify.ErrEventOverflow) {
-				return fmt.Errorf("follow output %s: %w", file, err)
-			}
+		case <-changed: // any change in the directory: read on
 		case <-tick.C:
 			if f != nil {
 				held, err := lockHeld(file)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/podiumdev/podium/watch"
 )
 
 // storeTestTree is a small tree: a serial root with a build exec and a parallel of two tests.
@@ -26,7 +28,9 @@ func storeTestTree() []NodeRun {
 
 func newTestStore(t *testing.T) *Store {
 	t.Helper()
-	return &Store{Root: filepath.Join(t.TempDir(), ".podium", "runs")}
+	hub := watch.NewHub()
+	t.Cleanup(func() { hub.Close() })
+	return &Store{Root: filepath.Join(t.TempDir(), ".podium", "runs"), Notifier: hub}
 }
 
 func newTestRun(t *testing.T, s *Store) *Run {
@@ -669,5 +673,17 @@ func TestRunGraftLazySubtree(t *testing.T) {
 	got, err := s.Load("ci", r.ID)
 	if err != nil || len(got.Order) != 8 || got.Nodes["/test/gen/a"] == nil {
 		t.Errorf("grafted nodes not saved: %v", err)
+	}
+}
+
+// TestOutputFollowNeedsNotifier: a store without a notifier cannot follow (it owns no file
+// watcher), and says so rather than polling.
+func TestOutputFollowNeedsNotifier(t *testing.T) {
+	s := newTestStore(t)
+	r := newTestRun(t, s)
+	s.Notifier = nil
+	err := s.FollowOutput(context.Background(), r, "/build", 1, func(OutputLine) {})
+	if err == nil || !strings.Contains(err.Error(), "no notifier") {
+		t.Fatalf("follow without a notifier: %v", err)
 	}
 }

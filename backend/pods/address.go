@@ -173,3 +173,11 @@ func TestCommand(pod string, svc types.ServiceConfig) ([]string, error) {
 	}
 	return args, nil
 }
+
+// Address is the CLI's name for a pod, or for one of its services: pod/service.
+func Address(pod, service string) string {
+	if service == "" {
+		return pod
+	}
+	return pod + "/" + service
+}

@@ -70,7 +70,11 @@ func (s *Supervisor) Run(ctx context.Context) error {
 	}
 	s.mu.Unlock()
 
-	w, err := watch.New(s.dirs, watch.Options{Include: deployspec.IsSpecFile})
+	newWatcher := watch.New
+	if s.opts.Watcher != nil {
+		newWatcher = s.opts.Watcher.Watch
+	}
+	w, err := newWatcher(s.dirs, watch.Options{Include: deployspec.IsSpecFile})
 	if err != nil {
 		s.stopped()
 		return fmt.Errorf("supervisor: watch spec directories: %w", err)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/watch"
 )
 
 const (
@@ -38,6 +39,9 @@ type Options struct {
 	// follows one events stream (the TUI's); the supervisor picks its own containers from it by
 	// Labels. Its owner runs it. Nil: the supervisor runs an index of its own containers.
 	Index *docker.Index
+	// Watcher is the process's one file watcher, shared so that one process holds one (the
+	// TUI's); the supervisor subscribes its spec directories. Nil: a watcher of its own.
+	Watcher *watch.Hub
 	// Logger receives what the supervisor does; nil discards it.
 	Logger *slog.Logger
 	// MinBackoff and MaxBackoff bound the retry delay of a failed deploy (default 1 s doubling

@@ -24,6 +24,7 @@ import (
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/pods"
 	"github.com/podiumdev/podium/backend/supervisor"
+	"github.com/podiumdev/podium/watch"
 )
 
 const (
@@ -71,6 +72,7 @@ type superviseSetup struct {
 	token      string // the token given (--token, $PODIUM_TOKEN); "" makes one for TCP
 	labels     map[string]string
 	index      *docker.Index // the process's container index, shared with the TUI; nil: the supervisor runs its own
+	watcher    *watch.Hub    // the process's file watcher, shared with the TUI; nil: the supervisor watches alone
 }
 
 // deployTarget is a client of the supervisor the flags name. local says nobody gave --remote,

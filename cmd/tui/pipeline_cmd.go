@@ -16,15 +16,24 @@ import (
 	"github.com/podiumdev/podium/backend/pipeline"
 )
 
+// pipelineRoot is the workspace whose pipelines and runs the commands use. Run records and
+// outputs an older podium left readable by others become private.
+func (g *globalFlags) pipelineRoot() (string, error) {
+	root, err := g.workspaceDir()
+	if err != nil {
+		return "", err
+	}
+	tightenPrivate(filepath.Join(root, workspaceStateDir), slog.Default())
+	return root, nil
+}
+
 // runStore is the workspace's pipeline run store: <workspace>/.podium/runs.
 func (g *globalFlags) runStore() (*pipeline.Store, error) {
-	root, err := g.workspaceDir()
+	root, err := g.pipelineRoot()
 	if err != nil {
 		return nil, err
 	}
-	// Run records and outputs an older podium left readable by others become private.
-	tightenPrivate(filepath.Join(root, workspaceStateDir), slog.Default())
-	return &pipeline.Store{Root: filepath.Join(root, workspaceStateDir, "runs")}, nil
+	return &pipeline.Store{Root: pipeline.RunsDir(root)}, nil
 }
 
 // pipelineCommand is `podium pipeline …`: show a pipeline file, list its runs, read outputs.
@@ -148,7 +157,7 @@ container is removed when the shell ends.`,
 			if err != nil {
 				return err
 			}
-			st, err := g.runStore()
+			root, err := g.pipelineRoot()
 			if err != nil {
 				return err
 			}
@@ -157,15 +166,15 @@ container is removed when the shell ends.`,
 				return err
 			}
 			defer eng.Close()
-			x, changed := newExecutor(eng, st, p.Name, cmd.ErrOrStderr())
-			run, err := x.Start(cmd.Context(), p, def)
+			pl, changed := runPipelines(eng, root, cmd.ErrOrStderr())
+			run, err := pl.Start(cmd.Context(), p, def)
 			if err != nil {
 				return err
 			}
 			if !asJSON {
 				fmt.Fprintf(cmd.ErrOrStderr(), "pipeline %s: run %s\n", p.Name, run.ID)
 			}
-			return followRun(cmd.Context(), x, st, run, changed, newRunReporter(cmd.OutOrStdout(), asJSON))
+			return followRun(cmd.Context(), pl, run, changed, newRunReporter(cmd.OutOrStdout(), asJSON))
 		},
 	}
 	runCmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per node state change")
@@ -174,7 +183,11 @@ container is removed when the shell ends.`,
 		Short: "Rerun a node or subtree of a run (new attempts; the history is kept)",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, run, err := g.openRun(args[0])
+			_, run, err := g.openRun(args[0])
+			if err != nil {
+				return err
+			}
+			root, err := g.pipelineRoot()
 			if err != nil {
 				return err
 			}
@@ -183,11 +196,11 @@ container is removed when the shell ends.`,
 				return err
 			}
 			defer eng.Close()
-			x, changed := newExecutor(eng, st, run.Pipeline, cmd.ErrOrStderr())
-			if err := x.Rerun(cmd.Context(), run, args[1]); err != nil {
+			pl, changed := runPipelines(eng, root, cmd.ErrOrStderr())
+			if err := pl.Rerun(cmd.Context(), run, args[1]); err != nil {
 				return err
 			}
-			return followRun(cmd.Context(), x, st, run, changed, newRunReporter(cmd.OutOrStdout(), asJSON))
+			return followRun(cmd.Context(), pl, run, changed, newRunReporter(cmd.OutOrStdout(), asJSON))
 		},
 	}
 	rerun.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per node state change")
@@ -214,7 +227,11 @@ container is removed when the shell ends.`,
 				}
 				env[k] = v
 			}
-			st, run, err := g.openRun(args[0])
+			_, run, err := g.openRun(args[0])
+			if err != nil {
+				return err
+			}
+			root, err := g.pipelineRoot()
 			if err != nil {
 				return err
 			}
@@ -223,7 +240,7 @@ container is removed when the shell ends.`,
 				command = newCommand
 			}
 			// No engine is needed to edit a stored run.
-			x := pipeline.NewExecutor(nil, st, pipeline.ExecOptions{})
+			x := pipeline.NewWorkspace(nil, root, pipeline.WorkspaceOptions{}).Executor()
 			if err := x.Modify(run, args[1], command, env); err != nil {
 				return err
 			}

@@ -152,7 +152,8 @@ func stateGlyph(n *pipeline.NodeRun) string {
 
 // follow reports a run until the executor is done with it, then says how it ended; the error
 // is nil only when the run succeeded. Progress comes from the executor's saves, never a timer.
-func followRun(ctx context.Context, x *pipeline.Executor, st *pipeline.Store, r *pipeline.Run, changed <-chan struct{}, rep *runReporter) error {
+func followRun(ctx context.Context, pl *pipeline.Workspace, r *pipeline.Run, changed <-chan struct{}, rep *runReporter) error {
+	x, st := pl.Executor(), pl.Store
 	done := x.Done(r.ID)
 	for {
 		select {
@@ -184,24 +185,26 @@ func followRun(ctx context.Context, x *pipeline.Executor, st *pipeline.Store, r 
 	}
 }
 
-// newExecutor makes an executor over the workspace's store whose images build through the
-// cached builder, and a channel signalled after each save.
-func newExecutor(eng *docker.Engine, st *pipeline.Store, name string, progress io.Writer) (*pipeline.Executor, <-chan struct{}) {
+// runPipelines makes the workspace's pipelines for a run of the CLI: image builds are reported
+// on progress, and the channel is signalled after each save.
+func runPipelines(eng *docker.Engine, root string, progress io.Writer) (*pipeline.Workspace, <-chan struct{}) {
 	changed := make(chan struct{}, 1)
-	b := &pipeline.ImageBuilder{Engine: eng, Pipeline: name, Progress: func(e pipeline.BuildEvent) {
-		if e.Done && progress != nil {
-			what := "built"
-			if e.Cached {
-				what = "cached"
+	pl := pipeline.NewWorkspace(eng, root, pipeline.WorkspaceOptions{
+		Progress: func(e pipeline.BuildEvent) {
+			if e.Done && progress != nil {
+				what := "built"
+				if e.Cached {
+					what = "cached"
+				}
+				fmt.Fprintf(progress, "image %s: %s stage %s\n", e.Image, e.Stage, what)
 			}
-			fmt.Fprintf(progress, "image %s: %s stage %s\n", e.Image, e.Stage, what)
-		}
-	}}
-	x := pipeline.NewExecutor(eng, st, pipeline.ExecOptions{Build: b.Build, Saved: func(string) {
-		select {
-		case changed <- struct{}{}:
-		default:
-		}
-	}})
-	return x, changed
+		},
+		Saved: func(string) {
+			select {
+			case changed <- struct{}{}:
+			default:
+			}
+		},
+	})
+	return pl, changed
 }

@@ -61,7 +61,7 @@ func startLocalSupervisor(ctx context.Context, g *globalFlags, eng *docker.Engin
 			return nil, err
 		}
 	}
-	sup, err := supervisor.New(supervisor.Options{Engine: eng, Index: setup.index, StateFile: setup.state, SpecDirs: setup.specDirs,
+	sup, err := supervisor.New(supervisor.Options{Engine: eng, Index: setup.index, Watcher: setup.watcher, StateFile: setup.state, SpecDirs: setup.specDirs,
 		Labels: supervisorLabels(setup.state, setup.labels), Logger: log})
 	if err != nil {
 		sock.Close()

@@ -16,6 +16,7 @@ import (
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/pods"
 	"github.com/podiumdev/podium/model"
+	"github.com/podiumdev/podium/watch"
 )
 
 // runTUI opens the full-screen TUI. The engine need not be up: the header says "disconnected"
@@ -66,14 +67,18 @@ func runTUI(ctx context.Context, g globalFlags, remote string) error {
 		slog.Warn("engine version unknown", "err", verr)
 	}
 
-	deploys, takeOver, deploysDone := startDeploys(ctx, &g, eng, ix, remote)
+	// One file watcher for the process: the TUI's files, the supervisor's specs and the
+	// pipeline outputs followed all subscribe to it.
+	hub := watch.NewHub()
+	defer hub.Close()
+	deploys, takeOver, deploysDone := startDeploys(ctx, &g, eng, ix, hub, remote)
 
 	m := model.New(model.Config{
 		Deploys:       deploys,
 		TakeOver:      takeOver,
-		Pipelines:     model.NewPipelinesBackend(eng, ws),
-		Backend:       model.NewEngineBackend(eng, ix),
-		Pods:          model.NewPodsBackend(eng, ws, pods.LoadOptions{ProjectName: g.project, Target: g.target, DefaultTagsFile: g.defaultTags}),
+		Pipelines:     newPipelinesBackend(eng, ws, hub),
+		Backend:       containersBackend{docker.NewLive(eng, ix)},
+		Pods:          podsBackend{pods.NewController(eng, ws, pods.LoadOptions{ProjectName: g.project, Target: g.target, DefaultTagsFile: g.defaultTags})},
 		Workspace:     homeRelative(ws),
 		Endpoint:      eng.Endpoint().Host,
 		ServerVersion: v.ServerVersion,
@@ -81,6 +86,7 @@ func runTUI(ctx context.Context, g globalFlags, remote string) error {
 		NoColor:       os.Getenv("NO_COLOR") != "",
 		Keymap:        km,
 		WatchDir:      ws,
+		Watcher:       hub,
 		ApplyOnChange: g.watch,
 	})
 	_, err = tea.NewProgram(m, tea.WithContext(ctx), tea.WithFPS(model.FrameRate)).Run()
@@ -113,10 +119,10 @@ func homeRelative(p string) string {
 // already serving this workspace's socket (`podium supervise`, another TUI); else, when the
 // workspace has spec directories, a supervisor run in-process until ctx ends (leaving its
 // containers running), serving the same API on the workspace's socket and sharing the TUI's
-// container index ix. It returns nil (no Deploys) otherwise; the Deploys tab's take over when it
+// container index ix and file watcher hub. It returns nil (no Deploys) otherwise; the Deploys tab's take over when it
 // follows this workspace's supervisor (nil else); and a channel closed once the in-process
 // supervisors have saved their state and returned.
-func startDeploys(ctx context.Context, g *globalFlags, eng *docker.Engine, ix *docker.Index, remote string) (model.DeploysBackend, func(context.Context) (model.DeploysBackend, error), <-chan struct{}) {
+func startDeploys(ctx context.Context, g *globalFlags, eng *docker.Engine, ix *docker.Index, hub *watch.Hub, remote string) (model.DeploysBackend, func(context.Context) (model.DeploysBackend, error), <-chan struct{}) {
 	done := make(chan struct{})
 	if remote != "" {
 		close(done)
@@ -138,7 +144,8 @@ func startDeploys(ctx context.Context, g *globalFlags, eng *docker.Engine, ix *d
 		return nil, nil, done
 	}
 	setup.token = tokenOrEnv("")
-	setup.index = ix // one events stream per process: the supervisor shares the TUI's index
+	setup.index = ix    // one events stream per process: the supervisor shares the TUI's index
+	setup.watcher = hub // and one file watcher
 	daemon := deployapi.NewClient(deployapi.SocketURL(deployapi.FindSocket(setup.priv)), "")
 	follow := func(why string) (model.DeploysBackend, func(context.Context) (model.DeploysBackend, error), <-chan struct{}) {
 		slog.Info("following the workspace's supervisor", "url", daemon.URL(), "why", why)
