@@ -30,6 +30,9 @@ type UpOptions struct {
 	// Build builds the image of every selected service with a build: section first. Without it,
 	// a missing image of such a service is an error that says to build.
 	Build bool
+	// Awaiter follows the containers Up waits on (depends_on conditions, Wait): the process's
+	// container index, so a wait opens no events stream of its own. Nil: the engine.
+	Awaiter docker.Awaiter
 }
 
 // upRun is the state of one Up call.
@@ -92,7 +95,7 @@ func Up(ctx context.Context, e *docker.Engine, p *types.Project, opts UpOptions)
 		return fmt.Errorf("up project %s: %w", p.Name, err)
 	}
 	if opts.Wait {
-		if err := waitReady(ctx, e, run.r, p, sortedKeys(sel), run.oneShots); err != nil {
+		if err := waitReady(ctx, e, awaiter(e, opts.Awaiter), run.r, p, sortedKeys(sel), run.oneShots); err != nil {
 			return fmt.Errorf("up project %s: %w", p.Name, err)
 		}
 	}
@@ -163,7 +166,7 @@ func (u *upRun) service(ctx context.Context, s types.ServiceConfig) error {
 	// Only a service that will start something waits: one that is up to date is not held back
 	// by a dependency's present state.
 	if starts {
-		if err := waitDependencies(ctx, u.e, u.r, u.p, s); err != nil {
+		if err := waitDependencies(ctx, u.e, awaiter(u.e, u.opts.Awaiter), u.r, u.p, s); err != nil {
 			return err
 		}
 	}

@@ -15,7 +15,7 @@ import (
 // that is unhealthy, or exited when it should be healthy, or exited non-zero, is an error naming
 // both services; with required: false it is skipped instead. service_started needs no wait: the
 // dependency order already started it.
-func waitDependencies(ctx context.Context, e *docker.Engine, r *reporter, p *types.Project, s types.ServiceConfig) error {
+func waitDependencies(ctx context.Context, e *docker.Engine, aw docker.Awaiter, r *reporter, p *types.Project, s types.ServiceConfig) error {
 	var names []string
 	for dep, d := range s.DependsOn {
 		if d.Condition == types.ServiceConditionHealthy || d.Condition == types.ServiceConditionCompletedSuccessfully {
@@ -27,7 +27,7 @@ func waitDependencies(ctx context.Context, e *docker.Engine, r *reporter, p *typ
 	for _, dep := range names {
 		g.Go(func() error {
 			d := s.DependsOn[dep]
-			err := waitDependency(ctx, e, r, p, s.Name, dep, d.Condition)
+			err := waitDependency(ctx, e, aw, r, p, s.Name, dep, d.Condition)
 			if err != nil && !d.Required && ctx.Err() == nil {
 				r.fail(dep, "", fmt.Errorf("optional dependency of %s skipped: %w", s.Name, err))
 				return nil
@@ -38,7 +38,7 @@ func waitDependencies(ctx context.Context, e *docker.Engine, r *reporter, p *typ
 	return g.Wait()
 }
 
-func waitDependency(ctx context.Context, e *docker.Engine, r *reporter, p *types.Project, service, dep, cond string) error {
+func waitDependency(ctx context.Context, e *docker.Engine, aw docker.Awaiter, r *reporter, p *types.Project, service, dep, cond string) error {
 	ds, ok := p.Services[dep]
 	if !ok {
 		return fmt.Errorf("service %s depends on %s, which is not in project %s (disabled by a profile?)", service, dep, p.Name)
@@ -55,15 +55,15 @@ func waitDependency(ctx context.Context, e *docker.Engine, r *reporter, p *types
 	}
 	g, ctx := errgroup.WithContext(ctx)
 	for _, c := range cs {
-		g.Go(func() error { return waitCondition(ctx, e, r, service, dep, c.ID, cond) })
+		g.Go(func() error { return waitCondition(ctx, aw, r, service, dep, c.ID, cond) })
 	}
 	return g.Wait()
 }
 
 // waitCondition follows one dependency container until cond holds or cannot hold any more.
-func waitCondition(ctx context.Context, e *docker.Engine, r *reporter, service, dep, id, cond string) error {
+func waitCondition(ctx context.Context, aw docker.Awaiter, r *reporter, service, dep, id, cond string) error {
 	announced := false
-	c, err := e.AwaitContainer(ctx, id, func(c docker.Container) (bool, error) {
+	c, err := aw.AwaitContainer(ctx, id, func(c docker.Container) (bool, error) {
 		if !announced {
 			r.emit(dep, c.Name, ActionWaiting)
 			announced = true
@@ -109,4 +109,12 @@ func conditionMet(c docker.Container, service, dep, cond string) (bool, error) {
 		return true, nil
 	}
 	return true, nil
+}
+
+// awaiter is aw, or the engine itself when the caller has no index to wait on.
+func awaiter(e *docker.Engine, aw docker.Awaiter) docker.Awaiter {
+	if aw == nil {
+		return e
+	}
+	return aw
 }

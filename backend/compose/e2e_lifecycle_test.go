@@ -125,7 +125,7 @@ services:
 		t.Errorf("stopped containers reported as drift: %+v", st)
 	}
 
-	if err := Start(h.Ctx(), e, p, nil, rec.add); err != nil {
+	if err := Start(h.Ctx(), e, nil, p, nil, rec.add); err != nil {
 		t.Fatal(err)
 	}
 	ev = rec.take()

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -45,6 +46,17 @@ volumes:
   data: {}
 `
 
+// e2eCountingAwaiter counts the waits that go through it.
+type e2eCountingAwaiter struct {
+	docker.Awaiter
+	n atomic.Int32
+}
+
+func (a *e2eCountingAwaiter) AwaitContainer(ctx context.Context, id string, check func(docker.Container) (bool, error)) (docker.Container, error) {
+	a.n.Add(1)
+	return a.Awaiter.AwaitContainer(ctx, id, check)
+}
+
 // TestUpShop: Up of a three-service project creates every container with Compose's labels,
 // in dependency order; a second Up changes nothing; a change recreates only what changed;
 // replicas scale; Status sees drift; Down removes containers, network and (asked) volumes.
@@ -67,8 +79,14 @@ func TestUpShop(t *testing.T) {
 
 	first := opts
 	first.Wait = true
+	waits := &e2eCountingAwaiter{Awaiter: ix} // the waits follow the index: no stream of their own
+	first.Awaiter = waits
 	if err := Up(h.Ctx(), e, p, first); err != nil {
 		t.Fatalf("up: %v", err)
+	}
+	// worker waits for web (healthy) and init (completed); Wait then waits for all three.
+	if n := waits.n.Load(); n < 5 {
+		t.Errorf("%d waits went through the index, want every one (5)", n)
 	}
 	events := rec.take()
 	cs := e2eContainers(t, h, name)

@@ -13,8 +13,9 @@ import (
 
 // Start starts the stopped containers of the named services (all when empty) in dependency
 // order, each service after its depends_on conditions hold. A one-shot that completed runs
-// again only when it is named.
-func Start(ctx context.Context, e *docker.Engine, p *types.Project, services []string, progress Progress) error {
+// again only when it is named. aw follows the dependencies waited on (nil: the engine; see
+// UpOptions.Awaiter).
+func Start(ctx context.Context, e *docker.Engine, aw docker.Awaiter, p *types.Project, services []string, progress Progress) error {
 	sel, err := selectServices(p, services, false)
 	if err != nil {
 		return fmt.Errorf("start: %w", err)
@@ -39,7 +40,7 @@ func Start(ctx context.Context, e *docker.Engine, p *types.Project, services []s
 		if len(todo) == 0 {
 			return nil
 		}
-		if err := waitDependencies(ctx, e, r, p, p.Services[name]); err != nil {
+		if err := waitDependencies(ctx, e, awaiter(e, aw), r, p, p.Services[name]); err != nil {
 			return err
 		}
 		for _, c := range todo {

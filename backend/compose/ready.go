@@ -13,7 +13,7 @@ import (
 // waitReady blocks until every container of the named services is healthy (with a healthcheck)
 // or running (without one); a completed one-shot counts as ready. Like `compose up --wait`, an
 // unhealthy or exited container is an error, and the first error ends the wait.
-func waitReady(ctx context.Context, e *docker.Engine, r *reporter, p *types.Project, names []string, shots map[string]bool) error {
+func waitReady(ctx context.Context, e *docker.Engine, aw docker.Awaiter, r *reporter, p *types.Project, names []string, shots map[string]bool) error {
 	all := map[string][]docker.Container{}
 	for _, name := range names {
 		cs, err := serviceContainers(ctx, e, p.Name, name)
@@ -25,14 +25,14 @@ func waitReady(ctx context.Context, e *docker.Engine, r *reporter, p *types.Proj
 	g, ctx := errgroup.WithContext(ctx)
 	for name, cs := range all {
 		for _, c := range cs {
-			g.Go(func() error { return waitOneReady(ctx, e, r, name, c.ID, shots[name]) })
+			g.Go(func() error { return waitOneReady(ctx, aw, r, name, c.ID, shots[name]) })
 		}
 	}
 	return g.Wait()
 }
 
-func waitOneReady(ctx context.Context, e *docker.Engine, r *reporter, service, id string, oneShot bool) error {
-	c, err := e.AwaitContainer(ctx, id, func(c docker.Container) (bool, error) {
+func waitOneReady(ctx context.Context, aw docker.Awaiter, r *reporter, service, id string, oneShot bool) error {
+	c, err := aw.AwaitContainer(ctx, id, func(c docker.Container) (bool, error) {
 		switch {
 		case completed(c, oneShot):
 			return true, nil

@@ -50,3 +50,61 @@ func TestAwaitContainer(t *testing.T) {
 		t.Fatalf("await with a deadline: %v", err)
 	}
 }
+
+// TestIndexAwaitContainer is TestAwaitContainer over an index: the same verdicts, woken by
+// the index's one events stream, and a removed container ends the wait.
+func TestIndexAwaitContainer(t *testing.T) {
+	t.Parallel()
+	h := enginetest.New(t)
+	ctx := h.Ctx()
+	ix := e2eIndex(t, h.Engine, docker.IndexOptions{Labels: []string{h.Label()}})
+	id := h.Run("ixawait", &container.Config{Cmd: []string{"sh", "-c", "sleep 2; exit 3"}, Healthcheck: e2eHealthcheck(300 * time.Millisecond)}, nil)
+
+	checks := 0
+	c, err := ix.AwaitContainer(ctx, id, func(c docker.Container) (bool, error) {
+		checks++
+		return c.Health == "healthy", nil
+	})
+	if err != nil || c.Health != "healthy" {
+		t.Fatalf("await healthy: %+v, %v", c.Health, err)
+	}
+	if checks > 10 {
+		t.Fatalf("%d checks to see one health change", checks)
+	}
+
+	errExited := errors.New("exited")
+	c, err = ix.AwaitContainer(ctx, id, func(c docker.Container) (bool, error) {
+		if !c.Running() {
+			return false, errExited
+		}
+		return false, nil
+	})
+	if !errors.Is(err, errExited) || c.ExitCode != 3 {
+		t.Fatalf("await exit: code %d, %v", c.ExitCode, err)
+	}
+
+	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	if _, err := ix.AwaitContainer(short, id, func(docker.Container) (bool, error) { return false, nil }); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("await with a deadline: %v", err)
+	}
+
+	// A wait that nothing satisfies ends when the container is removed.
+	gone := make(chan error, 1)
+	go func() {
+		_, err := ix.AwaitContainer(ctx, id, func(docker.Container) (bool, error) { return false, nil })
+		gone <- err
+	}()
+	time.Sleep(200 * time.Millisecond)
+	if err := h.Engine.Remove(ctx, id, docker.RemoveOptions{Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-gone:
+		if !docker.IsNotFound(err) {
+			t.Fatalf("await of a removed container: %v, want not found", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the wait did not end when the container was removed")
+	}
+}

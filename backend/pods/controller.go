@@ -17,6 +17,7 @@ import (
 // commands it prepares satisfy Bubble Tea's ExecCommand.
 type Controller struct {
 	e    *docker.Engine
+	wait docker.Awaiter // the TUI's container index; nil: the engine
 	root string
 	opts LoadOptions
 }
@@ -50,12 +51,19 @@ func NewController(e *docker.Engine, root string, opts LoadOptions) Controller {
 	return Controller{e: e, root: root, opts: opts}
 }
 
+// WaitingOn returns the controller with its waits (depends_on, ready) following aw, the
+// process's container index, instead of an events stream each.
+func (b Controller) WaitingOn(aw docker.Awaiter) Controller {
+	b.wait = aw
+	return b
+}
+
 func (b Controller) Load(ctx context.Context) (*Workspace, error) {
 	return Load(ctx, b.root, b.opts)
 }
 
 func (b Controller) runner(ws *Workspace, progress func(compose.Event)) *Runner {
-	return &Runner{Engine: b.e, WS: ws, Progress: progress}
+	return &Runner{Engine: b.e, WS: ws, Progress: progress, Awaiter: b.wait}
 }
 
 func (b Controller) Up(ctx context.Context, ws *Workspace, pod, service string, progress func(compose.Event)) error {

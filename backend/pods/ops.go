@@ -23,6 +23,9 @@ type Runner struct {
 	// Labels are added to every container, network and volume the runner creates, besides
 	// Compose's and Podium's own (tests mark what they made).
 	Labels map[string]string
+	// Awaiter follows the containers up and start wait on: the process's container index
+	// when it has one (the TUI), so no wait opens an events stream of its own. Nil: Engine.
+	Awaiter docker.Awaiter
 }
 
 // UpOptions shape Up.
@@ -68,6 +71,7 @@ func (r *Runner) upOne(ctx context.Context, s Selected, opts UpOptions) error {
 		ResourceLabels: r.Labels,
 		Progress:       r.Progress,
 		Wait:           opts.Wait || opts.Init || p.Type == PodPlaceholder,
+		Awaiter:        r.Awaiter,
 	})
 	if err != nil {
 		return fmt.Errorf("up %s: %w", s.Describe(), err)
@@ -149,7 +153,7 @@ func (r *Runner) Stop(ctx context.Context, names []string, timeout time.Duration
 // Start starts the named pods' existing containers (default: every enabled pod but tasks).
 func (r *Runner) Start(ctx context.Context, names []string) error {
 	return r.each(names, ScopeNoTasks, "start", func(s Selected) error {
-		return compose.Start(ctx, r.Engine, s.Pod.Project, s.Services, r.Progress)
+		return compose.Start(ctx, r.Engine, r.Awaiter, s.Pod.Project, s.Services, r.Progress)
 	})
 }
 

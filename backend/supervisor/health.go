@@ -10,7 +10,8 @@ import (
 )
 
 // Health is Docker's health check when the container has one, else running without a restart
-// for Spec.MinHealthy. Waits follow the engine's events (Engine.AwaitContainer): no polling.
+// for Spec.MinHealthy. Waits follow the engine's events through the supervisor's index (Index.AwaitContainer): no
+// polling, and no events stream beside the process's one.
 
 const (
 	// watchRetryMax bounds the pause before a health watcher retries after an engine error.
@@ -39,8 +40,12 @@ func (in *instance) watchHealth(ctx context.Context, c *containerRecord) {
 	}
 	id, name, minHealthy, limit := c.ID, c.Name, minHealthyOf(sp), healthDeadlineOf(sp)
 	eng, retryMin := in.s.eng, in.s.opts.MinBackoff
+	var wait docker.Awaiter = eng
+	if in.s.index != nil {
+		wait = in.s.index // the process's one events stream, not one more per container
+	}
 	in.wg.Go(func() {
-		last, err := awaitHealthy(hctx, eng, id, name, deadline, limit, minHealthy, retryMin)
+		last, err := awaitHealthy(hctx, eng, wait, id, name, deadline, limit, minHealthy, retryMin)
 		if hctx.Err() != nil {
 			return // stopped watching: the container is on its way out, or the loop ends
 		}
@@ -53,7 +58,7 @@ func (in *instance) watchHealth(ctx context.Context, c *containerRecord) {
 
 // awaitHealthy returns nil once the container is healthy, a *healthFailure when it exits, is
 // unhealthy or misses the deadline, or ctx's error; and the container as last inspected.
-func awaitHealthy(ctx context.Context, eng *docker.Engine, id, name string, deadline time.Time, limit, minHealthy, retryMin time.Duration) (docker.Container, error) {
+func awaitHealthy(ctx context.Context, eng *docker.Engine, wait docker.Awaiter, id, name string, deadline time.Time, limit, minHealthy, retryMin time.Duration) (docker.Container, error) {
 	var last docker.Container
 	if !time.Now().Before(deadline) {
 		// The deadline passed while nobody watched (a supervisor restarted mid-rollout): the
@@ -75,7 +80,7 @@ func awaitHealthy(ctx context.Context, eng *docker.Engine, id, name string, dead
 	defer cancel()
 	failures := 0
 	for {
-		err := awaitHealthyOnce(dctx, eng, id, name, minHealthy, &last)
+		err := awaitHealthyOnce(dctx, eng, wait, id, name, minHealthy, &last)
 		var hf *healthFailure
 		switch {
 		case err == nil:
@@ -100,10 +105,10 @@ func awaitHealthy(ctx context.Context, eng *docker.Engine, id, name string, dead
 	}
 }
 
-// awaitHealthyOnce watches the container through one events subscription. For a container
+// awaitHealthyOnce watches the container through wait (the supervisor's index). For a container
 // without a health check it also wakes when MinHealthy has passed since it started, since
 // nothing else would tell it.
-func awaitHealthyOnce(ctx context.Context, eng *docker.Engine, id, name string, minHealthy time.Duration, last *docker.Container) error {
+func awaitHealthyOnce(ctx context.Context, eng *docker.Engine, wait docker.Awaiter, id, name string, minHealthy time.Duration, last *docker.Container) error {
 	check := func(c docker.Container) (bool, error) {
 		*last = c
 		switch {
@@ -143,7 +148,7 @@ func awaitHealthyOnce(ctx context.Context, eng *docker.Engine, id, name string, 
 			}
 			wake, stop = context.WithDeadline(ctx, at)
 		}
-		_, err := eng.AwaitContainer(wake, id, check)
+		_, err := wait.AwaitContainer(wake, id, check)
 		woke := wake != ctx && wake.Err() != nil && ctx.Err() == nil
 		stop()
 		if err == nil || !woke {

@@ -78,7 +78,7 @@ func runTUI(ctx context.Context, g globalFlags, remote string) error {
 		TakeOver:      takeOver,
 		Pipelines:     newPipelinesBackend(eng, ws, hub),
 		Backend:       containersBackend{docker.NewLive(eng, ix)},
-		Pods:          podsBackend{pods.NewController(eng, ws, pods.LoadOptions{ProjectName: g.project, Target: g.target, DefaultTagsFile: g.defaultTags})},
+		Pods:          podsBackend{pods.NewController(eng, ws, pods.LoadOptions{ProjectName: g.project, Target: g.target, DefaultTagsFile: g.defaultTags}).WaitingOn(ix)},
 		Workspace:     homeRelative(ws),
 		Endpoint:      eng.Endpoint().Host,
 		ServerVersion: v.ServerVersion,
