@@ -13,27 +13,27 @@ func (m Containers) View() string {
 		return ""
 	}
 	l := m.layout()
-	list := views.ContainerList(m.theme, views.ListData{
+	list := views.ContainerList(m.Theme, views.ListData{
 		Rows: n.rows, Cursor: n.cursor, Offset: n.top,
-		Focused: n.focus == focusList, Now: m.now(), Filter: n.filter,
+		Focused: n.focus == focusList, Now: m.Now(), Filter: n.filter,
 		Total:   len(m.snap.Containers),
 		Waiting: m.snap.Status.State == docker.Connecting && len(m.snap.Containers) == 0,
 		Marked:  n.markedRows(),
 	}, l.ListWidth, l.ListHeight)
 	ld := m.logs.data(n.focus == focusLogs)
-	ld.Reserve = views.LogsTabsReserve(m.theme, ld, m.detail.tabs.bar())
-	logs := views.LogsPane(m.theme, ld, l.LogsWidth, l.LogsHeight)
+	ld.Reserve = views.LogsTabsReserve(m.Theme, ld, m.detail.tabs.bar())
+	logs := views.LogsPane(m.Theme, ld, l.LogsWidth, l.LogsHeight)
 	logs = m.detailView(logs, l.LogsWidth, l.LogsHeight, n.focus == focusLogs)
 	var footer string
 	if n.editing {
-		footer = views.FilterLine(m.theme, n.filter, m.km.Hints(keymap.CtxFilter), n.width)
+		footer = views.FilterLine(m.Theme, n.filter, m.Keys.Hints(keymap.CtxFilter), n.width)
 	} else {
-		footer = views.Footer(m.theme, m.km.Hints(m.Context()), m.status, n.width)
+		footer = views.Footer(m.Theme, m.Keys.Hints(m.Context()), m.status, n.width)
 	}
-	screen := views.Body(m.theme, l, list, logs) + "\n" + footer
+	screen := views.Body(m.Theme, l, list, logs) + "\n" + footer
 	if m.confirm != nil {
 		q, detail := m.confirm.question()
-		box := views.Confirm(m.theme, q, detail, m.km.Hints(keymap.CtxConfirm), n.width)
+		box := views.Confirm(m.Theme, q, detail, m.Keys.Hints(keymap.CtxConfirm), n.width)
 		screen = views.Overlay(screen, box, n.width, n.height)
 	}
 	return screen

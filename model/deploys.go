@@ -13,6 +13,7 @@ import (
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/supervisor"
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/common"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -26,12 +27,10 @@ var resubscribeDelay = time.Second
 // self-contained: the root sizes it, forwards messages (the index's snapshots included) and
 // draws the header around it.
 type Deploys struct {
-	db    DeploysBackend // nil: no supervisor
-	b     Backend        // logs and shells
-	km    keymap.Keymap
-	theme views.Theme
-	now   func() time.Time
-	ctx   context.Context // parent of every stream and action; cancelled on quit
+	common.Common // context, theme, keys, clock, size
+
+	db DeploysBackend // nil: no supervisor
+	b  Backend        // logs and shells
 
 	sub        *deploySub                                    // the supervisor's event stream
 	services   []supervisor.ServiceStatus                    // every service, by name, as last heard
@@ -39,20 +38,17 @@ type Deploys struct {
 	followed   FollowState                                   // a followed supervisor's presence; zero for one in-process
 	takeOver   func(context.Context) (DeploysBackend, error) // nil: taking over is not possible
 	takingOver bool                                          // takeOver is running
-	width      int                                           // the tab's area; the list gets it less the banner
-	height     int
-	snap       docker.Snapshot // the index, for the containers' logs
+	snap       docker.Snapshot                               // the index, for the containers' logs
 	list       listNav[supervisor.ServiceStatus]
 	confirm    *deployConfirm
 	status     views.Status
 	busy       map[string]string // service → the call running on it ("restarting…")
 	movedAt    time.Time         // when the user last moved the cursor: follow leaves it alone a while
 
-	logs      logPane
-	detail    deployDetail // the sub-tabs of the pane under the list: Status, Timeline, Spec, Logs
-	shown     bool         // the tab is on screen, so its countdowns must move
-	tick      uint64       // the tick under way, 0 for none
-	startTick tea.Cmd      // the first tick, prepared by the root for Init to start
+	logs   logPane
+	detail deployDetail // the sub-tabs of the pane under the list: Status, Timeline, Spec, Logs
+	shown  bool         // the tab is on screen, so its countdowns must move
+	tick   uint64       // the tick under way, 0 for none
 }
 
 // deploySub is one subscription to the supervisor's events.
@@ -104,12 +100,9 @@ var deployTicks atomic.Uint64
 
 // DeploysDeps are what the Deploys tab needs from its parent.
 type DeploysDeps struct {
-	Ctx      context.Context
+	Common   common.Common
 	Deploys  DeploysBackend // nil when there is no supervisor
 	Backend  Backend
-	Keymap   keymap.Keymap
-	Theme    views.Theme
-	Now      func() time.Time
 	Snapshot docker.Snapshot // the index as the root last saw it
 	// TakeOver starts a supervisor in this process in place of a followed one that stopped;
 	// nil when that is not possible.
@@ -125,14 +118,8 @@ var deployRows = listSpec[supervisor.ServiceStatus]{
 // between the two is missed.
 func NewDeploys(d DeploysDeps) Deploys {
 	m := Deploys{
-		db: d.Deploys, b: d.Backend, km: d.Keymap, theme: d.Theme, now: d.Now, ctx: d.Ctx, takeOver: d.TakeOver,
+		db: d.Deploys, b: d.Backend, Common: d.Common, takeOver: d.TakeOver,
 		snap: d.Snapshot, list: newListNav(deployRows), detail: deployDetail{tabs: deployDetailTabs()},
-	}
-	if m.ctx == nil {
-		m.ctx = context.Background()
-	}
-	if m.now == nil {
-		m.now = time.Now
 	}
 	if m.b == nil {
 		m.b = nullBackend{}
@@ -145,18 +132,18 @@ func NewDeploys(d DeploysDeps) Deploys {
 	return m
 }
 
-// Init starts following the supervisor's events (and the countdowns, when the tab starts on
-// screen).
-func (m Deploys) Init() tea.Cmd { return tea.Batch(m.watch(), m.startTick) }
+// Init starts following the supervisor's events. (The countdowns start with SetShown, which
+// the root runs at once when the tab starts on screen.)
+func (m Deploys) Init() tea.Cmd { return m.watch() }
 
-// SetSize gives the tab its area (the screen below the header).
-func (m *Deploys) SetSize(width, height int) {
-	m.width, m.height = width, height
+// setSize gives the tab its area (the screen below the header).
+func (m *Deploys) setSize(width, height int) {
+	m.Width, m.Height = width, height
 	m.list.setSize(width, max(height-m.bannerLines(), 0))
 }
 
-// SetShown tells the tab whether it is on screen: its countdowns tick only then.
-func (m *Deploys) SetShown(shown bool) tea.Cmd {
+// setShown tells the tab whether it is on screen: its countdowns tick only then.
+func (m *Deploys) setShown(shown bool) tea.Cmd {
 	m.shown = shown
 	return m.armTick()
 }
@@ -193,22 +180,24 @@ func (m Deploys) Close() {
 	}
 }
 
-// Update handles the tab's messages. Key presses for the root (quit, help, tabs) never get
+// update handles the tab's messages. Key presses for the root (quit, help, tabs) never get
 // here; the root hands every other message to every tab, and each takes what is its own.
-func (m Deploys) Update(msg tea.Msg) (Deploys, tea.Cmd) {
+func (m Deploys) update(msg tea.Msg) (Deploys, tea.Cmd) {
 	var cmd tea.Cmd
 	if read, ok := msg.(specReadMsg); ok {
 		m.detail.spec.onRead(read)
 	} else {
-		m, cmd = m.update(msg)
+		m, cmd = m.handle(msg)
 	}
 	// Whatever changed, the countdowns on screen keep moving while there are any, and the
 	// detail pane follows the selection and its sub-tab.
 	return m, tea.Batch(cmd, m.armTick(), m.syncDetail())
 }
 
-func (m Deploys) update(msg tea.Msg) (Deploys, tea.Cmd) {
+func (m Deploys) handle(msg tea.Msg) (Deploys, tea.Cmd) {
 	switch msg := msg.(type) {
+	case common.ContainersChangedMsg:
+		return m, m.SetSnapshot(msg.Snap)
 	case deployEventMsg:
 		return m.onEvents(msg)
 	case deploySubscribedMsg:
@@ -255,7 +244,7 @@ func (m Deploys) update(msg tea.Msg) (Deploys, tea.Cmd) {
 // them, so a burst of transitions is one message and one frame. The tab issues it again after
 // each message: exactly one waits at a time, and nothing runs while nothing happens.
 func (m Deploys) watch() tea.Cmd {
-	sub, db, ctx := m.sub, m.db, m.ctx
+	sub, db, ctx := m.sub, m.db, m.Ctx
 	if sub == nil || sub.events == nil {
 		return nil
 	}
@@ -305,7 +294,7 @@ func lagged(e supervisor.Event) bool {
 // resubscribe subscribes again after the stream ended, then reads the whole status; it waits
 // a little first when the stream that ended was young.
 func (m Deploys) resubscribe(delay time.Duration) tea.Cmd {
-	db, ctx := m.db, m.ctx
+	db, ctx := m.db, m.Ctx
 	return func() tea.Msg {
 		if delay > 0 {
 			select {
@@ -370,7 +359,7 @@ func (m Deploys) onEvents(msg deployEventMsg) (Deploys, tea.Cmd) {
 func (m *Deploys) setRead(r deployRead) {
 	m.health, m.followed = r.health, r.follow
 	m.setServices(r.all)
-	m.list.setSize(m.width, max(m.height-m.bannerLines(), 0))
+	m.list.setSize(m.Width, max(m.Height-m.bannerLines(), 0))
 }
 
 // banner is what the banner above the list says of the supervisor.
@@ -378,7 +367,7 @@ func (m Deploys) banner() views.DeployBannerData {
 	d := views.DeployBannerData{Health: m.health}
 	if m.followed.Gone {
 		d.Gone, d.URL, d.GoneErr = true, m.followed.URL, m.followed.Err
-		if ks := m.km.Keys(keymap.CtxDeploys, keymap.TakeOver); m.takeOver != nil && len(ks) > 0 {
+		if ks := m.Keys.Keys(keymap.CtxDeploys, keymap.TakeOver); m.takeOver != nil && len(ks) > 0 {
 			d.TakeOverKey = keymap.KeyName(ks[0])
 		}
 	}
@@ -446,7 +435,7 @@ func (m Deploys) counting() bool {
 	if !m.shown || m.db == nil || !m.trusted() {
 		return false
 	}
-	now := m.now()
+	now := m.Now()
 	for _, s := range m.list.rows {
 		if s.HealthDeadline.After(now) || s.DrainUntil.After(now) || s.RetryAt.After(now) {
 			return true
@@ -480,7 +469,7 @@ func (m Deploys) panes() deployPanes {
 	if p, ok := m.detailPanes(l); ok {
 		return p
 	}
-	natural := views.DeployDetailHeight(m.theme, m.detailData(), l.LogsWidth)
+	natural := views.DeployDetailHeight(m.Theme, m.detailData(), l.LogsWidth)
 	d, g := views.DeploySplit(l.LogsHeight, natural, m.list.focus == focusLogs)
 	return deployPanes{Layout: l, detail: d, logs: g}
 }
@@ -500,13 +489,13 @@ func (p deployPanes) logLines() int { return max(p.logs-1, 0) }
 
 func (m Deploys) detailData() views.DeployDetailData {
 	s, ok := m.Selected()
-	return views.DeployDetailData{Service: s, OK: ok, Now: m.now(), Unconfirmed: !m.trusted()}
+	return views.DeployDetailData{Service: s, OK: ok, Now: m.Now(), Unconfirmed: !m.trusted()}
 }
 
 // syncLogs makes the logs pane follow the selected service's containers, multiplexed (old and
 // new side by side during a deploy), while the pane is on screen.
 func (m *Deploys) syncLogs() tea.Cmd {
-	return m.logs.sync(m.ctx, m.b, m.logWant(), m.snap.Status)
+	return m.logs.sync(m.Ctx, m.b, m.logWant(), m.snap.Status)
 }
 
 func (m Deploys) logWant() logWant {

@@ -14,14 +14,14 @@ func (m Containers) handleKey(msg tea.KeyPressMsg) (Containers, tea.Cmd) {
 	key := msg.String()
 	switch ctx := m.Context(); ctx {
 	case keymap.CtxConfirm:
-		return m.confirmKey(m.km.Resolve(ctx, key))
+		return m.confirmKey(m.Keys.Resolve(ctx, key))
 	case keymap.CtxFilter:
-		return m.filterKey(msg, m.km.Resolve(ctx, key))
+		return m.filterKey(msg, m.Keys.Resolve(ctx, key))
 	case keymap.CtxSearch:
-		m.logs.searchKey(msg, m.km.Resolve(ctx, key), m.layout().LogLines())
+		m.logs.searchKey(msg, m.Keys.Resolve(ctx, key), m.layout().LogLines())
 		return m, nil
 	default:
-		return m.do(m.km.Resolve(ctx, key))
+		return m.do(m.Keys.Resolve(ctx, key))
 	}
 }
 

@@ -37,7 +37,7 @@ func (m containersBulkDoneMsg) status() views.Status {
 // markKey handles marking, and stop, restart and remove while containers are marked: they
 // then apply to the marked ones instead of the selection. ok is false for any other action.
 func (m Containers) markKey(a keymap.Action) (Containers, tea.Cmd, bool) {
-	if st, ok := m.list.markOrClear(a, m.km, m.Context(), keymap.Stop, keymap.Restart, keymap.Remove); ok {
+	if st, ok := m.list.markOrClear(a, m.Keys, m.Context(), keymap.Stop, keymap.Restart, keymap.Remove); ok {
 		m.status = st
 		return m, m.syncLogs(), true
 	}
@@ -93,9 +93,9 @@ func (m Containers) actMarked(a keymap.Action, cs []docker.Container) (Container
 		names[i] = c.Name
 	}
 	m.status = views.Status{Text: fmt.Sprintf("%s %s (%s)…", progressive(a), plural(len(cs), "container"), someNames(names))}
-	b, ctx := m.b, m.ctx
+	b, ctx := m.b, m.Ctx
 	what := fmt.Sprintf("%s %s", progressive(a), plural(len(cs), "container"))
-	return m, runTask(what, m.now(), func() tea.Msg {
+	return m, runTask(what, m.Now(), func() tea.Msg {
 		msg := containersBulkDoneMsg{action: a, done: make([]actionDoneMsg, len(cs))}
 		var wg sync.WaitGroup
 		for i, c := range cs {

@@ -12,7 +12,7 @@ import (
 // markKey handles marking, and restart and pause-resume while services are marked: they then
 // apply to the marked services instead of the selection. ok is false for any other action.
 func (m Deploys) markKey(a keymap.Action) (Deploys, tea.Cmd, bool) {
-	if st, ok := m.list.markOrClear(a, m.km, m.Context(), keymap.Restart, keymap.PauseResume); ok {
+	if st, ok := m.list.markOrClear(a, m.Keys, m.Context(), keymap.Restart, keymap.PauseResume); ok {
 		m.status = st
 		return m, m.syncLogs(), true
 	}

@@ -13,7 +13,7 @@ import (
 // markKey handles marking, and up, stop and restart while rows are marked: they then apply to
 // the marked pods and services instead of the selection. ok is false for any other action.
 func (m Pods) markKey(a keymap.Action) (Pods, tea.Cmd, bool) {
-	if st, ok := m.list.markOrClear(a, m.km, m.Context(), keymap.BringUp, keymap.Stop, keymap.Restart); ok {
+	if st, ok := m.list.markOrClear(a, m.Keys, m.Context(), keymap.BringUp, keymap.Stop, keymap.Restart); ok {
 		m.status = st
 		return m, m.syncLogs(), true
 	}

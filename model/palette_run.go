@@ -4,6 +4,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/common"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -41,17 +42,7 @@ func (r Root) run(a keymap.Action) (tea.Model, tea.Cmd) {
 	if m, cmd, ok := r.global(a); ok {
 		return m, cmd
 	}
-	var cmd tea.Cmd
-	switch r.tab {
-	case tabPods:
-		r.pods, cmd = r.pods.do(a)
-	case tabDeploys:
-		r.deploys, cmd = r.deploys.do(a)
-	case tabPipelines:
-		r.pipelines, cmd = r.pipelines.do(a)
-	default:
-		r.containers, cmd = r.containers.do(a)
-	}
+	cmd := r.on(func(t common.Tab) (common.Tab, tea.Cmd) { return t.Do(a) })
 	return r, cmd
 }
 

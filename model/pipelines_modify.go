@@ -82,7 +82,7 @@ func (m Pipelines) modifyKey(msg tea.KeyPressMsg, a keymap.Action) (Pipelines, t
 
 // keyName is how the first key of a Pipelines action is shown ("R"), for messages that teach it.
 func (m Pipelines) keyName(a keymap.Action) string {
-	if ks := m.km.Keys(keymap.CtxPipelines, a); len(ks) > 0 {
+	if ks := m.Keys.Keys(keymap.CtxPipelines, a); len(ks) > 0 {
 		return keymap.KeyName(ks[0])
 	}
 	return string(a)

@@ -159,11 +159,11 @@ func (m Pods) startOp(verb, target string, rows []string, call func(context.Cont
 			}
 		}
 	}
-	op := &podOp{id: opGen.Add(1), verb: verb, target: target, key: rows[0], also: rows[1:], started: m.now(),
+	op := &podOp{id: opGen.Add(1), verb: verb, target: target, key: rows[0], also: rows[1:], started: m.Now(),
 		feed: newFeed[compose.Event](maxOpEvents), done: make(chan struct{})}
 	m.ops = append(slices.Clone(m.ops), op)
 	m.status = views.Status{Text: op.verb + " " + target + "…"}
-	ctx := m.ctx
+	ctx := m.Ctx
 	run := func() tea.Msg {
 		err := call(ctx, op.feed.push)
 		close(op.done)
@@ -279,7 +279,7 @@ func (m Pods) busy() map[string]string {
 func (m Pods) interactive(a keymap.Action, pod, service string, args []string) (Pods, tea.Cmd) {
 	target := pod + "/" + service
 	m.status = views.Status{Text: fmt.Sprintf("%s %s…", verbs[a], target)}
-	pb, ws, ctx := m.pb, m.ws, m.ctx
+	pb, ws, ctx := m.pb, m.ws, m.Ctx
 	return m, func() tea.Msg {
 		var x tea.ExecCommand
 		var err error

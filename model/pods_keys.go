@@ -37,16 +37,16 @@ func (m Pods) handleKey(msg tea.KeyPressMsg) (Pods, tea.Cmd) {
 	key := msg.String()
 	switch ctx := m.Context(); ctx {
 	case keymap.CtxConfirm:
-		return m.confirmKey(m.km.Resolve(ctx, key))
+		return m.confirmKey(m.Keys.Resolve(ctx, key))
 	case keymap.CtxPrompt:
-		return m.promptKey(msg, m.km.Resolve(ctx, key))
+		return m.promptKey(msg, m.Keys.Resolve(ctx, key))
 	case keymap.CtxFilter:
-		return m.filterKey(msg, m.km.Resolve(ctx, key))
+		return m.filterKey(msg, m.Keys.Resolve(ctx, key))
 	case keymap.CtxSearch:
-		m.logs.searchKey(msg, m.km.Resolve(ctx, key), m.layout().LogLines())
+		m.logs.searchKey(msg, m.Keys.Resolve(ctx, key), m.layout().LogLines())
 		return m, nil
 	default:
-		return m.do(m.km.Resolve(ctx, key))
+		return m.do(m.Keys.Resolve(ctx, key))
 	}
 }
 
@@ -161,7 +161,7 @@ func (m Pods) reload() (Pods, tea.Cmd) {
 
 // keyName is how the first key of a Pods action is shown ("u"), for messages that teach it.
 func (m Pods) keyName(a keymap.Action) string {
-	if ks := m.km.Keys(keymap.CtxPods, a); len(ks) > 0 {
+	if ks := m.Keys.Keys(keymap.CtxPods, a); len(ks) > 0 {
 		return keymap.KeyName(ks[0])
 	}
 	return string(a)

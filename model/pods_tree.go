@@ -44,7 +44,7 @@ func (m Pods) layout() views.Layout { return m.list.layout() }
 // syncLogs makes the logs pane follow the selection: a container row its container, a service
 // row its containers multiplexed, a pod row all of its services' containers.
 func (m *Pods) syncLogs() tea.Cmd {
-	return m.logs.sync(m.ctx, m.b, m.logWant(), m.snap.Status)
+	return m.logs.sync(m.Ctx, m.b, m.logWant(), m.snap.Status)
 }
 
 func (m Pods) logWant() logWant {

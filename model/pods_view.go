@@ -19,30 +19,30 @@ func (m Pods) View() string {
 	footer := m.footer()
 	if m.ws == nil {
 		// Only the global keys do anything here.
-		footer = views.Footer(m.theme, m.km.Hints(keymap.CtxGlobal), m.status, n.width)
-		return views.TextPane(m.theme, "Pods", m.noWorkspace(), n.width, n.height-1, true) + "\n" + footer
+		footer = views.Footer(m.Theme, m.Keys.Hints(keymap.CtxGlobal), m.status, n.width)
+		return views.TextPane(m.Theme, "Pods", m.noWorkspace(), n.width, n.height-1, true) + "\n" + footer
 	}
 	l := m.layout()
-	list := views.PodList(m.theme, views.PodListData{
+	list := views.PodList(m.Theme, views.PodListData{
 		Rows: n.rows, Cursor: n.cursor, Offset: n.top, Focused: n.focus == focusList,
-		Now: m.now(), Filter: n.filter, Total: len(m.ws.Pods), Busy: m.busy(), Marked: n.markedRows(),
+		Now: m.Now(), Filter: n.filter, Total: len(m.ws.Pods), Busy: m.busy(), Marked: n.markedRows(),
 	}, l.ListWidth, l.ListHeight)
 	var lower string
 	if r, ok := m.Selected(); ok && r.Pod.Err != nil {
-		lower = views.TextPane(m.theme, "Pod "+r.Pod.Name+m.theme.G.Sep+"broken", []views.Paragraph{
+		lower = views.TextPane(m.Theme, "Pod "+r.Pod.Name+m.Theme.G.Sep+"broken", []views.Paragraph{
 			{Text: "files: " + views.PodFiles(m.ws.Root, r.Pod.Files), Dim: true},
 			{Text: r.Pod.Err.Error(), Bad: true},
 			{Text: m.fixHint(), Dim: true},
 		}, l.LogsWidth, l.LogsHeight, n.focus == focusLogs)
 	} else {
 		ld := m.logs.data(n.focus == focusLogs)
-		ld.Reserve = views.LogsTabsReserve(m.theme, ld, m.detail.tabs.bar())
-		lower = views.LogsPane(m.theme, ld, l.LogsWidth, l.LogsHeight)
+		ld.Reserve = views.LogsTabsReserve(m.Theme, ld, m.detail.tabs.bar())
+		lower = views.LogsPane(m.Theme, ld, l.LogsWidth, l.LogsHeight)
 	}
 	lower = m.detailView(lower, l.LogsWidth, l.LogsHeight, n.focus == focusLogs)
-	screen := views.Body(m.theme, l, list, lower) + "\n" + footer
+	screen := views.Body(m.Theme, l, list, lower) + "\n" + footer
 	if m.confirm != nil {
-		box := views.Confirm(m.theme, m.confirm.question, m.confirm.detail, m.km.Hints(keymap.CtxConfirm), n.width)
+		box := views.Confirm(m.Theme, m.confirm.question, m.confirm.detail, m.Keys.Hints(keymap.CtxConfirm), n.width)
 		screen = views.Overlay(screen, box, n.width, n.height)
 	}
 	return screen
@@ -51,11 +51,11 @@ func (m Pods) View() string {
 func (m Pods) footer() string {
 	switch {
 	case m.prompt != nil:
-		return views.PromptLine(m.theme, m.prompt.label()+":", m.prompt.text, m.km.Hints(keymap.CtxPrompt), m.list.width)
+		return views.PromptLine(m.Theme, m.prompt.label()+":", m.prompt.text, m.Keys.Hints(keymap.CtxPrompt), m.list.width)
 	case m.list.editing:
-		return views.FilterLine(m.theme, m.list.filter, m.km.Hints(keymap.CtxFilter), m.list.width)
+		return views.FilterLine(m.Theme, m.list.filter, m.Keys.Hints(keymap.CtxFilter), m.list.width)
 	}
-	return views.Footer(m.theme, m.km.Hints(m.Context()), m.status, m.list.width)
+	return views.Footer(m.Theme, m.Keys.Hints(m.Context()), m.status, m.list.width)
 }
 
 // noWorkspace explains the empty tab: still loading, no workspace here, or a load that failed.
@@ -68,7 +68,7 @@ func (m Pods) noWorkspace() []views.Paragraph {
 		dir = "this directory"
 	}
 	containers := "The Containers tab works without one."
-	if ks := m.km.Keys(keymap.CtxGlobal, keymap.TabContainers); len(ks) > 0 {
+	if ks := m.Keys.Keys(keymap.CtxGlobal, keymap.TabContainers); len(ks) > 0 {
 		containers = fmt.Sprintf("The Containers tab (%s) works without one.", keymap.KeyName(ks[0]))
 	}
 	var none *pods.NoPodsError
