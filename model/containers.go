@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/list"
+
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/podiumdev/podium/backend/docker"
@@ -28,7 +30,7 @@ type Containers struct {
 	sub *docker.Subscription
 
 	snap    docker.Snapshot
-	list    listNav[views.TreeRow] // the tree; the cursor stops on containers only
+	list    list.Nav[views.TreeRow] // the tree; the cursor stops on containers only
 	confirm *confirmation
 	status  views.Status
 
@@ -48,7 +50,7 @@ type ContainersDeps struct {
 func NewContainers(d ContainersDeps) Containers {
 	m := Containers{
 		b: d.Backend, Common: d.Common,
-		list: newListNav(containerRows), detail: containerDetail{tabs: containerDetailTabs()},
+		list: list.New(containerRows), detail: containerDetail{tabs: containerDetailTabs()},
 	}
 	m.sub = m.b.Subscribe()
 	m.snap = m.b.Snapshot()
@@ -63,7 +65,7 @@ func (m Containers) Init() tea.Cmd {
 }
 
 // setSize gives the tab its area (the screen below the header).
-func (m *Containers) setSize(width, height int) { m.list.setSize(width, height) }
+func (m *Containers) setSize(width, height int) { m.list.SetSize(width, height) }
 
 // Context is the key context the tab is in, for the root to resolve global keys against.
 func (m Containers) Context() keymap.Context {
@@ -73,7 +75,7 @@ func (m Containers) Context() keymap.Context {
 	if m.logs.typing() {
 		return keymap.CtxSearch
 	}
-	return m.list.context(keymap.CtxContainers, keymap.CtxLogs)
+	return m.list.Context(keymap.CtxContainers, keymap.CtxLogs)
 }
 
 // Snapshot is the index as the tab last saw it.
@@ -81,7 +83,7 @@ func (m Containers) Snapshot() docker.Snapshot { return m.snap }
 
 // Selected is the selected container, if any.
 func (m Containers) Selected() (docker.Container, bool) {
-	r, ok := m.list.selected()
+	r, ok := m.list.Selected()
 	return r.Container, ok
 }
 
@@ -128,8 +130,8 @@ func (m Containers) handle(msg tea.Msg) (Containers, tea.Cmd) {
 		m.status = msg.status()
 		return m, nil
 	case tea.PasteMsg:
-		if m.list.editing {
-			m.setFilter(m.list.filter + msg.Content)
+		if m.list.Editing {
+			m.setFilter(m.list.Filter + msg.Content)
 			return m, m.syncLogs()
 		}
 		return m, nil

@@ -55,7 +55,7 @@ func (m Containers) SetSplit(s views.Split) (common.Tab, tea.Cmd) {
 }
 
 // Zoomed says the detail fills the tab.
-func (m Containers) Zoomed() bool { return m.list.split.Zoom }
+func (m Containers) Zoomed() bool { return m.list.Split.Zoom }
 
 // SetTheme switches the tab's colours.
 func (m Containers) SetTheme(t views.Theme) common.Tab {
@@ -72,3 +72,9 @@ func (m Containers) SetBusy(text string) common.Tab {
 // Tasks: the Containers tab has no work of its own under way (its actions are the root's
 // tasks).
 func (m Containers) Tasks() []views.Task { return nil }
+
+// setSplit applies the split; the logs follow what is on screen.
+func (m *Containers) setSplit(s views.Split) tea.Cmd {
+	m.list.SetSplit(s)
+	return m.syncLogs()
+}

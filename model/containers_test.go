@@ -86,7 +86,7 @@ func TestCursorSkipsHeaders(t *testing.T) {
 		t.Fatalf("after G: %q", got)
 	}
 	r, _ = press(t, r, "ctrl+u")
-	if c, _ := r.containers().Selected(); c.ID == "" || r.containers().list.rows[r.containers().list.cursor].Container.ID != c.ID {
+	if c, _ := r.containers().Selected(); c.ID == "" || r.containers().list.Rows[r.containers().list.Cursor].Container.ID != c.ID {
 		t.Fatal("page up left the cursor off a container")
 	}
 	// The cursor row is the highlighted one.
@@ -165,15 +165,15 @@ func TestFilter(t *testing.T) {
 		t.Fatalf("filter blog:\n%s", s)
 	}
 	r = typeText(t, r, "q") // typing q does not quit
-	if r.quitting || r.containers().list.filter != "blogq" {
-		t.Fatalf("q in the filter: quitting=%v filter=%q", r.quitting, r.containers().list.filter)
+	if r.quitting || r.containers().list.Filter != "blogq" {
+		t.Fatalf("q in the filter: quitting=%v filter=%q", r.quitting, r.containers().list.Filter)
 	}
 	if !strings.Contains(screen(r), `no container matches "blogq"`) {
 		t.Fatalf("empty result not explained:\n%s", screen(r))
 	}
 	r, _ = press(t, r, "backspace", "enter")
-	if r.containers().Context() != keymap.CtxContainers || r.containers().list.filter != "blog" {
-		t.Fatalf("enter keeps the filter: ctx=%q filter=%q", r.containers().Context(), r.containers().list.filter)
+	if r.containers().Context() != keymap.CtxContainers || r.containers().list.Filter != "blog" {
+		t.Fatalf("enter keeps the filter: ctx=%q filter=%q", r.containers().Context(), r.containers().list.Filter)
 	}
 	if !strings.Contains(screen(r), "Containers 2 of 8") {
 		t.Fatalf("title does not count the filtered containers:\n%s", screen(r))
@@ -183,7 +183,7 @@ func TestFilter(t *testing.T) {
 		t.Fatalf("j in filtered tree: %q", selectedName(r))
 	}
 	r, _ = press(t, r, "esc")
-	if r.containers().list.filter != "" || !strings.Contains(screen(r), "registry") {
+	if r.containers().list.Filter != "" || !strings.Contains(screen(r), "registry") {
 		t.Fatal("esc did not clear the filter")
 	}
 	if selectedName(r) != "blog-web-1" {

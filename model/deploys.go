@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/list"
+
 	"cmp"
 	"context"
 	"slices"
@@ -39,7 +41,7 @@ type Deploys struct {
 	takeOver   func(context.Context) (DeploysBackend, error) // nil: taking over is not possible
 	takingOver bool                                          // takeOver is running
 	snap       docker.Snapshot                               // the index, for the containers' logs
-	list       listNav[supervisor.ServiceStatus]
+	list       list.Nav[supervisor.ServiceStatus]
 	confirm    *deployConfirm
 	status     views.Status
 	busy       map[string]string // service → the call running on it ("restarting…")
@@ -110,8 +112,8 @@ type DeploysDeps struct {
 }
 
 // deployRows is how listNav moves over the services: every row, kept by name.
-var deployRows = listSpec[supervisor.ServiceStatus]{
-	key: func(s supervisor.ServiceStatus) string { return s.Name },
+var deployRows = list.Spec[supervisor.ServiceStatus]{
+	Key: func(s supervisor.ServiceStatus) string { return s.Name },
 }
 
 // NewDeploys subscribes to the supervisor's events, then reads its status, so no transition
@@ -119,7 +121,7 @@ var deployRows = listSpec[supervisor.ServiceStatus]{
 func NewDeploys(d DeploysDeps) Deploys {
 	m := Deploys{
 		db: d.Deploys, b: d.Backend, Common: d.Common, takeOver: d.TakeOver,
-		snap: d.Snapshot, list: newListNav(deployRows), detail: deployDetail{tabs: deployDetailTabs()},
+		snap: d.Snapshot, list: list.New(deployRows), detail: deployDetail{tabs: deployDetailTabs()},
 	}
 	if m.b == nil {
 		m.b = nullBackend{}
@@ -139,7 +141,7 @@ func (m Deploys) Init() tea.Cmd { return m.watch() }
 // setSize gives the tab its area (the screen below the header).
 func (m *Deploys) setSize(width, height int) {
 	m.Width, m.Height = width, height
-	m.list.setSize(width, max(height-m.bannerLines(), 0))
+	m.list.SetSize(width, max(height-m.bannerLines(), 0))
 }
 
 // setShown tells the tab whether it is on screen: its countdowns tick only then.
@@ -148,9 +150,9 @@ func (m *Deploys) setShown(shown bool) tea.Cmd {
 	return m.armTick()
 }
 
-// SetSnapshot takes a new state of the container index, for the logs of the services'
+// setSnapshot takes a new state of the container index, for the logs of the services'
 // containers.
-func (m *Deploys) SetSnapshot(snap docker.Snapshot) tea.Cmd {
+func (m *Deploys) setSnapshot(snap docker.Snapshot) tea.Cmd {
 	m.snap = snap
 	return m.syncLogs()
 }
@@ -166,11 +168,11 @@ func (m Deploys) Context() keymap.Context {
 	if m.logs.typing() {
 		return keymap.CtxSearch
 	}
-	return m.list.context(keymap.CtxDeploys, keymap.CtxDeploysLogs)
+	return m.list.Context(keymap.CtxDeploys, keymap.CtxDeploysLogs)
 }
 
 // Selected is the selected service, if any.
-func (m Deploys) Selected() (supervisor.ServiceStatus, bool) { return m.list.selected() }
+func (m Deploys) Selected() (supervisor.ServiceStatus, bool) { return m.list.Selected() }
 
 // Close stops the log readers and the event subscription.
 func (m Deploys) Close() {
@@ -197,7 +199,7 @@ func (m Deploys) update(msg tea.Msg) (Deploys, tea.Cmd) {
 func (m Deploys) handle(msg tea.Msg) (Deploys, tea.Cmd) {
 	switch msg := msg.(type) {
 	case common.ContainersChangedMsg:
-		return m, m.SetSnapshot(msg.Snap)
+		return m, m.setSnapshot(msg.Snap)
 	case deployEventMsg:
 		return m.onEvents(msg)
 	case deploySubscribedMsg:
@@ -229,8 +231,8 @@ func (m Deploys) handle(msg tea.Msg) (Deploys, tea.Cmd) {
 		m.status = msg.status()
 		return m, nil
 	case tea.PasteMsg:
-		if m.list.editing {
-			m.setFilter(m.list.filter + msg.Content)
+		if m.list.Editing {
+			m.setFilter(m.list.Filter + msg.Content)
 			return m, m.syncLogs()
 		}
 		return m, nil
@@ -359,7 +361,7 @@ func (m Deploys) onEvents(msg deployEventMsg) (Deploys, tea.Cmd) {
 func (m *Deploys) setRead(r deployRead) {
 	m.health, m.followed = r.health, r.follow
 	m.setServices(r.all)
-	m.list.setSize(m.Width, max(m.Height-m.bannerLines(), 0))
+	m.list.SetSize(m.Width, max(m.Height-m.bannerLines(), 0))
 }
 
 // banner is what the banner above the list says of the supervisor.
@@ -411,7 +413,7 @@ func serviceMatches(s supervisor.ServiceStatus, filter string) bool {
 }
 
 func (m *Deploys) shownServices() []supervisor.ServiceStatus {
-	f := strings.TrimSpace(m.list.filter)
+	f := strings.TrimSpace(m.list.Filter)
 	var out []supervisor.ServiceStatus
 	for _, s := range m.services {
 		if serviceMatches(s, f) {
@@ -422,12 +424,12 @@ func (m *Deploys) shownServices() []supervisor.ServiceStatus {
 }
 
 // rebuild recomputes the rows after the services changed, keeping the selection by name.
-func (m *Deploys) rebuild() { m.list.setRows(m.shownServices(), m.list.cursor) }
+func (m *Deploys) rebuild() { m.list.SetRows(m.shownServices(), m.list.Cursor) }
 
 // setFilter changes the filter; a hidden selection moves to the first match.
 func (m *Deploys) setFilter(f string) {
-	m.list.filter = f
-	m.list.refilter(m.shownServices())
+	m.list.Filter = f
+	m.list.Refilter(m.shownServices())
 }
 
 // counting says a service on screen has a deadline still ahead: its countdown moves.
@@ -436,7 +438,7 @@ func (m Deploys) counting() bool {
 		return false
 	}
 	now := m.Now()
-	for _, s := range m.list.rows {
+	for _, s := range m.list.Rows {
 		if s.HealthDeadline.After(now) || s.DrainUntil.After(now) || s.RetryAt.After(now) {
 			return true
 		}
@@ -465,22 +467,22 @@ type deployPanes struct {
 }
 
 func (m Deploys) panes() deployPanes {
-	l := m.list.layout()
+	l := m.list.Layout()
 	if p, ok := m.detailPanes(l); ok {
 		return p
 	}
 	natural := views.DeployDetailHeight(m.Theme, m.detailData(), l.LogsWidth)
-	d, g := views.DeploySplit(l.LogsHeight, natural, m.list.focus == focusLogs)
+	d, g := views.DeploySplit(l.LogsHeight, natural, m.list.Focus == list.FocusLogs)
 	return deployPanes{Layout: l, detail: d, logs: g}
 }
 
 // logsOnScreen says the logs pane is drawn: beside the detail when there is room, else
 // instead of it while it has focus. Only then do its readers run.
 func (m Deploys) logsOnScreen() bool {
-	if p, ok := m.detailPanes(m.list.layout()); ok {
+	if p, ok := m.detailPanes(m.list.Layout()); ok {
 		return p.logs > 0
 	}
-	_, logs := views.DeploySplit(m.list.layout().LogsHeight, 0, m.list.focus == focusLogs)
+	_, logs := views.DeploySplit(m.list.Layout().LogsHeight, 0, m.list.Focus == list.FocusLogs)
 	return logs > 0
 }
 

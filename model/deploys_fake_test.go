@@ -286,7 +286,7 @@ func newDeploysRoot(t *testing.T, fd DeploysBackend, fb *modeltest.Containers, n
 func selectService(t *testing.T, r Root, name string) Root {
 	t.Helper()
 	r, _ = press(t, r, "g")
-	for range len(r.deploys().list.rows) {
+	for range len(r.deploys().list.Rows) {
 		if s, ok := r.deploys().Selected(); ok && s.Name == name {
 			return r
 		}

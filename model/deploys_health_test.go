@@ -156,7 +156,7 @@ func TestDeploysBannerTellsTheTruth(t *testing.T) {
 func TestDeploysHealthChangesByLagged(t *testing.T) {
 	f := newFakeDeploys()
 	r := newDeploysRoot(t, f, nil, nil, 120, 40)
-	rows := r.deploys().list.height
+	rows := r.deploys().list.Height
 	if strings.Contains(screen(r), "engine") || r.deploys().bannerLines() != 0 {
 		t.Fatalf("a banner with everything well:\n%s", screen(r))
 	}
@@ -165,13 +165,13 @@ func TestDeploysHealthChangesByLagged(t *testing.T) {
 	if l := strings.Split(screen(r), "\n")[2]; !strings.Contains(l, "✖ engine unreachable: connection refused — states not confirmed") {
 		t.Fatalf("banner %q", l)
 	}
-	if r.deploys().list.height != rows-1 {
-		t.Fatalf("the list did not give the banner its line: %d of %d", r.deploys().list.height, rows)
+	if r.deploys().list.Height != rows-1 {
+		t.Fatalf("the list did not give the banner its line: %d of %d", r.deploys().list.Height, rows)
 	}
 	checkFits(t, screen(r), 120, 40)
 	f.setHealth(supervisor.Health{Engine: supervisor.EngineConnected, Reconciled: true})
 	r = lag(t, r, f)
-	if r.deploys().bannerLines() != 0 || r.deploys().list.height != rows {
+	if r.deploys().bannerLines() != 0 || r.deploys().list.Height != rows {
 		t.Fatalf("the banner stayed:\n%s", screen(r))
 	}
 }

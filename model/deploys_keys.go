@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/list"
+
 	"context"
 	"errors"
 	"fmt"
@@ -26,7 +28,7 @@ type deployConfirm struct {
 // question is what the confirm dialog asks, and what it adds below the question.
 func (q deployConfirm) question() (string, string) {
 	if len(q.names) > 0 {
-		return fmt.Sprintf("Restart %s (%s)?", plural(len(q.names), "service"), someNames(q.names)), q.detail
+		return fmt.Sprintf("Restart %s (%s)?", plural(len(q.names), "service"), list.SomeNames(q.names)), q.detail
 	}
 	switch q.action {
 	case keymap.Rollback:
@@ -76,7 +78,7 @@ func (m Deploys) handleKey(msg tea.KeyPressMsg) (Deploys, tea.Cmd) {
 	case keymap.CtxConfirm:
 		return m.confirmKey(m.Keys.Resolve(ctx, key))
 	case keymap.CtxFilter:
-		f, ok := m.list.filterKey(msg, m.Keys.Resolve(ctx, key))
+		f, ok := m.list.FilterKey(msg, m.Keys.Resolve(ctx, key))
 		if !ok {
 			return m, nil
 		}
@@ -101,11 +103,11 @@ func (m Deploys) do(a keymap.Action) (Deploys, tea.Cmd) {
 	if cmd, ok := m.detailKey(a); ok {
 		return m, cmd
 	}
-	switch m.list.key(a, &m.logs, m.panes().logLines(), &m.status, func() { m.setFilter("") }) {
-	case navDone:
+	switch m.list.Key(a, &m.logs, m.panes().logLines(), &m.status, func() { m.setFilter("") }) {
+	case list.Done:
 		// Focus moves may show or hide the logs pane.
 		return m, m.syncLogs()
-	case navMoved:
+	case list.Moved:
 		m.movedAt = m.Now()
 		return m, m.syncLogs()
 	}

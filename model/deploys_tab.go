@@ -55,7 +55,7 @@ func (m Deploys) SetSplit(s views.Split) (common.Tab, tea.Cmd) {
 }
 
 // Zoomed says the detail fills the tab.
-func (m Deploys) Zoomed() bool { return m.list.split.Zoom }
+func (m Deploys) Zoomed() bool { return m.list.Split.Zoom }
 
 // SetTheme switches the tab's colours.
 func (m Deploys) SetTheme(t views.Theme) common.Tab {
@@ -67,4 +67,10 @@ func (m Deploys) SetTheme(t views.Theme) common.Tab {
 func (m Deploys) SetBusy(text string) common.Tab {
 	m.status.Busy = text
 	return m
+}
+
+// setSplit applies the split. The logs' readers run only while the pane is drawn.
+func (m *Deploys) setSplit(s views.Split) tea.Cmd {
+	m.list.SetSplit(s)
+	return m.syncLogs()
 }

@@ -33,7 +33,7 @@ func serviceLine(t *testing.T, r Root, name string) string {
 
 func serviceNames(r Root) []string {
 	var out []string
-	for _, s := range r.deploys().list.rows {
+	for _, s := range r.deploys().list.Rows {
 		out = append(out, s.Name)
 	}
 	return out
@@ -698,7 +698,7 @@ func TestDeploysFilter(t *testing.T) {
 	}
 	r, _ = press(t, r, "enter")
 	r, _ = press(t, r, "esc")
-	if len(r.deploys().list.rows) != 7 {
+	if len(r.deploys().list.Rows) != 7 {
 		t.Fatal("esc did not clear the filter")
 	}
 	// The state is a filter word too.

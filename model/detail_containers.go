@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/list"
+
 	"fmt"
 
 	tea "charm.land/bubbletea/v2"
@@ -58,7 +60,7 @@ func (m *Containers) detailKey(a keymap.Action) (tea.Cmd, bool) {
 	if m.detail.tabs.switchKey(a) {
 		return m.syncDetail(), true
 	}
-	if m.list.focus != focusLogs || m.detail.tabs.is(detailLogs) {
+	if m.list.Focus != list.FocusLogs || m.detail.tabs.is(detailLogs) {
 		return nil, false
 	}
 	l := m.layout()

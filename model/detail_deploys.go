@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/list"
+
 	"context"
 	"errors"
 	"fmt"
@@ -146,7 +148,7 @@ func (m *Deploys) detailKey(a keymap.Action) (tea.Cmd, bool) {
 	if m.detail.tabs.switchKey(a) {
 		return tea.Batch(m.syncLogs(), m.syncDetail()), true
 	}
-	if m.list.focus != focusLogs || !m.detail.tabs.is(detailTimeline, detailSpec) {
+	if m.list.Focus != list.FocusLogs || !m.detail.tabs.is(detailTimeline, detailSpec) {
 		return nil, false
 	}
 	p := m.panes()

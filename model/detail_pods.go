@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/list"
+
 	"fmt"
 	"strings"
 
@@ -107,7 +109,7 @@ func (m *Pods) detailKey(a keymap.Action) bool {
 		m.syncDetail()
 		return true
 	}
-	if m.list.focus != focusLogs || m.detail.tabs.is(detailLogs) {
+	if m.list.Focus != list.FocusLogs || m.detail.tabs.is(detailLogs) {
 		return false
 	}
 	l := m.layout()

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/list"
+
 	"fmt"
 
 	tea "charm.land/bubbletea/v2"
@@ -48,7 +50,7 @@ func (m Containers) confirmKey(a keymap.Action) (Containers, tea.Cmd) {
 }
 
 func (m Containers) filterKey(msg tea.KeyPressMsg, a keymap.Action) (Containers, tea.Cmd) {
-	f, ok := m.list.filterKey(msg, a)
+	f, ok := m.list.FilterKey(msg, a)
 	if !ok {
 		return m, nil
 	}
@@ -61,10 +63,10 @@ func (m Containers) do(a keymap.Action) (Containers, tea.Cmd) {
 	if cmd, ok := m.detailKey(a); ok {
 		return m, cmd
 	}
-	switch m.list.key(a, &m.logs, m.layout().LogLines(), &m.status, func() { m.setFilter("") }) {
-	case navDone:
+	switch m.list.Key(a, &m.logs, m.layout().LogLines(), &m.status, func() { m.setFilter("") }) {
+	case list.Done:
 		return m, nil
-	case navMoved:
+	case list.Moved:
 		return m, m.syncLogs()
 	}
 	if m, cmd, ok := m.markKey(a); ok {

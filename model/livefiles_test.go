@@ -318,7 +318,7 @@ func TestLiveFilesChangesDuringALoadLoadAgain(t *testing.T) {
 	// A failed reload keeps what was loaded and names the file.
 	fp.loadErr = errors.New("podium.yml: unknown key colour")
 	r, _ = fileChange(t, r, "podium.yml")
-	if st := r.pods().status; !st.Err || st.Text != "podium.yml changed: reload: podium.yml: unknown key colour" || len(r.pods().list.rows) != 14 {
+	if st := r.pods().status; !st.Err || st.Text != "podium.yml changed: reload: podium.yml: unknown key colour" || len(r.pods().list.Rows) != 14 {
 		t.Fatalf("failed reload: %+v", st)
 	}
 }

@@ -102,7 +102,7 @@ func BenchmarkLogFrameHugeLine(b *testing.B) {
 			v.keepSearch(39)
 			v.following = true
 			if wrap {
-				v.do(keymap.Wrap, 39)
+				v.Do(keymap.Wrap, 39)
 			}
 			b.ReportAllocs()
 			b.ResetTimer()

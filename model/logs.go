@@ -298,10 +298,10 @@ func containsID(cs []docker.Container, id string) bool {
 	return false
 }
 
-// key applies a key's action to the pane while it has focus, in a pane of rows lines; false
-// leaves the key to the tab. It is do without the status, for callers that have none.
-func (p *logPane) key(a keymap.Action, rows int) bool {
-	ok, _ := p.do(a, rows)
+// Scroll applies a Scroll's action to the pane while it has focus, in a pane of rows lines; false
+// leaves the Scroll to the tab. It is do without the status, for callers that have none.
+func (p *logPane) Scroll(a keymap.Action, rows int) bool {
+	ok, _ := p.Do(a, rows)
 	return ok
 }
 

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/list"
+
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/podiumdev/podium/keymap"
@@ -10,48 +12,12 @@ import (
 // Mouse: a click selects the row under the pointer (or gives the pane the keys), the wheel
 // scrolls the pane under the pointer. Coordinates are the tab's: the root takes the header off.
 
-// mouse applies a pointer event to a list tab: the list (its rows start under the title rule
-// and the column header) or the detail beside or under it.
-func (n *listNav[R]) mouse(p common.Pointer, logs *logPane, logRows int) navResult {
-	l := n.layout()
-	inList := p.Y >= 0 && p.Y < l.ListHeight && (!l.Side || p.X < l.ListWidth)
-	if !inList {
-		if l.LogsHeight <= 0 || p.Y < 0 {
-			return navPass
-		}
-		if p.Click {
-			n.focus = focusLogs
-			return navDone
-		}
-		a := keymap.Down
-		if p.Wheel < 0 {
-			a = keymap.Up
-		}
-		for range common.WheelStep {
-			logs.key(a, logRows)
-		}
-		return navDone
-	}
-	if p.Wheel != 0 {
-		n.step(p.Wheel * common.WheelStep)
-		return navMoved
-	}
-	i := n.top + p.Y - 2 // title rule, column header
-	if p.Y < 2 || i < 0 || i >= len(n.rows) || !n.selectable(i) {
-		return navPass
-	}
-	n.focus = focusList
-	n.cursor = i
-	n.selectCursor()
-	return navMoved
-}
-
 // mouse applies a pointer event: the logs follow a new selection.
 func (m Containers) mouse(p common.Pointer) (Containers, tea.Cmd) {
-	if m.confirm != nil || m.list.editing {
+	if m.confirm != nil || m.list.Editing {
 		return m, nil
 	}
-	if m.list.mouse(p, &m.logs, m.layout().LogLines()) == navMoved {
+	if m.list.Mouse(p, &m.logs, m.layout().LogLines()) == list.Moved {
 		return m, m.syncLogs()
 	}
 	return m, nil
@@ -59,10 +25,10 @@ func (m Containers) mouse(p common.Pointer) (Containers, tea.Cmd) {
 
 // mouse applies a pointer event: the logs follow a new selection.
 func (m Pods) mouse(p common.Pointer) (Pods, tea.Cmd) {
-	if m.prompt != nil || m.list.editing {
+	if m.prompt != nil || m.list.Editing {
 		return m, nil
 	}
-	if m.list.mouse(p, &m.logs, m.layout().LogLines()) == navMoved {
+	if m.list.Mouse(p, &m.logs, m.layout().LogLines()) == list.Moved {
 		return m, m.syncLogs()
 	}
 	return m, nil
@@ -70,11 +36,11 @@ func (m Pods) mouse(p common.Pointer) (Pods, tea.Cmd) {
 
 // mouse applies a pointer event: the logs follow a new selection.
 func (m Deploys) mouse(p common.Pointer) (Deploys, tea.Cmd) {
-	if m.confirm != nil || m.list.editing {
+	if m.confirm != nil || m.list.Editing {
 		return m, nil
 	}
 	p.Y -= m.bannerLines() // the banner sits above the panes
-	if m.list.mouse(p, &m.logs, m.panes().logLines()) == navMoved {
+	if m.list.Mouse(p, &m.logs, m.panes().logLines()) == list.Moved {
 		return m, m.syncLogs()
 	}
 	return m, nil

@@ -29,7 +29,7 @@ func (r Root) paletteKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		return r.run(a)
 	default:
-		if q := editLine(r.palette.query, msg); q != r.palette.query {
+		if q := common.EditLine(r.palette.query, msg); q != r.palette.query {
 			r.palette.setQuery(q)
 		}
 	}

@@ -66,7 +66,7 @@ func (m Pipelines) do(a keymap.Action) (Pipelines, tea.Cmd) {
 		return m, nil
 	}
 	if m.focus == pipeFocusOutput && a != keymap.Focus {
-		if ok, status := m.out.log.do(a, m.outRows()); ok {
+		if ok, status := m.out.log.Do(a, m.outRows()); ok {
 			if status.Text != "" {
 				m.status = status
 			}
@@ -226,7 +226,7 @@ func (m Pipelines) move(a keymap.Action) (Pipelines, tea.Cmd) {
 			return m, m.syncOutput()
 		}
 	case pipeFocusOutput:
-		m.out.log.do(a, m.outRows())
+		m.out.log.Do(a, m.outRows())
 	}
 	return m, nil
 }

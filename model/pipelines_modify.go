@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/common"
+
 	"fmt"
 	"strings"
 	"unicode"
@@ -75,7 +77,7 @@ func (m Pipelines) modifyKey(msg tea.KeyPressMsg, a keymap.Action) (Pipelines, t
 		m.status = views.Status{}
 		return m, nil
 	}
-	p.text = editLine(p.text, msg)
+	p.text = common.EditLine(p.text, msg)
 	m.modify = &p
 	return m, nil
 }

@@ -67,3 +67,14 @@ func (m Pipelines) SetBusy(text string) common.Tab {
 	m.status.Busy = text
 	return m
 }
+
+// setSplit applies the split. Zooming in zooms on the output when a run is shown.
+func (m *Pipelines) setSplit(s views.Split) tea.Cmd {
+	if s.Zoom && !m.split.Zoom && m.run != nil {
+		m.focus = pipeFocusOutput
+	}
+	m.split = s
+	m.clampTree()
+	m.clampOutput()
+	return nil
+}

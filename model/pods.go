@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/list"
+
 	"errors"
 
 	tea "charm.land/bubbletea/v2"
@@ -30,7 +32,7 @@ type Pods struct {
 
 	snap   docker.Snapshot
 	states []pods.PodState // ws.State(snap.Containers), recomputed when either changes
-	list   listNav[views.PodTreeRow]
+	list   list.Nav[views.PodTreeRow]
 	prompt *commandPrompt
 	status views.Status
 
@@ -65,7 +67,7 @@ type PodsDeps struct {
 func NewPods(d PodsDeps) Pods {
 	m := Pods{
 		pb: d.Pods, b: d.Backend, Common: d.Common,
-		where: d.Workspace, snap: d.Snapshot, list: newListNav(podRows), loading: d.Pods != nil,
+		where: d.Workspace, snap: d.Snapshot, list: list.New(podRows), loading: d.Pods != nil,
 		detail:    podDetail{tabs: podDetailTabs()},
 		autoApply: d.AutoApply,
 	}
@@ -106,7 +108,7 @@ func (m Pods) load(reload bool) tea.Cmd {
 }
 
 // setSize gives the tab its area (the screen below the header).
-func (m *Pods) setSize(width, height int) { m.list.setSize(width, height) }
+func (m *Pods) setSize(width, height int) { m.list.SetSize(width, height) }
 
 // Context is the key context the tab is in, for the root to resolve global keys against.
 func (m Pods) Context() keymap.Context {
@@ -119,7 +121,7 @@ func (m Pods) Context() keymap.Context {
 	if m.logs.typing() {
 		return keymap.CtxSearch
 	}
-	return m.list.context(keymap.CtxPods, keymap.CtxPodsLogs)
+	return m.list.Context(keymap.CtxPods, keymap.CtxPodsLogs)
 }
 
 // Workspace is the loaded workspace, or nil.
@@ -129,14 +131,14 @@ func (m Pods) Workspace() *pods.Workspace { return m.ws }
 func (m Pods) HasPods() bool { return m.ws != nil && len(m.ws.Pods) > 0 }
 
 // Selected is the row under the cursor, if any.
-func (m Pods) Selected() (views.PodTreeRow, bool) { return m.list.selected() }
+func (m Pods) Selected() (views.PodTreeRow, bool) { return m.list.Selected() }
 
 // Close stops the log readers; running actions end with the context the root cancels.
 func (m Pods) Close() { m.logs.close() }
 
-// SetSnapshot takes a new state of the container index (the root fans the Containers tab's
+// setSnapshot takes a new state of the container index (the root fans the Containers tab's
 // subscription out), recomputes the pods' state and keeps the logs on the selection.
-func (m *Pods) SetSnapshot(snap docker.Snapshot) tea.Cmd {
+func (m *Pods) setSnapshot(snap docker.Snapshot) tea.Cmd {
 	m.snap = snap
 	m.refresh()
 	return m.syncLogs()
@@ -164,7 +166,7 @@ func (m Pods) update(msg tea.Msg) (Pods, tea.Cmd) {
 func (m Pods) handle(msg tea.Msg) (Pods, tea.Cmd) {
 	switch msg := msg.(type) {
 	case common.ContainersChangedMsg:
-		return m, m.SetSnapshot(msg.Snap)
+		return m, m.setSnapshot(msg.Snap)
 	case common.FilesWatchMsg:
 		if msg.Err != nil {
 			m.status = watchFailed(msg.Err)
@@ -199,8 +201,8 @@ func (m Pods) handle(msg tea.Msg) (Pods, tea.Cmd) {
 			p := *m.prompt
 			p.text += msg.Content
 			m.prompt = &p
-		case m.list.editing:
-			m.setFilter(m.list.filter + msg.Content)
+		case m.list.Editing:
+			m.setFilter(m.list.Filter + msg.Content)
 			return m, m.syncLogs()
 		}
 		return m, nil

@@ -305,7 +305,7 @@ func newPodsRoot(t *testing.T, fp PodsBackend, fb Backend, w, h int) Root {
 func selectRow(t *testing.T, r Root, key string) Root {
 	t.Helper()
 	r, _ = press(t, r, "g")
-	for range len(r.pods().list.rows) {
+	for range len(r.pods().list.Rows) {
 		if row, ok := r.pods().Selected(); ok && row.Key() == key {
 			return r
 		}

@@ -1,6 +1,10 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/common"
+
+	"github.com/podiumdev/podium/model/list"
+
 	"fmt"
 	"strings"
 
@@ -51,7 +55,7 @@ func (m Pods) handleKey(msg tea.KeyPressMsg) (Pods, tea.Cmd) {
 }
 
 func (m Pods) filterKey(msg tea.KeyPressMsg, a keymap.Action) (Pods, tea.Cmd) {
-	f, ok := m.list.filterKey(msg, a)
+	f, ok := m.list.FilterKey(msg, a)
 	if !ok {
 		return m, nil
 	}
@@ -82,7 +86,7 @@ func (m Pods) promptKey(msg tea.KeyPressMsg, a keymap.Action) (Pods, tea.Cmd) {
 		m.status = views.Status{}
 		return m, nil
 	}
-	p.text = editLine(p.text, msg)
+	p.text = common.EditLine(p.text, msg)
 	m.prompt = &p
 	return m, nil
 }
@@ -116,10 +120,10 @@ func (m Pods) do(a keymap.Action) (Pods, tea.Cmd) {
 	if m.detailKey(a) {
 		return m, nil
 	}
-	switch m.list.key(a, &m.logs, m.layout().LogLines(), &m.status, func() { m.setFilter("") }) {
-	case navDone:
+	switch m.list.Key(a, &m.logs, m.layout().LogLines(), &m.status, func() { m.setFilter("") }) {
+	case list.Done:
 		return m, nil
-	case navMoved:
+	case list.Moved:
 		return m, m.syncLogs()
 	}
 	if m, cmd, ok := m.markKey(a); ok {

@@ -54,7 +54,7 @@ func (m Pods) SetSplit(s views.Split) (common.Tab, tea.Cmd) {
 }
 
 // Zoomed says the detail fills the tab.
-func (m Pods) Zoomed() bool { return m.list.split.Zoom }
+func (m Pods) Zoomed() bool { return m.list.Split.Zoom }
 
 // SetTheme switches the tab's colours.
 func (m Pods) SetTheme(t views.Theme) common.Tab {
@@ -78,3 +78,9 @@ func (m Pods) Target() string {
 
 // Settles: the workspace's first load settles where the TUI lands; a reload does not.
 func (m workspaceLoadedMsg) Settles() bool { return !m.reload }
+
+// setSplit applies the split; the logs follow what is on screen.
+func (m *Pods) setSplit(s views.Split) tea.Cmd {
+	m.list.SetSplit(s)
+	return m.syncLogs()
+}

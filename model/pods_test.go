@@ -38,7 +38,7 @@ func rowLine(t *testing.T, r Root, indent, name string) string {
 
 func keys(r Root) []string {
 	var out []string
-	for _, row := range r.pods().list.rows {
+	for _, row := range r.pods().list.Rows {
 		out = append(out, row.Key())
 	}
 	return out
@@ -213,8 +213,8 @@ func TestTabs(t *testing.T) {
 	}
 	// Digits typed in a filter are text, not tabs.
 	r, _ = press(t, r, "/", "4")
-	if r.tab != tabPods || r.pods().list.filter != "4" {
-		t.Fatalf("4 in the filter: tab %v filter %q", r.tab, r.pods().list.filter)
+	if r.tab != tabPods || r.pods().list.Filter != "4" {
+		t.Fatalf("4 in the filter: tab %v filter %q", r.tab, r.pods().list.Filter)
 	}
 	r, _ = press(t, r, "esc")
 
@@ -703,7 +703,7 @@ func TestPodsFilterAndReload(t *testing.T) {
 	r, _ = press(t, r, "enter")
 	r = typeText(t, r, "j") // navigation in the filtered tree
 	r, _ = press(t, r, "esc")
-	if len(r.pods().list.rows) != 14 {
+	if len(r.pods().list.Rows) != 14 {
 		t.Fatal("esc did not clear the filter")
 	}
 	// ctrl+r reloads from disk and keeps the selection.
@@ -723,7 +723,7 @@ func TestPodsFilterAndReload(t *testing.T) {
 	fp.loadErr = errors.New("pods/targets: no such file or directory")
 	r, cmd = press(t, r, "ctrl+r")
 	r = update(t, r, runCmd(t, cmd))
-	if !strings.Contains(screen(r), "reload: pods/targets: no such file") || len(r.pods().list.rows) != 14 {
+	if !strings.Contains(screen(r), "reload: pods/targets: no such file") || len(r.pods().list.Rows) != 14 {
 		t.Fatalf("failed reload:\n%s", screen(r))
 	}
 }

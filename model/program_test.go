@@ -33,8 +33,8 @@ func TestProgramHeadless(t *testing.T) {
 	if !fm.quitting {
 		t.Error("not quitting")
 	}
-	if fm.containers().list.filter != "shop" || fm.containers().list.editing {
-		t.Errorf("filter %q editing %v", fm.containers().list.filter, fm.containers().list.editing)
+	if fm.containers().list.Filter != "shop" || fm.containers().list.Editing {
+		t.Errorf("filter %q editing %v", fm.containers().list.Filter, fm.containers().list.Editing)
 	}
 	if got := selectedName(fm); got != "shop-db-1" {
 		t.Errorf("selected %q, want shop-db-1", got)
