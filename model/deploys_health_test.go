@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/palette"
+
 	"context"
 	"errors"
 	"fmt"
@@ -333,9 +335,9 @@ func TestDeploysTakeOver(t *testing.T) {
 // TestDeploysTakeOverIsListed: the take over is an action of the Deploys tab like the others,
 // in the palette and on the help screen, from the keymap.
 func TestDeploysTakeOverIsListed(t *testing.T) {
-	p := newPalette(keymap.Default(), keymap.CtxDeploys)
-	p.setQuery("take over")
-	if a, ok := p.selected(); !ok || a != keymap.TakeOver {
+	p := palette.New(keymap.Default(), keymap.CtxDeploys)
+	p.SetQuery("take over")
+	if a, ok := p.Selected(); !ok || a != keymap.TakeOver {
 		t.Fatalf("the palette selects %q for \"take over\"", a)
 	}
 	r := newDeploysRoot(t, newGoneDeploys(), nil, nil, 120, 40)

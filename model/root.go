@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/palette"
+
 	"context"
 	"slices"
 	"strings"
@@ -76,7 +78,7 @@ type Root struct {
 	height     int
 	help       bool
 	helpScroll int
-	palette    palette // the command palette, while palette.open
+	palette    palette.Palette // the command palette, while palette.open
 	quitting   bool
 	tasks      tasks       // background actions, for the footer
 	split      views.Split // the list/detail split, the same on every tab (zoom is each tab's)
@@ -219,7 +221,7 @@ func (r Root) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return r, cmd
 	case tea.KeyPressMsg:
 		switch {
-		case r.palette.open:
+		case r.palette.Open:
 			return r.paletteKey(msg)
 		case r.help:
 			return r.helpKey(r.km.Resolve(keymap.CtxHelp, msg.String()))
@@ -229,14 +231,14 @@ func (r Root) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return r.toTab(msg)
 	case tea.MouseClickMsg, tea.MouseWheelMsg:
-		if p, ok := common.NewPointer(msg, headerHeight); ok && !r.help && !r.palette.open {
+		if p, ok := common.NewPointer(msg, headerHeight); ok && !r.help && !r.palette.Open {
 			cmd := r.on(func(t common.Tab) (common.Tab, tea.Cmd) { return t.Mouse(p) })
 			return r, cmd
 		}
 		return r, nil
 	case tea.PasteMsg:
-		if r.palette.open {
-			r.palette.setQuery(r.palette.query + strings.Join(strings.Fields(msg.Content), " "))
+		if r.palette.Open {
+			r.palette.SetQuery(r.palette.Query + strings.Join(strings.Fields(msg.Content), " "))
 			return r, nil
 		}
 		return r.toTab(msg)
@@ -262,7 +264,7 @@ func (r Root) global(a keymap.Action) (m tea.Model, cmd tea.Cmd, ok bool) {
 	case keymap.Help:
 		r.help, r.helpScroll = true, 0
 	case keymap.Palette:
-		r.palette = newPalette(r.km, r.context())
+		r.palette = palette.New(r.km, r.context())
 	case keymap.Zoom:
 		s := r.split
 		s.Zoom = !r.tabs[r.tab].Zoomed()
@@ -370,7 +372,7 @@ func (r Root) render() string {
 		busy := views.TasksText(r.theme, r.tasks.view(work), r.tasks.frame(), r.now(), r.width)
 		body = r.tabs[r.tab].SetBusy(busy).View()
 	}
-	if r.palette.open {
+	if r.palette.Open {
 		body = views.Overlay(body, r.paletteBox(), r.width, max(r.height-headerHeight, 0))
 	}
 	lines := splitLines(header + "\n" + body)
