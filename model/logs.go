@@ -52,13 +52,13 @@ type logStream struct {
 	resyncs int // the index's resync count when this stream began
 	ctx     context.Context
 	cancel  context.CancelFunc
-	feed    *feed[views.LogLine]
+	feed    *handoff[views.LogLine]
 }
 
 func newLogStream(parent context.Context, key string, resyncs int) *logStream {
 	ctx, cancel := context.WithCancel(parent)
 	return &logStream{key: key, gen: streamGen.Add(1), resyncs: resyncs, ctx: ctx, cancel: cancel,
-		feed: newBatchFeed[views.LogLine](logFeedLimit, logBatch)}
+		feed: newBatchHandoff[views.LogLine](logFeedLimit, logBatch)}
 }
 
 // push is the sink of one container's reader: from is the prefix its lines get ("" for none).

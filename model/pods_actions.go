@@ -35,7 +35,7 @@ type podOp struct {
 	also   []string // further rows it acts on (apply's services)
 	// started is when it began, for the footer's task list.
 	started time.Time
-	feed    *feed[compose.Event]
+	feed    *handoff[compose.Event]
 	done    chan struct{} // closed when the call returns
 }
 
@@ -160,7 +160,7 @@ func (m Pods) startOp(verb, target string, rows []string, call func(context.Cont
 		}
 	}
 	op := &podOp{id: opGen.Add(1), verb: verb, target: target, key: rows[0], also: rows[1:], started: m.Now(),
-		feed: newFeed[compose.Event](maxOpEvents), done: make(chan struct{})}
+		feed: newHandoff[compose.Event](maxOpEvents), done: make(chan struct{})}
 	m.ops = append(slices.Clone(m.ops), op)
 	m.status = views.Status{Text: op.verb + " " + target + "…"}
 	ctx := m.Ctx
