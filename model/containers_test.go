@@ -457,7 +457,7 @@ func TestLogBuffersAreBounded(t *testing.T) {
 	const n = logFeedLimit + 3*logBatch/2
 	go func() {
 		for i := range n {
-			s.push("", docker.LogLine{Text: fmt.Sprint(i)}) // waits while the feed is full
+			s.push("", docker.LogLine{Text: fmt.Sprint(i)}) // waits while the handoff is full
 		}
 	}()
 	var p logPane

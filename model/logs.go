@@ -45,7 +45,7 @@ type logStreamEndedMsg struct {
 
 // logStream follows the logs of one selection: one container, or several multiplexed (a
 // service, a pod) with each line marked with its container's name. The readers (one per
-// container, the engine's) push to a feed, and wait only when the UI is a whole feed behind.
+// container, the engine's) push to a handoff, and wait only when the UI is a whole handoff behind.
 type logStream struct {
 	key     string
 	gen     uint64

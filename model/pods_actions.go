@@ -26,7 +26,7 @@ const allRows = "*"
 var opGen atomic.Uint64
 
 // podOp is a running up, stop, restart, remove, build, pull, down or apply of pods or
-// services. Its progress events go through a feed, so the lifecycle code never waits for the UI.
+// services. Its progress events go through a handoff, so the lifecycle code never waits for the UI.
 type podOp struct {
 	id     uint64
 	verb   string   // up, stop, restart, …

@@ -14,7 +14,7 @@ import (
 // its sparklines.
 const statsKept = 60
 
-// statsStream follows one container's stats. Its reader pushes to a feed, so the engine's
+// statsStream follows one container's stats. Its reader pushes to a handoff, so the engine's
 // stream never waits for the UI.
 type statsStream struct {
 	id     string
