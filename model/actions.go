@@ -49,8 +49,8 @@ func (m shellExitedMsg) status() views.Status {
 // act runs a container action with the tab's context and reports back: a footer task. A
 // running container is killed before it is removed (the question said so).
 func (m Containers) act(a keymap.Action, c docker.Container) tea.Cmd {
-	b, ctx := m.b, m.ctx
-	return runTask(progressive(a)+" "+c.Name, m.now(), func() tea.Msg {
+	b, ctx := m.b, m.Ctx
+	return runTask(progressive(a)+" "+c.Name, m.Now(), func() tea.Msg {
 		err := containerCall(ctx, b, a, c)
 		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 			return nil // quitting
@@ -61,7 +61,7 @@ func (m Containers) act(a keymap.Action, c docker.Container) tea.Cmd {
 
 // shell hands the terminal to a shell in c until the user exits it.
 func (m Containers) shell(c docker.Container) tea.Cmd {
-	x := m.b.Shell(m.ctx, c.ID)
+	x := m.b.Shell(m.Ctx, c.ID)
 	if x == nil {
 		return nil
 	}

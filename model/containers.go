@@ -1,13 +1,13 @@
 package model
 
 import (
-	"context"
-	"time"
+	"github.com/podiumdev/podium/model/list"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/common"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -24,15 +24,13 @@ type confirmation struct {
 // and the actions on it. It is self-contained: the root only sizes it, forwards messages
 // and draws the header around it.
 type Containers struct {
-	b     Backend
-	km    keymap.Keymap
-	theme views.Theme
-	now   func() time.Time
-	ctx   context.Context // parent of every stream and action; cancelled on quit
-	sub   *docker.Subscription
+	common.Common // context, theme, keys, clock, size
+
+	b   Backend
+	sub *docker.Subscription
 
 	snap    docker.Snapshot
-	list    listNav[views.TreeRow] // the tree; the cursor stops on containers only
+	list    list.Nav[views.TreeRow] // the tree; the cursor stops on containers only
 	confirm *confirmation
 	status  views.Status
 
@@ -43,25 +41,16 @@ type Containers struct {
 
 // ContainersDeps are what the Containers tab needs from its parent.
 type ContainersDeps struct {
-	Ctx     context.Context
+	Common  common.Common
 	Backend Backend
-	Keymap  keymap.Keymap
-	Theme   views.Theme
-	Now     func() time.Time
 }
 
 // NewContainers subscribes to the index, reads it once and selects the first container.
 // Its log stream starts with Init.
 func NewContainers(d ContainersDeps) Containers {
 	m := Containers{
-		b: d.Backend, km: d.Keymap, theme: d.Theme, now: d.Now, ctx: d.Ctx,
-		list: newListNav(containerRows), detail: containerDetail{tabs: containerDetailTabs()},
-	}
-	if m.ctx == nil {
-		m.ctx = context.Background()
-	}
-	if m.now == nil {
-		m.now = time.Now
+		b: d.Backend, Common: d.Common,
+		list: list.New(containerRows), detail: containerDetail{tabs: containerDetailTabs()},
 	}
 	m.sub = m.b.Subscribe()
 	m.snap = m.b.Snapshot()
@@ -72,11 +61,11 @@ func NewContainers(d ContainersDeps) Containers {
 
 // Init starts watching the index and the first container's log.
 func (m Containers) Init() tea.Cmd {
-	return tea.Batch(watchIndex(m.ctx, m.b, m.sub), m.startLogs)
+	return tea.Batch(watchIndex(m.Ctx, m.b, m.sub), m.startLogs)
 }
 
-// SetSize gives the tab its area (the screen below the header).
-func (m *Containers) SetSize(width, height int) { m.list.setSize(width, height) }
+// setSize gives the tab its area (the screen below the header).
+func (m *Containers) setSize(width, height int) { m.list.SetSize(width, height) }
 
 // Context is the key context the tab is in, for the root to resolve global keys against.
 func (m Containers) Context() keymap.Context {
@@ -86,7 +75,7 @@ func (m Containers) Context() keymap.Context {
 	if m.logs.typing() {
 		return keymap.CtxSearch
 	}
-	return m.list.context(keymap.CtxContainers, keymap.CtxLogs)
+	return m.list.Context(keymap.CtxContainers, keymap.CtxLogs)
 }
 
 // Snapshot is the index as the tab last saw it.
@@ -94,7 +83,7 @@ func (m Containers) Snapshot() docker.Snapshot { return m.snap }
 
 // Selected is the selected container, if any.
 func (m Containers) Selected() (docker.Container, bool) {
-	r, ok := m.list.selected()
+	r, ok := m.list.Selected()
 	return r.Container, ok
 }
 
@@ -106,23 +95,23 @@ func (m Containers) Close() {
 	}
 }
 
-// Update handles the tab's messages. Key presses for the root (quit, help) never get here.
+// update handles the tab's messages. Key presses for the root (quit, help) never get here.
 // After each one the detail pane follows the selection and its sub-tab (syncDetail).
-func (m Containers) Update(msg tea.Msg) (Containers, tea.Cmd) {
+func (m Containers) update(msg tea.Msg) (Containers, tea.Cmd) {
 	cmd, ok := m.detailMsg(msg)
 	if !ok {
-		m, cmd = m.update(msg)
+		m, cmd = m.handle(msg)
 	}
 	return m, tea.Batch(cmd, m.syncDetail())
 }
 
-func (m Containers) update(msg tea.Msg) (Containers, tea.Cmd) {
+func (m Containers) handle(msg tea.Msg) (Containers, tea.Cmd) {
 	switch msg := msg.(type) {
-	case containersChangedMsg:
-		m.snap = msg.snap
+	case common.ContainersChangedMsg:
+		m.snap = msg.Snap
 		m.rebuild() // a removed selection moves to its neighbour
 		cmd := m.syncLogs()
-		return m, tea.Batch(watchIndex(m.ctx, m.b, m.sub), cmd)
+		return m, tea.Batch(watchIndex(m.Ctx, m.b, m.sub), cmd)
 	case logLinesMsg:
 		return m, m.logs.onLines(msg)
 	case logStreamEndedMsg:
@@ -141,8 +130,8 @@ func (m Containers) update(msg tea.Msg) (Containers, tea.Cmd) {
 		m.status = msg.status()
 		return m, nil
 	case tea.PasteMsg:
-		if m.list.editing {
-			m.setFilter(m.list.filter + msg.Content)
+		if m.list.Editing {
+			m.setFilter(m.list.Filter + msg.Content)
 			return m, m.syncLogs()
 		}
 		return m, nil

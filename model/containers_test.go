@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/common"
+
 	"context"
 	"errors"
 	"fmt"
@@ -84,7 +86,7 @@ func TestCursorSkipsHeaders(t *testing.T) {
 		t.Fatalf("after G: %q", got)
 	}
 	r, _ = press(t, r, "ctrl+u")
-	if c, _ := r.containers.Selected(); c.ID == "" || r.containers.list.rows[r.containers.list.cursor].Container.ID != c.ID {
+	if c, _ := r.containers().Selected(); c.ID == "" || r.containers().list.Rows[r.containers().list.Cursor].Container.ID != c.ID {
 		t.Fatal("page up left the cursor off a container")
 	}
 	// The cursor row is the highlighted one.
@@ -113,26 +115,26 @@ func TestSelectionKeptByIDAcrossSnapshots(t *testing.T) {
 	if selectedName(r) != "shop-db-1" {
 		t.Fatalf("setup: %q", selectedName(r))
 	}
-	gen := r.containers.logs.stream.gen
+	gen := r.containers().logs.stream.gen
 	// A new project sorts first and shop-api-1 is gone: every row index moves.
 	cs := fixture()
 	cs = slices.DeleteFunc(cs, func(c docker.Container) bool { return c.Name == "shop-api-1" })
 	cs = append(cs, docker.Container{ID: "0a0a0a0a", Name: "admin-ui-1", Image: "admin:dev", State: "running", Labels: composeLabels("admin", "ui")})
 	docker.SortContainers(cs)
-	r = update(t, r, containersChangedMsg{snap: connected(cs)})
+	r = update(t, r, common.ContainersChangedMsg{Snap: connected(cs)})
 	if got := selectedName(r); got != "shop-db-1" {
 		t.Fatalf("selection moved to %q", got)
 	}
-	if r.containers.logs.stream.gen != gen {
+	if r.containers().logs.stream.gen != gen {
 		t.Fatal("the log stream restarted although the selection did not change")
 	}
 	// When the selected container goes, the selection moves to a neighbour, and its logs follow.
 	cs = slices.DeleteFunc(cs, func(c docker.Container) bool { return c.Name == "shop-db-1" })
-	r = update(t, r, containersChangedMsg{snap: connected(cs)})
+	r = update(t, r, common.ContainersChangedMsg{Snap: connected(cs)})
 	if got := selectedName(r); got != "shop-worker-1" {
 		t.Fatalf("after removal selected %q, want shop-worker-1", got)
 	}
-	if s := r.containers.logs.stream; s.key != "e3e3e3e3e3e3e3e3" || s.gen == gen {
+	if s := r.containers().logs.stream; s.key != "e3e3e3e3e3e3e3e3" || s.gen == gen {
 		t.Fatalf("logs did not move to the new selection: %+v", s)
 	}
 }
@@ -140,8 +142,8 @@ func TestSelectionKeptByIDAcrossSnapshots(t *testing.T) {
 func TestFilter(t *testing.T) {
 	r := newRoot(t, newFake(), 120, 40)
 	r, _ = press(t, r, "/")
-	if r.containers.Context() != keymap.CtxFilter {
-		t.Fatalf("context %q after /", r.containers.Context())
+	if r.containers().Context() != keymap.CtxFilter {
+		t.Fatalf("context %q after /", r.containers().Context())
 	}
 	r = typeText(t, r, "POST") // the image of shop-db-1, case-insensitive
 	s := screen(r)
@@ -163,15 +165,15 @@ func TestFilter(t *testing.T) {
 		t.Fatalf("filter blog:\n%s", s)
 	}
 	r = typeText(t, r, "q") // typing q does not quit
-	if r.quitting || r.containers.list.filter != "blogq" {
-		t.Fatalf("q in the filter: quitting=%v filter=%q", r.quitting, r.containers.list.filter)
+	if r.quitting || r.containers().list.Filter != "blogq" {
+		t.Fatalf("q in the filter: quitting=%v filter=%q", r.quitting, r.containers().list.Filter)
 	}
 	if !strings.Contains(screen(r), `no container matches "blogq"`) {
 		t.Fatalf("empty result not explained:\n%s", screen(r))
 	}
 	r, _ = press(t, r, "backspace", "enter")
-	if r.containers.Context() != keymap.CtxContainers || r.containers.list.filter != "blog" {
-		t.Fatalf("enter keeps the filter: ctx=%q filter=%q", r.containers.Context(), r.containers.list.filter)
+	if r.containers().Context() != keymap.CtxContainers || r.containers().list.Filter != "blog" {
+		t.Fatalf("enter keeps the filter: ctx=%q filter=%q", r.containers().Context(), r.containers().list.Filter)
 	}
 	if !strings.Contains(screen(r), "Containers 2 of 8") {
 		t.Fatalf("title does not count the filtered containers:\n%s", screen(r))
@@ -181,7 +183,7 @@ func TestFilter(t *testing.T) {
 		t.Fatalf("j in filtered tree: %q", selectedName(r))
 	}
 	r, _ = press(t, r, "esc")
-	if r.containers.list.filter != "" || !strings.Contains(screen(r), "registry") {
+	if r.containers().list.Filter != "" || !strings.Contains(screen(r), "registry") {
 		t.Fatal("esc did not clear the filter")
 	}
 	if selectedName(r) != "blog-web-1" {
@@ -220,15 +222,15 @@ func TestActionsCallTheBackend(t *testing.T) {
 	if cmd != nil || !strings.Contains(screen(r), "Remove container shop-api-1?") || !strings.Contains(screen(r), "it will be killed first") {
 		t.Fatalf("no confirm dialog:\n%s", screen(r))
 	}
-	if r.containers.Context() != keymap.CtxConfirm {
-		t.Fatalf("context %q", r.containers.Context())
+	if r.containers().Context() != keymap.CtxConfirm {
+		t.Fatalf("context %q", r.containers().Context())
 	}
 	r, cmd = press(t, r, "s") // other keys do nothing while the dialog is up
-	if cmd != nil || r.containers.confirm == nil {
+	if cmd != nil || r.containers().confirm == nil {
 		t.Fatal("s acted under the confirm dialog")
 	}
 	r, cmd = press(t, r, "n")
-	if cmd != nil || r.containers.confirm != nil {
+	if cmd != nil || r.containers().confirm != nil {
 		t.Fatal("n did not dismiss the dialog")
 	}
 	if got := f.Calls(); !slices.Equal(got, []string{"stop " + api, "restart " + api}) {
@@ -299,7 +301,7 @@ func TestHelpOverlayListsKeymap(t *testing.T) {
 	f := newFake()
 	km := keymap.Default().With(keymap.CtxContainers, keymap.Stop, "S")
 	r := New(Config{Backend: f, Now: testNow, Keymap: km})
-	t.Cleanup(func() { r.containers.Close() })
+	t.Cleanup(func() { r.containers().Close() })
 	r = update(t, r, tea.WindowSizeMsg{Width: 120, Height: 50})
 	r, _ = press(t, r, "?")
 	s := screen(r)
@@ -348,12 +350,12 @@ func TestDisconnectedHeader(t *testing.T) {
 		}
 	}
 	// Back to connected when the index says so.
-	r = update(t, r, containersChangedMsg{snap: connected(fixture())})
+	r = update(t, r, common.ContainersChangedMsg{Snap: connected(fixture())})
 	if s := screen(r); strings.Contains(s, "disconnected") || !strings.Contains(s, "● connected") {
 		t.Fatal("header still disconnected")
 	}
 	// At 80 columns the message is cut, not wrapped.
-	r = update(t, r, containersChangedMsg{snap: f.Snap})
+	r = update(t, r, common.ContainersChangedMsg{Snap: f.Snap})
 	r = update(t, r, tea.WindowSizeMsg{Width: 80, Height: 24})
 	checkFits(t, screen(r), 80, 24)
 }
@@ -368,7 +370,7 @@ func TestLogsRoutedBySelection(t *testing.T) {
 		t.Fatalf("lines of the selected container missing or unmarked:\n%s", s)
 	}
 	// A message from another container's stream, or from an old stream of this one, is dropped.
-	cur := r.containers.logs.stream
+	cur := r.containers().logs.stream
 	var cmd tea.Cmd
 	m, cmd := r.Update(logLinesMsg{key: "d2d2d2d2d2d2d2d2", gen: cur.gen, lines: viewLines("", docker.LogLine{Text: "from the db"})})
 	r = m.(Root)
@@ -381,7 +383,7 @@ func TestLogsRoutedBySelection(t *testing.T) {
 	}
 	// Moving the selection starts a new stream and clears the pane.
 	r, _ = press(t, r, "j")
-	if r.containers.logs.stream == cur || r.containers.logs.lines() != 0 {
+	if r.containers().logs.stream == cur || r.containers().logs.lines() != 0 {
 		t.Fatal("selection change kept the old stream")
 	}
 	if cur.ctx.Err() == nil {
@@ -397,7 +399,7 @@ func TestLogStreamDeliversThroughCommands(t *testing.T) {
 	f := newFake()
 	f.Lines["b6b6b6b6b6b6b6b6"] = []docker.LogLine{{Stream: docker.Stdout, Text: "one"}, {Stream: docker.Stderr, Text: "two"}}
 	r := newRoot(t, f, 120, 40)
-	s := r.containers.logs.stream
+	s := r.containers().logs.stream
 	go func() { s.run(s.ctx, f, logSource{id: s.key}, docker.LogOptions{Follow: true, Tail: logTail})() }()
 	var got []views.LogLine
 	for len(got) < 2 {
@@ -426,7 +428,7 @@ func TestLogStreamEndAndResume(t *testing.T) {
 	f := newFake()
 	r := newRoot(t, f, 120, 40)
 	r, _ = press(t, r, "j", "j") // shop-api-1
-	s := r.containers.logs.stream
+	s := r.containers().logs.stream
 	s.push("", docker.LogLine{Text: "shutting down"})
 	r = update(t, r, logStreamEndedMsg{key: s.key, gen: s.gen, containerID: s.key})
 	if !strings.Contains(screen(r), "shutting down") || !strings.Contains(screen(r), "end of log") {
@@ -439,9 +441,9 @@ func TestLogStreamEndAndResume(t *testing.T) {
 			cs[i].StartedAt = testNow()
 		}
 	}
-	m, cmd := r.Update(containersChangedMsg{snap: connected(cs)})
+	m, cmd := r.Update(common.ContainersChangedMsg{Snap: connected(cs)})
 	r = m.(Root)
-	p := r.containers.logs
+	p := r.containers().logs
 	if cmd == nil || p.ended() || !p.srcs[0].startedAt.Equal(testNow()) || !strings.Contains(screen(r), "shutting down") {
 		t.Fatal("the log did not resume after a restart, or lost its lines")
 	}
@@ -455,7 +457,7 @@ func TestLogBuffersAreBounded(t *testing.T) {
 	const n = logFeedLimit + 3*logBatch/2
 	go func() {
 		for i := range n {
-			s.push("", docker.LogLine{Text: fmt.Sprint(i)}) // waits while the feed is full
+			s.push("", docker.LogLine{Text: fmt.Sprint(i)}) // waits while the handoff is full
 		}
 	}()
 	var p logPane
@@ -494,7 +496,7 @@ func TestLogBuffersAreBounded(t *testing.T) {
 func TestHugeLogLineStaysInWidth(t *testing.T) {
 	f := newFake()
 	r := newRoot(t, f, 80, 24)
-	s := r.containers.logs.stream
+	s := r.containers().logs.stream
 	huge := strings.Repeat("0123456789abcdefghij\t", 90000/21) + "END"
 	if len(huge) < 90000 {
 		huge += strings.Repeat("x", 90000-len(huge))
@@ -532,7 +534,7 @@ func TestLogsPaneFollowAndScroll(t *testing.T) {
 		t.Fatal("paused pane moved with new output")
 	}
 	r, _ = press(t, r, "tab")
-	if r.containers.Context() != keymap.CtxLogs {
+	if r.containers().Context() != keymap.CtxLogs {
 		t.Fatal("tab did not focus the logs")
 	}
 	sel := selectedName(r)
@@ -566,7 +568,7 @@ func TestWatchIndexDeliversSnapshot(t *testing.T) {
 	defer cancel()
 	c <- struct{}{}
 	msg := runCmd(t, watchIndex(ctx, f, sub))
-	if cm, ok := msg.(containersChangedMsg); !ok || len(cm.snap.Containers) != 8 {
+	if cm, ok := msg.(common.ContainersChangedMsg); !ok || len(cm.Snap.Containers) != 8 {
 		t.Fatalf("got %T %+v", msg, msg)
 	}
 	cancel()
@@ -575,14 +577,14 @@ func TestWatchIndexDeliversSnapshot(t *testing.T) {
 	}
 	// Every change message re-arms the watch.
 	r := newRoot(t, f, 80, 24)
-	if _, cmd := r.Update(containersChangedMsg{snap: f.Snap}); cmd == nil {
+	if _, cmd := r.Update(common.ContainersChangedMsg{Snap: f.Snap}); cmd == nil {
 		t.Fatal("no watch after a change")
 	}
 }
 
 func TestQuitCancelsEverything(t *testing.T) {
 	r := newRoot(t, newFake(), 80, 24)
-	s := r.containers.logs.stream
+	s := r.containers().logs.stream
 	r, cmd := press(t, r, "q")
 	if !r.quitting || cmd == nil {
 		t.Fatal("q did not quit")
@@ -658,16 +660,16 @@ func TestNothingOverflows(t *testing.T) {
 
 func TestLogStreamRestartsAfterReconnect(t *testing.T) {
 	r := newRoot(t, newFake(), 120, 40)
-	s := r.containers.logs.stream
+	s := r.containers().logs.stream
 	r = update(t, r, logStreamEndedMsg{key: s.key, gen: s.gen, containerID: s.key, err: errors.New("logs of container x: unexpected EOF")})
 	if !strings.Contains(screen(r), "logs: logs of container x: unexpected EOF") {
 		t.Fatalf("stream error not shown:\n%s", screen(r))
 	}
 	snap := connected(fixture())
 	snap.Status.Resyncs = 1 // the index lost the engine and listed it again
-	m, cmd := r.Update(containersChangedMsg{snap: snap})
+	m, cmd := r.Update(common.ContainersChangedMsg{Snap: snap})
 	r = m.(Root)
-	if r.containers.logs.stream == s || cmd == nil || r.containers.logs.errText() != "" {
+	if r.containers().logs.stream == s || cmd == nil || r.containers().logs.errText() != "" {
 		t.Fatal("the log stream did not restart after the engine came back")
 	}
 }

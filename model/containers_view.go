@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/list"
+
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/views"
@@ -9,32 +11,32 @@ import (
 // View draws the tab: list, logs, footer, and the confirm dialog over them when one is open.
 func (m Containers) View() string {
 	n := &m.list
-	if n.width <= 0 || n.height <= 0 {
+	if n.Width <= 0 || n.Height <= 0 {
 		return ""
 	}
 	l := m.layout()
-	list := views.ContainerList(m.theme, views.ListData{
-		Rows: n.rows, Cursor: n.cursor, Offset: n.top,
-		Focused: n.focus == focusList, Now: m.now(), Filter: n.filter,
+	rows := views.ContainerList(m.Theme, views.ListData{
+		Rows: n.Rows, Cursor: n.Cursor, Offset: n.Top,
+		Focused: n.Focus == list.FocusList, Now: m.Now(), Filter: n.Filter,
 		Total:   len(m.snap.Containers),
 		Waiting: m.snap.Status.State == docker.Connecting && len(m.snap.Containers) == 0,
-		Marked:  n.markedRows(),
+		Marked:  n.MarkedRows(),
 	}, l.ListWidth, l.ListHeight)
-	ld := m.logs.data(n.focus == focusLogs)
-	ld.Reserve = views.LogsTabsReserve(m.theme, ld, m.detail.tabs.bar())
-	logs := views.LogsPane(m.theme, ld, l.LogsWidth, l.LogsHeight)
-	logs = m.detailView(logs, l.LogsWidth, l.LogsHeight, n.focus == focusLogs)
+	ld := m.logs.data(n.Focus == list.FocusLogs)
+	ld.Reserve = views.LogsTabsReserve(m.Theme, ld, m.detail.tabs.bar())
+	logs := views.LogsPane(m.Theme, ld, l.LogsWidth, l.LogsHeight)
+	logs = m.detailView(logs, l.LogsWidth, l.LogsHeight, n.Focus == list.FocusLogs)
 	var footer string
-	if n.editing {
-		footer = views.FilterLine(m.theme, n.filter, m.km.Hints(keymap.CtxFilter), n.width)
+	if n.Editing {
+		footer = views.FilterLine(m.Theme, n.Filter, m.Keys.Hints(keymap.CtxFilter), n.Width)
 	} else {
-		footer = views.Footer(m.theme, m.km.Hints(m.Context()), m.status, n.width)
+		footer = views.Footer(m.Theme, m.Keys.Hints(m.Context()), m.status, n.Width)
 	}
-	screen := views.Body(m.theme, l, list, logs) + "\n" + footer
+	screen := views.Body(m.Theme, l, rows, logs) + "\n" + footer
 	if m.confirm != nil {
 		q, detail := m.confirm.question()
-		box := views.Confirm(m.theme, q, detail, m.km.Hints(keymap.CtxConfirm), n.width)
-		screen = views.Overlay(screen, box, n.width, n.height)
+		box := views.Confirm(m.Theme, q, detail, m.Keys.Hints(keymap.CtxConfirm), n.Width)
+		screen = views.Overlay(screen, box, n.Width, n.Height)
 	}
 	return screen
 }

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/list"
+
 	"cmp"
 	"context"
 	"slices"
@@ -13,6 +15,7 @@ import (
 	"github.com/podiumdev/podium/backend/query"
 	"github.com/podiumdev/podium/backend/supervisor"
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/common"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -26,12 +29,10 @@ var resubscribeDelay = time.Second
 // self-contained: the root sizes it, forwards messages (the index's snapshots included) and
 // draws the header around it.
 type Deploys struct {
-	db    DeploysBackend // nil: no supervisor
-	b     Backend        // logs and shells
-	km    keymap.Keymap
-	theme views.Theme
-	now   func() time.Time
-	ctx   context.Context // parent of every stream and action; cancelled on quit
+	common.Common // context, theme, keys, clock, size
+
+	db DeploysBackend // nil: no supervisor
+	b  Backend        // logs and shells
 
 	sub        *deploySub                                    // the supervisor's event stream
 	services   []supervisor.ServiceStatus                    // every service, by name, as last heard
@@ -39,20 +40,17 @@ type Deploys struct {
 	followed   FollowState                                   // a followed supervisor's presence; zero for one in-process
 	takeOver   func(context.Context) (DeploysBackend, error) // nil: taking over is not possible
 	takingOver bool                                          // takeOver is running
-	width      int                                           // the tab's area; the list gets it less the banner
-	height     int
-	snap       docker.Snapshot // the index, for the containers' logs
-	list       listNav[supervisor.ServiceStatus]
+	snap       docker.Snapshot                               // the index, for the containers' logs
+	list       list.Nav[supervisor.ServiceStatus]
 	confirm    *deployConfirm
 	status     views.Status
 	busy       map[string]string // service → the call running on it ("restarting…")
 	movedAt    time.Time         // when the user last moved the cursor: follow leaves it alone a while
 
-	logs      logPane
-	detail    deployDetail // the sub-tabs of the pane under the list: Status, Timeline, Spec, Logs
-	shown     bool         // the tab is on screen, so its countdowns must move
-	tick      uint64       // the tick under way, 0 for none
-	startTick tea.Cmd      // the first tick, prepared by the root for Init to start
+	logs   logPane
+	detail deployDetail // the sub-tabs of the pane under the list: Status, Timeline, Spec, Logs
+	shown  bool         // the tab is on screen, so its countdowns must move
+	tick   uint64       // the tick under way, 0 for none
 }
 
 // deploySub is one subscription to the supervisor's events.
@@ -104,12 +102,9 @@ var deployTicks atomic.Uint64
 
 // DeploysDeps are what the Deploys tab needs from its parent.
 type DeploysDeps struct {
-	Ctx      context.Context
+	Common   common.Common
 	Deploys  DeploysBackend // nil when there is no supervisor
 	Backend  Backend
-	Keymap   keymap.Keymap
-	Theme    views.Theme
-	Now      func() time.Time
 	Snapshot docker.Snapshot // the index as the root last saw it
 	// TakeOver starts a supervisor in this process in place of a followed one that stopped;
 	// nil when that is not possible.
@@ -117,22 +112,16 @@ type DeploysDeps struct {
 }
 
 // deployRows is how listNav moves over the services: every row, kept by name.
-var deployRows = listSpec[supervisor.ServiceStatus]{
-	key: func(s supervisor.ServiceStatus) string { return s.Name },
+var deployRows = list.Spec[supervisor.ServiceStatus]{
+	Key: func(s supervisor.ServiceStatus) string { return s.Name },
 }
 
 // NewDeploys subscribes to the supervisor's events, then reads its status, so no transition
 // between the two is missed.
 func NewDeploys(d DeploysDeps) Deploys {
 	m := Deploys{
-		db: d.Deploys, b: d.Backend, km: d.Keymap, theme: d.Theme, now: d.Now, ctx: d.Ctx, takeOver: d.TakeOver,
-		snap: d.Snapshot, list: newListNav(deployRows), detail: deployDetail{tabs: deployDetailTabs()},
-	}
-	if m.ctx == nil {
-		m.ctx = context.Background()
-	}
-	if m.now == nil {
-		m.now = time.Now
+		db: d.Deploys, b: d.Backend, Common: d.Common, takeOver: d.TakeOver,
+		snap: d.Snapshot, list: list.New(deployRows), detail: deployDetail{tabs: deployDetailTabs()},
 	}
 	if m.b == nil {
 		m.b = nullBackend{}
@@ -145,25 +134,25 @@ func NewDeploys(d DeploysDeps) Deploys {
 	return m
 }
 
-// Init starts following the supervisor's events (and the countdowns, when the tab starts on
-// screen).
-func (m Deploys) Init() tea.Cmd { return tea.Batch(m.watch(), m.startTick) }
+// Init starts following the supervisor's events. (The countdowns start with SetShown, which
+// the root runs at once when the tab starts on screen.)
+func (m Deploys) Init() tea.Cmd { return m.watch() }
 
-// SetSize gives the tab its area (the screen below the header).
-func (m *Deploys) SetSize(width, height int) {
-	m.width, m.height = width, height
-	m.list.setSize(width, max(height-m.bannerLines(), 0))
+// setSize gives the tab its area (the screen below the header).
+func (m *Deploys) setSize(width, height int) {
+	m.Width, m.Height = width, height
+	m.list.SetSize(width, max(height-m.bannerLines(), 0))
 }
 
-// SetShown tells the tab whether it is on screen: its countdowns tick only then.
-func (m *Deploys) SetShown(shown bool) tea.Cmd {
+// setShown tells the tab whether it is on screen: its countdowns tick only then.
+func (m *Deploys) setShown(shown bool) tea.Cmd {
 	m.shown = shown
 	return m.armTick()
 }
 
-// SetSnapshot takes a new state of the container index, for the logs of the services'
+// setSnapshot takes a new state of the container index, for the logs of the services'
 // containers.
-func (m *Deploys) SetSnapshot(snap docker.Snapshot) tea.Cmd {
+func (m *Deploys) setSnapshot(snap docker.Snapshot) tea.Cmd {
 	m.snap = snap
 	return m.syncLogs()
 }
@@ -179,11 +168,11 @@ func (m Deploys) Context() keymap.Context {
 	if m.logs.typing() {
 		return keymap.CtxSearch
 	}
-	return m.list.context(keymap.CtxDeploys, keymap.CtxDeploysLogs)
+	return m.list.Context(keymap.CtxDeploys, keymap.CtxDeploysLogs)
 }
 
 // Selected is the selected service, if any.
-func (m Deploys) Selected() (supervisor.ServiceStatus, bool) { return m.list.selected() }
+func (m Deploys) Selected() (supervisor.ServiceStatus, bool) { return m.list.Selected() }
 
 // Close stops the log readers and the event subscription.
 func (m Deploys) Close() {
@@ -193,22 +182,24 @@ func (m Deploys) Close() {
 	}
 }
 
-// Update handles the tab's messages. Key presses for the root (quit, help, tabs) never get
+// update handles the tab's messages. Key presses for the root (quit, help, tabs) never get
 // here; the root hands every other message to every tab, and each takes what is its own.
-func (m Deploys) Update(msg tea.Msg) (Deploys, tea.Cmd) {
+func (m Deploys) update(msg tea.Msg) (Deploys, tea.Cmd) {
 	var cmd tea.Cmd
 	if read, ok := msg.(specReadMsg); ok {
 		m.detail.spec.onRead(read)
 	} else {
-		m, cmd = m.update(msg)
+		m, cmd = m.handle(msg)
 	}
 	// Whatever changed, the countdowns on screen keep moving while there are any, and the
 	// detail pane follows the selection and its sub-tab.
 	return m, tea.Batch(cmd, m.armTick(), m.syncDetail())
 }
 
-func (m Deploys) update(msg tea.Msg) (Deploys, tea.Cmd) {
+func (m Deploys) handle(msg tea.Msg) (Deploys, tea.Cmd) {
 	switch msg := msg.(type) {
+	case common.ContainersChangedMsg:
+		return m, m.setSnapshot(msg.Snap)
 	case deployEventMsg:
 		return m.onEvents(msg)
 	case deploySubscribedMsg:
@@ -240,8 +231,8 @@ func (m Deploys) update(msg tea.Msg) (Deploys, tea.Cmd) {
 		m.status = msg.status()
 		return m, nil
 	case tea.PasteMsg:
-		if m.list.editing {
-			m.setFilter(m.list.filter + msg.Content)
+		if m.list.Editing {
+			m.setFilter(m.list.Filter + msg.Content)
 			return m, m.syncLogs()
 		}
 		return m, nil
@@ -255,7 +246,7 @@ func (m Deploys) update(msg tea.Msg) (Deploys, tea.Cmd) {
 // them, so a burst of transitions is one message and one frame. The tab issues it again after
 // each message: exactly one waits at a time, and nothing runs while nothing happens.
 func (m Deploys) watch() tea.Cmd {
-	sub, db, ctx := m.sub, m.db, m.ctx
+	sub, db, ctx := m.sub, m.db, m.Ctx
 	if sub == nil || sub.events == nil {
 		return nil
 	}
@@ -305,7 +296,7 @@ func lagged(e supervisor.Event) bool {
 // resubscribe subscribes again after the stream ended, then reads the whole status; it waits
 // a little first when the stream that ended was young.
 func (m Deploys) resubscribe(delay time.Duration) tea.Cmd {
-	db, ctx := m.db, m.ctx
+	db, ctx := m.db, m.Ctx
 	return func() tea.Msg {
 		if delay > 0 {
 			select {
@@ -370,7 +361,7 @@ func (m Deploys) onEvents(msg deployEventMsg) (Deploys, tea.Cmd) {
 func (m *Deploys) setRead(r deployRead) {
 	m.health, m.followed = r.health, r.follow
 	m.setServices(r.all)
-	m.list.setSize(m.width, max(m.height-m.bannerLines(), 0))
+	m.list.SetSize(m.Width, max(m.Height-m.bannerLines(), 0))
 }
 
 // banner is what the banner above the list says of the supervisor.
@@ -378,7 +369,7 @@ func (m Deploys) banner() views.DeployBannerData {
 	d := views.DeployBannerData{Health: m.health}
 	if m.followed.Gone {
 		d.Gone, d.URL, d.GoneErr = true, m.followed.URL, m.followed.Err
-		if ks := m.km.Keys(keymap.CtxDeploys, keymap.TakeOver); m.takeOver != nil && len(ks) > 0 {
+		if ks := m.Keys.Keys(keymap.CtxDeploys, keymap.TakeOver); m.takeOver != nil && len(ks) > 0 {
 			d.TakeOverKey = keymap.KeyName(ks[0])
 		}
 	}
@@ -407,7 +398,7 @@ func (m *Deploys) setServices(all []supervisor.ServiceStatus) {
 }
 
 func (m *Deploys) shownServices() []supervisor.ServiceStatus {
-	q := query.New(m.list.filter)
+	q := query.New(m.list.Filter)
 	var out []supervisor.ServiceStatus
 	for i, s := range m.services {
 		if q.Deploy(&m.services[i]) {
@@ -418,12 +409,12 @@ func (m *Deploys) shownServices() []supervisor.ServiceStatus {
 }
 
 // rebuild recomputes the rows after the services changed, keeping the selection by name.
-func (m *Deploys) rebuild() { m.list.setRows(m.shownServices(), m.list.cursor) }
+func (m *Deploys) rebuild() { m.list.SetRows(m.shownServices(), m.list.Cursor) }
 
 // setFilter changes the filter; a hidden selection moves to the first match.
 func (m *Deploys) setFilter(f string) {
-	m.list.filter = f
-	m.list.refilter(m.shownServices())
+	m.list.Filter = f
+	m.list.Refilter(m.shownServices())
 }
 
 // counting says a service on screen has a deadline still ahead: its countdown moves.
@@ -431,8 +422,8 @@ func (m Deploys) counting() bool {
 	if !m.shown || m.db == nil || !m.trusted() {
 		return false
 	}
-	now := m.now()
-	for _, s := range m.list.rows {
+	now := m.Now()
+	for _, s := range m.list.Rows {
 		if s.HealthDeadline.After(now) || s.DrainUntil.After(now) || s.RetryAt.After(now) {
 			return true
 		}
@@ -461,22 +452,22 @@ type deployPanes struct {
 }
 
 func (m Deploys) panes() deployPanes {
-	l := m.list.layout()
+	l := m.list.Layout()
 	if p, ok := m.detailPanes(l); ok {
 		return p
 	}
-	natural := views.DeployDetailHeight(m.theme, m.detailData(), l.LogsWidth)
-	d, g := views.DeploySplit(l.LogsHeight, natural, m.list.focus == focusLogs)
+	natural := views.DeployDetailHeight(m.Theme, m.detailData(), l.LogsWidth)
+	d, g := views.DeploySplit(l.LogsHeight, natural, m.list.Focus == list.FocusLogs)
 	return deployPanes{Layout: l, detail: d, logs: g}
 }
 
 // logsOnScreen says the logs pane is drawn: beside the detail when there is room, else
 // instead of it while it has focus. Only then do its readers run.
 func (m Deploys) logsOnScreen() bool {
-	if p, ok := m.detailPanes(m.list.layout()); ok {
+	if p, ok := m.detailPanes(m.list.Layout()); ok {
 		return p.logs > 0
 	}
-	_, logs := views.DeploySplit(m.list.layout().LogsHeight, 0, m.list.focus == focusLogs)
+	_, logs := views.DeploySplit(m.list.Layout().LogsHeight, 0, m.list.Focus == list.FocusLogs)
 	return logs > 0
 }
 
@@ -485,13 +476,13 @@ func (p deployPanes) logLines() int { return max(p.logs-1, 0) }
 
 func (m Deploys) detailData() views.DeployDetailData {
 	s, ok := m.Selected()
-	return views.DeployDetailData{Service: s, OK: ok, Now: m.now(), Unconfirmed: !m.trusted()}
+	return views.DeployDetailData{Service: s, OK: ok, Now: m.Now(), Unconfirmed: !m.trusted()}
 }
 
 // syncLogs makes the logs pane follow the selected service's containers, multiplexed (old and
 // new side by side during a deploy), while the pane is on screen.
 func (m *Deploys) syncLogs() tea.Cmd {
-	return m.logs.sync(m.ctx, m.b, m.logWant(), m.snap.Status)
+	return m.logs.sync(m.Ctx, m.b, m.logWant(), m.snap.Status)
 }
 
 func (m Deploys) logWant() logWant {

@@ -279,7 +279,7 @@ func newDeploysRoot(t *testing.T, fd DeploysBackend, fb *modeltest.Containers, n
 		Backend: fb, Deploys: fd, Workspace: "~/src/shop", Endpoint: "unix:///var/run/docker.sock",
 		ServerVersion: "20.10.24", API: "1.41", Now: now,
 	})
-	t.Cleanup(func() { r.containers.Close(); r.deploys.Close(); r.cancel() })
+	t.Cleanup(func() { r.containers().Close(); r.deploys().Close(); r.cancel() })
 	return update(t, r, tea.WindowSizeMsg{Width: w, Height: h})
 }
 
@@ -287,8 +287,8 @@ func newDeploysRoot(t *testing.T, fd DeploysBackend, fb *modeltest.Containers, n
 func selectService(t *testing.T, r Root, name string) Root {
 	t.Helper()
 	r, _ = press(t, r, "g")
-	for range len(r.deploys.list.rows) {
-		if s, ok := r.deploys.Selected(); ok && s.Name == name {
+	for range len(r.deploys().list.Rows) {
+		if s, ok := r.deploys().Selected(); ok && s.Name == name {
 			return r
 		}
 		r, _ = press(t, r, "j")

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/palette"
+
 	"context"
 	"errors"
 	"fmt"
@@ -84,9 +86,11 @@ func bannerRoot(t *testing.T, i, w, h int) Root {
 	g.setGone(c.gone)
 	g.services, g.health = c.states(), c.health
 	r := newDeploysRoot(t, g, nil, nil, w, h)
-	r.deploys.takeOver = func(context.Context) (DeploysBackend, error) { return newFakeDeploys(), nil }
+	r = withTab(r, tabDeploys, func(d *Deploys) {
+		d.takeOver = func(context.Context) (DeploysBackend, error) { return newFakeDeploys(), nil }
+	})
 	r = selectService(t, r, "web")
-	if s := r.deploys.logs.stream; s != nil {
+	if s := r.deploys().logs.stream; s != nil {
 		r = update(t, r, logLinesMsg{key: s.key, gen: s.gen, lines: deployLogs()})
 	}
 	return r
@@ -117,7 +121,7 @@ func TestDeploysBannerTellsTheTruth(t *testing.T) {
 				t.Fatalf("banner %q, want %q", lines[2], c.want)
 			}
 			trusted := c.name == "save-error"
-			if r.deploys.trusted() != trusted {
+			if r.deploys().trusted() != trusted {
 				t.Fatalf("trusted %v", !trusted)
 			}
 			s := screen(r)
@@ -134,7 +138,7 @@ func TestDeploysBannerTellsTheTruth(t *testing.T) {
 			if !strings.Contains(web, "? ") || !strings.Contains(web, "?/1") || !strings.Contains(s, "? unconfirmed") {
 				t.Fatalf("web is not shown unconfirmed: %q\n%s", web, s)
 			}
-			if r.deploys.counting() || len(r.deploys.Tasks()) > 0 {
+			if r.deploys().counting() || len(r.deploys().Tasks()) > 0 {
 				t.Fatal("countdowns or tasks run for unconfirmed states")
 			}
 			// billing (TryAgainNext) and search (a spec error) fail; Unknown does not add to them
@@ -143,7 +147,7 @@ func TestDeploysBannerTellsTheTruth(t *testing.T) {
 			if c.name == "unreachable" {
 				want = 1
 			}
-			if n := r.deploys.Alerts(); n != want {
+			if n := r.deploys().Alerts(); n != want {
 				t.Fatalf("alerts %d, want %d", n, want)
 			}
 		})
@@ -155,8 +159,8 @@ func TestDeploysBannerTellsTheTruth(t *testing.T) {
 func TestDeploysHealthChangesByLagged(t *testing.T) {
 	f := newFakeDeploys()
 	r := newDeploysRoot(t, f, nil, nil, 120, 40)
-	rows := r.deploys.list.height
-	if strings.Contains(screen(r), "engine") || r.deploys.bannerLines() != 0 {
+	rows := r.deploys().list.Height
+	if strings.Contains(screen(r), "engine") || r.deploys().bannerLines() != 0 {
 		t.Fatalf("a banner with everything well:\n%s", screen(r))
 	}
 	f.setHealth(supervisor.Health{Engine: supervisor.EngineUnreachable, EngineError: "connection refused"})
@@ -164,13 +168,13 @@ func TestDeploysHealthChangesByLagged(t *testing.T) {
 	if l := strings.Split(screen(r), "\n")[2]; !strings.Contains(l, "✖ engine unreachable: connection refused — states not confirmed") {
 		t.Fatalf("banner %q", l)
 	}
-	if r.deploys.list.height != rows-1 {
-		t.Fatalf("the list did not give the banner its line: %d of %d", r.deploys.list.height, rows)
+	if r.deploys().list.Height != rows-1 {
+		t.Fatalf("the list did not give the banner its line: %d of %d", r.deploys().list.Height, rows)
 	}
 	checkFits(t, screen(r), 120, 40)
 	f.setHealth(supervisor.Health{Engine: supervisor.EngineConnected, Reconciled: true})
 	r = lag(t, r, f)
-	if r.deploys.bannerLines() != 0 || r.deploys.list.height != rows {
+	if r.deploys().bannerLines() != 0 || r.deploys().list.Height != rows {
 		t.Fatalf("the banner stayed:\n%s", screen(r))
 	}
 }
@@ -184,7 +188,7 @@ func TestDeploysUnknownState(t *testing.T) {
 	if l := serviceLine(t, r, "api"); !strings.Contains(l, "? Unknown") || !strings.Contains(l, "?/2") {
 		t.Fatalf("api: %q", l)
 	}
-	if n := r.deploys.Alerts(); n != 1 { // search's spec error
+	if n := r.deploys().Alerts(); n != 1 { // search's spec error
 		t.Fatalf("alerts %d: Unknown counted as failing", n)
 	}
 	found := false
@@ -211,19 +215,21 @@ func TestDeploysFollowedSupervisorStops(t *testing.T) {
 	defer cancel()
 	db := NewRemoteDeploys(ctx, deployapi.NewClient(srv.URL, ""))
 	r := newDeploysRoot(t, db, nil, nil, 120, 40)
-	if r.deploys.bannerLines() != 0 || !strings.Contains(serviceLine(t, r, "web"), "◐ WaitNext") {
+	if r.deploys().bannerLines() != 0 || !strings.Contains(serviceLine(t, r, "web"), "◐ WaitNext") {
 		t.Fatalf("a running supervisor is not trusted:\n%s", screen(r))
 	}
-	r.deploys.takeOver = func(context.Context) (DeploysBackend, error) { return newFakeDeploys(), nil }
+	r = withTab(r, tabDeploys, func(d *Deploys) {
+		d.takeOver = func(context.Context) (DeploysBackend, error) { return newFakeDeploys(), nil }
+	})
 
-	watch := r.deploys.watch()
+	watch := r.deploys().watch()
 	stopped := time.Now()
 	srv.CloseClientConnections()
 	go srv.Close()
 	msg := runCmd(t, watch) // fails the test after 2 s
 	r = update(t, r, msg)
-	for !r.deploys.followed.Gone && time.Since(stopped) < 2*time.Second {
-		r = update(t, r, runCmd(t, r.deploys.watch()))
+	for !r.deploys().followed.Gone && time.Since(stopped) < 2*time.Second {
+		r = update(t, r, runCmd(t, r.deploys().watch()))
 	}
 	want := "✖ supervisor at " + srv.URL + " stopped — press T to take over"
 	if l := strings.Split(screen(r), "\n")[2]; !strings.Contains(l, want) || time.Since(stopped) > 2*time.Second {
@@ -232,7 +238,7 @@ func TestDeploysFollowedSupervisorStops(t *testing.T) {
 	if l := serviceLine(t, r, "web"); !strings.Contains(l, "? WaitNext") || strings.Contains(l, "deploying") {
 		t.Fatalf("a gone supervisor's deploy is shown as under way: %q", l)
 	}
-	if r.deploys.counting() || len(r.deploys.Tasks()) > 0 {
+	if r.deploys().counting() || len(r.deploys().Tasks()) > 0 {
 		t.Fatal("a timer or a task runs for a gone supervisor")
 	}
 }
@@ -246,14 +252,14 @@ func TestDeploysTakeOver(t *testing.T) {
 	g.setGone(false)
 	r := newDeploysRoot(t, g, nil, nil, 120, 40)
 	r, _ = press(t, r, "T")
-	if r.deploys.confirm != nil || !strings.Contains(r.deploys.status.Text, "is running") {
-		t.Fatalf("T with the supervisor running: %+v", r.deploys.status)
+	if r.deploys().confirm != nil || !strings.Contains(r.deploys().status.Text, "is running") {
+		t.Fatalf("T with the supervisor running: %+v", r.deploys().status)
 	}
 	g.setGone(true)
 	r = lag(t, r, g.fakeDeploys)
 	r, _ = press(t, r, "T")
-	if r.deploys.confirm != nil || !strings.Contains(r.deploys.status.Text, "cannot take over") {
-		t.Fatalf("T without TakeOver: %+v", r.deploys.status)
+	if r.deploys().confirm != nil || !strings.Contains(r.deploys().status.Text, "cannot take over") {
+		t.Fatalf("T without TakeOver: %+v", r.deploys().status)
 	}
 	if strings.Contains(screen(r), "press T") {
 		t.Fatal("the banner offers a take over that is not possible")
@@ -262,19 +268,21 @@ func TestDeploysTakeOver(t *testing.T) {
 	calls := 0
 	var fail error
 	next := newFakeDeploys()
-	r.deploys.takeOver = func(ctx context.Context) (DeploysBackend, error) {
-		calls++
-		if fail != nil {
-			return nil, fail
+	r = withTab(r, tabDeploys, func(d *Deploys) {
+		d.takeOver = func(ctx context.Context) (DeploysBackend, error) {
+			calls++
+			if fail != nil {
+				return nil, fail
+			}
+			return next, nil
 		}
-		return next, nil
-	}
+	})
 	r, _ = press(t, r, "T")
 	if !strings.Contains(screen(r), "Take over from the supervisor at http://127.0.0.1:7070?") {
 		t.Fatalf("no confirmation:\n%s", screen(r))
 	}
 	r, _ = press(t, r, "n")
-	if calls != 0 || r.deploys.confirm != nil {
+	if calls != 0 || r.deploys().confirm != nil {
 		t.Fatal("n took over")
 	}
 
@@ -285,10 +293,10 @@ func TestDeploysTakeOver(t *testing.T) {
 		t.Fatal("TakeOver ran on the UI loop")
 	}
 	r = update(t, r, runCmd(t, cmd))
-	if !r.deploys.status.Err || !strings.Contains(r.deploys.status.Text, "take over from http://127.0.0.1:7070: state file is locked by pid 4242") {
-		t.Fatalf("failure: %+v", r.deploys.status)
+	if !r.deploys().status.Err || !strings.Contains(r.deploys().status.Text, "take over from http://127.0.0.1:7070: state file is locked by pid 4242") {
+		t.Fatalf("failure: %+v", r.deploys().status)
 	}
-	if r.deploys.db != DeploysBackend(g) {
+	if r.deploys().db != DeploysBackend(g) {
 		t.Fatal("a failed take over replaced the backend")
 	}
 
@@ -304,13 +312,13 @@ func TestDeploysTakeOver(t *testing.T) {
 	if taken.db == nil {
 		t.Fatal("no take over message")
 	}
-	old := r.deploys.sub
+	old := r.deploys().sub
 	m, cmd := r.Update(taken)
 	r = m.(Root)
-	if r.deploys.db != DeploysBackend(next) || r.deploys.sub == old || next.subs != 1 || g.cancels != 1 {
+	if r.deploys().db != DeploysBackend(next) || r.deploys().sub == old || next.subs != 1 || g.cancels != 1 {
 		t.Fatalf("not following the new supervisor (subs %d, old cancels %d)", next.subs, g.cancels)
 	}
-	if r.deploys.bannerLines() != 0 || !strings.Contains(r.deploys.status.Text, "took over from http://127.0.0.1:7070") {
+	if r.deploys().bannerLines() != 0 || !strings.Contains(r.deploys().status.Text, "took over from http://127.0.0.1:7070") {
 		t.Fatalf("after the take over:\n%s", screen(r))
 	}
 	if cmd == nil {
@@ -328,9 +336,9 @@ func TestDeploysTakeOver(t *testing.T) {
 // TestDeploysTakeOverIsListed: the take over is an action of the Deploys tab like the others,
 // in the palette and on the help screen, from the keymap.
 func TestDeploysTakeOverIsListed(t *testing.T) {
-	p := newPalette(keymap.Default(), keymap.CtxDeploys)
-	p.setQuery("take over")
-	if a, ok := p.selected(); !ok || a != keymap.TakeOver {
+	p := palette.New(keymap.Default(), keymap.CtxDeploys)
+	p.SetQuery("take over")
+	if a, ok := p.Selected(); !ok || a != keymap.TakeOver {
 		t.Fatalf("the palette selects %q for \"take over\"", a)
 	}
 	r := newDeploysRoot(t, newGoneDeploys(), nil, nil, 120, 40)

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/list"
+
 	"context"
 	"errors"
 	"fmt"
@@ -26,7 +28,7 @@ type deployConfirm struct {
 // question is what the confirm dialog asks, and what it adds below the question.
 func (q deployConfirm) question() (string, string) {
 	if len(q.names) > 0 {
-		return fmt.Sprintf("Restart %s (%s)?", plural(len(q.names), "service"), someNames(q.names)), q.detail
+		return fmt.Sprintf("Restart %s (%s)?", plural(len(q.names), "service"), list.SomeNames(q.names)), q.detail
 	}
 	switch q.action {
 	case keymap.Rollback:
@@ -74,19 +76,19 @@ func (m Deploys) handleKey(msg tea.KeyPressMsg) (Deploys, tea.Cmd) {
 	key := msg.String()
 	switch ctx := m.Context(); ctx {
 	case keymap.CtxConfirm:
-		return m.confirmKey(m.km.Resolve(ctx, key))
+		return m.confirmKey(m.Keys.Resolve(ctx, key))
 	case keymap.CtxFilter:
-		f, ok := m.list.filterKey(msg, m.km.Resolve(ctx, key))
+		f, ok := m.list.FilterKey(msg, m.Keys.Resolve(ctx, key))
 		if !ok {
 			return m, nil
 		}
 		m.setFilter(f)
 		return m, m.syncLogs()
 	case keymap.CtxSearch:
-		m.logs.searchKey(msg, m.km.Resolve(ctx, key), m.panes().logLines())
+		m.logs.searchKey(msg, m.Keys.Resolve(ctx, key), m.panes().logLines())
 		return m, nil
 	default:
-		return m.do(m.km.Resolve(ctx, key))
+		return m.do(m.Keys.Resolve(ctx, key))
 	}
 }
 
@@ -101,12 +103,12 @@ func (m Deploys) do(a keymap.Action) (Deploys, tea.Cmd) {
 	if cmd, ok := m.detailKey(a); ok {
 		return m, cmd
 	}
-	switch m.list.key(a, &m.logs, m.panes().logLines(), &m.status, func() { m.setFilter("") }) {
-	case navDone:
+	switch m.list.Key(a, &m.logs, m.panes().logLines(), &m.status, func() { m.setFilter("") }) {
+	case list.Done:
 		// Focus moves may show or hide the logs pane.
 		return m, m.syncLogs()
-	case navMoved:
-		m.movedAt = m.now()
+	case list.Moved:
+		m.movedAt = m.Now()
 		return m, m.syncLogs()
 	}
 	if m, cmd, ok := m.markKey(a); ok {
@@ -146,7 +148,7 @@ func (m Deploys) serviceAction(a keymap.Action) (Deploys, tea.Cmd) {
 			m.status = views.Status{Text: s.Name + " has no earlier stable revision to roll back to", Err: true}
 			return m, nil
 		}
-		m.confirm = &deployConfirm{action: a, name: s.Name, rev: rev, detail: rollbackDetail(s, rev, m.now)}
+		m.confirm = &deployConfirm{action: a, name: s.Name, rev: rev, detail: rollbackDetail(s, rev, m.Now)}
 		return m, nil
 	case keymap.PauseResume:
 		return m.call(a, s.Name, !s.Paused, 0)
@@ -210,7 +212,7 @@ func (m Deploys) call(a keymap.Action, name string, pause bool, rev int) (Deploy
 	}
 	m.busy = withBusy(m.busy, name, verb+"…")
 	m.status = views.Status{Text: verb + " " + name + "…"}
-	db, ctx := m.db, m.ctx
+	db, ctx := m.db, m.Ctx
 	return m, func() tea.Msg {
 		var err error
 		switch a {
@@ -246,7 +248,7 @@ func (m Deploys) shell(s supervisor.ServiceStatus) (Deploys, tea.Cmd) {
 		if c.State != "running" {
 			continue
 		}
-		x := m.b.Shell(m.ctx, c.ID)
+		x := m.b.Shell(m.Ctx, c.ID)
 		if x == nil {
 			m.status = views.Status{Text: "cannot open a shell in " + c.Name, Err: true}
 			return m, nil

@@ -45,7 +45,7 @@ func (m Deploys) askTakeOver() (Deploys, tea.Cmd) {
 func (m Deploys) startTakeOver(url string) (Deploys, tea.Cmd) {
 	m.takingOver = true
 	m.status = views.Status{Text: "taking over from " + url + "…"}
-	fn, ctx := m.takeOver, m.ctx
+	fn, ctx := m.takeOver, m.Ctx
 	return m, func() tea.Msg {
 		db, err := fn(ctx)
 		if ctx.Err() != nil {

@@ -33,7 +33,7 @@ func serviceLine(t *testing.T, r Root, name string) string {
 
 func serviceNames(r Root) []string {
 	var out []string
-	for _, s := range r.deploys.list.rows {
+	for _, s := range r.deploys().list.Rows {
 		out = append(out, s.Name)
 	}
 	return out
@@ -103,7 +103,7 @@ func TestDeploysColoursByState(t *testing.T) {
 	}
 	// And without colour the words are all there is.
 	nc := New(Config{Backend: newFake(), Deploys: f, Now: testNow, NoColor: true})
-	t.Cleanup(func() { nc.containers.Close(); nc.deploys.Close(); nc.cancel() })
+	t.Cleanup(func() { nc.containers().Close(); nc.deploys().Close(); nc.cancel() })
 	nc = update(t, nc, tea.WindowSizeMsg{Width: 140, Height: 40})
 	for _, w := range []string{"● Stable", "◐ WaitNext", "◐ Wait ", "✖ TryAgainNext", "○ Init", "‖ paused", "✖ spec error"} {
 		if !strings.Contains(screen(nc), w) {
@@ -200,14 +200,14 @@ func TestDeploysCountdownsTickOnlyWhileAhead(t *testing.T) {
 	now := func() time.Time { return clock }
 	f := newFakeDeploys()
 	r := newDeploysRoot(t, f, nil, now, 120, 40)
-	if r.deploys.startTick == nil || r.deploys.tick == 0 {
+	if r.start == nil || r.deploys().tick == 0 {
 		t.Fatal("the tab opened with countdowns on screen, but no tick was prepared")
 	}
 	// A tick re-renders and arms the next one while a deadline is ahead.
 	clock = clock.Add(5 * time.Second)
-	m, cmd := r.Update(deployTickMsg{n: r.deploys.tick})
+	m, cmd := r.Update(deployTickMsg{n: r.deploys().tick})
 	r = m.(Root)
-	if cmd == nil || r.deploys.tick == 0 {
+	if cmd == nil || r.deploys().tick == 0 {
 		t.Fatal("no next tick while deadlines are ahead")
 	}
 	if l := serviceLine(t, r, "billing"); !strings.Contains(l, "retry in 7s") {
@@ -217,7 +217,7 @@ func TestDeploysCountdownsTickOnlyWhileAhead(t *testing.T) {
 		t.Fatalf("the countdown did not move: %q", l)
 	}
 	// A stale tick (of an earlier run) does nothing.
-	if _, cmd := r.Update(deployTickMsg{n: r.deploys.tick + 1000}); cmd != nil {
+	if _, cmd := r.Update(deployTickMsg{n: r.deploys().tick + 1000}); cmd != nil {
 		t.Fatal("a stale tick armed another")
 	}
 	// Away from the tab nothing ticks; back on it, the countdowns run again.
@@ -225,20 +225,20 @@ func TestDeploysCountdownsTickOnlyWhileAhead(t *testing.T) {
 	if cmd != nil {
 		t.Fatal("leaving the tab started something")
 	}
-	m, cmd = r.Update(deployTickMsg{n: r.deploys.tick})
+	m, cmd = r.Update(deployTickMsg{n: r.deploys().tick})
 	r = m.(Root)
-	if cmd != nil || r.deploys.tick != 0 {
+	if cmd != nil || r.deploys().tick != 0 {
 		t.Fatal("the tick went on with the tab off screen")
 	}
 	r, cmd = press(t, r, "2")
-	if cmd == nil || r.deploys.tick == 0 {
+	if cmd == nil || r.deploys().tick == 0 {
 		t.Fatal("no tick on coming back to the tab")
 	}
 	// Once every deadline has passed, the tick ends and no timer runs.
 	clock = testNow().Add(41 * time.Second)
-	m, cmd = r.Update(deployTickMsg{n: r.deploys.tick})
+	m, cmd = r.Update(deployTickMsg{n: r.deploys().tick})
 	r = m.(Root)
-	if cmd != nil || r.deploys.tick != 0 {
+	if cmd != nil || r.deploys().tick != 0 {
 		t.Fatal("a tick ran on with no deadline ahead")
 	}
 	if l := serviceLine(t, r, "billing"); strings.Contains(l, "retry in") || !strings.Contains(l, "retrying") {
@@ -253,7 +253,7 @@ func TestDeploysCountdownsTickOnlyWhileAhead(t *testing.T) {
 	calm := &fakeDeploys{services: []supervisor.ServiceStatus{f.service(t, "api"), f.service(t, "queue")}, events: make(chan supervisor.Event, 1),
 		health: f.Health()}
 	r = newDeploysRoot(t, calm, nil, nil, 120, 40)
-	if r.deploys.startTick != nil || r.deploys.tick != 0 {
+	if r.start != nil || r.deploys().tick != 0 {
 		t.Fatal("a tick was prepared with no deadline")
 	}
 	r, _ = press(t, r, "4")
@@ -266,14 +266,14 @@ func TestDeploysCountdownsTickOnlyWhileAhead(t *testing.T) {
 	}
 	// A deadline that appears with an event starts the tick; the filter hiding it stops it.
 	web := f.service(t, "web")
-	m, cmd = r.Update(deployEventMsg{sub: r.deploys.sub, events: []supervisor.Event{{Service: "web", Status: web}}})
+	m, cmd = r.Update(deployEventMsg{sub: r.deploys().sub, events: []supervisor.Event{{Service: "web", Status: web}}})
 	r = m.(Root)
-	if cmd == nil || r.deploys.tick == 0 {
+	if cmd == nil || r.deploys().tick == 0 {
 		t.Fatal("a new deadline did not start the tick")
 	}
 	r, _ = press(t, r, "/")
 	r = typeText(t, r, "api")
-	m, cmd = r.Update(deployTickMsg{n: r.deploys.tick})
+	m, cmd = r.Update(deployTickMsg{n: r.deploys().tick})
 	r = m.(Root)
 	if cmd != nil {
 		t.Fatal("the tick went on for a service the filter hides")
@@ -304,16 +304,16 @@ func TestDeploysKeysCallTheBackend(t *testing.T) {
 	// r asks first; n keeps the service as it is.
 	r = selectService(t, r, "billing")
 	r, cmd := press(t, r, "r")
-	if cmd != nil || r.deploys.Context() != keymap.CtxConfirm || !strings.Contains(screen(r), "Restart billing?") ||
+	if cmd != nil || r.deploys().Context() != keymap.CtxConfirm || !strings.Contains(screen(r), "Restart billing?") ||
 		!strings.Contains(screen(r), "New containers of r3 replace the running ones") {
 		t.Fatalf("no restart dialog:\n%s", screen(r))
 	}
 	r, cmd = press(t, r, "b") // other keys do nothing under the dialog
-	if cmd != nil || r.deploys.confirm.action != keymap.Restart {
+	if cmd != nil || r.deploys().confirm.action != keymap.Restart {
 		t.Fatal("b acted under the dialog")
 	}
 	r, _ = press(t, r, "n")
-	if r.deploys.confirm != nil || len(f.Calls()) != 0 || !strings.Contains(screen(r), "kept billing") {
+	if r.deploys().confirm != nil || len(f.Calls()) != 0 || !strings.Contains(screen(r), "kept billing") {
 		t.Fatalf("n: calls %v\n%s", f.Calls(), screen(r))
 	}
 	r, _ = press(t, r, "r")
@@ -342,8 +342,8 @@ func TestDeploysKeysCallTheBackend(t *testing.T) {
 	for _, c := range cases {
 		r = selectService(t, r, c.service)
 		r, _ = press(t, r, "b")
-		if s := screen(r); !strings.Contains(s, c.question) || r.deploys.confirm == nil || r.deploys.confirm.detail != c.detail {
-			t.Fatalf("b on %s: %+v\n%s", c.service, r.deploys.confirm, s)
+		if s := screen(r); !strings.Contains(s, c.question) || r.deploys().confirm == nil || r.deploys().confirm.detail != c.detail {
+			t.Fatalf("b on %s: %+v\n%s", c.service, r.deploys().confirm, s)
 		}
 		// The detail is wrapped in the dialog, not cut.
 		if s := screen(r); !strings.Contains(s, "replaces r") && !strings.Contains(s, "is abandoned.") {
@@ -362,7 +362,7 @@ func TestDeploysKeysCallTheBackend(t *testing.T) {
 	for _, name := range []string{"mailer", "cron"} {
 		r = selectService(t, r, name)
 		r, cmd = press(t, r, "b")
-		if cmd != nil || r.deploys.confirm != nil || !strings.Contains(screen(r), name+" has no earlier stable revision to roll back to") {
+		if cmd != nil || r.deploys().confirm != nil || !strings.Contains(screen(r), name+" has no earlier stable revision to roll back to") {
 			t.Fatalf("b on %s:\n%s", name, screen(r))
 		}
 	}
@@ -407,7 +407,7 @@ func TestDeploysKeysCallTheBackend(t *testing.T) {
 		t.Fatalf("x on mailer:\n%s", screen(r))
 	}
 	// The Containers tab keeps its own footer: a Deploys shell's exit is not its business.
-	if st := r.containers.status; st.Text != "" {
+	if st := r.containers().status; st.Text != "" {
 		t.Fatalf("the Containers tab took the Deploys tab's message: %q", st.Text)
 	}
 
@@ -416,7 +416,7 @@ func TestDeploysKeysCallTheBackend(t *testing.T) {
 	r = selectService(t, r, "web")
 	r, _ = press(t, r, "r")
 	r, _ = confirmAndRun(t, r, f)
-	if st := r.deploys.status; !st.Err || st.Text != "restart web: service web is paused: resume it first" {
+	if st := r.deploys().status; !st.Err || st.Text != "restart web: service web is paused: resume it first" {
 		t.Fatalf("status %+v", st)
 	}
 }
@@ -444,7 +444,7 @@ func TestDeploysEventsUpdateTheScreen(t *testing.T) {
 	f.events <- supervisor.Event{Service: "billing", Transition: tr(now, supervisor.TryAgainNext, supervisor.WaitNext, 4, supervisor.CauseRetry, "retry 2"), Status: billing}
 	f.events <- supervisor.Event{Service: "worker", Transition: tr(now, "", supervisor.Init, 0, supervisor.CauseNewSpec, "spec added"), Status: worker}
 
-	msg := runCmd(t, r.deploys.watch())
+	msg := runCmd(t, r.deploys().watch())
 	em, ok := msg.(deployEventMsg)
 	if !ok || len(em.events) != 3 || em.relisted {
 		t.Fatalf("watch returned %T %+v", msg, msg)
@@ -463,7 +463,7 @@ func TestDeploysEventsUpdateTheScreen(t *testing.T) {
 	if got := serviceNames(r); !slices.Equal(got, []string{"api", "billing", "cron", "mailer", "queue", "search", "web", "worker"}) {
 		t.Fatalf("rows %v", got)
 	}
-	if s, _ := r.deploys.Selected(); s.Name != "web" {
+	if s, _ := r.deploys().Selected(); s.Name != "web" {
 		t.Fatalf("the selection moved to %q", s.Name)
 	}
 	s := screen(r)
@@ -475,7 +475,7 @@ func TestDeploysEventsUpdateTheScreen(t *testing.T) {
 		t.Fatalf("the new transition is not first in the timeline:\n%s", s)
 	}
 	// The logs pane drops the old container's reader and keeps the new one's.
-	if p := r.deploys.logs; len(p.srcs) != 1 || p.srcs[0].name != "web-r12-1" {
+	if p := r.deploys().logs; len(p.srcs) != 1 || p.srcs[0].name != "web-r12-1" {
 		t.Fatalf("logs follow %+v", p.srcs)
 	}
 	// A message from an earlier subscription changes nothing.
@@ -495,7 +495,7 @@ func TestDeploysLaggedRereadsStatus(t *testing.T) {
 	f.mu.Unlock()
 	f.events <- supervisor.Event{Service: "cron", Status: f.service(t, "cron")}
 	f.events <- supervisor.Event{Transition: supervisor.Transition{Cause: supervisor.CauseLagged, Reason: "lagged"}}
-	msg, ok := runCmd(t, r.deploys.watch()).(deployEventMsg)
+	msg, ok := runCmd(t, r.deploys().watch()).(deployEventMsg)
 	if !ok || !msg.relisted || len(msg.all) != 6 {
 		t.Fatalf("lagged: %+v", msg)
 	}
@@ -512,7 +512,7 @@ func TestDeploysLaggedRereadsStatus(t *testing.T) {
 	resubscribeDelay = 10 * time.Millisecond
 	t.Cleanup(func() { resubscribeDelay = old })
 	f.end()
-	msg, ok = runCmd(t, r.deploys.watch()).(deployEventMsg)
+	msg, ok = runCmd(t, r.deploys().watch()).(deployEventMsg)
 	if !ok || !msg.ended || !msg.relisted {
 		t.Fatalf("closed: %+v", msg)
 	}
@@ -531,17 +531,17 @@ func TestDeploysLaggedRereadsStatus(t *testing.T) {
 		t.Fatalf("no new subscription (%d subscribes)", f.subs)
 	}
 	r = update(t, r, sm)
-	if r.deploys.sub != sm.sub {
+	if r.deploys().sub != sm.sub {
 		t.Fatal("the tab does not follow the new subscription")
 	}
 	f.events <- supervisor.Event{Service: "api", Status: f.service(t, "search")}
-	if msg, ok := runCmd(t, r.deploys.watch()).(deployEventMsg); !ok || len(msg.events) != 1 {
+	if msg, ok := runCmd(t, r.deploys().watch()).(deployEventMsg); !ok || len(msg.events) != 1 {
 		t.Fatalf("the new subscription delivers %+v", msg)
 	}
 
 	// Quitting cancels the subscription, which closes its channel: the waiting watch ends
 	// there, without reading the status or subscribing again.
-	watch := r.deploys.watch()
+	watch := r.deploys().watch()
 	r, _ = press(t, r, "q")
 	if msg := runCmd(t, watch); msg != nil {
 		t.Fatalf("after quit the watch returned %T %+v", msg, msg)
@@ -588,7 +588,7 @@ func TestDeploysNoSupervisor(t *testing.T) {
 	}
 	checkFits(t, screen(r), 80, 24)
 	r, cmd = press(t, r, "j", "r", "b", "p", "x", "l", "/", "esc")
-	if cmd != nil || r.deploys.confirm != nil || r.deploys.Context() != keymap.CtxDeploys {
+	if cmd != nil || r.deploys().confirm != nil || r.deploys().Context() != keymap.CtxDeploys {
 		t.Fatal("keys did something without a supervisor")
 	}
 	r, _ = press(t, r, "4", "j")
@@ -604,12 +604,12 @@ func TestDeploysLandingTab(t *testing.T) {
 	empty := *fp.ws
 	empty.Pods = nil
 	r := New(Config{Backend: newFake(), Pods: &fakePods{ws: &empty}, Deploys: f, Now: testNow})
-	t.Cleanup(func() { r.containers.Close(); r.deploys.Close(); r.cancel() })
+	t.Cleanup(func() { r.containers().Close(); r.deploys().Close(); r.cancel() })
 	r = update(t, r, tea.WindowSizeMsg{Width: 80, Height: 24})
 	if r.tab != tabPods {
 		t.Fatal("not on Pods while the workspace loads")
 	}
-	m, cmd := r.Update(runCmd(t, r.pods.load(false)))
+	m, cmd := r.Update(runCmd(t, r.pods().load(false)))
 	r = m.(Root)
 	if r.tab != tabDeploys || cmd == nil {
 		t.Fatalf("after the load: tab %v (a tick armed: %v)", r.tab, cmd != nil)
@@ -630,12 +630,12 @@ func TestDeploysLogs(t *testing.T) {
 	// At 80x24 the detail fills the pane under the list: no logs are read until they have focus.
 	r := newDeploysRoot(t, f, nil, nil, 80, 24)
 	r = selectService(t, r, "web")
-	if r.deploys.logs.stream != nil {
+	if r.deploys().logs.stream != nil {
 		t.Fatal("logs are read while their pane is not on screen")
 	}
 	r, _ = press(t, r, "l")
-	p := r.deploys.logs
-	if r.deploys.Context() != keymap.CtxDeploysLogs || p.stream == nil || !p.multi || len(p.srcs) != 2 ||
+	p := r.deploys().logs
+	if r.deploys().Context() != keymap.CtxDeploysLogs || p.stream == nil || !p.multi || len(p.srcs) != 2 ||
 		p.srcs[0].from != "web-r11-1" || p.srcs[1].from != "web-r12-1" {
 		t.Fatalf("logs of web: %+v", p.srcs)
 	}
@@ -659,17 +659,17 @@ func TestDeploysLogs(t *testing.T) {
 		t.Fatal("k did not scroll the logs")
 	}
 	r, _ = press(t, r, "b")
-	if r.deploys.confirm == nil {
+	if r.deploys().confirm == nil {
 		t.Fatal("b did not ask from the logs pane")
 	}
 	r, _ = press(t, r, "n", "tab")
-	if r.deploys.Context() != keymap.CtxDeploys || r.deploys.logs.stream != nil || s.ctx.Err() == nil {
+	if r.deploys().Context() != keymap.CtxDeploys || r.deploys().logs.stream != nil || s.ctx.Err() == nil {
 		t.Fatal("back on the list, the logs still run")
 	}
 	// At 120x40 detail and logs share the pane, and the logs follow the selection.
 	r = newDeploysRoot(t, f, nil, nil, 120, 40)
 	r = selectService(t, r, "billing")
-	if p := r.deploys.logs; p.stream == nil || len(p.srcs) != 2 || p.name != "billing" {
+	if p := r.deploys().logs; p.stream == nil || len(p.srcs) != 2 || p.name != "billing" {
 		t.Fatalf("billing's logs: %+v", p)
 	}
 	r = selectService(t, r, "mailer")
@@ -686,19 +686,19 @@ func TestDeploysFilter(t *testing.T) {
 	if got := serviceNames(r); !slices.Equal(got, []string{"api", "billing", "cron", "web"}) {
 		t.Fatalf("filter acme: %v", got)
 	}
-	if s, _ := r.deploys.Selected(); s.Name != "web" {
+	if s, _ := r.deploys().Selected(); s.Name != "web" {
 		t.Fatalf("a kept selection moved to %q", s.Name)
 	}
 	r = typeText(t, r, "/bill")
 	if got := serviceNames(r); !slices.Equal(got, []string{"billing"}) {
 		t.Fatalf("filter acme/bill: %v", got)
 	}
-	if s, _ := r.deploys.Selected(); s.Name != "billing" || !strings.Contains(screen(r), "Services 1 of 7") {
+	if s, _ := r.deploys().Selected(); s.Name != "billing" || !strings.Contains(screen(r), "Services 1 of 7") {
 		t.Fatalf("selection %q:\n%s", s.Name, screen(r))
 	}
 	r, _ = press(t, r, "enter")
 	r, _ = press(t, r, "esc")
-	if len(r.deploys.list.rows) != 7 {
+	if len(r.deploys().list.Rows) != 7 {
 		t.Fatal("esc did not clear the filter")
 	}
 	// The state is a filter word too.
@@ -746,7 +746,7 @@ func TestDeploysNothingOverflows(t *testing.T) {
 			checkFits(t, screen(r), w, h)
 		}
 		r, _ = press(t, r, "l")
-		if s := r.deploys.logs.stream; s != nil {
+		if s := r.deploys().logs.stream; s != nil {
 			r = update(t, r, logLinesMsg{key: s.key, gen: s.gen, lines: viewLines(strings.Repeat("long-container-name-", 5),
 				docker.LogLine{Text: strings.Repeat("wide 界 ", 500)})})
 		}

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/list"
+
 	"fmt"
 	"strings"
 
@@ -12,46 +14,46 @@ import (
 // confirm dialog over them when one is open; or, without a supervisor, what to do about it.
 func (m Deploys) View() string {
 	n := &m.list
-	if n.width <= 0 || n.height <= 0 {
+	if n.Width <= 0 || n.Height <= 0 {
 		return ""
 	}
 	if m.db == nil {
 		// Only the global keys do anything here.
-		footer := views.Footer(m.theme, m.km.Hints(keymap.CtxGlobal), m.status, n.width)
-		return views.TextPane(m.theme, "Deploys", m.noSupervisor(), n.width, n.height-1, true) + "\n" + footer
+		footer := views.Footer(m.Theme, m.Keys.Hints(keymap.CtxGlobal), m.status, n.Width)
+		return views.TextPane(m.Theme, "Deploys", m.noSupervisor(), n.Width, n.Height-1, true) + "\n" + footer
 	}
 	p := m.panes()
-	list := views.DeployList(m.theme, views.DeployListData{
-		Services: n.rows, Cursor: n.cursor, Offset: n.top, Focused: n.focus == focusList,
-		Now: m.now(), Filter: n.filter, Total: len(m.services), Busy: m.busy, Marked: n.markedRows(),
+	rows := views.DeployList(m.Theme, views.DeployListData{
+		Services: n.Rows, Cursor: n.Cursor, Offset: n.Top, Focused: n.Focus == list.FocusList,
+		Now: m.Now(), Filter: n.Filter, Total: len(m.services), Busy: m.busy, Marked: n.MarkedRows(),
 		Unconfirmed: !m.trusted(),
 	}, p.ListWidth, p.ListHeight)
 	var lower []string
 	if p.detail > 0 {
-		lower = append(lower, views.DeployDetail(m.theme, m.detailData(), p.LogsWidth, p.detail))
+		lower = append(lower, views.DeployDetail(m.Theme, m.detailData(), p.LogsWidth, p.detail))
 	}
 	if p.logs > 0 {
-		ld := m.logs.data(n.focus == focusLogs)
+		ld := m.logs.data(n.Focus == list.FocusLogs)
 		if len(lower) == 0 { // the sub-tab bar goes in the logs' rule
-			ld.Reserve = views.LogsTabsReserve(m.theme, ld, m.detail.tabs.bar())
+			ld.Reserve = views.LogsTabsReserve(m.Theme, ld, m.detail.tabs.bar())
 		}
-		lower = append(lower, views.LogsPane(m.theme, ld, p.LogsWidth, p.logs))
+		lower = append(lower, views.LogsPane(m.Theme, ld, p.LogsWidth, p.logs))
 	}
-	below := m.detailView(strings.Join(lower, "\n"), p.LogsWidth, p.LogsHeight, n.focus == focusLogs)
+	below := m.detailView(strings.Join(lower, "\n"), p.LogsWidth, p.LogsHeight, n.Focus == list.FocusLogs)
 	var footer string
-	if n.editing {
-		footer = views.FilterLine(m.theme, n.filter, m.km.Hints(keymap.CtxFilter), n.width)
+	if n.Editing {
+		footer = views.FilterLine(m.Theme, n.Filter, m.Keys.Hints(keymap.CtxFilter), n.Width)
 	} else {
-		footer = views.Footer(m.theme, m.km.Hints(m.Context()), m.status, n.width)
+		footer = views.Footer(m.Theme, m.Keys.Hints(m.Context()), m.status, n.Width)
 	}
-	screen := views.Body(m.theme, p.Layout, list, below) + "\n" + footer
+	screen := views.Body(m.Theme, p.Layout, rows, below) + "\n" + footer
 	if m.confirm != nil {
 		q, detail := m.confirm.question()
-		box := views.Confirm(m.theme, q, detail, m.km.Hints(keymap.CtxConfirm), n.width)
-		screen = views.Overlay(screen, box, n.width, n.height)
+		box := views.Confirm(m.Theme, q, detail, m.Keys.Hints(keymap.CtxConfirm), n.Width)
+		screen = views.Overlay(screen, box, n.Width, n.Height)
 	}
 	if m.bannerLines() > 0 {
-		screen = views.DeployBanner(m.theme, m.banner(), n.width) + "\n" + screen
+		screen = views.DeployBanner(m.Theme, m.banner(), n.Width) + "\n" + screen
 	}
 	return screen
 }
@@ -59,7 +61,7 @@ func (m Deploys) View() string {
 // noSupervisor explains the empty tab.
 func (m Deploys) noSupervisor() []views.Paragraph {
 	containers := "The Containers tab works without one."
-	if ks := m.km.Keys(keymap.CtxGlobal, keymap.TabContainers); len(ks) > 0 {
+	if ks := m.Keys.Keys(keymap.CtxGlobal, keymap.TabContainers); len(ks) > 0 {
 		containers = fmt.Sprintf("The Containers tab (%s) works without one.", keymap.KeyName(ks[0]))
 	}
 	return []views.Paragraph{

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/list"
+
 	"fmt"
 
 	tea "charm.land/bubbletea/v2"
@@ -20,8 +22,8 @@ type containerDetail struct {
 	stats   statsPane
 }
 
-// SetShown tells the tab whether it is on screen: its stats stream only then.
-func (m *Containers) SetShown(shown bool) tea.Cmd {
+// setShown tells the tab whether it is on screen: its stats stream only then.
+func (m *Containers) setShown(shown bool) tea.Cmd {
 	m.detail.shown = shown
 	return m.syncDetail()
 }
@@ -33,8 +35,8 @@ func (m *Containers) syncDetail() tea.Cmd {
 	c, _ := m.Selected()
 	d := &m.detail
 	return tea.Batch(
-		d.inspect.sync(m.ctx, m.b, c, d.shown && d.tabs.is(detailConfig, detailEnv)),
-		d.stats.sync(m.ctx, m.b, c, d.shown && d.tabs.is(detailStats)),
+		d.inspect.sync(m.Ctx, m.b, c, d.shown && d.tabs.is(detailConfig, detailEnv)),
+		d.stats.sync(m.Ctx, m.b, c, d.shown && d.tabs.is(detailStats)),
 	)
 }
 
@@ -59,7 +61,7 @@ func (m *Containers) detailKey(a keymap.Action) (tea.Cmd, bool) {
 	if m.detail.tabs.switchKey(a) {
 		return m.syncDetail(), true
 	}
-	if m.list.focus != focusLogs || m.detail.tabs.is(detailLogs) {
+	if m.list.Focus != list.FocusLogs || m.detail.tabs.is(detailLogs) {
 		return nil, false
 	}
 	l := m.layout()
@@ -74,9 +76,9 @@ func (m *Containers) detailKey(a keymap.Action) (tea.Cmd, bool) {
 func (m Containers) detailView(logs string, width, height int, focused bool) string {
 	pane := logs
 	if !m.detail.tabs.is(detailLogs) {
-		pane = views.DetailPane(m.theme, m.detailText(width, focused), width, height)
+		pane = views.DetailPane(m.Theme, m.detailText(width, focused), width, height)
 	}
-	return views.WithTabs(m.theme, pane, m.detail.tabs.bar(), width)
+	return views.WithTabs(m.Theme, pane, m.detail.tabs.bar(), width)
 }
 
 // detailText is the text sub-tab on screen (Config, Env, Stats) of the selected container.
@@ -95,12 +97,12 @@ func (m Containers) detailText(width int, focused bool) views.DetailText {
 	switch {
 	case in.id == c.ID && in.detail != nil:
 		if m.detail.tabs.is(detailEnv) {
-			d.Lines = views.EnvLines(m.theme, secret.Masker{}, views.EnvFromList(in.detail.Env))
-			d.Note = m.theme.Dim.Render(plural(len(in.detail.Env), "variable"))
+			d.Lines = views.EnvLines(m.Theme, secret.Masker{}, views.EnvFromList(in.detail.Env))
+			d.Note = m.Theme.Dim.Render(plural(len(in.detail.Env), "variable"))
 			d.Empty = c.Name + " has no environment"
 		} else {
-			d.Lines = views.ContainerConfigLines(m.theme, *in.detail, m.now())
-			d.Note = m.theme.Dim.Render(c.ShortID())
+			d.Lines = views.ContainerConfigLines(m.Theme, *in.detail, m.Now())
+			d.Note = m.Theme.Dim.Render(c.ShortID())
 		}
 	case in.id == c.ID && in.err != nil:
 		d.Err = "inspect: " + in.err.Error()
@@ -114,19 +116,19 @@ func (m Containers) detailText(width int, focused bool) views.DetailText {
 func (m Containers) statsText(d views.DetailText, c docker.Container, width int) views.DetailText {
 	st := m.detail.stats
 	if st.id == c.ID {
-		d.Lines = views.StatsLines(m.theme, st.samples, width)
+		d.Lines = views.StatsLines(m.Theme, st.samples, width)
 	}
 	switch {
 	case st.id == c.ID && st.err != "":
 		d.Err = "stats: " + st.err
 	case st.id == c.ID && st.stream != nil:
-		d.Note = m.theme.OK.Render(m.theme.G.Running + " live")
+		d.Note = m.Theme.OK.Render(m.Theme.G.Running + " live")
 		d.Empty = "waiting for the first sample…"
 	case !c.Running():
-		d.Note = m.theme.Muted.Render(m.theme.G.Stopped + " " + c.State)
+		d.Note = m.Theme.Muted.Render(m.Theme.G.Stopped + " " + c.State)
 		d.Empty = fmt.Sprintf("%s is %s: no stats", c.Name, c.State)
 	default:
-		d.Note = m.theme.Muted.Render(m.theme.G.Stopped + " ended")
+		d.Note = m.Theme.Muted.Render(m.Theme.G.Stopped + " ended")
 		d.Empty = "no samples"
 	}
 	return d

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/common"
+
 	"slices"
 	"strings"
 	"testing"
@@ -9,7 +11,7 @@ import (
 // inspected runs the inspect the Containers tab has under way and hands its result back.
 func inspected(t *testing.T, r Root) Root {
 	t.Helper()
-	f := r.containers.detail.inspect.fetch
+	f := r.containers().detail.inspect.fetch
 	if f == nil {
 		t.Fatal("no inspect under way")
 	}
@@ -21,12 +23,12 @@ func inspected(t *testing.T, r Root) Root {
 // pushes and the waits interleave.
 func statsArrive(t *testing.T, r Root) Root {
 	t.Helper()
-	s := r.containers.detail.stats.stream
+	s := r.containers().detail.stats.stream
 	if s == nil {
 		t.Fatal("no stats stream")
 	}
-	go s.run(r.containers.b)()
-	for len(r.containers.detail.stats.samples) < len(fixtureStats()) {
+	go s.run(r.containers().b)()
+	for len(r.containers().detail.stats.samples) < len(fixtureStats()) {
 		r = update(t, r, runCmd(t, s.wait()))
 	}
 	return r
@@ -117,7 +119,7 @@ func TestContainersDetailConfigAndEnv(t *testing.T) {
 	// A new selection reads the new container; the old read, if still running, is dropped.
 	r, _ = press(t, r, "[") // back to Config
 	r, _ = press(t, r, "j")
-	old := r.containers.detail.inspect.fetch
+	old := r.containers().detail.inspect.fetch
 	r, _ = press(t, r, "j")
 	if old == nil || runCmd(t, old.read) != nil {
 		t.Error("the read of the container left behind was not cancelled")
@@ -160,7 +162,7 @@ func TestContainersDetailStats(t *testing.T) {
 	f := newFake()
 	r := newRoot(t, f, 120, 40)
 	r, _ = press(t, r, "j", "j", "]", "]")
-	if r.containers.detail.stats.stream != nil {
+	if r.containers().detail.stats.stream != nil {
 		t.Fatal("stats stream before the Stats sub-tab is on screen")
 	}
 	r, _ = press(t, r, "]")
@@ -184,13 +186,13 @@ func TestContainersDetailStats(t *testing.T) {
 	}
 
 	// Leaving the sub-tab stops the stream; so does leaving the tab.
-	stream := r.containers.detail.stats.stream
+	stream := r.containers().detail.stats.stream
 	r, _ = press(t, r, "]")
-	if stream.ctx.Err() == nil || r.containers.detail.stats.stream != nil {
+	if stream.ctx.Err() == nil || r.containers().detail.stats.stream != nil {
 		t.Fatal("the stream runs on after leaving Stats")
 	}
 	r, _ = press(t, r, "[")
-	stream = r.containers.detail.stats.stream
+	stream = r.containers().detail.stats.stream
 	if stream == nil || !strings.Contains(screen(r), "▁▁▂▂▃▄▆█▇▅▃▂") {
 		t.Fatalf("back on Stats: no stream, or the samples were lost:\n%s", screen(r))
 	}
@@ -199,14 +201,14 @@ func TestContainersDetailStats(t *testing.T) {
 		t.Fatal("the stream runs on while another tab is on screen")
 	}
 	r, _ = press(t, r, "4")
-	if r.containers.detail.stats.stream == nil {
+	if r.containers().detail.stats.stream == nil {
 		t.Fatal("coming back to the tab did not resume the stream")
 	}
 
 	// A container that is not running has no stats, and no stream is started for it.
 	r, _ = press(t, r, "G")
-	if selectedName(r) != "scratch" || r.containers.detail.stats.stream != nil {
-		t.Fatalf("selected %s, stream %v", selectedName(r), r.containers.detail.stats.stream)
+	if selectedName(r) != "scratch" || r.containers().detail.stats.stream != nil {
+		t.Fatalf("selected %s, stream %v", selectedName(r), r.containers().detail.stats.stream)
 	}
 	if s := screen(r); !strings.Contains(s, "scratch is created: no stats") {
 		t.Errorf("scratch's Stats:\n%s", s)
@@ -219,16 +221,16 @@ func TestContainersStatsEndAndRestart(t *testing.T) {
 	r := newRoot(t, newFake(), 120, 40)
 	r, _ = press(t, r, "j", "j", "[")
 	r = statsArrive(t, r)
-	s := r.containers.detail.stats.stream
+	s := r.containers().detail.stats.stream
 	r = update(t, r, statsEndedMsg{stream: s})
-	if r.containers.detail.stats.stream != nil || !strings.Contains(screen(r), "○ ended") {
+	if r.containers().detail.stats.stream != nil || !strings.Contains(screen(r), "○ ended") {
 		t.Fatalf("after the end:\n%s", screen(r))
 	}
 	if !strings.Contains(screen(r), "▁▁▂▂▃▄▆█▇▅▃▂") {
 		t.Error("the samples read before the end are gone")
 	}
 	// The index sees the container start again: a new stream.
-	snap := r.containers.Snapshot()
+	snap := r.containers().Snapshot()
 	cs := slices.Clone(snap.Containers)
 	for i := range cs {
 		if cs[i].Name == "shop-api-1" {
@@ -236,14 +238,14 @@ func TestContainersStatsEndAndRestart(t *testing.T) {
 		}
 	}
 	snap.Containers = cs
-	m, _ := r.Update(containersChangedMsg{snap: snap})
+	m, _ := r.Update(common.ContainersChangedMsg{Snap: snap})
 	r = m.(Root)
-	if r.containers.detail.stats.stream == nil {
+	if r.containers().detail.stats.stream == nil {
 		t.Fatal("no new stream after the restart")
 	}
 	// A sample of a stream no longer shown changes nothing.
 	m, cmd := r.Update(statsSampledMsg{stream: s})
-	if cmd != nil || m.(Root).containers.detail.stats.stream == s {
+	if cmd != nil || m.(Root).containers().detail.stats.stream == s {
 		t.Error("a stale stream's samples were taken")
 	}
 }

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/list"
+
 	"context"
 	"errors"
 	"fmt"
@@ -133,7 +135,7 @@ func (p *specPane) onRead(msg specReadMsg) {
 // syncDetail reads the selected service's spec while the Spec sub-tab is on screen.
 func (m *Deploys) syncDetail() tea.Cmd {
 	s, _ := m.Selected()
-	return m.detail.spec.sync(m.ctx, s, m.detail.tabs.is(detailSpec))
+	return m.detail.spec.sync(m.Ctx, s, m.detail.tabs.is(detailSpec))
 }
 
 // detailPanes is how the sub-tabs other than Status use the area under the list: all of it,
@@ -154,7 +156,7 @@ func (m *Deploys) detailKey(a keymap.Action) (tea.Cmd, bool) {
 	if m.detail.tabs.switchKey(a) {
 		return tea.Batch(m.syncLogs(), m.syncDetail()), true
 	}
-	if m.list.focus != focusLogs || !m.detail.tabs.is(detailTimeline, detailSpec) {
+	if m.list.Focus != list.FocusLogs || !m.detail.tabs.is(detailTimeline, detailSpec) {
 		return nil, false
 	}
 	p := m.panes()
@@ -169,9 +171,9 @@ func (m *Deploys) detailKey(a keymap.Action) (tea.Cmd, bool) {
 func (m Deploys) detailView(lower string, width, height int, focused bool) string {
 	pane := lower
 	if m.detail.tabs.is(detailTimeline, detailSpec) {
-		pane = views.DetailPane(m.theme, m.detailText(width, focused), width, height)
+		pane = views.DetailPane(m.Theme, m.detailText(width, focused), width, height)
 	}
-	return views.WithTabs(m.theme, pane, m.detail.tabs.bar(), width)
+	return views.WithTabs(m.Theme, pane, m.detail.tabs.bar(), width)
 }
 
 // detailText is the Timeline or the Spec of the selected service.
@@ -184,12 +186,12 @@ func (m Deploys) detailText(width int, focused bool) views.DetailText {
 	}
 	d.Title = s.Name
 	if m.detail.tabs.is(detailTimeline) {
-		d.Lines = views.DeployTimelineLines(m.theme, s, m.now(), width)
-		d.Note = m.theme.Dim.Render(plural(len(s.Timeline), "transition"))
+		d.Lines = views.DeployTimelineLines(m.Theme, s, m.Now(), width)
+		d.Note = m.Theme.Dim.Render(plural(len(s.Timeline), "transition"))
 		d.Empty = s.Name + " has no transitions yet"
 		return d
 	}
-	d.Note = m.theme.Dim.Render(views.Clean(s.File, 200))
+	d.Note = m.Theme.Dim.Render(views.Clean(s.File, 200))
 	sp := m.detail.spec
 	switch {
 	case sp.name != s.Name:
@@ -197,7 +199,7 @@ func (m Deploys) detailText(width int, focused bool) views.DetailText {
 	case sp.err != nil:
 		d.Err = sp.err.Error()
 	default:
-		d.Lines = views.FileLines(m.theme, sp.text)
+		d.Lines = views.FileLines(m.Theme, sp.text)
 		d.Empty = s.File + " is empty"
 		if sp.fetch != nil && sp.text == "" {
 			d.Empty = "reading " + s.File + "…"

@@ -23,8 +23,8 @@ deploy: [After, 12]
 // deploysSubTab presses ] until the Deploys tab's detail shows the sub-tab called title.
 func deploysSubTab(t *testing.T, r Root, title string) Root {
 	t.Helper()
-	for range len(r.deploys.detail.tabs.tabs) {
-		if r.deploys.detail.tabs.current().title() == title {
+	for range len(r.deploys().detail.tabs.tabs) {
+		if r.deploys().detail.tabs.current().title() == title {
 			return r
 		}
 		r, _ = press(t, r, "]")
@@ -36,7 +36,7 @@ func deploysSubTab(t *testing.T, r Root, title string) Root {
 // specRead runs the Deploys tab's spec read under way and hands its result back.
 func specRead(t *testing.T, r Root) Root {
 	t.Helper()
-	f := r.deploys.detail.spec.fetch
+	f := r.deploys().detail.spec.fetch
 	if f == nil {
 		t.Fatal("no spec read under way")
 	}
@@ -87,7 +87,7 @@ func specReadIn(t *testing.T, r Root, dir string) Root {
 func TestDeploysDetailTimeline(t *testing.T) {
 	r := newDeploysRoot(t, newFakeDeploys(), nil, nil, 120, 40)
 	r = selectService(t, r, "web")
-	logs := r.deploys.logs.stream
+	logs := r.deploys().logs.stream
 	if logs == nil || !strings.Contains(screen(r), "─[Status]│ Timeline │ Spec │ Logs ─ web ─") {
 		t.Fatalf("Status at 120x40 (logs %v):\n%s", logs, screen(r))
 	}
@@ -109,18 +109,18 @@ func TestDeploysDetailTimeline(t *testing.T) {
 		t.Errorf("Timeline shows the Status detail:\n%s", s)
 	}
 	// The logs are not on screen: their readers stop.
-	if logs.ctx.Err() == nil || r.deploys.logs.stream != nil {
+	if logs.ctx.Err() == nil || r.deploys().logs.stream != nil {
 		t.Error("the logs run on under Timeline")
 	}
 	// Logs: the logs alone, all the height, reading again.
 	r = deploysSubTab(t, r, "Logs")
-	if r.deploys.logs.stream == nil || !strings.Contains(screen(r), "─ Status │ Timeline │ Spec │[Logs]─ web ─") ||
+	if r.deploys().logs.stream == nil || !strings.Contains(screen(r), "─ Status │ Timeline │ Spec │[Logs]─ web ─") ||
 		strings.Contains(screen(r), "After delay") {
 		t.Fatalf("Logs:\n%s", screen(r))
 	}
 	// Round the bar back to Status: detail and logs as before.
 	r, _ = press(t, r, "]")
-	if !strings.Contains(screen(r), "After delay: old stops in 12s") || r.deploys.logs.stream == nil {
+	if !strings.Contains(screen(r), "After delay: old stops in 12s") || r.deploys().logs.stream == nil {
 		t.Errorf("back on Status:\n%s", screen(r))
 	}
 }
@@ -149,7 +149,7 @@ func TestDeploysDetailTimelineScrolls(t *testing.T) {
 	if !strings.Contains(s, "deploy number 0") || strings.Contains(s, "deploy number 39") {
 		t.Fatalf("G did not reach the oldest transition:\n%s", s)
 	}
-	if sel, _ := r.deploys.Selected(); sel.Name != "api" {
+	if sel, _ := r.deploys().Selected(); sel.Name != "api" {
 		t.Errorf("scrolling moved the selection to %s", sel.Name)
 	}
 	r, _ = press(t, r, "pgup")
@@ -162,7 +162,7 @@ func TestDeploysDetailSpec(t *testing.T) {
 	dir := specWorkspace(t)
 	r := newDeploysRoot(t, newFakeDeploys(), nil, nil, 120, 40)
 	r = selectService(t, r, "web")
-	if r.deploys.detail.spec.fetch != nil {
+	if r.deploys().detail.spec.fetch != nil {
 		t.Fatal("the spec is read before Spec is on screen")
 	}
 	r = deploysSubTab(t, r, "Spec")

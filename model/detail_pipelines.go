@@ -58,9 +58,9 @@ func (m *Pipelines) detailKey(a keymap.Action) bool {
 func (m Pipelines) detailView(out string, width, height int, focused bool) string {
 	pane := out
 	if !m.detail.tabs.is(detailOutput) {
-		pane = views.DetailPane(m.theme, m.detailText(width, focused), width, height)
+		pane = views.DetailPane(m.Theme, m.detailText(width, focused), width, height)
 	}
-	return views.WithTabs(m.theme, pane, m.detail.tabs.bar(), width)
+	return views.WithTabs(m.Theme, pane, m.detail.tabs.bar(), width)
 }
 
 // detailText is the selected node's Attempts or Config.
@@ -74,19 +74,19 @@ func (m Pipelines) detailText(width int, focused bool) views.DetailText {
 	n := m.run.Nodes[path]
 	d.Title = path
 	if m.detail.tabs.is(detailAttempts) {
-		d.Lines = views.AttemptsLines(m.theme, n, m.now(), width)
+		d.Lines = views.AttemptsLines(m.Theme, n, m.Now(), width)
 		d.Empty = path + " has not run"
 		if n != nil {
-			d.Note = m.theme.Dim.Render(plural(len(n.Attempts), "attempt"))
+			d.Note = m.Theme.Dim.Render(plural(len(n.Attempts), "attempt"))
 			if n.Kind != string(pipeline.Exec) {
 				d.Empty = fmt.Sprintf("%s is a %s node: its children run, it does not", path, n.Kind)
 			}
 		}
 		return d
 	}
-	d.Lines = views.NodeConfigLines(m.theme, m.nodeConfig(path, n))
+	d.Lines = views.NodeConfigLines(m.Theme, m.nodeConfig(path, n))
 	if m.detail.defErr != nil && m.detail.defRun == m.run.ID {
-		d.Lines = append(d.Lines, "", "  "+m.theme.Bad.Render(views.Clean(m.detail.defErr.Error(), 500)))
+		d.Lines = append(d.Lines, "", "  "+m.Theme.Bad.Render(views.Clean(m.detail.defErr.Error(), 500)))
 	}
 	return d
 }

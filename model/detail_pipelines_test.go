@@ -50,8 +50,8 @@ func newDetailPipelines() *fakePipelines {
 // pipelinesSubTab presses ] until the Pipelines tab's lower pane shows the sub-tab title.
 func pipelinesSubTab(t *testing.T, r Root, title string) Root {
 	t.Helper()
-	for range len(r.pipelines.detail.tabs.tabs) {
-		if r.pipelines.detail.tabs.current().title() == title {
+	for range len(r.pipelines().detail.tabs.tabs) {
+		if r.pipelines().detail.tabs.current().title() == title {
 			return r
 		}
 		r, _ = press(t, r, "]")
@@ -148,15 +148,15 @@ func TestPipelinesDetailConfigWithoutFile(t *testing.T) {
 // selectNode moves the tree's cursor to path.
 func selectNode(t *testing.T, r Root, path string) Root {
 	t.Helper()
-	if r.pipelines.focus == pipeFocusList {
+	if r.pipelines().focus == pipeFocusList {
 		r, _ = press(t, r, "tab")
 	}
-	for r.pipelines.focus != pipeFocusTree {
+	for r.pipelines().focus != pipeFocusTree {
 		r, _ = press(t, r, "tab")
 	}
 	r, _ = press(t, r, "g")
-	for range len(r.pipelines.run.Order) {
-		if r.pipelines.selectedNode() == path {
+	for range len(r.pipelines().run.Order) {
+		if r.pipelines().selectedNode() == path {
 			return r
 		}
 		r, _ = press(t, r, "j")

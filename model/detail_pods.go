@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/list"
+
 	"fmt"
 	"strings"
 
@@ -89,7 +91,7 @@ func (m *Pods) detailKey(a keymap.Action) bool {
 		m.syncDetail()
 		return true
 	}
-	if m.list.focus != focusLogs || m.detail.tabs.is(detailLogs) {
+	if m.list.Focus != list.FocusLogs || m.detail.tabs.is(detailLogs) {
 		return false
 	}
 	l := m.layout()
@@ -104,9 +106,9 @@ func (m *Pods) detailKey(a keymap.Action) bool {
 func (m Pods) detailView(lower string, width, height int, focused bool) string {
 	pane := lower
 	if !m.detail.tabs.is(detailLogs) {
-		pane = views.DetailPane(m.theme, m.detailText(focused), width, height)
+		pane = views.DetailPane(m.Theme, m.detailText(focused), width, height)
 	}
-	return views.WithTabs(m.theme, pane, m.detail.tabs.bar(), width)
+	return views.WithTabs(m.Theme, pane, m.detail.tabs.bar(), width)
 }
 
 // detailText is the Config or Env text of the selection.
@@ -121,15 +123,15 @@ func (m Pods) detailText(focused bool) views.DetailText {
 		return t
 	}
 	if m.ws != nil {
-		t.Note = m.theme.Dim.Render("target " + m.ws.Target)
+		t.Note = m.Theme.Dim.Render("target " + m.ws.Target)
 	}
 	if d.tabs.is(detailEnv) {
-		t.Lines = views.EnvLines(m.theme, d.mask, d.env)
+		t.Lines = views.EnvLines(m.Theme, d.mask, d.env)
 		t.Empty = d.title + " has no environment"
 		return t
 	}
 	for _, l := range d.yaml {
-		t.Lines = append(t.Lines, "  "+m.theme.Text.Render(views.Clean(l, 2000)))
+		t.Lines = append(t.Lines, "  "+m.Theme.Text.Render(views.Clean(l, 2000)))
 	}
 	return t
 }

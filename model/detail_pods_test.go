@@ -65,8 +65,8 @@ func newSecretShop(t *testing.T) (*fakePods, *modeltest.Containers) {
 // podsSubTab presses ] until the Pods tab's detail shows the sub-tab called title.
 func podsSubTab(t *testing.T, r Root, title string) Root {
 	t.Helper()
-	for range len(r.pods.detail.tabs.tabs) {
-		if r.pods.detail.tabs.current().title() == title {
+	for range len(r.pods().detail.tabs.tabs) {
+		if r.pods().detail.tabs.current().title() == title {
 			return r
 		}
 		r, _ = press(t, r, "]")
@@ -142,7 +142,7 @@ func TestPodsDetailConfigAndEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	fp.ws = ws
-	r = update(t, r, runCmd(t, r.pods.load(true)))
+	r = update(t, r, runCmd(t, r.pods().load(true)))
 	if s := screen(r); !strings.Contains(s, "LOG_LEVEL      debug") || strings.Contains(s, "PATH ") {
 		t.Errorf("Env after the reload:\n%s", s)
 	}
@@ -158,7 +158,7 @@ func TestPodsDetailScrolls(t *testing.T) {
 	if strings.Contains(s, "  services:") || !strings.Contains(s, "protocol: tcp") {
 		t.Fatalf("G did not scroll Config to its end:\n%s", s)
 	}
-	if row, _ := r.pods.Selected(); row.Key() != "db/db" {
+	if row, _ := r.pods().Selected(); row.Key() != "db/db" {
 		t.Errorf("scrolling moved the selection to %s", row.Key())
 	}
 	r, _ = press(t, r, "g")

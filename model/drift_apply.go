@@ -63,12 +63,12 @@ func (m Pods) overlaps(rows []string) bool {
 
 // applyScope keeps the targets under the marked rows, when some are marked.
 func (m Pods) applyScope(targets []pods.ServiceState) []pods.ServiceState {
-	if !m.list.marking() {
+	if !m.list.Marking() {
 		return targets
 	}
 	var out []pods.ServiceState
 	for _, s := range targets {
-		for _, r := range m.list.marked() {
+		for _, r := range m.list.Marked() {
 			if r.Pod.Name == s.Pod && (r.Kind == views.PodLevel || r.Service.Service == s.Service) {
 				out = append(out, s)
 				break

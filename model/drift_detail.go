@@ -31,8 +31,8 @@ func (m Pods) diffText(focused bool) views.DetailText {
 		t.Empty = "no changes: the containers match the files"
 		return t
 	}
-	t.Note = m.theme.Dim.Render(m.keyName(keymap.Apply) + " applies")
-	t.Lines = views.DriftLines(m.theme, ds)
+	t.Note = m.Theme.Dim.Render(m.keyName(keymap.Apply) + " applies")
+	t.Lines = views.DriftLines(m.Theme, ds)
 	return t
 }
 

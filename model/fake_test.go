@@ -69,7 +69,7 @@ func newRoot(t *testing.T, b Backend, w, h int) Root {
 		Backend: b, Workspace: "~/src/shop", Endpoint: "unix:///var/run/docker.sock",
 		ServerVersion: "20.10.24", API: "1.41", Now: testNow,
 	})
-	t.Cleanup(func() { r.containers.Close(); r.cancel() })
+	t.Cleanup(func() { r.containers().Close(); r.cancel() })
 	return update(t, r, tea.WindowSizeMsg{Width: w, Height: h})
 }
 
@@ -127,13 +127,13 @@ func typeText(t *testing.T, r Root, s string) Root {
 func screen(r Root) string { return ansi.Strip(r.View().Content) }
 
 func selectedName(r Root) string {
-	c, _ := r.containers.Selected()
+	c, _ := r.containers().Selected()
 	return c.Name
 }
 
 // linesFor is what the selected container's stream would deliver.
 func linesFor(r Root, lines ...docker.LogLine) logLinesMsg {
-	s := r.containers.logs.stream
+	s := r.containers().logs.stream
 	return logLinesMsg{key: s.key, gen: s.gen, lines: viewLines("", lines...)}
 }
 

@@ -49,7 +49,7 @@ func TestGoldenPodsDetail(t *testing.T) {
 		fp, fb := newSecretShop(t)
 		r := newPodsRoot(t, fp, fb, w, h)
 		r = selectRow(t, r, "db/db")
-		if s := r.pods.logs.stream; s != nil {
+		if s := r.pods().logs.stream; s != nil {
 			r = update(t, r, logLinesMsg{key: s.key, gen: s.gen, lines: dbLogs()})
 		}
 		t.Run(fmt.Sprintf("logs-%dx%d", w, h), func(t *testing.T) { requireGolden(t, r, w, h) })
@@ -75,7 +75,7 @@ func TestGoldenDeploysDetail(t *testing.T) {
 		r = specReadIn(t, r, dir)
 		t.Run(fmt.Sprintf("spec-%dx%d", w, h), func(t *testing.T) { requireGolden(t, r, w, h) })
 		r = deploysSubTab(t, r, "Logs")
-		s := r.deploys.logs.stream
+		s := r.deploys().logs.stream
 		r = update(t, r, logLinesMsg{key: s.key, gen: s.gen, lines: deployLogs()})
 		t.Run(fmt.Sprintf("logs-%dx%d", w, h), func(t *testing.T) { requireGolden(t, r, w, h) })
 	}

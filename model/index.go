@@ -6,12 +6,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/model/common"
 )
-
-// containersChangedMsg says the container index changed; it carries the new state.
-type containersChangedMsg struct {
-	snap docker.Snapshot
-}
 
 // watchIndex waits for the next change of the index and reads it. The model issues it again
 // after each message, so exactly one waits at a time and nothing runs while nothing changes.
@@ -22,7 +18,7 @@ func watchIndex(ctx context.Context, b Backend, sub *docker.Subscription) tea.Cm
 	return func() tea.Msg {
 		select {
 		case <-sub.C:
-			return containersChangedMsg{snap: b.Snapshot()}
+			return common.ContainersChangedMsg{Snap: b.Snapshot()}
 		case <-ctx.Done():
 			return nil
 		}

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/list"
+
 	"fmt"
 
 	tea "charm.land/bubbletea/v2"
@@ -14,14 +16,14 @@ func (m Containers) handleKey(msg tea.KeyPressMsg) (Containers, tea.Cmd) {
 	key := msg.String()
 	switch ctx := m.Context(); ctx {
 	case keymap.CtxConfirm:
-		return m.confirmKey(m.km.Resolve(ctx, key))
+		return m.confirmKey(m.Keys.Resolve(ctx, key))
 	case keymap.CtxFilter:
-		return m.filterKey(msg, m.km.Resolve(ctx, key))
+		return m.filterKey(msg, m.Keys.Resolve(ctx, key))
 	case keymap.CtxSearch:
-		m.logs.searchKey(msg, m.km.Resolve(ctx, key), m.layout().LogLines())
+		m.logs.searchKey(msg, m.Keys.Resolve(ctx, key), m.layout().LogLines())
 		return m, nil
 	default:
-		return m.do(m.km.Resolve(ctx, key))
+		return m.do(m.Keys.Resolve(ctx, key))
 	}
 }
 
@@ -48,7 +50,7 @@ func (m Containers) confirmKey(a keymap.Action) (Containers, tea.Cmd) {
 }
 
 func (m Containers) filterKey(msg tea.KeyPressMsg, a keymap.Action) (Containers, tea.Cmd) {
-	f, ok := m.list.filterKey(msg, a)
+	f, ok := m.list.FilterKey(msg, a)
 	if !ok {
 		return m, nil
 	}
@@ -61,10 +63,10 @@ func (m Containers) do(a keymap.Action) (Containers, tea.Cmd) {
 	if cmd, ok := m.detailKey(a); ok {
 		return m, cmd
 	}
-	switch m.list.key(a, &m.logs, m.layout().LogLines(), &m.status, func() { m.setFilter("") }) {
-	case navDone:
+	switch m.list.Key(a, &m.logs, m.layout().LogLines(), &m.status, func() { m.setFilter("") }) {
+	case list.Done:
 		return m, nil
-	case navMoved:
+	case list.Moved:
 		return m, m.syncLogs()
 	}
 	if m, cmd, ok := m.markKey(a); ok {

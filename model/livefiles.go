@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/podiumdev/podium/model/common"
 	"github.com/podiumdev/podium/views"
 	"github.com/podiumdev/podium/watch"
 )
@@ -134,29 +136,27 @@ func classify(root string, b watch.Batch) filesChangedMsg {
 	return msg
 }
 
-// onFiles takes the watcher's messages: it keeps the watcher, hands changes to the tabs they
-// matter to, and reads on.
+// onFiles takes the watcher's messages: it keeps the watcher, tells the tabs how following
+// the files goes and which changed (each takes its own), and reads on.
 func (r Root) onFiles(msg liveFilesMsg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case filesWatchingMsg:
 		if msg.err != nil {
-			r.pods.status = watchFailed(msg.err)
-			return r, nil
+			return r, r.broadcast(common.FilesWatchMsg{Err: msg.err})
 		}
-		r.files.w, r.files.root, r.pods.watching = msg.w, msg.root, true
-		return r, r.files.next(r.ctx)
+		r.files.w, r.files.root = msg.w, msg.root
+		cmd := r.broadcast(common.FilesWatchMsg{Watching: true})
+		return r, tea.Batch(r.files.next(r.ctx), cmd)
 	case filesWatchErrorMsg:
-		r.pods.status = watchFailed(msg.err)
 		if msg.stopped {
-			r.files.w, r.pods.watching = nil, false
-			return r, nil
+			r.files.w = nil
+			return r, r.broadcast(common.FilesWatchMsg{Err: msg.err})
 		}
-		return r, r.files.next(r.ctx)
+		cmd := r.broadcast(common.FilesWatchMsg{Watching: r.files.w != nil, Err: msg.err})
+		return r, tea.Batch(r.files.next(r.ctx), cmd)
 	case filesChangedMsg:
-		var podsCmd, pipesCmd tea.Cmd
-		r.pods, podsCmd = r.pods.filesChanged(msg.pods)
-		r.pipelines, pipesCmd = r.pipelines.filesChanged(msg.pipelines)
-		return r, tea.Batch(r.files.next(r.ctx), podsCmd, pipesCmd)
+		cmd := r.broadcast(common.FilesChangedMsg{Paths: append(slices.Clip(msg.pods), msg.pipelines...)})
+		return r, tea.Batch(r.files.next(r.ctx), cmd)
 	}
 	return r, nil
 }

@@ -25,10 +25,10 @@ func (m *Deploys) follow(events []supervisor.Event) {
 		if !m.movedAt.IsZero() && tr.At.Sub(m.movedAt) < followQuiet {
 			continue
 		}
-		for i, s := range m.list.rows {
+		for i, s := range m.list.Rows {
 			if s.Name == e.Service {
-				m.list.cursor = i
-				m.list.selectCursor()
+				m.list.Cursor = i
+				m.list.SelectCursor()
 				break
 			}
 		}

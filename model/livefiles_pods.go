@@ -107,3 +107,6 @@ func (m Pods) fixHint() string {
 	}
 	return "Fix the file, then " + m.keyName(keymap.Reload) + " reloads the workspace."
 }
+
+// podsRoots are the workspace's paths the Pods tab follows, relative to it.
+func podsRoots() []string { return []string{"pods", "config", "podium.yml"} }

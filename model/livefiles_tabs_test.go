@@ -1,6 +1,8 @@
 package model
 
 import (
+	tea "charm.land/bubbletea/v2"
+
 	"errors"
 	"strings"
 	"testing"
@@ -26,19 +28,19 @@ func deployEvents(t *testing.T, r Root, f *fakeDeploys, events ...supervisor.Eve
 	for _, e := range events {
 		f.events <- e
 	}
-	return update(t, r, runCmd(t, r.deploys.watch()))
+	return update(t, r, runCmd(t, r.deploys().watch()))
 }
 
 func TestDeploysFollowASpecChange(t *testing.T) {
 	f := newFakeDeploys()
 	r := newDeploysRoot(t, f, nil, nil, 120, 40)
 	now := testNow()
-	if s, _ := r.deploys.Selected(); s.Name != "api" {
+	if s, _ := r.deploys().Selected(); s.Name != "api" {
 		t.Fatalf("first selection %q", s.Name)
 	}
 	// queue's spec was edited: its deploy is selected, with its detail on screen.
 	r = deployEvents(t, r, f, specChanged(t, f, "queue", now, supervisor.CauseSpecChanged, "spec changed: deploy revision 2 (web:2)"))
-	if s, _ := r.deploys.Selected(); s.Name != "queue" {
+	if s, _ := r.deploys().Selected(); s.Name != "queue" {
 		t.Fatalf("a spec change on queue left the selection on %q", s.Name)
 	}
 	if sc := screen(r); !strings.Contains(sc, "specs/queue.yml") {
@@ -46,20 +48,20 @@ func TestDeploysFollowASpecChange(t *testing.T) {
 	}
 	// The user moves to search; a deploy of api two seconds later leaves the cursor there.
 	r, _ = press(t, r, "j")
-	if s, _ := r.deploys.Selected(); s.Name != "search" {
+	if s, _ := r.deploys().Selected(); s.Name != "search" {
 		t.Fatalf("j went to %q", s.Name)
 	}
 	r = deployEvents(t, r, f, specChanged(t, f, "api", now.Add(2*time.Second), supervisor.CauseSpecChanged, "spec changed: deploy revision 2 (web:2)"))
-	if s, _ := r.deploys.Selected(); s.Name != "search" {
+	if s, _ := r.deploys().Selected(); s.Name != "search" {
 		t.Fatalf("a deploy took the cursor the user had just moved, to %q", s.Name)
 	}
 	// Later on, it follows again; a restart (not a spec change) never takes the cursor.
 	r = deployEvents(t, r, f, specChanged(t, f, "api", now.Add(followQuiet+time.Second), supervisor.CauseSpecChanged, "spec changed: deploy revision 2 (web:2)"))
-	if s, _ := r.deploys.Selected(); s.Name != "api" {
+	if s, _ := r.deploys().Selected(); s.Name != "api" {
 		t.Fatalf("a spec change well after the last move did not select api: %q", s.Name)
 	}
 	r = deployEvents(t, r, f, specChanged(t, f, "search", now.Add(time.Minute), supervisor.CauseRestart, "restart: deploy revision 2 (web:2)"))
-	if s, _ := r.deploys.Selected(); s.Name != "api" {
+	if s, _ := r.deploys().Selected(); s.Name != "api" {
 		t.Fatalf("a restart took the cursor to %q", s.Name)
 	}
 }
@@ -67,8 +69,10 @@ func TestDeploysFollowASpecChange(t *testing.T) {
 func TestPipelinesFollowTheirFiles(t *testing.T) {
 	fp := newFakePipelines()
 	r := newPipelinesRoot(t, fp, 120, 40)
-	r = runPipeCmd(t, r, r.pipelines.show("ci", ciRun().ID))
-	running := r.pipelines.run
+	var show tea.Cmd
+	r = withTab(r, tabPipelines, func(p *Pipelines) { show = p.show("ci", ciRun().ID) })
+	r = runPipeCmd(t, r, show)
+	running := r.pipelines().run
 	// ci.yml breaks, and a new file appears: the list shows both, the run stays on screen.
 	fp.mu.Lock()
 	fp.files = []PipelineFile{
@@ -86,10 +90,10 @@ func TestPipelinesFollowTheirFiles(t *testing.T) {
 			t.Errorf("after the change the screen lacks %q:\n%s", want, s)
 		}
 	}
-	if st := r.pipelines.status; !st.Err || !strings.HasPrefix(st.Text, "2 files changed: pipelines/ci.yml:2:") {
+	if st := r.pipelines().status; !st.Err || !strings.HasPrefix(st.Text, "2 files changed: pipelines/ci.yml:2:") {
 		t.Fatalf("status %+v", st)
 	}
-	if r.pipelines.run == nil || r.pipelines.run.ID != running.ID {
+	if r.pipelines().run == nil || r.pipelines().run.ID != running.ID {
 		t.Fatal("the run on screen was dropped")
 	}
 	for _, c := range fp.Calls() {
@@ -98,9 +102,9 @@ func TestPipelinesFollowTheirFiles(t *testing.T) {
 		}
 	}
 	// Files of the Pods tab do not concern this tab.
-	before := r.pipelines.status
+	before := r.pipelines().status
 	m, _ = r.Update(filesChangedMsg{pods: []string{"pods/web.yml"}})
-	if m.(Root).pipelines.status != before {
+	if m.(Root).pipelines().status != before {
 		t.Fatal("a pod file reloaded the pipelines")
 	}
 }

@@ -15,7 +15,7 @@ import (
 // The log engine's benchmarks live here, not in bench/, because the engine's types (logView,
 // logBuf) are the model's own. They report figures and assert none; bench/README.md has them.
 
-// burst is a million log lines of about 90 bytes, in messages of logBatch as the feed hands
+// burst is a million log lines of about 90 bytes, in messages of logBatch as the handoff hands
 // them over.
 func burst() [][]views.LogLine {
 	const n = 1_000_000
@@ -102,7 +102,7 @@ func BenchmarkLogFrameHugeLine(b *testing.B) {
 			v.keepSearch(39)
 			v.following = true
 			if wrap {
-				v.do(keymap.Wrap, 39)
+				v.Do(keymap.Wrap, 39)
 			}
 			b.ReportAllocs()
 			b.ResetTimer()

@@ -96,7 +96,7 @@ func TestEngineLogsKeptWholeAndSearchable(t *testing.T) {
 	}
 
 	// Timestamps show the engine's time; the search covers the disk part.
-	p.do(keymap.Timestamps, 10)
+	p.Do(keymap.Timestamps, 10)
 	last, _ := p.buf.line(want - 1)
 	frame := ansi.Strip(views.LogsPane(views.NewTheme(true), p.data(true), 100, 11))
 	if !strings.Contains(frame, last.Time.Local().Format("15:04:05.000")+" needle-END") {

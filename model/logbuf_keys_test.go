@@ -42,7 +42,7 @@ func apiLogsFocused(t *testing.T, w, h int, lines ...docker.LogLine) Root {
 func TestLogSearchKeys(t *testing.T) {
 	r := apiLogsFocused(t, 120, 40, goldenLogs()...)
 	r, _ = press(t, r, "/")
-	if ctx := r.containers.Context(); ctx != keymap.CtxSearch {
+	if ctx := r.containers().Context(); ctx != keymap.CtxSearch {
 		t.Fatalf("typing a search in context %s", ctx)
 	}
 	r = typeText(t, r, "get") // smart case: matches GET
@@ -50,7 +50,7 @@ func TestLogSearchKeys(t *testing.T) {
 		t.Fatalf("the query is not shown while typed: %s", rule)
 	}
 	r, _ = press(t, r, "enter")
-	if ctx := r.containers.Context(); ctx != keymap.CtxLogs {
+	if ctx := r.containers().Context(); ctx != keymap.CtxLogs {
 		t.Fatalf("after enter the context is %s", ctx)
 	}
 	// The newest match on screen is the current one; the pane still follows.
@@ -62,16 +62,16 @@ func TestLogSearchKeys(t *testing.T) {
 		t.Fatalf("rule after N N: %s", rule)
 	}
 	r, _ = press(t, r, "n", "n")
-	if r.containers.status.Text != "" {
-		t.Fatalf("status %q before wrapping", r.containers.status.Text)
+	if r.containers().status.Text != "" {
+		t.Fatalf("status %q before wrapping", r.containers().status.Text)
 	}
 	r, _ = press(t, r, "n")
 	s := screen(r)
 	if rule := logsRule(t, s); !strings.Contains(rule, "/get 1/12") || !strings.Contains(s, "GET /api/orders?page=1 200") {
 		t.Fatalf("n past the newest match did not wrap to the oldest:\n%s", s)
 	}
-	if !strings.Contains(r.containers.status.Text, "wrapped") {
-		t.Fatalf("status %q", r.containers.status.Text)
+	if !strings.Contains(r.containers().status.Text, "wrapped") {
+		t.Fatalf("status %q", r.containers().status.Text)
 	}
 	// Only matching lines: the others go, and come back.
 	r, _ = press(t, r, "&")
@@ -88,13 +88,13 @@ func TestLogSearchKeys(t *testing.T) {
 	}
 	// esc drops the search; esc while typing drops the one typed.
 	r, _ = press(t, r, "esc")
-	if rule := logsRule(t, screen(r)); strings.Contains(rule, "/get") || r.containers.Context() != keymap.CtxLogs {
+	if rule := logsRule(t, screen(r)); strings.Contains(rule, "/get") || r.containers().Context() != keymap.CtxLogs {
 		t.Fatalf("esc kept the search: %s", rule)
 	}
 	r, _ = press(t, r, "/")
 	r = typeText(t, r, "zzz")
 	r, _ = press(t, r, "esc")
-	if rule := logsRule(t, screen(r)); strings.Contains(rule, "zzz") || r.containers.Context() != keymap.CtxLogs {
+	if rule := logsRule(t, screen(r)); strings.Contains(rule, "zzz") || r.containers().Context() != keymap.CtxLogs {
 		t.Fatalf("esc while typing: %s", rule)
 	}
 	r, _ = press(t, r, "/")
@@ -103,7 +103,7 @@ func TestLogSearchKeys(t *testing.T) {
 	if rule := logsRule(t, screen(r)); !strings.Contains(rule, "/zzz no match") {
 		t.Fatalf("no match: %s", rule)
 	}
-	if st := r.containers.status; !st.Err || !strings.Contains(st.Text, "no line matches /zzz") {
+	if st := r.containers().status; !st.Err || !strings.Contains(st.Text, "no line matches /zzz") {
 		t.Fatalf("n without a match: %+v", st)
 	}
 }
@@ -134,7 +134,7 @@ func manyLines(n int, mark map[int]string) []docker.LogLine {
 func TestLogSearchFindsLinesOnDisk(t *testing.T) {
 	lines := manyLines(logMemLines+3000, map[int]string{10: "panic: nil map (first)", logMemLines + 2990: "panic: nil map (last)"})
 	r := apiLogsFocused(t, 120, 40, lines...)
-	if b := r.containers.logs.buf; b.onDisk() <= 10 {
+	if b := r.containers().logs.buf; b.onDisk() <= 10 {
 		t.Fatalf("line 10 is not on disk: %d lines there", b.onDisk())
 	}
 	r, _ = press(t, r, "/")
@@ -188,11 +188,11 @@ func TestLogSaveWritesWholeLog(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", state)
 	lines := manyLines(logMemLines+2500, nil)
 	r := apiLogsFocused(t, 120, 40, lines...)
-	if r.containers.logs.buf.onDisk() == 0 {
+	if r.containers().logs.buf.onDisk() == 0 {
 		t.Fatal("nothing on disk: the save would not prove it reads it")
 	}
 	r, _ = press(t, r, "ctrl+s")
-	st := r.containers.status
+	st := r.containers().status
 	dir := filepath.Join(state, "podium", "saved")
 	files, _ := filepath.Glob(filepath.Join(dir, "shop-api-1-*.log"))
 	if st.Err || len(files) != 1 || !strings.Contains(st.Text, files[0]) {
@@ -214,7 +214,7 @@ func TestLogSaveWritesWholeLog(t *testing.T) {
 	// A second save in the same second gets its own file.
 	r, _ = press(t, r, "ctrl+s")
 	if files, _ := filepath.Glob(filepath.Join(dir, "shop-api-1-*.log")); len(files) != 2 {
-		t.Fatalf("second save: %v (%+v)", files, r.containers.status)
+		t.Fatalf("second save: %v (%+v)", files, r.containers().status)
 	}
 }
 
@@ -223,10 +223,10 @@ func TestLogSearchInPodsAndDeploys(t *testing.T) {
 	fp, fb := newShop(t)
 	r := newPodsRoot(t, fp, fb, 120, 40)
 	r = selectRow(t, r, "frontend/web")
-	s := r.pods.logs.stream
+	s := r.pods().logs.stream
 	r = update(t, r, logLinesMsg{key: s.key, gen: s.gen, lines: webLogs()})
 	r, _ = press(t, r, "tab", "/")
-	if ctx := r.pods.Context(); ctx != keymap.CtxSearch {
+	if ctx := r.pods().Context(); ctx != keymap.CtxSearch {
 		t.Fatalf("Pods: typing in context %s", ctx)
 	}
 	r = typeText(t, r, "cart")
@@ -238,13 +238,13 @@ func TestLogSearchInPodsAndDeploys(t *testing.T) {
 	d := newDeploysRoot(t, newFakeDeploys(), nil, nil, 120, 40)
 	d = selectService(t, d, "web")
 	d, _ = press(t, d, "l")
-	ds := d.deploys.logs.stream
+	ds := d.deploys().logs.stream
 	if ds == nil {
 		t.Fatal("Deploys: no logs followed")
 	}
 	d = update(t, d, logLinesMsg{key: ds.key, gen: ds.gen, lines: deployLogs()})
 	d, _ = press(t, d, "/")
-	if ctx := d.deploys.Context(); ctx != keymap.CtxSearch {
+	if ctx := d.deploys().Context(); ctx != keymap.CtxSearch {
 		t.Fatalf("Deploys: typing in context %s", ctx)
 	}
 	d = typeText(t, d, "healthz")
@@ -261,11 +261,11 @@ func TestPipelineOutputUsesTheLogEngine(t *testing.T) {
 	r, cmd := press(t, r, "n")
 	r = runPipeCmd(t, r, cmd)
 	r, _ = press(t, r, "tab")
-	if r.pipelines.focus != pipeFocusOutput {
-		t.Fatalf("focus %v", r.pipelines.focus)
+	if r.pipelines().focus != pipeFocusOutput {
+		t.Fatalf("focus %v", r.pipelines().focus)
 	}
 	r, _ = press(t, r, "/")
-	if ctx := r.pipelines.Context(); ctx != keymap.CtxSearch {
+	if ctx := r.pipelines().Context(); ctx != keymap.CtxSearch {
 		t.Fatalf("typing in context %s", ctx)
 	}
 	r = typeText(t, r, "cart")
@@ -275,7 +275,7 @@ func TestPipelineOutputUsesTheLogEngine(t *testing.T) {
 		t.Fatalf("output search:\n%s", s)
 	}
 	// A running attempt's output is followed as it comes, in batches.
-	out := r.pipelines.out
+	out := r.pipelines().out
 	var batch []string
 	for i := range 100 {
 		batch = append(batch, fmt.Sprintf("step %d", i))

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/common"
+
 	"sort"
 
 	tea "charm.land/bubbletea/v2"
@@ -81,7 +83,7 @@ func (v *logView) searchKey(msg tea.KeyPressMsg, a keymap.Action, rows int) {
 	case keymap.Cancel:
 		v.dropSearch()
 	default:
-		v.search.query = editLine(v.search.query, msg)
+		v.search.query = common.EditLine(v.search.query, msg)
 	}
 	v.refill()
 }

@@ -198,7 +198,7 @@ func TestLogViewHugeLineCutOrWrapped(t *testing.T) {
 	}
 	// Scrolled back to it: it comes from disk, cut at the pane's width.
 	const width, height = 60, 8
-	v.do(keymap.Top, height-1)
+	v.Do(keymap.Top, height-1)
 	rows := frame(v, width, height)
 	if want := "  " + huge[:width-3] + "…"; rows[0] != want {
 		t.Fatalf("cut row:\n%q\nwant\n%q", rows[0], want)
@@ -207,7 +207,7 @@ func TestLogViewHugeLineCutOrWrapped(t *testing.T) {
 		t.Fatalf("the next line is not on the next row: %q", rows[1])
 	}
 	// Wrapped, it fills the pane with full rows; the last says it goes on.
-	v.do(keymap.Wrap, height-1)
+	v.Do(keymap.Wrap, height-1)
 	rows = frame(v, width, height)
 	for i, r := range rows {
 		if ansi.StringWidth(r) != width {

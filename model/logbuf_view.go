@@ -183,8 +183,8 @@ func (v *logView) scroll(n, rows int) {
 	}
 }
 
-// toggleFollow pauses at the lines on screen, or resumes following.
-func (v *logView) toggleFollow(rows int) {
+// ToggleFollow pauses at the lines on screen, or resumes following.
+func (v *logView) ToggleFollow(rows int) {
 	if v.following {
 		v.top = v.start(rows)
 		v.following = false
@@ -194,10 +194,10 @@ func (v *logView) toggleFollow(rows int) {
 	v.refill()
 }
 
-// do performs a logs action in a pane of rows lines, from a key or the command palette:
+// Do performs a logs action in a pane of rows lines, from a key or the command palette:
 // scrolling, following, searching, the toggles and saving. handled is false for an action
 // that is not the pane's; status is what the tab's status line should say ("" for nothing).
-func (v *logView) do(a keymap.Action, rows int) (handled bool, status views.Status) {
+func (v *logView) Do(a keymap.Action, rows int) (handled bool, status views.Status) {
 	if rows > 0 {
 		v.rows = rows
 	}
@@ -216,7 +216,7 @@ func (v *logView) do(a keymap.Action, rows int) (handled bool, status views.Stat
 	case keymap.Bottom:
 		v.following = true
 	case keymap.LogsFollow:
-		v.toggleFollow(rows)
+		v.ToggleFollow(rows)
 	case keymap.Search:
 		v.startSearch()
 	case keymap.SearchNext, keymap.SearchPrev:

@@ -45,20 +45,20 @@ type logStreamEndedMsg struct {
 
 // logStream follows the logs of one selection: one container, or several multiplexed (a
 // service, a pod) with each line marked with its container's name. The readers (one per
-// container, the engine's) push to a feed, and wait only when the UI is a whole feed behind.
+// container, the engine's) push to a handoff, and wait only when the UI is a whole handoff behind.
 type logStream struct {
 	key     string
 	gen     uint64
 	resyncs int // the index's resync count when this stream began
 	ctx     context.Context
 	cancel  context.CancelFunc
-	feed    *feed[views.LogLine]
+	feed    *handoff[views.LogLine]
 }
 
 func newLogStream(parent context.Context, key string, resyncs int) *logStream {
 	ctx, cancel := context.WithCancel(parent)
 	return &logStream{key: key, gen: streamGen.Add(1), resyncs: resyncs, ctx: ctx, cancel: cancel,
-		feed: newBatchFeed[views.LogLine](logFeedLimit, logBatch)}
+		feed: newBatchHandoff[views.LogLine](logFeedLimit, logBatch)}
 }
 
 // push is the sink of one container's reader: from is the prefix its lines get ("" for none).
@@ -298,10 +298,10 @@ func containsID(cs []docker.Container, id string) bool {
 	return false
 }
 
-// key applies a key's action to the pane while it has focus, in a pane of rows lines; false
-// leaves the key to the tab. It is do without the status, for callers that have none.
-func (p *logPane) key(a keymap.Action, rows int) bool {
-	ok, _ := p.do(a, rows)
+// Scroll applies a Scroll's action to the pane while it has focus, in a pane of rows lines; false
+// leaves the Scroll to the tab. It is do without the status, for callers that have none.
+func (p *logPane) Scroll(a keymap.Action, rows int) bool {
+	ok, _ := p.Do(a, rows)
 	return ok
 }
 

@@ -12,5 +12,5 @@ func (m *Containers) syncLogs() tea.Cmd {
 	if c, ok := m.Selected(); ok {
 		want = logWant{key: c.ID, title: c.Name, cs: []docker.Container{c}}
 	}
-	return m.logs.sync(m.ctx, m.b, want, m.snap.Status)
+	return m.logs.sync(m.Ctx, m.b, want, m.snap.Status)
 }

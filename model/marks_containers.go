@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/list"
+
 	"context"
 	"fmt"
 	"strings"
@@ -37,12 +39,12 @@ func (m containersBulkDoneMsg) status() views.Status {
 // markKey handles marking, and stop, restart and remove while containers are marked: they
 // then apply to the marked ones instead of the selection. ok is false for any other action.
 func (m Containers) markKey(a keymap.Action) (Containers, tea.Cmd, bool) {
-	if st, ok := m.list.markOrClear(a, m.km, m.Context(), keymap.Stop, keymap.Restart, keymap.Remove); ok {
+	if st, ok := m.list.MarkOrClear(a, m.Keys, m.Context(), keymap.Stop, keymap.Restart, keymap.Remove); ok {
 		m.status = st
 		return m, m.syncLogs(), true
 	}
 	switch {
-	case m.list.marking() && (a == keymap.Stop || a == keymap.Restart || a == keymap.Remove):
+	case m.list.Marking() && (a == keymap.Stop || a == keymap.Restart || a == keymap.Remove):
 		m, cmd := m.bulk(a)
 		return m, cmd, true
 	}
@@ -52,14 +54,14 @@ func (m Containers) markKey(a keymap.Action) (Containers, tea.Cmd, bool) {
 // bulk starts an action on every marked container; remove asks first.
 func (m Containers) bulk(a keymap.Action) (Containers, tea.Cmd) {
 	var cs []docker.Container
-	for _, r := range m.list.marked() {
+	for _, r := range m.list.Marked() {
 		if a != keymap.Stop || r.Container.Running() {
 			cs = append(cs, r.Container)
 		}
 	}
 	switch {
 	case len(cs) == 0:
-		m.status = views.Status{Text: fmt.Sprintf("none of the %d marked containers is running", len(m.list.marks)), Err: true}
+		m.status = views.Status{Text: fmt.Sprintf("none of the %d marked containers is running", m.list.MarkCount()), Err: true}
 		return m, nil
 	case a == keymap.Remove:
 		m.confirm = &confirmation{action: a, name: plural(len(cs), "container"), bulk: cs}
@@ -87,15 +89,15 @@ func (m Containers) removeMarked(asked []docker.Container) (Containers, tea.Cmd)
 // actMarked runs the action on every container at once, reports them together, and clears
 // the marks.
 func (m Containers) actMarked(a keymap.Action, cs []docker.Container) (Containers, tea.Cmd) {
-	m.list.clearMarks()
+	m.list.ClearMarks()
 	names := make([]string, len(cs))
 	for i, c := range cs {
 		names[i] = c.Name
 	}
-	m.status = views.Status{Text: fmt.Sprintf("%s %s (%s)…", progressive(a), plural(len(cs), "container"), someNames(names))}
-	b, ctx := m.b, m.ctx
+	m.status = views.Status{Text: fmt.Sprintf("%s %s (%s)…", progressive(a), plural(len(cs), "container"), list.SomeNames(names))}
+	b, ctx := m.b, m.Ctx
 	what := fmt.Sprintf("%s %s", progressive(a), plural(len(cs), "container"))
-	return m, runTask(what, m.now(), func() tea.Msg {
+	return m, runTask(what, m.Now(), func() tea.Msg {
 		msg := containersBulkDoneMsg{action: a, done: make([]actionDoneMsg, len(cs))}
 		var wg sync.WaitGroup
 		for i, c := range cs {
@@ -135,7 +137,7 @@ func (q confirmation) bulkQuestion() (string, string) {
 			running++
 		}
 	}
-	question := fmt.Sprintf("Remove %s (%s)?", plural(len(q.bulk), "container"), someNames(names))
+	question := fmt.Sprintf("Remove %s (%s)?", plural(len(q.bulk), "container"), list.SomeNames(names))
 	switch running {
 	case 0:
 		return question, ""

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/list"
+
 	"fmt"
 
 	tea "charm.land/bubbletea/v2"
@@ -12,12 +14,12 @@ import (
 // markKey handles marking, and restart and pause-resume while services are marked: they then
 // apply to the marked services instead of the selection. ok is false for any other action.
 func (m Deploys) markKey(a keymap.Action) (Deploys, tea.Cmd, bool) {
-	if st, ok := m.list.markOrClear(a, m.km, m.Context(), keymap.Restart, keymap.PauseResume); ok {
+	if st, ok := m.list.MarkOrClear(a, m.Keys, m.Context(), keymap.Restart, keymap.PauseResume); ok {
 		m.status = st
 		return m, m.syncLogs(), true
 	}
 	switch {
-	case m.list.marking() && a == keymap.Restart:
+	case m.list.Marking() && a == keymap.Restart:
 		names := m.markedIdle()
 		if len(names) == 0 {
 			m.status = views.Status{Text: "every marked service is busy", Err: true}
@@ -26,7 +28,7 @@ func (m Deploys) markKey(a keymap.Action) (Deploys, tea.Cmd, bool) {
 		m.confirm = &deployConfirm{action: a, name: plural(len(names), "service"), names: names,
 			detail: "Each one's containers are replaced as in a deploy, in its deploy order."}
 		return m, nil, true
-	case m.list.marking() && a == keymap.PauseResume:
+	case m.list.Marking() && a == keymap.PauseResume:
 		m, cmd := m.pauseMarked()
 		return m, cmd, true
 	}
@@ -36,7 +38,7 @@ func (m Deploys) markKey(a keymap.Action) (Deploys, tea.Cmd, bool) {
 // markedIdle is the names of the marked services with no call running on them.
 func (m Deploys) markedIdle() []string {
 	var names []string
-	for _, s := range m.list.marked() {
+	for _, s := range m.list.Marked() {
 		if m.busy[s.Name] == "" {
 			names = append(names, s.Name)
 		}
@@ -62,15 +64,15 @@ func (m Deploys) restartMarked(names []string) (Deploys, tea.Cmd) {
 		m.status = views.Status{Text: "every marked service is busy", Err: true}
 		return m, nil
 	}
-	m.list.clearMarks()
-	m.status = views.Status{Text: fmt.Sprintf("restarting %s (%s)…", plural(len(started), "service"), someNames(started))}
+	m.list.ClearMarks()
+	m.status = views.Status{Text: fmt.Sprintf("restarting %s (%s)…", plural(len(started), "service"), list.SomeNames(started))}
 	return m, tea.Batch(cmds...)
 }
 
 // pauseMarked pauses every marked service, or, when all of them are paused, resumes them: one
 // press never pauses some and resumes others.
 func (m Deploys) pauseMarked() (Deploys, tea.Cmd) {
-	marked := m.list.marked()
+	marked := m.list.Marked()
 	pause := false
 	for _, s := range marked {
 		pause = pause || !s.Paused
@@ -94,7 +96,7 @@ func (m Deploys) pauseMarked() (Deploys, tea.Cmd) {
 	if pause {
 		verb = "pausing"
 	}
-	m.list.clearMarks()
-	m.status = views.Status{Text: fmt.Sprintf("%s %s (%s)…", verb, plural(len(names), "service"), someNames(names))}
+	m.list.ClearMarks()
+	m.status = views.Status{Text: fmt.Sprintf("%s %s (%s)…", verb, plural(len(names), "service"), list.SomeNames(names))}
 	return m, tea.Batch(cmds...)
 }

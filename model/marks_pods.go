@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/list"
+
 	"fmt"
 	"strings"
 
@@ -13,12 +15,12 @@ import (
 // markKey handles marking, and up, stop and restart while rows are marked: they then apply to
 // the marked pods and services instead of the selection. ok is false for any other action.
 func (m Pods) markKey(a keymap.Action) (Pods, tea.Cmd, bool) {
-	if st, ok := m.list.markOrClear(a, m.km, m.Context(), keymap.BringUp, keymap.Stop, keymap.Restart); ok {
+	if st, ok := m.list.MarkOrClear(a, m.Keys, m.Context(), keymap.BringUp, keymap.Stop, keymap.Restart); ok {
 		m.status = st
 		return m, m.syncLogs(), true
 	}
 	switch {
-	case m.list.marking() && (a == keymap.BringUp || a == keymap.Stop || a == keymap.Restart):
+	case m.list.Marking() && (a == keymap.BringUp || a == keymap.Stop || a == keymap.Restart):
 		m, cmd := m.bulkLifecycle(a)
 		return m, cmd, true
 	}
@@ -29,12 +31,12 @@ func (m Pods) markKey(a keymap.Action) (Pods, tea.Cmd, bool) {
 // each, through lifecycle on its row: the same checks and calls as the key there. Those it
 // refuses (a broken pod, one busy) are skipped and said why.
 func (m Pods) bulkLifecycle(a keymap.Action) (Pods, tea.Cmd) {
-	cursor := m.list.cursor
+	cursor := m.list.Cursor
 	var cmds []tea.Cmd
 	var started, refused []string
 	for _, i := range m.markedTargets() {
 		// lifecycle acts on the row under the cursor; the selection itself (by key) stays.
-		m.list.cursor = i
+		m.list.Cursor = i
 		var cmd tea.Cmd
 		m, cmd = m.lifecycle(a)
 		if cmd == nil {
@@ -42,9 +44,9 @@ func (m Pods) bulkLifecycle(a keymap.Action) (Pods, tea.Cmd) {
 			continue
 		}
 		cmds = append(cmds, cmd)
-		started = append(started, podTarget(m.list.rows[i]))
+		started = append(started, podTarget(m.list.Rows[i]))
 	}
-	m.list.cursor = cursor
+	m.list.Cursor = cursor
 	verb := string(a)
 	if a == keymap.BringUp {
 		verb = "up"
@@ -54,11 +56,11 @@ func (m Pods) bulkLifecycle(a keymap.Action) (Pods, tea.Cmd) {
 		m.status = views.Status{Text: strings.Join(refused, "; "), Err: true}
 		return m, nil
 	case len(refused) > 0:
-		m.status = views.Status{Text: fmt.Sprintf("%s %s… (skipped %d: %s)", verb, someNames(started), len(refused), strings.Join(refused, "; ")), Err: true}
+		m.status = views.Status{Text: fmt.Sprintf("%s %s… (skipped %d: %s)", verb, list.SomeNames(started), len(refused), strings.Join(refused, "; ")), Err: true}
 	default:
-		m.status = views.Status{Text: fmt.Sprintf("%s %s…", verb, someNames(started))}
+		m.status = views.Status{Text: fmt.Sprintf("%s %s…", verb, list.SomeNames(started))}
 	}
-	m.list.clearMarks()
+	m.list.ClearMarks()
 	return m, tea.Batch(cmds...)
 }
 
@@ -66,16 +68,16 @@ func (m Pods) bulkLifecycle(a keymap.Action) (Pods, tea.Cmd) {
 // container stands for its service, and a service whose pod is marked too goes with its pod.
 func (m Pods) markedTargets() []int {
 	pods := map[string]bool{}
-	for _, r := range m.list.marked() {
+	for _, r := range m.list.Marked() {
 		if r.Kind == views.PodLevel {
 			pods[r.Pod.Name] = true
 		}
 	}
 	seen := map[string]bool{}
 	var out []int
-	for i, r := range m.list.rows {
+	for i, r := range m.list.Rows {
 		t := podTarget(r)
-		if !m.list.marks[r.Key()] || seen[t] || (r.Kind != views.PodLevel && pods[r.Pod.Name]) {
+		if !m.list.IsMarked(r.Key()) || seen[t] || (r.Kind != views.PodLevel && pods[r.Pod.Name]) {
 			continue
 		}
 		seen[t] = true

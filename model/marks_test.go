@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/common"
+
 	"slices"
 	"strings"
 	"testing"
@@ -107,15 +109,15 @@ func TestMarksOfGoneContainersDisappear(t *testing.T) {
 			rest = append(rest, c)
 		}
 	}
-	r = update(t, r, containersChangedMsg{snap: connected(rest)})
-	if got := len(r.containers.list.marks); got != 1 || !strings.Contains(screen(r), "1 marked") {
+	r = update(t, r, common.ContainersChangedMsg{Snap: connected(rest)})
+	if got := r.containers().list.MarkCount(); got != 1 || !strings.Contains(screen(r), "1 marked") {
 		t.Fatalf("%d marks after shop-db-1 went:\n%s", got, screen(r))
 	}
 	// Marks the filter hides go too: a bulk action never touches what is not on screen.
 	r, _ = press(t, r, "/")
 	r = typeText(t, r, "blog")
 	r, _ = press(t, r, "enter")
-	if len(r.containers.list.marks) != 0 || strings.Contains(rowOf(screen(r), "─ Containers"), "marked") {
+	if r.containers().list.MarkCount() != 0 || strings.Contains(rowOf(screen(r), "─ Containers"), "marked") {
 		t.Fatalf("a hidden mark stayed:\n%s", screen(r))
 	}
 }
@@ -125,11 +127,11 @@ func TestMarkClearAndToggle(t *testing.T) {
 	r := newRoot(t, f, 120, 40)
 	r = markApiAndDb(t, r)
 	r, _ = press(t, r, "k", "space") // unmarks shop-db-1
-	if got := len(r.containers.list.marks); got != 1 {
+	if got := r.containers().list.MarkCount(); got != 1 {
 		t.Fatalf("%d marks after unmarking one", got)
 	}
 	r, _ = press(t, r, "M")
-	if len(r.containers.list.marks) != 0 || strings.Contains(screen(r), "◆") {
+	if r.containers().list.MarkCount() != 0 || strings.Contains(screen(r), "◆") {
 		t.Fatalf("M left marks:\n%s", screen(r))
 	}
 	// Only stopped containers marked: stop says so and calls nothing.
@@ -159,7 +161,7 @@ func TestMarkedPodsAndServices(t *testing.T) {
 	if got := sortedCalls(fp.Calls()); !slices.Equal(got, []string{"load", "stop db/", "stop frontend/web"}) {
 		t.Fatalf("calls %v", got)
 	}
-	if len(r.pods.list.marks) != 0 {
+	if r.pods().list.MarkCount() != 0 {
 		t.Fatal("marks kept after the bulk action started")
 	}
 }
@@ -216,7 +218,7 @@ func TestMarkedDeploysRestartAsksThenPause(t *testing.T) {
 	if got := f.Calls()[3:]; !slices.Equal(got, []string{"pause mailer"}) {
 		t.Fatalf("calls %v", got)
 	}
-	if len(r.deploys.list.marks) != 0 {
+	if r.deploys().list.MarkCount() != 0 {
 		t.Fatal("marks kept after the bulk action started")
 	}
 }

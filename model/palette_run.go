@@ -1,9 +1,12 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/palette"
+
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/common"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -14,22 +17,22 @@ func (r Root) paletteKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case keymap.Quit:
 		return r.quit()
 	case keymap.Cancel:
-		r.palette = palette{}
+		r.palette = palette.Palette{}
 	case keymap.Up:
-		r.palette.move(-1, r.paletteRows())
+		r.palette.Move(-1, r.paletteRows())
 	case keymap.Down:
-		r.palette.move(1, r.paletteRows())
+		r.palette.Move(1, r.paletteRows())
 	case keymap.Confirm:
-		a, ok := r.palette.selected()
-		ctx := r.palette.ctx
-		r.palette = palette{}
+		a, ok := r.palette.Selected()
+		ctx := r.palette.Ctx
+		r.palette = palette.Palette{}
 		if !ok || ctx != r.context() {
 			return r, nil
 		}
 		return r.run(a)
 	default:
-		if q := editLine(r.palette.query, msg); q != r.palette.query {
-			r.palette.setQuery(q)
+		if q := common.EditLine(r.palette.Query, msg); q != r.palette.Query {
+			r.palette.SetQuery(q)
 		}
 	}
 	return r, nil
@@ -41,17 +44,7 @@ func (r Root) run(a keymap.Action) (tea.Model, tea.Cmd) {
 	if m, cmd, ok := r.global(a); ok {
 		return m, cmd
 	}
-	var cmd tea.Cmd
-	switch r.tab {
-	case tabPods:
-		r.pods, cmd = r.pods.do(a)
-	case tabDeploys:
-		r.deploys, cmd = r.deploys.do(a)
-	case tabPipelines:
-		r.pipelines, cmd = r.pipelines.do(a)
-	default:
-		r.containers, cmd = r.containers.do(a)
-	}
+	cmd := r.on(func(t common.Tab) (common.Tab, tea.Cmd) { return t.Do(a) })
 	return r, cmd
 }
 
@@ -60,6 +53,6 @@ func (r Root) paletteRows() int { return views.PaletteRows(max(r.height-headerHe
 
 // paletteBox draws the open palette, for the root to lay over the tab.
 func (r Root) paletteBox() string {
-	d := r.palette.data(r.paletteRows(), r.km.Hints(keymap.CtxPalette))
+	d := r.palette.Data(r.paletteRows(), r.km.Hints(keymap.CtxPalette))
 	return views.Palette(r.theme, d, r.width, max(r.height-headerHeight, 0))
 }

@@ -10,43 +10,15 @@ import (
 
 // paletteActions is the actions the open palette lists, in its order.
 func paletteActions(r Root) []keymap.Action {
-	var out []keymap.Action
-	for _, m := range r.palette.matches {
-		out = append(out, r.palette.entries[m.entry].action)
-	}
-	return out
-}
-
-func TestPaletteRanksByFuzzyMatch(t *testing.T) {
-	for _, ctx := range []keymap.Context{keymap.CtxContainers, keymap.CtxPods, keymap.CtxDeploys} {
-		p := newPalette(keymap.Default(), ctx)
-		// "rst" alone would rank Pods' run-script first: its s follows a separator.
-		p.setQuery("rstrt")
-		if a, ok := p.selected(); !ok || a != keymap.Restart {
-			t.Errorf("%s: rstrt selects %q first", ctx, a)
-		}
-	}
-	p := newPalette(keymap.Default(), keymap.CtxPods)
-	p.setQuery("bup")
-	if a, _ := p.selected(); a != keymap.BringUp {
-		t.Errorf("bup selects %q first", a)
-	}
-	p.setQuery("zzqx")
-	if _, ok := p.selected(); ok || len(p.matches) != 0 {
-		t.Errorf("zzqx matches %d", len(p.matches))
-	}
-	p.setQuery("")
-	if len(p.matches) != len(p.entries) {
-		t.Errorf("the empty query shows %d of %d", len(p.matches), len(p.entries))
-	}
+	return r.palette.Actions()
 }
 
 func TestPaletteListsTheActionsOfWhereTheUserIs(t *testing.T) {
 	fp, fb := newShop(t)
 	r := newPodsRoot(t, fp, fb, 120, 40)
 	r, _ = press(t, r, ":")
-	if !r.palette.open || r.palette.ctx != keymap.CtxPods {
-		t.Fatalf("palette open %v in %q", r.palette.open, r.palette.ctx)
+	if !r.palette.Open || r.palette.Ctx != keymap.CtxPods {
+		t.Fatalf("palette open %v in %q", r.palette.Open, r.palette.Ctx)
 	}
 	got := paletteActions(r)
 	for _, a := range []keymap.Action{keymap.BringUp, keymap.TabContainers, keymap.Test, keymap.Quit, keymap.Stop} {
@@ -78,23 +50,23 @@ func TestPaletteListsTheActionsOfWhereTheUserIs(t *testing.T) {
 func TestPaletteInTheLogsPaneListsItsActionsFirst(t *testing.T) {
 	r := newRoot(t, newFake(), 120, 40)
 	r, _ = press(t, r, "tab", ":")
-	if r.palette.ctx != keymap.CtxLogs {
-		t.Fatalf("palette opened in %q", r.palette.ctx)
+	if r.palette.Ctx != keymap.CtxLogs {
+		t.Fatalf("palette opened in %q", r.palette.Ctx)
 	}
 	got := paletteActions(r)
 	if got[0] != keymap.LogsFollow || got[len(got)-1] != keymap.PageDown || !slices.Contains(got, keymap.Search) || !slices.Contains(got, keymap.Stop) {
 		t.Fatalf("logs palette: %v", got)
 	}
 	// "/" searches the log here, so the list's filter has no key, but it is still offered.
-	for _, e := range r.palette.entries {
-		switch e.action {
+	for _, e := range r.palette.Entries {
+		switch e.Action {
 		case keymap.Filter:
-			if len(e.keys) != 0 {
-				t.Errorf("filter keys %v, want none", e.keys)
+			if len(e.Keys) != 0 {
+				t.Errorf("filter keys %v, want none", e.Keys)
 			}
 		case keymap.Search:
-			if !slices.Equal(e.keys, []string{"/"}) {
-				t.Errorf("search keys %v", e.keys)
+			if !slices.Equal(e.Keys, []string{"/"}) {
+				t.Errorf("search keys %v", e.Keys)
 			}
 		}
 	}
@@ -114,14 +86,14 @@ func TestPaletteRunsTheActionAsItsKey(t *testing.T) {
 		t.Fatalf("palette after typing stop:\n%s", screen(rp))
 	}
 	rp, palCmd := press(t, rp, "enter")
-	if rp.palette.open {
+	if rp.palette.Open {
 		t.Fatal("the palette stayed open")
 	}
 	if keyCmd == nil || palCmd == nil {
 		t.Fatal("no command")
 	}
-	if rk.containers.status != rp.containers.status || !strings.Contains(screen(rp), "stopping shop-api-1…") {
-		t.Fatalf("status by key %q, by palette %q", rk.containers.status.Text, rp.containers.status.Text)
+	if rk.containers().status != rp.containers().status || !strings.Contains(screen(rp), "stopping shop-api-1…") {
+		t.Fatalf("status by key %q, by palette %q", rk.containers().status.Text, rp.containers().status.Text)
 	}
 	rk = follow(t, rk, keyCmd)
 	rp = follow(t, rp, palCmd)
@@ -160,16 +132,16 @@ func TestPaletteEscClosesAndChangesNothing(t *testing.T) {
 	}
 	r = typeText(t, r, "quit")
 	r, cmd := press(t, r, "esc")
-	if r.palette.open || cmd != nil || r.quitting {
-		t.Fatalf("esc: open %v, cmd %v", r.palette.open, cmd != nil)
+	if r.palette.Open || cmd != nil || r.quitting {
+		t.Fatalf("esc: open %v, cmd %v", r.palette.Open, cmd != nil)
 	}
 	if screen(r) != before || len(f.Calls()) != 0 {
 		t.Fatalf("esc changed the screen or called %v:\n%s", f.Calls(), screen(r))
 	}
 	// Keys that are actions elsewhere are text here: q types a q.
 	r, _ = press(t, r, ":", "q")
-	if r.quitting || r.palette.query != "q" {
-		t.Fatalf("q in the palette: query %q, quitting %v", r.palette.query, r.quitting)
+	if r.quitting || r.palette.Query != "q" {
+		t.Fatalf("q in the palette: query %q, quitting %v", r.palette.Query, r.quitting)
 	}
 	_, cmd = press(t, r, "ctrl+c")
 	if cmd == nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sync/atomic"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/podiumdev/podium/backend/pipeline"
 	"github.com/podiumdev/podium/backend/query"
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/common"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -28,13 +28,9 @@ const (
 // run's tree and the selected node's output, and the controls (start, rerun, skip, kill,
 // debug). It follows the backend's Changed channel: no polling.
 type Pipelines struct {
-	pb    PipelinesBackend // nil: no pipelines
-	km    keymap.Keymap
-	theme views.Theme
-	now   func() time.Time
-	ctx   context.Context
+	common.Common // context, theme, keys, clock, size
 
-	width, height int
+	pb PipelinesBackend // nil: no pipelines
 
 	files  []PipelineFile
 	runs   map[string][]pipeline.RunSummary
@@ -107,23 +103,14 @@ type pipelineOutputMsg struct {
 
 // PipelinesDeps are what the Pipelines tab needs from its parent.
 type PipelinesDeps struct {
-	Ctx       context.Context
+	Common    common.Common
 	Pipelines PipelinesBackend
-	Keymap    keymap.Keymap
-	Theme     views.Theme
-	Now       func() time.Time
 }
 
 // NewPipelines reads the pipeline files and their runs.
 func NewPipelines(d PipelinesDeps) Pipelines {
-	m := Pipelines{pb: d.Pipelines, km: d.Keymap, theme: d.Theme, now: d.Now, ctx: d.Ctx,
+	m := Pipelines{pb: d.Pipelines, Common: d.Common,
 		detail: pipeDetail{tabs: pipelineDetailTabs()}}
-	if m.ctx == nil {
-		m.ctx = context.Background()
-	}
-	if m.now == nil {
-		m.now = time.Now
-	}
 	m.reloadAll()
 	return m
 }
@@ -136,7 +123,7 @@ func (m Pipelines) watch() tea.Cmd {
 	if m.pb == nil {
 		return nil
 	}
-	ch, ctx := m.pb.Changed(), m.ctx
+	ch, ctx := m.pb.Changed(), m.Ctx
 	return func() tea.Msg {
 		select {
 		case id, ok := <-ch:
@@ -150,11 +137,11 @@ func (m Pipelines) watch() tea.Cmd {
 	}
 }
 
-// SetSize gives the tab its area.
-func (m *Pipelines) SetSize(width, height int) { m.width, m.height = width, height }
+// setSize gives the tab its area.
+func (m *Pipelines) setSize(width, height int) { m.Width, m.Height = width, height }
 
 // Close stops the output stream and drops the output read (its spill file with it).
-func (m *Pipelines) Close() {
+func (m Pipelines) Close() {
 	if m.out.cancel != nil {
 		m.out.cancel()
 	}
@@ -249,16 +236,18 @@ func (m Pipelines) selectedNode() string {
 	return m.run.Order[m.node]
 }
 
-// Update handles the tab's keys and messages; after each one the pane under the tree
+// update handles the tab's keys and messages; after each one the pane under the tree
 // follows the selected node and its sub-tab (syncDetail).
-func (m Pipelines) Update(msg tea.Msg) (Pipelines, tea.Cmd) {
-	m, cmd := m.update(msg)
+func (m Pipelines) update(msg tea.Msg) (Pipelines, tea.Cmd) {
+	m, cmd := m.handle(msg)
 	m.syncDetail()
 	return m, cmd
 }
 
-func (m Pipelines) update(msg tea.Msg) (Pipelines, tea.Cmd) {
+func (m Pipelines) handle(msg tea.Msg) (Pipelines, tea.Cmd) {
 	switch msg := msg.(type) {
+	case common.FilesChangedMsg:
+		return m.filesChanged(msg.Under("pipelines"))
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.PasteMsg:
@@ -383,7 +372,7 @@ func (m *Pipelines) syncOutput() tea.Cmd {
 		m.out.done = true
 		return nil
 	}
-	ctx, cancel := context.WithCancel(m.ctx)
+	ctx, cancel := context.WithCancel(m.Ctx)
 	ch := make(chan pipeOutChunk, 256)
 	m.out.cancel, m.out.ch = cancel, ch
 	pb, name, id := m.pb, m.run.Pipeline, m.run.ID

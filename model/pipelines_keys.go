@@ -12,7 +12,7 @@ import (
 
 // key handles a key in the tab's current context.
 func (m Pipelines) key(msg tea.KeyPressMsg) (Pipelines, tea.Cmd) {
-	a := m.km.Resolve(m.Context(), msg.String())
+	a := m.Keys.Resolve(m.Context(), msg.String())
 	if m.pb == nil {
 		return m, nil
 	}
@@ -66,7 +66,7 @@ func (m Pipelines) do(a keymap.Action) (Pipelines, tea.Cmd) {
 		return m, nil
 	}
 	if m.focus == pipeFocusOutput && a != keymap.Focus {
-		if ok, status := m.out.log.do(a, m.outRows()); ok {
+		if ok, status := m.out.log.Do(a, m.outRows()); ok {
 			if status.Text != "" {
 				m.status = status
 			}
@@ -114,7 +114,7 @@ func (m Pipelines) do(a keymap.Action) (Pipelines, tea.Cmd) {
 	if m.focus == pipeFocusList {
 		path = "/"
 	}
-	ctx := m.ctx
+	ctx := m.Ctx
 	switch a {
 	case keymap.Rerun:
 		m.status = views.Status{Text: "rerunning " + path + "…"}
@@ -166,7 +166,7 @@ func (m Pipelines) enter() (Pipelines, tea.Cmd) {
 			return m, nil
 		}
 	}
-	pb, ctx, name := m.pb, m.ctx, row.File
+	pb, ctx, name := m.pb, m.Ctx, row.File
 	m.status = views.Status{Text: "starting " + name + "…"}
 	return m, func() tea.Msg {
 		id, err := pb.Start(ctx, name)
@@ -198,7 +198,7 @@ func (m *Pipelines) nextError() {
 
 // move moves the cursor of the focused pane.
 func (m Pipelines) move(a keymap.Action) (Pipelines, tea.Cmd) {
-	page := max(m.height/2, 1)
+	page := max(m.Height/2, 1)
 	step := func(cur, n int) int {
 		switch a {
 		case keymap.Up:
@@ -226,7 +226,7 @@ func (m Pipelines) move(a keymap.Action) (Pipelines, tea.Cmd) {
 			return m, m.syncOutput()
 		}
 	case pipeFocusOutput:
-		m.out.log.do(a, m.outRows())
+		m.out.log.Do(a, m.outRows())
 	}
 	return m, nil
 }

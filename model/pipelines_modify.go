@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/common"
+
 	"fmt"
 	"strings"
 	"unicode"
@@ -75,14 +77,14 @@ func (m Pipelines) modifyKey(msg tea.KeyPressMsg, a keymap.Action) (Pipelines, t
 		m.status = views.Status{}
 		return m, nil
 	}
-	p.text = editLine(p.text, msg)
+	p.text = common.EditLine(p.text, msg)
 	m.modify = &p
 	return m, nil
 }
 
 // keyName is how the first key of a Pipelines action is shown ("R"), for messages that teach it.
 func (m Pipelines) keyName(a keymap.Action) string {
-	if ks := m.km.Keys(keymap.CtxPipelines, a); len(ks) > 0 {
+	if ks := m.Keys.Keys(keymap.CtxPipelines, a); len(ks) > 0 {
 		return keymap.KeyName(ks[0])
 	}
 	return string(a)

@@ -54,8 +54,8 @@ func TestPipelinesModify(t *testing.T) {
 	r, cmd := press(t, r, "n")
 	r = runPipeCmd(t, r, cmd)
 	r, cmd = press(t, r, "m")
-	if cmd != nil || r.pipelines.Context() != keymap.CtxPrompt {
-		t.Fatalf("m opened no prompt: status %q", r.pipelines.status.Text)
+	if cmd != nil || r.pipelines().Context() != keymap.CtxPrompt {
+		t.Fatalf("m opened no prompt: status %q", r.pipelines().status.Text)
 	}
 	if s := screen(r); !strings.Contains(s, "modify /test/unit [-e K=V]… [command]:") {
 		t.Fatalf("prompt:\n%s", s)
@@ -67,7 +67,7 @@ func TestPipelinesModify(t *testing.T) {
 	if calls := fp.Calls(); calls[len(calls)-1] != want {
 		t.Fatalf("calls %q, want %q", calls, want)
 	}
-	if st := r.pipelines.status; st.Text != "modified /test/unit: R reruns it" || st.Err {
+	if st := r.pipelines().status; st.Text != "modified /test/unit: R reruns it" || st.Err {
 		t.Fatalf("status %+v", st)
 	}
 	if !strings.Contains(screen(r), "modified /test/unit: R reruns it") {
@@ -96,21 +96,21 @@ func TestPipelinesModify(t *testing.T) {
 	r, _ = press(t, r, "m")
 	r = typeText(t, r, "-e NOPE")
 	r, cmd = press(t, r, "enter")
-	if st := r.pipelines.status; cmd != nil || st.Text != `modify /test/unit: -e "NOPE": want K=V` || !st.Err {
+	if st := r.pipelines().status; cmd != nil || st.Text != `modify /test/unit: -e "NOPE": want K=V` || !st.Err {
 		t.Errorf("bad line: status %+v", st)
 	}
 	r, _ = press(t, r, "m")
 	r = typeText(t, r, "rm -rf /")
 	r, _ = press(t, r, "esc")
-	if r.pipelines.modify != nil || r.pipelines.Context() == keymap.CtxPrompt {
+	if r.pipelines().modify != nil || r.pipelines().Context() == keymap.CtxPrompt {
 		t.Error("esc kept the prompt")
 	}
 	r, _ = press(t, r, "k", "m") // /test
-	if st := r.pipelines.status; r.pipelines.modify != nil || st.Text != "/test is a parallel node: modify changes an exec node's command or env" {
+	if st := r.pipelines().status; r.pipelines().modify != nil || st.Text != "/test is a parallel node: modify changes an exec node's command or env" {
 		t.Errorf("m on /test: status %+v", st)
 	}
 	r, _ = press(t, r, "esc", "m") // back in the list
-	if st := r.pipelines.status; r.pipelines.modify != nil || st.Text != "select a node of the run to modify (tab moves to the tree)" {
+	if st := r.pipelines().status; r.pipelines().modify != nil || st.Text != "select a node of the run to modify (tab moves to the tree)" {
 		t.Errorf("m in the list: status %+v", st)
 	}
 	if got := fp.Calls()[n:]; len(got) != 0 {
@@ -119,7 +119,7 @@ func TestPipelinesModify(t *testing.T) {
 
 	fresh := newPipelinesRoot(t, newFakePipelines(), 80, 24)
 	fresh, _ = press(t, fresh, "m")
-	if st := fresh.pipelines.status; st.Text != "select a run first (enter)" || !st.Err {
+	if st := fresh.pipelines().status; st.Text != "select a run first (enter)" || !st.Err {
 		t.Errorf("m without a run: status %+v", st)
 	}
 }

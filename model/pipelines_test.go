@@ -174,7 +174,7 @@ func newPipelinesRoot(t *testing.T, pb PipelinesBackend, w, h int) Root {
 		cfg.Pipelines = pb
 	}
 	r := New(cfg)
-	t.Cleanup(func() { r.containers.Close(); r.pipelines.Close(); r.cancel() })
+	t.Cleanup(func() { r.containers().Close(); r.pipelines().Close(); r.cancel() })
 	r = update(t, r, tea.WindowSizeMsg{Width: w, Height: h})
 	r, _ = press(t, r, "3")
 	return r
@@ -219,7 +219,7 @@ func openCI(t *testing.T, r Root) Root {
 func TestPipelinesRows(t *testing.T) {
 	r := newPipelinesRoot(t, newFakePipelines(), 120, 40)
 	var got []string
-	for _, row := range r.pipelines.rows {
+	for _, row := range r.pipelines().rows {
 		got = append(got, rowKey(row))
 	}
 	want := []string{"ci", "ci/20261121-1150-a1b2", "ci/20261120-0900-ffff", "broken", "nightly", "nightly/20261121-1158-c3d4"}
@@ -237,7 +237,7 @@ func TestPipelinesRows(t *testing.T) {
 
 func TestPipelinesTree(t *testing.T) {
 	r := openCI(t, newPipelinesRoot(t, newFakePipelines(), 120, 40))
-	if r.pipelines.run == nil || r.pipelines.run.ID != "20261121-1150-a1b2" {
+	if r.pipelines().run == nil || r.pipelines().run.ID != "20261121-1150-a1b2" {
 		t.Fatalf("run not shown")
 	}
 	s := screen(r)
@@ -259,7 +259,7 @@ func TestPipelinesNextErrorAndOutput(t *testing.T) {
 	r := openCI(t, newPipelinesRoot(t, newFakePipelines(), 120, 40))
 	r, cmd := press(t, r, "n")
 	r = runPipeCmd(t, r, cmd)
-	if got := r.pipelines.selectedNode(); got != "/test/unit" {
+	if got := r.pipelines().selectedNode(); got != "/test/unit" {
 		t.Fatalf("n went to %s", got)
 	}
 	s := screen(r)
@@ -272,11 +272,11 @@ func TestPipelinesNextErrorAndOutput(t *testing.T) {
 		t.Errorf("escape sequence kept")
 	}
 	r, _ = press(t, r, "n")
-	if got := r.pipelines.selectedNode(); got != "/test/e2e" {
+	if got := r.pipelines().selectedNode(); got != "/test/e2e" {
 		t.Fatalf("second n went to %s", got)
 	}
 	r, _ = press(t, r, "n")
-	if got := r.pipelines.selectedNode(); got != "/test/unit" {
+	if got := r.pipelines().selectedNode(); got != "/test/unit" {
 		t.Fatalf("n does not wrap: %s", got)
 	}
 }
@@ -346,7 +346,7 @@ func TestPipelinesKeys(t *testing.T) {
 		r := newPipelinesRoot(t, newFakePipelines(), 80, 24)
 		r, _ = press(t, r, "/")
 		r = typeText(t, r, "night")
-		if n := len(r.pipelines.rows); n != 2 {
+		if n := len(r.pipelines().rows); n != 2 {
 			t.Errorf("%d rows after filtering", n)
 		}
 	})
@@ -355,7 +355,7 @@ func TestPipelinesKeys(t *testing.T) {
 		r := newPipelinesRoot(t, newFakePipelines(), 80, 24)
 		r, _ = press(t, r, "/")
 		r = typeText(t, r, "night ")
-		if n := len(r.pipelines.rows); n != 2 {
+		if n := len(r.pipelines().rows); n != 2 {
 			t.Errorf("%d rows after filtering with a trailing blank", n)
 		}
 	})
@@ -368,8 +368,8 @@ func TestPipelinesChangedReloads(t *testing.T) {
 	next.Nodes["/deploy"].Skipped = false
 	fp.runs[next.ID] = next
 	fp.changed <- next.ID
-	r = runPipeCmd(t, r, r.pipelines.watch())
-	if r.pipelines.run != next {
+	r = runPipeCmd(t, r, r.pipelines().watch())
+	if r.pipelines().run != next {
 		t.Fatalf("shown run not reloaded")
 	}
 	if strings.Contains(screen(r), "skipped") {
@@ -378,7 +378,7 @@ func TestPipelinesChangedReloads(t *testing.T) {
 	// A change to another run reloads the list only.
 	loads := len(fp.Calls())
 	fp.changed <- "20261121-1158-c3d4"
-	r = runPipeCmd(t, r, r.pipelines.watch())
+	r = runPipeCmd(t, r, r.pipelines().watch())
 	if got := fp.Calls()[loads:]; len(got) != 0 {
 		t.Errorf("loaded %q for another run", got)
 	}

@@ -13,21 +13,21 @@ type pipePanes struct {
 }
 
 func (m Pipelines) panes() pipePanes {
-	h := max(m.height-1, 0)
+	h := max(m.Height-1, 0)
 	if m.split.Zoom { // the pane with the keys fills the tab
 		switch m.focus {
 		case pipeFocusList:
-			return pipePanes{listW: m.width, height: h}
+			return pipePanes{listW: m.Width, height: h}
 		case pipeFocusTree:
-			return pipePanes{rightW: m.width, height: h, treeH: h}
+			return pipePanes{rightW: m.Width, height: h, treeH: h}
 		}
-		return pipePanes{rightW: m.width, height: h, outH: h}
+		return pipePanes{rightW: m.Width, height: h, outH: h}
 	}
-	lw := min(max(m.width*2/5, 24), 48, m.width)
+	lw := min(max(m.Width*2/5, 24), 48, m.Width)
 	if m.split.Detail != 0 {
-		lw = min(max(m.width*(100-m.split.Detail)/100, 16), m.width)
+		lw = min(max(m.Width*(100-m.split.Detail)/100, 16), m.Width)
 	}
-	rw := max(m.width-lw-1, 0)
+	rw := max(m.Width-lw-1, 0)
 	th := h / 2
 	return pipePanes{listW: lw, rightW: rw, height: h, treeH: th, outH: h - th}
 }
@@ -87,14 +87,14 @@ func (m Pipelines) outputData() views.LogsData {
 
 // View draws the tab, or without a backend what to do about it.
 func (m Pipelines) View() string {
-	if m.width <= 0 || m.height <= 0 {
+	if m.Width <= 0 || m.Height <= 0 {
 		return ""
 	}
 	if m.pb == nil {
-		footer := views.Footer(m.theme, m.km.Hints(keymap.CtxGlobal), m.status, m.width)
-		return views.TextPane(m.theme, "Pipelines", []views.Paragraph{
+		footer := views.Footer(m.Theme, m.Keys.Hints(keymap.CtxGlobal), m.status, m.Width)
+		return views.TextPane(m.Theme, "Pipelines", []views.Paragraph{
 			{Text: "No pipelines: add pipelines/<name>.yml to the workspace"},
-		}, m.width, m.height-1, true) + "\n" + footer
+		}, m.Width, m.Height-1, true) + "\n" + footer
 	}
 	p := m.panes()
 	top := scrollTop(m.top, m.cursor, p.height-1)
@@ -102,36 +102,36 @@ func (m Pipelines) View() string {
 	if m.run != nil {
 		shown = m.run.ID
 	}
-	list := views.PipelineList(m.theme, views.PipelineListData{
+	list := views.PipelineList(m.Theme, views.PipelineListData{
 		Rows: m.rows, Cursor: m.cursor, Offset: top, Focused: m.focus == pipeFocusList,
-		Shown: shown, Filter: m.filter, Now: m.now(),
+		Shown: shown, Filter: m.filter, Now: m.Now(),
 	}, p.listW, p.height)
 	if len(m.rows) == 0 {
-		list = views.TextPane(m.theme, "Pipelines", []views.Paragraph{{Text: "No pipeline files match", Dim: true}},
+		list = views.TextPane(m.Theme, "Pipelines", []views.Paragraph{{Text: "No pipeline files match", Dim: true}},
 			p.listW, p.height, true)
 	}
-	tree := views.RunTree(m.theme, views.RunTreeData{
+	tree := views.RunTree(m.Theme, views.RunTreeData{
 		Run: m.run, Cursor: m.node, Offset: scrollTop(m.nodeTop, m.node, p.treeH-1),
-		Focused: m.focus == pipeFocusTree, Now: m.now(),
+		Focused: m.focus == pipeFocusTree, Now: m.Now(),
 	}, p.rightW, p.treeH)
 	od := m.outputData()
-	od.Reserve = views.LogsTabsReserve(m.theme, od, m.detail.tabs.bar())
-	out := views.LogsPane(m.theme, od, p.rightW, p.outH)
+	od.Reserve = views.LogsTabsReserve(m.Theme, od, m.detail.tabs.bar())
+	out := views.LogsPane(m.Theme, od, p.rightW, p.outH)
 	out = m.detailView(out, p.rightW, p.outH, m.focus == pipeFocusOutput)
-	body := views.Columns(m.theme, list, views.Stack(tree, out), p.listW, m.width, p.height)
+	body := views.Columns(m.Theme, list, views.Stack(tree, out), p.listW, m.Width, p.height)
 	var footer string
 	if m.modify != nil {
-		footer = views.PromptLine(m.theme, m.modify.label()+":", m.modify.text, m.km.Hints(keymap.CtxPrompt), m.width)
+		footer = views.PromptLine(m.Theme, m.modify.label()+":", m.modify.text, m.Keys.Hints(keymap.CtxPrompt), m.Width)
 	} else if m.editing {
-		footer = views.FilterLine(m.theme, m.filter, m.km.Hints(keymap.CtxFilter), m.width)
+		footer = views.FilterLine(m.Theme, m.filter, m.Keys.Hints(keymap.CtxFilter), m.Width)
 	} else {
-		footer = views.Footer(m.theme, m.km.Hints(m.Context()), m.status, m.width)
+		footer = views.Footer(m.Theme, m.Keys.Hints(m.Context()), m.status, m.Width)
 	}
 	screen := body + "\n" + footer
 	if m.confirm && m.run != nil {
-		box := views.Confirm(m.theme, "Kill run "+m.run.ID+"?", m.run.Pipeline+": its running nodes are stopped",
-			m.km.Hints(keymap.CtxConfirm), m.width)
-		screen = views.Overlay(screen, box, m.width, m.height)
+		box := views.Confirm(m.Theme, "Kill run "+m.run.ID+"?", m.run.Pipeline+": its running nodes are stopped",
+			m.Keys.Hints(keymap.CtxConfirm), m.Width)
+		screen = views.Overlay(screen, box, m.Width, m.Height)
 	}
 	return screen
 }

@@ -1,15 +1,16 @@
 package model
 
 import (
-	"context"
+	"github.com/podiumdev/podium/model/list"
+
 	"errors"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/pods"
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/common"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -19,13 +20,11 @@ import (
 // forwards messages (the index's changes included: Pods does not subscribe itself) and draws
 // the header around it.
 type Pods struct {
+	common.Common // context, theme, keys, clock, size
+
 	pb    PodsBackend // nil: no workspace
 	b     Backend     // for logs
-	km    keymap.Keymap
-	theme views.Theme
-	now   func() time.Time
-	ctx   context.Context // parent of every stream and action; cancelled on quit
-	where string          // the workspace directory as the user gave it, for messages
+	where string      // the workspace directory as the user gave it, for messages
 
 	ws      *pods.Workspace
 	loadErr error // why the last load failed, while no workspace is loaded
@@ -33,7 +32,7 @@ type Pods struct {
 
 	snap   docker.Snapshot
 	states []pods.PodState // ws.State(snap.Containers), recomputed when either changes
-	list   listNav[views.PodTreeRow]
+	list   list.Nav[views.PodTreeRow]
 	prompt *commandPrompt
 	status views.Status
 
@@ -55,12 +54,9 @@ type Pods struct {
 
 // PodsDeps are what the Pods tab needs from its parent.
 type PodsDeps struct {
-	Ctx       context.Context
+	Common    common.Common
 	Pods      PodsBackend // nil when there is no workspace
 	Backend   Backend
-	Keymap    keymap.Keymap
-	Theme     views.Theme
-	Now       func() time.Time
 	Workspace string          // the directory, as shown in the header
 	Snapshot  docker.Snapshot // the index as the root last saw it
 	// AutoApply brings up what drifted after every reload a file change caused (--watch).
@@ -70,16 +66,10 @@ type PodsDeps struct {
 // NewPods builds the tab. The workspace loads in Init, off the UI loop.
 func NewPods(d PodsDeps) Pods {
 	m := Pods{
-		pb: d.Pods, b: d.Backend, km: d.Keymap, theme: d.Theme, now: d.Now, ctx: d.Ctx,
-		where: d.Workspace, snap: d.Snapshot, list: newListNav(podRows), loading: d.Pods != nil,
+		pb: d.Pods, b: d.Backend, Common: d.Common,
+		where: d.Workspace, snap: d.Snapshot, list: list.New(podRows), loading: d.Pods != nil,
 		detail:    podDetail{tabs: podDetailTabs()},
 		autoApply: d.AutoApply,
-	}
-	if m.ctx == nil {
-		m.ctx = context.Background()
-	}
-	if m.now == nil {
-		m.now = time.Now
 	}
 	if m.b == nil {
 		m.b = nullBackend{}
@@ -104,7 +94,7 @@ func (m Pods) load(reload bool) tea.Cmd {
 	if m.pb == nil {
 		return nil
 	}
-	pb, ctx, changed := m.pb, m.ctx, m.changed
+	pb, ctx, changed := m.pb, m.Ctx, m.changed
 	return func() tea.Msg {
 		ws, err := pb.Load(ctx)
 		if err != nil && ctx.Err() != nil {
@@ -117,8 +107,8 @@ func (m Pods) load(reload bool) tea.Cmd {
 	}
 }
 
-// SetSize gives the tab its area (the screen below the header).
-func (m *Pods) SetSize(width, height int) { m.list.setSize(width, height) }
+// setSize gives the tab its area (the screen below the header).
+func (m *Pods) setSize(width, height int) { m.list.SetSize(width, height) }
 
 // Context is the key context the tab is in, for the root to resolve global keys against.
 func (m Pods) Context() keymap.Context {
@@ -131,7 +121,7 @@ func (m Pods) Context() keymap.Context {
 	if m.logs.typing() {
 		return keymap.CtxSearch
 	}
-	return m.list.context(keymap.CtxPods, keymap.CtxPodsLogs)
+	return m.list.Context(keymap.CtxPods, keymap.CtxPodsLogs)
 }
 
 // Workspace is the loaded workspace, or nil.
@@ -141,14 +131,14 @@ func (m Pods) Workspace() *pods.Workspace { return m.ws }
 func (m Pods) HasPods() bool { return m.ws != nil && len(m.ws.Pods) > 0 }
 
 // Selected is the row under the cursor, if any.
-func (m Pods) Selected() (views.PodTreeRow, bool) { return m.list.selected() }
+func (m Pods) Selected() (views.PodTreeRow, bool) { return m.list.Selected() }
 
 // Close stops the log readers; running actions end with the context the root cancels.
 func (m Pods) Close() { m.logs.close() }
 
-// SetSnapshot takes a new state of the container index (the root fans the Containers tab's
+// setSnapshot takes a new state of the container index (the root fans the Containers tab's
 // subscription out), recomputes the pods' state and keeps the logs on the selection.
-func (m *Pods) SetSnapshot(snap docker.Snapshot) tea.Cmd {
+func (m *Pods) setSnapshot(snap docker.Snapshot) tea.Cmd {
 	m.snap = snap
 	m.refresh()
 	return m.syncLogs()
@@ -164,17 +154,27 @@ func (m *Pods) refresh() {
 	m.rebuild()
 }
 
-// Update handles the tab's messages. Key presses for the root (quit, help, tabs) never get
+// update handles the tab's messages. Key presses for the root (quit, help, tabs) never get
 // here; the root hands every other message to every tab, and each takes what is its own.
 // After each one the detail pane follows the selection and its sub-tab (syncDetail).
-func (m Pods) Update(msg tea.Msg) (Pods, tea.Cmd) {
-	m, cmd := m.update(msg)
+func (m Pods) update(msg tea.Msg) (Pods, tea.Cmd) {
+	m, cmd := m.handle(msg)
 	m.syncDetail()
 	return m, cmd
 }
 
-func (m Pods) update(msg tea.Msg) (Pods, tea.Cmd) {
+func (m Pods) handle(msg tea.Msg) (Pods, tea.Cmd) {
 	switch msg := msg.(type) {
+	case common.ContainersChangedMsg:
+		return m, m.setSnapshot(msg.Snap)
+	case common.FilesWatchMsg:
+		if msg.Err != nil {
+			m.status = watchFailed(msg.Err)
+		}
+		m.watching = msg.Watching
+		return m, nil
+	case common.FilesChangedMsg:
+		return m.filesChanged(msg.Under(podsRoots()...))
 	case workspaceLoadedMsg:
 		return m.loaded(msg)
 	case logLinesMsg:
@@ -201,8 +201,8 @@ func (m Pods) update(msg tea.Msg) (Pods, tea.Cmd) {
 			p := *m.prompt
 			p.text += msg.Content
 			m.prompt = &p
-		case m.list.editing:
-			m.setFilter(m.list.filter + msg.Content)
+		case m.list.Editing:
+			m.setFilter(m.list.Filter + msg.Content)
 			return m, m.syncLogs()
 		}
 		return m, nil

@@ -27,7 +27,7 @@ const allRows = "*"
 var opGen atomic.Uint64
 
 // podOp is a running up, stop, restart, remove, build, pull, down or apply of pods or
-// services. Its progress events go through a feed, so the lifecycle code never waits for the UI.
+// services. Its progress events go through a handoff, so the lifecycle code never waits for the UI.
 type podOp struct {
 	id     uint64
 	verb   string   // up, stop, restart, …
@@ -36,7 +36,7 @@ type podOp struct {
 	also   []string // further rows it acts on (apply's services)
 	// started is when it began, for the footer's task list.
 	started time.Time
-	feed    *feed[compose.Event]
+	feed    *handoff[compose.Event]
 	done    chan struct{} // closed when the call returns
 }
 
@@ -160,11 +160,11 @@ func (m Pods) startOp(verb, target string, rows []string, call func(context.Cont
 			}
 		}
 	}
-	op := &podOp{id: opGen.Add(1), verb: verb, target: target, key: rows[0], also: rows[1:], started: m.now(),
-		feed: newFeed[compose.Event](maxOpEvents), done: make(chan struct{})}
+	op := &podOp{id: opGen.Add(1), verb: verb, target: target, key: rows[0], also: rows[1:], started: m.Now(),
+		feed: newHandoff[compose.Event](maxOpEvents), done: make(chan struct{})}
 	m.ops = append(slices.Clone(m.ops), op)
 	m.status = views.Status{Text: op.verb + " " + target + "…"}
-	ctx := m.ctx
+	ctx := m.Ctx
 	run := func() tea.Msg {
 		err := call(ctx, op.feed.push)
 		close(op.done)
@@ -280,7 +280,7 @@ func (m Pods) busy() map[string]string {
 func (m Pods) interactive(a keymap.Action, pod, service string, args []string) (Pods, tea.Cmd) {
 	target := pod + "/" + service
 	m.status = views.Status{Text: fmt.Sprintf("%s %s…", verbs[a], target)}
-	pb, ws, ctx := m.pb, m.ws, m.ctx
+	pb, ws, ctx := m.pb, m.ws, m.Ctx
 	return m, func() tea.Msg {
 		var x tea.ExecCommand
 		var err error

@@ -293,10 +293,10 @@ func newPodsRoot(t *testing.T, fp PodsBackend, fb Backend, w, h int) Root {
 		Backend: fb, Pods: fp, Workspace: "~/src/shop", Endpoint: "unix:///var/run/docker.sock",
 		ServerVersion: "20.10.24", API: "1.41", Now: testNow,
 	})
-	t.Cleanup(func() { r.containers.Close(); r.pods.Close(); r.cancel() })
+	t.Cleanup(func() { r.containers().Close(); r.pods().Close(); r.cancel() })
 	r = update(t, r, tea.WindowSizeMsg{Width: w, Height: h})
 	if fp != nil {
-		r = update(t, r, runCmd(t, r.pods.load(false)))
+		r = update(t, r, runCmd(t, r.pods().load(false)))
 	}
 	return r
 }
@@ -305,8 +305,8 @@ func newPodsRoot(t *testing.T, fp PodsBackend, fb Backend, w, h int) Root {
 func selectRow(t *testing.T, r Root, key string) Root {
 	t.Helper()
 	r, _ = press(t, r, "g")
-	for range len(r.pods.list.rows) {
-		if row, ok := r.pods.Selected(); ok && row.Key() == key {
+	for range len(r.pods().list.Rows) {
+		if row, ok := r.pods().Selected(); ok && row.Key() == key {
 			return r
 		}
 		r, _ = press(t, r, "j")

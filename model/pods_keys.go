@@ -1,6 +1,10 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/common"
+
+	"github.com/podiumdev/podium/model/list"
+
 	"fmt"
 	"strings"
 
@@ -37,21 +41,21 @@ func (m Pods) handleKey(msg tea.KeyPressMsg) (Pods, tea.Cmd) {
 	key := msg.String()
 	switch ctx := m.Context(); ctx {
 	case keymap.CtxConfirm:
-		return m.confirmKey(m.km.Resolve(ctx, key))
+		return m.confirmKey(m.Keys.Resolve(ctx, key))
 	case keymap.CtxPrompt:
-		return m.promptKey(msg, m.km.Resolve(ctx, key))
+		return m.promptKey(msg, m.Keys.Resolve(ctx, key))
 	case keymap.CtxFilter:
-		return m.filterKey(msg, m.km.Resolve(ctx, key))
+		return m.filterKey(msg, m.Keys.Resolve(ctx, key))
 	case keymap.CtxSearch:
-		m.logs.searchKey(msg, m.km.Resolve(ctx, key), m.layout().LogLines())
+		m.logs.searchKey(msg, m.Keys.Resolve(ctx, key), m.layout().LogLines())
 		return m, nil
 	default:
-		return m.do(m.km.Resolve(ctx, key))
+		return m.do(m.Keys.Resolve(ctx, key))
 	}
 }
 
 func (m Pods) filterKey(msg tea.KeyPressMsg, a keymap.Action) (Pods, tea.Cmd) {
-	f, ok := m.list.filterKey(msg, a)
+	f, ok := m.list.FilterKey(msg, a)
 	if !ok {
 		return m, nil
 	}
@@ -82,7 +86,7 @@ func (m Pods) promptKey(msg tea.KeyPressMsg, a keymap.Action) (Pods, tea.Cmd) {
 		m.status = views.Status{}
 		return m, nil
 	}
-	p.text = editLine(p.text, msg)
+	p.text = common.EditLine(p.text, msg)
 	m.prompt = &p
 	return m, nil
 }
@@ -116,10 +120,10 @@ func (m Pods) do(a keymap.Action) (Pods, tea.Cmd) {
 	if m.detailKey(a) {
 		return m, nil
 	}
-	switch m.list.key(a, &m.logs, m.layout().LogLines(), &m.status, func() { m.setFilter("") }) {
-	case navDone:
+	switch m.list.Key(a, &m.logs, m.layout().LogLines(), &m.status, func() { m.setFilter("") }) {
+	case list.Done:
 		return m, nil
-	case navMoved:
+	case list.Moved:
 		return m, m.syncLogs()
 	}
 	if m, cmd, ok := m.markKey(a); ok {
@@ -161,7 +165,7 @@ func (m Pods) reload() (Pods, tea.Cmd) {
 
 // keyName is how the first key of a Pods action is shown ("u"), for messages that teach it.
 func (m Pods) keyName(a keymap.Action) string {
-	if ks := m.km.Keys(keymap.CtxPods, a); len(ks) > 0 {
+	if ks := m.Keys.Keys(keymap.CtxPods, a); len(ks) > 0 {
 		return keymap.KeyName(ks[0])
 	}
 	return string(a)

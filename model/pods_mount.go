@@ -132,8 +132,8 @@ func (m Pods) toggleMount() (Pods, tea.Cmd) {
 		what = "clone " + strings.Join(clones, ", ") + " and mount it"
 	}
 	m.status = views.Status{Text: what + "…"}
-	pb, ctx := m.pb, m.ctx
-	return m, runTask(what, m.now(), func() tea.Msg {
+	pb, ctx := m.pb, m.Ctx
+	return m, runTask(what, m.Now(), func() tea.Msg {
 		call := pb.Unmount
 		if mount {
 			call = pb.Mount

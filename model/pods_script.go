@@ -83,7 +83,7 @@ func (m Pods) runScript(pod, service, name string) (Pods, tea.Cmd) {
 	}
 	target := name + " " + where
 	m.status = views.Status{Text: "run-script " + target + "…"}
-	pb, ws, ctx := m.pb, m.ws, m.ctx
+	pb, ws, ctx := m.pb, m.ws, m.Ctx
 	return m, func() tea.Msg {
 		x, err := pb.RunScript(ctx, ws, pod, service, name)
 		if err != nil && errors.Is(err, context.Canceled) && ctx.Err() != nil {

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/common"
+
 	"errors"
 	"fmt"
 	"slices"
@@ -36,7 +38,7 @@ func rowLine(t *testing.T, r Root, indent, name string) string {
 
 func keys(r Root) []string {
 	var out []string
-	for _, row := range r.pods.list.rows {
+	for _, row := range r.pods().list.Rows {
 		out = append(out, row.Key())
 	}
 	return out
@@ -129,7 +131,7 @@ func TestPodsDriftFollowsTheHash(t *testing.T) {
 			cs[i] = c
 		}
 	}
-	r = update(t, r, containersChangedMsg{snap: connected(cs)})
+	r = update(t, r, common.ContainersChangedMsg{Snap: connected(cs)})
 	if !strings.Contains(rowLine(t, r, "  ", "web"), "≠ drifted") || !strings.Contains(rowLine(t, r, "    ", "shop-web-1"), "≠ outdated config") {
 		t.Fatalf("drift not shown after the index changed:\n%s", screen(r))
 	}
@@ -152,37 +154,37 @@ func TestPodsCursorMovesOverEveryRow(t *testing.T) {
 	fp, fb := newShop(t)
 	r := newPodsRoot(t, fp, fb, 120, 40)
 	all := keys(r)
-	if row, _ := r.pods.Selected(); row.Key() != "db" {
+	if row, _ := r.pods().Selected(); row.Key() != "db" {
 		t.Fatalf("initial selection %q", row.Key())
 	}
 	for _, want := range all[1:] {
 		r, _ = press(t, r, "j")
-		if row, _ := r.pods.Selected(); row.Key() != want {
+		if row, _ := r.pods().Selected(); row.Key() != want {
 			t.Fatalf("after j: %q, want %q", row.Key(), want)
 		}
 	}
 	r, _ = press(t, r, "j")
-	if row, _ := r.pods.Selected(); row.Key() != "rake/rake" {
+	if row, _ := r.pods().Selected(); row.Key() != "rake/rake" {
 		t.Fatal("j moved past the last row")
 	}
 	r, _ = press(t, r, "k", "up")
-	if row, _ := r.pods.Selected(); row.Key() != "worker" {
+	if row, _ := r.pods().Selected(); row.Key() != "worker" {
 		t.Fatalf("after k up: %q", row.Key())
 	}
 	r, _ = press(t, r, "g")
-	if row, _ := r.pods.Selected(); row.Key() != "db" {
+	if row, _ := r.pods().Selected(); row.Key() != "db" {
 		t.Fatal("g")
 	}
 	r, _ = press(t, r, "G")
-	if row, _ := r.pods.Selected(); row.Key() != "rake/rake" {
+	if row, _ := r.pods().Selected(); row.Key() != "rake/rake" {
 		t.Fatal("G")
 	}
 	// The selection is kept by key when the index changes, and moves to the service when its
 	// container goes (up recreated it).
 	r = selectRow(t, r, "frontend/web/frwe200000000000")
 	cs := slices.DeleteFunc(slices.Clone(fb.Snap.Containers), func(c docker.Container) bool { return c.Name == "shop-web-2" })
-	r = update(t, r, containersChangedMsg{snap: connected(cs)})
-	if row, _ := r.pods.Selected(); row.Key() != "frontend/web" {
+	r = update(t, r, common.ContainersChangedMsg{Snap: connected(cs)})
+	if row, _ := r.pods().Selected(); row.Key() != "frontend/web" {
 		t.Fatalf("after its container went the selection is %q", row.Key())
 	}
 	// At 80x24 the cursor scrolls the tree and keeps its pod in view.
@@ -202,7 +204,7 @@ func TestTabs(t *testing.T) {
 		t.Fatalf("4 did not show the Containers tab:\n%s", screen(r))
 	}
 	r, _ = press(t, r, "j") // keys go to the tab on screen
-	if row, _ := r.pods.Selected(); row.Key() != "db" {
+	if row, _ := r.pods().Selected(); row.Key() != "db" {
 		t.Fatal("a key on the Containers tab moved the Pods cursor")
 	}
 	r, _ = press(t, r, "1")
@@ -211,8 +213,8 @@ func TestTabs(t *testing.T) {
 	}
 	// Digits typed in a filter are text, not tabs.
 	r, _ = press(t, r, "/", "4")
-	if r.tab != tabPods || r.pods.list.filter != "4" {
-		t.Fatalf("4 in the filter: tab %v filter %q", r.tab, r.pods.list.filter)
+	if r.tab != tabPods || r.pods().list.Filter != "4" {
+		t.Fatalf("4 in the filter: tab %v filter %q", r.tab, r.pods().list.Filter)
 	}
 	r, _ = press(t, r, "esc")
 
@@ -238,13 +240,13 @@ func TestTabs(t *testing.T) {
 	}
 	// A tab the user picked while the workspace loaded stays.
 	r = New(Config{Backend: fb, Pods: fp, Now: testNow})
-	t.Cleanup(func() { r.containers.Close(); r.cancel() })
+	t.Cleanup(func() { r.containers().Close(); r.cancel() })
 	r = update(t, r, tea.WindowSizeMsg{Width: 80, Height: 24})
 	if r.tab != tabPods || !strings.Contains(screen(r), "Loading the workspace") {
 		t.Fatalf("while loading:\n%s", screen(r))
 	}
 	r, _ = press(t, r, "4")
-	r = update(t, r, runCmd(t, r.pods.load(false)))
+	r = update(t, r, runCmd(t, r.pods().load(false)))
 	if r.tab != tabContainers {
 		t.Fatal("the load took the user off the tab they chose")
 	}
@@ -343,14 +345,14 @@ func TestPodsKeysCallTheBackend(t *testing.T) {
 		var cmd tea.Cmd
 		r, cmd = press(t, r, c.keys...)
 		if c.keys[0] == "e" || c.keys[0] == "o" {
-			if cmd != nil || r.pods.Context() != keymap.CtxPrompt {
+			if cmd != nil || r.pods().Context() != keymap.CtxPrompt {
 				t.Fatalf("%s on %s: no prompt", c.keys[0], c.row)
 			}
 			r = typeText(t, r, c.typ)
 			r, cmd = press(t, r, "enter")
 		}
 		if cmd == nil {
-			t.Fatalf("%v on %s: no command; status %q", c.keys, c.row, r.pods.status.Text)
+			t.Fatalf("%v on %s: no command; status %q", c.keys, c.row, r.pods().status.Text)
 		}
 		var got string
 		r, got = lastCall(t, r, fp, cmd)
@@ -371,7 +373,7 @@ func TestPodsPromptLine(t *testing.T) {
 	}
 	checkFits(t, screen(r), 80, 24)
 	r, _ = press(t, r, "esc")
-	if r.pods.prompt != nil || len(fp.Calls()) != 1 { // only the load
+	if r.pods().prompt != nil || len(fp.Calls()) != 1 { // only the load
 		t.Fatalf("esc ran the command: %v", fp.Calls())
 	}
 	// exec needs a command; shell operators are refused, not passed on as words.
@@ -412,8 +414,8 @@ func TestPodsRefusals(t *testing.T) {
 		r = selectRow(t, r, c.row)
 		var cmd tea.Cmd
 		r, cmd = press(t, r, c.key)
-		if cmd != nil || !r.pods.status.Err || !strings.HasPrefix(r.pods.status.Text, c.want) {
-			t.Errorf("%s on %s: status %q (cmd %v), want %q", c.key, c.row, r.pods.status.Text, cmd != nil, c.want)
+		if cmd != nil || !r.pods().status.Err || !strings.HasPrefix(r.pods().status.Text, c.want) {
+			t.Errorf("%s on %s: status %q (cmd %v), want %q", c.key, c.row, r.pods().status.Text, cmd != nil, c.want)
 		}
 	}
 	if got := fp.Calls(); !slices.Equal(got, []string{"load"}) {
@@ -467,7 +469,7 @@ func TestPodsProgressInFooter(t *testing.T) {
 		t.Fatal("up did not return")
 	}
 	r = update(t, r, msg)
-	if !strings.Contains(screen(r), "up frontend: done") || len(r.pods.ops) != 0 {
+	if !strings.Contains(screen(r), "up frontend: done") || len(r.pods().ops) != 0 {
 		t.Fatalf("result not shown:\n%s", screen(r))
 	}
 	if strings.Contains(screen(r), "◌ up…") {
@@ -494,8 +496,8 @@ func TestPodsProgressInFooter(t *testing.T) {
 		}
 	}
 	r = update(t, r, msg)
-	if !r.pods.status.Err || r.pods.status.Text != "up frontend/web: start shop-web-1: port is already allocated" {
-		t.Fatalf("status %+v", r.pods.status)
+	if !r.pods().status.Err || r.pods().status.Text != "up frontend/web: start shop-web-1: port is already allocated" {
+		t.Fatalf("status %+v", r.pods().status)
 	}
 }
 
@@ -536,15 +538,15 @@ func TestPodsExecResults(t *testing.T) {
 		t.Fatal("no tea.Exec")
 	}
 	r = update(t, r, podExecDoneMsg{action: keymap.Test, target: "frontend/web", err: ready.cmd.Run()})
-	if st := r.pods.status; st.Text != "test frontend/web exited (code 1)" || !st.Err {
+	if st := r.pods().status; st.Text != "test frontend/web exited (code 1)" || !st.Err {
 		t.Fatalf("status %+v", st)
 	}
 	r = update(t, r, podExecDoneMsg{action: keymap.Shell, target: "frontend/web"})
-	if st := r.pods.status; st.Text != "shell frontend/web exited (code 0)" || st.Err {
+	if st := r.pods().status; st.Text != "shell frontend/web exited (code 0)" || st.Err {
 		t.Fatalf("status %+v", st)
 	}
 	r = update(t, r, podExecDoneMsg{action: keymap.Run, target: "rake/rake", err: fmt.Errorf("run: %w", docker.ExitError{Code: 2})})
-	if st := r.pods.status; st.Text != "run rake/rake exited (code 2)" {
+	if st := r.pods().status; st.Text != "run rake/rake exited (code 2)" {
 		t.Fatalf("status %+v", st)
 	}
 	// A command that cannot be prepared says why, naming the service.
@@ -552,7 +554,7 @@ func TestPodsExecResults(t *testing.T) {
 	r = selectRow(t, r, "frontend/proxy")
 	r, cmd = press(t, r, "t")
 	r = update(t, r, runCmd(t, cmd))
-	if st := r.pods.status; !st.Err || !strings.HasPrefix(st.Text, "test frontend/proxy: specify a value for the label") {
+	if st := r.pods().status; !st.Err || !strings.HasPrefix(st.Text, "test frontend/proxy: specify a value for the label") {
 		t.Fatalf("status %+v", st)
 	}
 }
@@ -573,7 +575,7 @@ func TestPodsBrokenPodInPlace(t *testing.T) {
 			t.Errorf("broken pod pane lacks %q:\n%s", want, s)
 		}
 	}
-	if r.pods.logs.stream != nil {
+	if r.pods().logs.stream != nil {
 		t.Error("a log stream for a broken pod")
 	}
 	// The filter finds a broken pod by the services its file names.
@@ -590,7 +592,7 @@ func TestPodsLogsMultiplexAService(t *testing.T) {
 	fb.Lines["frwe200000000000"] = []docker.LogLine{{Stream: docker.Stderr, Text: "Error: connect ECONNREFUSED db:5432"}}
 	r := newPodsRoot(t, fp, fb, 120, 40)
 	r = selectRow(t, r, "frontend/web")
-	p := r.pods.logs
+	p := r.pods().logs
 	if p.name != "frontend/web" || !p.multi || len(p.srcs) != 2 || p.srcs[0].from != "shop-web-1" || p.srcs[1].from != "shop-web-2" {
 		t.Fatalf("pane follows %+v", p.srcs)
 	}
@@ -615,7 +617,7 @@ func TestPodsLogsMultiplexAService(t *testing.T) {
 	}
 	// One container's log ends; the pane goes on with the other.
 	r = update(t, r, logStreamEndedMsg{key: s.key, gen: s.gen, containerID: "frwe200000000000"})
-	if r.pods.logs.ended() || strings.Contains(screen(r), "end of log") {
+	if r.pods().logs.ended() || strings.Contains(screen(r), "end of log") {
 		t.Fatal("the pane ended with one of two containers")
 	}
 	r = update(t, r, logStreamEndedMsg{key: s.key, gen: s.gen, containerID: "frwe100000000000"})
@@ -624,7 +626,7 @@ func TestPodsLogsMultiplexAService(t *testing.T) {
 	}
 	// A container row follows just that container, without prefixes.
 	r, _ = press(t, r, "j")
-	if p := r.pods.logs; p.multi || len(p.srcs) != 1 || p.srcs[0].id != "frwe100000000000" || p.name != "shop-web-1" {
+	if p := r.pods().logs; p.multi || len(p.srcs) != 1 || p.srcs[0].id != "frwe100000000000" || p.name != "shop-web-1" {
 		t.Fatalf("container row pane: %+v", p)
 	}
 	if s.ctx.Err() == nil {
@@ -632,7 +634,7 @@ func TestPodsLogsMultiplexAService(t *testing.T) {
 	}
 	// A pod row follows all of its services' containers; one with none says how to start it.
 	r = selectRow(t, r, "frontend")
-	if p := r.pods.logs; len(p.srcs) != 3 || !p.multi {
+	if p := r.pods().logs; len(p.srcs) != 3 || !p.multi {
 		t.Fatalf("pod row pane follows %d containers", len(p.srcs))
 	}
 	r = selectRow(t, r, "rake")
@@ -644,7 +646,7 @@ func TestPodsLogsMultiplexAService(t *testing.T) {
 		t.Fatalf("disabled pane:\n%s", screen(r))
 	}
 	// Logs are routed by stream: the Containers tab's lines never reach the Pods pane.
-	cl := r.containers.logs.stream
+	cl := r.containers().logs.stream
 	r = update(t, r, logLinesMsg{key: cl.key, gen: cl.gen, lines: viewLines("", docker.LogLine{Text: "containers tab line"})})
 	if strings.Contains(screen(r), "containers tab line") {
 		t.Fatal("the Containers tab's lines reached the Pods pane")
@@ -659,10 +661,10 @@ func TestPodsLogsFollowScaling(t *testing.T) {
 	fp, fb := newShop(t)
 	r := newPodsRoot(t, fp, fb, 120, 40)
 	r = selectRow(t, r, "frontend/proxy")
-	if n := len(r.pods.logs.srcs); n != 1 {
+	if n := len(r.pods().logs.srcs); n != 1 {
 		t.Fatalf("%d sources", n)
 	}
-	gen := r.pods.logs.stream.gen
+	gen := r.pods().logs.stream.gen
 	// up recreated proxy: a new container with a new id; the pane drops the old one's reader
 	// and follows the new one, in the same stream.
 	cs := slices.Clone(fb.Snap.Containers)
@@ -673,15 +675,15 @@ func TestPodsLogsFollowScaling(t *testing.T) {
 			cs[i] = c
 		}
 	}
-	old := r.pods.logs.srcs[0].cancel
-	m, cmd := r.Update(containersChangedMsg{snap: connected(cs)})
+	old := r.pods().logs.srcs[0].cancel
+	m, cmd := r.Update(common.ContainersChangedMsg{Snap: connected(cs)})
 	r = m.(Root)
-	p := r.pods.logs
+	p := r.pods().logs
 	if p.stream.gen != gen || len(p.srcs) != 1 || p.srcs[0].id != "newproxy00000000" || cmd == nil {
 		t.Fatalf("after recreate: gen %d→%d, sources %+v", gen, p.stream.gen, p.srcs)
 	}
 	old() // the old reader was cancelled already; cancelling again is harmless
-	if row, _ := r.pods.Selected(); row.Key() != "frontend/proxy" {
+	if row, _ := r.pods().Selected(); row.Key() != "frontend/proxy" {
 		t.Fatalf("selection %q", row.Key())
 	}
 }
@@ -701,7 +703,7 @@ func TestPodsFilterAndReload(t *testing.T) {
 	r, _ = press(t, r, "enter")
 	r = typeText(t, r, "j") // navigation in the filtered tree
 	r, _ = press(t, r, "esc")
-	if len(r.pods.list.rows) != 14 {
+	if len(r.pods().list.Rows) != 14 {
 		t.Fatal("esc did not clear the filter")
 	}
 	// ctrl+r reloads from disk and keeps the selection.
@@ -714,14 +716,14 @@ func TestPodsFilterAndReload(t *testing.T) {
 	if got := fp.Calls(); !slices.Equal(got, []string{"load", "load"}) {
 		t.Fatalf("calls %v", got)
 	}
-	if row, _ := r.pods.Selected(); row.Key() != "frontend/web" || !strings.Contains(screen(r), "reloaded shop (development): 5 pods, 1 broken pod") {
+	if row, _ := r.pods().Selected(); row.Key() != "frontend/web" || !strings.Contains(screen(r), "reloaded shop (development): 5 pods, 1 broken pod") {
 		t.Fatalf("after reload: %q\n%s", row.Key(), screen(r))
 	}
 	// A failed reload keeps the workspace on screen and says why.
 	fp.loadErr = errors.New("pods/targets: no such file or directory")
 	r, cmd = press(t, r, "ctrl+r")
 	r = update(t, r, runCmd(t, cmd))
-	if !strings.Contains(screen(r), "reload: pods/targets: no such file") || len(r.pods.list.rows) != 14 {
+	if !strings.Contains(screen(r), "reload: pods/targets: no such file") || len(r.pods().list.Rows) != 14 {
 		t.Fatalf("failed reload:\n%s", screen(r))
 	}
 }
@@ -748,7 +750,7 @@ func TestPodsNothingOverflows(t *testing.T) {
 		r := newPodsRoot(t, fp, fb, w, h)
 		checkFits(t, screen(r), w, h)
 		r = selectRow(t, r, "frontend/web")
-		r = update(t, r, logLinesMsg{key: r.pods.logs.stream.key, gen: r.pods.logs.stream.gen,
+		r = update(t, r, logLinesMsg{key: r.pods().logs.stream.key, gen: r.pods().logs.stream.gen,
 			lines: viewLines(strings.Repeat("long-container-name-", 5), docker.LogLine{Text: strings.Repeat("wide 界 ", 500)})})
 		checkFits(t, screen(r), w, h)
 		r = selectRow(t, r, "worker")

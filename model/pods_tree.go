@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/list"
+
 	"strconv"
 	"strings"
 
@@ -16,36 +18,36 @@ import (
 // podRows is how listNav moves over the pods tree: the cursor stops on every row (pods and
 // services are what the actions apply to), kept by key; a row whose key is gone hands the
 // selection to its service, else its pod; a row is shown with its pod's row when that fits.
-var podRows = listSpec[views.PodTreeRow]{
-	key: func(r views.PodTreeRow) string { return r.Key() },
-	parent: func(key string) string {
+var podRows = list.Spec[views.PodTreeRow]{
+	Key: func(r views.PodTreeRow) string { return r.Key() },
+	Parent: func(key string) string {
 		if i := strings.LastIndex(key, "/"); i >= 0 {
 			return key[:i]
 		}
 		return ""
 	},
-	context: func(rows []views.PodTreeRow, i int) bool { return rows[i].Kind != views.PodLevel },
+	Context: func(rows []views.PodTreeRow, i int) bool { return rows[i].Kind != views.PodLevel },
 }
 
 // rebuild recomputes the tree from the state and the filter, keeping the selection on the same
 // row (by key) when it is still there, else on its service, else its pod, else near where it was.
 func (m *Pods) rebuild() {
-	m.list.setRows(views.PodTree(m.states, query.New(m.list.filter)), m.list.cursor)
+	m.list.SetRows(views.PodTree(m.states, query.New(m.list.Filter)), m.list.Cursor)
 }
 
 // setFilter changes the filter and rebuilds the tree; a hidden selection moves to the first match.
 func (m *Pods) setFilter(f string) {
-	m.list.filter = f
-	m.list.refilter(views.PodTree(m.states, query.New(f)))
+	m.list.Filter = f
+	m.list.Refilter(views.PodTree(m.states, query.New(f)))
 }
 
 // layout is the tab's current division into panes.
-func (m Pods) layout() views.Layout { return m.list.layout() }
+func (m Pods) layout() views.Layout { return m.list.Layout() }
 
 // syncLogs makes the logs pane follow the selection: a container row its container, a service
 // row its containers multiplexed, a pod row all of its services' containers.
 func (m *Pods) syncLogs() tea.Cmd {
-	return m.logs.sync(m.ctx, m.b, m.logWant(), m.snap.Status)
+	return m.logs.sync(m.Ctx, m.b, m.logWant(), m.snap.Status)
 }
 
 func (m Pods) logWant() logWant {

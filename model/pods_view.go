@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/list"
+
 	"errors"
 	"fmt"
 
@@ -13,37 +15,37 @@ import (
 // footer; or, without a workspace, what to do about it.
 func (m Pods) View() string {
 	n := &m.list
-	if n.width <= 0 || n.height <= 0 {
+	if n.Width <= 0 || n.Height <= 0 {
 		return ""
 	}
 	footer := m.footer()
 	if m.ws == nil {
 		// Only the global keys do anything here.
-		footer = views.Footer(m.theme, m.km.Hints(keymap.CtxGlobal), m.status, n.width)
-		return views.TextPane(m.theme, "Pods", m.noWorkspace(), n.width, n.height-1, true) + "\n" + footer
+		footer = views.Footer(m.Theme, m.Keys.Hints(keymap.CtxGlobal), m.status, n.Width)
+		return views.TextPane(m.Theme, "Pods", m.noWorkspace(), n.Width, n.Height-1, true) + "\n" + footer
 	}
 	l := m.layout()
-	list := views.PodList(m.theme, views.PodListData{
-		Rows: n.rows, Cursor: n.cursor, Offset: n.top, Focused: n.focus == focusList,
-		Now: m.now(), Filter: n.filter, Total: len(m.ws.Pods), Busy: m.busy(), Marked: n.markedRows(),
+	rows := views.PodList(m.Theme, views.PodListData{
+		Rows: n.Rows, Cursor: n.Cursor, Offset: n.Top, Focused: n.Focus == list.FocusList,
+		Now: m.Now(), Filter: n.Filter, Total: len(m.ws.Pods), Busy: m.busy(), Marked: n.MarkedRows(),
 	}, l.ListWidth, l.ListHeight)
 	var lower string
 	if r, ok := m.Selected(); ok && r.Pod.Err != nil {
-		lower = views.TextPane(m.theme, "Pod "+r.Pod.Name+m.theme.G.Sep+"broken", []views.Paragraph{
+		lower = views.TextPane(m.Theme, "Pod "+r.Pod.Name+m.Theme.G.Sep+"broken", []views.Paragraph{
 			{Text: "files: " + pods.RelFiles(m.ws.Root, r.Pod.Files), Dim: true},
 			{Text: r.Pod.Err.Error(), Bad: true},
 			{Text: m.fixHint(), Dim: true},
-		}, l.LogsWidth, l.LogsHeight, n.focus == focusLogs)
+		}, l.LogsWidth, l.LogsHeight, n.Focus == list.FocusLogs)
 	} else {
-		ld := m.logs.data(n.focus == focusLogs)
-		ld.Reserve = views.LogsTabsReserve(m.theme, ld, m.detail.tabs.bar())
-		lower = views.LogsPane(m.theme, ld, l.LogsWidth, l.LogsHeight)
+		ld := m.logs.data(n.Focus == list.FocusLogs)
+		ld.Reserve = views.LogsTabsReserve(m.Theme, ld, m.detail.tabs.bar())
+		lower = views.LogsPane(m.Theme, ld, l.LogsWidth, l.LogsHeight)
 	}
-	lower = m.detailView(lower, l.LogsWidth, l.LogsHeight, n.focus == focusLogs)
-	screen := views.Body(m.theme, l, list, lower) + "\n" + footer
+	lower = m.detailView(lower, l.LogsWidth, l.LogsHeight, n.Focus == list.FocusLogs)
+	screen := views.Body(m.Theme, l, rows, lower) + "\n" + footer
 	if m.confirm != nil {
-		box := views.Confirm(m.theme, m.confirm.question, m.confirm.detail, m.km.Hints(keymap.CtxConfirm), n.width)
-		screen = views.Overlay(screen, box, n.width, n.height)
+		box := views.Confirm(m.Theme, m.confirm.question, m.confirm.detail, m.Keys.Hints(keymap.CtxConfirm), n.Width)
+		screen = views.Overlay(screen, box, n.Width, n.Height)
 	}
 	return screen
 }
@@ -51,11 +53,11 @@ func (m Pods) View() string {
 func (m Pods) footer() string {
 	switch {
 	case m.prompt != nil:
-		return views.PromptLine(m.theme, m.prompt.label()+":", m.prompt.text, m.km.Hints(keymap.CtxPrompt), m.list.width)
-	case m.list.editing:
-		return views.FilterLine(m.theme, m.list.filter, m.km.Hints(keymap.CtxFilter), m.list.width)
+		return views.PromptLine(m.Theme, m.prompt.label()+":", m.prompt.text, m.Keys.Hints(keymap.CtxPrompt), m.list.Width)
+	case m.list.Editing:
+		return views.FilterLine(m.Theme, m.list.Filter, m.Keys.Hints(keymap.CtxFilter), m.list.Width)
 	}
-	return views.Footer(m.theme, m.km.Hints(m.Context()), m.status, m.list.width)
+	return views.Footer(m.Theme, m.Keys.Hints(m.Context()), m.status, m.list.Width)
 }
 
 // noWorkspace explains the empty tab: still loading, no workspace here, or a load that failed.
@@ -68,7 +70,7 @@ func (m Pods) noWorkspace() []views.Paragraph {
 		dir = "this directory"
 	}
 	containers := "The Containers tab works without one."
-	if ks := m.km.Keys(keymap.CtxGlobal, keymap.TabContainers); len(ks) > 0 {
+	if ks := m.Keys.Keys(keymap.CtxGlobal, keymap.TabContainers); len(ks) > 0 {
 		containers = fmt.Sprintf("The Containers tab (%s) works without one.", keymap.KeyName(ks[0]))
 	}
 	var none *pods.NoPodsError

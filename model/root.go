@@ -1,14 +1,19 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/palette"
+
 	"context"
+	"slices"
 	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/common"
 	"github.com/podiumdev/podium/views"
 	"github.com/podiumdev/podium/watch"
 )
@@ -57,19 +62,9 @@ type Config struct {
 	ApplyOnChange bool
 }
 
-// tab is one of the root's tabs, in the tab bar's order. The default keys that select them
-// are their numbers there: 1 Pods, 2 Deploys, 3 Pipelines, 4 Containers.
-type tab uint8
-
-const (
-	tabPods tab = iota
-	tabDeploys
-	tabPipelines
-	tabContainers
-)
-
-// Root is the program's model: the header with its tab bar, the help screen and quitting,
-// around the tabs (Pods, Deploys, Pipelines, Containers).
+// Root is the program's model: the header with its tab bar, the help screen, the palette and
+// quitting, around the tabs (Pods, Deploys, Pipelines, Containers), which it holds behind the
+// common.Tab interface in tab-bar order and never tells apart.
 type Root struct {
 	cfg    Config
 	km     keymap.Keymap
@@ -78,17 +73,16 @@ type Root struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	tab        tab
-	tabChosen  bool // the user picked a tab, so the first load of the workspace no longer does
-	pods       Pods
-	deploys    Deploys
-	pipelines  Pipelines
-	containers Containers
+	tabs       []common.Tab  // in the tab bar's order
+	tab        int           // the index in tabs of the tab on screen
+	tabChosen  bool          // the user picked a tab, so the first load of the workspace no longer does
+	start      tea.Cmd       // what showing the first tab started (its countdowns), for Init to run
+	status     docker.Status // the index, as the header shows it
 	width      int
 	height     int
 	help       bool
 	helpScroll int
-	palette    palette // the command palette, while palette.open
+	palette    palette.Palette // the command palette, while palette.open
 	quitting   bool
 	tasks      tasks       // background actions, for the footer
 	split      views.Split // the list/detail split, the same on every tab (zoom is each tab's)
@@ -101,60 +95,81 @@ type Root struct {
 // loads, and moves to Deploys (when the supervisor has services) or Containers if the load
 // fails or finds no pods; without one it starts on Deploys when there are services.
 func New(cfg Config) Root {
-	km := cfg.Keymap
-	if km.Bindings == nil {
-		km = keymap.Default()
-	}
-	now := cfg.Now
-	if now == nil {
-		now = time.Now
-	}
 	if cfg.Backend == nil {
 		cfg.Backend = nullBackend{}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	theme := views.NewTheme(cfg.NoColor)
-	containers := NewContainers(ContainersDeps{Ctx: ctx, Backend: cfg.Backend, Keymap: km, Theme: theme, Now: now})
+	c := common.New(ctx, views.NewTheme(cfg.NoColor), cfg.Keymap, cfg.Now)
+	containers := NewContainers(ContainersDeps{Common: c, Backend: cfg.Backend})
+	snap := containers.Snapshot()
 	r := Root{
-		cfg: cfg, km: km, theme: theme, now: now, ctx: ctx, cancel: cancel,
-		containers: containers, tasks: newTasks(), files: liveFiles{root: cfg.WatchDir, hub: cfg.Watcher},
-		pods: NewPods(PodsDeps{Ctx: ctx, Pods: cfg.Pods, Backend: cfg.Backend, Keymap: km, Theme: theme, Now: now,
-			Workspace: cfg.Workspace, Snapshot: containers.Snapshot(), AutoApply: cfg.ApplyOnChange}),
-		deploys: NewDeploys(DeploysDeps{Ctx: ctx, Deploys: cfg.Deploys, Backend: cfg.Backend, Keymap: km, Theme: theme,
-			Now: now, Snapshot: containers.Snapshot(), TakeOver: cfg.TakeOver}),
-		pipelines: NewPipelines(PipelinesDeps{Ctx: ctx, Pipelines: cfg.Pipelines, Keymap: km, Theme: theme, Now: now}),
+		cfg: cfg, km: c.Keys, theme: c.Theme, now: c.Now, ctx: ctx, cancel: cancel,
+		status: snap.Status, tasks: newTasks(), files: liveFiles{root: cfg.WatchDir, hub: cfg.Watcher},
+		tabs: []common.Tab{
+			NewPods(PodsDeps{Common: c, Pods: cfg.Pods, Backend: cfg.Backend,
+				Workspace: cfg.Workspace, Snapshot: snap, AutoApply: cfg.ApplyOnChange}),
+			NewDeploys(DeploysDeps{Common: c, Deploys: cfg.Deploys, Backend: cfg.Backend,
+				Snapshot: snap, TakeOver: cfg.TakeOver}),
+			NewPipelines(PipelinesDeps{Common: c, Pipelines: cfg.Pipelines}),
+			containers,
+		},
 	}
-	first := r.landing()
-	if cfg.Pods != nil {
-		first = tabPods
-	}
-	r.deploys.startTick = r.setTab(first)
+	r.start = r.setTab(r.landing())
 	return r
 }
 
-// landing is the tab to show when the user has not picked one: Pods if the workspace has
-// pods, else Deploys if the supervisor has services, else Containers.
-func (r Root) landing() tab {
-	switch {
-	case r.pods.HasPods():
-		return tabPods
-	case r.deploys.HasServices():
-		return tabDeploys
+// landing is the tab to show when the user has not picked one: the first in tab-bar order that
+// wants to be landed on (Pods while the workspace loads or when it has pods, else Deploys when
+// the supervisor has services, else Containers).
+func (r Root) landing() int {
+	for i, t := range r.tabs {
+		if t.Landing() {
+			return i
+		}
 	}
-	return tabContainers
+	return len(r.tabs) - 1
 }
 
-// setTab puts a tab on screen; the Deploys tab's countdowns tick, and the Containers tab's
-// stats stream, only while it is.
-func (r *Root) setTab(t tab) tea.Cmd {
-	r.tab = t
-	return tea.Batch(r.deploys.SetShown(t == tabDeploys), r.containers.SetShown(t == tabContainers))
+// setTab puts a tab on screen and tells every tab whether it is shown: the Deploys tab's
+// countdowns tick, and the Containers tab's stats stream, only while it is.
+func (r *Root) setTab(i int) tea.Cmd {
+	r.tab = i
+	return r.each(func(j int, t common.Tab) (common.Tab, tea.Cmd) { return t.SetShown(j == i) })
+}
+
+// each replaces every tab by what f makes of it, in a copy of the slice so that earlier
+// copies of the root keep theirs, and batches the commands.
+func (r *Root) each(f func(i int, t common.Tab) (common.Tab, tea.Cmd)) tea.Cmd {
+	tabs := make([]common.Tab, len(r.tabs))
+	cmds := make([]tea.Cmd, len(r.tabs))
+	for i, t := range r.tabs {
+		tabs[i], cmds[i] = f(i, t)
+	}
+	r.tabs = tabs
+	return tea.Batch(cmds...)
+}
+
+// on replaces the tab on screen by what f makes of it.
+func (r *Root) on(f func(t common.Tab) (common.Tab, tea.Cmd)) tea.Cmd {
+	tabs := slices.Clone(r.tabs)
+	var cmd tea.Cmd
+	tabs[r.tab], cmd = f(tabs[r.tab])
+	r.tabs = tabs
+	return cmd
+}
+
+// broadcast hands a message to every tab; each takes what is its own.
+func (r *Root) broadcast(msg tea.Msg) tea.Cmd {
+	return r.each(func(_ int, t common.Tab) (common.Tab, tea.Cmd) { return t.Update(msg) })
 }
 
 // Init starts the tabs' watchers and loads the workspace.
 func (r Root) Init() tea.Cmd {
-	return tea.Batch(r.containers.Init(), r.pods.Init(), r.deploys.Init(), r.pipelines.Init(), tea.RequestBackgroundColor,
-		r.files.start(r.ctx))
+	cmds := []tea.Cmd{r.start}
+	for _, t := range r.tabs {
+		cmds = append(cmds, t.Init())
+	}
+	return tea.Batch(append(cmds, tea.RequestBackgroundColor, r.files.start(r.ctx))...)
 }
 
 // Update handles a message (update), then starts the footer's spinner if background work
@@ -173,15 +188,20 @@ func (r Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // busy says background work is on its way: the root's tasks or a tab's.
 func (r Root) busy() bool {
-	return len(r.tasks.running) > 0 || len(r.pods.Tasks()) > 0 || len(r.deploys.Tasks()) > 0 || len(r.pipelines.Tasks()) > 0
+	if len(r.tasks.running) > 0 {
+		return true
+	}
+	for _, t := range r.tabs {
+		if len(t.Tasks()) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // update handles window size, quit, help and the tabs. Keys (and pastes) go to the tab on
-// screen; the index's changes go to the tabs that show containers (Containers follows the
-// index, Pods and Deploys get its snapshots); every other message goes to every tab, and each
-// takes what is its own (by id).
+// screen; every other message goes to every tab, and each takes what is its own (by id).
 func (r Root) update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	var cmd, cmd2 tea.Cmd
 	switch msg := msg.(type) {
 	case taskStartedMsg:
 		return r, r.tasks.start(msg)
@@ -198,16 +218,14 @@ func (r Root) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return r, nil
 	case tea.WindowSizeMsg:
 		r.width, r.height = msg.Width, msg.Height
-		r.containers.SetSize(r.width, max(r.height-headerHeight, 0))
-		r.pods.SetSize(r.width, max(r.height-headerHeight, 0))
-		r.deploys.SetSize(r.width, max(r.height-headerHeight, 0))
-		r.pipelines.SetSize(r.width, max(r.height-headerHeight, 0))
+		cmd := r.each(func(_ int, t common.Tab) (common.Tab, tea.Cmd) {
+			return t.SetSize(r.width, max(r.height-headerHeight, 0))
+		})
 		r.clampHelp()
-		// The Deploys tab's logs run only while its pane is drawn, which depends on the size.
-		return r, r.deploys.syncLogs()
+		return r, cmd
 	case tea.KeyPressMsg:
 		switch {
-		case r.palette.open:
+		case r.palette.Open:
 			return r.paletteKey(msg)
 		case r.help:
 			return r.helpKey(r.km.Resolve(keymap.CtxHelp, msg.String()))
@@ -217,35 +235,27 @@ func (r Root) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return r.toTab(msg)
 	case tea.MouseClickMsg, tea.MouseWheelMsg:
-		if p, ok := newPointer(msg, headerHeight); ok && !r.help && !r.palette.open {
-			return r.mouse(p)
+		if p, ok := common.NewPointer(msg, headerHeight); ok && !r.help && !r.palette.Open {
+			cmd := r.on(func(t common.Tab) (common.Tab, tea.Cmd) { return t.Mouse(p) })
+			return r, cmd
 		}
 		return r, nil
 	case tea.PasteMsg:
-		if r.palette.open {
-			r.palette.setQuery(r.palette.query + strings.Join(strings.Fields(msg.Content), " "))
+		if r.palette.Open {
+			r.palette.SetQuery(r.palette.Query + strings.Join(strings.Fields(msg.Content), " "))
 			return r, nil
 		}
 		return r.toTab(msg)
-	case containersChangedMsg:
-		r.containers, cmd = r.containers.Update(msg)
-		cmd2 = r.pods.SetSnapshot(msg.snap)
-		return r, tea.Batch(cmd, cmd2, r.deploys.SetSnapshot(msg.snap))
+	case common.ContainersChangedMsg:
+		r.status = msg.Snap.Status
 	case liveFilesMsg:
 		return r.onFiles(msg)
-	case workspaceLoadedMsg:
-		r.pods, cmd = r.pods.Update(msg)
-		if !msg.reload && !r.tabChosen {
-			cmd2 = r.setTab(r.landing())
-		}
-		return r, tea.Batch(cmd, cmd2)
 	}
-	var cmd3, cmd4 tea.Cmd
-	r.containers, cmd = r.containers.Update(msg)
-	r.pods, cmd2 = r.pods.Update(msg)
-	r.deploys, cmd3 = r.deploys.Update(msg)
-	r.pipelines, cmd4 = r.pipelines.Update(msg)
-	return r, tea.Batch(cmd, cmd2, cmd3, cmd4)
+	cmd := r.broadcast(msg)
+	if s, ok := msg.(common.Settler); ok && s.Settles() && !r.tabChosen {
+		cmd = tea.Batch(cmd, r.setTab(r.landing()))
+	}
+	return r, cmd
 }
 
 // global performs the root's own actions (quit, help, tabs, the palette), from a key or the
@@ -258,21 +268,11 @@ func (r Root) global(a keymap.Action) (m tea.Model, cmd tea.Cmd, ok bool) {
 	case keymap.Help:
 		r.help, r.helpScroll = true, 0
 	case keymap.Palette:
-		r.palette = newPalette(r.km, r.context())
-	case keymap.TabPods:
-		r.tabChosen = true
-		cmd = r.setTab(tabPods)
-	case keymap.TabDeploys:
-		r.tabChosen = true
-		cmd = r.setTab(tabDeploys)
-	case keymap.TabContainers:
-		r.tabChosen = true
-		cmd = r.setTab(tabContainers)
-	case keymap.TabPipelines:
-		r.tabChosen = true
-		cmd = r.setTab(tabPipelines)
+		r.palette = palette.New(r.km, r.context())
 	case keymap.Zoom:
-		cmd = r.toggleZoom()
+		s := r.split
+		s.Zoom = !r.tabs[r.tab].Zoomed()
+		cmd = r.on(func(t common.Tab) (common.Tab, tea.Cmd) { return t.SetSplit(s) })
 	case keymap.SplitGrow:
 		r.split = r.split.Grow(views.SplitStep)
 		cmd = r.applySplit()
@@ -280,39 +280,24 @@ func (r Root) global(a keymap.Action) (m tea.Model, cmd tea.Cmd, ok bool) {
 		r.split = r.split.Grow(-views.SplitStep)
 		cmd = r.applySplit()
 	default:
-		return r, nil, false
+		i := slices.IndexFunc(r.tabs, func(t common.Tab) bool { return t.Action() == a })
+		if i < 0 {
+			return r, nil, false
+		}
+		r.tabChosen = true
+		cmd = r.setTab(i)
 	}
 	return r, cmd, true
 }
 
 // toTab hands a message to the tab on screen.
 func (r Root) toTab(msg tea.Msg) (tea.Model, tea.Cmd) {
-	var cmd tea.Cmd
-	switch r.tab {
-	case tabPods:
-		r.pods, cmd = r.pods.Update(msg)
-	case tabDeploys:
-		r.deploys, cmd = r.deploys.Update(msg)
-	case tabPipelines:
-		r.pipelines, cmd = r.pipelines.Update(msg)
-	default:
-		r.containers, cmd = r.containers.Update(msg)
-	}
+	cmd := r.on(func(t common.Tab) (common.Tab, tea.Cmd) { return t.Update(msg) })
 	return r, cmd
 }
 
 // context is the key context of the tab on screen.
-func (r Root) context() keymap.Context {
-	switch r.tab {
-	case tabPods:
-		return r.pods.Context()
-	case tabDeploys:
-		return r.deploys.Context()
-	case tabPipelines:
-		return r.pipelines.Context()
-	}
-	return r.containers.Context()
-}
+func (r Root) context() keymap.Context { return r.tabs[r.tab].Context() }
 
 func (r Root) helpKey(a keymap.Action) (tea.Model, tea.Cmd) {
 	switch a {
@@ -340,15 +325,14 @@ func (r *Root) clampHelp() {
 }
 
 // quit stops every stream and watcher, then ends the program. Containers keep running.
+// The context goes before the tabs close: cancelling a subscription closes its channel, which
+// must not look like the supervisor ending the stream (the Deploys tab would subscribe again).
 func (r Root) quit() (tea.Model, tea.Cmd) {
 	r.quitting = true
-	r.containers.Close()
-	r.pods.Close()
-	// The context goes first: cancelling the subscription closes its channel, which must not
-	// look like the supervisor ending the stream (the tab would subscribe again).
 	r.cancel()
-	r.deploys.Close()
-	r.pipelines.Close()
+	for _, t := range r.tabs {
+		t.Close()
+	}
 	return r, tea.Quit
 }
 
@@ -366,43 +350,33 @@ func (r Root) render() string {
 	if r.width <= 0 || r.height <= 0 {
 		return ""
 	}
-	snap := r.containers.Snapshot()
 	target := ""
-	if ws := r.pods.Workspace(); ws != nil {
-		target = ws.Target
+	tabs := make([]views.Tab, 0, len(r.tabs))
+	var work []views.Task
+	for i, t := range r.tabs {
+		tabs = append(tabs, views.Tab{Key: r.tabKey(t.Action()), Title: t.Title(), Active: i == r.tab, Alerts: t.Alerts()})
+		work = append(work, t.Tasks()...)
+		if tt, ok := t.(common.Targeted); ok && target == "" {
+			target = tt.Target()
+		}
 	}
 	header := views.Header(r.theme, views.HeaderData{
-		Tabs: []views.Tab{
-			{Key: r.tabKey(keymap.TabPods), Title: "Pods", Active: r.tab == tabPods, Alerts: r.pods.Alerts()},
-			{Key: r.tabKey(keymap.TabDeploys), Title: "Deploys", Active: r.tab == tabDeploys, Alerts: r.deploys.Alerts()},
-			{Key: r.tabKey(keymap.TabPipelines), Title: "Pipelines", Active: r.tab == tabPipelines, Alerts: r.pipelines.Alerts()},
-			{Key: r.tabKey(keymap.TabContainers), Title: "Containers", Active: r.tab == tabContainers, Alerts: r.containers.Alerts()},
-		},
+		Tabs:      tabs,
 		Workspace: r.cfg.Workspace, Target: target, Endpoint: r.cfg.Endpoint,
 		ServerVersion: r.cfg.ServerVersion, API: r.cfg.API,
-		Status: snap.Status, Now: r.now(),
+		Status: r.status, Now: r.now(),
 	}, r.width)
-	// The footer of whichever tab is drawn shows the app's background work: set on this copy.
-	busy := views.TasksText(r.theme, r.tasks.view(r.tabTasks()), r.tasks.frame(), r.now(), r.width)
-	r.containers.status.Busy, r.pods.status.Busy, r.deploys.status.Busy, r.pipelines.status.Busy = busy, busy, busy, busy
 	var body string
 	if r.help {
 		h := max(r.height-headerHeight-1, 0)
 		body = views.Help(r.theme, r.helpSections(), r.width, h, r.helpScroll) + "\n" +
 			views.Footer(r.theme, r.km.Hints(keymap.CtxHelp), views.Status{}, r.width)
 	} else {
-		switch r.tab {
-		case tabPods:
-			body = r.pods.View()
-		case tabDeploys:
-			body = r.deploys.View()
-		case tabPipelines:
-			body = r.pipelines.View()
-		default:
-			body = r.containers.View()
-		}
+		// The footer of the tab on screen shows the app's background work.
+		busy := views.TasksText(r.theme, r.tasks.view(work), r.tasks.frame(), r.now(), r.width)
+		body = r.tabs[r.tab].SetBusy(busy).View()
 	}
-	if r.palette.open {
+	if r.palette.Open {
 		body = views.Overlay(body, r.paletteBox(), r.width, max(r.height-headerHeight, 0))
 	}
 	lines := splitLines(header + "\n" + body)
@@ -415,17 +389,11 @@ func (r Root) helpSections() []keymap.HelpSection {
 	return append(r.keySections(), stateLegend(r.theme))
 }
 
-// keySections are the help screen's key sections for the tab on screen.
+// keySections are the help screen's key sections for the tab on screen: the global keys, the
+// tab's own, the help screen's.
 func (r Root) keySections() []keymap.HelpSection {
-	switch r.tab {
-	case tabPods:
-		return r.km.Help(keymap.CtxGlobal, keymap.CtxPods, keymap.CtxLogs, keymap.CtxFilter, keymap.CtxPrompt, keymap.CtxConfirm, keymap.CtxHelp)
-	case tabDeploys:
-		return r.km.Help(keymap.CtxGlobal, keymap.CtxDeploys, keymap.CtxLogs, keymap.CtxFilter, keymap.CtxConfirm, keymap.CtxHelp)
-	case tabPipelines:
-		return r.km.Help(keymap.CtxGlobal, keymap.CtxPipelines, keymap.CtxLogs, keymap.CtxFilter, keymap.CtxConfirm, keymap.CtxHelp)
-	}
-	return r.km.Help(keymap.CtxGlobal, keymap.CtxContainers, keymap.CtxLogs, keymap.CtxFilter, keymap.CtxConfirm, keymap.CtxHelp)
+	ctxs := append(append([]keymap.Context{keymap.CtxGlobal}, r.tabs[r.tab].HelpContexts()...), keymap.CtxHelp)
+	return r.km.Help(ctxs...)
 }
 
 // tabKey is the key shown for a tab in the tab bar: the first one bound to its action.
@@ -438,54 +406,17 @@ func (r Root) tabKey(a keymap.Action) string {
 
 func splitLines(s string) []string { return strings.Split(s, "\n") }
 
-// tabTasks is the ongoing work of every tab: pods coming up, deploys rolling, runs running.
-func (r Root) tabTasks() []views.Task {
-	return append(append(r.pods.Tasks(), r.deploys.Tasks()...), r.pipelines.Tasks()...)
-}
-
 // applySplit hands the split to every tab, so switching tabs keeps it; each keeps its zoom.
 func (r *Root) applySplit() tea.Cmd {
-	with := func(zoom bool) views.Split { s := r.split; s.Zoom = zoom; return s }
-	return tea.Batch(r.containers.SetSplit(with(r.containers.list.split.Zoom)), r.pods.SetSplit(with(r.pods.list.split.Zoom)),
-		r.deploys.SetSplit(with(r.deploys.list.split.Zoom)), r.pipelines.SetSplit(with(r.pipelines.split.Zoom)))
-}
-
-// toggleZoom zooms the tab on screen in or out: zooming in fills the tab with the detail.
-func (r *Root) toggleZoom() tea.Cmd {
-	s := r.split
-	switch r.tab {
-	case tabPods:
-		s.Zoom = !r.pods.list.split.Zoom
-		return r.pods.SetSplit(s)
-	case tabDeploys:
-		s.Zoom = !r.deploys.list.split.Zoom
-		return r.deploys.SetSplit(s)
-	case tabPipelines:
-		s.Zoom = !r.pipelines.split.Zoom
-		return r.pipelines.SetSplit(s)
-	}
-	s.Zoom = !r.containers.list.split.Zoom
-	return r.containers.SetSplit(s)
-}
-
-// mouse hands a pointer event to the tab on screen.
-func (r Root) mouse(p pointer) (tea.Model, tea.Cmd) {
-	var cmd tea.Cmd
-	switch r.tab {
-	case tabPods:
-		r.pods, cmd = r.pods.Mouse(p)
-	case tabDeploys:
-		r.deploys, cmd = r.deploys.Mouse(p)
-	case tabPipelines:
-		r.pipelines, cmd = r.pipelines.Mouse(p)
-	default:
-		r.containers, cmd = r.containers.Mouse(p)
-	}
-	return r, cmd
+	return r.each(func(_ int, t common.Tab) (common.Tab, tea.Cmd) {
+		s := r.split
+		s.Zoom = t.Zoomed()
+		return t.SetSplit(s)
+	})
 }
 
 // setTheme switches every tab to t: the terminal told its background after the first frame.
 func (r *Root) setTheme(t views.Theme) {
 	r.theme = t
-	r.containers.theme, r.pods.theme, r.deploys.theme, r.pipelines.theme = t, t, t, t
+	r.each(func(_ int, tab common.Tab) (common.Tab, tea.Cmd) { return tab.SetTheme(t), nil })
 }

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/podiumdev/podium/model/list"
+
 	"image/color"
 	"strings"
 	"testing"
@@ -42,7 +44,7 @@ func TestSplitGrowsAndShrinksTheDetail(t *testing.T) {
 	if r.split.Detail != views.MinDetail {
 		t.Fatalf("detail share %d, want the minimum %d", r.split.Detail, views.MinDetail)
 	}
-	if r.pods.list.split != r.split || r.deploys.list.split != r.split || r.pipelines.split != r.split {
+	if r.pods().list.Split != r.split || r.deploys().list.Split != r.split || r.pipelines().split != r.split {
 		t.Fatal("a tab did not get the split")
 	}
 }
@@ -54,7 +56,7 @@ func TestZoomFillsTheTabWithTheFocusedPane(t *testing.T) {
 	if strings.Contains(s, "NAME") || logsRuleLine(s) != 2 {
 		t.Fatalf("zoom did not give the logs the whole tab:\n%s", s)
 	}
-	if r.pods.list.split.Zoom || r.pods.list.focus != focusList || r.deploys.list.split.Zoom {
+	if r.pods().list.Split.Zoom || r.pods().list.Focus != list.FocusList || r.deploys().list.Split.Zoom {
 		t.Fatal("zooming the Containers tab zoomed another tab or moved its focus")
 	}
 	// tab moves the keys, and the zoom, to the list.
@@ -107,7 +109,7 @@ func TestMouseSelectsAndScrolls(t *testing.T) {
 	rule := logsRuleLine(screen(r))
 	m, _ = r.Update(tea.MouseClickMsg{X: 10, Y: rule + 2, Button: tea.MouseLeft})
 	r = m.(Root)
-	if r.containers.list.focus != focusLogs {
+	if r.containers().list.Focus != list.FocusLogs {
 		t.Fatal("a click in the logs pane did not focus it")
 	}
 	// Clicks on the header do nothing.
@@ -134,7 +136,7 @@ func TestLightBackgroundKeepsEveryTab(t *testing.T) {
 	before := views.Clean(screen(r), 1<<20)
 	m, _ := r.Update(tea.BackgroundColorMsg{Color: color.White})
 	r = m.(Root)
-	if r.containers.theme.NoColor || views.Clean(screen(r), 1<<20) != before {
+	if r.containers().Theme.NoColor || views.Clean(screen(r), 1<<20) != before {
 		t.Fatal("switching to a light background changed the text on screen")
 	}
 }

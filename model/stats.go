@@ -14,13 +14,13 @@ import (
 // its sparklines.
 const statsKept = 60
 
-// statsStream follows one container's stats. Its reader pushes to a feed, so the engine's
+// statsStream follows one container's stats. Its reader pushes to a handoff, so the engine's
 // stream never waits for the UI.
 type statsStream struct {
 	id     string
 	ctx    context.Context
 	cancel context.CancelFunc
-	feed   *feed[docker.Stats]
+	feed   *handoff[docker.Stats]
 }
 
 // statsSampledMsg carries the samples a stats stream read since the last one.
@@ -66,7 +66,7 @@ func (p *statsPane) sync(ctx context.Context, b Backend, c docker.Container, wan
 	if p.stream != nil || p.ended || !c.Running() {
 		return nil
 	}
-	s := &statsStream{id: c.ID, feed: newFeed[docker.Stats](statsKept)}
+	s := &statsStream{id: c.ID, feed: newHandoff[docker.Stats](statsKept)}
 	s.ctx, s.cancel = context.WithCancel(ctx)
 	p.stream, p.startedAt = s, c.StartedAt
 	return tea.Batch(s.run(b), s.wait())

@@ -5,13 +5,13 @@ import (
 	"sync"
 )
 
-// feed hands items from a producer to the UI. The producer appends to a bounded buffer under
+// handoff hands items from a producer to the UI. The producer appends to a bounded buffer under
 // a mutex and signals a channel of capacity one; one waiter at a time takes what is buffered,
 // at most batch items, so one message never makes a long Update. Beyond the limit, push (for
 // a producer that must never block: the progress of an up) drops the oldest items, while
 // pushWait (for a log reader, whose lines must all arrive) waits for room: the engine keeps
 // the rest of the log until the reader asks for it.
-type feed[T any] struct {
+type handoff[T any] struct {
 	limit int
 	batch int           // most items one next takes; 0 for all
 	sig   chan struct{} // items are buffered
@@ -22,13 +22,13 @@ type feed[T any] struct {
 	dropped int
 }
 
-func newFeed[T any](limit int) *feed[T] {
-	return &feed[T]{limit: limit, sig: make(chan struct{}, 1), room: make(chan struct{}, 1)}
+func newHandoff[T any](limit int) *handoff[T] {
+	return &handoff[T]{limit: limit, sig: make(chan struct{}, 1), room: make(chan struct{}, 1)}
 }
 
-// newBatchFeed is a feed whose next hands over at most batch items at a time.
-func newBatchFeed[T any](limit, batch int) *feed[T] {
-	f := newFeed[T](limit)
+// newBatchHandoff is a handoff whose next hands over at most batch items at a time.
+func newBatchHandoff[T any](limit, batch int) *handoff[T] {
+	f := newHandoff[T](limit)
 	f.batch = batch
 	return f
 }
@@ -42,7 +42,7 @@ func signal(c chan struct{}) {
 }
 
 // push appends x, dropping the oldest item beyond the limit, and never blocks.
-func (f *feed[T]) push(x T) {
+func (f *handoff[T]) push(x T) {
 	f.mu.Lock()
 	f.buf = append(f.buf, x)
 	if over := len(f.buf) - f.limit; over > 0 {
@@ -54,7 +54,7 @@ func (f *feed[T]) push(x T) {
 }
 
 // pushWait appends x, waiting while the buffer is full; false if done closed first.
-func (f *feed[T]) pushWait(done <-chan struct{}, x T) bool {
+func (f *handoff[T]) pushWait(done <-chan struct{}, x T) bool {
 	for {
 		f.mu.Lock()
 		if len(f.buf) < f.limit {
@@ -77,7 +77,7 @@ func (f *feed[T]) pushWait(done <-chan struct{}, x T) bool {
 }
 
 // drain takes everything buffered, and how much was dropped since the last drain.
-func (f *feed[T]) drain() ([]T, int) {
+func (f *handoff[T]) drain() ([]T, int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	items, dropped := f.buf, f.dropped
@@ -87,7 +87,7 @@ func (f *feed[T]) drain() ([]T, int) {
 }
 
 // take takes at most batch items, oldest first, and says whether more are left.
-func (f *feed[T]) take() ([]T, bool) {
+func (f *handoff[T]) take() ([]T, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	n := len(f.buf)
@@ -107,7 +107,7 @@ func (f *feed[T]) take() ([]T, bool) {
 
 // next blocks until items are buffered, then takes them (at most batch); false once done is
 // closed. It runs in a command, off the UI loop.
-func (f *feed[T]) next(done <-chan struct{}) ([]T, bool) {
+func (f *handoff[T]) next(done <-chan struct{}) ([]T, bool) {
 	for {
 		select {
 		case <-f.sig:

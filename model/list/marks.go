@@ -1,4 +1,4 @@
-package model
+package list
 
 import (
 	"fmt"
@@ -8,21 +8,21 @@ import (
 	"github.com/podiumdev/podium/views"
 )
 
-// Marks are rows of a list tab set aside with space for a bulk action. listNav keeps them by
+// Marks are rows of a list tab set aside with space for a bulk action. Nav keeps them by
 // row key, like the selection, and drops those whose row leaves the list (removed, or hidden
 // by the filter), so a bulk action only ever touches rows the user can see.
 
 // namesShown is how many names a bulk question or message spells out before "…".
 const namesShown = 2
 
-// toggleMark marks the selected row, or unmarks it, then moves the cursor down a row, so that
+// ToggleMark marks the selected row, or unmarks it, then moves the cursor down a row, so that
 // repeated presses mark a run of rows, as in a file manager.
-func (n *listNav[R]) toggleMark() {
-	r, ok := n.selected()
+func (n *Nav[R]) ToggleMark() {
+	r, ok := n.Selected()
 	if !ok {
 		return
 	}
-	k := n.spec.key(r)
+	k := n.spec.Key(r)
 	marks := make(map[string]bool, len(n.marks)+1)
 	for m := range n.marks {
 		marks[m] = true
@@ -33,46 +33,46 @@ func (n *listNav[R]) toggleMark() {
 		marks[k] = true
 	}
 	n.marks = marks
-	n.step(1)
+	n.Step(1)
 }
 
-// clearMarks unmarks every row.
-func (n *listNav[R]) clearMarks() { n.marks = nil }
+// ClearMarks unmarks every row.
+func (n *Nav[R]) ClearMarks() { n.marks = nil }
 
-// marking says some row is marked: bulk actions then apply to the marks.
-func (n *listNav[R]) marking() bool { return len(n.marks) > 0 }
+// Marking says some row is marked: bulk actions then apply to the marks.
+func (n *Nav[R]) Marking() bool { return len(n.marks) > 0 }
 
-// marked is the marked rows, in the list's order.
-func (n *listNav[R]) marked() []R {
+// Marked is the Marked rows, in the list's order.
+func (n *Nav[R]) Marked() []R {
 	var out []R
-	for _, r := range n.rows {
-		if n.marks[n.spec.key(r)] {
+	for _, r := range n.Rows {
+		if n.marks[n.spec.Key(r)] {
 			out = append(out, r)
 		}
 	}
 	return out
 }
 
-// markedRows says, for each row, whether it is marked; nil when none is. The view draws it.
-func (n *listNav[R]) markedRows() []bool {
+// MarkedRows says, for each row, whether it is marked; nil when none is. The view draws it.
+func (n *Nav[R]) MarkedRows() []bool {
 	if len(n.marks) == 0 {
 		return nil
 	}
-	out := make([]bool, len(n.rows))
-	for i, r := range n.rows {
-		out[i] = n.marks[n.spec.key(r)]
+	out := make([]bool, len(n.Rows))
+	for i, r := range n.Rows {
+		out[i] = n.marks[n.spec.Key(r)]
 	}
 	return out
 }
 
 // dropGoneMarks forgets the marks of rows no longer in the list.
-func (n *listNav[R]) dropGoneMarks() {
+func (n *Nav[R]) dropGoneMarks() {
 	if len(n.marks) == 0 {
 		return
 	}
 	kept := make(map[string]bool, len(n.marks))
-	for _, r := range n.rows {
-		if k := n.spec.key(r); n.marks[k] {
+	for _, r := range n.Rows {
+		if k := n.spec.Key(r); n.marks[k] {
 			kept[k] = true
 		}
 	}
@@ -87,16 +87,16 @@ func (n *listNav[R]) dropGoneMarks() {
 
 // markedStatus is the footer's note after marking: how many, and the keys that now act on
 // all of them.
-// markOrClear applies Mark and MarkClear, the same on every list tab, and says what the footer
+// MarkOrClear applies Mark and MarkClear, the same on every list tab, and says what the footer
 // shows: the count and the keys that now act on the marked rows (bulk). ok is false for any
 // other action.
-func (n *listNav[R]) markOrClear(a keymap.Action, km keymap.Keymap, ctx keymap.Context, bulk ...keymap.Action) (views.Status, bool) {
+func (n *Nav[R]) MarkOrClear(a keymap.Action, km keymap.Keymap, ctx keymap.Context, bulk ...keymap.Action) (views.Status, bool) {
 	switch a {
 	case keymap.Mark:
-		n.toggleMark()
+		n.ToggleMark()
 		return markedStatus(km, ctx, len(n.marks), bulk...), true
 	case keymap.MarkClear:
-		n.clearMarks()
+		n.ClearMarks()
 		return views.Status{Text: "unmarked everything"}, true
 	}
 	return views.Status{}, false
@@ -131,10 +131,16 @@ func actionKey(km keymap.Keymap, ctx keymap.Context, a keymap.Action) string {
 	return ""
 }
 
-// someNames spells out the first names of a bulk action's targets: "web-1, web-2, …".
-func someNames(names []string) string {
+// SomeNames spells out the first names of a bulk action's targets: "web-1, web-2, …".
+func SomeNames(names []string) string {
 	if len(names) <= namesShown {
 		return strings.Join(names, ", ")
 	}
 	return strings.Join(names[:namesShown], ", ") + ", …"
 }
+
+// MarkCount is how many rows are marked.
+func (n *Nav[R]) MarkCount() int { return len(n.marks) }
+
+// IsMarked says the row of key is marked.
+func (n *Nav[R]) IsMarked(key string) bool { return n.marks[key] }

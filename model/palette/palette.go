@@ -1,4 +1,6 @@
-package model
+// Package palette holds the command palette: every action of the context it opened in,
+// matched fuzzily against what the user types.
+package palette
 
 import (
 	"cmp"
@@ -11,24 +13,24 @@ import (
 	"github.com/podiumdev/podium/views"
 )
 
-// palette is the command palette while it is open: every action of the context it was opened
+// Palette is the command palette while it is open: every action of the context it was opened
 // in, the query typed so far, and the actions that match it, best first. The root owns it; a
 // chosen action runs as its key would in that context.
-type palette struct {
-	open    bool
-	ctx     keymap.Context // where the user was: what the actions apply to
-	entries []paletteEntry
-	query   string
+type Palette struct {
+	Open    bool
+	Ctx     keymap.Context // where the user was: what the actions apply to
+	Entries []Entry
+	Query   string
 	matches []paletteMatch // every entry in order for an empty query, else the matches by score
 	cursor  int            // index in matches
 	top     int            // first match shown
 }
 
-// paletteEntry is one action the palette offers.
-type paletteEntry struct {
-	action keymap.Action
-	help   string
-	keys   []string // the keys that reach it from ctx: a nearer context may have taken some, or all
+// Entry is one action the palette offers.
+type Entry struct {
+	Action keymap.Action
+	Help   string
+	Keys   []string // the keys that reach it from ctx: a nearer context may have taken some, or all
 }
 
 // paletteMatch is an entry the query matches, with the byte offsets of the characters that
@@ -39,24 +41,24 @@ type paletteMatch struct {
 }
 
 // paletteTexts is what fuzzy matches the query against: each entry's "name help".
-type paletteTexts []paletteEntry
+type paletteTexts []Entry
 
 // paletteNames is each entry's name alone, to rank the entries whose name matches first.
-type paletteNames []paletteEntry
+type paletteNames []Entry
 
 func (s paletteTexts) String(i int) string { return s[i].text() }
 func (s paletteTexts) Len() int            { return len(s) }
 
-func (s paletteNames) String(i int) string { return string(s[i].action) }
+func (s paletteNames) String(i int) string { return string(s[i].Action) }
 func (s paletteNames) Len() int            { return len(s) }
 
 // text is what the query is matched against: the action's name, then its help.
-func (e paletteEntry) text() string { return string(e.action) + " " + e.help }
+func (e Entry) text() string { return string(e.Action) + " " + e.Help }
 
-// newPalette opens the palette on the actions of ctx.
-func newPalette(km keymap.Keymap, ctx keymap.Context) palette {
-	p := palette{open: true, ctx: ctx, entries: paletteEntries(km, ctx)}
-	p.setQuery("")
+// New opens the palette on the actions of ctx.
+func New(km keymap.Keymap, ctx keymap.Context) Palette {
+	p := Palette{Open: true, Ctx: ctx, Entries: paletteEntries(km, ctx)}
+	p.SetQuery("")
 	return p
 }
 
@@ -64,19 +66,19 @@ func newPalette(km keymap.Keymap, ctx keymap.Context) palette {
 // tab's, then the global ones, each once, as the nearest context defines it. Keys that a
 // nearer context has taken are left out (as Resolve would never reach them); an action with
 // none left is still listed, since the palette is how to reach it. The palette itself is not.
-func paletteEntries(km keymap.Keymap, ctx keymap.Context) []paletteEntry {
+func paletteEntries(km keymap.Keymap, ctx keymap.Context) []Entry {
 	seen := map[keymap.Action]bool{keymap.None: true, keymap.Palette: true}
-	var out []paletteEntry
+	var out []Entry
 	for _, b := range km.Along(ctx) {
 		if seen[b.Action] {
 			continue
 		}
 		seen[b.Action] = true
-		out = append(out, paletteEntry{action: b.Action, help: b.Help, keys: b.Live})
+		out = append(out, Entry{Action: b.Action, Help: b.Help, Keys: b.Live})
 	}
 	// Moving the cursor is what nobody looks up by name: it goes last, the order otherwise kept.
-	slices.SortStableFunc(out, func(a, b paletteEntry) int {
-		return cmp.Compare(b2i(navigation(a.action)), b2i(navigation(b.action)))
+	slices.SortStableFunc(out, func(a, b Entry) int {
+		return cmp.Compare(b2i(navigation(a.Action)), b2i(navigation(b.Action)))
 	})
 	return out
 }
@@ -97,21 +99,21 @@ func b2i(b bool) int {
 	return 0
 }
 
-// setQuery filters the entries by q, fuzzily, and puts the cursor on the best match. An
+// SetQuery filters the entries by q, fuzzily, and puts the cursor on the best match. An
 // action whose name matches ranks above those that match only with their help (the help is
 // long, and says more than the user typed), each group by fuzzy's score.
-func (p *palette) setQuery(q string) {
-	p.query, p.cursor, p.top = q, 0, 0
+func (p *Palette) SetQuery(q string) {
+	p.Query, p.cursor, p.top = q, 0, 0
 	pattern := strings.TrimSpace(q)
 	if pattern == "" {
-		p.matches = make([]paletteMatch, len(p.entries))
-		for i := range p.entries {
+		p.matches = make([]paletteMatch, len(p.Entries))
+		for i := range p.Entries {
 			p.matches[i] = paletteMatch{entry: i}
 		}
 		return
 	}
-	byName := fuzzy.FindFrom(pattern, paletteNames(p.entries))
-	byText := fuzzy.FindFrom(pattern, paletteTexts(p.entries))
+	byName := fuzzy.FindFrom(pattern, paletteNames(p.Entries))
+	byText := fuzzy.FindFrom(pattern, paletteTexts(p.Entries))
 	p.matches = make([]paletteMatch, 0, len(byText))
 	named := make(map[int]bool, len(byName))
 	for _, f := range byName {
@@ -126,35 +128,35 @@ func (p *palette) setQuery(q string) {
 	}
 }
 
-// move moves the cursor by, stopping at the ends, and scrolls so that it stays among the rows
+// Move moves the cursor by, stopping at the ends, and scrolls so that it stays among the rows
 // shown.
-func (p *palette) move(by, rows int) {
+func (p *Palette) Move(by, rows int) {
 	p.cursor = min(max(p.cursor+by, 0), max(len(p.matches)-1, 0))
 	p.top = scrollTo(p.top, p.cursor, rows)
 }
 
-// selected is the action under the cursor; false when nothing matches.
-func (p palette) selected() (keymap.Action, bool) {
+// Selected is the action under the cursor; false when nothing matches.
+func (p Palette) Selected() (keymap.Action, bool) {
 	if p.cursor < 0 || p.cursor >= len(p.matches) {
 		return keymap.None, false
 	}
-	return p.entries[p.matches[p.cursor].entry].action, true
+	return p.Entries[p.matches[p.cursor].entry].Action, true
 }
 
-// data is what views.Palette draws, for a list of rows lines.
-func (p palette) data(rows int, hints []keymap.Hint) views.PaletteData {
+// Data is what views.Palette draws, for a list of rows lines.
+func (p Palette) Data(rows int, hints []keymap.Hint) views.PaletteData {
 	d := views.PaletteData{
-		Title: p.ctx.Title(), Query: p.query, Total: len(p.entries),
+		Title: p.Ctx.Title(), Query: p.Query, Total: len(p.Entries),
 		Cursor: p.cursor, Offset: scrollTo(p.top, p.cursor, rows), Hints: hints,
 		Items: make([]views.PaletteItem, len(p.matches)),
 	}
 	for i, m := range p.matches {
-		e := p.entries[m.entry]
-		names := make([]string, len(e.keys))
-		for j, k := range e.keys {
+		e := p.Entries[m.entry]
+		names := make([]string, len(e.Keys))
+		for j, k := range e.Keys {
 			names[j] = keymap.KeyName(k)
 		}
-		d.Items[i] = views.PaletteItem{Name: string(e.action), Help: e.help, Keys: strings.Join(names, "/"), Matched: m.matched}
+		d.Items[i] = views.PaletteItem{Name: string(e.Action), Help: e.Help, Keys: strings.Join(names, "/"), Matched: m.matched}
 	}
 	return d
 }
@@ -168,4 +170,13 @@ func scrollTo(top, cursor, rows int) int {
 		top = cursor - rows + 1
 	}
 	return max(top, 0)
+}
+
+// Actions are the actions the palette lists, in its order.
+func (p Palette) Actions() []keymap.Action {
+	out := make([]keymap.Action, 0, len(p.matches))
+	for _, m := range p.matches {
+		out = append(out, p.Entries[m.entry].Action)
+	}
+	return out
 }

@@ -1,0 +1,76 @@
+package model
+
+import (
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/common"
+	"github.com/podiumdev/podium/views"
+)
+
+// The Deploys tab as the root sees it: the common.Tab interface.
+
+var _ common.Tab = Deploys{}
+
+// Update handles a message; see update.
+func (m Deploys) Update(msg tea.Msg) (common.Tab, tea.Cmd) { return m.update(msg) }
+
+// Title is the tab's name in the tab bar.
+func (m Deploys) Title() string { return "Deploys" }
+
+// Action is the key action that selects the tab.
+func (m Deploys) Action() keymap.Action { return keymap.TabDeploys }
+
+// Landing: the supervisor has services.
+func (m Deploys) Landing() bool { return m.HasServices() }
+
+// HelpContexts are the tab's key contexts in the help screen.
+func (m Deploys) HelpContexts() []keymap.Context {
+	return []keymap.Context{keymap.CtxDeploys, keymap.CtxLogs, keymap.CtxFilter, keymap.CtxConfirm}
+}
+
+// Do performs an action as its key would.
+func (m Deploys) Do(a keymap.Action) (common.Tab, tea.Cmd) { return m.do(a) }
+
+// Mouse applies a pointer event.
+func (m Deploys) Mouse(p common.Pointer) (common.Tab, tea.Cmd) { return m.mouse(p) }
+
+// SetSize gives the tab its area.
+func (m Deploys) SetSize(width, height int) (common.Tab, tea.Cmd) {
+	m.Width, m.Height = width, height
+	m.setSize(width, height)
+	return m, m.syncLogs() // its logs run only while its pane is drawn, which depends on the size
+}
+
+// SetShown tells the tab whether it is on screen.
+func (m Deploys) SetShown(shown bool) (common.Tab, tea.Cmd) {
+	cmd := m.setShown(shown)
+	return m, cmd
+}
+
+// SetSplit gives the tab the list/detail split.
+func (m Deploys) SetSplit(s views.Split) (common.Tab, tea.Cmd) {
+	cmd := m.setSplit(s)
+	return m, cmd
+}
+
+// Zoomed says the detail fills the tab.
+func (m Deploys) Zoomed() bool { return m.list.Split.Zoom }
+
+// SetTheme switches the tab's colours.
+func (m Deploys) SetTheme(t views.Theme) common.Tab {
+	m.Theme = t
+	return m
+}
+
+// SetBusy sets the footer's text of the app's background work.
+func (m Deploys) SetBusy(text string) common.Tab {
+	m.status.Busy = text
+	return m
+}
+
+// setSplit applies the split. The logs' readers run only while the pane is drawn.
+func (m *Deploys) setSplit(s views.Split) tea.Cmd {
+	m.list.SetSplit(s)
+	return m.syncLogs()
+}

@@ -1,0 +1,86 @@
+package model
+
+import (
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/common"
+	"github.com/podiumdev/podium/views"
+)
+
+// The Pods tab as the root sees it: the common.Tab interface.
+
+var _ common.Tab = Pods{}
+
+// Update handles a message; see update.
+func (m Pods) Update(msg tea.Msg) (common.Tab, tea.Cmd) { return m.update(msg) }
+
+// Title is the tab's name in the tab bar.
+func (m Pods) Title() string { return "Pods" }
+
+// Action is the key action that selects the tab.
+func (m Pods) Action() keymap.Action { return keymap.TabPods }
+
+// Landing: the workspace is loading (it may have pods) or has pods.
+func (m Pods) Landing() bool { return m.loading || m.HasPods() }
+
+// HelpContexts are the tab's key contexts in the help screen.
+func (m Pods) HelpContexts() []keymap.Context {
+	return []keymap.Context{keymap.CtxPods, keymap.CtxLogs, keymap.CtxFilter, keymap.CtxPrompt, keymap.CtxConfirm}
+}
+
+// Do performs an action as its key would.
+func (m Pods) Do(a keymap.Action) (common.Tab, tea.Cmd) { return m.do(a) }
+
+// Mouse applies a pointer event.
+func (m Pods) Mouse(p common.Pointer) (common.Tab, tea.Cmd) { return m.mouse(p) }
+
+// SetSize gives the tab its area.
+func (m Pods) SetSize(width, height int) (common.Tab, tea.Cmd) {
+	m.Width, m.Height = width, height
+	m.setSize(width, height)
+	return m, nil
+}
+
+// SetShown tells the tab whether it is on screen.
+func (m Pods) SetShown(shown bool) (common.Tab, tea.Cmd) {
+	return m, nil
+}
+
+// SetSplit gives the tab the list/detail split.
+func (m Pods) SetSplit(s views.Split) (common.Tab, tea.Cmd) {
+	cmd := m.setSplit(s)
+	return m, cmd
+}
+
+// Zoomed says the detail fills the tab.
+func (m Pods) Zoomed() bool { return m.list.Split.Zoom }
+
+// SetTheme switches the tab's colours.
+func (m Pods) SetTheme(t views.Theme) common.Tab {
+	m.Theme = t
+	return m
+}
+
+// SetBusy sets the footer's text of the app's background work.
+func (m Pods) SetBusy(text string) common.Tab {
+	m.status.Busy = text
+	return m
+}
+
+// Target is the workspace's target, for the header.
+func (m Pods) Target() string {
+	if m.ws == nil {
+		return ""
+	}
+	return m.ws.Target
+}
+
+// Settles: the workspace's first load settles where the TUI lands; a reload does not.
+func (m workspaceLoadedMsg) Settles() bool { return !m.reload }
+
+// setSplit applies the split; the logs follow what is on screen.
+func (m *Pods) setSplit(s views.Split) tea.Cmd {
+	m.list.SetSplit(s)
+	return m.syncLogs()
+}
