@@ -13,7 +13,7 @@ import (
 // 90,000 characters, cut and wrapped, with a search highlighting its matches: the view reads
 // only what shows, so the frame costs what one of short lines does. It needs no engine. The
 // engine's own benchmarks (a million lines appended, a search over them) are in
-// model/logbuf_bench_test.go, next to its unexported types.
+// model/logs/bench_test.go, next to its unexported parts.
 func BenchmarkLogsPaneHugeLine(b *testing.B) {
 	th := views.NewTheme(false)
 	huge := strings.Repeat("GET /api/orders?page=1 200 3ms ", 3000)[:90000]

@@ -8,6 +8,7 @@ import (
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/common"
+	"github.com/podiumdev/podium/model/logs"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -34,7 +35,7 @@ type Containers struct {
 	confirm *confirmation
 	status  views.Status
 
-	logs      logPane
+	logs      logs.Pane
 	detail    containerDetail // the sub-tabs beside the logs: Config, Env, Stats
 	startLogs tea.Cmd         // the first selection's readers, prepared by New for Init to start
 }
@@ -72,7 +73,7 @@ func (m Containers) Context() keymap.Context {
 	if m.confirm != nil {
 		return keymap.CtxConfirm
 	}
-	if m.logs.typing() {
+	if m.logs.Typing() {
 		return keymap.CtxSearch
 	}
 	return m.list.Context(keymap.CtxContainers, keymap.CtxLogs)
@@ -89,7 +90,7 @@ func (m Containers) Selected() (docker.Container, bool) {
 
 // Close stops the log stream and the index subscription.
 func (m Containers) Close() {
-	m.logs.close()
+	m.logs.Close()
 	if m.sub != nil {
 		m.sub.Close()
 	}
@@ -112,10 +113,10 @@ func (m Containers) handle(msg tea.Msg) (Containers, tea.Cmd) {
 		m.rebuild() // a removed selection moves to its neighbour
 		cmd := m.syncLogs()
 		return m, tea.Batch(watchIndex(m.Ctx, m.b, m.sub), cmd)
-	case logLinesMsg:
-		return m, m.logs.onLines(msg)
-	case logStreamEndedMsg:
-		if !m.logs.onEnded(msg) {
+	case logs.LinesMsg:
+		return m, m.logs.OnLines(msg)
+	case logs.EndedMsg:
+		if !m.logs.OnEnded(msg) {
 			return m, nil
 		}
 		// A restart may have been seen before its stream's end: resume now if so.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/logs"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -115,7 +116,7 @@ func TestSelectionKeptByIDAcrossSnapshots(t *testing.T) {
 	if selectedName(r) != "shop-db-1" {
 		t.Fatalf("setup: %q", selectedName(r))
 	}
-	gen := r.containers().logs.stream.gen
+	gen := r.containers().logs.Stream().Gen()
 	// A new project sorts first and shop-api-1 is gone: every row index moves.
 	cs := fixture()
 	cs = slices.DeleteFunc(cs, func(c docker.Container) bool { return c.Name == "shop-api-1" })
@@ -125,7 +126,7 @@ func TestSelectionKeptByIDAcrossSnapshots(t *testing.T) {
 	if got := selectedName(r); got != "shop-db-1" {
 		t.Fatalf("selection moved to %q", got)
 	}
-	if r.containers().logs.stream.gen != gen {
+	if r.containers().logs.Stream().Gen() != gen {
 		t.Fatal("the log stream restarted although the selection did not change")
 	}
 	// When the selected container goes, the selection moves to a neighbour, and its logs follow.
@@ -134,7 +135,7 @@ func TestSelectionKeptByIDAcrossSnapshots(t *testing.T) {
 	if got := selectedName(r); got != "shop-worker-1" {
 		t.Fatalf("after removal selected %q, want shop-worker-1", got)
 	}
-	if s := r.containers().logs.stream; s.key != "e3e3e3e3e3e3e3e3" || s.gen == gen {
+	if s := r.containers().logs.Stream(); s.Key() != "e3e3e3e3e3e3e3e3" || s.Gen() == gen {
 		t.Fatalf("logs did not move to the new selection: %+v", s)
 	}
 }
@@ -370,26 +371,26 @@ func TestLogsRoutedBySelection(t *testing.T) {
 		t.Fatalf("lines of the selected container missing or unmarked:\n%s", s)
 	}
 	// A message from another container's stream, or from an old stream of this one, is dropped.
-	cur := r.containers().logs.stream
+	cur := r.containers().logs.Stream()
 	var cmd tea.Cmd
-	m, cmd := r.Update(logLinesMsg{key: "d2d2d2d2d2d2d2d2", gen: cur.gen, lines: viewLines("", docker.LogLine{Text: "from the db"})})
+	m, cmd := r.Update(logs.LinesMsg{Key: "d2d2d2d2d2d2d2d2", Gen: cur.Gen(), Lines: viewLines("", docker.LogLine{Text: "from the db"})})
 	r = m.(Root)
 	if cmd != nil || strings.Contains(screen(r), "from the db") {
 		t.Fatal("lines of another container shown")
 	}
-	r = update(t, r, logLinesMsg{key: cur.key, gen: cur.gen - 1, lines: viewLines("", docker.LogLine{Text: "stale stream"})})
+	r = update(t, r, logs.LinesMsg{Key: cur.Key(), Gen: cur.Gen() - 1, Lines: viewLines("", docker.LogLine{Text: "stale stream"})})
 	if strings.Contains(screen(r), "stale stream") {
 		t.Fatal("lines of an old stream shown")
 	}
 	// Moving the selection starts a new stream and clears the pane.
 	r, _ = press(t, r, "j")
-	if r.containers().logs.stream == cur || r.containers().logs.lines() != 0 {
+	if r.containers().logs.Stream() == cur || r.containers().logs.Lines() != 0 {
 		t.Fatal("selection change kept the old stream")
 	}
-	if cur.ctx.Err() == nil {
+	if cur.Err() == nil {
 		t.Fatal("the old stream was not cancelled")
 	}
-	r = update(t, r, logLinesMsg{key: cur.key, gen: cur.gen, lines: viewLines("", docker.LogLine{Text: "late line"})})
+	r = update(t, r, cur.LinesMsg(viewLines("", docker.LogLine{Text: "late line"})))
 	if strings.Contains(screen(r), "late line") {
 		t.Fatal("late lines of the previous selection shown")
 	}
@@ -399,16 +400,16 @@ func TestLogStreamDeliversThroughCommands(t *testing.T) {
 	f := newFake()
 	f.Lines["b6b6b6b6b6b6b6b6"] = []docker.LogLine{{Stream: docker.Stdout, Text: "one"}, {Stream: docker.Stderr, Text: "two"}}
 	r := newRoot(t, f, 120, 40)
-	s := r.containers().logs.stream
-	go func() { s.run(s.ctx, f, logSource{id: s.key}, docker.LogOptions{Follow: true, Tail: logTail})() }()
+	s := r.containers().logs.Stream()
+	go func() { s.Read(f, s.Key(), "", docker.LogOptions{Follow: true, Tail: logs.Tail})() }()
 	var got []views.LogLine
 	for len(got) < 2 {
-		msg := runCmd(t, s.wait())
-		lm, ok := msg.(logLinesMsg)
+		msg := runCmd(t, s.Wait())
+		lm, ok := msg.(logs.LinesMsg)
 		if !ok {
 			t.Fatalf("wait returned %T", msg)
 		}
-		got = append(got, lm.lines...)
+		got = append(got, lm.Lines...)
 		r = update(t, r, lm)
 	}
 	if got[0].Text != "one" || got[1].Stream != docker.Stderr {
@@ -418,8 +419,8 @@ func TestLogStreamDeliversThroughCommands(t *testing.T) {
 		t.Fatalf("pane:\n%s", screen(r))
 	}
 	// Cancelling releases a waiter: the goroutine returns nil instead of leaking.
-	s.cancel()
-	if msg := runCmd(t, s.wait()); msg != nil {
+	s.Cancel()
+	if msg := runCmd(t, s.Wait()); msg != nil {
 		t.Fatalf("cancelled wait returned %T", msg)
 	}
 }
@@ -428,85 +429,44 @@ func TestLogStreamEndAndResume(t *testing.T) {
 	f := newFake()
 	r := newRoot(t, f, 120, 40)
 	r, _ = press(t, r, "j", "j") // shop-api-1
-	s := r.containers().logs.stream
-	s.push("", docker.LogLine{Text: "shutting down"})
-	r = update(t, r, logStreamEndedMsg{key: s.key, gen: s.gen, containerID: s.key})
+	s := r.containers().logs.Stream()
+	s.Push("", docker.LogLine{Text: "shutting down"})
+	r = update(t, r, logs.EndedMsg{Key: s.Key(), Gen: s.Gen(), ContainerID: s.Key()})
 	if !strings.Contains(screen(r), "shutting down") || !strings.Contains(screen(r), "end of log") {
 		t.Fatalf("end of stream:\n%s", screen(r))
 	}
 	// The container restarts: the index shows a later StartedAt, and the log resumes.
 	cs := fixture()
 	for i := range cs {
-		if cs[i].ID == s.key {
+		if cs[i].ID == s.Key() {
 			cs[i].StartedAt = testNow()
 		}
 	}
 	m, cmd := r.Update(common.ContainersChangedMsg{Snap: connected(cs)})
 	r = m.(Root)
 	p := r.containers().logs
-	if cmd == nil || p.ended() || !p.srcs[0].startedAt.Equal(testNow()) || !strings.Contains(screen(r), "shutting down") {
+	if cmd == nil || p.Ended() || !p.Sources()[0].StartedAt.Equal(testNow()) || !strings.Contains(screen(r), "shutting down") {
 		t.Fatal("the log did not resume after a restart, or lost its lines")
 	}
-	if p.stream.ctx.Err() != nil {
+	if p.Stream().Err() != nil {
 		t.Fatal("the stream is cancelled")
 	}
-}
-
-func TestLogBuffersAreBounded(t *testing.T) {
-	s := newLogStream(context.Background(), "x", 0)
-	const n = logFeedLimit + 3*logBatch/2
-	go func() {
-		for i := range n {
-			s.push("", docker.LogLine{Text: fmt.Sprint(i)}) // waits while the handoff is full
-		}
-	}()
-	var p logPane
-	p.reset("x")
-	t.Cleanup(p.close)
-	for p.lines() < n {
-		lm, ok := runCmd(t, s.wait()).(logLinesMsg)
-		if !ok || len(lm.lines) == 0 || len(lm.lines) > logBatch {
-			t.Fatalf("a message of %d lines", len(lm.lines))
-		}
-		p.add(lm.lines)
-	}
-	// Nothing was dropped, and memory holds no more than its share.
-	if len(p.buf.mem) > logMemLines {
-		t.Fatalf("%d lines in memory", len(p.buf.mem))
-	}
-	for _, i := range []int{0, 1, logFeedLimit, n - 1} {
-		if l, err := p.buf.line(i); err != nil || l.Text != fmt.Sprint(i) {
-			t.Fatalf("line %d: %q, %v", i, l.Text, err)
-		}
-	}
-	// A reader waiting for room lets go when its stream is cancelled.
-	full := newLogStream(context.Background(), "y", 0)
-	for range logFeedLimit {
-		full.push("", docker.LogLine{Text: "x"})
-	}
-	released := make(chan tea.Msg)
-	go func() {
-		full.push("", docker.LogLine{Text: "one too many"})
-		released <- nil
-	}()
-	full.cancel()
-	runCmd(t, func() tea.Msg { return <-released })
 }
 
 func TestHugeLogLineStaysInWidth(t *testing.T) {
 	f := newFake()
 	r := newRoot(t, f, 80, 24)
-	s := r.containers().logs.stream
+	s := r.containers().logs.Stream()
 	huge := strings.Repeat("0123456789abcdefghij\t", 90000/21) + "END"
 	if len(huge) < 90000 {
 		huge += strings.Repeat("x", 90000-len(huge))
 	}
-	s.push("", docker.LogLine{Stream: docker.Stderr, Text: huge}) // through the sink: kept whole
-	lines, _ := s.feed.drain()
+	s.Push("", docker.LogLine{Stream: docker.Stderr, Text: huge}) // through the sink: kept whole
+	lines := s.Drain()
 	if lines[0].Text != huge {
 		t.Fatalf("sink kept %d of %d bytes", len(lines[0].Text), len(huge))
 	}
-	r = update(t, r, logLinesMsg{key: s.key, gen: s.gen, lines: lines})
+	r = update(t, r, s.LinesMsg(lines))
 	// And straight into the pane, uncapped, with escape sequences in it.
 	r = update(t, r, linesFor(r, docker.LogLine{Text: "\x1b[31m" + huge + "\x1b[0m\r"}))
 	checkFits(t, screen(r), 80, 24)
@@ -584,7 +544,7 @@ func TestWatchIndexDeliversSnapshot(t *testing.T) {
 
 func TestQuitCancelsEverything(t *testing.T) {
 	r := newRoot(t, newFake(), 80, 24)
-	s := r.containers().logs.stream
+	s := r.containers().logs.Stream()
 	r, cmd := press(t, r, "q")
 	if !r.quitting || cmd == nil {
 		t.Fatal("q did not quit")
@@ -592,7 +552,7 @@ func TestQuitCancelsEverything(t *testing.T) {
 	if _, ok := runCmd(t, cmd).(tea.QuitMsg); !ok {
 		t.Fatal("q did not return tea.Quit")
 	}
-	if s.ctx.Err() == nil || r.ctx.Err() == nil {
+	if s.Err() == nil || r.ctx.Err() == nil {
 		t.Fatal("streams still running after quit")
 	}
 	r2 := newRoot(t, newFake(), 80, 24)
@@ -660,8 +620,8 @@ func TestNothingOverflows(t *testing.T) {
 
 func TestLogStreamRestartsAfterReconnect(t *testing.T) {
 	r := newRoot(t, newFake(), 120, 40)
-	s := r.containers().logs.stream
-	r = update(t, r, logStreamEndedMsg{key: s.key, gen: s.gen, containerID: s.key, err: errors.New("logs of container x: unexpected EOF")})
+	s := r.containers().logs.Stream()
+	r = update(t, r, logs.EndedMsg{Key: s.Key(), Gen: s.Gen(), ContainerID: s.Key(), Err: errors.New("logs of container x: unexpected EOF")})
 	if !strings.Contains(screen(r), "logs: logs of container x: unexpected EOF") {
 		t.Fatalf("stream error not shown:\n%s", screen(r))
 	}
@@ -669,7 +629,7 @@ func TestLogStreamRestartsAfterReconnect(t *testing.T) {
 	snap.Status.Resyncs = 1 // the index lost the engine and listed it again
 	m, cmd := r.Update(common.ContainersChangedMsg{Snap: snap})
 	r = m.(Root)
-	if r.containers().logs.stream == s || cmd == nil || r.containers().logs.errText() != "" {
+	if r.containers().logs.Stream() == s || cmd == nil || r.containers().logs.ErrText() != "" {
 		t.Fatal("the log stream did not restart after the engine came back")
 	}
 }

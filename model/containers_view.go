@@ -22,7 +22,7 @@ func (m Containers) View() string {
 		Waiting: m.snap.Status.State == docker.Connecting && len(m.snap.Containers) == 0,
 		Marked:  n.MarkedRows(),
 	}, l.ListWidth, l.ListHeight)
-	ld := m.logs.data(n.Focus == list.FocusLogs)
+	ld := m.logs.Data(n.Focus == list.FocusLogs)
 	ld.Reserve = views.LogsTabsReserve(m.Theme, ld, m.detail.tabs.bar())
 	logs := views.LogsPane(m.Theme, ld, l.LogsWidth, l.LogsHeight)
 	logs = m.detailView(logs, l.LogsWidth, l.LogsHeight, n.Focus == list.FocusLogs)

@@ -16,6 +16,7 @@ import (
 	"github.com/podiumdev/podium/backend/supervisor"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/common"
+	"github.com/podiumdev/podium/model/logs"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -47,7 +48,7 @@ type Deploys struct {
 	busy       map[string]string // service → the call running on it ("restarting…")
 	movedAt    time.Time         // when the user last moved the cursor: follow leaves it alone a while
 
-	logs   logPane
+	logs   logs.Pane
 	detail deployDetail // the sub-tabs of the pane under the list: Status, Timeline, Spec, Logs
 	shown  bool         // the tab is on screen, so its countdowns must move
 	tick   uint64       // the tick under way, 0 for none
@@ -165,7 +166,7 @@ func (m Deploys) Context() keymap.Context {
 	if m.confirm != nil {
 		return keymap.CtxConfirm
 	}
-	if m.logs.typing() {
+	if m.logs.Typing() {
 		return keymap.CtxSearch
 	}
 	return m.list.Context(keymap.CtxDeploys, keymap.CtxDeploysLogs)
@@ -176,7 +177,7 @@ func (m Deploys) Selected() (supervisor.ServiceStatus, bool) { return m.list.Sel
 
 // Close stops the log readers and the event subscription.
 func (m Deploys) Close() {
-	m.logs.close()
+	m.logs.Close()
 	if m.sub != nil && m.sub.cancel != nil {
 		m.sub.cancel()
 	}
@@ -218,10 +219,10 @@ func (m Deploys) handle(msg tea.Msg) (Deploys, tea.Cmd) {
 		}
 		m.tick = 0 // Update arms the next one if a deadline is still ahead
 		return m, nil
-	case logLinesMsg:
-		return m, m.logs.onLines(msg)
-	case logStreamEndedMsg:
-		if !m.logs.onEnded(msg) {
+	case logs.LinesMsg:
+		return m, m.logs.OnLines(msg)
+	case logs.EndedMsg:
+		if !m.logs.OnEnded(msg) {
 			return m, nil
 		}
 		return m, m.syncLogs()
@@ -482,18 +483,18 @@ func (m Deploys) detailData() views.DeployDetailData {
 // syncLogs makes the logs pane follow the selected service's containers, multiplexed (old and
 // new side by side during a deploy), while the pane is on screen.
 func (m *Deploys) syncLogs() tea.Cmd {
-	return m.logs.sync(m.Ctx, m.b, m.logWant(), m.snap.Status)
+	return m.logs.Sync(m.Ctx, m.b, m.logWant(), m.snap.Status)
 }
 
-func (m Deploys) logWant() logWant {
+func (m Deploys) logWant() logs.Want {
 	s, ok := m.Selected()
 	switch {
 	case !ok:
-		return logWant{empty: "no service selected"}
+		return logs.Want{Empty: "no service selected"}
 	case !m.logsOnScreen():
-		return logWant{} // not on screen: no readers
+		return logs.Want{} // not on screen: no readers
 	case len(s.Containers) == 0:
-		return logWant{empty: s.Name + " has no containers"}
+		return logs.Want{Empty: s.Name + " has no containers"}
 	}
 	cs := make([]docker.Container, 0, len(s.Containers))
 	for _, c := range s.Containers {
@@ -503,5 +504,5 @@ func (m Deploys) logWant() logWant {
 		}
 		cs = append(cs, docker.Container{ID: c.ID, Name: c.Name, State: c.State, Health: c.Health, StartedAt: c.StartedAt})
 	}
-	return logWant{key: "deploys/" + s.Name, title: s.Name, cs: cs, multi: true}
+	return logs.Want{Key: "deploys/" + s.Name, Title: s.Name, Containers: cs, Multi: true}
 }

@@ -90,8 +90,8 @@ func bannerRoot(t *testing.T, i, w, h int) Root {
 		d.takeOver = func(context.Context) (DeploysBackend, error) { return newFakeDeploys(), nil }
 	})
 	r = selectService(t, r, "web")
-	if s := r.deploys().logs.stream; s != nil {
-		r = update(t, r, logLinesMsg{key: s.key, gen: s.gen, lines: deployLogs()})
+	if s := r.deploys().logs.Stream(); s != nil {
+		r = update(t, r, s.LinesMsg(deployLogs()))
 	}
 	return r
 }

@@ -85,7 +85,7 @@ func (m Deploys) handleKey(msg tea.KeyPressMsg) (Deploys, tea.Cmd) {
 		m.setFilter(f)
 		return m, m.syncLogs()
 	case keymap.CtxSearch:
-		m.logs.searchKey(msg, m.Keys.Resolve(ctx, key), m.panes().logLines())
+		m.logs.SearchKey(msg, m.Keys.Resolve(ctx, key), m.panes().logLines())
 		return m, nil
 	default:
 		return m.do(m.Keys.Resolve(ctx, key))

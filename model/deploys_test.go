@@ -475,8 +475,8 @@ func TestDeploysEventsUpdateTheScreen(t *testing.T) {
 		t.Fatalf("the new transition is not first in the timeline:\n%s", s)
 	}
 	// The logs pane drops the old container's reader and keeps the new one's.
-	if p := r.deploys().logs; len(p.srcs) != 1 || p.srcs[0].name != "web-r12-1" {
-		t.Fatalf("logs follow %+v", p.srcs)
+	if p := r.deploys().logs; len(p.Sources()) != 1 || p.Sources()[0].Name != "web-r12-1" {
+		t.Fatalf("logs follow %+v", p.Sources())
 	}
 	// A message from an earlier subscription changes nothing.
 	stale := deployEventMsg{sub: &deploySub{}, events: []supervisor.Event{{Service: "web", Status: f.service(t, "web")}}}
@@ -630,21 +630,21 @@ func TestDeploysLogs(t *testing.T) {
 	// At 80x24 the detail fills the pane under the list: no logs are read until they have focus.
 	r := newDeploysRoot(t, f, nil, nil, 80, 24)
 	r = selectService(t, r, "web")
-	if r.deploys().logs.stream != nil {
+	if r.deploys().logs.Stream() != nil {
 		t.Fatal("logs are read while their pane is not on screen")
 	}
 	r, _ = press(t, r, "l")
 	p := r.deploys().logs
-	if r.deploys().Context() != keymap.CtxDeploysLogs || p.stream == nil || !p.multi || len(p.srcs) != 2 ||
-		p.srcs[0].from != "web-r11-1" || p.srcs[1].from != "web-r12-1" {
-		t.Fatalf("logs of web: %+v", p.srcs)
+	if r.deploys().Context() != keymap.CtxDeploysLogs || p.Stream() == nil || !p.Multi() || len(p.Sources()) != 2 ||
+		p.Sources()[0].From != "web-r11-1" || p.Sources()[1].From != "web-r12-1" {
+		t.Fatalf("logs of web: %+v", p.Sources())
 	}
 	// Old and new in one stream, each line with its container's name.
-	s := p.stream
-	r = update(t, r, logLinesMsg{key: s.key, gen: s.gen, lines: []views.LogLine{
+	s := p.Stream()
+	r = update(t, r, s.LinesMsg([]views.LogLine{
 		{LogLine: docker.LogLine{Text: "GET /healthz 200"}, From: "web-r12-1"},
 		{LogLine: docker.LogLine{Stream: docker.Stderr, Text: "draining: 3 connections left"}, From: "web-r11-1"},
-	}})
+	}))
 	for _, want := range []string{"Logs · web", "  web-r12-1 | GET /healthz 200", "▌ web-r11-1 | draining: 3 connections left"} {
 		if !strings.Contains(screen(r), want) {
 			t.Errorf("logs pane lacks %q:\n%s", want, screen(r))
@@ -663,13 +663,13 @@ func TestDeploysLogs(t *testing.T) {
 		t.Fatal("b did not ask from the logs pane")
 	}
 	r, _ = press(t, r, "n", "tab")
-	if r.deploys().Context() != keymap.CtxDeploys || r.deploys().logs.stream != nil || s.ctx.Err() == nil {
+	if r.deploys().Context() != keymap.CtxDeploys || r.deploys().logs.Stream() != nil || s.Err() == nil {
 		t.Fatal("back on the list, the logs still run")
 	}
 	// At 120x40 detail and logs share the pane, and the logs follow the selection.
 	r = newDeploysRoot(t, f, nil, nil, 120, 40)
 	r = selectService(t, r, "billing")
-	if p := r.deploys().logs; p.stream == nil || len(p.srcs) != 2 || p.name != "billing" {
+	if p := r.deploys().logs; p.Stream() == nil || len(p.Sources()) != 2 || p.Title() != "billing" {
 		t.Fatalf("billing's logs: %+v", p)
 	}
 	r = selectService(t, r, "mailer")
@@ -746,9 +746,9 @@ func TestDeploysNothingOverflows(t *testing.T) {
 			checkFits(t, screen(r), w, h)
 		}
 		r, _ = press(t, r, "l")
-		if s := r.deploys().logs.stream; s != nil {
-			r = update(t, r, logLinesMsg{key: s.key, gen: s.gen, lines: viewLines(strings.Repeat("long-container-name-", 5),
-				docker.LogLine{Text: strings.Repeat("wide 界 ", 500)})})
+		if s := r.deploys().logs.Stream(); s != nil {
+			r = update(t, r, s.LinesMsg(viewLines(strings.Repeat("long-container-name-", 5),
+				docker.LogLine{Text: strings.Repeat("wide 界 ", 500)})))
 		}
 		checkFits(t, screen(r), w, h)
 		r, _ = press(t, r, "tab", "b")

@@ -33,7 +33,7 @@ func (m Deploys) View() string {
 		lower = append(lower, views.DeployDetail(m.Theme, m.detailData(), p.LogsWidth, p.detail))
 	}
 	if p.logs > 0 {
-		ld := m.logs.data(n.Focus == list.FocusLogs)
+		ld := m.logs.Data(n.Focus == list.FocusLogs)
 		if len(lower) == 0 { // the sub-tab bar goes in the logs' rule
 			ld.Reserve = views.LogsTabsReserve(m.Theme, ld, m.detail.tabs.bar())
 		}

@@ -87,7 +87,7 @@ func specReadIn(t *testing.T, r Root, dir string) Root {
 func TestDeploysDetailTimeline(t *testing.T) {
 	r := newDeploysRoot(t, newFakeDeploys(), nil, nil, 120, 40)
 	r = selectService(t, r, "web")
-	logs := r.deploys().logs.stream
+	logs := r.deploys().logs.Stream()
 	if logs == nil || !strings.Contains(screen(r), "─[Status]│ Timeline │ Spec │ Logs ─ web ─") {
 		t.Fatalf("Status at 120x40 (logs %v):\n%s", logs, screen(r))
 	}
@@ -109,18 +109,18 @@ func TestDeploysDetailTimeline(t *testing.T) {
 		t.Errorf("Timeline shows the Status detail:\n%s", s)
 	}
 	// The logs are not on screen: their readers stop.
-	if logs.ctx.Err() == nil || r.deploys().logs.stream != nil {
+	if logs.Err() == nil || r.deploys().logs.Stream() != nil {
 		t.Error("the logs run on under Timeline")
 	}
 	// Logs: the logs alone, all the height, reading again.
 	r = deploysSubTab(t, r, "Logs")
-	if r.deploys().logs.stream == nil || !strings.Contains(screen(r), "─ Status │ Timeline │ Spec │[Logs]─ web ─") ||
+	if r.deploys().logs.Stream() == nil || !strings.Contains(screen(r), "─ Status │ Timeline │ Spec │[Logs]─ web ─") ||
 		strings.Contains(screen(r), "After delay") {
 		t.Fatalf("Logs:\n%s", screen(r))
 	}
 	// Round the bar back to Status: detail and logs as before.
 	r, _ = press(t, r, "]")
-	if !strings.Contains(screen(r), "After delay: old stops in 12s") || r.deploys().logs.stream == nil {
+	if !strings.Contains(screen(r), "After delay: old stops in 12s") || r.deploys().logs.Stream() == nil {
 		t.Errorf("back on Status:\n%s", screen(r))
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/model/logs"
 	"github.com/podiumdev/podium/model/modeltest"
 	"github.com/podiumdev/podium/views"
 )
@@ -132,9 +133,9 @@ func selectedName(r Root) string {
 }
 
 // linesFor is what the selected container's stream would deliver.
-func linesFor(r Root, lines ...docker.LogLine) logLinesMsg {
-	s := r.containers().logs.stream
-	return logLinesMsg{key: s.key, gen: s.gen, lines: viewLines("", lines...)}
+func linesFor(r Root, lines ...docker.LogLine) logs.LinesMsg {
+	s := r.containers().logs.Stream()
+	return s.LinesMsg(viewLines("", lines...))
 }
 
 // viewLines marks container output with the name of the container that wrote it ("" for none).

@@ -49,8 +49,8 @@ func TestGoldenPodsDetail(t *testing.T) {
 		fp, fb := newSecretShop(t)
 		r := newPodsRoot(t, fp, fb, w, h)
 		r = selectRow(t, r, "db/db")
-		if s := r.pods().logs.stream; s != nil {
-			r = update(t, r, logLinesMsg{key: s.key, gen: s.gen, lines: dbLogs()})
+		if s := r.pods().logs.Stream(); s != nil {
+			r = update(t, r, s.LinesMsg(dbLogs()))
 		}
 		t.Run(fmt.Sprintf("logs-%dx%d", w, h), func(t *testing.T) { requireGolden(t, r, w, h) })
 		r = podsSubTab(t, r, "Config")
@@ -75,8 +75,8 @@ func TestGoldenDeploysDetail(t *testing.T) {
 		r = specReadIn(t, r, dir)
 		t.Run(fmt.Sprintf("spec-%dx%d", w, h), func(t *testing.T) { requireGolden(t, r, w, h) })
 		r = deploysSubTab(t, r, "Logs")
-		s := r.deploys().logs.stream
-		r = update(t, r, logLinesMsg{key: s.key, gen: s.gen, lines: deployLogs()})
+		s := r.deploys().logs.Stream()
+		r = update(t, r, s.LinesMsg(deployLogs()))
 		t.Run(fmt.Sprintf("logs-%dx%d", w, h), func(t *testing.T) { requireGolden(t, r, w, h) })
 	}
 }

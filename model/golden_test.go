@@ -93,8 +93,8 @@ func podsGoldenScreen(t *testing.T, w, h int) Root {
 	fp, fb := newShop(t)
 	r := newPodsRoot(t, fp, fb, w, h)
 	r = selectRow(t, r, "frontend/web")
-	s := r.pods().logs.stream
-	r = update(t, r, logLinesMsg{key: s.key, gen: s.gen, lines: webLogs()})
+	s := r.pods().logs.Stream()
+	r = update(t, r, s.LinesMsg(webLogs()))
 	r = update(t, r, podExecDoneMsg{action: keymap.Test, target: "frontend/web", err: docker.ExitError{Code: 1}})
 	return r
 }
@@ -158,8 +158,8 @@ func deployLogs() []views.LogLine {
 func deploysGoldenScreen(t *testing.T, w, h int) Root {
 	r := newDeploysRoot(t, newFakeDeploys(), nil, nil, w, h)
 	r = selectService(t, r, "web")
-	if s := r.deploys().logs.stream; s != nil {
-		r = update(t, r, logLinesMsg{key: s.key, gen: s.gen, lines: deployLogs()})
+	if s := r.deploys().logs.Stream(); s != nil {
+		r = update(t, r, s.LinesMsg(deployLogs()))
 	}
 	return update(t, r, deployActionDoneMsg{action: keymap.Restart, name: "api"})
 }
@@ -175,8 +175,8 @@ func TestGoldenDeploysScreens(t *testing.T) {
 	t.Run("logs-80x24", func(t *testing.T) {
 		r := deploysGoldenScreen(t, 80, 24)
 		r, _ = press(t, r, "l")
-		s := r.deploys().logs.stream
-		r = update(t, r, logLinesMsg{key: s.key, gen: s.gen, lines: deployLogs()})
+		s := r.deploys().logs.Stream()
+		r = update(t, r, s.LinesMsg(deployLogs()))
 		requireGolden(t, r, 80, 24)
 	})
 	t.Run("confirm-80x24", func(t *testing.T) {

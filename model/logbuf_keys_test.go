@@ -11,6 +11,7 @@ import (
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/pipeline"
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/logs"
 )
 
 // logsRule is the title rule of the logs pane on screen.
@@ -132,10 +133,10 @@ func manyLines(n int, mark map[int]string) []docker.LogLine {
 }
 
 func TestLogSearchFindsLinesOnDisk(t *testing.T) {
-	lines := manyLines(logMemLines+3000, map[int]string{10: "panic: nil map (first)", logMemLines + 2990: "panic: nil map (last)"})
+	lines := manyLines(logs.MemLines+3000, map[int]string{10: "panic: nil map (first)", logs.MemLines + 2990: "panic: nil map (last)"})
 	r := apiLogsFocused(t, 120, 40, lines...)
-	if b := r.containers().logs.buf; b.onDisk() <= 10 {
-		t.Fatalf("line 10 is not on disk: %d lines there", b.onDisk())
+	if n := r.containers().logs.OnDisk(); n <= 10 {
+		t.Fatalf("line 10 is not on disk: %d lines there", n)
 	}
 	r, _ = press(t, r, "/")
 	r = typeText(t, r, "panic")
@@ -186,9 +187,9 @@ func TestLogTimestampsAndWrap(t *testing.T) {
 func TestLogSaveWritesWholeLog(t *testing.T) {
 	state := t.TempDir()
 	t.Setenv("XDG_STATE_HOME", state)
-	lines := manyLines(logMemLines+2500, nil)
+	lines := manyLines(logs.MemLines+2500, nil)
 	r := apiLogsFocused(t, 120, 40, lines...)
-	if r.containers().logs.buf.onDisk() == 0 {
+	if r.containers().logs.OnDisk() == 0 {
 		t.Fatal("nothing on disk: the save would not prove it reads it")
 	}
 	r, _ = press(t, r, "ctrl+s")
@@ -223,8 +224,8 @@ func TestLogSearchInPodsAndDeploys(t *testing.T) {
 	fp, fb := newShop(t)
 	r := newPodsRoot(t, fp, fb, 120, 40)
 	r = selectRow(t, r, "frontend/web")
-	s := r.pods().logs.stream
-	r = update(t, r, logLinesMsg{key: s.key, gen: s.gen, lines: webLogs()})
+	s := r.pods().logs.Stream()
+	r = update(t, r, s.LinesMsg(webLogs()))
 	r, _ = press(t, r, "tab", "/")
 	if ctx := r.pods().Context(); ctx != keymap.CtxSearch {
 		t.Fatalf("Pods: typing in context %s", ctx)
@@ -238,11 +239,11 @@ func TestLogSearchInPodsAndDeploys(t *testing.T) {
 	d := newDeploysRoot(t, newFakeDeploys(), nil, nil, 120, 40)
 	d = selectService(t, d, "web")
 	d, _ = press(t, d, "l")
-	ds := d.deploys().logs.stream
+	ds := d.deploys().logs.Stream()
 	if ds == nil {
 		t.Fatal("Deploys: no logs followed")
 	}
-	d = update(t, d, logLinesMsg{key: ds.key, gen: ds.gen, lines: deployLogs()})
+	d = update(t, d, ds.LinesMsg(deployLogs()))
 	d, _ = press(t, d, "/")
 	if ctx := d.deploys().Context(); ctx != keymap.CtxSearch {
 		t.Fatalf("Deploys: typing in context %s", ctx)

@@ -4,13 +4,14 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/model/logs"
 )
 
-// syncLogs makes the logs pane follow the selected container (logPane.sync says how).
+// syncLogs makes the logs pane follow the selected container (logs.Pane.Sync says how).
 func (m *Containers) syncLogs() tea.Cmd {
-	var want logWant
+	var want logs.Want
 	if c, ok := m.Selected(); ok {
-		want = logWant{key: c.ID, title: c.Name, cs: []docker.Container{c}}
+		want = logs.Want{Key: c.ID, Title: c.Name, Containers: []docker.Container{c}}
 	}
-	return m.logs.sync(m.Ctx, m.b, want, m.snap.Status)
+	return m.logs.Sync(m.Ctx, m.b, want, m.snap.Status)
 }

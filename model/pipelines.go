@@ -12,6 +12,7 @@ import (
 	"github.com/podiumdev/podium/backend/query"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/common"
+	"github.com/podiumdev/podium/model/logs"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -60,7 +61,7 @@ type Pipelines struct {
 type pipeOutput struct {
 	gen     uint64
 	key     string // run/path/attempt
-	log     logView
+	log     logs.View
 	done    bool
 	err     error
 	cancel  context.CancelFunc
@@ -145,7 +146,7 @@ func (m Pipelines) Close() {
 	if m.out.cancel != nil {
 		m.out.cancel()
 	}
-	m.out.log.close()
+	m.out.log.Close()
 }
 
 // Context is the key context the tab is in.
@@ -157,7 +158,7 @@ func (m Pipelines) Context() keymap.Context {
 		return keymap.CtxPrompt
 	case m.editing:
 		return keymap.CtxFilter
-	case m.focus == pipeFocusOutput && m.out.log.typing():
+	case m.focus == pipeFocusOutput && m.out.log.Typing():
 		return keymap.CtxSearch
 	case m.focus == pipeFocusOutput:
 		return keymap.CtxPipelinesOutput
@@ -287,7 +288,7 @@ func (m Pipelines) handle(msg tea.Msg) (Pipelines, tea.Cmd) {
 		if msg.gen != m.out.gen {
 			return m, nil
 		}
-		m.out.log.add(outputLines(msg.lines))
+		m.out.log.Add(outputLines(msg.lines))
 		m.out.err = msg.err
 		m.out.done = msg.end
 		if !msg.end {
@@ -367,7 +368,7 @@ func (m *Pipelines) syncOutput() tea.Cmd {
 	prev := m.out.log // how the user likes output shown (timestamps, wrap) carries over
 	m.Close()
 	m.out = pipeOutput{key: key, gen: pipeOutGens.Add(1), attempt: attempt, log: prev}
-	m.out.log.reset(fmt.Sprintf("%s %s %s #%d", m.run.Pipeline, m.run.ID, path, attempt))
+	m.out.log.Reset(fmt.Sprintf("%s %s %s #%d", m.run.Pipeline, m.run.ID, path, attempt))
 	if attempt == 0 || m.pb == nil {
 		m.out.done = true
 		return nil
@@ -408,7 +409,7 @@ func outputLines(ls []pipeline.OutputLine) []views.LogLine {
 }
 
 // readOutput waits for the next output line, then takes every line already queued (at most
-// logBatch, so one message never makes a long Update).
+// logs.Batch, so one message never makes a long Update).
 func readOutput(gen uint64, ch <-chan pipeOutChunk) tea.Cmd {
 	return func() tea.Msg {
 		msg := pipelineOutputMsg{gen: gen}
@@ -419,7 +420,7 @@ func readOutput(gen uint64, ch <-chan pipeOutChunk) tea.Cmd {
 				return msg
 			}
 			msg.lines = append(msg.lines, c.line)
-			if len(msg.lines) >= logBatch {
+			if len(msg.lines) >= logs.Batch {
 				return msg
 			}
 			select {

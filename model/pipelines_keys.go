@@ -49,8 +49,8 @@ func (m Pipelines) key(msg tea.KeyPressMsg) (Pipelines, tea.Cmd) {
 		}
 		return m, nil
 	}
-	if m.focus == pipeFocusOutput && m.out.log.typing() {
-		m.out.log.searchKey(msg, a, m.outRows())
+	if m.focus == pipeFocusOutput && m.out.log.Typing() {
+		m.out.log.SearchKey(msg, a, m.outRows())
 		return m, nil
 	}
 	return m.do(a)

@@ -56,14 +56,13 @@ func (m Pipelines) outRows() int { return max(m.panes().outH-1, 1) }
 // clampOutput tells the output pane its height after a resize or a new split: the engine keeps
 // its place by itself, and reads from disk what the new height shows.
 func (m *Pipelines) clampOutput() {
-	m.out.log.rows = m.outRows()
-	m.out.log.refill()
+	m.out.log.Resize(m.outRows())
 }
 
 // outputData is the output pane as the logs view draws it: the selected node's last attempt,
 // its own colours kept.
 func (m Pipelines) outputData() views.LogsData {
-	d := m.out.log.data()
+	d := m.out.log.Data()
 	d.Title, d.Focused, d.Colored, d.Empty = "Output", m.focus == pipeFocusOutput, true, "no output"
 	if m.run == nil {
 		return d
@@ -77,10 +76,8 @@ func (m Pipelines) outputData() views.LogsData {
 	switch {
 	case m.out.err != nil:
 		d.Err = m.out.err.Error()
-	case m.out.log.buf != nil && m.out.log.buf.err != nil:
-		d.Err = m.out.log.buf.err.Error()
-	case m.out.log.err != nil:
-		d.Err = m.out.log.err.Error()
+	case m.out.log.Err() != nil:
+		d.Err = m.out.log.Err().Error()
 	}
 	return d
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/podiumdev/podium/backend/pods"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/common"
+	"github.com/podiumdev/podium/model/logs"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -37,7 +38,7 @@ type Pods struct {
 	status views.Status
 
 	ops    []*podOp // running up/stop/restart calls
-	logs   logPane
+	logs   logs.Pane
 	detail podDetail // the sub-tabs beside the logs: Config, Env
 
 	// Live files: what the last loads said of each service's config (for the drift's diff),
@@ -118,7 +119,7 @@ func (m Pods) Context() keymap.Context {
 	if m.prompt != nil {
 		return keymap.CtxPrompt
 	}
-	if m.logs.typing() {
+	if m.logs.Typing() {
 		return keymap.CtxSearch
 	}
 	return m.list.Context(keymap.CtxPods, keymap.CtxPodsLogs)
@@ -134,7 +135,7 @@ func (m Pods) HasPods() bool { return m.ws != nil && len(m.ws.Pods) > 0 }
 func (m Pods) Selected() (views.PodTreeRow, bool) { return m.list.Selected() }
 
 // Close stops the log readers; running actions end with the context the root cancels.
-func (m Pods) Close() { m.logs.close() }
+func (m Pods) Close() { m.logs.Close() }
 
 // setSnapshot takes a new state of the container index (the root fans the Containers tab's
 // subscription out), recomputes the pods' state and keeps the logs on the selection.
@@ -177,10 +178,10 @@ func (m Pods) handle(msg tea.Msg) (Pods, tea.Cmd) {
 		return m.filesChanged(msg.Under(podsRoots()...))
 	case workspaceLoadedMsg:
 		return m.loaded(msg)
-	case logLinesMsg:
-		return m, m.logs.onLines(msg)
-	case logStreamEndedMsg:
-		if !m.logs.onEnded(msg) {
+	case logs.LinesMsg:
+		return m, m.logs.OnLines(msg)
+	case logs.EndedMsg:
+		if !m.logs.OnEnded(msg) {
 			return m, nil
 		}
 		return m, m.syncLogs()

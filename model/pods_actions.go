@@ -15,6 +15,7 @@ import (
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/pods"
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/handoff"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -36,7 +37,7 @@ type podOp struct {
 	also   []string // further rows it acts on (apply's services)
 	// started is when it began, for the footer's task list.
 	started time.Time
-	feed    *handoff[compose.Event]
+	feed    *handoff.Queue[compose.Event]
 	done    chan struct{} // closed when the call returns
 }
 
@@ -161,12 +162,12 @@ func (m Pods) startOp(verb, target string, rows []string, call func(context.Cont
 		}
 	}
 	op := &podOp{id: opGen.Add(1), verb: verb, target: target, key: rows[0], also: rows[1:], started: m.Now(),
-		feed: newHandoff[compose.Event](maxOpEvents), done: make(chan struct{})}
+		feed: handoff.New[compose.Event](maxOpEvents), done: make(chan struct{})}
 	m.ops = append(slices.Clone(m.ops), op)
 	m.status = views.Status{Text: op.verb + " " + target + "…"}
 	ctx := m.Ctx
 	run := func() tea.Msg {
-		err := call(ctx, op.feed.push)
+		err := call(ctx, op.feed.Push)
 		close(op.done)
 		if err != nil && ctx.Err() != nil {
 			return nil // quitting
@@ -193,7 +194,7 @@ func (op *podOp) touches(row string) bool {
 // wait delivers the operation's next events; it ends with the operation.
 func (op *podOp) wait() tea.Cmd {
 	return func() tea.Msg {
-		events, ok := op.feed.next(op.done)
+		events, ok := op.feed.Next(op.done)
 		if !ok {
 			return nil
 		}

@@ -47,7 +47,7 @@ func (m Pods) handleKey(msg tea.KeyPressMsg) (Pods, tea.Cmd) {
 	case keymap.CtxFilter:
 		return m.filterKey(msg, m.Keys.Resolve(ctx, key))
 	case keymap.CtxSearch:
-		m.logs.searchKey(msg, m.Keys.Resolve(ctx, key), m.layout().LogLines())
+		m.logs.SearchKey(msg, m.Keys.Resolve(ctx, key), m.layout().LogLines())
 		return m, nil
 	default:
 		return m.do(m.Keys.Resolve(ctx, key))

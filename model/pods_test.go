@@ -16,6 +16,7 @@ import (
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/pods"
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/logs"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -575,7 +576,7 @@ func TestPodsBrokenPodInPlace(t *testing.T) {
 			t.Errorf("broken pod pane lacks %q:\n%s", want, s)
 		}
 	}
-	if r.pods().logs.stream != nil {
+	if r.pods().logs.Stream() != nil {
 		t.Error("a log stream for a broken pod")
 	}
 	// The filter finds a broken pod by the services its file names.
@@ -593,20 +594,20 @@ func TestPodsLogsMultiplexAService(t *testing.T) {
 	r := newPodsRoot(t, fp, fb, 120, 40)
 	r = selectRow(t, r, "frontend/web")
 	p := r.pods().logs
-	if p.name != "frontend/web" || !p.multi || len(p.srcs) != 2 || p.srcs[0].from != "shop-web-1" || p.srcs[1].from != "shop-web-2" {
-		t.Fatalf("pane follows %+v", p.srcs)
+	if p.Title() != "frontend/web" || !p.Multi() || len(p.Sources()) != 2 || p.Sources()[0].From != "shop-web-1" || p.Sources()[1].From != "shop-web-2" {
+		t.Fatalf("pane follows %+v", p.Sources())
 	}
-	s := p.stream
-	for _, src := range p.srcs {
-		go func() { s.run(s.ctx, fb, src, docker.LogOptions{Tail: logTail})() }()
+	s := p.Stream()
+	for _, src := range p.Sources() {
+		go func() { s.Read(fb, src.ID, src.From, docker.LogOptions{Tail: logs.Tail})() }()
 	}
 	var got []views.LogLine
 	for len(got) < 2 {
-		lm, ok := runCmd(t, s.wait()).(logLinesMsg)
+		lm, ok := runCmd(t, s.Wait()).(logs.LinesMsg)
 		if !ok {
 			t.Fatal("wait returned no lines")
 		}
-		got = append(got, lm.lines...)
+		got = append(got, lm.Lines...)
 		r = update(t, r, lm)
 	}
 	screenText := screen(r)
@@ -616,26 +617,26 @@ func TestPodsLogsMultiplexAService(t *testing.T) {
 		}
 	}
 	// One container's log ends; the pane goes on with the other.
-	r = update(t, r, logStreamEndedMsg{key: s.key, gen: s.gen, containerID: "frwe200000000000"})
-	if r.pods().logs.ended() || strings.Contains(screen(r), "end of log") {
+	r = update(t, r, logs.EndedMsg{Key: s.Key(), Gen: s.Gen(), ContainerID: "frwe200000000000"})
+	if r.pods().logs.Ended() || strings.Contains(screen(r), "end of log") {
 		t.Fatal("the pane ended with one of two containers")
 	}
-	r = update(t, r, logStreamEndedMsg{key: s.key, gen: s.gen, containerID: "frwe100000000000"})
+	r = update(t, r, logs.EndedMsg{Key: s.Key(), Gen: s.Gen(), ContainerID: "frwe100000000000"})
 	if !strings.Contains(screen(r), "end of log: no container is running") {
 		t.Fatalf("both ended:\n%s", screen(r))
 	}
 	// A container row follows just that container, without prefixes.
 	r, _ = press(t, r, "j")
-	if p := r.pods().logs; p.multi || len(p.srcs) != 1 || p.srcs[0].id != "frwe100000000000" || p.name != "shop-web-1" {
+	if p := r.pods().logs; p.Multi() || len(p.Sources()) != 1 || p.Sources()[0].ID != "frwe100000000000" || p.Title() != "shop-web-1" {
 		t.Fatalf("container row pane: %+v", p)
 	}
-	if s.ctx.Err() == nil {
+	if s.Err() == nil {
 		t.Fatal("the service's stream was not cancelled")
 	}
 	// A pod row follows all of its services' containers; one with none says how to start it.
 	r = selectRow(t, r, "frontend")
-	if p := r.pods().logs; len(p.srcs) != 3 || !p.multi {
-		t.Fatalf("pod row pane follows %d containers", len(p.srcs))
+	if p := r.pods().logs; len(p.Sources()) != 3 || !p.Multi() {
+		t.Fatalf("pod row pane follows %d containers", len(p.Sources()))
 	}
 	r = selectRow(t, r, "rake")
 	if !strings.Contains(screen(r), "rake has no containers: it is a task, o runs it") {
@@ -646,8 +647,8 @@ func TestPodsLogsMultiplexAService(t *testing.T) {
 		t.Fatalf("disabled pane:\n%s", screen(r))
 	}
 	// Logs are routed by stream: the Containers tab's lines never reach the Pods pane.
-	cl := r.containers().logs.stream
-	r = update(t, r, logLinesMsg{key: cl.key, gen: cl.gen, lines: viewLines("", docker.LogLine{Text: "containers tab line"})})
+	cl := r.containers().logs.Stream()
+	r = update(t, r, cl.LinesMsg(viewLines("", docker.LogLine{Text: "containers tab line"})))
 	if strings.Contains(screen(r), "containers tab line") {
 		t.Fatal("the Containers tab's lines reached the Pods pane")
 	}
@@ -661,10 +662,10 @@ func TestPodsLogsFollowScaling(t *testing.T) {
 	fp, fb := newShop(t)
 	r := newPodsRoot(t, fp, fb, 120, 40)
 	r = selectRow(t, r, "frontend/proxy")
-	if n := len(r.pods().logs.srcs); n != 1 {
+	if n := len(r.pods().logs.Sources()); n != 1 {
 		t.Fatalf("%d sources", n)
 	}
-	gen := r.pods().logs.stream.gen
+	gen := r.pods().logs.Stream().Gen()
 	// up recreated proxy: a new container with a new id; the pane drops the old one's reader
 	// and follows the new one, in the same stream.
 	cs := slices.Clone(fb.Snap.Containers)
@@ -675,14 +676,12 @@ func TestPodsLogsFollowScaling(t *testing.T) {
 			cs[i] = c
 		}
 	}
-	old := r.pods().logs.srcs[0].cancel
 	m, cmd := r.Update(common.ContainersChangedMsg{Snap: connected(cs)})
 	r = m.(Root)
 	p := r.pods().logs
-	if p.stream.gen != gen || len(p.srcs) != 1 || p.srcs[0].id != "newproxy00000000" || cmd == nil {
-		t.Fatalf("after recreate: gen %d→%d, sources %+v", gen, p.stream.gen, p.srcs)
+	if p.Stream().Gen() != gen || len(p.Sources()) != 1 || p.Sources()[0].ID != "newproxy00000000" || cmd == nil {
+		t.Fatalf("after recreate: gen %d→%d, sources %+v", gen, p.Stream().Gen(), p.Sources())
 	}
-	old() // the old reader was cancelled already; cancelling again is harmless
 	if row, _ := r.pods().Selected(); row.Key() != "frontend/proxy" {
 		t.Fatalf("selection %q", row.Key())
 	}
@@ -750,8 +749,7 @@ func TestPodsNothingOverflows(t *testing.T) {
 		r := newPodsRoot(t, fp, fb, w, h)
 		checkFits(t, screen(r), w, h)
 		r = selectRow(t, r, "frontend/web")
-		r = update(t, r, logLinesMsg{key: r.pods().logs.stream.key, gen: r.pods().logs.stream.gen,
-			lines: viewLines(strings.Repeat("long-container-name-", 5), docker.LogLine{Text: strings.Repeat("wide 界 ", 500)})})
+		r = update(t, r, r.pods().logs.Stream().LinesMsg(viewLines(strings.Repeat("long-container-name-", 5), docker.LogLine{Text: strings.Repeat("wide 界 ", 500)})))
 		checkFits(t, screen(r), w, h)
 		r = selectRow(t, r, "worker")
 		checkFits(t, screen(r), w, h)

@@ -12,6 +12,7 @@ import (
 	"github.com/podiumdev/podium/backend/pods"
 	"github.com/podiumdev/podium/backend/query"
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/logs"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -47,24 +48,24 @@ func (m Pods) layout() views.Layout { return m.list.Layout() }
 // syncLogs makes the logs pane follow the selection: a container row its container, a service
 // row its containers multiplexed, a pod row all of its services' containers.
 func (m *Pods) syncLogs() tea.Cmd {
-	return m.logs.sync(m.Ctx, m.b, m.logWant(), m.snap.Status)
+	return m.logs.Sync(m.Ctx, m.b, m.logWant(), m.snap.Status)
 }
 
-func (m Pods) logWant() logWant {
+func (m Pods) logWant() logs.Want {
 	r, ok := m.Selected()
 	if !ok {
-		return logWant{empty: "nothing selected"}
+		return logs.Want{Empty: "nothing selected"}
 	}
 	p := r.Pod
 	switch r.Kind {
 	case views.ContainerLevel:
-		return logWant{key: r.Key(), title: r.Container.Name, cs: []docker.Container{r.Container}}
+		return logs.Want{Key: r.Key(), Title: r.Container.Name, Containers: []docker.Container{r.Container}}
 	case views.ServiceLevel:
 		title := p.Name + "/" + r.Service.Service
 		if len(r.Service.Containers) == 0 {
-			return logWant{empty: title + " has no containers" + m.noContainersHint(r)}
+			return logs.Want{Empty: title + " has no containers" + m.noContainersHint(r)}
 		}
-		return logWant{key: r.Key(), title: title, cs: r.Service.Containers, multi: true}
+		return logs.Want{Key: r.Key(), Title: title, Containers: r.Service.Containers, Multi: true}
 	}
 	var cs []docker.Container
 	for _, ps := range m.states {
@@ -75,9 +76,9 @@ func (m Pods) logWant() logWant {
 		}
 	}
 	if len(cs) == 0 {
-		return logWant{empty: p.Name + " has no containers" + m.noContainersHint(r)}
+		return logs.Want{Empty: p.Name + " has no containers" + m.noContainersHint(r)}
 	}
-	return logWant{key: r.Key(), title: p.Name, cs: cs, multi: true}
+	return logs.Want{Key: r.Key(), Title: p.Name, Containers: cs, Multi: true}
 }
 
 // noContainersHint says how a selection with no containers gets some.

@@ -37,7 +37,7 @@ func (m Pods) View() string {
 			{Text: m.fixHint(), Dim: true},
 		}, l.LogsWidth, l.LogsHeight, n.Focus == list.FocusLogs)
 	} else {
-		ld := m.logs.data(n.Focus == list.FocusLogs)
+		ld := m.logs.Data(n.Focus == list.FocusLogs)
 		ld.Reserve = views.LogsTabsReserve(m.Theme, ld, m.detail.tabs.bar())
 		lower = views.LogsPane(m.Theme, ld, l.LogsWidth, l.LogsHeight)
 	}

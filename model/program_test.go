@@ -42,7 +42,7 @@ func TestProgramHeadless(t *testing.T) {
 	if fm.width != 100 || fm.height != 30 {
 		t.Errorf("size %dx%d", fm.width, fm.height)
 	}
-	if s := fm.containers().logs.stream; s == nil || s.ctx.Err() == nil {
+	if s := fm.containers().logs.Stream(); s == nil || s.Err() == nil {
 		t.Error("the log stream outlived the program")
 	}
 	// The program asked for the logs of each container it selected, with a tail.

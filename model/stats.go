@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/model/handoff"
 )
 
 // statsKept is how many samples the Stats sub-tab keeps: about a minute's worth, the width of
@@ -20,7 +21,7 @@ type statsStream struct {
 	id     string
 	ctx    context.Context
 	cancel context.CancelFunc
-	feed   *handoff[docker.Stats]
+	feed   *handoff.Queue[docker.Stats]
 }
 
 // statsSampledMsg carries the samples a stats stream read since the last one.
@@ -66,7 +67,7 @@ func (p *statsPane) sync(ctx context.Context, b Backend, c docker.Container, wan
 	if p.stream != nil || p.ended || !c.Running() {
 		return nil
 	}
-	s := &statsStream{id: c.ID, feed: newHandoff[docker.Stats](statsKept)}
+	s := &statsStream{id: c.ID, feed: handoff.New[docker.Stats](statsKept)}
 	s.ctx, s.cancel = context.WithCancel(ctx)
 	p.stream, p.startedAt = s, c.StartedAt
 	return tea.Batch(s.run(b), s.wait())
@@ -94,7 +95,7 @@ func (p *statsPane) onEnded(msg statsEndedMsg) {
 	if msg.stream != p.stream || p.stream == nil {
 		return
 	}
-	samples, _ := p.stream.feed.drain()
+	samples, _ := p.stream.feed.Drain()
 	p.add(samples)
 	p.stream.cancel()
 	p.stream, p.ended = nil, true
@@ -115,7 +116,7 @@ func (p *statsPane) add(samples []docker.Stats) {
 // is a command, so the Program runs it off the UI loop.
 func (s *statsStream) run(b Backend) tea.Cmd {
 	return func() tea.Msg {
-		err := b.Stats(s.ctx, s.id, s.feed.push)
+		err := b.Stats(s.ctx, s.id, s.feed.Push)
 		if s.ctx.Err() != nil {
 			return nil // stopped: nobody waits for this stream any more
 		}
@@ -126,7 +127,7 @@ func (s *statsStream) run(b Backend) tea.Cmd {
 // wait blocks until samples are buffered, then delivers all of them.
 func (s *statsStream) wait() tea.Cmd {
 	return func() tea.Msg {
-		samples, ok := s.feed.next(s.ctx.Done())
+		samples, ok := s.feed.Next(s.ctx.Done())
 		if !ok {
 			return nil
 		}

@@ -1,4 +1,4 @@
-package model
+package logs
 
 import (
 	"bufio"
@@ -30,14 +30,14 @@ func savedLogsDir() (string, error) {
 
 // save writes the whole log, disk part included, to a new file of the saved logs, and says
 // where for the status line.
-func (v *logView) save() views.Status {
+func (v *View) save() views.Status {
 	dir, err := savedLogsDir()
 	if err == nil {
 		var path string
 		var n int
 		path, n, err = v.saveTo(dir, time.Now())
 		if err == nil {
-			return views.Status{Text: fmt.Sprintf("saved to %s (%s)", path, plural(n, "line"))}
+			return views.Status{Text: fmt.Sprintf("saved to %s (%s)", path, lineCount(n))}
 		}
 	}
 	return views.Status{Text: err.Error(), Err: true}
@@ -46,7 +46,7 @@ func (v *logView) save() views.Status {
 // saveTo writes the log to dir, in a file named after the log and now. Lines are as they came
 // (colours included), with their container's name when the log mixes several, and with their
 // time when timestamps are shown.
-func (v *logView) saveTo(dir string, now time.Time) (string, int, error) {
+func (v *View) saveTo(dir string, now time.Time) (string, int, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", 0, fmt.Errorf("save the log of %s: %w", v.label, err)
 	}
@@ -55,7 +55,7 @@ func (v *logView) saveTo(dir string, now time.Time) (string, int, error) {
 		return "", 0, fmt.Errorf("save the log of %s: %w", v.label, err)
 	}
 	w := bufio.NewWriterSize(f, 256<<10)
-	n := v.lines()
+	n := v.Lines()
 	if v.buf != nil {
 		err = v.buf.each(0, n, func(_ int, l views.LogLine) error {
 			if v.stamps && !l.Time.IsZero() {
@@ -118,4 +118,12 @@ func fileLabel(s string) string {
 		return "log"
 	}
 	return out
+}
+
+// lineCount is n lines in words: "1 line", "12 lines".
+func lineCount(n int) string {
+	if n == 1 {
+		return "1 line"
+	}
+	return fmt.Sprintf("%d lines", n)
 }

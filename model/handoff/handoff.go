@@ -1,34 +1,37 @@
-package model
+// Package handoff hands items from a producer (a log reader, a stats stream, the progress of
+// an up) to the UI, without the producer ever waiting on the UI loop unless it asks to.
+package handoff
 
 import (
 	"slices"
 	"sync"
 )
 
-// handoff hands items from a producer to the UI. The producer appends to a bounded buffer under
+// Queue hands items from a producer to the UI. The producer appends to a bounded buffer under
 // a mutex and signals a channel of capacity one; one waiter at a time takes what is buffered,
-// at most batch items, so one message never makes a long Update. Beyond the limit, push (for
+// at most batch items, so one message never makes a long Update. Beyond the limit, Push (for
 // a producer that must never block: the progress of an up) drops the oldest items, while
-// pushWait (for a log reader, whose lines must all arrive) waits for room: the engine keeps
+// PushWait (for a log reader, whose lines must all arrive) waits for room: the engine keeps
 // the rest of the log until the reader asks for it.
-type handoff[T any] struct {
+type Queue[T any] struct {
 	limit int
-	batch int           // most items one next takes; 0 for all
+	batch int           // most items one Next takes; 0 for all
 	sig   chan struct{} // items are buffered
-	room  chan struct{} // items were taken: a waiting pushWait may go on
+	room  chan struct{} // items were taken: a waiting PushWait may go on
 
 	mu      sync.Mutex
 	buf     []T
 	dropped int
 }
 
-func newHandoff[T any](limit int) *handoff[T] {
-	return &handoff[T]{limit: limit, sig: make(chan struct{}, 1), room: make(chan struct{}, 1)}
+// New is a Queue that buffers up to limit items and hands them all over at once.
+func New[T any](limit int) *Queue[T] {
+	return &Queue[T]{limit: limit, sig: make(chan struct{}, 1), room: make(chan struct{}, 1)}
 }
 
-// newBatchHandoff is a handoff whose next hands over at most batch items at a time.
-func newBatchHandoff[T any](limit, batch int) *handoff[T] {
-	f := newHandoff[T](limit)
+// NewBatch is a Queue whose Next hands over at most batch items at a time.
+func NewBatch[T any](limit, batch int) *Queue[T] {
+	f := New[T](limit)
 	f.batch = batch
 	return f
 }
@@ -41,8 +44,8 @@ func signal(c chan struct{}) {
 	}
 }
 
-// push appends x, dropping the oldest item beyond the limit, and never blocks.
-func (f *handoff[T]) push(x T) {
+// Push appends x, dropping the oldest item beyond the limit, and never blocks.
+func (f *Queue[T]) Push(x T) {
 	f.mu.Lock()
 	f.buf = append(f.buf, x)
 	if over := len(f.buf) - f.limit; over > 0 {
@@ -53,8 +56,8 @@ func (f *handoff[T]) push(x T) {
 	signal(f.sig)
 }
 
-// pushWait appends x, waiting while the buffer is full; false if done closed first.
-func (f *handoff[T]) pushWait(done <-chan struct{}, x T) bool {
+// PushWait appends x, waiting while the buffer is full; false if done closed first.
+func (f *Queue[T]) PushWait(done <-chan struct{}, x T) bool {
 	for {
 		f.mu.Lock()
 		if len(f.buf) < f.limit {
@@ -76,8 +79,8 @@ func (f *handoff[T]) pushWait(done <-chan struct{}, x T) bool {
 	}
 }
 
-// drain takes everything buffered, and how much was dropped since the last drain.
-func (f *handoff[T]) drain() ([]T, int) {
+// Drain takes everything buffered, and how much was dropped since the last drain.
+func (f *Queue[T]) Drain() ([]T, int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	items, dropped := f.buf, f.dropped
@@ -87,7 +90,7 @@ func (f *handoff[T]) drain() ([]T, int) {
 }
 
 // take takes at most batch items, oldest first, and says whether more are left.
-func (f *handoff[T]) take() ([]T, bool) {
+func (f *Queue[T]) take() ([]T, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	n := len(f.buf)
@@ -105,9 +108,9 @@ func (f *handoff[T]) take() ([]T, bool) {
 	return items, len(f.buf) > 0
 }
 
-// next blocks until items are buffered, then takes them (at most batch); false once done is
+// Next blocks until items are buffered, then takes them (at most batch); false once done is
 // closed. It runs in a command, off the UI loop.
-func (f *handoff[T]) next(done <-chan struct{}) ([]T, bool) {
+func (f *Queue[T]) Next(done <-chan struct{}) ([]T, bool) {
 	for {
 		select {
 		case <-f.sig:
@@ -119,7 +122,7 @@ func (f *handoff[T]) next(done <-chan struct{}) ([]T, bool) {
 			return nil, false
 		default:
 		}
-		// A signal can outlive the items it announced (an earlier drain took them). Items
+		// A signal can outlive the items it announced (an earlier Drain took them). Items
 		// dropped while the UI was behind need no mention: the UI keeps no more anyway.
 		items, more := f.take()
 		if more {

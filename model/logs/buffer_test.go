@@ -1,4 +1,4 @@
-package model
+package logs
 
 import (
 	"fmt"
@@ -16,9 +16,12 @@ import (
 	"github.com/podiumdev/podium/views"
 )
 
+// testNow is the tests' fixed clock (the model's tests use the same).
+func testNow() time.Time { return time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC) }
+
 // smallLimits spill early: at most 10 lines in memory, 4 kept whatever their size.
-func smallLimits(t *testing.T) logLimits {
-	return logLimits{lines: 10, bytes: 1 << 20, keep: 4, chunk: 3, dir: t.TempDir()}
+func smallLimits(t *testing.T) limits {
+	return limits{lines: 10, bytes: 1 << 20, keep: 4, chunk: 3, dir: t.TempDir()}
 }
 
 // numbered is line i of a test log: its number in the text, a container name, a time, and
@@ -40,7 +43,7 @@ func sameLine(a, b views.LogLine) bool {
 
 func TestLogBufSpillsAndReadsBack(t *testing.T) {
 	lim := smallLimits(t)
-	b := newLogBuf("web", lim)
+	b := newBuffer("web", lim)
 	for i := 0; i < 100; i += 7 {
 		var batch []views.LogLine
 		for j := i; j < min(i+7, 100); j++ {
@@ -83,8 +86,8 @@ func TestLogBufSpillsAndReadsBack(t *testing.T) {
 }
 
 func TestLogBufBoundsLongLinesByBytes(t *testing.T) {
-	lim := logLimits{lines: 5000, bytes: 64 << 10, keep: 2, chunk: 100, dir: t.TempDir()}
-	b := newLogBuf("web", lim)
+	lim := limits{lines: 5000, bytes: 64 << 10, keep: 2, chunk: 100, dir: t.TempDir()}
+	b := newBuffer("web", lim)
 	long := strings.Repeat("x", 16<<10)
 	for i := range 20 {
 		b.append([]views.LogLine{{LogLine: docker.LogLine{Text: fmt.Sprint(i) + long}}})
@@ -98,9 +101,9 @@ func TestLogBufBoundsLongLinesByBytes(t *testing.T) {
 }
 
 func TestLogBufMillionLinesStayBounded(t *testing.T) {
-	lim := defaultLogLimits()
+	lim := defaultLimits()
 	lim.dir = t.TempDir()
-	b := newLogBuf("burst", lim)
+	b := newBuffer("burst", lim)
 	t.Cleanup(func() { _ = b.close() })
 	const n = 1_000_000
 	pad := strings.Repeat("·", 30)
@@ -108,10 +111,10 @@ func TestLogBufMillionLinesStayBounded(t *testing.T) {
 	var before runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	batch := make([]views.LogLine, 0, logBatch)
+	batch := make([]views.LogLine, 0, Batch)
 	for i := range n {
 		batch = append(batch, views.LogLine{LogLine: docker.LogLine{Text: text(i)}})
-		if len(batch) == logBatch {
+		if len(batch) == Batch {
 			b.append(batch)
 			batch = batch[:0:0]
 		}
@@ -120,9 +123,9 @@ func TestLogBufMillionLinesStayBounded(t *testing.T) {
 	var after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&after)
-	// 1M lines of about 120 bytes are 120 MB; memory keeps at most logMemLines of them and an
+	// 1M lines of about 120 bytes are 120 MB; memory keeps at most MemLines of them and an
 	// index of a mark per 64 lines.
-	if len(b.mem) > logMemLines || b.len() != n || b.lost != 0 {
+	if len(b.mem) > MemLines || b.len() != n || b.lost != 0 {
 		t.Fatalf("%d lines: %d in memory, %d lost", b.len(), len(b.mem), b.lost)
 	}
 	if grew := int64(after.HeapAlloc) - int64(before.HeapAlloc); grew > 32<<20 {
@@ -142,7 +145,7 @@ func TestLogBufMillionLinesStayBounded(t *testing.T) {
 	if err != nil || i != n {
 		t.Fatalf("read back %d of %d lines: %v", i, n, err)
 	}
-	for _, k := range []int{0, 777_777, n - logMemLines - 1, n - 1} {
+	for _, k := range []int{0, 777_777, n - MemLines - 1, n - 1} {
 		if l, err := b.line(k); err != nil || l.Text != text(k) {
 			t.Fatalf("line %d reads %q (%v)", k, l.Text, err)
 		}
@@ -150,7 +153,7 @@ func TestLogBufMillionLinesStayBounded(t *testing.T) {
 }
 
 func TestLogBufSearchCoversDisk(t *testing.T) {
-	b := newLogBuf("web", smallLimits(t))
+	b := newBuffer("web", smallLimits(t))
 	var lines []views.LogLine
 	for i := range 50 {
 		text := fmt.Sprintf("request %d ok", i)
@@ -174,8 +177,8 @@ func TestLogBufSearchCoversDisk(t *testing.T) {
 }
 
 // frame draws a pane of the view at a size, colour stripped, and its rows below the rule.
-func frame(v *logView, width, height int) []string {
-	d := v.data()
+func frame(v *View, width, height int) []string {
+	d := v.Data()
 	d.Name = "web"
 	s := ansi.Strip(views.LogsPane(views.NewTheme(true), d, width, height))
 	return strings.Split(s, "\n")[1:]
@@ -183,12 +186,12 @@ func frame(v *logView, width, height int) []string {
 
 func TestLogViewHugeLineCutOrWrapped(t *testing.T) {
 	huge := strings.Repeat("0123456789", 9000) // 90,000 characters
-	v := &logView{following: true, label: "web"}
-	v.buf = newLogBuf("web", smallLimits(t))
-	t.Cleanup(v.close)
-	v.add([]views.LogLine{{LogLine: docker.LogLine{Text: huge}}})
+	v := &View{following: true, label: "web"}
+	v.buf = newBuffer("web", smallLimits(t))
+	t.Cleanup(v.Close)
+	v.Add([]views.LogLine{{LogLine: docker.LogLine{Text: huge}}})
 	for i := range 20 {
-		v.add([]views.LogLine{{LogLine: docker.LogLine{Text: fmt.Sprint("after ", i)}}})
+		v.Add([]views.LogLine{{LogLine: docker.LogLine{Text: fmt.Sprint("after ", i)}}})
 	}
 	if v.buf.onDisk() == 0 {
 		t.Fatal("the huge line is still in memory")

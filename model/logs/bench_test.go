@@ -1,4 +1,4 @@
-package model
+package logs
 
 import (
 	"fmt"
@@ -12,21 +12,21 @@ import (
 	"github.com/podiumdev/podium/views"
 )
 
-// The log engine's benchmarks live here, not in bench/, because the engine's types (logView,
-// logBuf) are the model's own. They report figures and assert none; bench/README.md has them.
+// The log engine's benchmarks live here, not in bench/, because they drive its unexported
+// parts (the buffer, its spill file). They report figures and assert none; bench/README.md has them.
 
-// burst is a million log lines of about 90 bytes, in messages of logBatch as the handoff hands
+// burst is a million log lines of about 90 bytes, in messages of Batch as the handoff hands
 // them over.
 func burst() [][]views.LogLine {
 	const n = 1_000_000
 	var out [][]views.LogLine
-	batch := make([]views.LogLine, 0, logBatch)
+	batch := make([]views.LogLine, 0, Batch)
 	for i := range n {
 		batch = append(batch, views.LogLine{LogLine: docker.LogLine{Stream: docker.Stdout,
 			Text: fmt.Sprintf("%07d INFO GET /api/orders?page=%d 200 %dms user=%d", i, i%50, i%17, i%9973)}})
-		if len(batch) == logBatch {
+		if len(batch) == Batch {
 			out = append(out, batch)
-			batch = make([]views.LogLine, 0, logBatch)
+			batch = make([]views.LogLine, 0, Batch)
 		}
 	}
 	return out
@@ -47,10 +47,10 @@ func BenchmarkLogAppendMillion(b *testing.B) {
 	var worst float64
 	var heap uint64
 	for range b.N {
-		v := &logView{following: true, label: "bench", rows: 30}
+		v := &View{following: true, label: "bench", rows: 30}
 		for _, m := range msgs {
 			t := time.Now()
-			v.add(m)
+			v.Add(m)
 			worst = max(worst, float64(time.Since(t).Microseconds())/1000)
 		}
 		b.StopTimer()
@@ -58,7 +58,7 @@ func BenchmarkLogAppendMillion(b *testing.B) {
 		runtime.GC()
 		runtime.ReadMemStats(&ms)
 		heap = max(heap, ms.HeapAlloc)
-		v.close()
+		v.Close()
 		b.StartTimer()
 	}
 	b.ReportMetric(worst, "max-ms/msg")
@@ -69,11 +69,11 @@ func BenchmarkLogAppendMillion(b *testing.B) {
 // disk: one op counts every match and goes to the newest.
 func BenchmarkLogSearchMillion(b *testing.B) {
 	b.Setenv("TMPDIR", b.TempDir())
-	v := &logView{following: true, label: "bench", rows: 30}
+	v := &View{following: true, label: "bench", rows: 30}
 	for _, m := range burst() {
-		v.add(m)
+		v.Add(m)
 	}
-	b.Cleanup(v.close)
+	b.Cleanup(v.Close)
 	b.ResetTimer()
 	for range b.N {
 		v.startSearch()
@@ -91,12 +91,12 @@ func BenchmarkLogFrameHugeLine(b *testing.B) {
 	huge := strings.Repeat("GET /api/orders?page=1 200 3ms ", 3000)[:90000]
 	for _, wrap := range []bool{false, true} {
 		b.Run(fmt.Sprintf("wrap=%v", wrap), func(b *testing.B) {
-			v := &logView{following: true, label: "bench", rows: 39}
-			defer v.close()
+			v := &View{following: true, label: "bench", rows: 39}
+			defer v.Close()
 			for i := range 100 {
-				v.add([]views.LogLine{{LogLine: docker.LogLine{Text: fmt.Sprint("line ", i)}}})
+				v.Add([]views.LogLine{{LogLine: docker.LogLine{Text: fmt.Sprint("line ", i)}}})
 			}
-			v.add([]views.LogLine{{LogLine: docker.LogLine{Stream: docker.Stderr, Text: huge}}})
+			v.Add([]views.LogLine{{LogLine: docker.LogLine{Stream: docker.Stderr, Text: huge}}})
 			v.startSearch()
 			v.search.query = "orders"
 			v.keepSearch(39)
@@ -107,7 +107,7 @@ func BenchmarkLogFrameHugeLine(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for range b.N {
-				d := v.data()
+				d := v.Data()
 				d.Name = "shop-api-1"
 				_ = views.LogsPane(th, d, 120, 40)
 			}

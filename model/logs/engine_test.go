@@ -1,7 +1,6 @@
-package model
+package logs
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -51,31 +50,31 @@ func TestEngineLogsKeptWholeAndSearchable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var p logPane
-	p.reset("logburst")
-	p.buf = newLogBuf("logburst", logLimits{lines: logMemLines, bytes: logMemBytes, keep: logMemKeep,
-		chunk: logSpillChunk, dir: tmp})
-	t.Cleanup(p.close)
+	var p Pane
+	p.Reset("logburst")
+	p.buf = newBuffer("logburst", limits{lines: MemLines, bytes: memBytes, keep: memKeep,
+		chunk: spillChunk, dir: tmp})
+	t.Cleanup(p.Close)
 	msgs := make(chan tea.Msg, 16)
-	runBatch(p.sync(h.Ctx(), liveBackend{docker.NewLive(h.Engine, nil)}, logWant{key: id, title: "logburst", cs: []docker.Container{c}},
+	runBatch(p.Sync(h.Ctx(), docker.NewLive(h.Engine, nil), Want{Key: id, Title: "logburst", Containers: []docker.Container{c}},
 		docker.Status{State: docker.Connected}), msgs)
 	const want = 1 + 12000 + 2
 	started := false
-	for p.lines() < want {
+	for p.Lines() < want {
 		select {
 		case msg := <-msgs:
-			lm, ok := msg.(logLinesMsg)
+			lm, ok := msg.(LinesMsg)
 			if !ok {
 				t.Fatalf("the stream sent %T %+v", msg, msg)
 			}
-			if len(lm.lines) > logBatch {
-				t.Fatalf("one message carried %d lines", len(lm.lines))
+			if len(lm.Lines) > Batch {
+				t.Fatalf("one message carried %d lines", len(lm.Lines))
 			}
-			runBatch(p.onLines(lm), msgs)
+			runBatch(p.OnLines(lm), msgs)
 		case <-h.Ctx().Done():
-			t.Fatalf("%d of %d lines arrived", p.lines(), want)
+			t.Fatalf("%d of %d lines arrived", p.Lines(), want)
 		}
-		if !started && p.lines() > 0 {
+		if !started && p.Lines() > 0 {
 			// The reader is attached: everything printed from now on streams to it.
 			if _, err := h.Engine.Exec(h.Ctx(), id, docker.ExecOptions{Cmd: []string{"touch", "/tmp/go"}}); err != nil {
 				t.Fatal(err)
@@ -83,7 +82,7 @@ func TestEngineLogsKeptWholeAndSearchable(t *testing.T) {
 			started = true
 		}
 	}
-	if p.buf.onDisk() == 0 || len(p.buf.mem) > logMemLines {
+	if p.buf.onDisk() == 0 || len(p.buf.mem) > MemLines {
 		t.Fatalf("%d lines on disk, %d in memory", p.buf.onDisk(), len(p.buf.mem))
 	}
 	for i, w := range map[int]string{0: "ready", 1: "1", 12000: "12000"} {
@@ -98,7 +97,7 @@ func TestEngineLogsKeptWholeAndSearchable(t *testing.T) {
 	// Timestamps show the engine's time; the search covers the disk part.
 	p.Do(keymap.Timestamps, 10)
 	last, _ := p.buf.line(want - 1)
-	frame := ansi.Strip(views.LogsPane(views.NewTheme(true), p.data(true), 100, 11))
+	frame := ansi.Strip(views.LogsPane(views.NewTheme(true), p.Data(true), 100, 11))
 	if !strings.Contains(frame, last.Time.Local().Format("15:04:05.000")+" needle-END") {
 		t.Fatalf("no timestamp:\n%s", frame)
 	}
@@ -138,11 +137,4 @@ func countContaining(n int, s string) int {
 		}
 	}
 	return c
-}
-
-// liveBackend is the real engine as the model's Backend, bridged as cmd/tui bridges it.
-type liveBackend struct{ docker.Live }
-
-func (b liveBackend) Shell(ctx context.Context, id string) tea.ExecCommand {
-	return b.Live.Shell(ctx, id)
 }

@@ -1,4 +1,4 @@
-package model
+package logs
 
 import (
 	"bufio"
@@ -30,7 +30,7 @@ const (
 	spillKeepEnc = 1 << 20
 )
 
-// spillFile is the disk part of a logBuf: its oldest lines as records, appended in line order
+// spillFile is the disk part of a buffer: its oldest lines as records, appended in line order
 // and never rewritten, so reading needs no lock and an offset, once known, stays right. The
 // file is unlinked as soon as it is created (where the system allows), so it takes no room
 // after the pane is gone, even when Podium is killed.

@@ -1,4 +1,4 @@
-package model
+package logs
 
 import (
 	"fmt"
@@ -8,36 +8,36 @@ import (
 )
 
 const (
-	// logMemLines is how many of the newest lines a log keeps in memory.
-	logMemLines = 5000
-	// logMemBytes bounds the text a log keeps in memory, for logs of very long lines.
-	logMemBytes = 16 << 20
-	// logMemKeep is the fewest lines kept in memory however long they are: more than a pane
+	// MemLines is how many of the newest lines a log keeps in memory.
+	MemLines = 5000
+	// memBytes bounds the text a log keeps in memory, for logs of very long lines.
+	memBytes = 16 << 20
+	// memKeep is the fewest lines kept in memory however long they are: more than a pane
 	// shows, so following draws from memory alone.
-	logMemKeep = 256
-	// logSpillChunk is how far below its limit the memory part goes when it spills, so lines
+	memKeep = 256
+	// spillChunk is how far below its limit the memory part goes when it spills, so lines
 	// go to disk in batches and the memory part is shifted once per batch, not per line.
-	logSpillChunk = 1000
-	// logLineCost is what a line costs in memory besides its text, for the byte bound.
-	logLineCost = 64
+	spillChunk = 1000
+	// lineOverhead is what a line costs in memory besides its text, for the byte bound.
+	lineOverhead = 64
 )
 
-// logLimits bound the memory part of a logBuf. Tests make them small.
-type logLimits struct {
+// limits bound the memory part of a buffer. Tests make them small.
+type limits struct {
 	lines, bytes, keep, chunk int
 	dir                       string // where the spill file goes; "" for os.TempDir()
 }
 
-func defaultLogLimits() logLimits {
-	return logLimits{lines: logMemLines, bytes: logMemBytes, keep: logMemKeep, chunk: logSpillChunk}
+func defaultLimits() limits {
+	return limits{lines: MemLines, bytes: memBytes, keep: memKeep, chunk: spillChunk}
 }
 
-// logBuf holds a log with nothing dropped and memory bounded: the newest lines in memory, the
+// buffer holds a log with nothing dropped and memory bounded: the newest lines in memory, the
 // older ones in a spill file with an index, so any line can be read back. Lines are numbered
 // from 0 in arrival order and keep their number for good. It is used from Update only.
-type logBuf struct {
+type buffer struct {
 	name    string // whose log, for the spill file's errors
-	lim     logLimits
+	lim     limits
 	disk    *spillFile      // nil until the first spill
 	lost    int             // lines after the disk's that could not be written to it
 	mem     []views.LogLine // the newest lines, from memStart() on
@@ -46,12 +46,12 @@ type logBuf struct {
 	closed  bool
 }
 
-func newLogBuf(name string, lim logLimits) *logBuf {
-	return &logBuf{name: name, lim: lim}
+func newBuffer(name string, lim limits) *buffer {
+	return &buffer{name: name, lim: lim}
 }
 
 // onDisk is how many lines the spill file holds.
-func (b *logBuf) onDisk() int {
+func (b *buffer) onDisk() int {
 	if b.disk == nil {
 		return 0
 	}
@@ -59,15 +59,15 @@ func (b *logBuf) onDisk() int {
 }
 
 // memStart is the number of the oldest line in memory.
-func (b *logBuf) memStart() int { return b.onDisk() + b.lost }
+func (b *buffer) memStart() int { return b.onDisk() + b.lost }
 
 // len is how many lines the log has had.
-func (b *logBuf) len() int { return b.memStart() + len(b.mem) }
+func (b *buffer) len() int { return b.memStart() + len(b.mem) }
 
-func lineCost(l views.LogLine) int { return len(l.Text) + len(l.From) + logLineCost }
+func lineCost(l views.LogLine) int { return len(l.Text) + len(l.From) + lineOverhead }
 
 // append adds lines at the end, spilling the oldest to disk past the limits.
-func (b *logBuf) append(lines []views.LogLine) {
+func (b *buffer) append(lines []views.LogLine) {
 	for _, l := range lines {
 		b.mem = append(b.mem, l)
 		b.memSize += lineCost(l)
@@ -77,7 +77,7 @@ func (b *logBuf) append(lines []views.LogLine) {
 
 // trim spills the oldest lines once memory holds more than its limits: down to a chunk below
 // the line limit, and to three quarters of the byte limit, keeping at least lim.keep lines.
-func (b *logBuf) trim() {
+func (b *buffer) trim() {
 	if len(b.mem) <= b.lim.lines && b.memSize <= b.lim.bytes {
 		return
 	}
@@ -101,7 +101,7 @@ func (b *logBuf) trim() {
 
 // spill moves the oldest n lines of memory to disk. If the spill file cannot be created or
 // written they are lost, counted, and read back as a line that says why.
-func (b *logBuf) spill(n int) {
+func (b *buffer) spill(n int) {
 	part := b.mem[:n]
 	if b.err == nil && !b.closed && b.disk == nil {
 		b.disk, b.err = createSpill(b.lim.dir, b.name)
@@ -121,7 +121,7 @@ func (b *logBuf) spill(n int) {
 }
 
 // lostLine stands for a line that could not be kept.
-func (b *logBuf) lostLine() views.LogLine {
+func (b *buffer) lostLine() views.LogLine {
 	why := "the log was closed"
 	if b.err != nil {
 		why = b.err.Error()
@@ -130,7 +130,7 @@ func (b *logBuf) lostLine() views.LogLine {
 }
 
 // line reads line i, from memory or disk.
-func (b *logBuf) line(i int) (views.LogLine, error) {
+func (b *buffer) line(i int) (views.LogLine, error) {
 	var l views.LogLine
 	err := b.each(i, i+1, func(_ int, x views.LogLine) error {
 		l = x
@@ -140,7 +140,7 @@ func (b *logBuf) line(i int) (views.LogLine, error) {
 }
 
 // each calls fn with lines from to to-1 in order, reading the disk part sequentially.
-func (b *logBuf) each(from, to int, fn func(i int, l views.LogLine) error) error {
+func (b *buffer) each(from, to int, fn func(i int, l views.LogLine) error) error {
 	from, to = max(from, 0), min(to, b.len())
 	i := from
 	if i < b.onDisk() && !b.closed {
@@ -171,7 +171,7 @@ func (b *logBuf) each(from, to int, fn func(i int, l views.LogLine) error) error
 }
 
 // matches are the numbers of the lines from from on whose text q matches, disk part included.
-func (b *logBuf) matches(q views.LogQuery, from int) ([]int, error) {
+func (b *buffer) matches(q views.LogQuery, from int) ([]int, error) {
 	var out []int
 	i := max(from, 0)
 	if i < b.onDisk() && !b.closed {
@@ -200,7 +200,7 @@ func (b *logBuf) matches(q views.LogQuery, from int) ([]int, error) {
 
 // close drops the memory part and removes the spill file. The counts stay, so a copy of a
 // model that still holds the buffer reads lost lines, never out of range.
-func (b *logBuf) close() error {
+func (b *buffer) close() error {
 	if b.closed {
 		return nil
 	}

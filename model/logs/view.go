@@ -1,4 +1,4 @@
-package model
+package logs
 
 import (
 	"github.com/podiumdev/podium/keymap"
@@ -6,39 +6,39 @@ import (
 )
 
 const (
-	// logBatch is the most lines one message carries, so an Update stays short in any burst.
-	logBatch = 10000
-	// logWindowMin is how many lines around the shown ones a pane hands its view when it does
+	// Batch is the most lines one message carries, so an Update stays short in any burst.
+	Batch = 10000
+	// windowMin is how many lines around the shown ones a pane hands its view when it does
 	// not know its height yet; the view takes the ones that fit.
-	logWindowMin = 200
+	windowMin = 200
 )
 
-// logView is the log engine every log pane draws from (the logs of the Containers, Pods and
+// View is the log engine every log pane draws from (the logs of the Containers, Pods and
 // Deploys tabs, the output of the Pipelines tab): the lines, where the pane is scrolled to,
 // the search, and the timestamps and wrap toggles. Lines on disk that the pane shows are read
 // in Update into a small cache, so drawing never reads a file.
-type logView struct {
-	buf       *logBuf // nil until the first line
+type View struct {
+	buf       *buffer // nil until the first line
 	label     string  // whose log: names the spill and the saved files
 	following bool    // show the newest lines as they come
 	top       int     // first line shown while paused: an index into what is shown
 	rows      int     // the pane's height in lines, as last told; 0 before
 	stamps    bool
 	wrap      bool
-	search    logSearch
+	search    search
 	cache     map[int]views.LogLine // by line number: the shown lines that are on disk
 	err       error                 // the last failure to read the disk part
 }
 
-// reset empties the view for a new log, keeping how the user likes it shown.
-func (v *logView) reset(label string) {
-	v.close()
-	*v = logView{label: label, following: true, rows: v.rows, stamps: v.stamps, wrap: v.wrap}
+// Reset empties the view for a new log, keeping how the user likes it shown.
+func (v *View) Reset(label string) {
+	v.Close()
+	*v = View{label: label, following: true, rows: v.rows, stamps: v.stamps, wrap: v.wrap}
 }
 
-// close drops the lines and removes the spill file. A log that is going away has nothing to
+// Close drops the lines and removes the spill file. A log that is going away has nothing to
 // report a failure to: the file is unlinked already where the system allows it.
-func (v *logView) close() {
+func (v *View) Close() {
 	if v.buf != nil {
 		_ = v.buf.close()
 		v.buf = nil
@@ -46,21 +46,45 @@ func (v *logView) close() {
 	v.cache = nil
 }
 
-// lines is how many lines the log has.
-func (v *logView) lines() int {
+// Lines is how many lines the log has.
+func (v *View) Lines() int {
 	if v.buf == nil {
 		return 0
 	}
 	return v.buf.len()
 }
 
-// add appends lines, counting the search's new matches.
-func (v *logView) add(lines []views.LogLine) {
+// Err is why the log could not be kept (spilling to disk failed: older lines are lost) or
+// read back from disk; nil when all is well.
+func (v *View) Err() error {
+	if v.buf != nil && v.buf.err != nil {
+		return v.buf.err
+	}
+	return v.err
+}
+
+// OnDisk is how many of the log's lines are in its spill file rather than in memory.
+func (v *View) OnDisk() int {
+	if v.buf == nil {
+		return 0
+	}
+	return v.buf.onDisk()
+}
+
+// Resize tells the view its pane is rows lines tall, and reads from disk what that shows: the
+// view keeps its place by itself.
+func (v *View) Resize(rows int) {
+	v.rows = rows
+	v.refill()
+}
+
+// Add appends lines, counting the search's new matches.
+func (v *View) Add(lines []views.LogLine) {
 	if len(lines) == 0 {
 		return
 	}
 	if v.buf == nil {
-		v.buf = newLogBuf(v.label, defaultLogLimits())
+		v.buf = newBuffer(v.label, defaultLimits())
 	}
 	from := v.buf.len()
 	v.buf.append(lines)
@@ -69,15 +93,15 @@ func (v *logView) add(lines []views.LogLine) {
 }
 
 // total is how many lines the pane can show: every line, or only the matching ones.
-func (v *logView) total() int {
+func (v *View) total() int {
 	if v.search.only {
 		return len(v.search.matches)
 	}
-	return v.lines()
+	return v.Lines()
 }
 
 // lineNo is the number of the line shown at index i.
-func (v *logView) lineNo(i int) int {
+func (v *View) lineNo(i int) int {
 	if v.search.only {
 		return v.search.matches[i]
 	}
@@ -85,14 +109,14 @@ func (v *logView) lineNo(i int) int {
 }
 
 // start is the index of the first line on screen in a pane of rows lines.
-func (v *logView) start(rows int) int {
+func (v *View) start(rows int) int {
 	return views.LogStart(v.total(), rows, v.top, v.following)
 }
 
 // window is the range of shown indexes handed to the view: the lines on screen, with room
 // for a pane taller than the one last told.
-func (v *logView) window() (int, int) {
-	total, w := v.total(), max(v.rows, logWindowMin)
+func (v *View) window() (int, int) {
+	total, w := v.total(), max(v.rows, windowMin)
 	lo := max(total-w, 0)
 	if !v.following {
 		lo = max(min(v.top, total-w), 0)
@@ -101,7 +125,7 @@ func (v *logView) window() (int, int) {
 }
 
 // refill reads the window's lines that are on disk into the cache, unless they are there.
-func (v *logView) refill() {
+func (v *View) refill() {
 	if v.buf == nil {
 		return
 	}
@@ -141,9 +165,9 @@ func (v *logView) refill() {
 	v.cache, v.err = cache, err
 }
 
-// data is the view's part of what the pane draws: the window of lines, the position, the
+// Data is the view's part of what the pane draws: the window of lines, the position, the
 // search and the toggles.
-func (v *logView) data() views.LogsData {
+func (v *View) Data() views.LogsData {
 	d := views.LogsData{Top: v.top, Following: v.following, Timestamps: v.stamps, Wrap: v.wrap,
 		Search: v.search.view(v)}
 	if v.buf == nil {
@@ -173,7 +197,7 @@ func (v *logView) data() views.LogsData {
 
 // scroll moves the paused view by n lines in a pane of rows lines; reaching the newest line
 // resumes following.
-func (v *logView) scroll(n, rows int) {
+func (v *View) scroll(n, rows int) {
 	total := v.total()
 	v.top = max(v.start(rows)+n, 0)
 	v.following = false
@@ -184,7 +208,7 @@ func (v *logView) scroll(n, rows int) {
 }
 
 // ToggleFollow pauses at the lines on screen, or resumes following.
-func (v *logView) ToggleFollow(rows int) {
+func (v *View) ToggleFollow(rows int) {
 	if v.following {
 		v.top = v.start(rows)
 		v.following = false
@@ -197,7 +221,7 @@ func (v *logView) ToggleFollow(rows int) {
 // Do performs a logs action in a pane of rows lines, from a key or the command palette:
 // scrolling, following, searching, the toggles and saving. handled is false for an action
 // that is not the pane's; status is what the tab's status line should say ("" for nothing).
-func (v *logView) Do(a keymap.Action, rows int) (handled bool, status views.Status) {
+func (v *View) Do(a keymap.Action, rows int) (handled bool, status views.Status) {
 	if rows > 0 {
 		v.rows = rows
 	}
@@ -245,7 +269,7 @@ func (v *logView) Do(a keymap.Action, rows int) (handled bool, status views.Stat
 }
 
 // timed says the newest line has a time to show.
-func (v *logView) timed() bool {
+func (v *View) timed() bool {
 	if v.buf == nil || len(v.buf.mem) == 0 {
 		return true // nothing to judge by yet
 	}

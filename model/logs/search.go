@@ -1,4 +1,4 @@
-package model
+package logs
 
 import (
 	"github.com/podiumdev/podium/model/common"
@@ -11,8 +11,8 @@ import (
 	"github.com/podiumdev/podium/views"
 )
 
-// logSearch is a log's search: the query being typed, or the one kept with its matches.
-type logSearch struct {
+// search is a log's search: the query being typed, or the one kept with its matches.
+type search struct {
 	typing  bool
 	query   string         // as typed
 	q       views.LogQuery // the query kept (enter); empty while typing or with none
@@ -22,15 +22,15 @@ type logSearch struct {
 }
 
 // on says a search is being typed or kept.
-func (s *logSearch) on() bool { return s.typing || s.q.Text() != "" }
+func (s *search) on() bool { return s.typing || s.q.Text() != "" }
 
 // current is the index in matches of the current match, if there is one.
-func (s *logSearch) current() (int, bool) {
+func (s *search) current() (int, bool) {
 	return s.cur, s.q.Text() != "" && s.cur >= 0 && s.cur < len(s.matches)
 }
 
 // added counts the matches among lines just appended, the first of them numbered from.
-func (s *logSearch) added(from int, lines []views.LogLine) {
+func (s *search) added(from int, lines []views.LogLine) {
 	if s.q.Text() == "" {
 		return
 	}
@@ -42,7 +42,7 @@ func (s *logSearch) added(from int, lines []views.LogLine) {
 }
 
 // view is the search as the pane draws it.
-func (s *logSearch) view(v *logView) views.LogSearch {
+func (s *search) view(v *View) views.LogSearch {
 	ls := views.LogSearch{Query: s.query, Typing: s.typing, Count: len(s.matches), Only: s.only}
 	if i, ok := s.current(); ok {
 		ls.Current, ls.Line = i+1, s.matches[i]
@@ -53,27 +53,27 @@ func (s *logSearch) view(v *logView) views.LogSearch {
 	return ls
 }
 
-// typing says the pane's search line has the keyboard: the tab's Context is then CtxSearch.
-func (v *logView) typing() bool { return v.search.typing }
+// Typing says the pane's search line has the keyboard: the tab's Context is then CtxSearch.
+func (v *View) Typing() bool { return v.search.typing }
 
 // startSearch opens the search line, dropping the search there was.
-func (v *logView) startSearch() {
+func (v *View) startSearch() {
 	v.dropSearch()
 	v.search.typing = true
 }
 
 // dropSearch forgets the search; a pane showing only the matches shows every line again,
 // from the same line.
-func (v *logView) dropSearch() {
+func (v *View) dropSearch() {
 	if v.search.only && !v.following && v.top < len(v.search.matches) {
 		v.top = v.search.matches[v.top]
 	}
-	v.search = logSearch{cur: -1}
+	v.search = search{cur: -1}
 }
 
-// searchKey applies a key to the search line while it is typed: enter keeps the search and
+// SearchKey applies a key to the search line while it is typed: enter keeps the search and
 // goes to its match nearest the bottom of the screen, esc drops it, other keys edit it.
-func (v *logView) searchKey(msg tea.KeyPressMsg, a keymap.Action, rows int) {
+func (v *View) SearchKey(msg tea.KeyPressMsg, a keymap.Action, rows int) {
 	if rows > 0 {
 		v.rows = rows
 	}
@@ -90,7 +90,7 @@ func (v *logView) searchKey(msg tea.KeyPressMsg, a keymap.Action, rows int) {
 
 // keepSearch ends typing: the query is matched against the whole log, disk part included,
 // and the newest match at or above the bottom of the screen becomes the current one, shown.
-func (v *logView) keepSearch(rows int) {
+func (v *View) keepSearch(rows int) {
 	s := &v.search
 	s.typing = false
 	if s.query == "" {
@@ -116,7 +116,7 @@ func (v *logView) keepSearch(rows int) {
 }
 
 // jump goes to the next (newer) or previous match, pausing, wrapping round at the ends.
-func (v *logView) jump(next bool, rows int) views.Status {
+func (v *View) jump(next bool, rows int) views.Status {
 	s := &v.search
 	switch {
 	case s.q.Text() == "":
@@ -147,7 +147,7 @@ func (v *logView) jump(next bool, rows int) views.Status {
 
 // show pauses with match i on screen: where it is if it is already there, else a third of the
 // way down (at the top when wrapping, where rows are not lines).
-func (v *logView) show(i, rows int) {
+func (v *View) show(i, rows int) {
 	at := v.search.matches[i]
 	if v.search.only {
 		at = i
@@ -166,7 +166,7 @@ func (v *logView) show(i, rows int) {
 
 // toggleOnly shows only the matching lines, or every line again, keeping the first line on
 // screen (or the nearest match after it) on screen.
-func (v *logView) toggleOnly(rows int) views.Status {
+func (v *View) toggleOnly(rows int) views.Status {
 	s := &v.search
 	if s.q.Text() == "" {
 		return views.Status{Text: "only matching lines: search first", Err: true}
