@@ -8,6 +8,7 @@ import (
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/common"
+	"github.com/podiumdev/podium/model/detail"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -50,7 +51,7 @@ type ContainersDeps struct {
 func NewContainers(d ContainersDeps) Containers {
 	m := Containers{
 		b: d.Backend, Common: d.Common,
-		list: list.New(containerRows), detail: containerDetail{tabs: containerDetailTabs()},
+		list: list.New(containerRows), detail: containerDetail{tabs: detail.New(detail.Logs, detail.Config, detail.Env, detail.Stats)},
 	}
 	m.sub = m.b.Subscribe()
 	m.snap = m.b.Snapshot()

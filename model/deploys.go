@@ -16,6 +16,7 @@ import (
 	"github.com/podiumdev/podium/backend/supervisor"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/common"
+	"github.com/podiumdev/podium/model/detail"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -121,7 +122,7 @@ var deployRows = list.Spec[supervisor.ServiceStatus]{
 func NewDeploys(d DeploysDeps) Deploys {
 	m := Deploys{
 		db: d.Deploys, b: d.Backend, Common: d.Common, takeOver: d.TakeOver,
-		snap: d.Snapshot, list: list.New(deployRows), detail: deployDetail{tabs: deployDetailTabs()},
+		snap: d.Snapshot, list: list.New(deployRows), detail: deployDetail{tabs: detail.New(detail.Status, detail.Timeline, detail.Spec, detail.Logs)},
 	}
 	if m.b == nil {
 		m.b = nullBackend{}

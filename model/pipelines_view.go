@@ -115,7 +115,7 @@ func (m Pipelines) View() string {
 		Focused: m.focus == pipeFocusTree, Now: m.Now(),
 	}, p.rightW, p.treeH)
 	od := m.outputData()
-	od.Reserve = views.LogsTabsReserve(m.Theme, od, m.detail.tabs.bar())
+	od.Reserve = views.LogsTabsReserve(m.Theme, od, m.detail.tabs.Bar())
 	out := views.LogsPane(m.Theme, od, p.rightW, p.outH)
 	out = m.detailView(out, p.rightW, p.outH, m.focus == pipeFocusOutput)
 	body := views.Columns(m.Theme, list, views.Stack(tree, out), p.listW, m.Width, p.height)

@@ -11,6 +11,7 @@ import (
 	"github.com/podiumdev/podium/backend/pods"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/common"
+	"github.com/podiumdev/podium/model/detail"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -68,7 +69,7 @@ func NewPods(d PodsDeps) Pods {
 	m := Pods{
 		pb: d.Pods, b: d.Backend, Common: d.Common,
 		where: d.Workspace, snap: d.Snapshot, list: list.New(podRows), loading: d.Pods != nil,
-		detail:    podDetail{tabs: podDetailTabs()},
+		detail:    podDetail{tabs: detail.New(detail.Logs, detail.Diff, detail.Config, detail.Env)},
 		autoApply: d.AutoApply,
 	}
 	if m.b == nil {
