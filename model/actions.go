@@ -9,6 +9,7 @@ import (
 
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/tasks"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -50,7 +51,7 @@ func (m shellExitedMsg) status() views.Status {
 // running container is killed before it is removed (the question said so).
 func (m Containers) act(a keymap.Action, c docker.Container) tea.Cmd {
 	b, ctx := m.b, m.Ctx
-	return runTask(progressive(a)+" "+c.Name, m.Now(), func() tea.Msg {
+	return tasks.Run(progressive(a)+" "+c.Name, m.Now(), func() tea.Msg {
 		err := containerCall(ctx, b, a, c)
 		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 			return nil // quitting

@@ -12,6 +12,7 @@ import (
 
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/tasks"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -97,7 +98,7 @@ func (m Containers) actMarked(a keymap.Action, cs []docker.Container) (Container
 	m.status = views.Status{Text: fmt.Sprintf("%s %s (%s)…", progressive(a), plural(len(cs), "container"), list.SomeNames(names))}
 	b, ctx := m.b, m.Ctx
 	what := fmt.Sprintf("%s %s", progressive(a), plural(len(cs), "container"))
-	return m, runTask(what, m.Now(), func() tea.Msg {
+	return m, tasks.Run(what, m.Now(), func() tea.Msg {
 		msg := containersBulkDoneMsg{action: a, done: make([]actionDoneMsg, len(cs))}
 		var wg sync.WaitGroup
 		for i, c := range cs {

@@ -14,6 +14,7 @@ import (
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/common"
+	"github.com/podiumdev/podium/model/tasks"
 	"github.com/podiumdev/podium/views"
 	"github.com/podiumdev/podium/watch"
 )
@@ -84,7 +85,7 @@ type Root struct {
 	helpScroll int
 	palette    palette.Palette // the command palette, while palette.open
 	quitting   bool
-	tasks      tasks       // background actions, for the footer
+	tasks      tasks.List  // background actions, for the footer
 	split      views.Split // the list/detail split, the same on every tab (zoom is each tab's)
 	files      liveFiles   // the workspace's files, followed
 }
@@ -104,7 +105,7 @@ func New(cfg Config) Root {
 	snap := containers.Snapshot()
 	r := Root{
 		cfg: cfg, km: c.Keys, theme: c.Theme, now: c.Now, ctx: ctx, cancel: cancel,
-		status: snap.Status, tasks: newTasks(), files: liveFiles{root: cfg.WatchDir, hub: cfg.Watcher},
+		status: snap.Status, tasks: tasks.NewList(), files: liveFiles{root: cfg.WatchDir, hub: cfg.Watcher},
 		tabs: []common.Tab{
 			NewPods(PodsDeps{Common: c, Pods: cfg.Pods, Backend: cfg.Backend,
 				Workspace: cfg.Workspace, Snapshot: snap, AutoApply: cfg.ApplyOnChange}),
@@ -182,13 +183,13 @@ func (r Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if _, key := msg.(tea.KeyPressMsg); !ok || key {
 		return m, cmd
 	}
-	spin := rr.tasks.ensureSpin(rr.busy)
+	spin := rr.tasks.EnsureSpin(rr.busy)
 	return rr, tea.Batch(cmd, spin)
 }
 
 // busy says background work is on its way: the root's tasks or a tab's.
 func (r Root) busy() bool {
-	if len(r.tasks.running) > 0 {
+	if r.tasks.Busy() {
 		return true
 	}
 	for _, t := range r.tabs {
@@ -203,16 +204,16 @@ func (r Root) busy() bool {
 // screen; every other message goes to every tab, and each takes what is its own (by id).
 func (r Root) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
-	case taskStartedMsg:
-		return r, r.tasks.start(msg)
-	case taskEndedMsg:
-		r.tasks.end(msg.tok)
-		if msg.result == nil {
+	case tasks.StartedMsg:
+		return r, r.tasks.Start(msg)
+	case tasks.EndedMsg:
+		result := r.tasks.End(msg)
+		if result == nil {
 			return r, nil
 		}
-		return r.update(msg.result)
+		return r.update(result)
 	case spinner.TickMsg:
-		return r, r.tasks.tick(msg, r.busy())
+		return r, r.tasks.Tick(msg, r.busy())
 	case tea.BackgroundColorMsg:
 		r.setTheme(views.NewThemeFor(r.cfg.NoColor, msg.IsDark()))
 		return r, nil
@@ -373,7 +374,7 @@ func (r Root) render() string {
 			views.Footer(r.theme, r.km.Hints(keymap.CtxHelp), views.Status{}, r.width)
 	} else {
 		// The footer of the tab on screen shows the app's background work.
-		busy := views.TasksText(r.theme, r.tasks.view(work), r.tasks.frame(), r.now(), r.width)
+		busy := views.TasksText(r.theme, r.tasks.View(work), r.tasks.Frame(), r.now(), r.width)
 		body = r.tabs[r.tab].SetBusy(busy).View()
 	}
 	if r.palette.Open {
