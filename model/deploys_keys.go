@@ -28,7 +28,7 @@ type deployConfirm struct {
 // question is what the confirm dialog asks, and what it adds below the question.
 func (q deployConfirm) question() (string, string) {
 	if len(q.names) > 0 {
-		return fmt.Sprintf("Restart %s (%s)?", plural(len(q.names), "service"), list.SomeNames(q.names)), q.detail
+		return fmt.Sprintf("Restart %s (%s)?", views.Plural(len(q.names), "service"), list.SomeNames(q.names)), q.detail
 	}
 	switch q.action {
 	case keymap.Rollback:

@@ -99,7 +99,7 @@ func (m Containers) detailText(width int, focused bool) views.DetailText {
 	case in.id == c.ID && in.detail != nil:
 		if m.detail.tabs.Is(detail.Env) {
 			d.Lines = views.EnvLines(m.Theme, secret.Masker{}, views.EnvFromList(in.detail.Env))
-			d.Note = m.Theme.Dim.Render(plural(len(in.detail.Env), "variable"))
+			d.Note = m.Theme.Dim.Render(views.Plural(len(in.detail.Env), "variable"))
 			d.Empty = c.Name + " has no environment"
 		} else {
 			d.Lines = views.ContainerConfigLines(m.Theme, *in.detail, m.Now())

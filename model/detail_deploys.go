@@ -188,7 +188,7 @@ func (m Deploys) detailText(width int, focused bool) views.DetailText {
 	d.Title = s.Name
 	if m.detail.tabs.Is(detail.Timeline) {
 		d.Lines = views.DeployTimelineLines(m.Theme, s, m.Now(), width)
-		d.Note = m.Theme.Dim.Render(plural(len(s.Timeline), "transition"))
+		d.Note = m.Theme.Dim.Render(views.Plural(len(s.Timeline), "transition"))
 		d.Empty = s.Name + " has no transitions yet"
 		return d
 	}

@@ -78,7 +78,7 @@ func (m Pipelines) detailText(width int, focused bool) views.DetailText {
 		d.Lines = views.AttemptsLines(m.Theme, n, m.Now(), width)
 		d.Empty = path + " has not run"
 		if n != nil {
-			d.Note = m.Theme.Dim.Render(plural(len(n.Attempts), "attempt"))
+			d.Note = m.Theme.Dim.Render(views.Plural(len(n.Attempts), "attempt"))
 			if n.Kind != string(pipeline.Exec) {
 				d.Empty = fmt.Sprintf("%s is a %s node: its children run, it does not", path, n.Kind)
 			}

@@ -37,7 +37,7 @@ func (v *logView) save() views.Status {
 		var n int
 		path, n, err = v.saveTo(dir, time.Now())
 		if err == nil {
-			return views.Status{Text: fmt.Sprintf("saved to %s (%s)", path, plural(n, "line"))}
+			return views.Status{Text: fmt.Sprintf("saved to %s (%s)", path, views.Plural(n, "line"))}
 		}
 	}
 	return views.Status{Text: err.Error(), Err: true}

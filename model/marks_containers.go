@@ -34,7 +34,7 @@ func (m containersBulkDoneMsg) status() views.Status {
 		return views.Status{Text: fmt.Sprintf("%s: %d of %d failed: %s", m.action, len(failed), len(m.done), strings.Join(failed, "; ")), Err: true}
 	}
 	past := map[keymap.Action]string{keymap.Stop: "stopped", keymap.Restart: "restarted", keymap.Remove: "removed"}[m.action]
-	return views.Status{Text: past + " " + plural(len(m.done), "container")}
+	return views.Status{Text: past + " " + views.Plural(len(m.done), "container")}
 }
 
 // markKey handles marking, and stop, restart and remove while containers are marked: they
@@ -65,7 +65,7 @@ func (m Containers) bulk(a keymap.Action) (Containers, tea.Cmd) {
 		m.status = views.Status{Text: fmt.Sprintf("none of the %d marked containers is running", m.list.MarkCount()), Err: true}
 		return m, nil
 	case a == keymap.Remove:
-		m.confirm = &confirmation{action: a, name: plural(len(cs), "container"), bulk: cs}
+		m.confirm = &confirmation{action: a, name: views.Plural(len(cs), "container"), bulk: cs}
 		return m, nil
 	}
 	return m.actMarked(a, cs)
@@ -95,9 +95,9 @@ func (m Containers) actMarked(a keymap.Action, cs []docker.Container) (Container
 	for i, c := range cs {
 		names[i] = c.Name
 	}
-	m.status = views.Status{Text: fmt.Sprintf("%s %s (%s)…", progressive(a), plural(len(cs), "container"), list.SomeNames(names))}
+	m.status = views.Status{Text: fmt.Sprintf("%s %s (%s)…", progressive(a), views.Plural(len(cs), "container"), list.SomeNames(names))}
 	b, ctx := m.b, m.Ctx
-	what := fmt.Sprintf("%s %s", progressive(a), plural(len(cs), "container"))
+	what := fmt.Sprintf("%s %s", progressive(a), views.Plural(len(cs), "container"))
 	return m, tasks.Run(what, m.Now(), func() tea.Msg {
 		msg := containersBulkDoneMsg{action: a, done: make([]actionDoneMsg, len(cs))}
 		var wg sync.WaitGroup
@@ -138,7 +138,7 @@ func (q confirmation) bulkQuestion() (string, string) {
 			running++
 		}
 	}
-	question := fmt.Sprintf("Remove %s (%s)?", plural(len(q.bulk), "container"), list.SomeNames(names))
+	question := fmt.Sprintf("Remove %s (%s)?", views.Plural(len(q.bulk), "container"), list.SomeNames(names))
 	switch running {
 	case 0:
 		return question, ""

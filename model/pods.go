@@ -218,7 +218,7 @@ func (m Pods) loaded(msg workspaceLoadedMsg) (Pods, tea.Cmd) {
 	m.loading = false
 	if msg.err != nil {
 		if m.ws != nil || msg.reload {
-			m.status = views.Status{Text: changedPrefix(msg.changed) + "reload: " + msg.err.Error(), Err: true}
+			m.status = views.Status{Text: views.ChangedPrefix(msg.changed) + "reload: " + msg.err.Error(), Err: true}
 		}
 		if m.ws == nil {
 			m.loadErr = msg.err
@@ -235,7 +235,7 @@ func (m Pods) loaded(msg workspaceLoadedMsg) (Pods, tea.Cmd) {
 }
 
 func reloadedText(ws *pods.Workspace) string {
-	s := "reloaded " + ws.Name + " (" + ws.Target + "): " + plural(len(ws.Pods), "pod")
+	s := "reloaded " + ws.Name + " (" + ws.Target + "): " + views.Plural(len(ws.Pods), "pod")
 	broken := 0
 	for _, p := range ws.Pods {
 		if p.Err != nil {
@@ -243,17 +243,10 @@ func reloadedText(ws *pods.Workspace) string {
 		}
 	}
 	if broken > 0 {
-		s += ", " + plural(broken, "broken pod")
+		s += ", " + views.Plural(broken, "broken pod")
 	}
 	if n := len(ws.Warnings); n > 0 {
-		s += ", " + plural(n, "warning")
+		s += ", " + views.Plural(n, "warning")
 	}
 	return s
-}
-
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return itoa(n) + " " + what + "s"
 }
