@@ -9,6 +9,7 @@ import (
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/common"
 	"github.com/podiumdev/podium/model/detail"
+	"github.com/podiumdev/podium/model/engine"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -27,7 +28,7 @@ type confirmation struct {
 type Containers struct {
 	common.Common // context, theme, keys, clock, size
 
-	b   Backend
+	b   engine.Backend
 	sub *docker.Subscription
 
 	snap    docker.Snapshot
@@ -43,7 +44,7 @@ type Containers struct {
 // ContainersDeps are what the Containers tab needs from its parent.
 type ContainersDeps struct {
 	Common  common.Common
-	Backend Backend
+	Backend engine.Backend
 }
 
 // NewContainers subscribes to the index, reads it once and selects the first container.

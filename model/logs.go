@@ -11,6 +11,7 @@ import (
 
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/engine"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -73,7 +74,7 @@ func (s *logStream) pushCtx(ctx context.Context, from string, l docker.LogLine) 
 
 // run reads one container's log until it ends; it is a command so the Program runs it off the
 // UI loop. ctx is the source's own (a child of the stream's), so one container can be dropped.
-func (s *logStream) run(ctx context.Context, b Backend, src logSource, opts docker.LogOptions) tea.Cmd {
+func (s *logStream) run(ctx context.Context, b engine.Backend, src logSource, opts docker.LogOptions) tea.Cmd {
 	key, gen, id, from := s.key, s.gen, src.id, src.from
 	return func() tea.Msg {
 		err := b.Logs(ctx, id, opts, func(l docker.LogLine) { s.pushCtx(ctx, from, l) })
@@ -213,7 +214,7 @@ type logWant struct {
 // service scaled or recreated) gets a reader; one that left loses it; a reader that ended
 // because its container stopped resumes, from the new start, once the container runs again;
 // readers that failed because the engine went away start afresh once the index has resynced.
-func (p *logPane) sync(ctx context.Context, b Backend, want logWant, st docker.Status) tea.Cmd {
+func (p *logPane) sync(ctx context.Context, b engine.Backend, want logWant, st docker.Status) tea.Cmd {
 	reconnected := false
 	if p.stream != nil && st.State == docker.Connected && st.Resyncs > p.stream.resyncs {
 		for _, c := range want.cs {
@@ -269,7 +270,7 @@ func (p *logPane) sync(ctx context.Context, b Backend, want logWant, st docker.S
 
 // follow starts a reader of c's log in the pane's stream. Lines come with the engine's time
 // (shown with timestamps on), whole up to logMaxLine.
-func (p *logPane) follow(b Backend, c docker.Container, opts docker.LogOptions) tea.Cmd {
+func (p *logPane) follow(b engine.Backend, c docker.Container, opts docker.LogOptions) tea.Cmd {
 	opts.Timestamps, opts.MaxLine = true, logMaxLine
 	ctx, cancel := context.WithCancel(p.stream.ctx)
 	src := logSource{id: c.ID, name: c.Name, startedAt: c.StartedAt, cancel: cancel}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/engine"
 	"github.com/podiumdev/podium/model/tasks"
 	"github.com/podiumdev/podium/views"
 )
@@ -116,7 +117,7 @@ func (m Containers) actMarked(a keymap.Action, cs []docker.Container) (Container
 
 // containerCall is the engine call of a stop, restart or remove of c, as its key makes it: a
 // running container is killed before it is removed.
-func containerCall(ctx context.Context, b Backend, a keymap.Action, c docker.Container) error {
+func containerCall(ctx context.Context, b engine.Backend, a keymap.Action, c docker.Container) error {
 	switch a {
 	case keymap.Stop:
 		return b.Stop(ctx, c.ID, -1)

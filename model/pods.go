@@ -12,6 +12,7 @@ import (
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/common"
 	"github.com/podiumdev/podium/model/detail"
+	"github.com/podiumdev/podium/model/engine"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -23,9 +24,9 @@ import (
 type Pods struct {
 	common.Common // context, theme, keys, clock, size
 
-	pb    PodsBackend // nil: no workspace
-	b     Backend     // for logs
-	where string      // the workspace directory as the user gave it, for messages
+	pb    PodsBackend    // nil: no workspace
+	b     engine.Backend // for logs
+	where string         // the workspace directory as the user gave it, for messages
 
 	ws      *pods.Workspace
 	loadErr error // why the last load failed, while no workspace is loaded
@@ -57,7 +58,7 @@ type Pods struct {
 type PodsDeps struct {
 	Common    common.Common
 	Pods      PodsBackend // nil when there is no workspace
-	Backend   Backend
+	Backend   engine.Backend
 	Workspace string          // the directory, as shown in the header
 	Snapshot  docker.Snapshot // the index as the root last saw it
 	// AutoApply brings up what drifted after every reload a file change caused (--watch).
@@ -73,7 +74,7 @@ func NewPods(d PodsDeps) Pods {
 		autoApply: d.AutoApply,
 	}
 	if m.b == nil {
-		m.b = nullBackend{}
+		m.b = engine.None{}
 	}
 	return m
 }

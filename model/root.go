@@ -1,3 +1,6 @@
+// Package model holds Podium's Bubble Tea models: the root, which owns the header, help and
+// quitting, and one self-contained model per tab (Pods, Deploys, Pipelines, Containers). Models
+// keep state and handle messages; the views package draws them.
 package model
 
 import (
@@ -14,6 +17,7 @@ import (
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/common"
+	"github.com/podiumdev/podium/model/engine"
 	"github.com/podiumdev/podium/model/tasks"
 	"github.com/podiumdev/podium/views"
 	"github.com/podiumdev/podium/watch"
@@ -31,12 +35,12 @@ const headerHeight = 2
 
 // Config is what cmd/tui knows when it starts the TUI.
 type Config struct {
-	Backend       Backend // required; cmd/tui serves it from docker.Live
-	Workspace     string  // shown in the header as given
-	Endpoint      string  // the engine's address, e.g. unix:///var/run/docker.sock
-	ServerVersion string  // the engine's release, e.g. 20.10.24
-	API           string  // the negotiated API version, e.g. 1.41
-	NoColor       bool    // NO_COLOR or a flag: meaning carried by glyphs and words alone
+	Backend       engine.Backend // required; cmd/tui serves it from docker.Live
+	Workspace     string         // shown in the header as given
+	Endpoint      string         // the engine's address, e.g. unix:///var/run/docker.sock
+	ServerVersion string         // the engine's release, e.g. 20.10.24
+	API           string         // the negotiated API version, e.g. 1.41
+	NoColor       bool           // NO_COLOR or a flag: meaning carried by glyphs and words alone
 	// Now is the clock for ages and durations; nil means time.Now. Tests fix it.
 	Now func() time.Time
 	// Keymap is the key bindings; a zero value means keymap.Default().
@@ -97,7 +101,7 @@ type Root struct {
 // fails or finds no pods; without one it starts on Deploys when there are services.
 func New(cfg Config) Root {
 	if cfg.Backend == nil {
-		cfg.Backend = nullBackend{}
+		cfg.Backend = engine.None{}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	c := common.New(ctx, views.NewTheme(cfg.NoColor), cfg.Keymap, cfg.Now)
