@@ -128,8 +128,8 @@ func (m Containers) handle(msg tea.Msg) (Containers, tea.Cmd) {
 	case containersBulkDoneMsg:
 		m.status = msg.status()
 		return m, nil
-	case shellExitedMsg:
-		m.status = msg.status()
+	case engine.ShellExitedMsg:
+		m.status = msg.Status()
 		return m, nil
 	case tea.PasteMsg:
 		if m.list.Editing {

@@ -230,7 +230,7 @@ func (m Deploys) handle(msg tea.Msg) (Deploys, tea.Cmd) {
 	case deployActionDoneMsg:
 		return m.actionDone(msg)
 	case deployShellExitedMsg:
-		m.status = msg.status()
+		m.status = msg.Status()
 		return m, nil
 	case tea.PasteMsg:
 		if m.list.Editing {
