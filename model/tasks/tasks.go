@@ -12,8 +12,9 @@ import (
 )
 
 // token names one background task. A pointer is unique without a global counter, and
-// its start and end messages compare equal by it.
-type token struct{}
+// its start and end messages compare equal by it. It is not empty: pointers to zero-size
+// values may all be the same, and then every task's end would match the oldest task.
+type token struct{ _ byte }
 
 // StartedMsg says a background action is about to begin: the root lists it in the
 // footer, then runs it; its result comes back as an EndedMsg.
