@@ -12,6 +12,7 @@ import (
 	"github.com/podiumdev/podium/backend/pipeline"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model"
+	"github.com/podiumdev/podium/model/engine"
 	"github.com/podiumdev/podium/model/modeltest"
 )
 
@@ -162,7 +163,7 @@ func flipped(s docker.Snapshot, i int) docker.Snapshot {
 }
 
 // tuiConfig is the TUI as `podium` starts it with no workspace: on the Containers tab.
-func tuiConfig(b model.Backend, pb model.PipelinesBackend) model.Config {
+func tuiConfig(b engine.Backend, pb model.PipelinesBackend) model.Config {
 	return model.Config{
 		Backend: b, Pipelines: pb, Workspace: "~/src/bench", Endpoint: "unix:///var/run/docker.sock",
 		ServerVersion: "20.10.24", API: "1.41", Now: tuiNow,

@@ -9,6 +9,8 @@ import (
 
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/engine"
+	"github.com/podiumdev/podium/model/tasks"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -28,29 +30,11 @@ func (m actionDoneMsg) status() views.Status {
 	return views.Status{Text: past + " " + m.name}
 }
 
-// shellExitedMsg says the user left a shell (tea.Exec has given the terminal back).
-type shellExitedMsg struct {
-	containerID string
-	name        string
-	err         error
-}
-
-func (m shellExitedMsg) status() views.Status {
-	var exit docker.ExitError
-	switch {
-	case m.err == nil:
-		return views.Status{Text: fmt.Sprintf("shell in %s exited (code 0)", m.name)}
-	case errors.As(m.err, &exit):
-		return views.Status{Text: fmt.Sprintf("shell in %s exited (code %d)", m.name, exit.Code), Err: exit.Code != 0}
-	}
-	return views.Status{Text: fmt.Sprintf("shell in %s: %v", m.name, m.err), Err: true}
-}
-
 // act runs a container action with the tab's context and reports back: a footer task. A
 // running container is killed before it is removed (the question said so).
 func (m Containers) act(a keymap.Action, c docker.Container) tea.Cmd {
 	b, ctx := m.b, m.Ctx
-	return runTask(progressive(a)+" "+c.Name, m.Now(), func() tea.Msg {
+	return tasks.Run(progressive(a)+" "+c.Name, m.Now(), func() tea.Msg {
 		err := containerCall(ctx, b, a, c)
 		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 			return nil // quitting
@@ -66,5 +50,5 @@ func (m Containers) shell(c docker.Container) tea.Cmd {
 		return nil
 	}
 	id, name := c.ID, c.Name
-	return tea.Exec(x, func(err error) tea.Msg { return shellExitedMsg{containerID: id, name: name, err: err} })
+	return tea.Exec(x, func(err error) tea.Msg { return engine.ShellExitedMsg{ContainerID: id, Name: name, Err: err} })
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/common"
+	"github.com/podiumdev/podium/model/detail"
+	"github.com/podiumdev/podium/model/engine"
 	"github.com/podiumdev/podium/model/logs"
 	"github.com/podiumdev/podium/views"
 )
@@ -27,7 +29,7 @@ type confirmation struct {
 type Containers struct {
 	common.Common // context, theme, keys, clock, size
 
-	b   Backend
+	b   engine.Backend
 	sub *docker.Subscription
 
 	snap    docker.Snapshot
@@ -43,7 +45,7 @@ type Containers struct {
 // ContainersDeps are what the Containers tab needs from its parent.
 type ContainersDeps struct {
 	Common  common.Common
-	Backend Backend
+	Backend engine.Backend
 }
 
 // NewContainers subscribes to the index, reads it once and selects the first container.
@@ -51,7 +53,7 @@ type ContainersDeps struct {
 func NewContainers(d ContainersDeps) Containers {
 	m := Containers{
 		b: d.Backend, Common: d.Common,
-		list: list.New(containerRows), detail: containerDetail{tabs: containerDetailTabs()},
+		list: list.New(containerRows), detail: containerDetail{tabs: detail.New(detail.Logs, detail.Config, detail.Env, detail.Stats)},
 	}
 	m.sub = m.b.Subscribe()
 	m.snap = m.b.Snapshot()
@@ -127,8 +129,8 @@ func (m Containers) handle(msg tea.Msg) (Containers, tea.Cmd) {
 	case containersBulkDoneMsg:
 		m.status = msg.status()
 		return m, nil
-	case shellExitedMsg:
-		m.status = msg.status()
+	case engine.ShellExitedMsg:
+		m.status = msg.Status()
 		return m, nil
 	case tea.PasteMsg:
 		if m.list.Editing {

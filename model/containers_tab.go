@@ -5,6 +5,7 @@ import (
 
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/common"
+	"github.com/podiumdev/podium/model/list"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -77,4 +78,26 @@ func (m Containers) Tasks() []views.Task { return nil }
 func (m *Containers) setSplit(s views.Split) tea.Cmd {
 	m.list.SetSplit(s)
 	return m.syncLogs()
+}
+
+// Alerts counts the containers that are failing.
+func (m Containers) Alerts() int {
+	n := 0
+	for _, c := range m.snap.Containers {
+		if c.Failing() {
+			n++
+		}
+	}
+	return n
+}
+
+// mouse applies a pointer event: the logs follow a new selection.
+func (m Containers) mouse(p common.Pointer) (Containers, tea.Cmd) {
+	if m.confirm != nil || m.list.Editing {
+		return m, nil
+	}
+	if m.list.Mouse(p, &m.logs, m.layout().LogLines()) == list.Moved {
+		return m, m.syncLogs()
+	}
+	return m, nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/engine"
 	"github.com/podiumdev/podium/model/logs"
 	"github.com/podiumdev/podium/views"
 )
@@ -283,11 +284,11 @@ func TestShell(t *testing.T) {
 	if got := f.Calls(); !slices.Equal(got, []string{"shell b6b6b6b6b6b6b6b6"}) {
 		t.Fatalf("calls %v", got)
 	}
-	r = update(t, r, shellExitedMsg{containerID: "b6b6b6b6b6b6b6b6", name: "blog-cache-1", err: docker.ExitError{Code: 3}})
+	r = update(t, r, engine.ShellExitedMsg{ContainerID: "b6b6b6b6b6b6b6b6", Name: "blog-cache-1", Err: docker.ExitError{Code: 3}})
 	if !strings.Contains(screen(r), "shell in blog-cache-1 exited (code 3)") {
 		t.Fatalf("exit code not shown:\n%s", screen(r))
 	}
-	r = update(t, r, shellExitedMsg{name: "blog-cache-1", err: fmt.Errorf("exec in blog-cache-1: %w", errors.New("no shell found"))})
+	r = update(t, r, engine.ShellExitedMsg{Name: "blog-cache-1", Err: fmt.Errorf("exec in blog-cache-1: %w", errors.New("no shell found"))})
 	if !strings.Contains(screen(r), "shell in blog-cache-1: exec in blog-cache-1: no shell found") {
 		t.Fatalf("error not shown:\n%s", screen(r))
 	}

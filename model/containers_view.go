@@ -23,7 +23,7 @@ func (m Containers) View() string {
 		Marked:  n.MarkedRows(),
 	}, l.ListWidth, l.ListHeight)
 	ld := m.logs.Data(n.Focus == list.FocusLogs)
-	ld.Reserve = views.LogsTabsReserve(m.Theme, ld, m.detail.tabs.bar())
+	ld.Reserve = views.LogsTabsReserve(m.Theme, ld, m.detail.tabs.Bar())
 	logs := views.LogsPane(m.Theme, ld, l.LogsWidth, l.LogsHeight)
 	logs = m.detailView(logs, l.LogsWidth, l.LogsHeight, n.Focus == list.FocusLogs)
 	var footer string

@@ -16,6 +16,8 @@ import (
 	"github.com/podiumdev/podium/backend/supervisor"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/common"
+	"github.com/podiumdev/podium/model/detail"
+	"github.com/podiumdev/podium/model/engine"
 	"github.com/podiumdev/podium/model/logs"
 	"github.com/podiumdev/podium/views"
 )
@@ -33,7 +35,7 @@ type Deploys struct {
 	common.Common // context, theme, keys, clock, size
 
 	db DeploysBackend // nil: no supervisor
-	b  Backend        // logs and shells
+	b  engine.Backend // logs and shells
 
 	sub        *deploySub                                    // the supervisor's event stream
 	services   []supervisor.ServiceStatus                    // every service, by name, as last heard
@@ -105,7 +107,7 @@ var deployTicks atomic.Uint64
 type DeploysDeps struct {
 	Common   common.Common
 	Deploys  DeploysBackend // nil when there is no supervisor
-	Backend  Backend
+	Backend  engine.Backend
 	Snapshot docker.Snapshot // the index as the root last saw it
 	// TakeOver starts a supervisor in this process in place of a followed one that stopped;
 	// nil when that is not possible.
@@ -122,10 +124,10 @@ var deployRows = list.Spec[supervisor.ServiceStatus]{
 func NewDeploys(d DeploysDeps) Deploys {
 	m := Deploys{
 		db: d.Deploys, b: d.Backend, Common: d.Common, takeOver: d.TakeOver,
-		snap: d.Snapshot, list: list.New(deployRows), detail: deployDetail{tabs: deployDetailTabs()},
+		snap: d.Snapshot, list: list.New(deployRows), detail: deployDetail{tabs: detail.New(detail.Status, detail.Timeline, detail.Spec, detail.Logs)},
 	}
 	if m.b == nil {
-		m.b = nullBackend{}
+		m.b = engine.None{}
 	}
 	if m.db != nil {
 		events, cancel := m.db.Subscribe()
@@ -229,7 +231,7 @@ func (m Deploys) handle(msg tea.Msg) (Deploys, tea.Cmd) {
 	case deployActionDoneMsg:
 		return m.actionDone(msg)
 	case deployShellExitedMsg:
-		m.status = msg.status()
+		m.status = msg.Status()
 		return m, nil
 	case tea.PasteMsg:
 		if m.list.Editing {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/podiumdev/podium/backend/supervisor"
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/engine"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -28,7 +29,7 @@ type deployConfirm struct {
 // question is what the confirm dialog asks, and what it adds below the question.
 func (q deployConfirm) question() (string, string) {
 	if len(q.names) > 0 {
-		return fmt.Sprintf("Restart %s (%s)?", plural(len(q.names), "service"), list.SomeNames(q.names)), q.detail
+		return fmt.Sprintf("Restart %s (%s)?", views.Plural(len(q.names), "service"), list.SomeNames(q.names)), q.detail
 	}
 	switch q.action {
 	case keymap.Rollback:
@@ -69,7 +70,7 @@ func (m deployActionDoneMsg) status() views.Status {
 }
 
 // deployShellExitedMsg says the user left a shell in a service's container.
-type deployShellExitedMsg struct{ shellExitedMsg }
+type deployShellExitedMsg struct{ engine.ShellExitedMsg }
 
 // handleKey routes a key press by the tab's context.
 func (m Deploys) handleKey(msg tea.KeyPressMsg) (Deploys, tea.Cmd) {
@@ -256,7 +257,7 @@ func (m Deploys) shell(s supervisor.ServiceStatus) (Deploys, tea.Cmd) {
 		m.status = views.Status{}
 		id, name := c.ID, c.Name
 		return m, tea.Exec(x, func(err error) tea.Msg {
-			return deployShellExitedMsg{shellExitedMsg{containerID: id, name: name, err: err}}
+			return deployShellExitedMsg{engine.ShellExitedMsg{ContainerID: id, Name: name, Err: err}}
 		})
 	}
 	m.status = views.Status{Text: s.Name + " has no running container: a shell needs one", Err: true}

@@ -3,8 +3,10 @@ package model
 import (
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/podiumdev/podium/backend/supervisor"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/common"
+	"github.com/podiumdev/podium/model/list"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -73,4 +75,44 @@ func (m Deploys) SetBusy(text string) common.Tab {
 func (m *Deploys) setSplit(s views.Split) tea.Cmd {
 	m.list.SetSplit(s)
 	return m.syncLogs()
+}
+
+// Alerts counts the services whose deploy failed or whose spec does not parse. A service in
+// Unknown (not yet compared with the engine) is not ok, but not failing either: the banner
+// says why, and it is not counted.
+func (m Deploys) Alerts() int {
+	n := 0
+	for _, s := range m.services {
+		if s.State == supervisor.TryAgain || s.State == supervisor.TryAgainNext || s.SpecError != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// Tasks are the deploys rolling out; none while the states are not confirmed (a deploy a gone
+// or disconnected supervisor last reported is not under way here, and no spinner should turn).
+func (m Deploys) Tasks() []views.Task {
+	if !m.trusted() {
+		return nil
+	}
+	var out []views.Task
+	for _, s := range m.services {
+		if s.State == supervisor.Wait || s.State == supervisor.WaitNext {
+			out = append(out, views.Task{What: "deploy " + s.Name, Since: s.Since})
+		}
+	}
+	return out
+}
+
+// mouse applies a pointer event: the logs follow a new selection.
+func (m Deploys) mouse(p common.Pointer) (Deploys, tea.Cmd) {
+	if m.confirm != nil || m.list.Editing {
+		return m, nil
+	}
+	p.Y -= m.bannerLines() // the banner sits above the panes
+	if m.list.Mouse(p, &m.logs, m.panes().logLines()) == list.Moved {
+		return m, m.syncLogs()
+	}
+	return m, nil
 }

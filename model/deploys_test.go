@@ -12,6 +12,7 @@ import (
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/supervisor"
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/engine"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -397,7 +398,7 @@ func TestDeploysKeysCallTheBackend(t *testing.T) {
 	if got := fb.Calls(); !slices.Equal(got, want) {
 		t.Fatalf("shell calls %q, want %q", got, want)
 	}
-	r = update(t, r, deployShellExitedMsg{shellExitedMsg{name: "billing-r3-1", err: docker.ExitError{Code: 2}}})
+	r = update(t, r, deployShellExitedMsg{engine.ShellExitedMsg{Name: "billing-r3-1", Err: docker.ExitError{Code: 2}}})
 	if !strings.Contains(screen(r), "shell in billing-r3-1 exited (code 2)") {
 		t.Fatalf("shell result:\n%s", screen(r))
 	}

@@ -35,7 +35,7 @@ func (m Deploys) View() string {
 	if p.logs > 0 {
 		ld := m.logs.Data(n.Focus == list.FocusLogs)
 		if len(lower) == 0 { // the sub-tab bar goes in the logs' rule
-			ld.Reserve = views.LogsTabsReserve(m.Theme, ld, m.detail.tabs.bar())
+			ld.Reserve = views.LogsTabsReserve(m.Theme, ld, m.detail.tabs.Bar())
 		}
 		lower = append(lower, views.LogsPane(m.Theme, ld, p.LogsWidth, p.logs))
 	}

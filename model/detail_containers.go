@@ -10,13 +10,14 @@ import (
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/secret"
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/detail"
 	"github.com/podiumdev/podium/views"
 )
 
 // containerDetail is the Containers tab's detail pane beyond its logs: the sub-tabs, and the
 // selected container's inspect (Config, Env) and stats, each read only while it is on screen.
 type containerDetail struct {
-	tabs    detailTabs
+	tabs    detail.Tabs
 	shown   bool // the tab is on screen
 	inspect inspectPane
 	stats   statsPane
@@ -35,8 +36,8 @@ func (m *Containers) syncDetail() tea.Cmd {
 	c, _ := m.Selected()
 	d := &m.detail
 	return tea.Batch(
-		d.inspect.sync(m.Ctx, m.b, c, d.shown && d.tabs.is(detailConfig, detailEnv)),
-		d.stats.sync(m.Ctx, m.b, c, d.shown && d.tabs.is(detailStats)),
+		d.inspect.sync(m.Ctx, m.b, c, d.shown && d.tabs.Is(detail.Config, detail.Env)),
+		d.stats.sync(m.Ctx, m.b, c, d.shown && d.tabs.Is(detail.Stats)),
 	)
 }
 
@@ -58,47 +59,47 @@ func (m *Containers) detailMsg(msg tea.Msg) (tea.Cmd, bool) {
 // detailKey switches sub-tabs (from anywhere in the tab) and scrolls a text sub-tab while the
 // detail pane has focus; false leaves the key to the list and the logs.
 func (m *Containers) detailKey(a keymap.Action) (tea.Cmd, bool) {
-	if m.detail.tabs.switchKey(a) {
+	if m.detail.tabs.SwitchKey(a) {
 		return m.syncDetail(), true
 	}
-	if m.list.Focus != list.FocusLogs || m.detail.tabs.is(detailLogs) {
+	if m.list.Focus != list.FocusLogs || m.detail.tabs.Is(detail.Logs) {
 		return nil, false
 	}
 	l := m.layout()
-	if m.detail.tabs.scrollKey(a, len(m.detailText(l.LogsWidth, true).Lines), l.LogLines()) {
+	if m.detail.tabs.ScrollKey(a, len(m.detailText(l.LogsWidth, true).Lines), l.LogLines()) {
 		return nil, true
 	}
-	return nil, logOnly(a)
+	return nil, detail.LogOnly(a)
 }
 
 // detailView is the detail pane: logs (the logs pane as drawn) or the text sub-tab on screen,
 // with the sub-tab bar in its title rule.
 func (m Containers) detailView(logs string, width, height int, focused bool) string {
 	pane := logs
-	if !m.detail.tabs.is(detailLogs) {
+	if !m.detail.tabs.Is(detail.Logs) {
 		pane = views.DetailPane(m.Theme, m.detailText(width, focused), width, height)
 	}
-	return views.WithTabs(m.Theme, pane, m.detail.tabs.bar(), width)
+	return views.WithTabs(m.Theme, pane, m.detail.tabs.Bar(), width)
 }
 
 // detailText is the text sub-tab on screen (Config, Env, Stats) of the selected container.
 func (m Containers) detailText(width int, focused bool) views.DetailText {
-	d := views.DetailText{Top: m.detail.tabs.top, Focused: focused}
+	d := views.DetailText{Top: m.detail.tabs.Top(), Focused: focused}
 	c, ok := m.Selected()
 	if !ok {
 		d.Empty = "no container selected"
 		return d
 	}
 	d.Title = c.Name
-	if m.detail.tabs.is(detailStats) {
+	if m.detail.tabs.Is(detail.Stats) {
 		return m.statsText(d, c, width)
 	}
 	in := m.detail.inspect
 	switch {
 	case in.id == c.ID && in.detail != nil:
-		if m.detail.tabs.is(detailEnv) {
+		if m.detail.tabs.Is(detail.Env) {
 			d.Lines = views.EnvLines(m.Theme, secret.Masker{}, views.EnvFromList(in.detail.Env))
-			d.Note = m.Theme.Dim.Render(plural(len(in.detail.Env), "variable"))
+			d.Note = m.Theme.Dim.Render(views.Plural(len(in.detail.Env), "variable"))
 			d.Empty = c.Name + " has no environment"
 		} else {
 			d.Lines = views.ContainerConfigLines(m.Theme, *in.detail, m.Now())

@@ -15,6 +15,7 @@ import (
 	"github.com/podiumdev/podium/backend/secret"
 	"github.com/podiumdev/podium/backend/supervisor"
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/detail"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -25,7 +26,7 @@ const maxSpecBytes = 1 << 20
 // deployDetail is the Deploys tab's detail pane: its sub-tabs (Status, the detail and logs as
 // they always were; Timeline; Spec; Logs alone) and the selected service's spec file.
 type deployDetail struct {
-	tabs detailTabs
+	tabs detail.Tabs
 	spec specPane
 }
 
@@ -135,16 +136,16 @@ func (p *specPane) onRead(msg specReadMsg) {
 // syncDetail reads the selected service's spec while the Spec sub-tab is on screen.
 func (m *Deploys) syncDetail() tea.Cmd {
 	s, _ := m.Selected()
-	return m.detail.spec.sync(m.Ctx, s, m.detail.tabs.is(detailSpec))
+	return m.detail.spec.sync(m.Ctx, s, m.detail.tabs.Is(detail.Spec))
 }
 
 // detailPanes is how the sub-tabs other than Status use the area under the list: all of it,
 // for the logs alone or for a text; false for Status, which divides it as panes says.
 func (m Deploys) detailPanes(l views.Layout) (deployPanes, bool) {
-	switch m.detail.tabs.current() {
-	case detailLogs:
+	switch m.detail.tabs.Current() {
+	case detail.Logs:
 		return deployPanes{Layout: l, logs: l.LogsHeight}, true
-	case detailTimeline, detailSpec:
+	case detail.Timeline, detail.Spec:
 		return deployPanes{Layout: l, detail: l.LogsHeight}, true
 	}
 	return deployPanes{}, false
@@ -153,41 +154,41 @@ func (m Deploys) detailPanes(l views.Layout) (deployPanes, bool) {
 // detailKey switches sub-tabs (from anywhere in the tab) and scrolls Timeline and Spec while
 // the detail pane has focus; false leaves the key to the list, the detail and the logs.
 func (m *Deploys) detailKey(a keymap.Action) (tea.Cmd, bool) {
-	if m.detail.tabs.switchKey(a) {
+	if m.detail.tabs.SwitchKey(a) {
 		return tea.Batch(m.syncLogs(), m.syncDetail()), true
 	}
-	if m.list.Focus != list.FocusLogs || !m.detail.tabs.is(detailTimeline, detailSpec) {
+	if m.list.Focus != list.FocusLogs || !m.detail.tabs.Is(detail.Timeline, detail.Spec) {
 		return nil, false
 	}
 	p := m.panes()
-	if m.detail.tabs.scrollKey(a, len(m.detailText(p.LogsWidth, true).Lines), max(p.detail-1, 0)) {
+	if m.detail.tabs.ScrollKey(a, len(m.detailText(p.LogsWidth, true).Lines), max(p.detail-1, 0)) {
 		return nil, true
 	}
-	return nil, logOnly(a)
+	return nil, detail.LogOnly(a)
 }
 
 // detailView is the pane under the list: what the tab drew for Status and Logs, or the text
 // of Timeline and Spec, with the sub-tab bar in the first title rule.
 func (m Deploys) detailView(lower string, width, height int, focused bool) string {
 	pane := lower
-	if m.detail.tabs.is(detailTimeline, detailSpec) {
+	if m.detail.tabs.Is(detail.Timeline, detail.Spec) {
 		pane = views.DetailPane(m.Theme, m.detailText(width, focused), width, height)
 	}
-	return views.WithTabs(m.Theme, pane, m.detail.tabs.bar(), width)
+	return views.WithTabs(m.Theme, pane, m.detail.tabs.Bar(), width)
 }
 
 // detailText is the Timeline or the Spec of the selected service.
 func (m Deploys) detailText(width int, focused bool) views.DetailText {
-	d := views.DetailText{Top: m.detail.tabs.top, Focused: focused}
+	d := views.DetailText{Top: m.detail.tabs.Top(), Focused: focused}
 	s, ok := m.Selected()
 	if !ok {
 		d.Empty = "no service selected"
 		return d
 	}
 	d.Title = s.Name
-	if m.detail.tabs.is(detailTimeline) {
+	if m.detail.tabs.Is(detail.Timeline) {
 		d.Lines = views.DeployTimelineLines(m.Theme, s, m.Now(), width)
-		d.Note = m.Theme.Dim.Render(plural(len(s.Timeline), "transition"))
+		d.Note = m.Theme.Dim.Render(views.Plural(len(s.Timeline), "transition"))
 		d.Empty = s.Name + " has no transitions yet"
 		return d
 	}

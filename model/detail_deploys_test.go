@@ -23,8 +23,8 @@ deploy: [After, 12]
 // deploysSubTab presses ] until the Deploys tab's detail shows the sub-tab called title.
 func deploysSubTab(t *testing.T, r Root, title string) Root {
 	t.Helper()
-	for range len(r.deploys().detail.tabs.tabs) {
-		if r.deploys().detail.tabs.current().title() == title {
+	for range r.deploys().detail.tabs.Len() {
+		if r.deploys().detail.tabs.Current().Title() == title {
 			return r
 		}
 		r, _ = press(t, r, "]")

@@ -6,6 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/model/engine"
 )
 
 // inspectFetch is one Inspect call under way; a new selection or sub-tab cancels it.
@@ -40,7 +41,7 @@ func inspectStamp(c docker.Container) string {
 // sync reads c's inspect while want is true, unless it was read for this run already; what
 // is on screen stays until the new read arrives (a different container's is dropped at once).
 // When want is false a fetch under way is cancelled.
-func (p *inspectPane) sync(ctx context.Context, b Backend, c docker.Container, want bool) tea.Cmd {
+func (p *inspectPane) sync(ctx context.Context, b engine.Backend, c docker.Container, want bool) tea.Cmd {
 	stamp := ""
 	if want && c.ID != "" {
 		stamp = inspectStamp(c)

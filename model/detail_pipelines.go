@@ -6,13 +6,14 @@ import (
 
 	"github.com/podiumdev/podium/backend/pipeline"
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/detail"
 	"github.com/podiumdev/podium/views"
 )
 
 // pipeDetail is the Pipelines tab's pane under the tree: its sub-tabs (Output, Attempts,
 // Config) and the shown run's file, parsed for the nodes' settings.
 type pipeDetail struct {
-	tabs   detailTabs
+	tabs   detail.Tabs
 	defRun string             // the run whose definition def is
 	def    *pipeline.Pipeline // nil when the run's file does not parse
 	defErr error
@@ -22,7 +23,7 @@ type pipeDetail struct {
 // as run never changes.
 func (m *Pipelines) syncDetail() {
 	d := &m.detail
-	if !d.tabs.is(detailConfig) || m.run == nil || d.defRun == m.run.ID {
+	if !d.tabs.Is(detail.Config) || m.run == nil || d.defRun == m.run.ID {
 		return
 	}
 	d.defRun = m.run.ID
@@ -39,33 +40,33 @@ func (m *Pipelines) syncDetail() {
 // detailKey switches sub-tabs (from anywhere in the tab) and scrolls Attempts and Config while
 // the output pane has focus; false leaves the key to the tab.
 func (m *Pipelines) detailKey(a keymap.Action) bool {
-	if m.detail.tabs.switchKey(a) {
+	if m.detail.tabs.SwitchKey(a) {
 		m.syncDetail()
 		return true
 	}
-	if m.focus != pipeFocusOutput || m.detail.tabs.is(detailOutput) {
+	if m.focus != pipeFocusOutput || m.detail.tabs.Is(detail.Output) {
 		return false
 	}
 	p := m.panes()
-	if m.detail.tabs.scrollKey(a, len(m.detailText(p.rightW, true).Lines), max(p.outH-1, 0)) {
+	if m.detail.tabs.ScrollKey(a, len(m.detailText(p.rightW, true).Lines), max(p.outH-1, 0)) {
 		return true
 	}
-	return logOnly(a)
+	return detail.LogOnly(a)
 }
 
 // detailView is the pane under the tree: the output as drawn, or the selected node's
 // Attempts or Config, with the sub-tab bar in its title rule.
 func (m Pipelines) detailView(out string, width, height int, focused bool) string {
 	pane := out
-	if !m.detail.tabs.is(detailOutput) {
+	if !m.detail.tabs.Is(detail.Output) {
 		pane = views.DetailPane(m.Theme, m.detailText(width, focused), width, height)
 	}
-	return views.WithTabs(m.Theme, pane, m.detail.tabs.bar(), width)
+	return views.WithTabs(m.Theme, pane, m.detail.tabs.Bar(), width)
 }
 
 // detailText is the selected node's Attempts or Config.
 func (m Pipelines) detailText(width int, focused bool) views.DetailText {
-	d := views.DetailText{Top: m.detail.tabs.top, Focused: focused}
+	d := views.DetailText{Top: m.detail.tabs.Top(), Focused: focused}
 	if m.run == nil {
 		d.Empty = "enter on a pipeline runs it; on a run, shows its tree"
 		return d
@@ -73,11 +74,11 @@ func (m Pipelines) detailText(width int, focused bool) views.DetailText {
 	path := m.selectedNode()
 	n := m.run.Nodes[path]
 	d.Title = path
-	if m.detail.tabs.is(detailAttempts) {
+	if m.detail.tabs.Is(detail.Attempts) {
 		d.Lines = views.AttemptsLines(m.Theme, n, m.Now(), width)
 		d.Empty = path + " has not run"
 		if n != nil {
-			d.Note = m.Theme.Dim.Render(plural(len(n.Attempts), "attempt"))
+			d.Note = m.Theme.Dim.Render(views.Plural(len(n.Attempts), "attempt"))
 			if n.Kind != string(pipeline.Exec) {
 				d.Empty = fmt.Sprintf("%s is a %s node: its children run, it does not", path, n.Kind)
 			}

@@ -50,8 +50,8 @@ func newDetailPipelines() *fakePipelines {
 // pipelinesSubTab presses ] until the Pipelines tab's lower pane shows the sub-tab title.
 func pipelinesSubTab(t *testing.T, r Root, title string) Root {
 	t.Helper()
-	for range len(r.pipelines().detail.tabs.tabs) {
-		if r.pipelines().detail.tabs.current().title() == title {
+	for range r.pipelines().detail.tabs.Len() {
+		if r.pipelines().detail.tabs.Current().Title() == title {
 			return r
 		}
 		r, _ = press(t, r, "]")

@@ -11,6 +11,7 @@ import (
 	"github.com/podiumdev/podium/backend/pods"
 	"github.com/podiumdev/podium/backend/secret"
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/detail"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -18,7 +19,7 @@ import (
 // service's compose config and environment as the loaded workspace resolves them for its
 // target (environment layered, config/secrets.yml included).
 type podDetail struct {
-	tabs  detailTabs
+	tabs  detail.Tabs
 	key   string // what the text was made for: the workspace load and the service
 	title string // pod/service
 	yaml  []string
@@ -31,7 +32,7 @@ type podDetail struct {
 // it costs nothing while the selection and the workspace stay the same.
 func (m *Pods) syncDetail() {
 	d := &m.detail
-	if !d.tabs.is(detailConfig, detailEnv) || m.ws == nil {
+	if !d.tabs.Is(detail.Config, detail.Env) || m.ws == nil {
 		return
 	}
 	r, ok := m.Selected()
@@ -87,37 +88,37 @@ func serviceEnv(svc types.ServiceConfig) []views.EnvVar {
 // detailKey switches sub-tabs (from anywhere in the tab) and scrolls a text sub-tab while the
 // detail pane has focus; false leaves the key to the list and the logs.
 func (m *Pods) detailKey(a keymap.Action) bool {
-	if m.detail.tabs.switchKey(a) {
+	if m.detail.tabs.SwitchKey(a) {
 		m.syncDetail()
 		return true
 	}
-	if m.list.Focus != list.FocusLogs || m.detail.tabs.is(detailLogs) {
+	if m.list.Focus != list.FocusLogs || m.detail.tabs.Is(detail.Logs) {
 		return false
 	}
 	l := m.layout()
-	if m.detail.tabs.scrollKey(a, len(m.detailText(true).Lines), l.LogLines()) {
+	if m.detail.tabs.ScrollKey(a, len(m.detailText(true).Lines), l.LogLines()) {
 		return true
 	}
-	return logOnly(a)
+	return detail.LogOnly(a)
 }
 
 // detailView is the detail pane: what the tab drew for Logs (the logs, or a broken pod's
 // error), or the text sub-tab on screen, with the sub-tab bar in its title rule.
 func (m Pods) detailView(lower string, width, height int, focused bool) string {
 	pane := lower
-	if !m.detail.tabs.is(detailLogs) {
+	if !m.detail.tabs.Is(detail.Logs) {
 		pane = views.DetailPane(m.Theme, m.detailText(focused), width, height)
 	}
-	return views.WithTabs(m.Theme, pane, m.detail.tabs.bar(), width)
+	return views.WithTabs(m.Theme, pane, m.detail.tabs.Bar(), width)
 }
 
 // detailText is the Config or Env text of the selection.
 func (m Pods) detailText(focused bool) views.DetailText {
 	d := m.detail
-	if d.tabs.is(detailDiff) {
+	if d.tabs.Is(detail.Diff) {
 		return m.diffText(focused)
 	}
-	t := views.DetailText{Title: d.title, Top: d.tabs.top, Focused: focused, Err: d.err}
+	t := views.DetailText{Title: d.title, Top: d.tabs.Top(), Focused: focused, Err: d.err}
 	if _, ok := m.Selected(); !ok {
 		t.Empty = "nothing selected"
 		return t
@@ -125,7 +126,7 @@ func (m Pods) detailText(focused bool) views.DetailText {
 	if m.ws != nil {
 		t.Note = m.Theme.Dim.Render("target " + m.ws.Target)
 	}
-	if d.tabs.is(detailEnv) {
+	if d.tabs.Is(detail.Env) {
 		t.Lines = views.EnvLines(m.Theme, d.mask, d.env)
 		t.Empty = d.title + " has no environment"
 		return t

@@ -65,8 +65,8 @@ func newSecretShop(t *testing.T) (*fakePods, *modeltest.Containers) {
 // podsSubTab presses ] until the Pods tab's detail shows the sub-tab called title.
 func podsSubTab(t *testing.T, r Root, title string) Root {
 	t.Helper()
-	for range len(r.pods().detail.tabs.tabs) {
-		if r.pods().detail.tabs.current().title() == title {
+	for range r.pods().detail.tabs.Len() {
+		if r.pods().detail.tabs.Current().Title() == title {
 			return r
 		}
 		r, _ = press(t, r, "]")

@@ -1,16 +1,15 @@
 package model
 
 import (
-	"slices"
-
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/detail"
 	"github.com/podiumdev/podium/views"
 )
 
 // diffText is the Diff sub-tab of the Pods tab's detail: what up would change for the
 // selected pod or service, and the diff of its config; or why there is nothing to show.
 func (m Pods) diffText(focused bool) views.DetailText {
-	t := views.DetailText{Top: m.detail.tabs.top, Focused: focused}
+	t := views.DetailText{Top: m.detail.tabs.Top(), Focused: focused}
 	r, ok := m.Selected()
 	if !ok {
 		t.Empty = "nothing selected"
@@ -40,10 +39,8 @@ func (m Pods) diffText(focused bool) views.DetailText {
 // file change just made it so, and the diff is what the user wants to see.
 func (m *Pods) showDiff() {
 	r, ok := m.Selected()
-	if !ok || !m.detail.tabs.is(detailLogs) || len(m.driftsOf(r)) == 0 {
+	if !ok || !m.detail.tabs.Is(detail.Logs) || len(m.driftsOf(r)) == 0 {
 		return
 	}
-	if i := slices.Index(m.detail.tabs.tabs, detailDiff); i >= 0 {
-		m.detail.tabs.active, m.detail.tabs.top = i, 0
-	}
+	m.detail.tabs.Show(detail.Diff)
 }

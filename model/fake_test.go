@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/model/engine"
 	"github.com/podiumdev/podium/model/logs"
 	"github.com/podiumdev/podium/model/modeltest"
 	"github.com/podiumdev/podium/views"
@@ -64,7 +65,7 @@ func newFake() *modeltest.Containers {
 }
 
 // newRoot builds a root over b at a size, as the Program would after its first WindowSizeMsg.
-func newRoot(t *testing.T, b Backend, w, h int) Root {
+func newRoot(t *testing.T, b engine.Backend, w, h int) Root {
 	t.Helper()
 	r := New(Config{
 		Backend: b, Workspace: "~/src/shop", Endpoint: "unix:///var/run/docker.sock",

@@ -7,11 +7,12 @@ import (
 
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/model/common"
+	"github.com/podiumdev/podium/model/engine"
 )
 
 // watchIndex waits for the next change of the index and reads it. The model issues it again
 // after each message, so exactly one waits at a time and nothing runs while nothing changes.
-func watchIndex(ctx context.Context, b Backend, sub *docker.Subscription) tea.Cmd {
+func watchIndex(ctx context.Context, b engine.Backend, sub *docker.Subscription) tea.Cmd {
 	if sub == nil {
 		return nil
 	}

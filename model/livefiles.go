@@ -12,7 +12,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/podiumdev/podium/model/common"
-	"github.com/podiumdev/podium/views"
 	"github.com/podiumdev/podium/watch"
 )
 
@@ -159,9 +158,4 @@ func (r Root) onFiles(msg liveFilesMsg) (tea.Model, tea.Cmd) {
 		return r, tea.Batch(r.files.next(r.ctx), cmd)
 	}
 	return r, nil
-}
-
-// watchFailed is the Pods tab's note that edits may not be followed.
-func watchFailed(err error) views.Status {
-	return views.Status{Text: "watching the workspace's files: " + err.Error(), Err: true}
 }

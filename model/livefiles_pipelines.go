@@ -17,10 +17,10 @@ func (m Pipelines) filesChanged(paths []string) (Pipelines, tea.Cmd) {
 		return m, nil
 	}
 	m.reloadAll()
-	m.status = views.Status{Text: changedPrefix(paths) + "reloaded the pipeline files"}
+	m.status = views.Status{Text: views.ChangedPrefix(paths) + "reloaded the pipeline files"}
 	for _, f := range m.files {
 		if f.Err != nil && changedFile(paths, f.Path) {
-			m.status = views.Status{Text: changedPrefix(paths) + f.Err.Error(), Err: true}
+			m.status = views.Status{Text: views.ChangedPrefix(paths) + f.Err.Error(), Err: true}
 			break
 		}
 	}

@@ -29,7 +29,7 @@ func (m Pods) filesChanged(paths []string) (Pods, tea.Cmd) {
 // reloadChanged loads the workspace again for the files changed so far.
 func (m Pods) reloadChanged() (Pods, tea.Cmd) {
 	m.loading, m.reloadDue = true, false
-	m.status = views.Status{Text: changedPrefix(m.changed) + "reloading the workspace…"}
+	m.status = views.Status{Text: views.ChangedPrefix(m.changed) + "reloading the workspace…"}
 	cmd := m.load(true)
 	m.changed = nil
 	return m, cmd
@@ -60,7 +60,7 @@ func (m Pods) afterLoad(msg workspaceLoadedMsg, cmd tea.Cmd) (Pods, tea.Cmd) {
 // changedStatus says what a reload after a file change found: a pod whose file broke (its
 // containers are kept), else the workspace and how many services drifted.
 func (m Pods) changedStatus(changed []string) views.Status {
-	prefix := changedPrefix(changed)
+	prefix := views.ChangedPrefix(changed)
 	for _, p := range m.ws.Pods {
 		if p.Err == nil {
 			continue
@@ -73,20 +73,9 @@ func (m Pods) changedStatus(changed []string) views.Status {
 	}
 	text := prefix + reloadedText(m.ws)
 	if n := len(pods.ApplyTargets(m.states)); n > 0 && !m.autoApply {
-		text += "; " + plural(n, "drifted service") + ": " + m.keyName(keymap.Apply) + " applies"
+		text += "; " + views.Plural(n, "drifted service") + ": " + m.keyName(keymap.Apply) + " applies"
 	}
 	return views.Status{Text: text}
-}
-
-// changedPrefix names the files a reload is for: "pods/web.yml changed: ", "3 files changed: ".
-func changedPrefix(changed []string) string {
-	switch len(changed) {
-	case 0:
-		return ""
-	case 1:
-		return changed[0] + " changed: "
-	}
-	return plural(len(changed), "file") + " changed: "
 }
 
 // mergePaths adds paths to a sorted set, in a new slice.
@@ -110,3 +99,8 @@ func (m Pods) fixHint() string {
 
 // podsRoots are the workspace's paths the Pods tab follows, relative to it.
 func podsRoots() []string { return []string{"pods", "config", "podium.yml"} }
+
+// watchFailed is the Pods tab's note that edits may not be followed.
+func watchFailed(err error) views.Status {
+	return views.Status{Text: "watching the workspace's files: " + err.Error(), Err: true}
+}

@@ -11,6 +11,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/podiumdev/podium/model/detail"
 	"github.com/podiumdev/podium/watch"
 )
 
@@ -179,12 +180,12 @@ func TestLiveFilesShowTheDiffOfTheSelection(t *testing.T) {
 	fp.disk = true
 	r := newPodsRoot(t, fp, fb, 120, 40)
 	r = selectRow(t, r, "frontend/web")
-	if !r.pods().detail.tabs.is(detailLogs) {
+	if !r.pods().detail.tabs.Is(detail.Logs) {
 		t.Fatal("the detail does not start on Logs")
 	}
 	writeFile(t, fp.ws.Root, "pods/frontend.yml", frontendV2)
 	r, _ = fileChange(t, r, "pods/frontend.yml")
-	if s := screen(r); !r.pods().detail.tabs.is(detailDiff) || !strings.Contains(s, "[Diff]") || !strings.Contains(s, `+  FEATURE_CART: "on"`) {
+	if s := screen(r); !r.pods().detail.tabs.Is(detail.Diff) || !strings.Contains(s, "[Diff]") || !strings.Contains(s, `+  FEATURE_CART: "on"`) {
 		t.Fatalf("the selection drifted, but its diff is not on screen:\n%s", s)
 	}
 	// The user goes back to the logs; a change that leaves the selection in sync stays there.
@@ -192,7 +193,7 @@ func TestLiveFilesShowTheDiffOfTheSelection(t *testing.T) {
 	r = selectRow(t, r, "db/db")
 	writeFile(t, fp.ws.Root, "pods/frontend.yml", shopFiles["pods/frontend.yml"])
 	r, _ = fileChange(t, r, "pods/frontend.yml")
-	if !r.pods().detail.tabs.is(detailLogs) {
+	if !r.pods().detail.tabs.Is(detail.Logs) {
 		t.Fatal("the detail left the logs of a service in sync")
 	}
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/engine"
+	"github.com/podiumdev/podium/model/tasks"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -33,7 +35,7 @@ func (m containersBulkDoneMsg) status() views.Status {
 		return views.Status{Text: fmt.Sprintf("%s: %d of %d failed: %s", m.action, len(failed), len(m.done), strings.Join(failed, "; ")), Err: true}
 	}
 	past := map[keymap.Action]string{keymap.Stop: "stopped", keymap.Restart: "restarted", keymap.Remove: "removed"}[m.action]
-	return views.Status{Text: past + " " + plural(len(m.done), "container")}
+	return views.Status{Text: past + " " + views.Plural(len(m.done), "container")}
 }
 
 // markKey handles marking, and stop, restart and remove while containers are marked: they
@@ -64,7 +66,7 @@ func (m Containers) bulk(a keymap.Action) (Containers, tea.Cmd) {
 		m.status = views.Status{Text: fmt.Sprintf("none of the %d marked containers is running", m.list.MarkCount()), Err: true}
 		return m, nil
 	case a == keymap.Remove:
-		m.confirm = &confirmation{action: a, name: plural(len(cs), "container"), bulk: cs}
+		m.confirm = &confirmation{action: a, name: views.Plural(len(cs), "container"), bulk: cs}
 		return m, nil
 	}
 	return m.actMarked(a, cs)
@@ -94,10 +96,10 @@ func (m Containers) actMarked(a keymap.Action, cs []docker.Container) (Container
 	for i, c := range cs {
 		names[i] = c.Name
 	}
-	m.status = views.Status{Text: fmt.Sprintf("%s %s (%s)…", progressive(a), plural(len(cs), "container"), list.SomeNames(names))}
+	m.status = views.Status{Text: fmt.Sprintf("%s %s (%s)…", progressive(a), views.Plural(len(cs), "container"), list.SomeNames(names))}
 	b, ctx := m.b, m.Ctx
-	what := fmt.Sprintf("%s %s", progressive(a), plural(len(cs), "container"))
-	return m, runTask(what, m.Now(), func() tea.Msg {
+	what := fmt.Sprintf("%s %s", progressive(a), views.Plural(len(cs), "container"))
+	return m, tasks.Run(what, m.Now(), func() tea.Msg {
 		msg := containersBulkDoneMsg{action: a, done: make([]actionDoneMsg, len(cs))}
 		var wg sync.WaitGroup
 		for i, c := range cs {
@@ -115,7 +117,7 @@ func (m Containers) actMarked(a keymap.Action, cs []docker.Container) (Container
 
 // containerCall is the engine call of a stop, restart or remove of c, as its key makes it: a
 // running container is killed before it is removed.
-func containerCall(ctx context.Context, b Backend, a keymap.Action, c docker.Container) error {
+func containerCall(ctx context.Context, b engine.Backend, a keymap.Action, c docker.Container) error {
 	switch a {
 	case keymap.Stop:
 		return b.Stop(ctx, c.ID, -1)
@@ -137,7 +139,7 @@ func (q confirmation) bulkQuestion() (string, string) {
 			running++
 		}
 	}
-	question := fmt.Sprintf("Remove %s (%s)?", plural(len(q.bulk), "container"), list.SomeNames(names))
+	question := fmt.Sprintf("Remove %s (%s)?", views.Plural(len(q.bulk), "container"), list.SomeNames(names))
 	switch running {
 	case 0:
 		return question, ""

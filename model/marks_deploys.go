@@ -25,7 +25,7 @@ func (m Deploys) markKey(a keymap.Action) (Deploys, tea.Cmd, bool) {
 			m.status = views.Status{Text: "every marked service is busy", Err: true}
 			return m, nil, true
 		}
-		m.confirm = &deployConfirm{action: a, name: plural(len(names), "service"), names: names,
+		m.confirm = &deployConfirm{action: a, name: views.Plural(len(names), "service"), names: names,
 			detail: "Each one's containers are replaced as in a deploy, in its deploy order."}
 		return m, nil, true
 	case m.list.Marking() && a == keymap.PauseResume:
@@ -65,7 +65,7 @@ func (m Deploys) restartMarked(names []string) (Deploys, tea.Cmd) {
 		return m, nil
 	}
 	m.list.ClearMarks()
-	m.status = views.Status{Text: fmt.Sprintf("restarting %s (%s)…", plural(len(started), "service"), list.SomeNames(started))}
+	m.status = views.Status{Text: fmt.Sprintf("restarting %s (%s)…", views.Plural(len(started), "service"), list.SomeNames(started))}
 	return m, tea.Batch(cmds...)
 }
 
@@ -97,6 +97,6 @@ func (m Deploys) pauseMarked() (Deploys, tea.Cmd) {
 		verb = "pausing"
 	}
 	m.list.ClearMarks()
-	m.status = views.Status{Text: fmt.Sprintf("%s %s (%s)…", verb, plural(len(names), "service"), list.SomeNames(names))}
+	m.status = views.Status{Text: fmt.Sprintf("%s %s (%s)…", verb, views.Plural(len(names), "service"), list.SomeNames(names))}
 	return m, tea.Batch(cmds...)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/podiumdev/podium/backend/query"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/common"
+	"github.com/podiumdev/podium/model/detail"
 	"github.com/podiumdev/podium/model/logs"
 	"github.com/podiumdev/podium/views"
 )
@@ -111,7 +112,7 @@ type PipelinesDeps struct {
 // NewPipelines reads the pipeline files and their runs.
 func NewPipelines(d PipelinesDeps) Pipelines {
 	m := Pipelines{pb: d.Pipelines, Common: d.Common,
-		detail: pipeDetail{tabs: pipelineDetailTabs()}}
+		detail: pipeDetail{tabs: detail.New(detail.Output, detail.Attempts, detail.Config)}}
 	m.reloadAll()
 	return m
 }

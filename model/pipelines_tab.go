@@ -3,6 +3,7 @@ package model
 import (
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/podiumdev/podium/backend/pipeline"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/common"
 	"github.com/podiumdev/podium/views"
@@ -77,4 +78,32 @@ func (m *Pipelines) setSplit(s views.Split) tea.Cmd {
 	m.clampTree()
 	m.clampOutput()
 	return nil
+}
+
+// Alerts counts the pipelines whose latest run failed, and the files that do not parse.
+func (m Pipelines) Alerts() int {
+	n := 0
+	for _, f := range m.files {
+		if f.Err != nil {
+			n++
+			continue
+		}
+		if rs := m.runs[f.Name]; len(rs) > 0 && rs[0].Status == pipeline.RunError {
+			n++
+		}
+	}
+	return n
+}
+
+// Tasks are the runs in progress.
+func (m Pipelines) Tasks() []views.Task {
+	var out []views.Task
+	for _, f := range m.files {
+		for _, r := range m.runs[f.Name] {
+			if r.Status == pipeline.RunRunning {
+				out = append(out, views.Task{What: "run " + r.Pipeline + " " + r.ID, Since: r.Created})
+			}
+		}
+	}
+	return out
 }

@@ -3,7 +3,10 @@ package model
 import (
 	"fmt"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/common"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -112,7 +115,7 @@ func (m Pipelines) View() string {
 		Focused: m.focus == pipeFocusTree, Now: m.Now(),
 	}, p.rightW, p.treeH)
 	od := m.outputData()
-	od.Reserve = views.LogsTabsReserve(m.Theme, od, m.detail.tabs.bar())
+	od.Reserve = views.LogsTabsReserve(m.Theme, od, m.detail.tabs.Bar())
 	out := views.LogsPane(m.Theme, od, p.rightW, p.outH)
 	out = m.detailView(out, p.rightW, p.outH, m.focus == pipeFocusOutput)
 	body := views.Columns(m.Theme, list, views.Stack(tree, out), p.listW, m.Width, p.height)
@@ -131,4 +134,55 @@ func (m Pipelines) View() string {
 		screen = views.Overlay(screen, box, m.Width, m.Height)
 	}
 	return screen
+}
+
+// mouse applies a pointer event to the Pipelines tab: the pane under the pointer gets the
+// keys; a click on a list row selects it, the wheel moves the pane's cursor.
+func (m Pipelines) mouse(p common.Pointer) (Pipelines, tea.Cmd) {
+	if m.confirm || m.editing || p.Y < 0 || p.Y >= m.panes().height {
+		return m, nil
+	}
+	ps := m.panes()
+	switch {
+	case p.X < ps.listW:
+		m.focus = pipeFocusList
+		if p.Click {
+			top := scrollTop(m.top, m.cursor, ps.height-1)
+			if i := top + p.Y - 1; p.Y >= 1 && i < len(m.rows) {
+				m.cursor = i
+			}
+			return m, nil
+		}
+	case p.Y < ps.treeH:
+		if m.run == nil {
+			return m, nil
+		}
+		m.focus = pipeFocusTree
+		if p.Click {
+			top := scrollTop(m.nodeTop, m.node, ps.treeH-1)
+			if i := top + p.Y - 1; p.Y >= 1 && i < len(m.run.Order) {
+				m.node = i
+				m.clampTree()
+				return m, m.syncOutput()
+			}
+			return m, nil
+		}
+	default:
+		if m.run == nil {
+			return m, nil
+		}
+		m.focus = pipeFocusOutput
+		if p.Click {
+			return m, nil
+		}
+	}
+	a := keymap.Down
+	if p.Wheel < 0 {
+		a = keymap.Up
+	}
+	var cmd tea.Cmd
+	for range common.WheelStep {
+		m, cmd = m.move(a)
+	}
+	return m, cmd
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/podiumdev/podium/backend/pods"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/common"
+	"github.com/podiumdev/podium/model/detail"
+	"github.com/podiumdev/podium/model/engine"
 	"github.com/podiumdev/podium/model/logs"
 	"github.com/podiumdev/podium/views"
 )
@@ -23,9 +25,9 @@ import (
 type Pods struct {
 	common.Common // context, theme, keys, clock, size
 
-	pb    PodsBackend // nil: no workspace
-	b     Backend     // for logs
-	where string      // the workspace directory as the user gave it, for messages
+	pb    PodsBackend    // nil: no workspace
+	b     engine.Backend // for logs
+	where string         // the workspace directory as the user gave it, for messages
 
 	ws      *pods.Workspace
 	loadErr error // why the last load failed, while no workspace is loaded
@@ -57,7 +59,7 @@ type Pods struct {
 type PodsDeps struct {
 	Common    common.Common
 	Pods      PodsBackend // nil when there is no workspace
-	Backend   Backend
+	Backend   engine.Backend
 	Workspace string          // the directory, as shown in the header
 	Snapshot  docker.Snapshot // the index as the root last saw it
 	// AutoApply brings up what drifted after every reload a file change caused (--watch).
@@ -69,11 +71,11 @@ func NewPods(d PodsDeps) Pods {
 	m := Pods{
 		pb: d.Pods, b: d.Backend, Common: d.Common,
 		where: d.Workspace, snap: d.Snapshot, list: list.New(podRows), loading: d.Pods != nil,
-		detail:    podDetail{tabs: podDetailTabs()},
+		detail:    podDetail{tabs: detail.New(detail.Logs, detail.Diff, detail.Config, detail.Env)},
 		autoApply: d.AutoApply,
 	}
 	if m.b == nil {
-		m.b = nullBackend{}
+		m.b = engine.None{}
 	}
 	return m
 }
@@ -218,7 +220,7 @@ func (m Pods) loaded(msg workspaceLoadedMsg) (Pods, tea.Cmd) {
 	m.loading = false
 	if msg.err != nil {
 		if m.ws != nil || msg.reload {
-			m.status = views.Status{Text: changedPrefix(msg.changed) + "reload: " + msg.err.Error(), Err: true}
+			m.status = views.Status{Text: views.ChangedPrefix(msg.changed) + "reload: " + msg.err.Error(), Err: true}
 		}
 		if m.ws == nil {
 			m.loadErr = msg.err
@@ -235,7 +237,7 @@ func (m Pods) loaded(msg workspaceLoadedMsg) (Pods, tea.Cmd) {
 }
 
 func reloadedText(ws *pods.Workspace) string {
-	s := "reloaded " + ws.Name + " (" + ws.Target + "): " + plural(len(ws.Pods), "pod")
+	s := "reloaded " + ws.Name + " (" + ws.Target + "): " + views.Plural(len(ws.Pods), "pod")
 	broken := 0
 	for _, p := range ws.Pods {
 		if p.Err != nil {
@@ -243,17 +245,10 @@ func reloadedText(ws *pods.Workspace) string {
 		}
 	}
 	if broken > 0 {
-		s += ", " + plural(broken, "broken pod")
+		s += ", " + views.Plural(broken, "broken pod")
 	}
 	if n := len(ws.Warnings); n > 0 {
-		s += ", " + plural(n, "warning")
+		s += ", " + views.Plural(n, "warning")
 	}
 	return s
-}
-
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return itoa(n) + " " + what + "s"
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/podiumdev/podium/backend/compose"
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/pods"
+	"github.com/podiumdev/podium/model/engine"
 	"github.com/podiumdev/podium/model/modeltest"
 )
 
@@ -287,7 +288,7 @@ func newShop(t *testing.T) (*fakePods, *modeltest.Containers) {
 
 // newPodsRoot builds a root with a pods backend at a size and runs the workspace's load, as
 // the Program would on start.
-func newPodsRoot(t *testing.T, fp PodsBackend, fb Backend, w, h int) Root {
+func newPodsRoot(t *testing.T, fp PodsBackend, fb engine.Backend, w, h int) Root {
 	t.Helper()
 	r := New(Config{
 		Backend: fb, Pods: fp, Workspace: "~/src/shop", Endpoint: "unix:///var/run/docker.sock",

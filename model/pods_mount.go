@@ -10,6 +10,7 @@ import (
 
 	"github.com/podiumdev/podium/backend/pods"
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/tasks"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -133,7 +134,7 @@ func (m Pods) toggleMount() (Pods, tea.Cmd) {
 	}
 	m.status = views.Status{Text: what + "…"}
 	pb, ctx := m.pb, m.Ctx
-	return m, runTask(what, m.Now(), func() tea.Msg {
+	return m, tasks.Run(what, m.Now(), func() tea.Msg {
 		call := pb.Unmount
 		if mount {
 			call = pb.Mount

@@ -14,18 +14,19 @@ import (
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/docker/enginetest"
 	"github.com/podiumdev/podium/backend/pods"
+	"github.com/podiumdev/podium/model/tasks"
 )
 
 // runTaskCmd runs a background task a key started (its start, then its call) and takes the
 // result, without the reloads' log streams that would follow.
 func runTaskCmd(t *testing.T, r Root, cmd tea.Cmd) Root {
 	t.Helper()
-	started, ok := runCmd(t, cmd).(taskStartedMsg)
+	started, ok := runCmd(t, cmd).(tasks.StartedMsg)
 	if !ok {
 		t.Fatal("not a background task")
 	}
 	r = update(t, r, started)
-	return update(t, r, runCmd(t, started.run))
+	return update(t, r, runCmd(t, new(tasks.List).Start(started)))
 }
 
 // TestPodsMountToggles unmounts and mounts again the git source the shop's web is built from

@@ -5,6 +5,7 @@ import (
 
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/common"
+	"github.com/podiumdev/podium/model/list"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -83,4 +84,44 @@ func (m workspaceLoadedMsg) Settles() bool { return !m.reload }
 func (m *Pods) setSplit(s views.Split) tea.Cmd {
 	m.list.SetSplit(s)
 	return m.syncLogs()
+}
+
+// Alerts counts the pod files that do not load and the services with a failing container.
+func (m Pods) Alerts() int {
+	n := 0
+	for _, ps := range m.states {
+		if ps.Pod != nil && ps.Pod.Err != nil {
+			n++
+			continue
+		}
+		for _, s := range ps.Services {
+			for _, c := range s.Containers {
+				if c.Failing() {
+					n++
+					break
+				}
+			}
+		}
+	}
+	return n
+}
+
+// Tasks are the pod operations on their way.
+func (m Pods) Tasks() []views.Task {
+	out := make([]views.Task, 0, len(m.ops))
+	for _, op := range m.ops {
+		out = append(out, views.Task{What: op.verb + " " + op.target, Since: op.started})
+	}
+	return out
+}
+
+// mouse applies a pointer event: the logs follow a new selection.
+func (m Pods) mouse(p common.Pointer) (Pods, tea.Cmd) {
+	if m.prompt != nil || m.list.Editing {
+		return m, nil
+	}
+	if m.list.Mouse(p, &m.logs, m.layout().LogLines()) == list.Moved {
+		return m, m.syncLogs()
+	}
+	return m, nil
 }

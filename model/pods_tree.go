@@ -3,7 +3,6 @@ package model
 import (
 	"github.com/podiumdev/podium/model/list"
 
-	"strconv"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -93,5 +92,3 @@ func (m Pods) noContainersHint(r views.PodTreeRow) string {
 	}
 	return ": " + m.keyName(keymap.BringUp) + " brings it up"
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -38,7 +38,7 @@ func (m Pods) View() string {
 		}, l.LogsWidth, l.LogsHeight, n.Focus == list.FocusLogs)
 	} else {
 		ld := m.logs.Data(n.Focus == list.FocusLogs)
-		ld.Reserve = views.LogsTabsReserve(m.Theme, ld, m.detail.tabs.bar())
+		ld.Reserve = views.LogsTabsReserve(m.Theme, ld, m.detail.tabs.Bar())
 		lower = views.LogsPane(m.Theme, ld, l.LogsWidth, l.LogsHeight)
 	}
 	lower = m.detailView(lower, l.LogsWidth, l.LogsHeight, n.Focus == list.FocusLogs)

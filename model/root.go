@@ -1,3 +1,6 @@
+// Package model holds Podium's Bubble Tea models: the root, which owns the header, help and
+// quitting, and one self-contained model per tab (Pods, Deploys, Pipelines, Containers). Models
+// keep state and handle messages; the views package draws them.
 package model
 
 import (
@@ -14,6 +17,8 @@ import (
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/common"
+	"github.com/podiumdev/podium/model/engine"
+	"github.com/podiumdev/podium/model/tasks"
 	"github.com/podiumdev/podium/views"
 	"github.com/podiumdev/podium/watch"
 )
@@ -30,12 +35,12 @@ const headerHeight = 2
 
 // Config is what cmd/tui knows when it starts the TUI.
 type Config struct {
-	Backend       Backend // required; cmd/tui serves it from docker.Live
-	Workspace     string  // shown in the header as given
-	Endpoint      string  // the engine's address, e.g. unix:///var/run/docker.sock
-	ServerVersion string  // the engine's release, e.g. 20.10.24
-	API           string  // the negotiated API version, e.g. 1.41
-	NoColor       bool    // NO_COLOR or a flag: meaning carried by glyphs and words alone
+	Backend       engine.Backend // required; cmd/tui serves it from docker.Live
+	Workspace     string         // shown in the header as given
+	Endpoint      string         // the engine's address, e.g. unix:///var/run/docker.sock
+	ServerVersion string         // the engine's release, e.g. 20.10.24
+	API           string         // the negotiated API version, e.g. 1.41
+	NoColor       bool           // NO_COLOR or a flag: meaning carried by glyphs and words alone
 	// Now is the clock for ages and durations; nil means time.Now. Tests fix it.
 	Now func() time.Time
 	// Keymap is the key bindings; a zero value means keymap.Default().
@@ -84,7 +89,7 @@ type Root struct {
 	helpScroll int
 	palette    palette.Palette // the command palette, while palette.open
 	quitting   bool
-	tasks      tasks       // background actions, for the footer
+	tasks      tasks.List  // background actions, for the footer
 	split      views.Split // the list/detail split, the same on every tab (zoom is each tab's)
 	files      liveFiles   // the workspace's files, followed
 }
@@ -96,7 +101,7 @@ type Root struct {
 // fails or finds no pods; without one it starts on Deploys when there are services.
 func New(cfg Config) Root {
 	if cfg.Backend == nil {
-		cfg.Backend = nullBackend{}
+		cfg.Backend = engine.None{}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	c := common.New(ctx, views.NewTheme(cfg.NoColor), cfg.Keymap, cfg.Now)
@@ -104,7 +109,7 @@ func New(cfg Config) Root {
 	snap := containers.Snapshot()
 	r := Root{
 		cfg: cfg, km: c.Keys, theme: c.Theme, now: c.Now, ctx: ctx, cancel: cancel,
-		status: snap.Status, tasks: newTasks(), files: liveFiles{root: cfg.WatchDir, hub: cfg.Watcher},
+		status: snap.Status, tasks: tasks.NewList(), files: liveFiles{root: cfg.WatchDir, hub: cfg.Watcher},
 		tabs: []common.Tab{
 			NewPods(PodsDeps{Common: c, Pods: cfg.Pods, Backend: cfg.Backend,
 				Workspace: cfg.Workspace, Snapshot: snap, AutoApply: cfg.ApplyOnChange}),
@@ -182,13 +187,13 @@ func (r Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if _, key := msg.(tea.KeyPressMsg); !ok || key {
 		return m, cmd
 	}
-	spin := rr.tasks.ensureSpin(rr.busy)
+	spin := rr.tasks.EnsureSpin(rr.busy)
 	return rr, tea.Batch(cmd, spin)
 }
 
 // busy says background work is on its way: the root's tasks or a tab's.
 func (r Root) busy() bool {
-	if len(r.tasks.running) > 0 {
+	if r.tasks.Busy() {
 		return true
 	}
 	for _, t := range r.tabs {
@@ -203,16 +208,16 @@ func (r Root) busy() bool {
 // screen; every other message goes to every tab, and each takes what is its own (by id).
 func (r Root) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
-	case taskStartedMsg:
-		return r, r.tasks.start(msg)
-	case taskEndedMsg:
-		r.tasks.end(msg.tok)
-		if msg.result == nil {
+	case tasks.StartedMsg:
+		return r, r.tasks.Start(msg)
+	case tasks.EndedMsg:
+		result := r.tasks.End(msg)
+		if result == nil {
 			return r, nil
 		}
-		return r.update(msg.result)
+		return r.update(result)
 	case spinner.TickMsg:
-		return r, r.tasks.tick(msg, r.busy())
+		return r, r.tasks.Tick(msg, r.busy())
 	case tea.BackgroundColorMsg:
 		r.setTheme(views.NewThemeFor(r.cfg.NoColor, msg.IsDark()))
 		return r, nil
@@ -373,7 +378,7 @@ func (r Root) render() string {
 			views.Footer(r.theme, r.km.Hints(keymap.CtxHelp), views.Status{}, r.width)
 	} else {
 		// The footer of the tab on screen shows the app's background work.
-		busy := views.TasksText(r.theme, r.tasks.view(work), r.tasks.frame(), r.now(), r.width)
+		busy := views.TasksText(r.theme, r.tasks.View(work), r.tasks.Frame(), r.now(), r.width)
 		body = r.tabs[r.tab].SetBusy(busy).View()
 	}
 	if r.palette.Open {

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/model/engine"
 	"github.com/podiumdev/podium/model/handoff"
 )
 
@@ -51,7 +52,7 @@ type statsPane struct {
 // container starts with no samples; the same one keeps them across a pause. A stream that
 // ended (the container stopped, or reading failed) is not started again until the container
 // is seen to start again, or the sub-tab is shown anew.
-func (p *statsPane) sync(ctx context.Context, b Backend, c docker.Container, want bool) tea.Cmd {
+func (p *statsPane) sync(ctx context.Context, b engine.Backend, c docker.Container, want bool) tea.Cmd {
 	if !want || c.ID == "" {
 		p.stop()
 		p.ended, p.err = false, ""
@@ -114,7 +115,7 @@ func (p *statsPane) add(samples []docker.Stats) {
 
 // run reads the container's stats until the stream's context ends or the container stops; it
 // is a command, so the Program runs it off the UI loop.
-func (s *statsStream) run(b Backend) tea.Cmd {
+func (s *statsStream) run(b engine.Backend) tea.Cmd {
 	return func() tea.Msg {
 		err := b.Stats(s.ctx, s.id, s.feed.Push)
 		if s.ctx.Err() != nil {

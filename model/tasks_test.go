@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
+	"github.com/podiumdev/podium/model/tasks"
 )
 
 // follow runs cmd and feeds what it returns back to the root, through batches and background
@@ -34,7 +35,7 @@ func TestTaskShownWhileItRuns(t *testing.T) {
 	r := newRoot(t, f, 120, 40)
 	r, _ = press(t, r, "j", "j") // shop-api-1
 	r, cmd := press(t, r, "s")
-	started, ok := runCmd(t, cmd).(taskStartedMsg)
+	started, ok := runCmd(t, cmd).(tasks.StartedMsg)
 	if !ok {
 		t.Fatal("stop is not a background task")
 	}
@@ -45,7 +46,7 @@ func TestTaskShownWhileItRuns(t *testing.T) {
 		t.Fatalf("the footer does not show the task with its spinner: %q", footer)
 	}
 	r = follow(t, r, run)
-	if len(r.tasks.running) != 0 || strings.Contains(lastLine(screen(r)), "⠋") {
+	if r.tasks.Busy() || strings.Contains(lastLine(screen(r)), "⠋") {
 		t.Fatalf("the task is still listed after it ended: %q", lastLine(screen(r)))
 	}
 	if !strings.Contains(screen(r), "stopped shop-api-1") {
@@ -55,14 +56,10 @@ func TestTaskShownWhileItRuns(t *testing.T) {
 
 func TestSpinnerStopsWhenIdle(t *testing.T) {
 	r := newRoot(t, newFake(), 120, 40)
-	var tt tasks = newTasks()
-	if cmd := tt.tick(spinner.TickMsg{ID: tt.spin.ID()}, false); cmd != nil {
-		t.Fatal("the spinner ticks on with nothing running")
-	}
 	if r.busy() {
 		t.Fatal("the fixed data set has nothing running, yet the root is busy")
 	}
-	if cmd := r.tasks.ensureSpin(r.busy); cmd != nil {
+	if cmd := r.tasks.EnsureSpin(r.busy); cmd != nil {
 		t.Fatal("an idle root starts a timer")
 	}
 }

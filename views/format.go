@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -95,4 +96,23 @@ func PortsText(ps []docker.Port) string {
 		}
 	}
 	return strings.Join(out, ", ")
+}
+
+// Plural is a count of what: "1 pod", "3 pods".
+func Plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return strconv.Itoa(n) + " " + what + "s"
+}
+
+// ChangedPrefix names the files a reload is for: "pods/web.yml changed: ", "3 files changed: ".
+func ChangedPrefix(changed []string) string {
+	switch len(changed) {
+	case 0:
+		return ""
+	case 1:
+		return changed[0] + " changed: "
+	}
+	return Plural(len(changed), "file") + " changed: "
 }

@@ -280,3 +280,17 @@ func TestCleanColoredKeepsOnlyColours(t *testing.T) {
 		t.Fatalf("width %d, want 10", w)
 	}
 }
+
+func TestPluralAndChangedPrefix(t *testing.T) {
+	if got := Plural(1, "pod") + ", " + Plural(0, "pod") + ", " + Plural(3, "pod"); got != "1 pod, 0 pods, 3 pods" {
+		t.Fatalf("Plural: %q", got)
+	}
+	for _, c := range []struct {
+		paths []string
+		want  string
+	}{{nil, ""}, {[]string{"pods/web.yml"}, "pods/web.yml changed: "}, {[]string{"a", "b"}, "2 files changed: "}} {
+		if got := ChangedPrefix(c.paths); got != c.want {
+			t.Fatalf("ChangedPrefix(%q) = %q, want %q", c.paths, got, c.want)
+		}
+	}
+}

@@ -18,7 +18,7 @@ import (
 // bridge what a backend cannot say without Bubble Tea (a command for tea.Exec is a
 // tea.ExecCommand; the backends' commands satisfy it by their methods) or the model's types.
 
-// containersBackend serves model.Backend from an engine and the process's index.
+// containersBackend serves engine.Backend from an engine and the process's index.
 type containersBackend struct{ docker.Live }
 
 // podsBackend serves model.PodsBackend from the workspace's pods.

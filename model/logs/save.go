@@ -37,7 +37,7 @@ func (v *View) save() views.Status {
 		var n int
 		path, n, err = v.saveTo(dir, time.Now())
 		if err == nil {
-			return views.Status{Text: fmt.Sprintf("saved to %s (%s)", path, lineCount(n))}
+			return views.Status{Text: fmt.Sprintf("saved to %s (%s)", path, views.Plural(n, "line"))}
 		}
 	}
 	return views.Status{Text: err.Error(), Err: true}
@@ -118,12 +118,4 @@ func fileLabel(s string) string {
 		return "log"
 	}
 	return out
-}
-
-// lineCount is n lines in words: "1 line", "12 lines".
-func lineCount(n int) string {
-	if n == 1 {
-		return "1 line"
-	}
-	return fmt.Sprintf("%d lines", n)
 }

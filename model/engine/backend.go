@@ -1,7 +1,6 @@
-// Package model holds Podium's Bubble Tea models: the root, which owns the header, help and
-// quitting, and one self-contained model per tab (Pods, Deploys, Pipelines, Containers). Models
-// keep state and handle messages; the views package draws them.
-package model
+// Package engine is what the TUI asks of the container engine: the Backend every tab that
+// shows containers, logs or shells is given, and None, which stands in when there is none.
+package engine
 
 import (
 	"context"
