@@ -105,19 +105,23 @@ func New(cfg Config) Root {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	c := common.New(ctx, views.NewTheme(cfg.NoColor), cfg.Keymap, cfg.Now)
+	// The tabs, one package each, built apart so that each can change alone.
 	containers := NewContainers(ContainersDeps{Common: c, Backend: cfg.Backend})
+
 	snap := containers.Snapshot()
+
+	pods := NewPods(PodsDeps{Common: c, Pods: cfg.Pods, Backend: cfg.Backend,
+		Workspace: cfg.Workspace, Snapshot: snap, AutoApply: cfg.ApplyOnChange})
+
+	deploys := NewDeploys(DeploysDeps{Common: c, Deploys: cfg.Deploys, Backend: cfg.Backend,
+		Snapshot: snap, TakeOver: cfg.TakeOver})
+
+	pipelines := NewPipelines(PipelinesDeps{Common: c, Pipelines: cfg.Pipelines})
+
 	r := Root{
 		cfg: cfg, km: c.Keys, theme: c.Theme, now: c.Now, ctx: ctx, cancel: cancel,
 		status: snap.Status, tasks: tasks.NewList(), files: liveFiles{root: cfg.WatchDir, hub: cfg.Watcher},
-		tabs: []common.Tab{
-			NewPods(PodsDeps{Common: c, Pods: cfg.Pods, Backend: cfg.Backend,
-				Workspace: cfg.Workspace, Snapshot: snap, AutoApply: cfg.ApplyOnChange}),
-			NewDeploys(DeploysDeps{Common: c, Deploys: cfg.Deploys, Backend: cfg.Backend,
-				Snapshot: snap, TakeOver: cfg.TakeOver}),
-			NewPipelines(PipelinesDeps{Common: c, Pipelines: cfg.Pipelines}),
-			containers,
-		},
+		tabs: []common.Tab{pods, deploys, pipelines, containers}, // the tab bar's order
 	}
 	r.start = r.setTab(r.landing())
 	return r
