@@ -408,7 +408,7 @@ func TestDeploysKeysCallTheBackend(t *testing.T) {
 		t.Fatalf("x on mailer:\n%s", screen(r))
 	}
 	// The Containers tab keeps its own footer: a Deploys shell's exit is not its business.
-	if st := r.containers().status; st.Text != "" {
+	if st := r.containers().Status(); st.Text != "" {
 		t.Fatalf("the Containers tab took the Deploys tab's message: %q", st.Text)
 	}
 

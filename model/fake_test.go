@@ -135,7 +135,7 @@ func selectedName(r Root) string {
 
 // linesFor is what the selected container's stream would deliver.
 func linesFor(r Root, lines ...docker.LogLine) logs.LinesMsg {
-	s := r.containers().logs.Stream()
+	s := r.containers().LogStream()
 	return s.LinesMsg(viewLines("", lines...))
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/containers"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -36,7 +37,7 @@ func goldenScreen(t *testing.T, w, h int) Root {
 	r := newRoot(t, newFake(), w, h)
 	r, _ = press(t, r, "j", "j")
 	r = update(t, r, linesFor(r, goldenLogs()...))
-	r = update(t, r, actionDoneMsg{action: "restart", containerID: "a1a1a1a1a1a1a1a1", name: "shop-api-1"})
+	r = update(t, r, containers.ActionDoneMsg{Action: "restart", ContainerID: "a1a1a1a1a1a1a1a1", Name: "shop-api-1"})
 	return r
 }
 

@@ -63,16 +63,16 @@ func TestLogSearchKeys(t *testing.T) {
 		t.Fatalf("rule after N N: %s", rule)
 	}
 	r, _ = press(t, r, "n", "n")
-	if r.containers().status.Text != "" {
-		t.Fatalf("status %q before wrapping", r.containers().status.Text)
+	if r.containers().Status().Text != "" {
+		t.Fatalf("status %q before wrapping", r.containers().Status().Text)
 	}
 	r, _ = press(t, r, "n")
 	s := screen(r)
 	if rule := logsRule(t, s); !strings.Contains(rule, "/get 1/12") || !strings.Contains(s, "GET /api/orders?page=1 200") {
 		t.Fatalf("n past the newest match did not wrap to the oldest:\n%s", s)
 	}
-	if !strings.Contains(r.containers().status.Text, "wrapped") {
-		t.Fatalf("status %q", r.containers().status.Text)
+	if !strings.Contains(r.containers().Status().Text, "wrapped") {
+		t.Fatalf("status %q", r.containers().Status().Text)
 	}
 	// Only matching lines: the others go, and come back.
 	r, _ = press(t, r, "&")
@@ -104,7 +104,7 @@ func TestLogSearchKeys(t *testing.T) {
 	if rule := logsRule(t, screen(r)); !strings.Contains(rule, "/zzz no match") {
 		t.Fatalf("no match: %s", rule)
 	}
-	if st := r.containers().status; !st.Err || !strings.Contains(st.Text, "no line matches /zzz") {
+	if st := r.containers().Status(); !st.Err || !strings.Contains(st.Text, "no line matches /zzz") {
 		t.Fatalf("n without a match: %+v", st)
 	}
 }
@@ -135,7 +135,7 @@ func manyLines(n int, mark map[int]string) []docker.LogLine {
 func TestLogSearchFindsLinesOnDisk(t *testing.T) {
 	lines := manyLines(logs.MemLines+3000, map[int]string{10: "panic: nil map (first)", logs.MemLines + 2990: "panic: nil map (last)"})
 	r := apiLogsFocused(t, 120, 40, lines...)
-	if n := r.containers().logs.OnDisk(); n <= 10 {
+	if n := r.containers().LogsOnDisk(); n <= 10 {
 		t.Fatalf("line 10 is not on disk: %d lines there", n)
 	}
 	r, _ = press(t, r, "/")
@@ -189,11 +189,11 @@ func TestLogSaveWritesWholeLog(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", state)
 	lines := manyLines(logs.MemLines+2500, nil)
 	r := apiLogsFocused(t, 120, 40, lines...)
-	if r.containers().logs.OnDisk() == 0 {
+	if r.containers().LogsOnDisk() == 0 {
 		t.Fatal("nothing on disk: the save would not prove it reads it")
 	}
 	r, _ = press(t, r, "ctrl+s")
-	st := r.containers().status
+	st := r.containers().Status()
 	dir := filepath.Join(state, "podium", "saved")
 	files, _ := filepath.Glob(filepath.Join(dir, "shop-api-1-*.log"))
 	if st.Err || len(files) != 1 || !strings.Contains(st.Text, files[0]) {
@@ -215,7 +215,7 @@ func TestLogSaveWritesWholeLog(t *testing.T) {
 	// A second save in the same second gets its own file.
 	r, _ = press(t, r, "ctrl+s")
 	if files, _ := filepath.Glob(filepath.Join(dir, "shop-api-1-*.log")); len(files) != 2 {
-		t.Fatalf("second save: %v (%+v)", files, r.containers().status)
+		t.Fatalf("second save: %v (%+v)", files, r.containers().Status())
 	}
 }
 

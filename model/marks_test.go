@@ -110,14 +110,14 @@ func TestMarksOfGoneContainersDisappear(t *testing.T) {
 		}
 	}
 	r = update(t, r, common.ContainersChangedMsg{Snap: connected(rest)})
-	if got := r.containers().list.MarkCount(); got != 1 || !strings.Contains(screen(r), "1 marked") {
+	if got := r.containers().MarkCount(); got != 1 || !strings.Contains(screen(r), "1 marked") {
 		t.Fatalf("%d marks after shop-db-1 went:\n%s", got, screen(r))
 	}
 	// Marks the filter hides go too: a bulk action never touches what is not on screen.
 	r, _ = press(t, r, "/")
 	r = typeText(t, r, "blog")
 	r, _ = press(t, r, "enter")
-	if r.containers().list.MarkCount() != 0 || strings.Contains(rowOf(screen(r), "─ Containers"), "marked") {
+	if r.containers().MarkCount() != 0 || strings.Contains(rowOf(screen(r), "─ Containers"), "marked") {
 		t.Fatalf("a hidden mark stayed:\n%s", screen(r))
 	}
 }
@@ -127,11 +127,11 @@ func TestMarkClearAndToggle(t *testing.T) {
 	r := newRoot(t, f, 120, 40)
 	r = markApiAndDb(t, r)
 	r, _ = press(t, r, "k", "space") // unmarks shop-db-1
-	if got := r.containers().list.MarkCount(); got != 1 {
+	if got := r.containers().MarkCount(); got != 1 {
 		t.Fatalf("%d marks after unmarking one", got)
 	}
 	r, _ = press(t, r, "M")
-	if r.containers().list.MarkCount() != 0 || strings.Contains(screen(r), "◆") {
+	if r.containers().MarkCount() != 0 || strings.Contains(screen(r), "◆") {
 		t.Fatalf("M left marks:\n%s", screen(r))
 	}
 	// Only stopped containers marked: stop says so and calls nothing.

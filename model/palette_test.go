@@ -92,8 +92,8 @@ func TestPaletteRunsTheActionAsItsKey(t *testing.T) {
 	if keyCmd == nil || palCmd == nil {
 		t.Fatal("no command")
 	}
-	if rk.containers().status != rp.containers().status || !strings.Contains(screen(rp), "stopping shop-api-1…") {
-		t.Fatalf("status by key %q, by palette %q", rk.containers().status.Text, rp.containers().status.Text)
+	if rk.containers().Status() != rp.containers().Status() || !strings.Contains(screen(rp), "stopping shop-api-1…") {
+		t.Fatalf("status by key %q, by palette %q", rk.containers().Status().Text, rp.containers().Status().Text)
 	}
 	rk = follow(t, rk, keyCmd)
 	rp = follow(t, rp, palCmd)

@@ -647,7 +647,7 @@ func TestPodsLogsMultiplexAService(t *testing.T) {
 		t.Fatalf("disabled pane:\n%s", screen(r))
 	}
 	// Logs are routed by stream: the Containers tab's lines never reach the Pods pane.
-	cl := r.containers().logs.Stream()
+	cl := r.containers().LogStream()
 	r = update(t, r, cl.LinesMsg(viewLines("", docker.LogLine{Text: "containers tab line"})))
 	if strings.Contains(screen(r), "containers tab line") {
 		t.Fatal("the Containers tab's lines reached the Pods pane")

@@ -33,8 +33,8 @@ func TestProgramHeadless(t *testing.T) {
 	if !fm.quitting {
 		t.Error("not quitting")
 	}
-	if fm.containers().list.Filter != "shop" || fm.containers().list.Editing {
-		t.Errorf("filter %q editing %v", fm.containers().list.Filter, fm.containers().list.Editing)
+	if filter, editing := fm.containers().Filter(); filter != "shop" || editing {
+		t.Errorf("filter %q editing %v", filter, editing)
 	}
 	if got := selectedName(fm); got != "shop-db-1" {
 		t.Errorf("selected %q, want shop-db-1", got)
@@ -42,7 +42,7 @@ func TestProgramHeadless(t *testing.T) {
 	if fm.width != 100 || fm.height != 30 {
 		t.Errorf("size %dx%d", fm.width, fm.height)
 	}
-	if s := fm.containers().logs.Stream(); s == nil || s.Err() == nil {
+	if s := fm.containers().LogStream(); s == nil || s.Err() == nil {
 		t.Error("the log stream outlived the program")
 	}
 	// The program asked for the logs of each container it selected, with a tail.

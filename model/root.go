@@ -17,6 +17,7 @@ import (
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/common"
+	"github.com/podiumdev/podium/model/containers"
 	"github.com/podiumdev/podium/model/engine"
 	"github.com/podiumdev/podium/model/tasks"
 	"github.com/podiumdev/podium/views"
@@ -106,7 +107,7 @@ func New(cfg Config) Root {
 	ctx, cancel := context.WithCancel(context.Background())
 	c := common.New(ctx, views.NewTheme(cfg.NoColor), cfg.Keymap, cfg.Now)
 	// The tabs, one package each, built apart so that each can change alone.
-	containers := NewContainers(ContainersDeps{Common: c, Backend: cfg.Backend})
+	containers := containers.New(containers.Deps{Common: c, Backend: cfg.Backend})
 
 	snap := containers.Snapshot()
 

@@ -109,7 +109,7 @@ func TestMouseSelectsAndScrolls(t *testing.T) {
 	rule := logsRuleLine(screen(r))
 	m, _ = r.Update(tea.MouseClickMsg{X: 10, Y: rule + 2, Button: tea.MouseLeft})
 	r = m.(Root)
-	if r.containers().list.Focus != list.FocusLogs {
+	if r.containers().Focus() != list.FocusLogs {
 		t.Fatal("a click in the logs pane did not focus it")
 	}
 	// Clicks on the header do nothing.

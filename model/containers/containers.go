@@ -1,4 +1,11 @@
-package model
+// Package containers is the Containers tab: the live tree of the engine's containers grouped by
+// project and service, the selected one's logs and its Config, Env and Stats sub-tabs, and the
+// actions on it (shell, stop, restart, remove, one or marked). Files: containers.go the model and
+// its constructor, tab.go the common.Tab methods, keys.go and actions.go the keys and what they
+// start, marks.go the marked containers' bulk actions, tree.go the rows, index.go the index
+// watcher, logs.go the logs pane's following, detail.go, inspect.go and stats.go the sub-tabs,
+// view.go the drawing.
+package containers
 
 import (
 	"github.com/podiumdev/podium/model/list"
@@ -23,10 +30,10 @@ type confirmation struct {
 	bulk   []docker.Container // a bulk remove: the marked containers (name says how many)
 }
 
-// Containers is the Containers tab: the live tree of containers, the selected one's logs,
+// Model is the Containers tab: the live tree of containers, the selected one's logs,
 // and the actions on it. It is self-contained: the root only sizes it, forwards messages
 // and draws the header around it.
-type Containers struct {
+type Model struct {
 	common.Common // context, theme, keys, clock, size
 
 	b   engine.Backend
@@ -42,16 +49,16 @@ type Containers struct {
 	startLogs tea.Cmd         // the first selection's readers, prepared by New for Init to start
 }
 
-// ContainersDeps are what the Containers tab needs from its parent.
-type ContainersDeps struct {
+// Deps are what the Containers tab needs from its parent.
+type Deps struct {
 	Common  common.Common
 	Backend engine.Backend
 }
 
-// NewContainers subscribes to the index, reads it once and selects the first container.
+// New subscribes to the index, reads it once and selects the first container.
 // Its log stream starts with Init.
-func NewContainers(d ContainersDeps) Containers {
-	m := Containers{
+func New(d Deps) Model {
+	m := Model{
 		b: d.Backend, Common: d.Common,
 		list: list.New(containerRows), detail: containerDetail{tabs: detail.New(detail.Logs, detail.Config, detail.Env, detail.Stats)},
 	}
@@ -63,15 +70,15 @@ func NewContainers(d ContainersDeps) Containers {
 }
 
 // Init starts watching the index and the first container's log.
-func (m Containers) Init() tea.Cmd {
+func (m Model) Init() tea.Cmd {
 	return tea.Batch(watchIndex(m.Ctx, m.b, m.sub), m.startLogs)
 }
 
 // setSize gives the tab its area (the screen below the header).
-func (m *Containers) setSize(width, height int) { m.list.SetSize(width, height) }
+func (m *Model) setSize(width, height int) { m.list.SetSize(width, height) }
 
 // Context is the key context the tab is in, for the root to resolve global keys against.
-func (m Containers) Context() keymap.Context {
+func (m Model) Context() keymap.Context {
 	if m.confirm != nil {
 		return keymap.CtxConfirm
 	}
@@ -82,16 +89,60 @@ func (m Containers) Context() keymap.Context {
 }
 
 // Snapshot is the index as the tab last saw it.
-func (m Containers) Snapshot() docker.Snapshot { return m.snap }
+func (m Model) Snapshot() docker.Snapshot { return m.snap }
 
 // Selected is the selected container, if any.
-func (m Containers) Selected() (docker.Container, bool) {
+func (m Model) Selected() (docker.Container, bool) {
 	r, ok := m.list.Selected()
 	return r.Container, ok
 }
 
+// Read-only views of the tab's state, for the whole-app tests of package model.
+
+// Status is the footer's status line: the last action's outcome or an error.
+func (m Model) Status() views.Status { return m.status }
+
+// LogStream is the selected container's log stream; nil when none is followed.
+func (m Model) LogStream() *logs.Stream { return m.logs.Stream() }
+
+// LogsOnDisk is how many of the logs pane's lines are in its spill file.
+func (m Model) LogsOnDisk() int { return m.logs.OnDisk() }
+
+// Filter is the list's filter, and whether it is being typed.
+func (m Model) Filter() (text string, editing bool) { return m.list.Filter, m.list.Editing }
+
+// MarkCount is how many containers are marked.
+func (m Model) MarkCount() int { return m.list.MarkCount() }
+
+// Focus says which pane takes navigation keys: the list or the logs.
+func (m Model) Focus() list.Focus { return m.list.Focus }
+
+// Inspecting is the read of the inspect under way, nil when none: for tests that run it where
+// the Program would (off the UI loop) and hand its message back.
+func (m Model) Inspecting() tea.Cmd {
+	if f := m.detail.inspect.fetch; f != nil {
+		return f.read
+	}
+	return nil
+}
+
+// StatsFeed is the Stats sub-tab's stream as commands, nil when none runs: run reads the
+// container's stats (it blocks while the stream lasts), wait delivers what was read. With
+// StatsSamples, the count of samples the sub-tab holds, it is for tests that run the stream
+// where the Program would.
+func (m Model) StatsFeed() (run, wait tea.Cmd) {
+	s := m.detail.stats.stream
+	if s == nil {
+		return nil, nil
+	}
+	return s.run(m.b), s.wait()
+}
+
+// StatsSamples is how many stats samples the Stats sub-tab holds.
+func (m Model) StatsSamples() int { return len(m.detail.stats.samples) }
+
 // Close stops the log stream and the index subscription.
-func (m Containers) Close() {
+func (m Model) Close() {
 	m.logs.Close()
 	if m.sub != nil {
 		m.sub.Close()
@@ -100,7 +151,7 @@ func (m Containers) Close() {
 
 // update handles the tab's messages. Key presses for the root (quit, help) never get here.
 // After each one the detail pane follows the selection and its sub-tab (syncDetail).
-func (m Containers) update(msg tea.Msg) (Containers, tea.Cmd) {
+func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	cmd, ok := m.detailMsg(msg)
 	if !ok {
 		m, cmd = m.handle(msg)
@@ -108,7 +159,7 @@ func (m Containers) update(msg tea.Msg) (Containers, tea.Cmd) {
 	return m, tea.Batch(cmd, m.syncDetail())
 }
 
-func (m Containers) handle(msg tea.Msg) (Containers, tea.Cmd) {
+func (m Model) handle(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case common.ContainersChangedMsg:
 		m.snap = msg.Snap
@@ -123,7 +174,7 @@ func (m Containers) handle(msg tea.Msg) (Containers, tea.Cmd) {
 		}
 		// A restart may have been seen before its stream's end: resume now if so.
 		return m, m.syncLogs()
-	case actionDoneMsg:
+	case ActionDoneMsg:
 		m.status = msg.status()
 		return m, nil
 	case containersBulkDoneMsg:

@@ -1,4 +1,4 @@
-package model
+package containers
 
 import (
 	"github.com/podiumdev/podium/model/list"
@@ -24,7 +24,7 @@ type containerDetail struct {
 }
 
 // setShown tells the tab whether it is on screen: its stats stream only then.
-func (m *Containers) setShown(shown bool) tea.Cmd {
+func (m *Model) setShown(shown bool) tea.Cmd {
 	m.detail.shown = shown
 	return m.syncDetail()
 }
@@ -32,7 +32,7 @@ func (m *Containers) setShown(shown bool) tea.Cmd {
 // syncDetail reads what the sub-tab on screen shows of the selection (its inspect, its stats),
 // and stops reading what it no longer shows. It runs after every message, so a new selection,
 // a sub-tab change or a restart is followed at once; it does nothing when nothing changed.
-func (m *Containers) syncDetail() tea.Cmd {
+func (m *Model) syncDetail() tea.Cmd {
 	c, _ := m.Selected()
 	d := &m.detail
 	return tea.Batch(
@@ -42,7 +42,7 @@ func (m *Containers) syncDetail() tea.Cmd {
 }
 
 // detailMsg takes the detail pane's own messages; false for any other.
-func (m *Containers) detailMsg(msg tea.Msg) (tea.Cmd, bool) {
+func (m *Model) detailMsg(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case containerInspectedMsg:
 		m.detail.inspect.onInspected(msg)
@@ -58,7 +58,7 @@ func (m *Containers) detailMsg(msg tea.Msg) (tea.Cmd, bool) {
 
 // detailKey switches sub-tabs (from anywhere in the tab) and scrolls a text sub-tab while the
 // detail pane has focus; false leaves the key to the list and the logs.
-func (m *Containers) detailKey(a keymap.Action) (tea.Cmd, bool) {
+func (m *Model) detailKey(a keymap.Action) (tea.Cmd, bool) {
 	if m.detail.tabs.SwitchKey(a) {
 		return m.syncDetail(), true
 	}
@@ -74,7 +74,7 @@ func (m *Containers) detailKey(a keymap.Action) (tea.Cmd, bool) {
 
 // detailView is the detail pane: logs (the logs pane as drawn) or the text sub-tab on screen,
 // with the sub-tab bar in its title rule.
-func (m Containers) detailView(logs string, width, height int, focused bool) string {
+func (m Model) detailView(logs string, width, height int, focused bool) string {
 	pane := logs
 	if !m.detail.tabs.Is(detail.Logs) {
 		pane = views.DetailPane(m.Theme, m.detailText(width, focused), width, height)
@@ -83,7 +83,7 @@ func (m Containers) detailView(logs string, width, height int, focused bool) str
 }
 
 // detailText is the text sub-tab on screen (Config, Env, Stats) of the selected container.
-func (m Containers) detailText(width int, focused bool) views.DetailText {
+func (m Model) detailText(width int, focused bool) views.DetailText {
 	d := views.DetailText{Top: m.detail.tabs.Top(), Focused: focused}
 	c, ok := m.Selected()
 	if !ok {
@@ -114,7 +114,7 @@ func (m Containers) detailText(width int, focused bool) views.DetailText {
 }
 
 // statsText is the Stats sub-tab: the samples so far, and whether more are coming.
-func (m Containers) statsText(d views.DetailText, c docker.Container, width int) views.DetailText {
+func (m Model) statsText(d views.DetailText, c docker.Container, width int) views.DetailText {
 	st := m.detail.stats
 	if st.id == c.ID {
 		d.Lines = views.StatsLines(m.Theme, st.samples, width)

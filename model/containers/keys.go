@@ -1,4 +1,4 @@
-package model
+package containers
 
 import (
 	"github.com/podiumdev/podium/model/list"
@@ -12,7 +12,7 @@ import (
 )
 
 // handleKey routes a key press by the tab's context.
-func (m Containers) handleKey(msg tea.KeyPressMsg) (Containers, tea.Cmd) {
+func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	key := msg.String()
 	switch ctx := m.Context(); ctx {
 	case keymap.CtxConfirm:
@@ -27,7 +27,7 @@ func (m Containers) handleKey(msg tea.KeyPressMsg) (Containers, tea.Cmd) {
 	}
 }
 
-func (m Containers) confirmKey(a keymap.Action) (Containers, tea.Cmd) {
+func (m Model) confirmKey(a keymap.Action) (Model, tea.Cmd) {
 	q := m.confirm
 	switch a {
 	case keymap.Confirm:
@@ -49,7 +49,7 @@ func (m Containers) confirmKey(a keymap.Action) (Containers, tea.Cmd) {
 	return m, nil
 }
 
-func (m Containers) filterKey(msg tea.KeyPressMsg, a keymap.Action) (Containers, tea.Cmd) {
+func (m Model) filterKey(msg tea.KeyPressMsg, a keymap.Action) (Model, tea.Cmd) {
 	f, ok := m.list.FilterKey(msg, a)
 	if !ok {
 		return m, nil
@@ -59,7 +59,7 @@ func (m Containers) filterKey(msg tea.KeyPressMsg, a keymap.Action) (Containers,
 }
 
 // do performs an action in the list or its logs pane, from a key or the command palette.
-func (m Containers) do(a keymap.Action) (Containers, tea.Cmd) {
+func (m Model) do(a keymap.Action) (Model, tea.Cmd) {
 	if cmd, ok := m.detailKey(a); ok {
 		return m, cmd
 	}
@@ -80,7 +80,7 @@ func (m Containers) do(a keymap.Action) (Containers, tea.Cmd) {
 }
 
 // containerAction starts an action on the selected container, asking first when it destroys.
-func (m Containers) containerAction(a keymap.Action) (Containers, tea.Cmd) {
+func (m Model) containerAction(a keymap.Action) (Model, tea.Cmd) {
 	c, ok := m.Selected()
 	if !ok {
 		m.status = views.Status{Text: "no container selected", Err: true}

@@ -1,4 +1,4 @@
-package model
+package containers
 
 import (
 	tea "charm.land/bubbletea/v2"
@@ -8,7 +8,7 @@ import (
 )
 
 // syncLogs makes the logs pane follow the selected container (logs.Pane.Sync says how).
-func (m *Containers) syncLogs() tea.Cmd {
+func (m *Model) syncLogs() tea.Cmd {
 	var want logs.Want
 	if c, ok := m.Selected(); ok {
 		want = logs.Want{Key: c.ID, Title: c.Name, Containers: []docker.Container{c}}

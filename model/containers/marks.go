@@ -1,4 +1,4 @@
-package model
+package containers
 
 import (
 	"github.com/podiumdev/podium/model/list"
@@ -21,14 +21,14 @@ import (
 // one result per container.
 type containersBulkDoneMsg struct {
 	action keymap.Action
-	done   []actionDoneMsg
+	done   []ActionDoneMsg
 }
 
 func (m containersBulkDoneMsg) status() views.Status {
 	var failed []string
 	for _, d := range m.done {
-		if d.err != nil {
-			failed = append(failed, fmt.Sprintf("%s: %v", d.name, d.err))
+		if d.Err != nil {
+			failed = append(failed, fmt.Sprintf("%s: %v", d.Name, d.Err))
 		}
 	}
 	if len(failed) > 0 {
@@ -40,7 +40,7 @@ func (m containersBulkDoneMsg) status() views.Status {
 
 // markKey handles marking, and stop, restart and remove while containers are marked: they
 // then apply to the marked ones instead of the selection. ok is false for any other action.
-func (m Containers) markKey(a keymap.Action) (Containers, tea.Cmd, bool) {
+func (m Model) markKey(a keymap.Action) (Model, tea.Cmd, bool) {
 	if st, ok := m.list.MarkOrClear(a, m.Keys, m.Context(), keymap.Stop, keymap.Restart, keymap.Remove); ok {
 		m.status = st
 		return m, m.syncLogs(), true
@@ -54,7 +54,7 @@ func (m Containers) markKey(a keymap.Action) (Containers, tea.Cmd, bool) {
 }
 
 // bulk starts an action on every marked container; remove asks first.
-func (m Containers) bulk(a keymap.Action) (Containers, tea.Cmd) {
+func (m Model) bulk(a keymap.Action) (Model, tea.Cmd) {
 	var cs []docker.Container
 	for _, r := range m.list.Marked() {
 		if a != keymap.Stop || r.Container.Running() {
@@ -74,7 +74,7 @@ func (m Containers) bulk(a keymap.Action) (Containers, tea.Cmd) {
 
 // removeMarked removes the marked containers once the user said yes: those still there, each
 // killed first if it is running now.
-func (m Containers) removeMarked(asked []docker.Container) (Containers, tea.Cmd) {
+func (m Model) removeMarked(asked []docker.Container) (Model, tea.Cmd) {
 	var cs []docker.Container
 	for _, c := range asked {
 		if now, ok := m.snap.ByID(c.ID); ok {
@@ -90,7 +90,7 @@ func (m Containers) removeMarked(asked []docker.Container) (Containers, tea.Cmd)
 
 // actMarked runs the action on every container at once, reports them together, and clears
 // the marks.
-func (m Containers) actMarked(a keymap.Action, cs []docker.Container) (Containers, tea.Cmd) {
+func (m Model) actMarked(a keymap.Action, cs []docker.Container) (Model, tea.Cmd) {
 	m.list.ClearMarks()
 	names := make([]string, len(cs))
 	for i, c := range cs {
@@ -100,11 +100,11 @@ func (m Containers) actMarked(a keymap.Action, cs []docker.Container) (Container
 	b, ctx := m.b, m.Ctx
 	what := fmt.Sprintf("%s %s", progressive(a), views.Plural(len(cs), "container"))
 	return m, tasks.Run(what, m.Now(), func() tea.Msg {
-		msg := containersBulkDoneMsg{action: a, done: make([]actionDoneMsg, len(cs))}
+		msg := containersBulkDoneMsg{action: a, done: make([]ActionDoneMsg, len(cs))}
 		var wg sync.WaitGroup
 		for i, c := range cs {
 			wg.Go(func() {
-				msg.done[i] = actionDoneMsg{action: a, containerID: c.ID, name: c.Name, err: containerCall(ctx, b, a, c)}
+				msg.done[i] = ActionDoneMsg{Action: a, ContainerID: c.ID, Name: c.Name, Err: containerCall(ctx, b, a, c)}
 			})
 		}
 		wg.Wait()

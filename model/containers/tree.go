@@ -1,4 +1,4 @@
-package model
+package containers
 
 import (
 	"github.com/podiumdev/podium/backend/docker"
@@ -17,7 +17,7 @@ var containerRows = list.Spec[views.TreeRow]{
 
 // tree is the containers tree of the snapshot under the filter. Without a filter the
 // snapshot's own list is grouped, which copies each container once, into its row.
-func (m *Containers) tree() []views.TreeRow {
+func (m *Model) tree() []views.TreeRow {
 	q := query.New(m.list.Filter)
 	if q.Empty() {
 		return views.GroupContainers(m.snap.Containers)
@@ -33,16 +33,16 @@ func (m *Containers) tree() []views.TreeRow {
 
 // rebuild recomputes the tree from the snapshot, keeping the selection on the same container
 // (by id) when it is still there, else on the container nearest to where it was.
-func (m *Containers) rebuild() {
+func (m *Model) rebuild() {
 	m.list.SetRows(m.tree(), m.list.Cursor)
 }
 
 // setFilter changes the filter and rebuilds the tree. A selection the filter hides moves to
 // the first match, as in any fuzzy finder.
-func (m *Containers) setFilter(f string) {
+func (m *Model) setFilter(f string) {
 	m.list.Filter = f
 	m.list.Refilter(m.tree())
 }
 
 // layout is the tab's current division into panes.
-func (m Containers) layout() views.Layout { return m.list.Layout() }
+func (m Model) layout() views.Layout { return m.list.Layout() }

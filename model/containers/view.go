@@ -1,4 +1,4 @@
-package model
+package containers
 
 import (
 	"github.com/podiumdev/podium/model/list"
@@ -9,7 +9,7 @@ import (
 )
 
 // View draws the tab: list, logs, footer, and the confirm dialog over them when one is open.
-func (m Containers) View() string {
+func (m Model) View() string {
 	n := &m.list
 	if n.Width <= 0 || n.Height <= 0 {
 		return ""

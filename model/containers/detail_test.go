@@ -1,4 +1,4 @@
-package model
+package containers
 
 import (
 	"github.com/podiumdev/podium/model/common"
@@ -8,10 +8,10 @@ import (
 	"testing"
 )
 
-// inspected runs the inspect the Containers tab has under way and hands its result back.
-func inspected(t *testing.T, r Root) Root {
+// inspected runs the inspect the tab has under way and hands its result back.
+func inspected(t *testing.T, r Model) Model {
 	t.Helper()
-	f := r.containers().detail.inspect.fetch
+	f := r.detail.inspect.fetch
 	if f == nil {
 		t.Fatal("no inspect under way")
 	}
@@ -21,21 +21,21 @@ func inspected(t *testing.T, r Root) Root {
 // statsArrive starts the Stats sub-tab's stream as the Program would (its reader off the UI
 // loop) and hands its samples back until all of fixtureStats are in, however the reader's
 // pushes and the waits interleave.
-func statsArrive(t *testing.T, r Root) Root {
+func statsArrive(t *testing.T, r Model) Model {
 	t.Helper()
-	s := r.containers().detail.stats.stream
+	s := r.detail.stats.stream
 	if s == nil {
 		t.Fatal("no stats stream")
 	}
-	go s.run(r.containers().b)()
-	for len(r.containers().detail.stats.samples) < len(fixtureStats()) {
+	go s.run(r.b)()
+	for len(r.detail.stats.samples) < len(fixtureStats()) {
 		r = update(t, r, runCmd(t, s.wait()))
 	}
 	return r
 }
 
 // detailRule is the screen's line with the detail pane's sub-tab bar.
-func detailRule(t *testing.T, r Root) string {
+func detailRule(t *testing.T, r Model) string {
 	t.Helper()
 	for _, l := range strings.Split(screen(r), "\n") {
 		if strings.Contains(l, "│ Config │") || strings.Contains(l, "│[Config]│") || strings.Contains(l, "─[Logs]│") {
@@ -48,7 +48,7 @@ func detailRule(t *testing.T, r Root) string {
 
 func TestContainersDetailConfigAndEnv(t *testing.T) {
 	f := newFake()
-	r := newRoot(t, f, 120, 40)
+	r := newTab(t, f, 120, 40)
 	r, _ = press(t, r, "j", "j")
 	if l := detailRule(t, r); !strings.Contains(l, "─[Logs]│ Config │ Env │ Stats ─ shop-api-1 ─") {
 		t.Fatalf("bar on Logs: %q", l)
@@ -119,7 +119,7 @@ func TestContainersDetailConfigAndEnv(t *testing.T) {
 	// A new selection reads the new container; the old read, if still running, is dropped.
 	r, _ = press(t, r, "[") // back to Config
 	r, _ = press(t, r, "j")
-	old := r.containers().detail.inspect.fetch
+	old := r.detail.inspect.fetch
 	r, _ = press(t, r, "j")
 	if old == nil || runCmd(t, old.read) != nil {
 		t.Error("the read of the container left behind was not cancelled")
@@ -131,7 +131,7 @@ func TestContainersDetailConfigAndEnv(t *testing.T) {
 }
 
 func TestContainersDetailScrolls(t *testing.T) {
-	r := newRoot(t, newFake(), 80, 24)
+	r := newTab(t, newFake(), 80, 24)
 	r, _ = press(t, r, "j", "j", "]")
 	r = inspected(t, r)
 	r, _ = press(t, r, "tab")
@@ -160,9 +160,9 @@ func TestContainersDetailScrolls(t *testing.T) {
 
 func TestContainersDetailStats(t *testing.T) {
 	f := newFake()
-	r := newRoot(t, f, 120, 40)
+	r := newTab(t, f, 120, 40)
 	r, _ = press(t, r, "j", "j", "]", "]")
-	if r.containers().detail.stats.stream != nil {
+	if r.detail.stats.stream != nil {
 		t.Fatal("stats stream before the Stats sub-tab is on screen")
 	}
 	r, _ = press(t, r, "]")
@@ -186,29 +186,29 @@ func TestContainersDetailStats(t *testing.T) {
 	}
 
 	// Leaving the sub-tab stops the stream; so does leaving the tab.
-	stream := r.containers().detail.stats.stream
+	stream := r.detail.stats.stream
 	r, _ = press(t, r, "]")
-	if stream.ctx.Err() == nil || r.containers().detail.stats.stream != nil {
+	if stream.ctx.Err() == nil || r.detail.stats.stream != nil {
 		t.Fatal("the stream runs on after leaving Stats")
 	}
 	r, _ = press(t, r, "[")
-	stream = r.containers().detail.stats.stream
+	stream = r.detail.stats.stream
 	if stream == nil || !strings.Contains(screen(r), "▁▁▂▂▃▄▆█▇▅▃▂") {
 		t.Fatalf("back on Stats: no stream, or the samples were lost:\n%s", screen(r))
 	}
-	r, _ = press(t, r, "2")
+	r = shown(t, r, false) // another tab on screen
 	if stream.ctx.Err() == nil {
 		t.Fatal("the stream runs on while another tab is on screen")
 	}
-	r, _ = press(t, r, "4")
-	if r.containers().detail.stats.stream == nil {
+	r = shown(t, r, true)
+	if r.detail.stats.stream == nil {
 		t.Fatal("coming back to the tab did not resume the stream")
 	}
 
 	// A container that is not running has no stats, and no stream is started for it.
 	r, _ = press(t, r, "G")
-	if selectedName(r) != "scratch" || r.containers().detail.stats.stream != nil {
-		t.Fatalf("selected %s, stream %v", selectedName(r), r.containers().detail.stats.stream)
+	if selectedName(r) != "scratch" || r.detail.stats.stream != nil {
+		t.Fatalf("selected %s, stream %v", selectedName(r), r.detail.stats.stream)
 	}
 	if s := screen(r); !strings.Contains(s, "scratch is created: no stats") {
 		t.Errorf("scratch's Stats:\n%s", s)
@@ -218,19 +218,19 @@ func TestContainersDetailStats(t *testing.T) {
 // TestContainersStatsEndAndRestart: a stream that ends (the container stopped) says so and is
 // not restarted until the container starts again.
 func TestContainersStatsEndAndRestart(t *testing.T) {
-	r := newRoot(t, newFake(), 120, 40)
+	r := newTab(t, newFake(), 120, 40)
 	r, _ = press(t, r, "j", "j", "[")
 	r = statsArrive(t, r)
-	s := r.containers().detail.stats.stream
+	s := r.detail.stats.stream
 	r = update(t, r, statsEndedMsg{stream: s})
-	if r.containers().detail.stats.stream != nil || !strings.Contains(screen(r), "○ ended") {
+	if r.detail.stats.stream != nil || !strings.Contains(screen(r), "○ ended") {
 		t.Fatalf("after the end:\n%s", screen(r))
 	}
 	if !strings.Contains(screen(r), "▁▁▂▂▃▄▆█▇▅▃▂") {
 		t.Error("the samples read before the end are gone")
 	}
 	// The index sees the container start again: a new stream.
-	snap := r.containers().Snapshot()
+	snap := r.Snapshot()
 	cs := slices.Clone(snap.Containers)
 	for i := range cs {
 		if cs[i].Name == "shop-api-1" {
@@ -238,14 +238,13 @@ func TestContainersStatsEndAndRestart(t *testing.T) {
 		}
 	}
 	snap.Containers = cs
-	m, _ := r.Update(common.ContainersChangedMsg{Snap: snap})
-	r = m.(Root)
-	if r.containers().detail.stats.stream == nil {
+	r = update(t, r, common.ContainersChangedMsg{Snap: snap})
+	if r.detail.stats.stream == nil {
 		t.Fatal("no new stream after the restart")
 	}
 	// A sample of a stream no longer shown changes nothing.
 	m, cmd := r.Update(statsSampledMsg{stream: s})
-	if cmd != nil || m.(Root).containers().detail.stats.stream == s {
+	if cmd != nil || m.(Model).detail.stats.stream == s {
 		t.Error("a stale stream's samples were taken")
 	}
 }
