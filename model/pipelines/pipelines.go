@@ -1,4 +1,4 @@
-package model
+package pipelines
 
 import (
 	"context"
@@ -26,15 +26,15 @@ const (
 	pipeFocusOutput                  // the selected node's output
 )
 
-// Pipelines is the Pipelines tab: the workspace's pipeline files with their runs, the shown
+// Model is the Model tab: the workspace's pipeline files with their runs, the shown
 // run's tree and the selected node's output, and the controls (start, rerun, skip, kill,
 // debug). It follows the backend's Changed channel: no polling.
-type Pipelines struct {
+type Model struct {
 	common.Common // context, theme, keys, clock, size
 
-	pb PipelinesBackend // nil: no pipelines
+	pb Backend // nil: no pipelines
 
-	files  []PipelineFile
+	files  []File
 	runs   map[string][]pipeline.RunSummary
 	runErr map[string]error
 	rows   []views.PipelineRow
@@ -103,25 +103,25 @@ type pipelineOutputMsg struct {
 	err   error
 }
 
-// PipelinesDeps are what the Pipelines tab needs from its parent.
-type PipelinesDeps struct {
+// Deps are what the Pipelines tab needs from its parent.
+type Deps struct {
 	Common    common.Common
-	Pipelines PipelinesBackend
+	Pipelines Backend
 }
 
-// NewPipelines reads the pipeline files and their runs.
-func NewPipelines(d PipelinesDeps) Pipelines {
-	m := Pipelines{pb: d.Pipelines, Common: d.Common,
+// New reads the pipeline files and their runs.
+func New(d Deps) Model {
+	m := Model{pb: d.Pipelines, Common: d.Common,
 		detail: pipeDetail{tabs: detail.New(detail.Output, detail.Attempts, detail.Config)}}
 	m.reloadAll()
 	return m
 }
 
 // Init starts waiting for saved runs.
-func (m Pipelines) Init() tea.Cmd { return m.watch() }
+func (m Model) Init() tea.Cmd { return m.watch() }
 
 // watch waits for the next saved run.
-func (m Pipelines) watch() tea.Cmd {
+func (m Model) watch() tea.Cmd {
 	if m.pb == nil {
 		return nil
 	}
@@ -140,10 +140,10 @@ func (m Pipelines) watch() tea.Cmd {
 }
 
 // setSize gives the tab its area.
-func (m *Pipelines) setSize(width, height int) { m.Width, m.Height = width, height }
+func (m *Model) setSize(width, height int) { m.Width, m.Height = width, height }
 
 // Close stops the output stream and drops the output read (its spill file with it).
-func (m Pipelines) Close() {
+func (m Model) Close() {
 	if m.out.cancel != nil {
 		m.out.cancel()
 	}
@@ -151,7 +151,7 @@ func (m Pipelines) Close() {
 }
 
 // Context is the key context the tab is in.
-func (m Pipelines) Context() keymap.Context {
+func (m Model) Context() keymap.Context {
 	switch {
 	case m.confirm:
 		return keymap.CtxConfirm
@@ -168,7 +168,7 @@ func (m Pipelines) Context() keymap.Context {
 }
 
 // reloadAll reads the files and every file's runs again, keeping the cursor on its row.
-func (m *Pipelines) reloadAll() {
+func (m *Model) reloadAll() {
 	if m.pb == nil {
 		return
 	}
@@ -181,7 +181,7 @@ func (m *Pipelines) reloadAll() {
 }
 
 // buildRows lays out the list: each file, then its runs, filtered.
-func (m *Pipelines) buildRows() {
+func (m *Model) buildRows() {
 	var key string
 	if m.cursor >= 0 && m.cursor < len(m.rows) {
 		key = rowKey(m.rows[m.cursor])
@@ -223,7 +223,7 @@ func rowKey(r views.PipelineRow) string {
 }
 
 // selectedRow is the row under the cursor.
-func (m Pipelines) selectedRow() (views.PipelineRow, bool) {
+func (m Model) selectedRow() (views.PipelineRow, bool) {
 	if m.cursor < 0 || m.cursor >= len(m.rows) {
 		return views.PipelineRow{}, false
 	}
@@ -231,7 +231,7 @@ func (m Pipelines) selectedRow() (views.PipelineRow, bool) {
 }
 
 // selectedNode is the path of the node under the tree's cursor ("/" when none).
-func (m Pipelines) selectedNode() string {
+func (m Model) selectedNode() string {
 	if m.run == nil || m.node < 0 || m.node >= len(m.run.Order) {
 		return "/"
 	}
@@ -240,13 +240,13 @@ func (m Pipelines) selectedNode() string {
 
 // update handles the tab's keys and messages; after each one the pane under the tree
 // follows the selected node and its sub-tab (syncDetail).
-func (m Pipelines) update(msg tea.Msg) (Pipelines, tea.Cmd) {
+func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	m, cmd := m.handle(msg)
 	m.syncDetail()
 	return m, cmd
 }
 
-func (m Pipelines) handle(msg tea.Msg) (Pipelines, tea.Cmd) {
+func (m Model) handle(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case common.FilesChangedMsg:
 		return m.filesChanged(msg.Under("pipelines"))
@@ -300,7 +300,7 @@ func (m Pipelines) handle(msg tea.Msg) (Pipelines, tea.Cmd) {
 }
 
 // changed reloads what a saved run affects: its pipeline's runs, and the run if it is shown.
-func (m *Pipelines) changed(id string) tea.Cmd {
+func (m *Model) changed(id string) tea.Cmd {
 	if m.pb == nil {
 		return nil
 	}
@@ -339,7 +339,7 @@ func orderIndex(xs []string, x string) int {
 }
 
 // show loads a run into the tree, on its first node in error (or its root).
-func (m *Pipelines) show(name, id string) tea.Cmd {
+func (m *Model) show(name, id string) tea.Cmd {
 	run, err := m.pb.Load(name, id)
 	if err != nil {
 		m.status = views.Status{Text: "load " + id + ": " + err.Error(), Err: true}
@@ -352,7 +352,7 @@ func (m *Pipelines) show(name, id string) tea.Cmd {
 
 // syncOutput starts reading the selected node's last attempt unless it is already being read
 // (a running attempt's stream is followed; a finished one is read again only once).
-func (m *Pipelines) syncOutput() tea.Cmd {
+func (m *Model) syncOutput() tea.Cmd {
 	if m.run == nil {
 		return nil
 	}

@@ -1,4 +1,4 @@
-package model
+package pipelines
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 // fakePipelines is a PipelinesBackend over fixed runs; it records every control.
 type fakePipelines struct {
 	mu      sync.Mutex
-	files   []PipelineFile
+	files   []File
 	runs    map[string]*pipeline.Run
 	output  map[string][]pipeline.OutputLine // path → lines
 	calls   []string
@@ -37,7 +37,7 @@ func (f *fakePipelines) Calls() []string {
 	return slices.Clone(f.calls)
 }
 
-func (f *fakePipelines) Files() []PipelineFile { return f.files }
+func (f *fakePipelines) Files() []File { return f.files }
 
 func (f *fakePipelines) Runs(name string) ([]pipeline.RunSummary, error) {
 	var out []pipeline.RunSummary
@@ -148,7 +148,7 @@ func newFakePipelines() *fakePipelines {
 		}
 	}
 	return &fakePipelines{
-		files: []PipelineFile{
+		files: []File{
 			{Name: "ci", Path: "pipelines/ci.yml"},
 			{Name: "broken", Path: "pipelines/broken.yml", Err: errors.New("pipelines/broken.yml:3: /build: unknown key \"comand\" (did you mean command?)")},
 			{Name: "nightly", Path: "pipelines/nightly.yml"},
@@ -166,7 +166,7 @@ func newFakePipelines() *fakePipelines {
 	}
 }
 
-func newPipelinesRoot(t *testing.T, pb PipelinesBackend, w, h int) Root {
+func newPipelinesRoot(t *testing.T, pb Backend, w, h int) Root {
 	t.Helper()
 	cfg := Config{Backend: newFake(), Workspace: "~/src/shop", Endpoint: "unix:///var/run/docker.sock",
 		ServerVersion: "20.10.24", API: "1.41", Now: testNow}
