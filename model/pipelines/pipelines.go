@@ -95,8 +95,8 @@ type pipelineDebugMsg struct {
 	err error
 }
 
-// pipelineOutputMsg carries the output lines read since the last one.
-type pipelineOutputMsg struct {
+// OutputMsg carries the output lines read since the last one.
+type OutputMsg struct {
 	gen   uint64
 	lines []pipeline.OutputLine
 	end   bool
@@ -285,7 +285,7 @@ func (m Model) handle(msg tea.Msg) (Model, tea.Cmd) {
 		return m, tea.Exec(msg.cmd, func(err error) tea.Msg {
 			return pipelineActionMsg{what: "debug shell ended", err: err}
 		})
-	case pipelineOutputMsg:
+	case OutputMsg:
 		if msg.gen != m.out.gen {
 			return m, nil
 		}
@@ -413,7 +413,7 @@ func outputLines(ls []pipeline.OutputLine) []views.LogLine {
 // logs.Batch, so one message never makes a long Update).
 func readOutput(gen uint64, ch <-chan pipeOutChunk) tea.Cmd {
 	return func() tea.Msg {
-		msg := pipelineOutputMsg{gen: gen}
+		msg := OutputMsg{gen: gen}
 		c, ok := <-ch
 		for {
 			if !ok || c.end {

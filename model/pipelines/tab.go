@@ -54,6 +54,10 @@ func (m Model) SetSplit(s views.Split) (common.Tab, tea.Cmd) {
 	return m, cmd
 }
 
+// Split is the list/detail split the tab was last given, zoom included (read-only: the
+// root's tests check every tab has the root's).
+func (m Model) Split() views.Split { return m.split }
+
 // Zoomed says the detail fills the tab.
 func (m Model) Zoomed() bool { return m.split.Zoom }
 
