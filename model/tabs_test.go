@@ -1,6 +1,9 @@
 package model
 
-import "github.com/podiumdev/podium/model/common"
+import (
+	"github.com/podiumdev/podium/model/common"
+	"github.com/podiumdev/podium/model/pipelines"
+)
 
 // The tabs' places in the root's tab bar, and typed copies of them, for tests that look inside
 // a tab (a change to a copy goes nowhere: withTab changes one).
@@ -11,10 +14,10 @@ const (
 	tabContainers
 )
 
-func (r Root) pods() *Pods             { t := r.tabs[tabPods].(Pods); return &t }
-func (r Root) deploys() *Deploys       { t := r.tabs[tabDeploys].(Deploys); return &t }
-func (r Root) pipelines() *Pipelines   { t := r.tabs[tabPipelines].(Pipelines); return &t }
-func (r Root) containers() *Containers { t := r.tabs[tabContainers].(Containers); return &t }
+func (r Root) pods() *Pods                 { t := r.tabs[tabPods].(Pods); return &t }
+func (r Root) deploys() *Deploys           { t := r.tabs[tabDeploys].(Deploys); return &t }
+func (r Root) pipelines() *pipelines.Model { t := r.tabs[tabPipelines].(pipelines.Model); return &t }
+func (r Root) containers() *Containers     { t := r.tabs[tabContainers].(Containers); return &t }
 
 // withTab is r with the tab at i changed by f (a test's setup reaching into a tab).
 func withTab[T any](r Root, i int, f func(*T)) Root {
