@@ -1,3 +1,6 @@
+// Package pipelines is the Pipelines tab: the workspace's pipeline files and their runs, the
+// shown run's tree, the selected node's output and its sub-tabs, and the controls. The root
+// builds it with New and holds it as a common.Tab; cmd/tui serves its Backend.
 package pipelines
 
 import (
@@ -26,7 +29,7 @@ const (
 	pipeFocusOutput                  // the selected node's output
 )
 
-// Model is the Model tab: the workspace's pipeline files with their runs, the shown
+// Model is the Pipelines tab: the workspace's pipeline files with their runs, the shown
 // run's tree and the selected node's output, and the controls (start, rerun, skip, kill,
 // debug). It follows the backend's Changed channel: no polling.
 type Model struct {
@@ -95,7 +98,8 @@ type pipelineDebugMsg struct {
 	err error
 }
 
-// OutputMsg carries the output lines read since the last one.
+// OutputMsg carries the output lines read since the last one. Its fields are the tab's; it is
+// exported so that the root's tests can follow a node's output read to its end.
 type OutputMsg struct {
 	gen   uint64
 	lines []pipeline.OutputLine
