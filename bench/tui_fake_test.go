@@ -14,6 +14,7 @@ import (
 	"github.com/podiumdev/podium/model"
 	"github.com/podiumdev/podium/model/engine"
 	"github.com/podiumdev/podium/model/modeltest"
+	"github.com/podiumdev/podium/model/pipelines"
 )
 
 // The TUI benchmarks draw fixed data sets: no engine is involved, so they never skip. What
@@ -163,7 +164,7 @@ func flipped(s docker.Snapshot, i int) docker.Snapshot {
 }
 
 // tuiConfig is the TUI as `podium` starts it with no workspace: on the Containers tab.
-func tuiConfig(b engine.Backend, pb model.PipelinesBackend) model.Config {
+func tuiConfig(b engine.Backend, pb pipelines.Backend) model.Config {
 	return model.Config{
 		Backend: b, Pipelines: pb, Workspace: "~/src/bench", Endpoint: "unix:///var/run/docker.sock",
 		ServerVersion: "20.10.24", API: "1.41", Now: tuiNow,
@@ -318,8 +319,8 @@ func newPipeBackend() *pipeBackend {
 	return &pipeBackend{run: r, changed: make(chan string)}
 }
 
-func (p *pipeBackend) Files() []model.PipelineFile {
-	return []model.PipelineFile{{Name: "lint", Path: "pipelines/lint.yml"}, {Name: p.run.Pipeline, Path: p.run.File}}
+func (p *pipeBackend) Files() []pipelines.File {
+	return []pipelines.File{{Name: "lint", Path: "pipelines/lint.yml"}, {Name: p.run.Pipeline, Path: p.run.File}}
 }
 
 func (p *pipeBackend) Runs(name string) ([]pipeline.RunSummary, error) {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/podiumdev/podium/backend/docker"
-	"github.com/podiumdev/podium/backend/pipeline"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/logs"
 )
@@ -254,45 +253,4 @@ func TestLogSearchInPodsAndDeploys(t *testing.T) {
 	if !strings.Contains(scr, "/healthz 2/2") || !strings.Contains(scr, "only matching") || strings.Contains(scr, "GET /checkout") {
 		t.Fatalf("Deploys search:\n%s", scr)
 	}
-}
-
-func TestPipelineOutputUsesTheLogEngine(t *testing.T) {
-	t.Setenv("TMPDIR", t.TempDir())
-	r := openCI(t, newPipelinesRoot(t, newFakePipelines(), 200, 40))
-	r, cmd := press(t, r, "n")
-	r = runPipeCmd(t, r, cmd)
-	r, _ = press(t, r, "tab")
-	if r.pipelines().focus != pipeFocusOutput {
-		t.Fatalf("focus %v", r.pipelines().focus)
-	}
-	r, _ = press(t, r, "/")
-	if ctx := r.pipelines().Context(); ctx != keymap.CtxSearch {
-		t.Fatalf("typing in context %s", ctx)
-	}
-	r = typeText(t, r, "cart")
-	r, _ = press(t, r, "enter", "&")
-	s := screen(r)
-	if !strings.Contains(s, "/cart 3/3") || !strings.Contains(s, "want 3 items") || strings.Contains(s, "FAIL") {
-		t.Fatalf("output search:\n%s", s)
-	}
-	// A running attempt's output is followed as it comes, in batches.
-	out := r.pipelines().out
-	var batch []string
-	for i := range 100 {
-		batch = append(batch, fmt.Sprintf("step %d", i))
-	}
-	r, _ = press(t, r, "esc")
-	r = update(t, r, pipelineOutputMsg{gen: out.gen, lines: outputTexts(batch...)})
-	if s := screen(r); !strings.Contains(s, "step 99") || strings.Contains(s, "step 10 ") {
-		t.Fatalf("the output does not follow its end:\n%s", s)
-	}
-}
-
-// outputTexts are stdout lines of a node's output.
-func outputTexts(texts ...string) []pipeline.OutputLine {
-	out := make([]pipeline.OutputLine, len(texts))
-	for i, s := range texts {
-		out[i] = pipeline.OutputLine{Stream: pipeline.StreamStdout, Text: s}
-	}
-	return out
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/podiumdev/podium/model/common"
 	"github.com/podiumdev/podium/model/containers"
 	"github.com/podiumdev/podium/model/engine"
+	"github.com/podiumdev/podium/model/pipelines"
 	"github.com/podiumdev/podium/model/tasks"
 	"github.com/podiumdev/podium/views"
 	"github.com/podiumdev/podium/watch"
@@ -57,7 +58,7 @@ type Config struct {
 	TakeOver func(ctx context.Context) (DeploysBackend, error)
 	// Pipelines runs the workspace's pipelines/<name>.yml and reads their runs; nil means there
 	// are none (the Pipelines tab says so). cmd/tui serves it from backend/pipeline.
-	Pipelines PipelinesBackend
+	Pipelines pipelines.Backend
 	// WatchDir is the workspace whose pods/, config/, podium.yml and pipelines/ the TUI
 	// follows while it runs; "" follows nothing.
 	WatchDir string
@@ -117,12 +118,12 @@ func New(cfg Config) Root {
 	deploys := NewDeploys(DeploysDeps{Common: c, Deploys: cfg.Deploys, Backend: cfg.Backend,
 		Snapshot: snap, TakeOver: cfg.TakeOver})
 
-	pipelines := NewPipelines(PipelinesDeps{Common: c, Pipelines: cfg.Pipelines})
+	pipes := pipelines.New(pipelines.Deps{Common: c, Pipelines: cfg.Pipelines})
 
 	r := Root{
 		cfg: cfg, km: c.Keys, theme: c.Theme, now: c.Now, ctx: ctx, cancel: cancel,
 		status: snap.Status, tasks: tasks.NewList(), files: liveFiles{root: cfg.WatchDir, hub: cfg.Watcher},
-		tabs: []common.Tab{pods, deploys, pipelines, containers}, // the tab bar's order
+		tabs: []common.Tab{pods, deploys, pipes, containers}, // the tab bar's order
 	}
 	r.start = r.setTab(r.landing())
 	return r

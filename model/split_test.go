@@ -44,7 +44,7 @@ func TestSplitGrowsAndShrinksTheDetail(t *testing.T) {
 	if r.split.Detail != views.MinDetail {
 		t.Fatalf("detail share %d, want the minimum %d", r.split.Detail, views.MinDetail)
 	}
-	if r.pods().list.Split != r.split || r.deploys().list.Split != r.split || r.pipelines().split != r.split {
+	if r.pods().list.Split != r.split || r.deploys().list.Split != r.split || r.pipelines().Split() != r.split {
 		t.Fatal("a tab did not get the split")
 	}
 }

@@ -3,6 +3,7 @@ package model
 import (
 	"github.com/podiumdev/podium/model/common"
 	"github.com/podiumdev/podium/model/containers"
+	"github.com/podiumdev/podium/model/pipelines"
 )
 
 // The tabs' places in the root's tab bar, and typed copies of them, for tests that look inside
@@ -14,9 +15,12 @@ const (
 	tabContainers
 )
 
-func (r Root) pods() *Pods           { t := r.tabs[tabPods].(Pods); return &t }
-func (r Root) deploys() *Deploys     { t := r.tabs[tabDeploys].(Deploys); return &t }
-func (r Root) pipelines() *Pipelines { t := r.tabs[tabPipelines].(Pipelines); return &t }
+func (r Root) pods() *Pods       { t := r.tabs[tabPods].(Pods); return &t }
+func (r Root) deploys() *Deploys { t := r.tabs[tabDeploys].(Deploys); return &t }
+func (r Root) pipelines() *pipelines.Model {
+	t := r.tabs[tabPipelines].(pipelines.Model)
+	return &t
+}
 func (r Root) containers() *containers.Model {
 	t := r.tabs[tabContainers].(containers.Model)
 	return &t

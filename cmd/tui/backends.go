@@ -11,7 +11,7 @@ import (
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/pipeline"
 	"github.com/podiumdev/podium/backend/pods"
-	"github.com/podiumdev/podium/model"
+	"github.com/podiumdev/podium/model/pipelines"
 )
 
 // The TUI's backends: the backend packages serve the model's interfaces, and these types only
@@ -24,7 +24,7 @@ type containersBackend struct{ docker.Live }
 // podsBackend serves model.PodsBackend from the workspace's pods.
 type podsBackend struct{ pods.Controller }
 
-// pipelinesBackend serves model.PipelinesBackend from the workspace's pipelines and their
+// pipelinesBackend serves pipelines.Backend from the workspace's pipelines and their
 // one executor, delivering the ids of saved runs on changed.
 type pipelinesBackend struct {
 	pl      *pipeline.Workspace
@@ -115,11 +115,11 @@ func (b *pipelinesBackend) forward() {
 	}
 }
 
-func (b *pipelinesBackend) Files() []model.PipelineFile {
+func (b *pipelinesBackend) Files() []pipelines.File {
 	fs := b.pl.Files()
-	out := make([]model.PipelineFile, len(fs))
+	out := make([]pipelines.File, len(fs))
 	for i, f := range fs {
-		out[i] = model.PipelineFile{Name: f.Name, Path: f.Path, Err: f.Err}
+		out[i] = pipelines.File{Name: f.Name, Path: f.Path, Err: f.Err}
 	}
 	return out
 }

@@ -1,4 +1,4 @@
-package model
+package pipelines
 
 import (
 	"github.com/podiumdev/podium/model/common"
@@ -34,7 +34,7 @@ func (p modifyPrompt) label() string {
 
 // askModify opens the prompt on the tree's selected node. Only an exec node runs a command,
 // and only its env reaches a container, so only it can be modified.
-func (m Pipelines) askModify() (Pipelines, tea.Cmd) {
+func (m Model) askModify() (Model, tea.Cmd) {
 	path := m.selectedNode()
 	n := m.run.Nodes[path]
 	switch {
@@ -55,7 +55,7 @@ func (m Pipelines) askModify() (Pipelines, tea.Cmd) {
 }
 
 // modifyKey edits the prompt's line; enter modifies the node, esc closes the prompt.
-func (m Pipelines) modifyKey(msg tea.KeyPressMsg, a keymap.Action) (Pipelines, tea.Cmd) {
+func (m Model) modifyKey(msg tea.KeyPressMsg, a keymap.Action) (Model, tea.Cmd) {
 	p := *m.modify
 	switch a {
 	case keymap.Confirm:
@@ -83,7 +83,7 @@ func (m Pipelines) modifyKey(msg tea.KeyPressMsg, a keymap.Action) (Pipelines, t
 }
 
 // keyName is how the first key of a Pipelines action is shown ("R"), for messages that teach it.
-func (m Pipelines) keyName(a keymap.Action) string {
+func (m Model) keyName(a keymap.Action) string {
 	if ks := m.Keys.Keys(keymap.CtxPipelines, a); len(ks) > 0 {
 		return keymap.KeyName(ks[0])
 	}

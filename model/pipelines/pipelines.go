@@ -1,4 +1,7 @@
-package model
+// Package pipelines is the Pipelines tab: the workspace's pipeline files and their runs, the
+// shown run's tree, the selected node's output and its sub-tabs, and the controls. The root
+// builds it with New and holds it as a common.Tab; cmd/tui serves its Backend.
+package pipelines
 
 import (
 	"context"
@@ -26,15 +29,15 @@ const (
 	pipeFocusOutput                  // the selected node's output
 )
 
-// Pipelines is the Pipelines tab: the workspace's pipeline files with their runs, the shown
+// Model is the Pipelines tab: the workspace's pipeline files with their runs, the shown
 // run's tree and the selected node's output, and the controls (start, rerun, skip, kill,
 // debug). It follows the backend's Changed channel: no polling.
-type Pipelines struct {
+type Model struct {
 	common.Common // context, theme, keys, clock, size
 
-	pb PipelinesBackend // nil: no pipelines
+	pb Backend // nil: no pipelines
 
-	files  []PipelineFile
+	files  []File
 	runs   map[string][]pipeline.RunSummary
 	runErr map[string]error
 	rows   []views.PipelineRow
@@ -95,33 +98,34 @@ type pipelineDebugMsg struct {
 	err error
 }
 
-// pipelineOutputMsg carries the output lines read since the last one.
-type pipelineOutputMsg struct {
+// OutputMsg carries the output lines read since the last one. Its fields are the tab's; it is
+// exported so that the root's tests can follow a node's output read to its end.
+type OutputMsg struct {
 	gen   uint64
 	lines []pipeline.OutputLine
 	end   bool
 	err   error
 }
 
-// PipelinesDeps are what the Pipelines tab needs from its parent.
-type PipelinesDeps struct {
+// Deps are what the Pipelines tab needs from its parent.
+type Deps struct {
 	Common    common.Common
-	Pipelines PipelinesBackend
+	Pipelines Backend
 }
 
-// NewPipelines reads the pipeline files and their runs.
-func NewPipelines(d PipelinesDeps) Pipelines {
-	m := Pipelines{pb: d.Pipelines, Common: d.Common,
+// New reads the pipeline files and their runs.
+func New(d Deps) Model {
+	m := Model{pb: d.Pipelines, Common: d.Common,
 		detail: pipeDetail{tabs: detail.New(detail.Output, detail.Attempts, detail.Config)}}
 	m.reloadAll()
 	return m
 }
 
 // Init starts waiting for saved runs.
-func (m Pipelines) Init() tea.Cmd { return m.watch() }
+func (m Model) Init() tea.Cmd { return m.watch() }
 
 // watch waits for the next saved run.
-func (m Pipelines) watch() tea.Cmd {
+func (m Model) watch() tea.Cmd {
 	if m.pb == nil {
 		return nil
 	}
@@ -140,10 +144,10 @@ func (m Pipelines) watch() tea.Cmd {
 }
 
 // setSize gives the tab its area.
-func (m *Pipelines) setSize(width, height int) { m.Width, m.Height = width, height }
+func (m *Model) setSize(width, height int) { m.Width, m.Height = width, height }
 
 // Close stops the output stream and drops the output read (its spill file with it).
-func (m Pipelines) Close() {
+func (m Model) Close() {
 	if m.out.cancel != nil {
 		m.out.cancel()
 	}
@@ -151,7 +155,7 @@ func (m Pipelines) Close() {
 }
 
 // Context is the key context the tab is in.
-func (m Pipelines) Context() keymap.Context {
+func (m Model) Context() keymap.Context {
 	switch {
 	case m.confirm:
 		return keymap.CtxConfirm
@@ -168,7 +172,7 @@ func (m Pipelines) Context() keymap.Context {
 }
 
 // reloadAll reads the files and every file's runs again, keeping the cursor on its row.
-func (m *Pipelines) reloadAll() {
+func (m *Model) reloadAll() {
 	if m.pb == nil {
 		return
 	}
@@ -181,7 +185,7 @@ func (m *Pipelines) reloadAll() {
 }
 
 // buildRows lays out the list: each file, then its runs, filtered.
-func (m *Pipelines) buildRows() {
+func (m *Model) buildRows() {
 	var key string
 	if m.cursor >= 0 && m.cursor < len(m.rows) {
 		key = rowKey(m.rows[m.cursor])
@@ -223,7 +227,7 @@ func rowKey(r views.PipelineRow) string {
 }
 
 // selectedRow is the row under the cursor.
-func (m Pipelines) selectedRow() (views.PipelineRow, bool) {
+func (m Model) selectedRow() (views.PipelineRow, bool) {
 	if m.cursor < 0 || m.cursor >= len(m.rows) {
 		return views.PipelineRow{}, false
 	}
@@ -231,7 +235,7 @@ func (m Pipelines) selectedRow() (views.PipelineRow, bool) {
 }
 
 // selectedNode is the path of the node under the tree's cursor ("/" when none).
-func (m Pipelines) selectedNode() string {
+func (m Model) selectedNode() string {
 	if m.run == nil || m.node < 0 || m.node >= len(m.run.Order) {
 		return "/"
 	}
@@ -240,13 +244,13 @@ func (m Pipelines) selectedNode() string {
 
 // update handles the tab's keys and messages; after each one the pane under the tree
 // follows the selected node and its sub-tab (syncDetail).
-func (m Pipelines) update(msg tea.Msg) (Pipelines, tea.Cmd) {
+func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	m, cmd := m.handle(msg)
 	m.syncDetail()
 	return m, cmd
 }
 
-func (m Pipelines) handle(msg tea.Msg) (Pipelines, tea.Cmd) {
+func (m Model) handle(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case common.FilesChangedMsg:
 		return m.filesChanged(msg.Under("pipelines"))
@@ -285,7 +289,7 @@ func (m Pipelines) handle(msg tea.Msg) (Pipelines, tea.Cmd) {
 		return m, tea.Exec(msg.cmd, func(err error) tea.Msg {
 			return pipelineActionMsg{what: "debug shell ended", err: err}
 		})
-	case pipelineOutputMsg:
+	case OutputMsg:
 		if msg.gen != m.out.gen {
 			return m, nil
 		}
@@ -300,7 +304,7 @@ func (m Pipelines) handle(msg tea.Msg) (Pipelines, tea.Cmd) {
 }
 
 // changed reloads what a saved run affects: its pipeline's runs, and the run if it is shown.
-func (m *Pipelines) changed(id string) tea.Cmd {
+func (m *Model) changed(id string) tea.Cmd {
 	if m.pb == nil {
 		return nil
 	}
@@ -339,7 +343,7 @@ func orderIndex(xs []string, x string) int {
 }
 
 // show loads a run into the tree, on its first node in error (or its root).
-func (m *Pipelines) show(name, id string) tea.Cmd {
+func (m *Model) show(name, id string) tea.Cmd {
 	run, err := m.pb.Load(name, id)
 	if err != nil {
 		m.status = views.Status{Text: "load " + id + ": " + err.Error(), Err: true}
@@ -352,7 +356,7 @@ func (m *Pipelines) show(name, id string) tea.Cmd {
 
 // syncOutput starts reading the selected node's last attempt unless it is already being read
 // (a running attempt's stream is followed; a finished one is read again only once).
-func (m *Pipelines) syncOutput() tea.Cmd {
+func (m *Model) syncOutput() tea.Cmd {
 	if m.run == nil {
 		return nil
 	}
@@ -413,7 +417,7 @@ func outputLines(ls []pipeline.OutputLine) []views.LogLine {
 // logs.Batch, so one message never makes a long Update).
 func readOutput(gen uint64, ch <-chan pipeOutChunk) tea.Cmd {
 	return func() tea.Msg {
-		msg := pipelineOutputMsg{gen: gen}
+		msg := OutputMsg{gen: gen}
 		c, ok := <-ch
 		for {
 			if !ok || c.end {

@@ -1,4 +1,4 @@
-package model
+package pipelines
 
 import (
 	tea "charm.land/bubbletea/v2"
@@ -11,66 +11,70 @@ import (
 
 // The Pipelines tab as the root sees it: the common.Tab interface.
 
-var _ common.Tab = Pipelines{}
+var _ common.Tab = Model{}
 
 // Update handles a message; see update.
-func (m Pipelines) Update(msg tea.Msg) (common.Tab, tea.Cmd) { return m.update(msg) }
+func (m Model) Update(msg tea.Msg) (common.Tab, tea.Cmd) { return m.update(msg) }
 
 // Title is the tab's name in the tab bar.
-func (m Pipelines) Title() string { return "Pipelines" }
+func (m Model) Title() string { return "Pipelines" }
 
 // Action is the key action that selects the tab.
-func (m Pipelines) Action() keymap.Action { return keymap.TabPipelines }
+func (m Model) Action() keymap.Action { return keymap.TabPipelines }
 
 // Landing: never: the Pipelines tab is shown only when picked.
-func (m Pipelines) Landing() bool { return false }
+func (m Model) Landing() bool { return false }
 
 // HelpContexts are the tab's key contexts in the help screen.
-func (m Pipelines) HelpContexts() []keymap.Context {
+func (m Model) HelpContexts() []keymap.Context {
 	return []keymap.Context{keymap.CtxPipelines, keymap.CtxLogs, keymap.CtxFilter, keymap.CtxConfirm}
 }
 
 // Do performs an action as its key would.
-func (m Pipelines) Do(a keymap.Action) (common.Tab, tea.Cmd) { return m.do(a) }
+func (m Model) Do(a keymap.Action) (common.Tab, tea.Cmd) { return m.do(a) }
 
 // Mouse applies a pointer event.
-func (m Pipelines) Mouse(p common.Pointer) (common.Tab, tea.Cmd) { return m.mouse(p) }
+func (m Model) Mouse(p common.Pointer) (common.Tab, tea.Cmd) { return m.mouse(p) }
 
 // SetSize gives the tab its area.
-func (m Pipelines) SetSize(width, height int) (common.Tab, tea.Cmd) {
+func (m Model) SetSize(width, height int) (common.Tab, tea.Cmd) {
 	m.Width, m.Height = width, height
 	m.setSize(width, height)
 	return m, nil
 }
 
 // SetShown tells the tab whether it is on screen.
-func (m Pipelines) SetShown(shown bool) (common.Tab, tea.Cmd) {
+func (m Model) SetShown(shown bool) (common.Tab, tea.Cmd) {
 	return m, nil
 }
 
 // SetSplit gives the tab the list/detail split.
-func (m Pipelines) SetSplit(s views.Split) (common.Tab, tea.Cmd) {
+func (m Model) SetSplit(s views.Split) (common.Tab, tea.Cmd) {
 	cmd := m.setSplit(s)
 	return m, cmd
 }
 
+// Split is the list/detail split the tab was last given, zoom included (read-only: the
+// root's tests check every tab has the root's).
+func (m Model) Split() views.Split { return m.split }
+
 // Zoomed says the detail fills the tab.
-func (m Pipelines) Zoomed() bool { return m.split.Zoom }
+func (m Model) Zoomed() bool { return m.split.Zoom }
 
 // SetTheme switches the tab's colours.
-func (m Pipelines) SetTheme(t views.Theme) common.Tab {
+func (m Model) SetTheme(t views.Theme) common.Tab {
 	m.Theme = t
 	return m
 }
 
 // SetBusy sets the footer's text of the app's background work.
-func (m Pipelines) SetBusy(text string) common.Tab {
+func (m Model) SetBusy(text string) common.Tab {
 	m.status.Busy = text
 	return m
 }
 
 // setSplit applies the split. Zooming in zooms on the output when a run is shown.
-func (m *Pipelines) setSplit(s views.Split) tea.Cmd {
+func (m *Model) setSplit(s views.Split) tea.Cmd {
 	if s.Zoom && !m.split.Zoom && m.run != nil {
 		m.focus = pipeFocusOutput
 	}
@@ -81,7 +85,7 @@ func (m *Pipelines) setSplit(s views.Split) tea.Cmd {
 }
 
 // Alerts counts the pipelines whose latest run failed, and the files that do not parse.
-func (m Pipelines) Alerts() int {
+func (m Model) Alerts() int {
 	n := 0
 	for _, f := range m.files {
 		if f.Err != nil {
@@ -96,7 +100,7 @@ func (m Pipelines) Alerts() int {
 }
 
 // Tasks are the runs in progress.
-func (m Pipelines) Tasks() []views.Task {
+func (m Model) Tasks() []views.Task {
 	var out []views.Task
 	for _, f := range m.files {
 		for _, r := range m.runs[f.Name] {

@@ -1,4 +1,4 @@
-package model
+package pipelines
 
 import (
 	"path/filepath"
@@ -12,7 +12,7 @@ import (
 // filesChanged reads the pipeline files again after some changed on disk (paths relative to
 // the workspace): the list, each file's parse error, and the run on screen. Runs in progress
 // go on with the definition they started with; only what is shown is read again.
-func (m Pipelines) filesChanged(paths []string) (Pipelines, tea.Cmd) {
+func (m Model) filesChanged(paths []string) (Model, tea.Cmd) {
 	if m.pb == nil || len(paths) == 0 {
 		return m, nil
 	}

@@ -1,4 +1,4 @@
-package model
+package pipelines
 
 import (
 	"fmt"
@@ -15,7 +15,7 @@ type pipePanes struct {
 	listW, rightW, height, treeH, outH int
 }
 
-func (m Pipelines) panes() pipePanes {
+func (m Model) panes() pipePanes {
 	h := max(m.Height-1, 0)
 	if m.split.Zoom { // the pane with the keys fills the tab
 		switch m.focus {
@@ -49,22 +49,22 @@ func scrollTop(top, cursor, rows int) int {
 	return max(top, 0)
 }
 
-func (m *Pipelines) clampTree() {
+func (m *Model) clampTree() {
 	m.nodeTop = scrollTop(m.nodeTop, m.node, m.panes().treeH-1)
 }
 
 // outRows is how many lines the output pane shows.
-func (m Pipelines) outRows() int { return max(m.panes().outH-1, 1) }
+func (m Model) outRows() int { return max(m.panes().outH-1, 1) }
 
 // clampOutput tells the output pane its height after a resize or a new split: the engine keeps
 // its place by itself, and reads from disk what the new height shows.
-func (m *Pipelines) clampOutput() {
+func (m *Model) clampOutput() {
 	m.out.log.Resize(m.outRows())
 }
 
 // outputData is the output pane as the logs view draws it: the selected node's last attempt,
 // its own colours kept.
-func (m Pipelines) outputData() views.LogsData {
+func (m Model) outputData() views.LogsData {
 	d := m.out.log.Data()
 	d.Title, d.Focused, d.Colored, d.Empty = "Output", m.focus == pipeFocusOutput, true, "no output"
 	if m.run == nil {
@@ -86,7 +86,7 @@ func (m Pipelines) outputData() views.LogsData {
 }
 
 // View draws the tab, or without a backend what to do about it.
-func (m Pipelines) View() string {
+func (m Model) View() string {
 	if m.Width <= 0 || m.Height <= 0 {
 		return ""
 	}
@@ -138,7 +138,7 @@ func (m Pipelines) View() string {
 
 // mouse applies a pointer event to the Pipelines tab: the pane under the pointer gets the
 // keys; a click on a list row selects it, the wheel moves the pane's cursor.
-func (m Pipelines) mouse(p common.Pointer) (Pipelines, tea.Cmd) {
+func (m Model) mouse(p common.Pointer) (Model, tea.Cmd) {
 	if m.confirm || m.editing || p.Y < 0 || p.Y >= m.panes().height {
 		return m, nil
 	}

@@ -1,4 +1,4 @@
-package model
+package pipelines
 
 import (
 	"context"
@@ -8,18 +8,18 @@ import (
 	"github.com/podiumdev/podium/backend/pipeline"
 )
 
-// PipelineFile is one pipelines/<name>.yml of the workspace; Err is its parse error.
-type PipelineFile struct {
+// File is one pipelines/<name>.yml of the workspace; Err is its parse error.
+type File struct {
 	Name string
 	Path string
 	Err  error
 }
 
-// PipelinesBackend is everything the Pipelines tab asks of the pipeline executor and its
+// Backend is everything the Pipelines tab asks of the pipeline executor and its
 // store. cmd/tui serves it from a pipeline.Workspace; tests use a fake.
-type PipelinesBackend interface {
+type Backend interface {
 	// Files are the workspace's pipeline files, sorted by name; broken ones carry their error.
-	Files() []PipelineFile
+	Files() []File
 	// Runs are a pipeline's runs, newest first.
 	Runs(name string) ([]pipeline.RunSummary, error)
 	// Load reads a run as last saved.

@@ -1,4 +1,4 @@
-package model
+package pipelines
 
 import (
 	"fmt"
@@ -50,12 +50,12 @@ func TestParseModify(t *testing.T) {
 func TestPipelinesModify(t *testing.T) {
 	const id = "20261121-1150-a1b2"
 	fp := newFakePipelines()
-	r := openCI(t, newPipelinesRoot(t, fp, 120, 40))
+	r := openCI(t, newTab(t, fp, 120, 40))
 	r, cmd := press(t, r, "n")
 	r = runPipeCmd(t, r, cmd)
 	r, cmd = press(t, r, "m")
-	if cmd != nil || r.pipelines().Context() != keymap.CtxPrompt {
-		t.Fatalf("m opened no prompt: status %q", r.pipelines().status.Text)
+	if cmd != nil || r.Context() != keymap.CtxPrompt {
+		t.Fatalf("m opened no prompt: status %q", r.status.Text)
 	}
 	if s := screen(r); !strings.Contains(s, "modify /test/unit [-e K=V]… [command]:") {
 		t.Fatalf("prompt:\n%s", s)
@@ -67,17 +67,15 @@ func TestPipelinesModify(t *testing.T) {
 	if calls := fp.Calls(); calls[len(calls)-1] != want {
 		t.Fatalf("calls %q, want %q", calls, want)
 	}
-	if st := r.pipelines().status; st.Text != "modified /test/unit: R reruns it" || st.Err {
+	if st := r.status; st.Text != "modified /test/unit: R reruns it" || st.Err {
 		t.Fatalf("status %+v", st)
 	}
 	if !strings.Contains(screen(r), "modified /test/unit: R reruns it") {
 		t.Errorf("status not on screen:\n%s", screen(r))
 	}
 
-	// The env alone, from the command palette; then a command alone.
-	r, _ = press(t, r, ":")
-	r = typeText(t, r, "modify")
-	r, _ = press(t, r, "enter")
+	// The env alone, as the command palette asks it (Do); then a command alone.
+	r, _ = do(t, r, keymap.Modify)
 	r = typeText(t, r, "-e CART=v3")
 	r, cmd = press(t, r, "enter")
 	r = runPipeCmd(t, r, cmd)
@@ -96,30 +94,30 @@ func TestPipelinesModify(t *testing.T) {
 	r, _ = press(t, r, "m")
 	r = typeText(t, r, "-e NOPE")
 	r, cmd = press(t, r, "enter")
-	if st := r.pipelines().status; cmd != nil || st.Text != `modify /test/unit: -e "NOPE": want K=V` || !st.Err {
+	if st := r.status; cmd != nil || st.Text != `modify /test/unit: -e "NOPE": want K=V` || !st.Err {
 		t.Errorf("bad line: status %+v", st)
 	}
 	r, _ = press(t, r, "m")
 	r = typeText(t, r, "rm -rf /")
 	r, _ = press(t, r, "esc")
-	if r.pipelines().modify != nil || r.pipelines().Context() == keymap.CtxPrompt {
+	if r.modify != nil || r.Context() == keymap.CtxPrompt {
 		t.Error("esc kept the prompt")
 	}
 	r, _ = press(t, r, "k", "m") // /test
-	if st := r.pipelines().status; r.pipelines().modify != nil || st.Text != "/test is a parallel node: modify changes an exec node's command or env" {
+	if st := r.status; r.modify != nil || st.Text != "/test is a parallel node: modify changes an exec node's command or env" {
 		t.Errorf("m on /test: status %+v", st)
 	}
 	r, _ = press(t, r, "esc", "m") // back in the list
-	if st := r.pipelines().status; r.pipelines().modify != nil || st.Text != "select a node of the run to modify (tab moves to the tree)" {
+	if st := r.status; r.modify != nil || st.Text != "select a node of the run to modify (tab moves to the tree)" {
 		t.Errorf("m in the list: status %+v", st)
 	}
 	if got := fp.Calls()[n:]; len(got) != 0 {
 		t.Errorf("refusals called %q", got)
 	}
 
-	fresh := newPipelinesRoot(t, newFakePipelines(), 80, 24)
+	fresh := newTab(t, newFakePipelines(), 80, 24)
 	fresh, _ = press(t, fresh, "m")
-	if st := fresh.pipelines().status; st.Text != "select a run first (enter)" || !st.Err {
+	if st := fresh.status; st.Text != "select a run first (enter)" || !st.Err {
 		t.Errorf("m without a run: status %+v", st)
 	}
 }

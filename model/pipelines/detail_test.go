@@ -1,67 +1,12 @@
-package model
+package pipelines
 
 import (
 	"strings"
 	"testing"
 )
 
-// ciDefinition is the file ci's newest run was started from, for the Config sub-tab.
-const ciDefinition = `images:
-  base:
-    from: busybox:latest
-image: base
-env:
-  CI: "1"
-  DEPLOY_TOKEN: t0ps3cret
-max_time: 10m
-serial:
-  build:
-    exec: make build
-    doc: Compile the app.
-  test:
-    parallel:
-      unit:
-        exec: go test ./...
-        retries: 1
-        max_time: 90s
-        env: {DB_PASSWORD: hunter2, GOFLAGS: -count=1}
-      lint: golangci-lint run
-      e2e: ./e2e.sh
-  deploy:
-    exec: ./deploy.sh
-    container_reuse: new
-    skip: true
-`
-
-// newDetailPipelines is the Pipelines fixture with ci's newest run given its file, and its
-// unit tests' attempts their containers and reasons.
-func newDetailPipelines() *fakePipelines {
-	fp := newFakePipelines()
-	run := fp.runs["20261121-1150-a1b2"]
-	run.File, run.Definition = "pipelines/ci.yml", []byte(ciDefinition)
-	unit := run.Nodes["/test/unit"]
-	unit.Attempts[0].Container = "9c2e5f0a7b1d3c4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e"
-	unit.Attempts[0].Reason = "exited 1"
-	unit.Attempts[1].Container = "podium-pipe-ci-unit-2"
-	unit.Attempts[1].Reason = "retry 1 of 1: exited 2"
-	return fp
-}
-
-// pipelinesSubTab presses ] until the Pipelines tab's lower pane shows the sub-tab title.
-func pipelinesSubTab(t *testing.T, r Root, title string) Root {
-	t.Helper()
-	for range r.pipelines().detail.tabs.Len() {
-		if r.pipelines().detail.tabs.Current().Title() == title {
-			return r
-		}
-		r, _ = press(t, r, "]")
-	}
-	t.Fatalf("no sub-tab %s", title)
-	return r
-}
-
 func TestPipelinesDetailAttempts(t *testing.T) {
-	r := openCI(t, newPipelinesRoot(t, newDetailPipelines(), 120, 40))
+	r := openCI(t, newTab(t, newDetailPipelines(), 120, 40))
 	r, cmd := press(t, r, "n")
 	r = runPipeCmd(t, r, cmd)
 	if !strings.Contains(screen(r), "─[Output]│ Attempts │ Config ─ /test/unit #2 ─") {
@@ -96,7 +41,7 @@ func TestPipelinesDetailAttempts(t *testing.T) {
 }
 
 func TestPipelinesDetailConfig(t *testing.T) {
-	r := openCI(t, newPipelinesRoot(t, newDetailPipelines(), 120, 40))
+	r := openCI(t, newTab(t, newDetailPipelines(), 120, 40))
 	r, cmd := press(t, r, "n")
 	r = runPipeCmd(t, r, cmd)
 	r = pipelinesSubTab(t, r, "Config")
@@ -134,8 +79,8 @@ func TestPipelinesDetailConfig(t *testing.T) {
 // run recorded, and says why there is no more.
 func TestPipelinesDetailConfigWithoutFile(t *testing.T) {
 	fp := newFakePipelines()
-	fp.runs["20261121-1150-a1b2"].Nodes["/build"].Command = "make build"
-	r := openCI(t, newPipelinesRoot(t, fp, 120, 40))
+	fp.Run("20261121-1150-a1b2").Nodes["/build"].Command = "make build"
+	r := openCI(t, newTab(t, fp, 120, 40))
 	r = pipelinesSubTab(t, r, "Config")
 	r = selectNode(t, r, "/build")
 	s := screen(r)
@@ -146,17 +91,17 @@ func TestPipelinesDetailConfigWithoutFile(t *testing.T) {
 }
 
 // selectNode moves the tree's cursor to path.
-func selectNode(t *testing.T, r Root, path string) Root {
+func selectNode(t *testing.T, r Model, path string) Model {
 	t.Helper()
-	if r.pipelines().focus == pipeFocusList {
+	if r.focus == pipeFocusList {
 		r, _ = press(t, r, "tab")
 	}
-	for r.pipelines().focus != pipeFocusTree {
+	for r.focus != pipeFocusTree {
 		r, _ = press(t, r, "tab")
 	}
 	r, _ = press(t, r, "g")
-	for range len(r.pipelines().run.Order) {
-		if r.pipelines().selectedNode() == path {
+	for range len(r.run.Order) {
+		if r.selectedNode() == path {
 			return r
 		}
 		r, _ = press(t, r, "j")

@@ -1,4 +1,4 @@
-package model
+package pipelines
 
 import (
 	"fmt"
@@ -21,7 +21,7 @@ type pipeDetail struct {
 
 // syncDetail parses the shown run's file while Config is on screen, once per run: the file
 // as run never changes.
-func (m *Pipelines) syncDetail() {
+func (m *Model) syncDetail() {
 	d := &m.detail
 	if !d.tabs.Is(detail.Config) || m.run == nil || d.defRun == m.run.ID {
 		return
@@ -39,7 +39,7 @@ func (m *Pipelines) syncDetail() {
 
 // detailKey switches sub-tabs (from anywhere in the tab) and scrolls Attempts and Config while
 // the output pane has focus; false leaves the key to the tab.
-func (m *Pipelines) detailKey(a keymap.Action) bool {
+func (m *Model) detailKey(a keymap.Action) bool {
 	if m.detail.tabs.SwitchKey(a) {
 		m.syncDetail()
 		return true
@@ -56,7 +56,7 @@ func (m *Pipelines) detailKey(a keymap.Action) bool {
 
 // detailView is the pane under the tree: the output as drawn, or the selected node's
 // Attempts or Config, with the sub-tab bar in its title rule.
-func (m Pipelines) detailView(out string, width, height int, focused bool) string {
+func (m Model) detailView(out string, width, height int, focused bool) string {
 	pane := out
 	if !m.detail.tabs.Is(detail.Output) {
 		pane = views.DetailPane(m.Theme, m.detailText(width, focused), width, height)
@@ -65,7 +65,7 @@ func (m Pipelines) detailView(out string, width, height int, focused bool) strin
 }
 
 // detailText is the selected node's Attempts or Config.
-func (m Pipelines) detailText(width int, focused bool) views.DetailText {
+func (m Model) detailText(width int, focused bool) views.DetailText {
 	d := views.DetailText{Top: m.detail.tabs.Top(), Focused: focused}
 	if m.run == nil {
 		d.Empty = "enter on a pipeline runs it; on a run, shows its tree"
@@ -94,7 +94,7 @@ func (m Pipelines) detailText(width int, focused bool) views.DetailText {
 
 // nodeConfig is a node's settings: the file's (after defaults and inheritance) where the run's
 // file has the node, with the command, environment and image the run recorded for it.
-func (m Pipelines) nodeConfig(path string, n *pipeline.NodeRun) views.NodeConfig {
+func (m Model) nodeConfig(path string, n *pipeline.NodeRun) views.NodeConfig {
 	c := views.NodeConfig{Path: path, FromRun: true}
 	if n != nil {
 		c.Kind, c.Exec, c.Env, c.ImageRef = n.Kind, n.Command, n.Env, n.Image

@@ -1,4 +1,4 @@
-package model
+package pipelines
 
 import (
 	"fmt"
@@ -11,7 +11,7 @@ import (
 )
 
 // key handles a key in the tab's current context.
-func (m Pipelines) key(msg tea.KeyPressMsg) (Pipelines, tea.Cmd) {
+func (m Model) key(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	a := m.Keys.Resolve(m.Context(), msg.String())
 	if m.pb == nil {
 		return m, nil
@@ -58,7 +58,7 @@ func (m Pipelines) key(msg tea.KeyPressMsg) (Pipelines, tea.Cmd) {
 
 // do performs an action in the list, the tree or the output pane, from a key or the command
 // palette.
-func (m Pipelines) do(a keymap.Action) (Pipelines, tea.Cmd) {
+func (m Model) do(a keymap.Action) (Model, tea.Cmd) {
 	if m.pb == nil {
 		return m, nil
 	}
@@ -148,7 +148,7 @@ func (m Pipelines) do(a keymap.Action) (Pipelines, tea.Cmd) {
 
 // enter runs the selected file, or shows the selected run; in the tree it shows the node's
 // output.
-func (m Pipelines) enter() (Pipelines, tea.Cmd) {
+func (m Model) enter() (Model, tea.Cmd) {
 	if m.focus != pipeFocusList {
 		m.focus = pipeFocusOutput
 		return m, m.syncOutput()
@@ -175,7 +175,7 @@ func (m Pipelines) enter() (Pipelines, tea.Cmd) {
 }
 
 // nextError moves the tree's cursor to the next exec node in error after it, wrapping.
-func (m *Pipelines) nextError() {
+func (m *Model) nextError() {
 	if m.run == nil {
 		m.status = views.Status{Text: "select a run first (enter)", Err: true}
 		return
@@ -197,7 +197,7 @@ func (m *Pipelines) nextError() {
 }
 
 // move moves the cursor of the focused pane.
-func (m Pipelines) move(a keymap.Action) (Pipelines, tea.Cmd) {
+func (m Model) move(a keymap.Action) (Model, tea.Cmd) {
 	page := max(m.Height/2, 1)
 	step := func(cur, n int) int {
 		switch a {
