@@ -1,4 +1,4 @@
-package model
+package deploys
 
 import (
 	"context"
@@ -7,10 +7,10 @@ import (
 	"github.com/podiumdev/podium/backend/supervisor"
 )
 
-// DeploysBackend is everything the Deploys tab asks of the supervisor: the services' status,
+// Backend is everything the Deploys tab asks of the supervisor: the services' status,
 // its own health, their transitions as they happen, and the controls. It is a part of the
 // supervisor's own Controller, so the supervisor serves it as it is; tests use a fake.
-type DeploysBackend interface {
+type Backend interface {
 	// Status is every service, sorted by name.
 	Status() []supervisor.ServiceStatus
 	// Health is the supervisor's own condition: whether its engine answers, whether it has
