@@ -29,7 +29,7 @@ type Backend interface {
 	Resume(name string) error
 }
 
-// FollowState is how a DeploysBackend served by a supervisor in another process (`podium
+// FollowState is how a Backend served by a supervisor in another process (`podium
 // supervise`) sees that process: whether it still answers. It is apart from Health, which is
 // that supervisor's own view of its engine.
 type FollowState struct {
@@ -39,7 +39,7 @@ type FollowState struct {
 	Since time.Time // when it went away
 }
 
-// Followed is a DeploysBackend that follows a supervisor in another process; the Deploys tab
+// Followed is a Backend that follows a supervisor in another process; the Deploys tab
 // asks it whether that supervisor is still there.
 type Followed interface {
 	FollowState() FollowState

@@ -253,3 +253,7 @@ func DeployContainers(now time.Time) []docker.Container {
 	}
 	return cs
 }
+
+// Lock and Unlock hold the fake while a test changes Services, which the tab may be reading.
+func (f *Deploys) Lock()   { f.mu.Lock() }
+func (f *Deploys) Unlock() { f.mu.Unlock() }
