@@ -1,6 +1,9 @@
 package model
 
-import "github.com/podiumdev/podium/model/common"
+import (
+	"github.com/podiumdev/podium/model/common"
+	"github.com/podiumdev/podium/model/deploys"
+)
 
 // The tabs' places in the root's tab bar, and typed copies of them, for tests that look inside
 // a tab (a change to a copy goes nowhere: withTab changes one).
@@ -12,7 +15,7 @@ const (
 )
 
 func (r Root) pods() *Pods             { t := r.tabs[tabPods].(Pods); return &t }
-func (r Root) deploys() *Deploys       { t := r.tabs[tabDeploys].(Deploys); return &t }
+func (r Root) deploys() *deploys.Model { t := r.tabs[tabDeploys].(deploys.Model); return &t }
 func (r Root) pipelines() *Pipelines   { t := r.tabs[tabPipelines].(Pipelines); return &t }
 func (r Root) containers() *Containers { t := r.tabs[tabContainers].(Containers); return &t }
 

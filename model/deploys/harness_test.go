@@ -1,286 +1,208 @@
-package model
+package deploys
 
 import (
 	"context"
-	"fmt"
 	"slices"
-	"sync"
+	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/podiumdev/podium/backend/deployapi"
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/supervisor"
+	"github.com/podiumdev/podium/keymap"
+	"github.com/podiumdev/podium/model/common"
 	"github.com/podiumdev/podium/model/modeltest"
+	"github.com/podiumdev/podium/views"
 )
 
-// tr is a transition of the fixture's timelines.
-func tr(at time.Time, from, to supervisor.State, rev int, cause supervisor.Cause, reason string) supervisor.Transition {
-	return supervisor.Transition{At: at, From: from, To: to, Revision: rev, Cause: cause, Reason: reason}
+// The supervisor serves the Deploys tab as it is, and so does the tests' fake.
+var (
+	_ Backend = deployapi.Controller(nil)
+	_ Backend = (*modeltest.Deploys)(nil)
+)
+
+// The fake supervisor and its fixture (modeltest's), under the names the tests use.
+type fakeDeploys = modeltest.Deploys
+
+var tr, sc = modeltest.Tr, modeltest.SC
+
+func testNow() time.Time { return time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC) }
+
+func newFakeDeploys() *fakeDeploys               { return modeltest.NewDeploys(testNow()) }
+func deploysFixture() []supervisor.ServiceStatus { return modeltest.DeploysFixture(testNow()) }
+func deployContainers() []docker.Container       { return modeltest.DeployContainers(testNow()) }
+func connected(cs []docker.Container) docker.Snapshot {
+	return docker.Snapshot{Containers: cs, Status: docker.Status{State: docker.Connected, Since: testNow().Add(-time.Hour)}, Version: 1}
 }
 
-// sc is a container of a service as the supervisor reports it.
-func sc(name string, rev int, role supervisor.Role, state, health string, started time.Time) supervisor.ContainerStatus {
-	id := fmt.Sprintf("%016x", name)
-	return supervisor.ContainerStatus{ID: id[len(id)-16:], Name: name, Revision: rev, Role: role,
-		State: state, Health: health, StartedAt: started}
+// The tab's place in the root's tab bar, and another's, for the keys that switch tabs.
+const (
+	tabDeploys = iota + 1
+	tabContainers
+)
+
+// headerHeight is the root's header above the tab: the harness gives the tab what the root
+// would, so the tab's screens are those of the whole-root tests below the header.
+const headerHeight = 2
+
+// Root is the test harness: the Deploys tab on its own, driven as the root drives it. Keys go
+// to the tab unless they are the root's (quit, zoom, the tab keys: "2" shows the tab, another
+// tab key hides it); every other message goes to the tab; commands are run by the tests.
+type Root struct {
+	tab      int     // tabDeploys when the tab is on screen
+	start    tea.Cmd // what the root's first setTab would start (the tab shown)
+	quitting bool
+	m        common.Tab
+	cancel   context.CancelFunc
 }
 
-// deploysFixture is the Deploys tab's fixed data set, one service per case: api stable (with
-// a rolled-back revision in its history), billing's new revision failing (retry in 12s, the
-// old one serving), cron's first revision waiting for health (timeout in 40s), mailer never
-// deployed, queue paused, search with a spec that does not parse, and web rolling out r12
-// beside r11, which stops in 12s (the After delay).
-func deploysFixture() []supervisor.ServiceStatus {
-	now := testNow()
-	return []supervisor.ServiceStatus{
-		{
-			Name: "api", File: "specs/api.yml", State: supervisor.Stable, Since: now.Add(-3 * time.Hour),
-			StableAt: now.Add(-3 * time.Hour), Revision: 7, Image: "ghcr.io/acme/api:2.3.1", Desired: 2, Healthy: 2,
-			Containers: []supervisor.ContainerStatus{
-				sc("api-r7-1", 7, supervisor.RoleCurrent, "running", "healthy", now.Add(-3*time.Hour)),
-				sc("api-r7-2", 7, supervisor.RoleCurrent, "running", "healthy", now.Add(-3*time.Hour)),
-			},
-			Timeline: []supervisor.Transition{
-				tr(now.Add(-26*time.Hour), supervisor.Init, supervisor.Wait, 5, supervisor.CauseNewSpec, "spec added"),
-				tr(now.Add(-26*time.Hour+20*time.Second), supervisor.Wait, supervisor.Stable, 5, supervisor.CauseStable, "2/2 healthy"),
-				tr(now.Add(-5*time.Hour), supervisor.Stable, supervisor.WaitNext, 6, supervisor.CauseSpecChanged, "spec changed: image ghcr.io/acme/api:2.3.0"),
-				tr(now.Add(-5*time.Hour+30*time.Second), supervisor.WaitNext, supervisor.TryAgainNext, 6, supervisor.CauseFailure, "health timeout after 30s"),
-				tr(now.Add(-4*time.Hour), supervisor.TryAgainNext, supervisor.Stable, 5, supervisor.CauseRollback, "rolled back to r5"),
-				tr(now.Add(-3*time.Hour-40*time.Second), supervisor.Stable, supervisor.WaitNext, 7, supervisor.CauseSpecChanged, "spec changed: image ghcr.io/acme/api:2.3.1"),
-				tr(now.Add(-3*time.Hour), supervisor.WaitNext, supervisor.Stable, 7, supervisor.CauseStable, "2/2 healthy, old stopped"),
-			},
-			History: []supervisor.Revision{
-				{N: 5, Hash: "5e1f0a9c77d2", Image: "ghcr.io/acme/api:2.2.9", At: now.Add(-26 * time.Hour), Outcome: "replaced"},
-				{N: 6, Hash: "a0c3b1e94f10", Image: "ghcr.io/acme/api:2.3.0", At: now.Add(-5 * time.Hour), Outcome: "rolled back"},
-				{N: 7, Hash: "7d41c2f08b3e", Image: "ghcr.io/acme/api:2.3.1", At: now.Add(-3*time.Hour - 40*time.Second), Outcome: "stable"},
-			},
-		},
-		{
-			Name: "billing", File: "specs/billing.edn", State: supervisor.TryAgainNext, Since: now.Add(-2 * time.Minute),
-			StableAt: now.Add(-26 * time.Hour), Revision: 3, Next: 4, Image: "ghcr.io/acme/billing:1.8.0", Desired: 1, Healthy: 1,
-			RetryAt:   now.Add(12 * time.Second),
-			LastError: "health check failed: GET /healthz returned 503 (3 of 3 probes)",
-			Containers: []supervisor.ContainerStatus{
-				sc("billing-r3-1", 3, supervisor.RoleCurrent, "running", "healthy", now.Add(-26*time.Hour)),
-				sc("billing-r4-1", 4, supervisor.RoleNext, "exited", "", time.Time{}),
-			},
-			Timeline: []supervisor.Transition{
-				tr(now.Add(-26*time.Hour), supervisor.WaitNext, supervisor.Stable, 3, supervisor.CauseStable, "1/1 healthy"),
-				tr(now.Add(-3*time.Minute), supervisor.Stable, supervisor.WaitNext, 4, supervisor.CauseSpecChanged, "spec changed: env PAYMENT_API_URL"),
-				tr(now.Add(-2*time.Minute), supervisor.WaitNext, supervisor.TryAgainNext, 4, supervisor.CauseFailure, "health timeout after 30s"),
-			},
-			History: []supervisor.Revision{
-				{N: 2, Hash: "2b9e11d0c4aa", Image: "ghcr.io/acme/billing:1.7.4", At: now.Add(-9 * 24 * time.Hour), Outcome: "replaced"},
-				{N: 3, Hash: "3c0d57e2a1f9", Image: "ghcr.io/acme/billing:1.8.0", At: now.Add(-26 * time.Hour), Outcome: "stable"},
-				{N: 4, Hash: "4f7a9e3b2c61", Image: "ghcr.io/acme/billing:1.8.0", At: now.Add(-3 * time.Minute), Outcome: supervisor.OutcomeFailed, Failure: "health timeout after 30s"},
-			},
-		},
-		{
-			Name: "cron", File: "specs/cron.json", State: supervisor.Wait, Since: now.Add(-20 * time.Second),
-			Next: 1, Image: "ghcr.io/acme/cron:0.9.0", Desired: 1, Healthy: 0,
-			HealthDeadline: now.Add(40 * time.Second),
-			Containers: []supervisor.ContainerStatus{
-				sc("cron-r1-1", 1, supervisor.RoleNext, "running", "starting", now.Add(-18*time.Second)),
-			},
-			Timeline: []supervisor.Transition{tr(now.Add(-20*time.Second), supervisor.Init, supervisor.Wait, 1, supervisor.CauseNewSpec, "spec added")},
-			History:  []supervisor.Revision{{N: 1, Hash: "1aa0f3c9d2e8", Image: "ghcr.io/acme/cron:0.9.0", At: now.Add(-20 * time.Second)}},
-		},
-		{
-			Name: "mailer", File: "specs/mailer.yml", State: supervisor.Init, Since: now.Add(-time.Minute), Desired: 1,
-			Timeline: []supervisor.Transition{tr(now.Add(-time.Minute), "", supervisor.Init, 0, supervisor.CauseNewSpec, "spec added")},
-		},
-		{
-			Name: "queue", File: "specs/queue.yml", State: supervisor.Stable, Since: now.Add(-50 * time.Hour),
-			StableAt: now.Add(-50 * time.Hour), Revision: 2, Image: "rabbitmq:3.13-management", Desired: 1, Healthy: 1, Paused: true,
-			Containers: []supervisor.ContainerStatus{
-				sc("queue-r2-1", 2, supervisor.RoleCurrent, "running", "healthy", now.Add(-50*time.Hour)),
-			},
-			Timeline: []supervisor.Transition{
-				tr(now.Add(-50*time.Hour-time.Minute), supervisor.Stable, supervisor.WaitNext, 2, supervisor.CauseSpecChanged, "spec changed: image rabbitmq:3.13-management"),
-				tr(now.Add(-50*time.Hour), supervisor.WaitNext, supervisor.Stable, 2, supervisor.CauseStable, "1/1 healthy"),
-			},
-			History: []supervisor.Revision{
-				{N: 1, Image: "rabbitmq:3.12-management", At: now.Add(-9 * 24 * time.Hour), Outcome: "replaced"},
-				{N: 2, Image: "rabbitmq:3.13-management", At: now.Add(-50*time.Hour - time.Minute), Outcome: "stable"},
-			},
-		},
-		{
-			Name: "search", File: "specs/search.yml", State: supervisor.Stable, Since: now.Add(-6 * time.Hour),
-			StableAt: now.Add(-6 * time.Hour), Revision: 5, Image: "opensearchproject/opensearch:2.17.1", Desired: 1, Healthy: 1,
-			SpecError: "specs/search.yml: line 4: :deploy must be [:Before] or [:After n], got [:After]",
-			Containers: []supervisor.ContainerStatus{
-				sc("search-r5-1", 5, supervisor.RoleCurrent, "running", "healthy", now.Add(-6*time.Hour)),
-			},
-			History: []supervisor.Revision{{N: 5, Image: "opensearchproject/opensearch:2.17.1", At: now.Add(-6 * time.Hour), Outcome: "stable"}},
-		},
-		{
-			Name: "web", File: "specs/web.yml", State: supervisor.WaitNext, Since: now.Add(-25 * time.Second),
-			StableAt: now.Add(-49 * time.Hour), Revision: 11, Next: 12, Image: "ghcr.io/acme/web:4.0.2", Desired: 1, Healthy: 1,
-			DrainUntil: now.Add(12 * time.Second),
-			Containers: []supervisor.ContainerStatus{
-				sc("web-r11-1", 11, supervisor.RoleOld, "running", "healthy", now.Add(-49*time.Hour)),
-				sc("web-r12-1", 12, supervisor.RoleNext, "running", "healthy", now.Add(-23*time.Second)),
-			},
-			Timeline: []supervisor.Transition{
-				tr(now.Add(-72*time.Hour), supervisor.Stable, supervisor.WaitNext, 11, supervisor.CauseSpecChanged, "spec changed: image ghcr.io/acme/web:4.0.2"),
-				tr(now.Add(-49*time.Hour), supervisor.WaitNext, supervisor.Stable, 11, supervisor.CauseStable, "1/1 healthy, old stopped"),
-				tr(now.Add(-25*time.Second), supervisor.Stable, supervisor.WaitNext, 12, supervisor.CauseSpecChanged, "spec changed: image ghcr.io/acme/web:4.1.0"),
-			},
-			History: []supervisor.Revision{
-				{N: 10, Hash: "0e5d2c8a1b47", Image: "ghcr.io/acme/web:4.0.1", At: now.Add(-9 * 24 * time.Hour), Outcome: "replaced"},
-				{N: 11, Hash: "b11f6e0d93c2", Image: "ghcr.io/acme/web:4.0.2", At: now.Add(-72 * time.Hour), Outcome: "stable"},
-				{N: 12, Hash: "c12a8d4f7e05", Image: "ghcr.io/acme/web:4.1.0", At: now.Add(-25 * time.Second)},
-			},
-		},
-	}
-}
-
-// fakeDeploys serves a fixed set of services and records what the model asks of it. Like the
-// supervisor, it closes a subscription's channel when it is cancelled, or when end says the
-// supervisor stopped.
-type fakeDeploys struct {
-	mu       sync.Mutex
-	services []supervisor.ServiceStatus
-	health   supervisor.Health
-	events   chan supervisor.Event // what the current subscription delivers
-	closed   bool                  // events is closed
-	subs     int
-	cancels  int
-	calls    []string
-	err      error // what the controls return
-}
-
-// The supervisor serves the Deploys tab as it is.
-var _ DeploysBackend = deployapi.Controller(nil)
-
-func newFakeDeploys() *fakeDeploys {
-	return &fakeDeploys{services: deploysFixture(), events: make(chan supervisor.Event, 64),
-		health: supervisor.Health{Engine: supervisor.EngineConnected, Reconciled: true}}
-}
-
-func (f *fakeDeploys) Health() supervisor.Health {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.health
-}
-
-// setHealth changes what Health reports; the tab hears of it by a lagged event.
-func (f *fakeDeploys) setHealth(h supervisor.Health) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.health = h
-}
-
-func (f *fakeDeploys) Status() []supervisor.ServiceStatus {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return slices.Clone(f.services)
-}
-
-func (f *fakeDeploys) Subscribe() (<-chan supervisor.Event, func()) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.subs++
-	if f.subs > 1 {
-		f.events, f.closed = make(chan supervisor.Event, 64), false
-	}
-	ch := f.events
-	var once sync.Once
-	return ch, func() {
-		once.Do(func() {
-			f.mu.Lock()
-			defer f.mu.Unlock()
-			f.cancels++
-			if ch == f.events && !f.closed {
-				close(ch)
-				f.closed = true
-			}
-		})
-	}
-}
-
-// end closes the current subscription's channel, as the supervisor does when it stops.
-func (f *fakeDeploys) end() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if !f.closed {
-		close(f.events)
-		f.closed = true
-	}
-}
-
-func (f *fakeDeploys) record(s string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.calls = append(f.calls, s)
-	return f.err
-}
-
-func (f *fakeDeploys) Calls() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return slices.Clone(f.calls)
-}
-
-func (f *fakeDeploys) Rollback(_ context.Context, name string, rev int) error {
-	return f.record(fmt.Sprintf("rollback %s %d", name, rev))
-}
-func (f *fakeDeploys) Restart(_ context.Context, name string) error {
-	return f.record("restart " + name)
-}
-func (f *fakeDeploys) Pause(name string) error  { return f.record("pause " + name) }
-func (f *fakeDeploys) Resume(name string) error { return f.record("resume " + name) }
-
-// service is a copy of the fixture's status of name, to change at will.
-func (f *fakeDeploys) service(t *testing.T, name string) supervisor.ServiceStatus {
+// newDeploysRoot builds the tab over a supervisor (and a containers backend, the fixture's
+// deploy containers when nil) at a screen size; the clock is now, or testNow when nil.
+func newDeploysRoot(t *testing.T, fd Backend, fb *modeltest.Containers, now func() time.Time, w, h int) Root {
 	t.Helper()
-	for _, s := range f.Status() {
-		if s.Name == name {
-			s.Containers, s.Timeline, s.History = slices.Clone(s.Containers), slices.Clone(s.Timeline), slices.Clone(s.History)
-			return s
-		}
-	}
-	t.Fatalf("no service %q", name)
-	return supervisor.ServiceStatus{}
+	return newDeploysRootIn(t, fd, fb, now, views.NewTheme(false), w, h)
 }
 
-// deployContainers are the engine's side of web's deploy: its two containers, as the index
-// has them, so the logs follow the index's view of them.
-func deployContainers() []docker.Container {
-	now := testNow()
-	var cs []docker.Container
-	for _, c := range []supervisor.ContainerStatus{
-		sc("web-r11-1", 11, supervisor.RoleOld, "running", "healthy", now.Add(-49*time.Hour)),
-		sc("web-r12-1", 12, supervisor.RoleNext, "running", "healthy", now.Add(-23*time.Second)),
-	} {
-		cs = append(cs, docker.Container{ID: c.ID, Name: c.Name, Image: "ghcr.io/acme/web", State: c.State,
-			Health: c.Health, StartedAt: c.StartedAt, Labels: map[string]string{docker.LabelDeploy: "web"}})
-	}
-	return cs
+// newDeploysEngine is the fake containers backend with the deploy's containers.
+func newDeploysEngine() *modeltest.Containers {
+	cs := deployContainers()
+	docker.SortContainers(cs)
+	return modeltest.NewContainers(connected(cs))
 }
 
-// newDeploysRoot builds a root with a supervisor (and no workspace) at a size; the clock is
-// now, or testNow when nil.
-func newDeploysRoot(t *testing.T, fd DeploysBackend, fb *modeltest.Containers, now func() time.Time, w, h int) Root {
+// newDeploysRootIn is newDeploysRoot in a theme (the no-colour one, say).
+func newDeploysRootIn(t *testing.T, fd Backend, fb *modeltest.Containers, now func() time.Time, theme views.Theme, w, h int) Root {
 	t.Helper()
 	if now == nil {
 		now = testNow
 	}
 	if fb == nil {
-		fb = newFake()
-		cs := append(fixture(), deployContainers()...)
-		docker.SortContainers(cs)
-		fb.Snap = connected(cs)
+		fb = newDeploysEngine()
 	}
-	r := New(Config{
-		Backend: fb, Deploys: fd, Workspace: "~/src/shop", Endpoint: "unix:///var/run/docker.sock",
-		ServerVersion: "20.10.24", API: "1.41", Now: now,
-	})
-	t.Cleanup(func() { r.containers().Close(); r.deploys().Close(); r.cancel() })
+	ctx, cancel := context.WithCancel(context.Background())
+	c := common.New(ctx, theme, keymap.Keymap{}, now)
+	m := New(Deps{Common: c, Deploys: fd, Backend: fb, Snapshot: fb.Snapshot()})
+	r := Root{m: m, cancel: cancel, tab: tabContainers}
+	if m.Landing() {
+		r.tab = tabDeploys
+	}
+	r.m, r.start = r.m.SetShown(r.tab == tabDeploys)
+	t.Cleanup(func() { r.m.Close(); cancel() })
 	return update(t, r, tea.WindowSizeMsg{Width: w, Height: h})
+}
+
+// deploys is a typed copy of the tab, for tests that look inside it.
+func (r Root) deploys() *Model { m := r.m.(Model); return &m }
+
+func (r Root) Init() tea.Cmd { return r.m.Init() }
+
+func (r Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		r.m, cmd = r.m.SetSize(msg.Width, max(msg.Height-headerHeight, 0))
+		return r, cmd
+	case tea.KeyPressMsg:
+		km := r.deploys().Keys
+		switch a := km.Resolve(r.m.Context(), msg.String()); a {
+		case keymap.Quit:
+			r.quitting = true
+			r.m.Close()
+			r.cancel()
+			return r, tea.Quit
+		case keymap.Zoom:
+			s := r.deploys().list.Split
+			s.Zoom = !r.m.Zoomed()
+			r.m, cmd = r.m.SetSplit(s)
+			return r, cmd
+		case keymap.TabDeploys:
+			r.tab = tabDeploys
+			r.m, cmd = r.m.SetShown(true)
+			return r, cmd
+		case keymap.TabPods, keymap.TabPipelines, keymap.TabContainers:
+			r.tab = tabContainers
+			r.m, cmd = r.m.SetShown(false)
+			return r, cmd
+		}
+	}
+	r.m, cmd = r.m.Update(msg)
+	return r, cmd
+}
+
+func (r Root) View() tea.View { return tea.NewView(r.m.View()) }
+
+func update(t *testing.T, r Root, msg tea.Msg) Root {
+	t.Helper()
+	m, _ := r.Update(msg)
+	return m.(Root)
+}
+
+// press sends keys by their Bubble Tea names ("j", "enter", "ctrl+d", "space").
+func press(t *testing.T, r Root, keys ...string) (Root, tea.Cmd) {
+	t.Helper()
+	var cmd tea.Cmd
+	for _, k := range keys {
+		var m tea.Model
+		m, cmd = r.Update(keyMsg(k))
+		r = m.(Root)
+	}
+	return r, cmd
+}
+
+func keyMsg(k string) tea.KeyPressMsg {
+	switch k {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "backspace":
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "space":
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	}
+	if c, ok := strings.CutPrefix(k, "ctrl+"); ok {
+		return tea.KeyPressMsg{Code: rune(c[0]), Mod: tea.ModCtrl}
+	}
+	r := []rune(k)[0]
+	return tea.KeyPressMsg{Code: r, Text: k}
+}
+
+func typeText(t *testing.T, r Root, s string) Root {
+	t.Helper()
+	for _, c := range s {
+		r, _ = press(t, r, string(c))
+	}
+	return r
+}
+
+// screen is the tab's view without colour.
+func screen(r Root) string { return ansi.Strip(r.View().Content) }
+
+// runCmd runs a command that does not block and returns its message.
+func runCmd(t *testing.T, cmd tea.Cmd) tea.Msg {
+	t.Helper()
+	if cmd == nil {
+		t.Fatal("no command")
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	select {
+	case msg := <-done:
+		return msg
+	case <-time.After(2 * time.Second):
+		t.Fatal("command blocked")
+	}
+	return nil
 }
 
 // selectService moves the Deploys tab's cursor to the service name.
@@ -295,4 +217,67 @@ func selectService(t *testing.T, r Root, name string) Root {
 	}
 	t.Fatalf("no service %q", name)
 	return r
+}
+
+// deployEvents delivers events to the Deploys tab as its subscription does.
+func deployEvents(t *testing.T, r Root, f *fakeDeploys, events ...supervisor.Event) Root {
+	t.Helper()
+	for _, e := range events {
+		f.Events <- e
+	}
+	return update(t, r, runCmd(t, r.deploys().watch()))
+}
+
+// withTab is r with the tab changed by f (a test's setup reaching into the tab).
+func withTab(r Root, _ int, f func(*Model)) Root {
+	m := r.m.(Model)
+	f(&m)
+	r.m = m
+	return r
+}
+
+// checkFits checks that a screen of the root at w×h fits: the tab's part of it, under the
+// root's header, is exactly as high as the rest and no line is wider than w.
+func checkFits(t *testing.T, s string, w, h int) {
+	t.Helper()
+	h = max(h-headerHeight, 0)
+	lines := strings.Split(s, "\n")
+	if s == "" {
+		lines = nil
+	}
+	if len(lines) != h {
+		t.Errorf("%dx%d: %d lines", w, h, len(lines))
+	}
+	for i, l := range lines {
+		if lw := ansi.StringWidth(l); lw > w {
+			t.Errorf("%dx%d: line %d is %d wide: %q", w, h, i, lw, l)
+		}
+	}
+}
+
+func indexOf(lines []string, s string) int {
+	return slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, s) })
+}
+
+// viewLines marks container output with the name of the container that wrote it ("" for none).
+func viewLines(from string, lines ...docker.LogLine) []views.LogLine {
+	out := make([]views.LogLine, len(lines))
+	for i, l := range lines {
+		out[i] = views.LogLine{LogLine: l, From: from}
+	}
+	return out
+}
+
+// bannerRoot is the Deploys golden screen's state with the supervisor in one of bannerCases.
+func bannerRoot(t *testing.T, i, w, h int) Root {
+	c := bannerCases[i]
+	g := newGoneDeploys()
+	g.setGone(c.gone)
+	g.Services = c.states()
+	g.SetHealth(c.health)
+	r := newDeploysRoot(t, g, nil, nil, w, h)
+	r = withTab(r, tabDeploys, func(d *Model) {
+		d.takeOver = func(context.Context) (Backend, error) { return newFakeDeploys(), nil }
+	})
+	return selectService(t, r, "web")
 }
