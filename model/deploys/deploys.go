@@ -26,7 +26,7 @@ import (
 // event stream ended soon after it began, so a supervisor that keeps closing it costs nothing.
 var resubscribeDelay = time.Second
 
-// Model is the Model tab: the supervised services with their state machine, the selected
+// Model is the Deploys tab: the supervised services with their state machine, the selected
 // one's deploy (old and new containers, timers, timeline, revisions), the logs of its
 // containers, and the controls (restart, roll back, pause, shell). Like the other tabs it is
 // self-contained: the root sizes it, forwards messages (the index's snapshots included) and

@@ -133,9 +133,10 @@ func DeploysFixture(now time.Time) []supervisor.ServiceStatus {
 	}
 }
 
-// Deploys is a fake of deploys.Backend: it serves a fixed set of services and records what the model asks of it. Like the
-// supervisor, it closes a subscription's channel when it is cancelled, or when end says the
-// supervisor stopped.
+// Deploys is a fake of deploys.Backend: it serves a fixed set of services (Services) and
+// records what the tab asks of it. Like the supervisor, it closes a subscription's channel
+// when it is cancelled, or when End says the supervisor stopped. A test may send on Events
+// (the current subscription's channel) and set Err (what the controls return).
 type Deploys struct {
 	mu       sync.Mutex
 	Services []supervisor.ServiceStatus
