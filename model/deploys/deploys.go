@@ -160,8 +160,8 @@ func (m *Model) setSnapshot(snap docker.Snapshot) tea.Cmd {
 	return m.syncLogs()
 }
 
-// HasServices says there is a supervisor with at least one service.
-func (m Model) HasServices() bool { return m.db != nil && len(m.services) > 0 }
+// hasServices says there is a supervisor with at least one service.
+func (m Model) hasServices() bool { return m.db != nil && len(m.services) > 0 }
 
 // Context is the key context the tab is in, for the root to resolve global keys against.
 func (m Model) Context() keymap.Context {

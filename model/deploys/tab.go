@@ -24,7 +24,7 @@ func (m Model) Title() string { return "Deploys" }
 func (m Model) Action() keymap.Action { return keymap.TabDeploys }
 
 // Landing: the supervisor has services.
-func (m Model) Landing() bool { return m.HasServices() }
+func (m Model) Landing() bool { return m.hasServices() }
 
 // HelpContexts are the tab's key contexts in the help screen.
 func (m Model) HelpContexts() []keymap.Context {
