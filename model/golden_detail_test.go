@@ -75,7 +75,7 @@ func TestGoldenDeploysDetail(t *testing.T) {
 		r = specReadIn(t, r, dir)
 		t.Run(fmt.Sprintf("spec-%dx%d", w, h), func(t *testing.T) { requireGolden(t, r, w, h) })
 		r = deploysSubTab(t, r, "Logs")
-		s := r.deploys().logs.Stream()
+		s := r.deploys().LogStream()
 		r = update(t, r, s.LinesMsg(deployLogs()))
 		t.Run(fmt.Sprintf("logs-%dx%d", w, h), func(t *testing.T) { requireGolden(t, r, w, h) })
 	}

@@ -158,11 +158,14 @@ func deployLogs() []views.LogLine {
 // screen, and a restart's result in the footer.
 func deploysGoldenScreen(t *testing.T, w, h int) Root {
 	r := newDeploysRoot(t, newFakeDeploys(), nil, nil, w, h)
+	r = selectService(t, r, "api")
+	r, _ = press(t, r, "r")
+	r, restart := press(t, r, "y") // restart api; its result comes last
 	r = selectService(t, r, "web")
-	if s := r.deploys().logs.Stream(); s != nil {
+	if s := r.deploys().LogStream(); s != nil {
 		r = update(t, r, s.LinesMsg(deployLogs()))
 	}
-	return update(t, r, deployActionDoneMsg{action: keymap.Restart, name: "api"})
+	return update(t, r, runCmd(t, restart))
 }
 
 // TestGoldenDeploysScreens compares the Deploys tab's screens with testdata/TestGoldenDeploysScreens/*.golden.
@@ -176,7 +179,7 @@ func TestGoldenDeploysScreens(t *testing.T) {
 	t.Run("logs-80x24", func(t *testing.T) {
 		r := deploysGoldenScreen(t, 80, 24)
 		r, _ = press(t, r, "l")
-		s := r.deploys().logs.Stream()
+		s := r.deploys().LogStream()
 		r = update(t, r, s.LinesMsg(deployLogs()))
 		requireGolden(t, r, 80, 24)
 	})

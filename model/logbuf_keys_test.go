@@ -238,7 +238,7 @@ func TestLogSearchInPodsAndDeploys(t *testing.T) {
 	d := newDeploysRoot(t, newFakeDeploys(), nil, nil, 120, 40)
 	d = selectService(t, d, "web")
 	d, _ = press(t, d, "l")
-	ds := d.deploys().logs.Stream()
+	ds := d.deploys().LogStream()
 	if ds == nil {
 		t.Fatal("Deploys: no logs followed")
 	}

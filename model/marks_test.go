@@ -218,7 +218,7 @@ func TestMarkedDeploysRestartAsksThenPause(t *testing.T) {
 	if got := f.Calls()[3:]; !slices.Equal(got, []string{"pause mailer"}) {
 		t.Fatalf("calls %v", got)
 	}
-	if r.deploys().list.MarkCount() != 0 {
+	if r.deploys().MarkCount() != 0 {
 		t.Fatal("marks kept after the bulk action started")
 	}
 }

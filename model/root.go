@@ -18,6 +18,7 @@ import (
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/common"
 	"github.com/podiumdev/podium/model/containers"
+	"github.com/podiumdev/podium/model/deploys"
 	"github.com/podiumdev/podium/model/engine"
 	"github.com/podiumdev/podium/model/pipelines"
 	"github.com/podiumdev/podium/model/tasks"
@@ -52,10 +53,10 @@ type Config struct {
 	Pods PodsBackend
 	// Deploys is the supervisor of the workspace's specs/ (or a remote one); nil means there is
 	// none (the Deploys tab says so).
-	Deploys DeploysBackend
+	Deploys deploys.Backend
 	// TakeOver starts a supervisor in this process in place of a followed `podium supervise`
 	// that stopped, for the Deploys tab to use instead; nil when that is not possible.
-	TakeOver func(ctx context.Context) (DeploysBackend, error)
+	TakeOver func(ctx context.Context) (deploys.Backend, error)
 	// Pipelines runs the workspace's pipelines/<name>.yml and reads their runs; nil means there
 	// are none (the Pipelines tab says so). cmd/tui serves it from backend/pipeline.
 	Pipelines pipelines.Backend
@@ -115,7 +116,7 @@ func New(cfg Config) Root {
 	pods := NewPods(PodsDeps{Common: c, Pods: cfg.Pods, Backend: cfg.Backend,
 		Workspace: cfg.Workspace, Snapshot: snap, AutoApply: cfg.ApplyOnChange})
 
-	deploys := NewDeploys(DeploysDeps{Common: c, Deploys: cfg.Deploys, Backend: cfg.Backend,
+	deploysTab := deploys.New(deploys.Deps{Common: c, Deploys: cfg.Deploys, Backend: cfg.Backend,
 		Snapshot: snap, TakeOver: cfg.TakeOver})
 
 	pipes := pipelines.New(pipelines.Deps{Common: c, Pipelines: cfg.Pipelines})
@@ -123,7 +124,7 @@ func New(cfg Config) Root {
 	r := Root{
 		cfg: cfg, km: c.Keys, theme: c.Theme, now: c.Now, ctx: ctx, cancel: cancel,
 		status: snap.Status, tasks: tasks.NewList(), files: liveFiles{root: cfg.WatchDir, hub: cfg.Watcher},
-		tabs: []common.Tab{pods, deploys, pipes, containers}, // the tab bar's order
+		tabs: []common.Tab{pods, deploysTab, pipes, containers}, // the tab bar's order
 	}
 	r.start = r.setTab(r.landing())
 	return r

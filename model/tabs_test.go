@@ -3,6 +3,7 @@ package model
 import (
 	"github.com/podiumdev/podium/model/common"
 	"github.com/podiumdev/podium/model/containers"
+	"github.com/podiumdev/podium/model/deploys"
 	"github.com/podiumdev/podium/model/pipelines"
 )
 
@@ -15,8 +16,8 @@ const (
 	tabContainers
 )
 
-func (r Root) pods() *Pods       { t := r.tabs[tabPods].(Pods); return &t }
-func (r Root) deploys() *Deploys { t := r.tabs[tabDeploys].(Deploys); return &t }
+func (r Root) pods() *Pods             { t := r.tabs[tabPods].(Pods); return &t }
+func (r Root) deploys() *deploys.Model { t := r.tabs[tabDeploys].(deploys.Model); return &t }
 func (r Root) pipelines() *pipelines.Model {
 	t := r.tabs[tabPipelines].(pipelines.Model)
 	return &t

@@ -8,7 +8,7 @@ import (
 	"sync"
 
 	"github.com/podiumdev/podium/backend/docker"
-	"github.com/podiumdev/podium/model"
+	"github.com/podiumdev/podium/model/deploys"
 )
 
 // takeOvers is the Deploys tab's take over: when the supervisor it follows stopped, it starts
@@ -27,7 +27,7 @@ type takeOvers struct {
 
 // start starts a supervisor in this process, for the tab to follow instead. The supervisor
 // lives as long as the TUI, not as long as the call's context.
-func (t *takeOvers) start(context.Context) (model.DeploysBackend, error) {
+func (t *takeOvers) start(context.Context) (deploys.Backend, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.stopped || t.ctx.Err() != nil {

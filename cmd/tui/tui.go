@@ -16,6 +16,7 @@ import (
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/pods"
 	"github.com/podiumdev/podium/model"
+	"github.com/podiumdev/podium/model/deploys"
 	"github.com/podiumdev/podium/watch"
 )
 
@@ -122,7 +123,7 @@ func homeRelative(p string) string {
 // container index ix and file watcher hub. It returns nil (no Deploys) otherwise; the Deploys tab's take over when it
 // follows this workspace's supervisor (nil else); and a channel closed once the in-process
 // supervisors have saved their state and returned.
-func startDeploys(ctx context.Context, g *globalFlags, eng *docker.Engine, ix *docker.Index, hub *watch.Hub, remote string) (model.DeploysBackend, func(context.Context) (model.DeploysBackend, error), <-chan struct{}) {
+func startDeploys(ctx context.Context, g *globalFlags, eng *docker.Engine, ix *docker.Index, hub *watch.Hub, remote string) (deploys.Backend, func(context.Context) (deploys.Backend, error), <-chan struct{}) {
 	done := make(chan struct{})
 	if remote != "" {
 		close(done)
@@ -135,7 +136,7 @@ func startDeploys(ctx context.Context, g *globalFlags, eng *docker.Engine, ix *d
 		if priv, _, err := privateDir(g); err == nil && token == "" && !strings.HasPrefix(u, "unix://") {
 			token = readToken(priv)
 		}
-		return model.NewRemoteDeploys(ctx, deployapi.NewClient(u, token)), nil, done
+		return deploys.NewRemote(ctx, deployapi.NewClient(u, token)), nil, done
 	}
 	setup, err := resolveSupervise(g, superviseFlags{})
 	if err != nil {
@@ -147,14 +148,14 @@ func startDeploys(ctx context.Context, g *globalFlags, eng *docker.Engine, ix *d
 	setup.index = ix    // one events stream per process: the supervisor shares the TUI's index
 	setup.watcher = hub // and one file watcher
 	daemon := deployapi.NewClient(deployapi.SocketURL(deployapi.FindSocket(setup.priv)), "")
-	follow := func(why string) (model.DeploysBackend, func(context.Context) (model.DeploysBackend, error), <-chan struct{}) {
+	follow := func(why string) (deploys.Backend, func(context.Context) (deploys.Backend, error), <-chan struct{}) {
 		slog.Info("following the workspace's supervisor", "url", daemon.URL(), "why", why)
 		t := &takeOvers{ctx: ctx, g: g, eng: eng, setup: setup}
 		go func() {
 			defer close(done)
 			t.wait()
 		}()
-		return model.NewRemoteDeploys(ctx, daemon), t.start, done
+		return deploys.NewRemote(ctx, daemon), t.start, done
 	}
 	if probeSupervisor(ctx, daemon) {
 		return follow("it answers on the socket")

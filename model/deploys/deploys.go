@@ -1,4 +1,4 @@
-package model
+package deploys
 
 import (
 	"github.com/podiumdev/podium/model/list"
@@ -26,24 +26,24 @@ import (
 // event stream ended soon after it began, so a supervisor that keeps closing it costs nothing.
 var resubscribeDelay = time.Second
 
-// Deploys is the Deploys tab: the supervised services with their state machine, the selected
+// Model is the Deploys tab: the supervised services with their state machine, the selected
 // one's deploy (old and new containers, timers, timeline, revisions), the logs of its
 // containers, and the controls (restart, roll back, pause, shell). Like the other tabs it is
 // self-contained: the root sizes it, forwards messages (the index's snapshots included) and
 // draws the header around it.
-type Deploys struct {
+type Model struct {
 	common.Common // context, theme, keys, clock, size
 
-	db DeploysBackend // nil: no supervisor
+	db Backend        // nil: no supervisor
 	b  engine.Backend // logs and shells
 
-	sub        *deploySub                                    // the supervisor's event stream
-	services   []supervisor.ServiceStatus                    // every service, by name, as last heard
-	health     supervisor.Health                             // the supervisor's own condition, as last heard
-	followed   FollowState                                   // a followed supervisor's presence; zero for one in-process
-	takeOver   func(context.Context) (DeploysBackend, error) // nil: taking over is not possible
-	takingOver bool                                          // takeOver is running
-	snap       docker.Snapshot                               // the index, for the containers' logs
+	sub        *deploySub                             // the supervisor's event stream
+	services   []supervisor.ServiceStatus             // every service, by name, as last heard
+	health     supervisor.Health                      // the supervisor's own condition, as last heard
+	followed   FollowState                            // a followed supervisor's presence; zero for one in-process
+	takeOver   func(context.Context) (Backend, error) // nil: taking over is not possible
+	takingOver bool                                   // takeOver is running
+	snap       docker.Snapshot                        // the index, for the containers' logs
 	list       list.Nav[supervisor.ServiceStatus]
 	confirm    *deployConfirm
 	status     views.Status
@@ -72,7 +72,7 @@ type deployRead struct {
 }
 
 // readDeploys reads db's status, health and follow state.
-func readDeploys(db DeploysBackend) deployRead {
+func readDeploys(db Backend) deployRead {
 	r := deployRead{all: db.Status(), health: db.Health()}
 	if f, ok := db.(Followed); ok {
 		r.follow = f.FollowState()
@@ -93,7 +93,7 @@ type deployEventMsg struct {
 
 // deploySubscribedMsg carries a new subscription to db and the state read just after it.
 type deploySubscribedMsg struct {
-	db  DeploysBackend
+	db  Backend
 	sub *deploySub
 	deployRead
 }
@@ -103,15 +103,15 @@ type deployTickMsg struct{ n uint64 }
 
 var deployTicks atomic.Uint64
 
-// DeploysDeps are what the Deploys tab needs from its parent.
-type DeploysDeps struct {
+// Deps are what the Deploys tab needs from its parent.
+type Deps struct {
 	Common   common.Common
-	Deploys  DeploysBackend // nil when there is no supervisor
+	Deploys  Backend // nil when there is no supervisor
 	Backend  engine.Backend
 	Snapshot docker.Snapshot // the index as the root last saw it
 	// TakeOver starts a supervisor in this process in place of a followed one that stopped;
 	// nil when that is not possible.
-	TakeOver func(ctx context.Context) (DeploysBackend, error)
+	TakeOver func(ctx context.Context) (Backend, error)
 }
 
 // deployRows is how listNav moves over the services: every row, kept by name.
@@ -119,10 +119,10 @@ var deployRows = list.Spec[supervisor.ServiceStatus]{
 	Key: func(s supervisor.ServiceStatus) string { return s.Name },
 }
 
-// NewDeploys subscribes to the supervisor's events, then reads its status, so no transition
+// New subscribes to the supervisor's events, then reads its status, so no transition
 // between the two is missed.
-func NewDeploys(d DeploysDeps) Deploys {
-	m := Deploys{
+func New(d Deps) Model {
+	m := Model{
 		db: d.Deploys, b: d.Backend, Common: d.Common, takeOver: d.TakeOver,
 		snap: d.Snapshot, list: list.New(deployRows), detail: deployDetail{tabs: detail.New(detail.Status, detail.Timeline, detail.Spec, detail.Logs)},
 	}
@@ -139,32 +139,32 @@ func NewDeploys(d DeploysDeps) Deploys {
 
 // Init starts following the supervisor's events. (The countdowns start with SetShown, which
 // the root runs at once when the tab starts on screen.)
-func (m Deploys) Init() tea.Cmd { return m.watch() }
+func (m Model) Init() tea.Cmd { return m.watch() }
 
 // setSize gives the tab its area (the screen below the header).
-func (m *Deploys) setSize(width, height int) {
+func (m *Model) setSize(width, height int) {
 	m.Width, m.Height = width, height
 	m.list.SetSize(width, max(height-m.bannerLines(), 0))
 }
 
 // setShown tells the tab whether it is on screen: its countdowns tick only then.
-func (m *Deploys) setShown(shown bool) tea.Cmd {
+func (m *Model) setShown(shown bool) tea.Cmd {
 	m.shown = shown
 	return m.armTick()
 }
 
 // setSnapshot takes a new state of the container index, for the logs of the services'
 // containers.
-func (m *Deploys) setSnapshot(snap docker.Snapshot) tea.Cmd {
+func (m *Model) setSnapshot(snap docker.Snapshot) tea.Cmd {
 	m.snap = snap
 	return m.syncLogs()
 }
 
-// HasServices says there is a supervisor with at least one service.
-func (m Deploys) HasServices() bool { return m.db != nil && len(m.services) > 0 }
+// hasServices says there is a supervisor with at least one service.
+func (m Model) hasServices() bool { return m.db != nil && len(m.services) > 0 }
 
 // Context is the key context the tab is in, for the root to resolve global keys against.
-func (m Deploys) Context() keymap.Context {
+func (m Model) Context() keymap.Context {
 	if m.confirm != nil {
 		return keymap.CtxConfirm
 	}
@@ -175,10 +175,10 @@ func (m Deploys) Context() keymap.Context {
 }
 
 // Selected is the selected service, if any.
-func (m Deploys) Selected() (supervisor.ServiceStatus, bool) { return m.list.Selected() }
+func (m Model) Selected() (supervisor.ServiceStatus, bool) { return m.list.Selected() }
 
 // Close stops the log readers and the event subscription.
-func (m Deploys) Close() {
+func (m Model) Close() {
 	m.logs.Close()
 	if m.sub != nil && m.sub.cancel != nil {
 		m.sub.cancel()
@@ -187,7 +187,7 @@ func (m Deploys) Close() {
 
 // update handles the tab's messages. Key presses for the root (quit, help, tabs) never get
 // here; the root hands every other message to every tab, and each takes what is its own.
-func (m Deploys) update(msg tea.Msg) (Deploys, tea.Cmd) {
+func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	var cmd tea.Cmd
 	if read, ok := msg.(specReadMsg); ok {
 		m.detail.spec.onRead(read)
@@ -199,7 +199,7 @@ func (m Deploys) update(msg tea.Msg) (Deploys, tea.Cmd) {
 	return m, tea.Batch(cmd, m.armTick(), m.syncDetail())
 }
 
-func (m Deploys) handle(msg tea.Msg) (Deploys, tea.Cmd) {
+func (m Model) handle(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case common.ContainersChangedMsg:
 		return m, m.setSnapshot(msg.Snap)
@@ -248,7 +248,7 @@ func (m Deploys) handle(msg tea.Msg) (Deploys, tea.Cmd) {
 // watch waits for the next events of the subscription and takes every one queued behind
 // them, so a burst of transitions is one message and one frame. The tab issues it again after
 // each message: exactly one waits at a time, and nothing runs while nothing happens.
-func (m Deploys) watch() tea.Cmd {
+func (m Model) watch() tea.Cmd {
 	sub, db, ctx := m.sub, m.db, m.Ctx
 	if sub == nil || sub.events == nil {
 		return nil
@@ -298,7 +298,7 @@ func lagged(e supervisor.Event) bool {
 
 // resubscribe subscribes again after the stream ended, then reads the whole status; it waits
 // a little first when the stream that ended was young.
-func (m Deploys) resubscribe(delay time.Duration) tea.Cmd {
+func (m Model) resubscribe(delay time.Duration) tea.Cmd {
 	db, ctx := m.db, m.Ctx
 	return func() tea.Msg {
 		if delay > 0 {
@@ -319,7 +319,7 @@ func (m Deploys) resubscribe(delay time.Duration) tea.Cmd {
 
 // onEvents takes a batch of events: each carries its service's whole status after the
 // transition, so the newest one of a service is all that counts.
-func (m Deploys) onEvents(msg deployEventMsg) (Deploys, tea.Cmd) {
+func (m Model) onEvents(msg deployEventMsg) (Model, tea.Cmd) {
 	if msg.sub != m.sub {
 		return m, nil // an earlier subscription's
 	}
@@ -361,14 +361,14 @@ func (m Deploys) onEvents(msg deployEventMsg) (Deploys, tea.Cmd) {
 
 // setRead takes everything read of the backend: the services, the health, the follow state.
 // The banner may come or go, and the list's height with it.
-func (m *Deploys) setRead(r deployRead) {
+func (m *Model) setRead(r deployRead) {
 	m.health, m.followed = r.health, r.follow
 	m.setServices(r.all)
 	m.list.SetSize(m.Width, max(m.Height-m.bannerLines(), 0))
 }
 
 // banner is what the banner above the list says of the supervisor.
-func (m Deploys) banner() views.DeployBannerData {
+func (m Model) banner() views.DeployBannerData {
 	d := views.DeployBannerData{Health: m.health}
 	if m.followed.Gone {
 		d.Gone, d.URL, d.GoneErr = true, m.followed.URL, m.followed.Err
@@ -380,7 +380,7 @@ func (m Deploys) banner() views.DeployBannerData {
 }
 
 // bannerLines is the height of the banner: one line while it has something to say.
-func (m Deploys) bannerLines() int {
+func (m Model) bannerLines() int {
 	if m.db == nil || !m.banner().Shown() {
 		return 0
 	}
@@ -390,17 +390,17 @@ func (m Deploys) bannerLines() int {
 // trusted says the services' states were checked against a reachable engine and come from a
 // supervisor that is still there: only then are containers shown as running and healthy, and
 // countdowns run.
-func (m Deploys) trusted() bool { return m.banner().Trusted() }
+func (m Model) trusted() bool { return m.banner().Trusted() }
 
 // setServices replaces every service's status (sorted by name, whatever the backend did).
-func (m *Deploys) setServices(all []supervisor.ServiceStatus) {
+func (m *Model) setServices(all []supervisor.ServiceStatus) {
 	m.services = slices.SortedStableFunc(slices.Values(all), func(a, b supervisor.ServiceStatus) int {
 		return cmp.Compare(a.Name, b.Name)
 	})
 	m.rebuild()
 }
 
-func (m *Deploys) shownServices() []supervisor.ServiceStatus {
+func (m *Model) shownServices() []supervisor.ServiceStatus {
 	q := query.New(m.list.Filter)
 	var out []supervisor.ServiceStatus
 	for i, s := range m.services {
@@ -412,16 +412,16 @@ func (m *Deploys) shownServices() []supervisor.ServiceStatus {
 }
 
 // rebuild recomputes the rows after the services changed, keeping the selection by name.
-func (m *Deploys) rebuild() { m.list.SetRows(m.shownServices(), m.list.Cursor) }
+func (m *Model) rebuild() { m.list.SetRows(m.shownServices(), m.list.Cursor) }
 
 // setFilter changes the filter; a hidden selection moves to the first match.
-func (m *Deploys) setFilter(f string) {
+func (m *Model) setFilter(f string) {
 	m.list.Filter = f
 	m.list.Refilter(m.shownServices())
 }
 
 // counting says a service on screen has a deadline still ahead: its countdown moves.
-func (m Deploys) counting() bool {
+func (m Model) counting() bool {
 	if !m.shown || m.db == nil || !m.trusted() {
 		return false
 	}
@@ -437,7 +437,7 @@ func (m Deploys) counting() bool {
 // armTick starts a one-second tick when a countdown is on screen and none is under way. Each
 // tick ends its run; Update arms the next while there is still something to count, so no
 // timer runs while nothing moves.
-func (m *Deploys) armTick() tea.Cmd {
+func (m *Model) armTick() tea.Cmd {
 	if m.tick != 0 || !m.counting() {
 		return nil
 	}
@@ -454,7 +454,7 @@ type deployPanes struct {
 	detail, logs int // the heights of the two panes sharing the area under the list
 }
 
-func (m Deploys) panes() deployPanes {
+func (m Model) panes() deployPanes {
 	l := m.list.Layout()
 	if p, ok := m.detailPanes(l); ok {
 		return p
@@ -466,7 +466,7 @@ func (m Deploys) panes() deployPanes {
 
 // logsOnScreen says the logs pane is drawn: beside the detail when there is room, else
 // instead of it while it has focus. Only then do its readers run.
-func (m Deploys) logsOnScreen() bool {
+func (m Model) logsOnScreen() bool {
 	if p, ok := m.detailPanes(m.list.Layout()); ok {
 		return p.logs > 0
 	}
@@ -477,18 +477,18 @@ func (m Deploys) logsOnScreen() bool {
 // logLines is how many lines the logs pane shows.
 func (p deployPanes) logLines() int { return max(p.logs-1, 0) }
 
-func (m Deploys) detailData() views.DeployDetailData {
+func (m Model) detailData() views.DeployDetailData {
 	s, ok := m.Selected()
 	return views.DeployDetailData{Service: s, OK: ok, Now: m.Now(), Unconfirmed: !m.trusted()}
 }
 
 // syncLogs makes the logs pane follow the selected service's containers, multiplexed (old and
 // new side by side during a deploy), while the pane is on screen.
-func (m *Deploys) syncLogs() tea.Cmd {
+func (m *Model) syncLogs() tea.Cmd {
 	return m.logs.Sync(m.Ctx, m.b, m.logWant(), m.snap.Status)
 }
 
-func (m Deploys) logWant() logs.Want {
+func (m Model) logWant() logs.Want {
 	s, ok := m.Selected()
 	switch {
 	case !ok:

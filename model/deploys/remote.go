@@ -1,4 +1,4 @@
-package model
+package deploys
 
 import (
 	"context"
@@ -30,8 +30,8 @@ type remoteDeploys struct {
 	follow FollowState
 }
 
-// NewRemoteDeploys follows the daemon at c until ctx ends.
-func NewRemoteDeploys(ctx context.Context, c *deployapi.Client) DeploysBackend {
+// NewRemote follows the daemon at c until ctx ends.
+func NewRemote(ctx context.Context, c *deployapi.Client) Backend {
 	r := &remoteDeploys{c: c, ctx: ctx, status: map[string]supervisor.ServiceStatus{}, follow: FollowState{URL: c.URL()}}
 	_ = r.refresh() // a daemon that does not answer is marked gone
 	return r

@@ -1,4 +1,4 @@
-package model
+package deploys
 
 import (
 	"errors"
@@ -77,8 +77,9 @@ func TestDeploysRows(t *testing.T) {
 	if !strings.Contains(s, "Services 7 · 3 stable · 2 deploying · 1 retrying · 1 paused") {
 		t.Errorf("title:\n%s", s)
 	}
-	if head := strings.Split(s, "\n")[0]; !strings.Contains(head, "1 Pods  [2 Deploys] ✖2  3 Pipelines   4 Containers ✖2") {
-		t.Errorf("tab bar: %q", head)
+	// The tab bar's count (model's TestDeploysTabBar checks it drawn).
+	if n := r.deploys().Alerts(); n != 2 {
+		t.Errorf("alerts %d, want 2", n)
 	}
 }
 
@@ -103,9 +104,7 @@ func TestDeploysColoursByState(t *testing.T) {
 		}
 	}
 	// And without colour the words are all there is.
-	nc := New(Config{Backend: newFake(), Deploys: f, Now: testNow, NoColor: true})
-	t.Cleanup(func() { nc.containers().Close(); nc.deploys().Close(); nc.cancel() })
-	nc = update(t, nc, tea.WindowSizeMsg{Width: 140, Height: 40})
+	nc := newDeploysRootIn(t, f, nil, nil, views.NewTheme(true), 140, 40)
 	for _, w := range []string{"● Stable", "◐ WaitNext", "◐ Wait ", "✖ TryAgainNext", "○ Init", "‖ paused", "✖ spec error"} {
 		if !strings.Contains(screen(nc), w) {
 			t.Errorf("no-colour screen lacks %q", w)
@@ -251,8 +250,8 @@ func TestDeploysCountdownsTickOnlyWhileAhead(t *testing.T) {
 	}
 
 	// With no deadline at all, the tab never ticks.
-	calm := &fakeDeploys{services: []supervisor.ServiceStatus{f.service(t, "api"), f.service(t, "queue")}, events: make(chan supervisor.Event, 1),
-		health: f.Health()}
+	calm := &fakeDeploys{Services: []supervisor.ServiceStatus{f.Service(t, "api"), f.Service(t, "queue")}, Events: make(chan supervisor.Event, 1)}
+	calm.SetHealth(f.Health())
 	r = newDeploysRoot(t, calm, nil, nil, 120, 40)
 	if r.start != nil || r.deploys().tick != 0 {
 		t.Fatal("a tick was prepared with no deadline")
@@ -266,7 +265,7 @@ func TestDeploysCountdownsTickOnlyWhileAhead(t *testing.T) {
 		t.Fatal("a tick with no deadline armed another")
 	}
 	// A deadline that appears with an event starts the tick; the filter hiding it stops it.
-	web := f.service(t, "web")
+	web := f.Service(t, "web")
 	m, cmd = r.Update(deployEventMsg{sub: r.deploys().sub, events: []supervisor.Event{{Service: "web", Status: web}}})
 	r = m.(Root)
 	if cmd == nil || r.deploys().tick == 0 {
@@ -299,7 +298,7 @@ func confirmAndRun(t *testing.T, r Root, f *fakeDeploys) (Root, string) {
 
 func TestDeploysKeysCallTheBackend(t *testing.T) {
 	f := newFakeDeploys()
-	fb := newFake()
+	fb := newDeploysEngine()
 	r := newDeploysRoot(t, f, fb, nil, 120, 40)
 
 	// r asks first; n keeps the service as it is.
@@ -394,7 +393,7 @@ func TestDeploysKeysCallTheBackend(t *testing.T) {
 	if cmd == nil {
 		t.Fatal("no shell")
 	}
-	want := []string{"shell " + f.service(t, "web").Containers[0].ID, "shell " + f.service(t, "billing").Containers[0].ID}
+	want := []string{"shell " + f.Service(t, "web").Containers[0].ID, "shell " + f.Service(t, "billing").Containers[0].ID}
 	if got := fb.Calls(); !slices.Equal(got, want) {
 		t.Fatalf("shell calls %q, want %q", got, want)
 	}
@@ -407,13 +406,14 @@ func TestDeploysKeysCallTheBackend(t *testing.T) {
 	if cmd != nil || !strings.Contains(screen(r), "mailer has no running container: a shell needs one") {
 		t.Fatalf("x on mailer:\n%s", screen(r))
 	}
-	// The Containers tab keeps its own footer: a Deploys shell's exit is not its business.
-	if st := r.containers().Status(); st.Text != "" {
-		t.Fatalf("the Containers tab took the Deploys tab's message: %q", st.Text)
+	// The Containers tab keeps its own footer: a Deploys shell's exit is not its business (it
+	// takes an engine.ShellExitedMsg, which the Deploys tab's is not).
+	if _, ok := tea.Msg(deployShellExitedMsg{}).(engine.ShellExitedMsg); ok {
+		t.Fatal("the Containers tab would take the Deploys tab's message")
 	}
 
 	// A failed call says which and why.
-	f.err = errors.New("service web is paused: resume it first")
+	f.Err = errors.New("service web is paused: resume it first")
 	r = selectService(t, r, "web")
 	r, _ = press(t, r, "r")
 	r, _ = confirmAndRun(t, r, f)
@@ -429,7 +429,7 @@ func TestDeploysEventsUpdateTheScreen(t *testing.T) {
 	// web becomes stable on r12, billing's retry starts again, and a new service appears; all
 	// three are queued before the tab looks, so they come as one message.
 	now := testNow()
-	web := f.service(t, "web")
+	web := f.Service(t, "web")
 	web.State, web.Since, web.StableAt, web.Revision, web.Next, web.Image = supervisor.Stable, now, now, 12, 0, "ghcr.io/acme/web:4.1.0"
 	web.DrainUntil = time.Time{}
 	web.Containers = web.Containers[1:]
@@ -437,13 +437,13 @@ func TestDeploysEventsUpdateTheScreen(t *testing.T) {
 	web.History[2].Outcome, web.History[1].Outcome = "stable", "replaced"
 	done := tr(now, supervisor.WaitNext, supervisor.Stable, 12, supervisor.CauseStable, "1/1 healthy, old stopped")
 	web.Timeline = append(web.Timeline, done)
-	billing := f.service(t, "billing")
+	billing := f.Service(t, "billing")
 	billing.State, billing.RetryAt = supervisor.WaitNext, time.Time{}
 	billing.HealthDeadline = now.Add(30 * time.Second)
 	worker := supervisor.ServiceStatus{Name: "worker", File: "specs/worker.yml", State: supervisor.Init, Since: now}
-	f.events <- supervisor.Event{Service: "web", Transition: done, Status: web}
-	f.events <- supervisor.Event{Service: "billing", Transition: tr(now, supervisor.TryAgainNext, supervisor.WaitNext, 4, supervisor.CauseRetry, "retry 2"), Status: billing}
-	f.events <- supervisor.Event{Service: "worker", Transition: tr(now, "", supervisor.Init, 0, supervisor.CauseNewSpec, "spec added"), Status: worker}
+	f.Events <- supervisor.Event{Service: "web", Transition: done, Status: web}
+	f.Events <- supervisor.Event{Service: "billing", Transition: tr(now, supervisor.TryAgainNext, supervisor.WaitNext, 4, supervisor.CauseRetry, "retry 2"), Status: billing}
+	f.Events <- supervisor.Event{Service: "worker", Transition: tr(now, "", supervisor.Init, 0, supervisor.CauseNewSpec, "spec added"), Status: worker}
 
 	msg := runCmd(t, r.deploys().watch())
 	em, ok := msg.(deployEventMsg)
@@ -480,7 +480,7 @@ func TestDeploysEventsUpdateTheScreen(t *testing.T) {
 		t.Fatalf("logs follow %+v", p.Sources())
 	}
 	// A message from an earlier subscription changes nothing.
-	stale := deployEventMsg{sub: &deploySub{}, events: []supervisor.Event{{Service: "web", Status: f.service(t, "web")}}}
+	stale := deployEventMsg{sub: &deploySub{}, events: []supervisor.Event{{Service: "web", Status: f.Service(t, "web")}}}
 	if m, cmd := r.Update(stale); cmd != nil || !strings.Contains(serviceLine(t, m.(Root), "web"), "● Stable") {
 		t.Fatal("a stale subscription's events were applied")
 	}
@@ -490,12 +490,12 @@ func TestDeploysLaggedRereadsStatus(t *testing.T) {
 	f := newFakeDeploys()
 	r := newDeploysRoot(t, f, nil, nil, 120, 40)
 	// Events were dropped: the supervisor says so, and the tab reads everything anew.
-	f.mu.Lock()
-	f.services = slices.DeleteFunc(f.services, func(s supervisor.ServiceStatus) bool { return s.Name == "mailer" })
-	f.services[0].State, f.services[0].Next = supervisor.WaitNext, 8
-	f.mu.Unlock()
-	f.events <- supervisor.Event{Service: "cron", Status: f.service(t, "cron")}
-	f.events <- supervisor.Event{Transition: supervisor.Transition{Cause: supervisor.CauseLagged, Reason: "lagged"}}
+	f.Lock()
+	f.Services = slices.DeleteFunc(f.Services, func(s supervisor.ServiceStatus) bool { return s.Name == "mailer" })
+	f.Services[0].State, f.Services[0].Next = supervisor.WaitNext, 8
+	f.Unlock()
+	f.Events <- supervisor.Event{Service: "cron", Status: f.Service(t, "cron")}
+	f.Events <- supervisor.Event{Transition: supervisor.Transition{Cause: supervisor.CauseLagged, Reason: "lagged"}}
 	msg, ok := runCmd(t, r.deploys().watch()).(deployEventMsg)
 	if !ok || !msg.relisted || len(msg.all) != 6 {
 		t.Fatalf("lagged: %+v", msg)
@@ -512,15 +512,15 @@ func TestDeploysLaggedRereadsStatus(t *testing.T) {
 	old := resubscribeDelay
 	resubscribeDelay = 10 * time.Millisecond
 	t.Cleanup(func() { resubscribeDelay = old })
-	f.end()
+	f.End()
 	msg, ok = runCmd(t, r.deploys().watch()).(deployEventMsg)
 	if !ok || !msg.ended || !msg.relisted {
 		t.Fatalf("closed: %+v", msg)
 	}
 	m, cmd := r.Update(msg)
 	r = m.(Root)
-	if f.cancels != 1 {
-		t.Fatalf("the ended subscription was not cancelled (%d)", f.cancels)
+	if f.Cancels != 1 {
+		t.Fatalf("the ended subscription was not cancelled (%d)", f.Cancels)
 	}
 	var sm deploySubscribedMsg
 	for _, c := range flatten(t, cmd) {
@@ -528,14 +528,14 @@ func TestDeploysLaggedRereadsStatus(t *testing.T) {
 			sm = s
 		}
 	}
-	if sm.sub == nil || f.subs != 2 {
-		t.Fatalf("no new subscription (%d subscribes)", f.subs)
+	if sm.sub == nil || f.Subs != 2 {
+		t.Fatalf("no new subscription (%d subscribes)", f.Subs)
 	}
 	r = update(t, r, sm)
 	if r.deploys().sub != sm.sub {
 		t.Fatal("the tab does not follow the new subscription")
 	}
-	f.events <- supervisor.Event{Service: "api", Status: f.service(t, "search")}
+	f.Events <- supervisor.Event{Service: "api", Status: f.Service(t, "search")}
 	if msg, ok := runCmd(t, r.deploys().watch()).(deployEventMsg); !ok || len(msg.events) != 1 {
 		t.Fatalf("the new subscription delivers %+v", msg)
 	}
@@ -547,8 +547,8 @@ func TestDeploysLaggedRereadsStatus(t *testing.T) {
 	if msg := runCmd(t, watch); msg != nil {
 		t.Fatalf("after quit the watch returned %T %+v", msg, msg)
 	}
-	if f.subs != 2 || f.cancels != 2 {
-		t.Fatalf("after quit: %d subscribes, %d cancels", f.subs, f.cancels)
+	if f.Subs != 2 || f.Cancels != 2 {
+		t.Fatalf("after quit: %d subscribes, %d cancels", f.Subs, f.Cancels)
 	}
 }
 
@@ -569,61 +569,6 @@ func flatten(t *testing.T, cmd tea.Cmd) []tea.Cmd {
 		out = append(out, flatten(t, c)...)
 	}
 	return out
-}
-
-func TestDeploysNoSupervisor(t *testing.T) {
-	r := newRoot(t, newFake(), 80, 24)
-	if r.tab != tabContainers {
-		t.Fatal("no workspace and no supervisor, but not on Containers")
-	}
-	r, cmd := press(t, r, "2")
-	if r.tab != tabDeploys || cmd != nil {
-		t.Fatalf("2: tab %v", r.tab)
-	}
-	s := strings.Join(strings.Fields(screen(r)), " ")
-	for _, want := range []string{"No supervisor: add spec files under specs/ in the workspace, or run `podium --remote URL`",
-		"The Containers tab (4) works without one.", "[2 Deploys]"} {
-		if !strings.Contains(s, want) {
-			t.Errorf("lacks %q:\n%s", want, screen(r))
-		}
-	}
-	checkFits(t, screen(r), 80, 24)
-	r, cmd = press(t, r, "j", "r", "b", "p", "x", "l", "/", "esc")
-	if cmd != nil || r.deploys().confirm != nil || r.deploys().Context() != keymap.CtxDeploys {
-		t.Fatal("keys did something without a supervisor")
-	}
-	r, _ = press(t, r, "4", "j")
-	if selectedName(r) != "blog-web-1" {
-		t.Fatalf("Containers tab: selected %q", selectedName(r))
-	}
-}
-
-func TestDeploysLandingTab(t *testing.T) {
-	f := newFakeDeploys()
-	// A workspace without pods: the first load moves to Deploys, which has services.
-	fp, _ := newShop(t)
-	empty := *fp.ws
-	empty.Pods = nil
-	r := New(Config{Backend: newFake(), Pods: &fakePods{ws: &empty}, Deploys: f, Now: testNow})
-	t.Cleanup(func() { r.containers().Close(); r.deploys().Close(); r.cancel() })
-	r = update(t, r, tea.WindowSizeMsg{Width: 80, Height: 24})
-	if r.tab != tabPods {
-		t.Fatal("not on Pods while the workspace loads")
-	}
-	m, cmd := r.Update(runCmd(t, r.pods().load(false)))
-	r = m.(Root)
-	if r.tab != tabDeploys || cmd == nil {
-		t.Fatalf("after the load: tab %v (a tick armed: %v)", r.tab, cmd != nil)
-	}
-	// A supervisor with no services leaves the TUI on Containers.
-	r = newDeploysRoot(t, &fakeDeploys{events: make(chan supervisor.Event), health: newFakeDeploys().Health()}, nil, nil, 80, 24)
-	if r.tab != tabContainers {
-		t.Fatal("no services, but not on Containers")
-	}
-	r, _ = press(t, r, "2")
-	if !strings.Contains(screen(r), "no services: add spec files under specs/") {
-		t.Fatalf("empty supervisor:\n%s", screen(r))
-	}
 }
 
 func TestDeploysLogs(t *testing.T) {
@@ -714,32 +659,17 @@ func TestDeploysFilter(t *testing.T) {
 	}
 }
 
-func TestDeploysHelp(t *testing.T) {
-	r := newDeploysRoot(t, newFakeDeploys(), nil, nil, 160, 50)
-	r, _ = press(t, r, "?")
-	s := screen(r)
-	for _, want := range []string{"Deploys", "r              restart: redeploy (asks first)", "b              roll back a revision (asks first)",
-		"p              pause or resume its deploys", "⏎/x            shell in its first container", "2              Deploys tab", "Confirm"} {
-		if !strings.Contains(s, want) {
-			t.Errorf("help lacks %q:\n%s", want, s)
-		}
-	}
-	if strings.Contains(s, "remove the container") || strings.Contains(s, "bring up") {
-		t.Error("the Deploys tab's help lists another tab's keys")
-	}
-}
-
 func TestDeploysNothingOverflows(t *testing.T) {
 	for _, sz := range [][2]int{{80, 24}, {120, 40}, {160, 40}, {200, 60}, {100, 30}, {60, 15}, {40, 10}, {20, 5}, {1, 1}} {
 		w, h := sz[0], sz[1]
 		f := newFakeDeploys()
-		long := f.service(t, "billing")
+		long := f.Service(t, "billing")
 		long.Name = strings.Repeat("very-long-service-name-", 5)
 		long.Image = strings.Repeat("registry.example.com/deeply/nested/", 5) + "image:tag"
 		long.LastError = strings.Repeat("bad \x1b[31mthings\x1b[0m happen\t", 40)
 		long.SpecError = strings.Repeat("worse ", 80)
 		long.Timeline = append(long.Timeline, tr(testNow(), supervisor.TryAgainNext, supervisor.WaitNext, 123456, supervisor.CauseRetry, strings.Repeat("why ", 90)))
-		f.services = append(f.services, long)
+		f.Services = append(f.Services, long)
 		r := newDeploysRoot(t, f, nil, nil, w, h)
 		checkFits(t, screen(r), w, h)
 		for _, name := range []string{"web", "billing", long.Name, "mailer"} {
@@ -762,7 +692,7 @@ func TestDeploysNothingOverflows(t *testing.T) {
 		r, _ = press(t, r, "esc")
 		r = update(t, r, deployActionDoneMsg{action: keymap.Restart, name: long.Name, err: errors.New(strings.Repeat("bad ", 100))})
 		checkFits(t, screen(r), w, h)
-		r2 := newRoot(t, newFake(), w, h)
+		r2 := newDeploysRoot(t, nil, nil, nil, w, h)
 		r2, _ = press(t, r2, "2")
 		checkFits(t, screen(r2), w, h)
 	}

@@ -1,4 +1,4 @@
-package model
+package deploys
 
 import (
 	"fmt"
@@ -15,7 +15,7 @@ import (
 // read of it just after.
 type deployTakenOverMsg struct {
 	url string // the supervisor taken over from
-	db  DeploysBackend
+	db  Backend
 	sub *deploySub
 	deployRead
 	err error
@@ -23,7 +23,7 @@ type deployTakenOverMsg struct {
 
 // askTakeOver asks before starting a supervisor here in place of the followed one; only a
 // followed supervisor that is gone can be taken over, and only when cmd/tui said how.
-func (m Deploys) askTakeOver() (Deploys, tea.Cmd) {
+func (m Model) askTakeOver() (Model, tea.Cmd) {
 	switch {
 	case m.followed.URL == "":
 		m.status = views.Status{Text: "nothing to take over: the supervisor runs in Podium", Err: true}
@@ -42,7 +42,7 @@ func (m Deploys) askTakeOver() (Deploys, tea.Cmd) {
 
 // startTakeOver calls TakeOver off the UI loop, then subscribes to the new supervisor and
 // reads it, so the swap in Update is only an assignment.
-func (m Deploys) startTakeOver(url string) (Deploys, tea.Cmd) {
+func (m Model) startTakeOver(url string) (Model, tea.Cmd) {
 	m.takingOver = true
 	m.status = views.Status{Text: "taking over from " + url + "…"}
 	fn, ctx := m.takeOver, m.Ctx
@@ -61,7 +61,7 @@ func (m Deploys) startTakeOver(url string) (Deploys, tea.Cmd) {
 }
 
 // takenOver swaps the tab's backend for the supervisor taken over with, or says why it failed.
-func (m Deploys) takenOver(msg deployTakenOverMsg) (Deploys, tea.Cmd) {
+func (m Model) takenOver(msg deployTakenOverMsg) (Model, tea.Cmd) {
 	m.takingOver = false
 	if msg.err != nil {
 		m.status = views.Status{Text: msg.err.Error(), Err: true}

@@ -1,4 +1,4 @@
-package model
+package deploys
 
 import (
 	"time"
@@ -16,7 +16,7 @@ const (
 // Cause CauseSpecChanged: a first spec, CauseNewSpec, leaves Init), so its detail and logs are
 // on screen, unless the user moved the cursor within followQuiet before the transition. Times
 // are the events' own, so no timer is needed.
-func (m *Deploys) follow(events []supervisor.Event) {
+func (m *Model) follow(events []supervisor.Event) {
 	for _, e := range events {
 		tr := e.Transition
 		if e.Service == "" || tr.From != supervisor.Stable || tr.To == supervisor.Stable || tr.Cause != supervisor.CauseSpecChanged {

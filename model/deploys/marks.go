@@ -1,4 +1,4 @@
-package model
+package deploys
 
 import (
 	"github.com/podiumdev/podium/model/list"
@@ -13,7 +13,7 @@ import (
 
 // markKey handles marking, and restart and pause-resume while services are marked: they then
 // apply to the marked services instead of the selection. ok is false for any other action.
-func (m Deploys) markKey(a keymap.Action) (Deploys, tea.Cmd, bool) {
+func (m Model) markKey(a keymap.Action) (Model, tea.Cmd, bool) {
 	if st, ok := m.list.MarkOrClear(a, m.Keys, m.Context(), keymap.Restart, keymap.PauseResume); ok {
 		m.status = st
 		return m, m.syncLogs(), true
@@ -36,7 +36,7 @@ func (m Deploys) markKey(a keymap.Action) (Deploys, tea.Cmd, bool) {
 }
 
 // markedIdle is the names of the marked services with no call running on them.
-func (m Deploys) markedIdle() []string {
+func (m Model) markedIdle() []string {
 	var names []string
 	for _, s := range m.list.Marked() {
 		if m.busy[s.Name] == "" {
@@ -48,7 +48,7 @@ func (m Deploys) markedIdle() []string {
 
 // restartMarked redeploys the services the user said yes to, each as its own call, and
 // clears the marks.
-func (m Deploys) restartMarked(names []string) (Deploys, tea.Cmd) {
+func (m Model) restartMarked(names []string) (Model, tea.Cmd) {
 	var cmds []tea.Cmd
 	var started []string
 	for _, name := range names {
@@ -71,7 +71,7 @@ func (m Deploys) restartMarked(names []string) (Deploys, tea.Cmd) {
 
 // pauseMarked pauses every marked service, or, when all of them are paused, resumes them: one
 // press never pauses some and resumes others.
-func (m Deploys) pauseMarked() (Deploys, tea.Cmd) {
+func (m Model) pauseMarked() (Model, tea.Cmd) {
 	marked := m.list.Marked()
 	pause := false
 	for _, s := range marked {

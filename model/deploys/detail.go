@@ -1,4 +1,4 @@
-package model
+package deploys
 
 import (
 	"github.com/podiumdev/podium/model/list"
@@ -134,14 +134,14 @@ func (p *specPane) onRead(msg specReadMsg) {
 }
 
 // syncDetail reads the selected service's spec while the Spec sub-tab is on screen.
-func (m *Deploys) syncDetail() tea.Cmd {
+func (m *Model) syncDetail() tea.Cmd {
 	s, _ := m.Selected()
 	return m.detail.spec.sync(m.Ctx, s, m.detail.tabs.Is(detail.Spec))
 }
 
 // detailPanes is how the sub-tabs other than Status use the area under the list: all of it,
 // for the logs alone or for a text; false for Status, which divides it as panes says.
-func (m Deploys) detailPanes(l views.Layout) (deployPanes, bool) {
+func (m Model) detailPanes(l views.Layout) (deployPanes, bool) {
 	switch m.detail.tabs.Current() {
 	case detail.Logs:
 		return deployPanes{Layout: l, logs: l.LogsHeight}, true
@@ -153,7 +153,7 @@ func (m Deploys) detailPanes(l views.Layout) (deployPanes, bool) {
 
 // detailKey switches sub-tabs (from anywhere in the tab) and scrolls Timeline and Spec while
 // the detail pane has focus; false leaves the key to the list, the detail and the logs.
-func (m *Deploys) detailKey(a keymap.Action) (tea.Cmd, bool) {
+func (m *Model) detailKey(a keymap.Action) (tea.Cmd, bool) {
 	if m.detail.tabs.SwitchKey(a) {
 		return tea.Batch(m.syncLogs(), m.syncDetail()), true
 	}
@@ -169,7 +169,7 @@ func (m *Deploys) detailKey(a keymap.Action) (tea.Cmd, bool) {
 
 // detailView is the pane under the list: what the tab drew for Status and Logs, or the text
 // of Timeline and Spec, with the sub-tab bar in the first title rule.
-func (m Deploys) detailView(lower string, width, height int, focused bool) string {
+func (m Model) detailView(lower string, width, height int, focused bool) string {
 	pane := lower
 	if m.detail.tabs.Is(detail.Timeline, detail.Spec) {
 		pane = views.DetailPane(m.Theme, m.detailText(width, focused), width, height)
@@ -178,7 +178,7 @@ func (m Deploys) detailView(lower string, width, height int, focused bool) strin
 }
 
 // detailText is the Timeline or the Spec of the selected service.
-func (m Deploys) detailText(width int, focused bool) views.DetailText {
+func (m Model) detailText(width int, focused bool) views.DetailText {
 	d := views.DetailText{Top: m.detail.tabs.Top(), Focused: focused}
 	s, ok := m.Selected()
 	if !ok {

@@ -1,4 +1,4 @@
-package model
+package deploys
 
 import (
 	"fmt"
@@ -128,12 +128,12 @@ func TestDeploysDetailTimeline(t *testing.T) {
 func TestDeploysDetailTimelineScrolls(t *testing.T) {
 	f := newFakeDeploys()
 	base := testNow().Add(-48 * time.Hour)
-	for i := range f.services {
-		if f.services[i].Name != "api" {
+	for i := range f.Services {
+		if f.Services[i].Name != "api" {
 			continue
 		}
 		for n := range 40 {
-			f.services[i].Timeline = append(f.services[i].Timeline,
+			f.Services[i].Timeline = append(f.Services[i].Timeline,
 				tr(base.Add(time.Duration(n)*time.Minute), supervisor.Stable, supervisor.WaitNext, 100+n, supervisor.CauseSpecChanged, fmt.Sprintf("deploy number %d", n)))
 		}
 	}

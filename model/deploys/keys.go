@@ -1,4 +1,4 @@
-package model
+package deploys
 
 import (
 	"github.com/podiumdev/podium/model/list"
@@ -73,7 +73,7 @@ func (m deployActionDoneMsg) status() views.Status {
 type deployShellExitedMsg struct{ engine.ShellExitedMsg }
 
 // handleKey routes a key press by the tab's context.
-func (m Deploys) handleKey(msg tea.KeyPressMsg) (Deploys, tea.Cmd) {
+func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	key := msg.String()
 	switch ctx := m.Context(); ctx {
 	case keymap.CtxConfirm:
@@ -94,7 +94,7 @@ func (m Deploys) handleKey(msg tea.KeyPressMsg) (Deploys, tea.Cmd) {
 }
 
 // do performs an action in the list or its logs pane, from a key or the command palette.
-func (m Deploys) do(a keymap.Action) (Deploys, tea.Cmd) {
+func (m Model) do(a keymap.Action) (Model, tea.Cmd) {
 	if m.db == nil {
 		if a == keymap.Cancel {
 			m.status = views.Status{}
@@ -125,7 +125,7 @@ func (m Deploys) do(a keymap.Action) (Deploys, tea.Cmd) {
 }
 
 // serviceAction starts an action on the selected service: restart and rollback ask first.
-func (m Deploys) serviceAction(a keymap.Action) (Deploys, tea.Cmd) {
+func (m Model) serviceAction(a keymap.Action) (Model, tea.Cmd) {
 	s, ok := m.Selected()
 	if !ok {
 		m.status = views.Status{Text: "no service selected", Err: true}
@@ -182,7 +182,7 @@ func rollbackDetail(s supervisor.ServiceStatus, rev int, now func() time.Time) s
 	return fmt.Sprintf("%s replaces r%d.", what, s.Revision)
 }
 
-func (m Deploys) confirmKey(a keymap.Action) (Deploys, tea.Cmd) {
+func (m Model) confirmKey(a keymap.Action) (Model, tea.Cmd) {
 	q := m.confirm
 	switch a {
 	case keymap.Confirm:
@@ -206,7 +206,7 @@ func (m Deploys) confirmKey(a keymap.Action) (Deploys, tea.Cmd) {
 
 // call runs a supervisor control off the UI loop and reports back; the service is marked
 // busy meanwhile. pause says which way PauseResume goes.
-func (m Deploys) call(a keymap.Action, name string, pause bool, rev int) (Deploys, tea.Cmd) {
+func (m Model) call(a keymap.Action, name string, pause bool, rev int) (Model, tea.Cmd) {
 	verb := map[keymap.Action]string{keymap.Restart: "restarting", keymap.Rollback: "rolling back"}[a]
 	if a == keymap.PauseResume {
 		verb = map[bool]string{true: "pausing", false: "resuming"}[pause]
@@ -235,7 +235,7 @@ func (m Deploys) call(a keymap.Action, name string, pause bool, rev int) (Deploy
 	}
 }
 
-func (m Deploys) actionDone(msg deployActionDoneMsg) (Deploys, tea.Cmd) {
+func (m Model) actionDone(msg deployActionDoneMsg) (Model, tea.Cmd) {
 	if _, ok := m.busy[msg.name]; ok {
 		m.busy = withBusy(m.busy, msg.name, "")
 	}
@@ -244,7 +244,7 @@ func (m Deploys) actionDone(msg deployActionDoneMsg) (Deploys, tea.Cmd) {
 }
 
 // shell hands the terminal to a shell in the service's first running container.
-func (m Deploys) shell(s supervisor.ServiceStatus) (Deploys, tea.Cmd) {
+func (m Model) shell(s supervisor.ServiceStatus) (Model, tea.Cmd) {
 	for _, c := range s.Containers {
 		if c.State != "running" {
 			continue

@@ -1,4 +1,4 @@
-package model
+package deploys
 
 import (
 	tea "charm.land/bubbletea/v2"
@@ -12,67 +12,67 @@ import (
 
 // The Deploys tab as the root sees it: the common.Tab interface.
 
-var _ common.Tab = Deploys{}
+var _ common.Tab = Model{}
 
 // Update handles a message; see update.
-func (m Deploys) Update(msg tea.Msg) (common.Tab, tea.Cmd) { return m.update(msg) }
+func (m Model) Update(msg tea.Msg) (common.Tab, tea.Cmd) { return m.update(msg) }
 
 // Title is the tab's name in the tab bar.
-func (m Deploys) Title() string { return "Deploys" }
+func (m Model) Title() string { return "Deploys" }
 
 // Action is the key action that selects the tab.
-func (m Deploys) Action() keymap.Action { return keymap.TabDeploys }
+func (m Model) Action() keymap.Action { return keymap.TabDeploys }
 
 // Landing: the supervisor has services.
-func (m Deploys) Landing() bool { return m.HasServices() }
+func (m Model) Landing() bool { return m.hasServices() }
 
 // HelpContexts are the tab's key contexts in the help screen.
-func (m Deploys) HelpContexts() []keymap.Context {
+func (m Model) HelpContexts() []keymap.Context {
 	return []keymap.Context{keymap.CtxDeploys, keymap.CtxLogs, keymap.CtxFilter, keymap.CtxConfirm}
 }
 
 // Do performs an action as its key would.
-func (m Deploys) Do(a keymap.Action) (common.Tab, tea.Cmd) { return m.do(a) }
+func (m Model) Do(a keymap.Action) (common.Tab, tea.Cmd) { return m.do(a) }
 
 // Mouse applies a pointer event.
-func (m Deploys) Mouse(p common.Pointer) (common.Tab, tea.Cmd) { return m.mouse(p) }
+func (m Model) Mouse(p common.Pointer) (common.Tab, tea.Cmd) { return m.mouse(p) }
 
 // SetSize gives the tab its area.
-func (m Deploys) SetSize(width, height int) (common.Tab, tea.Cmd) {
+func (m Model) SetSize(width, height int) (common.Tab, tea.Cmd) {
 	m.Width, m.Height = width, height
 	m.setSize(width, height)
 	return m, m.syncLogs() // its logs run only while its pane is drawn, which depends on the size
 }
 
 // SetShown tells the tab whether it is on screen.
-func (m Deploys) SetShown(shown bool) (common.Tab, tea.Cmd) {
+func (m Model) SetShown(shown bool) (common.Tab, tea.Cmd) {
 	cmd := m.setShown(shown)
 	return m, cmd
 }
 
 // SetSplit gives the tab the list/detail split.
-func (m Deploys) SetSplit(s views.Split) (common.Tab, tea.Cmd) {
+func (m Model) SetSplit(s views.Split) (common.Tab, tea.Cmd) {
 	cmd := m.setSplit(s)
 	return m, cmd
 }
 
 // Zoomed says the detail fills the tab.
-func (m Deploys) Zoomed() bool { return m.list.Split.Zoom }
+func (m Model) Zoomed() bool { return m.list.Split.Zoom }
 
 // SetTheme switches the tab's colours.
-func (m Deploys) SetTheme(t views.Theme) common.Tab {
+func (m Model) SetTheme(t views.Theme) common.Tab {
 	m.Theme = t
 	return m
 }
 
 // SetBusy sets the footer's text of the app's background work.
-func (m Deploys) SetBusy(text string) common.Tab {
+func (m Model) SetBusy(text string) common.Tab {
 	m.status.Busy = text
 	return m
 }
 
 // setSplit applies the split. The logs' readers run only while the pane is drawn.
-func (m *Deploys) setSplit(s views.Split) tea.Cmd {
+func (m *Model) setSplit(s views.Split) tea.Cmd {
 	m.list.SetSplit(s)
 	return m.syncLogs()
 }
@@ -80,7 +80,7 @@ func (m *Deploys) setSplit(s views.Split) tea.Cmd {
 // Alerts counts the services whose deploy failed or whose spec does not parse. A service in
 // Unknown (not yet compared with the engine) is not ok, but not failing either: the banner
 // says why, and it is not counted.
-func (m Deploys) Alerts() int {
+func (m Model) Alerts() int {
 	n := 0
 	for _, s := range m.services {
 		if s.State == supervisor.TryAgain || s.State == supervisor.TryAgainNext || s.SpecError != "" {
@@ -92,7 +92,7 @@ func (m Deploys) Alerts() int {
 
 // Tasks are the deploys rolling out; none while the states are not confirmed (a deploy a gone
 // or disconnected supervisor last reported is not under way here, and no spinner should turn).
-func (m Deploys) Tasks() []views.Task {
+func (m Model) Tasks() []views.Task {
 	if !m.trusted() {
 		return nil
 	}
@@ -106,7 +106,7 @@ func (m Deploys) Tasks() []views.Task {
 }
 
 // mouse applies a pointer event: the logs follow a new selection.
-func (m Deploys) mouse(p common.Pointer) (Deploys, tea.Cmd) {
+func (m Model) mouse(p common.Pointer) (Model, tea.Cmd) {
 	if m.confirm != nil || m.list.Editing {
 		return m, nil
 	}

@@ -1,4 +1,4 @@
-package model
+package deploys
 
 import (
 	"context"
@@ -7,10 +7,10 @@ import (
 	"github.com/podiumdev/podium/backend/supervisor"
 )
 
-// DeploysBackend is everything the Deploys tab asks of the supervisor: the services' status,
+// Backend is everything the Deploys tab asks of the supervisor: the services' status,
 // its own health, their transitions as they happen, and the controls. It is a part of the
 // supervisor's own Controller, so the supervisor serves it as it is; tests use a fake.
-type DeploysBackend interface {
+type Backend interface {
 	// Status is every service, sorted by name.
 	Status() []supervisor.ServiceStatus
 	// Health is the supervisor's own condition: whether its engine answers, whether it has
@@ -29,7 +29,7 @@ type DeploysBackend interface {
 	Resume(name string) error
 }
 
-// FollowState is how a DeploysBackend served by a supervisor in another process (`podium
+// FollowState is how a Backend served by a supervisor in another process (`podium
 // supervise`) sees that process: whether it still answers. It is apart from Health, which is
 // that supervisor's own view of its engine.
 type FollowState struct {
@@ -39,7 +39,7 @@ type FollowState struct {
 	Since time.Time // when it went away
 }
 
-// Followed is a DeploysBackend that follows a supervisor in another process; the Deploys tab
+// Followed is a Backend that follows a supervisor in another process; the Deploys tab
 // asks it whether that supervisor is still there.
 type Followed interface {
 	FollowState() FollowState

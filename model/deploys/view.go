@@ -1,4 +1,4 @@
-package model
+package deploys
 
 import (
 	"github.com/podiumdev/podium/model/list"
@@ -12,7 +12,7 @@ import (
 
 // View draws the tab: the services, the selected one's detail and logs, the footer, and the
 // confirm dialog over them when one is open; or, without a supervisor, what to do about it.
-func (m Deploys) View() string {
+func (m Model) View() string {
 	n := &m.list
 	if n.Width <= 0 || n.Height <= 0 {
 		return ""
@@ -59,7 +59,7 @@ func (m Deploys) View() string {
 }
 
 // noSupervisor explains the empty tab.
-func (m Deploys) noSupervisor() []views.Paragraph {
+func (m Model) noSupervisor() []views.Paragraph {
 	containers := "The Containers tab works without one."
 	if ks := m.Keys.Keys(keymap.CtxGlobal, keymap.TabContainers); len(ks) > 0 {
 		containers = fmt.Sprintf("The Containers tab (%s) works without one.", keymap.KeyName(ks[0]))

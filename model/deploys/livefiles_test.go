@@ -1,4 +1,4 @@
-package model
+package deploys
 
 import (
 	"strings"
@@ -12,20 +12,11 @@ import (
 // CauseSpecChanged, one its edited spec started.
 func specChanged(t *testing.T, f *fakeDeploys, name string, at time.Time, cause supervisor.Cause, reason string) supervisor.Event {
 	t.Helper()
-	st := f.service(t, name)
+	st := f.Service(t, name)
 	st.State, st.Since, st.Next = supervisor.WaitNext, at, st.Revision+1
 	return supervisor.Event{Service: name, Status: st,
 		Transition: supervisor.Transition{At: at, From: supervisor.Stable, To: supervisor.WaitNext, Revision: st.Next,
 			Cause: cause, Reason: reason}}
-}
-
-// deployEvents delivers events to the Deploys tab as its subscription does.
-func deployEvents(t *testing.T, r Root, f *fakeDeploys, events ...supervisor.Event) Root {
-	t.Helper()
-	for _, e := range events {
-		f.events <- e
-	}
-	return update(t, r, runCmd(t, r.deploys().watch()))
 }
 
 func TestDeploysFollowASpecChange(t *testing.T) {

@@ -1,4 +1,4 @@
-package model
+package deploys
 
 import (
 	"context"
@@ -94,7 +94,7 @@ func TestRemoteDeploys(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
-	r := NewRemoteDeploys(ctx, deployapi.NewClient(srv.URL, ""))
+	r := NewRemote(ctx, deployapi.NewClient(srv.URL, ""))
 	if st := r.Status(); len(st) != 1 || st[0].State != supervisor.Stable {
 		t.Fatalf("initial status: %+v", st)
 	}
@@ -143,7 +143,7 @@ func TestRemoteDeploysGoneAndBack(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
-	r := NewRemoteDeploys(ctx, deployapi.NewClient(srv.URL, ""))
+	r := NewRemote(ctx, deployapi.NewClient(srv.URL, ""))
 	if h := r.Health(); h.Engine != supervisor.EngineConnected || !h.Reconciled {
 		t.Fatalf("health %+v", h)
 	}
