@@ -1,4 +1,4 @@
-package model
+package pods
 
 import (
 	"context"
@@ -106,7 +106,7 @@ func exitCode(err error) (int, bool) {
 }
 
 // actionRow is the selected row if action a may act on it, else why not.
-func (m Pods) actionRow(a keymap.Action) (views.PodTreeRow, string) {
+func (m Model) actionRow(a keymap.Action) (views.PodTreeRow, string) {
 	r, ok := m.Selected()
 	if !ok {
 		return r, "no pod selected"
@@ -124,7 +124,7 @@ func rowTarget(r views.PodTreeRow) (pod, service, target string) {
 }
 
 // lifecycle starts up, stop or restart on the selected pod (a pod row) or service.
-func (m Pods) lifecycle(a keymap.Action) (Pods, tea.Cmd) {
+func (m Model) lifecycle(a keymap.Action) (Model, tea.Cmd) {
 	r, why := m.actionRow(a)
 	if why != "" {
 		m.status = views.Status{Text: why, Err: true}
@@ -152,7 +152,7 @@ func (m Pods) lifecycle(a keymap.Action) (Pods, tea.Cmd) {
 
 // startOp runs call off the UI loop as an operation on rows (the first names it in the busy
 // marks, unless it is allRows), unless one under way acts on any of them.
-func (m Pods) startOp(verb, target string, rows []string, call func(context.Context, func(compose.Event)) error) (Pods, tea.Cmd) {
+func (m Model) startOp(verb, target string, rows []string, call func(context.Context, func(compose.Event)) error) (Model, tea.Cmd) {
 	for _, op := range m.ops {
 		for _, row := range rows {
 			if op.touches(row) {
@@ -217,7 +217,7 @@ func (op *podOp) eventText(e compose.Event) views.Status {
 	return views.Status{Text: fmt.Sprintf("%s %s: %s %s", op.verb, op.target, subject, e.Action)}
 }
 
-func (m Pods) op(id uint64) (int, *podOp) {
+func (m Model) op(id uint64) (int, *podOp) {
 	for i, op := range m.ops {
 		if op.id == id {
 			return i, op
@@ -226,7 +226,7 @@ func (m Pods) op(id uint64) (int, *podOp) {
 	return -1, nil
 }
 
-func (m Pods) opProgress(msg podOpProgressMsg) (Pods, tea.Cmd) {
+func (m Model) opProgress(msg podOpProgressMsg) (Model, tea.Cmd) {
 	_, op := m.op(msg.op)
 	if op == nil {
 		return m, nil // finished: its done message already showed the outcome
@@ -237,7 +237,7 @@ func (m Pods) opProgress(msg podOpProgressMsg) (Pods, tea.Cmd) {
 	return m, op.wait()
 }
 
-func (m Pods) opDone(msg podOpDoneMsg) (Pods, tea.Cmd) {
+func (m Model) opDone(msg podOpDoneMsg) (Model, tea.Cmd) {
 	i, op := m.op(msg.op)
 	if op == nil {
 		return m, nil
@@ -258,7 +258,7 @@ func (m Pods) opDone(msg podOpDoneMsg) (Pods, tea.Cmd) {
 }
 
 // busy marks the rows an operation is acting on, for the view.
-func (m Pods) busy() map[string]string {
+func (m Model) busy() map[string]string {
 	if len(m.ops) == 0 {
 		return nil
 	}
@@ -278,7 +278,7 @@ func (m Pods) busy() map[string]string {
 
 // interactive prepares a shell, exec, test or run off the UI loop; execReady then hands it the
 // terminal.
-func (m Pods) interactive(a keymap.Action, pod, service string, args []string) (Pods, tea.Cmd) {
+func (m Model) interactive(a keymap.Action, pod, service string, args []string) (Model, tea.Cmd) {
 	target := pod + "/" + service
 	m.status = views.Status{Text: fmt.Sprintf("%s %s…", verbs[a], target)}
 	pb, ws, ctx := m.pb, m.ws, m.Ctx
@@ -305,7 +305,7 @@ func (m Pods) interactive(a keymap.Action, pod, service string, args []string) (
 	}
 }
 
-func (m Pods) execReady(msg podExecReadyMsg) (Pods, tea.Cmd) {
+func (m Model) execReady(msg podExecReadyMsg) (Model, tea.Cmd) {
 	if msg.err != nil {
 		m.status = views.Status{Text: fmt.Sprintf("%s %s: %v", verbs[msg.action], msg.target, msg.err), Err: true}
 		return m, nil
