@@ -27,7 +27,7 @@ import (
 type Model struct {
 	common.Common // context, theme, keys, clock, size
 
-	pb    Backend    // nil: no workspace
+	pb    Backend        // nil: no workspace
 	b     engine.Backend // for logs
 	where string         // the workspace directory as the user gave it, for messages
 
