@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	podtab "github.com/podiumdev/podium/model/pods"
 	"strings"
 	"testing"
 	"time"
@@ -93,9 +94,9 @@ func podsGoldenScreen(t *testing.T, w, h int) Root {
 	fp, fb := newShop(t)
 	r := newPodsRoot(t, fp, fb, w, h)
 	r = selectRow(t, r, "frontend/web")
-	s := r.pods().logs.Stream()
+	s := r.pods().Logs().Stream()
 	r = update(t, r, s.LinesMsg(webLogs()))
-	r = update(t, r, podExecDoneMsg{action: keymap.Test, target: "frontend/web", err: docker.ExitError{Code: 1}})
+	r = update(t, r, podtab.ExecDoneMsg{Action: keymap.Test, Target: "frontend/web", Err: docker.ExitError{Code: 1}})
 	return r
 }
 

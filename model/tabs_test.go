@@ -1,6 +1,9 @@
 package model
 
-import "github.com/podiumdev/podium/model/common"
+import (
+	"github.com/podiumdev/podium/model/common"
+	podtab "github.com/podiumdev/podium/model/pods"
+)
 
 // The tabs' places in the root's tab bar, and typed copies of them, for tests that look inside
 // a tab (a change to a copy goes nowhere: withTab changes one).
@@ -11,7 +14,7 @@ const (
 	tabContainers
 )
 
-func (r Root) pods() *Pods             { t := r.tabs[tabPods].(Pods); return &t }
+func (r Root) pods() *podtab.Model     { t := r.tabs[tabPods].(podtab.Model); return &t }
 func (r Root) deploys() *Deploys       { t := r.tabs[tabDeploys].(Deploys); return &t }
 func (r Root) pipelines() *Pipelines   { t := r.tabs[tabPipelines].(Pipelines); return &t }
 func (r Root) containers() *Containers { t := r.tabs[tabContainers].(Containers); return &t }
