@@ -2,7 +2,6 @@ package model
 
 import (
 	"fmt"
-	podtab "github.com/podiumdev/podium/model/pods"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/keymap"
+	podtab "github.com/podiumdev/podium/model/pods"
 	"github.com/podiumdev/podium/views"
 )
 

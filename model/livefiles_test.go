@@ -1,8 +1,6 @@
 package model
 
 import (
-	podtab "github.com/podiumdev/podium/model/pods"
-
 	"errors"
 	"os"
 	"path/filepath"
@@ -14,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/podiumdev/podium/model/detail"
+	podtab "github.com/podiumdev/podium/model/pods"
 	"github.com/podiumdev/podium/watch"
 )
 

@@ -3,7 +3,6 @@ package model
 import (
 	"context"
 	"fmt"
-	podtab "github.com/podiumdev/podium/model/pods"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"github.com/podiumdev/podium/backend/pods"
 	"github.com/podiumdev/podium/model/engine"
 	"github.com/podiumdev/podium/model/modeltest"
+	podtab "github.com/podiumdev/podium/model/pods"
 )
 
 // shopFiles is the Pods tab's fixture workspace "shop": a placeholder db (enabled in

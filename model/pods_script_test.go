@@ -2,13 +2,13 @@ package model
 
 import (
 	"context"
-	podtab "github.com/podiumdev/podium/model/pods"
 	"strings"
 	"testing"
 
 	"github.com/podiumdev/podium/backend/pods"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/modeltest"
+	podtab "github.com/podiumdev/podium/model/pods"
 )
 
 // frontendScripts gives the shop's web two scripts; proxy has none.

@@ -2,7 +2,6 @@ package model
 
 import (
 	"github.com/podiumdev/podium/model/common"
-	podtab "github.com/podiumdev/podium/model/pods"
 
 	"errors"
 	"fmt"
@@ -18,6 +17,7 @@ import (
 	"github.com/podiumdev/podium/backend/pods"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/logs"
+	podtab "github.com/podiumdev/podium/model/pods"
 	"github.com/podiumdev/podium/views"
 )
 
