@@ -225,7 +225,7 @@ func TestDeploysLandingTab(t *testing.T) {
 	if r.tab != tabPods {
 		t.Fatal("not on Pods while the workspace loads")
 	}
-	m, cmd := r.Update(runCmd(t, r.pods().load(false)))
+	m, cmd := r.Update(runCmd(t, r.pods().Init()))
 	r = m.(Root)
 	if r.tab != tabDeploys || cmd == nil {
 		t.Fatalf("after the load: tab %v (a tick armed: %v)", r.tab, cmd != nil)

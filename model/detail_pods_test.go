@@ -65,8 +65,8 @@ func newSecretShop(t *testing.T) (*fakePods, *modeltest.Containers) {
 // podsSubTab presses ] until the Pods tab's detail shows the sub-tab called title.
 func podsSubTab(t *testing.T, r Root, title string) Root {
 	t.Helper()
-	for range r.pods().detail.tabs.Len() {
-		if r.pods().detail.tabs.Current().Title() == title {
+	for range r.pods().DetailTabs().Len() {
+		if r.pods().DetailTabs().Current().Title() == title {
 			return r
 		}
 		r, _ = press(t, r, "]")
@@ -142,7 +142,7 @@ func TestPodsDetailConfigAndEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	fp.ws = ws
-	r = update(t, r, runCmd(t, r.pods().load(true)))
+	r = update(t, r, runCmd(t, r.pods().Reload()))
 	if s := screen(r); !strings.Contains(s, "LOG_LEVEL      debug") || strings.Contains(s, "PATH ") {
 		t.Errorf("Env after the reload:\n%s", s)
 	}

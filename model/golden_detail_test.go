@@ -49,7 +49,7 @@ func TestGoldenPodsDetail(t *testing.T) {
 		fp, fb := newSecretShop(t)
 		r := newPodsRoot(t, fp, fb, w, h)
 		r = selectRow(t, r, "db/db")
-		if s := r.pods().logs.Stream(); s != nil {
+		if s := r.pods().Logs().Stream(); s != nil {
 			r = update(t, r, s.LinesMsg(dbLogs()))
 		}
 		t.Run(fmt.Sprintf("logs-%dx%d", w, h), func(t *testing.T) { requireGolden(t, r, w, h) })

@@ -11,6 +11,7 @@ import (
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/containers"
+	podtab "github.com/podiumdev/podium/model/pods"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -94,9 +95,9 @@ func podsGoldenScreen(t *testing.T, w, h int) Root {
 	fp, fb := newShop(t)
 	r := newPodsRoot(t, fp, fb, w, h)
 	r = selectRow(t, r, "frontend/web")
-	s := r.pods().logs.Stream()
+	s := r.pods().Logs().Stream()
 	r = update(t, r, s.LinesMsg(webLogs()))
-	r = update(t, r, podExecDoneMsg{action: keymap.Test, target: "frontend/web", err: docker.ExitError{Code: 1}})
+	r = update(t, r, podtab.ExecDoneMsg{Action: keymap.Test, Target: "frontend/web", Err: docker.ExitError{Code: 1}})
 	return r
 }
 

@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/podiumdev/podium/model/detail"
+	podtab "github.com/podiumdev/podium/model/pods"
 	"github.com/podiumdev/podium/watch"
 )
 
@@ -60,13 +61,13 @@ func fileChange(t *testing.T, r Root, paths ...string) (Root, tea.Cmd) {
 	if cmd == nil {
 		t.Fatal("a file change started no reload")
 	}
-	if !strings.Contains(r.pods().status.Text, "reloading the workspace") {
-		t.Fatalf("status while reloading: %q", r.pods().status.Text)
+	if !strings.Contains(r.pods().Status().Text, "reloading the workspace") {
+		t.Fatalf("status while reloading: %q", r.pods().Status().Text)
 	}
 	var loaded tea.Msg
 	for _, c := range flatten(t, cmd) { // the load, and the footer's spinner while work runs
 		if msg := runCmd(t, c); msg != nil {
-			if _, ok := msg.(workspaceLoadedMsg); ok {
+			if _, ok := msg.(podtab.WorkspaceLoadedMsg); ok {
 				loaded = msg
 			}
 		}
@@ -115,7 +116,7 @@ func TestLiveFilesReloadShowsDiffAndPlan(t *testing.T) {
 		t.Fatalf("calls %v", got)
 	}
 	want := "pods/frontend.yml changed: reloaded shop (development): 5 pods, 1 broken pod; 2 drifted services: a applies"
-	if st := r.pods().status; st.Text != want || st.Err {
+	if st := r.pods().Status(); st.Text != want || st.Err {
 		t.Fatalf("status %+v, want %q", st, want)
 	}
 	if l := rowLine(t, r, "  ", "web"); !strings.Contains(l, "≠ drifted") {
@@ -180,12 +181,12 @@ func TestLiveFilesShowTheDiffOfTheSelection(t *testing.T) {
 	fp.disk = true
 	r := newPodsRoot(t, fp, fb, 120, 40)
 	r = selectRow(t, r, "frontend/web")
-	if !r.pods().detail.tabs.Is(detail.Logs) {
+	if !r.pods().DetailTabs().Is(detail.Logs) {
 		t.Fatal("the detail does not start on Logs")
 	}
 	writeFile(t, fp.ws.Root, "pods/frontend.yml", frontendV2)
 	r, _ = fileChange(t, r, "pods/frontend.yml")
-	if s := screen(r); !r.pods().detail.tabs.Is(detail.Diff) || !strings.Contains(s, "[Diff]") || !strings.Contains(s, `+  FEATURE_CART: "on"`) {
+	if s := screen(r); !r.pods().DetailTabs().Is(detail.Diff) || !strings.Contains(s, "[Diff]") || !strings.Contains(s, `+  FEATURE_CART: "on"`) {
 		t.Fatalf("the selection drifted, but its diff is not on screen:\n%s", s)
 	}
 	// The user goes back to the logs; a change that leaves the selection in sync stays there.
@@ -193,7 +194,7 @@ func TestLiveFilesShowTheDiffOfTheSelection(t *testing.T) {
 	r = selectRow(t, r, "db/db")
 	writeFile(t, fp.ws.Root, "pods/frontend.yml", shopFiles["pods/frontend.yml"])
 	r, _ = fileChange(t, r, "pods/frontend.yml")
-	if !r.pods().detail.tabs.Is(detail.Logs) {
+	if !r.pods().DetailTabs().Is(detail.Logs) {
 		t.Fatal("the detail left the logs of a service in sync")
 	}
 }
@@ -203,7 +204,7 @@ func TestLiveFilesApplyBringsUpExactlyTheDrifted(t *testing.T) {
 	n := len(fp.Calls())
 	r, cmd := press(t, r, "a")
 	if cmd == nil || !strings.Contains(screen(r), "apply frontend/proxy, frontend/web…") {
-		t.Fatalf("a started nothing: %q", r.pods().status.Text)
+		t.Fatalf("a started nothing: %q", r.pods().Status().Text)
 	}
 	if l := rowLine(t, r, "  ", "web"); !strings.Contains(l, "apply…") {
 		t.Fatalf("web is not marked busy: %q", l)
@@ -212,7 +213,7 @@ func TestLiveFilesApplyBringsUpExactlyTheDrifted(t *testing.T) {
 	if got := callsSince(fp, n); !slices.Equal(got, []string{"up frontend/proxy", "up frontend/web"}) {
 		t.Fatalf("a called %v", got)
 	}
-	if st := r.pods().status.Text; st != "apply frontend/proxy, frontend/web: done" {
+	if st := r.pods().Status().Text; st != "apply frontend/proxy, frontend/web: done" {
 		t.Fatalf("status %q", st)
 	}
 
@@ -231,23 +232,22 @@ func TestLiveFilesApplyBringsUpExactlyTheDrifted(t *testing.T) {
 	r, _ = press(t, r, "space")
 	n = len(fp.Calls())
 	r, cmd = press(t, r, "a")
-	if cmd != nil || !strings.HasPrefix(r.pods().status.Text, "nothing to apply") || len(callsSince(fp, n)) != 0 {
-		t.Fatalf("a with db marked: %q %v", r.pods().status.Text, callsSince(fp, n))
+	if cmd != nil || !strings.HasPrefix(r.pods().Status().Text, "nothing to apply") || len(callsSince(fp, n)) != 0 {
+		t.Fatalf("a with db marked: %q %v", r.pods().Status().Text, callsSince(fp, n))
 	}
 }
 
 func TestLiveFilesBrokenFileChangesNothing(t *testing.T) {
 	fp, fb := newShop(t)
 	fp.disk = true
-	r := newPodsRoot(t, fp, fb, 120, 40)
-	r = withTab(r, tabPods, func(p *Pods) { p.autoApply = true }) // --watch: even then a broken file starts nothing
+	r := newPodsRootWith(t, Config{Pods: fp, Backend: fb, ApplyOnChange: true}, 120, 40) // --watch: even then a broken file starts nothing
 	r = selectRow(t, r, "search")
 	writeFile(t, fp.ws.Root, "pods/frontend.yml", frontendBroken)
 	r, cmd := fileChange(t, r, "pods/frontend.yml")
-	if cmd != nil || len(r.pods().ops) != 0 {
-		t.Fatalf("a broken file started something (ops %d)", len(r.pods().ops))
+	if cmd != nil || len(r.pods().Ops()) != 0 {
+		t.Fatalf("a broken file started something (ops %d)", len(r.pods().Ops()))
 	}
-	st := r.pods().status
+	st := r.pods().Status()
 	if !st.Err || !strings.HasPrefix(st.Text, "pods/frontend.yml changed: pod frontend is broken, its containers are kept: pods/frontend.yml:") ||
 		!strings.Contains(st.Text, "line 4") {
 		t.Fatalf("status %+v", st)
@@ -264,8 +264,8 @@ func TestLiveFilesBrokenFileChangesNothing(t *testing.T) {
 	r = selectRow(t, r, "search")
 	n := len(fp.Calls())
 	r, cmd = press(t, r, "a")
-	if cmd != nil || !strings.HasPrefix(r.pods().status.Text, "nothing to apply") || len(callsSince(fp, n)) != 0 {
-		t.Fatalf("a on a broken pod: %q %v", r.pods().status.Text, callsSince(fp, n))
+	if cmd != nil || !strings.HasPrefix(r.pods().Status().Text, "nothing to apply") || len(callsSince(fp, n)) != 0 {
+		t.Fatalf("a on a broken pod: %q %v", r.pods().Status().Text, callsSince(fp, n))
 	}
 	if got := fp.Calls(); !slices.Equal(got, []string{"load", "load"}) {
 		t.Fatalf("calls %v", got)
@@ -275,8 +275,8 @@ func TestLiveFilesBrokenFileChangesNothing(t *testing.T) {
 	// the broken load, so web's diff is known.
 	writeFile(t, fp.ws.Root, "pods/frontend.yml", frontendV2)
 	r, cmd = fileChange(t, r, "pods/frontend.yml")
-	if cmd == nil || len(r.pods().ops) != 1 || r.pods().ops[0].target != "frontend/proxy, frontend/web" {
-		t.Fatalf("--watch did not apply: %q", r.pods().status.Text)
+	if cmd == nil || len(r.pods().Ops()) != 1 || r.pods().Ops()[0].Target != "frontend/proxy, frontend/web" {
+		t.Fatalf("--watch did not apply: %q", r.pods().Status().Text)
 	}
 	r = runOp(t, r, cmd)
 	if got := callsSince(fp, n); !slices.Equal(got, []string{"load", "up frontend/proxy", "up frontend/web"}) {
@@ -305,20 +305,20 @@ func TestLiveFilesChangesDuringALoadLoadAgain(t *testing.T) {
 	writeFile(t, fp.ws.Root, "pods/frontend.yml", frontendV2)
 	m, again := r.Update(runCmd(t, first))
 	r = m.(Root)
-	if again == nil || !strings.Contains(r.pods().status.Text, "pods/frontend.yml changed: reloading") {
-		t.Fatalf("no second load: %q", r.pods().status.Text)
+	if again == nil || !strings.Contains(r.pods().Status().Text, "pods/frontend.yml changed: reloading") {
+		t.Fatalf("no second load: %q", r.pods().Status().Text)
 	}
 	r = update(t, r, runCmd(t, again))
 	if got := fp.Calls(); !slices.Equal(got, []string{"load", "load", "load"}) {
 		t.Fatalf("calls %v", got)
 	}
-	if _, ok := r.pods().drifts["frontend/web"]; !ok || !strings.HasPrefix(r.pods().status.Text, "pods/frontend.yml changed: reloaded") {
-		t.Fatalf("the second load did not see the edit: %q", r.pods().status.Text)
+	if ok := r.pods().Drifted("frontend/web"); !ok || !strings.HasPrefix(r.pods().Status().Text, "pods/frontend.yml changed: reloaded") {
+		t.Fatalf("the second load did not see the edit: %q", r.pods().Status().Text)
 	}
 	// A failed reload keeps what was loaded and names the file.
 	fp.loadErr = errors.New("podium.yml: unknown key colour")
 	r, _ = fileChange(t, r, "podium.yml")
-	if st := r.pods().status; !st.Err || st.Text != "podium.yml changed: reload: podium.yml: unknown key colour" || len(r.pods().list.Rows) != 14 {
+	if st := r.pods().Status(); !st.Err || st.Text != "podium.yml changed: reload: podium.yml: unknown key colour" || len(r.pods().List().Rows) != 14 {
 		t.Fatalf("failed reload: %+v", st)
 	}
 }
@@ -331,30 +331,30 @@ func TestPodsRemoveAndDownAskFirst(t *testing.T) {
 	s := strings.Join(strings.Fields(screen(r)), " ")
 	if cmd != nil || !strings.Contains(s, "Remove the containers of frontend/web?") ||
 		!strings.Contains(s, "shop-web-1, shop-web-2 (1 running: stopped first).") ||
-		r.pods().confirm.detail != "shop-web-1, shop-web-2 (1 running: stopped first). Volumes are kept." {
+		confirmDetail(r) != "shop-web-1, shop-web-2 (1 running: stopped first). Volumes are kept." {
 		t.Fatalf("d asked nothing:\n%s", screen(r))
 	}
 	checkFits(t, screen(r), 100, 30)
 	r, cmd = press(t, r, "n")
-	if cmd != nil || r.pods().confirm != nil || !slices.Equal(fp.Calls(), []string{"load"}) {
+	if cmd != nil || confirming(r) || !slices.Equal(fp.Calls(), []string{"load"}) {
 		t.Fatalf("n removed: %v", fp.Calls())
 	}
 	r, _ = press(t, r, "d")
 	r, cmd = press(t, r, "y")
 	r, got := lastCall(t, r, fp, cmd)
-	if got != "remove frontend/web" || r.pods().status.Text != "remove frontend/web: done" {
-		t.Fatalf("y called %q; status %q", got, r.pods().status.Text)
+	if got != "remove frontend/web" || r.pods().Status().Text != "remove frontend/web: done" {
+		t.Fatalf("y called %q; status %q", got, r.pods().Status().Text)
 	}
 	// A pod row removes the whole pod's; a selection without containers says so.
 	r = selectRow(t, r, "frontend")
 	r, _ = press(t, r, "d", "y")
-	if r.pods().confirm != nil || len(r.pods().ops) != 1 || r.pods().ops[0].target != "frontend" {
-		t.Fatalf("d y on frontend: %+v", r.pods().ops)
+	if confirming(r) || len(r.pods().Ops()) != 1 || r.pods().Ops()[0].Target != "frontend" {
+		t.Fatalf("d y on frontend: %+v", r.pods().Ops())
 	}
 	r = selectRow(t, r, "rake")
 	r, cmd = press(t, r, "d")
-	if cmd != nil || r.pods().confirm != nil || r.pods().status.Text != "rake has no containers to remove" {
-		t.Fatalf("d on rake: %q", r.pods().status.Text)
+	if cmd != nil || confirming(r) || r.pods().Status().Text != "rake has no containers to remove" {
+		t.Fatalf("d on rake: %q", r.pods().Status().Text)
 	}
 
 	// X asks, naming the project and what goes.
@@ -363,11 +363,11 @@ func TestPodsRemoveAndDownAskFirst(t *testing.T) {
 	r, _ = press(t, r, "X")
 	s = strings.Join(strings.Fields(screen(r)), " ")
 	if !strings.Contains(s, "Down: remove every pod's containers?") || !strings.Contains(s, "shop (development): shop-db-1,") ||
-		r.pods().confirm.detail != "shop (development): shop-db-1, shop-proxy-1, shop-web-1, and 1 more (3 running: stopped first). The networks go too; volumes are kept." {
+		confirmDetail(r) != "shop (development): shop-db-1, shop-proxy-1, shop-web-1, and 1 more (3 running: stopped first). The networks go too; volumes are kept." {
 		t.Fatalf("X asked:\n%s", screen(r))
 	}
 	r, _ = press(t, r, "esc")
-	if len(fp2.Calls()) != 1 || r.pods().confirm != nil {
+	if len(fp2.Calls()) != 1 || confirming(r) {
 		t.Fatalf("esc went down: %v", fp2.Calls())
 	}
 	r, _ = press(t, r, "X")
@@ -376,8 +376,8 @@ func TestPodsRemoveAndDownAskFirst(t *testing.T) {
 		t.Fatalf("db not marked busy during down: %q", l)
 	}
 	r, got = lastCall(t, r, fp2, cmd)
-	if got != "down */" || r.pods().status.Text != "down shop: done" {
-		t.Fatalf("X y called %q; status %q", got, r.pods().status.Text)
+	if got != "down */" || r.pods().Status().Text != "down shop: done" {
+		t.Fatalf("X y called %q; status %q", got, r.pods().Status().Text)
 	}
 }
 
@@ -399,8 +399,8 @@ func TestPodsBuildAndPull(t *testing.T) {
 		var cmd tea.Cmd
 		r, cmd = press(t, r, c.key)
 		if c.refused != "" {
-			if cmd != nil || !r.pods().status.Err || !strings.HasPrefix(r.pods().status.Text, c.refused) {
-				t.Errorf("%s on %s: status %q", c.key, c.row, r.pods().status.Text)
+			if cmd != nil || !r.pods().Status().Err || !strings.HasPrefix(r.pods().Status().Text, c.refused) {
+				t.Errorf("%s on %s: status %q", c.key, c.row, r.pods().Status().Text)
 			}
 			continue
 		}
@@ -415,7 +415,7 @@ func TestPodsBuildAndPull(t *testing.T) {
 	r = selectRow(t, r, "db")
 	r, cmd := press(t, r, "P")
 	r, _ = lastCall(t, r, fp, cmd)
-	if st := r.pods().status; !st.Err || st.Text != "pull db: pull image postgres:16-alpine: registry unreachable" {
+	if st := r.pods().Status(); !st.Err || st.Text != "pull db: pull image postgres:16-alpine: registry unreachable" {
 		t.Fatalf("status %+v", st)
 	}
 }
@@ -466,8 +466,8 @@ func TestLiveFilesWatcherFollowsTheWorkspace(t *testing.T) {
 	t.Cleanup(func() { r.containers().Close(); r.cancel() })
 	m, next := r.Update(runCmd(t, r.files.start(r.ctx)))
 	r = m.(Root)
-	if r.files.w == nil || !r.pods().watching || next == nil {
-		t.Fatalf("the watcher did not start: %q", r.pods().status.Text)
+	if r.files.w == nil || !r.pods().Watching() || next == nil {
+		t.Fatalf("the watcher did not start: %q", r.pods().Status().Text)
 	}
 	writeFile(t, root, "pods/web.yml", "services: {}\n")
 	writeFile(t, root, "podium.yml", "name: shop2\n")
@@ -507,8 +507,7 @@ func TestLiveFilesWatchWaitsForAnOperationInTheWay(t *testing.T) {
 	fp, fb := newShop(t)
 	fp.disk = true
 	fp.release = make(chan struct{})
-	r := newPodsRoot(t, fp, fb, 120, 40)
-	r = withTab(r, tabPods, func(p *Pods) { p.autoApply = true })
+	r := newPodsRootWith(t, Config{Pods: fp, Backend: fb, ApplyOnChange: true}, 120, 40) // --watch
 	r = selectRow(t, r, "frontend")
 	r, upCmd := press(t, r, "u") // runs until released
 	batch, ok := runCmd(t, upCmd).(tea.BatchMsg)
@@ -520,18 +519,29 @@ func TestLiveFilesWatchWaitsForAnOperationInTheWay(t *testing.T) {
 	r = selectRow(t, r, "search")
 	writeFile(t, fp.ws.Root, "pods/frontend.yml", frontendV2)
 	r, cmd := fileChange(t, r, "pods/frontend.yml")
-	if cmd != nil || len(r.pods().ops) != 1 || !r.pods().applyDue {
-		t.Fatalf("--watch did not wait for up frontend: ops %d, due %v", len(r.pods().ops), r.pods().applyDue)
+	if cmd != nil || len(r.pods().Ops()) != 1 || !r.pods().ApplyDue() {
+		t.Fatalf("--watch did not wait for up frontend: ops %d, due %v", len(r.pods().Ops()), r.pods().ApplyDue())
 	}
 	close(fp.release) // and every later call returns at once
 	m, cmd := r.Update(<-done)
 	r = m.(Root)
-	if len(r.pods().ops) != 1 || r.pods().ops[0].verb != "apply" || r.pods().applyDue {
-		t.Fatalf("the apply did not follow the up: %+v", r.pods().ops)
+	if len(r.pods().Ops()) != 1 || r.pods().Ops()[0].Verb != "apply" || r.pods().ApplyDue() {
+		t.Fatalf("the apply did not follow the up: %+v", r.pods().Ops())
 	}
 	n := len(fp.Calls())
 	r = runOp(t, r, cmd)
 	if got := callsSince(fp, n); !slices.Equal(got, []string{"up frontend/proxy", "up frontend/web"}) {
 		t.Fatalf("calls %v", got)
 	}
+}
+
+// mergePaths adds paths to a sorted set, in a new slice (as the Pods tab merges changed files).
+func mergePaths(set, paths []string) []string {
+	out := slices.Clone(set)
+	for _, p := range paths {
+		if i, found := slices.BinarySearch(out, p); !found {
+			out = slices.Insert(out, i, p)
+		}
+	}
+	return out
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/podiumdev/podium/backend/pods"
 	"github.com/podiumdev/podium/model/engine"
 	"github.com/podiumdev/podium/model/modeltest"
+	podtab "github.com/podiumdev/podium/model/pods"
 )
 
 // shopFiles is the Pods tab's fixture workspace "shop": a placeholder db (enabled in
@@ -288,25 +289,34 @@ func newShop(t *testing.T) (*fakePods, *modeltest.Containers) {
 
 // newPodsRoot builds a root with a pods backend at a size and runs the workspace's load, as
 // the Program would on start.
-func newPodsRoot(t *testing.T, fp PodsBackend, fb engine.Backend, w, h int) Root {
+func newPodsRoot(t *testing.T, fp podtab.Backend, fb engine.Backend, w, h int) Root {
 	t.Helper()
-	r := New(Config{
-		Backend: fb, Pods: fp, Workspace: "~/src/shop", Endpoint: "unix:///var/run/docker.sock",
-		ServerVersion: "20.10.24", API: "1.41", Now: testNow,
-	})
+	return newPodsRootWith(t, Config{Pods: fp, Backend: fb}, w, h)
+}
+
+// newPodsRootWith is newPodsRoot with more of the Config (the fixture's header fields are set).
+func newPodsRootWith(t *testing.T, cfg Config, w, h int) Root {
+	t.Helper()
+	cfg.Workspace, cfg.Endpoint, cfg.ServerVersion, cfg.API, cfg.Now = "~/src/shop", "unix:///var/run/docker.sock", "20.10.24", "1.41", testNow
+	r := New(cfg)
 	t.Cleanup(func() { r.containers().Close(); r.pods().Close(); r.cancel() })
 	r = update(t, r, tea.WindowSizeMsg{Width: w, Height: h})
-	if fp != nil {
-		r = update(t, r, runCmd(t, r.pods().load(false)))
+	if cfg.Pods != nil {
+		r = update(t, r, runCmd(t, r.pods().Init()))
 	}
 	return r
 }
+
+// confirming says the Pods tab asks a question (remove, down); confirmDetail is its detail line.
+func confirming(r Root) bool { _, ok := r.pods().Confirming(); return ok }
+
+func confirmDetail(r Root) string { d, _ := r.pods().Confirming(); return d }
 
 // selectRow moves the Pods tab's cursor to the row with key ("frontend/web").
 func selectRow(t *testing.T, r Root, key string) Root {
 	t.Helper()
 	r, _ = press(t, r, "g")
-	for range len(r.pods().list.Rows) {
+	for range len(r.pods().List().Rows) {
 		if row, ok := r.pods().Selected(); ok && row.Key() == key {
 			return r
 		}

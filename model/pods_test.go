@@ -17,6 +17,7 @@ import (
 	"github.com/podiumdev/podium/backend/pods"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/logs"
+	podtab "github.com/podiumdev/podium/model/pods"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -39,7 +40,7 @@ func rowLine(t *testing.T, r Root, indent, name string) string {
 
 func keys(r Root) []string {
 	var out []string
-	for _, row := range r.pods().list.Rows {
+	for _, row := range r.pods().List().Rows {
 		out = append(out, row.Key())
 	}
 	return out
@@ -214,8 +215,8 @@ func TestTabs(t *testing.T) {
 	}
 	// Digits typed in a filter are text, not tabs.
 	r, _ = press(t, r, "/", "4")
-	if r.tab != tabPods || r.pods().list.Filter != "4" {
-		t.Fatalf("4 in the filter: tab %v filter %q", r.tab, r.pods().list.Filter)
+	if r.tab != tabPods || r.pods().List().Filter != "4" {
+		t.Fatalf("4 in the filter: tab %v filter %q", r.tab, r.pods().List().Filter)
 	}
 	r, _ = press(t, r, "esc")
 
@@ -247,7 +248,7 @@ func TestTabs(t *testing.T) {
 		t.Fatalf("while loading:\n%s", screen(r))
 	}
 	r, _ = press(t, r, "4")
-	r = update(t, r, runCmd(t, r.pods().load(false)))
+	r = update(t, r, runCmd(t, r.pods().Init()))
 	if r.tab != tabContainers {
 		t.Fatal("the load took the user off the tab they chose")
 	}
@@ -353,7 +354,7 @@ func TestPodsKeysCallTheBackend(t *testing.T) {
 			r, cmd = press(t, r, "enter")
 		}
 		if cmd == nil {
-			t.Fatalf("%v on %s: no command; status %q", c.keys, c.row, r.pods().status.Text)
+			t.Fatalf("%v on %s: no command; status %q", c.keys, c.row, r.pods().Status().Text)
 		}
 		var got string
 		r, got = lastCall(t, r, fp, cmd)
@@ -374,7 +375,7 @@ func TestPodsPromptLine(t *testing.T) {
 	}
 	checkFits(t, screen(r), 80, 24)
 	r, _ = press(t, r, "esc")
-	if r.pods().prompt != nil || len(fp.Calls()) != 1 { // only the load
+	if r.pods().Prompting() || len(fp.Calls()) != 1 { // only the load
 		t.Fatalf("esc ran the command: %v", fp.Calls())
 	}
 	// exec needs a command; shell operators are refused, not passed on as words.
@@ -415,8 +416,8 @@ func TestPodsRefusals(t *testing.T) {
 		r = selectRow(t, r, c.row)
 		var cmd tea.Cmd
 		r, cmd = press(t, r, c.key)
-		if cmd != nil || !r.pods().status.Err || !strings.HasPrefix(r.pods().status.Text, c.want) {
-			t.Errorf("%s on %s: status %q (cmd %v), want %q", c.key, c.row, r.pods().status.Text, cmd != nil, c.want)
+		if cmd != nil || !r.pods().Status().Err || !strings.HasPrefix(r.pods().Status().Text, c.want) {
+			t.Errorf("%s on %s: status %q (cmd %v), want %q", c.key, c.row, r.pods().Status().Text, cmd != nil, c.want)
 		}
 	}
 	if got := fp.Calls(); !slices.Equal(got, []string{"load"}) {
@@ -447,7 +448,7 @@ func TestPodsProgressInFooter(t *testing.T) {
 	go func() { done <- batch[0]() }() // the call: it reports, then waits for release
 	<-fp.reported                      // (or the waiter may wake for the first event alone)
 	msg := runCmd(t, batch[1])         // the waiter: everything reported so far
-	pm, ok := msg.(podOpProgressMsg)
+	pm, ok := msg.(podtab.OpProgressMsg)
 	if !ok {
 		t.Fatalf("waiter returned %T", msg)
 	}
@@ -470,7 +471,7 @@ func TestPodsProgressInFooter(t *testing.T) {
 		t.Fatal("up did not return")
 	}
 	r = update(t, r, msg)
-	if !strings.Contains(screen(r), "up frontend: done") || len(r.pods().ops) != 0 {
+	if !strings.Contains(screen(r), "up frontend: done") || len(r.pods().Ops()) != 0 {
 		t.Fatalf("result not shown:\n%s", screen(r))
 	}
 	if strings.Contains(screen(r), "◌ up…") {
@@ -497,14 +498,14 @@ func TestPodsProgressInFooter(t *testing.T) {
 		}
 	}
 	r = update(t, r, msg)
-	if !r.pods().status.Err || r.pods().status.Text != "up frontend/web: start shop-web-1: port is already allocated" {
-		t.Fatalf("status %+v", r.pods().status)
+	if !r.pods().Status().Err || r.pods().Status().Text != "up frontend/web: start shop-web-1: port is already allocated" {
+		t.Fatalf("status %+v", r.pods().Status())
 	}
 }
 
 func TestPodsProgressNeverBlocksTheProducer(t *testing.T) {
 	fp, fb := newShop(t)
-	for i := range 10 * maxOpEvents {
+	for i := range 10 * podtab.MaxOpEvents {
 		fp.events = append(fp.events, compose.Event{Service: "web", Action: fmt.Sprint("step ", i)})
 	}
 	r := newPodsRoot(t, fp, fb, 100, 30)
@@ -517,7 +518,7 @@ func TestPodsProgressNeverBlocksTheProducer(t *testing.T) {
 		t.Fatalf("result:\n%s", screen(r))
 	}
 	if msg := runCmd(t, batch[1]); msg != nil { // the waiter ends with the operation
-		if _, ok := msg.(podOpProgressMsg); !ok {
+		if _, ok := msg.(podtab.OpProgressMsg); !ok {
 			t.Fatalf("waiter returned %T", msg)
 		}
 	}
@@ -530,24 +531,24 @@ func TestPodsExecResults(t *testing.T) {
 	fp.execErr = docker.ExitError{Code: 1}
 	r, cmd := press(t, r, "t")
 	msg := runCmd(t, cmd)
-	ready, ok := msg.(podExecReadyMsg)
-	if !ok || ready.err != nil {
+	ready, ok := msg.(podtab.ExecReadyMsg)
+	if !ok || ready.Err != nil {
 		t.Fatalf("got %T %+v", msg, msg)
 	}
 	_, cmd = r.Update(ready) // hands the terminal over with tea.Exec
 	if cmd == nil {
 		t.Fatal("no tea.Exec")
 	}
-	r = update(t, r, podExecDoneMsg{action: keymap.Test, target: "frontend/web", err: ready.cmd.Run()})
-	if st := r.pods().status; st.Text != "test frontend/web exited (code 1)" || !st.Err {
+	r = update(t, r, podtab.ExecDoneMsg{Action: keymap.Test, Target: "frontend/web", Err: ready.Cmd.Run()})
+	if st := r.pods().Status(); st.Text != "test frontend/web exited (code 1)" || !st.Err {
 		t.Fatalf("status %+v", st)
 	}
-	r = update(t, r, podExecDoneMsg{action: keymap.Shell, target: "frontend/web"})
-	if st := r.pods().status; st.Text != "shell frontend/web exited (code 0)" || st.Err {
+	r = update(t, r, podtab.ExecDoneMsg{Action: keymap.Shell, Target: "frontend/web"})
+	if st := r.pods().Status(); st.Text != "shell frontend/web exited (code 0)" || st.Err {
 		t.Fatalf("status %+v", st)
 	}
-	r = update(t, r, podExecDoneMsg{action: keymap.Run, target: "rake/rake", err: fmt.Errorf("run: %w", docker.ExitError{Code: 2})})
-	if st := r.pods().status; st.Text != "run rake/rake exited (code 2)" {
+	r = update(t, r, podtab.ExecDoneMsg{Action: keymap.Run, Target: "rake/rake", Err: fmt.Errorf("run: %w", docker.ExitError{Code: 2})})
+	if st := r.pods().Status(); st.Text != "run rake/rake exited (code 2)" {
 		t.Fatalf("status %+v", st)
 	}
 	// A command that cannot be prepared says why, naming the service.
@@ -555,7 +556,7 @@ func TestPodsExecResults(t *testing.T) {
 	r = selectRow(t, r, "frontend/proxy")
 	r, cmd = press(t, r, "t")
 	r = update(t, r, runCmd(t, cmd))
-	if st := r.pods().status; !st.Err || !strings.HasPrefix(st.Text, "test frontend/proxy: specify a value for the label") {
+	if st := r.pods().Status(); !st.Err || !strings.HasPrefix(st.Text, "test frontend/proxy: specify a value for the label") {
 		t.Fatalf("status %+v", st)
 	}
 }
@@ -576,7 +577,7 @@ func TestPodsBrokenPodInPlace(t *testing.T) {
 			t.Errorf("broken pod pane lacks %q:\n%s", want, s)
 		}
 	}
-	if r.pods().logs.Stream() != nil {
+	if r.pods().Logs().Stream() != nil {
 		t.Error("a log stream for a broken pod")
 	}
 	// The filter finds a broken pod by the services its file names.
@@ -593,7 +594,7 @@ func TestPodsLogsMultiplexAService(t *testing.T) {
 	fb.Lines["frwe200000000000"] = []docker.LogLine{{Stream: docker.Stderr, Text: "Error: connect ECONNREFUSED db:5432"}}
 	r := newPodsRoot(t, fp, fb, 120, 40)
 	r = selectRow(t, r, "frontend/web")
-	p := r.pods().logs
+	p := r.pods().Logs()
 	if p.Title() != "frontend/web" || !p.Multi() || len(p.Sources()) != 2 || p.Sources()[0].From != "shop-web-1" || p.Sources()[1].From != "shop-web-2" {
 		t.Fatalf("pane follows %+v", p.Sources())
 	}
@@ -618,7 +619,7 @@ func TestPodsLogsMultiplexAService(t *testing.T) {
 	}
 	// One container's log ends; the pane goes on with the other.
 	r = update(t, r, logs.EndedMsg{Key: s.Key(), Gen: s.Gen(), ContainerID: "frwe200000000000"})
-	if r.pods().logs.Ended() || strings.Contains(screen(r), "end of log") {
+	if r.pods().Logs().Ended() || strings.Contains(screen(r), "end of log") {
 		t.Fatal("the pane ended with one of two containers")
 	}
 	r = update(t, r, logs.EndedMsg{Key: s.Key(), Gen: s.Gen(), ContainerID: "frwe100000000000"})
@@ -627,7 +628,7 @@ func TestPodsLogsMultiplexAService(t *testing.T) {
 	}
 	// A container row follows just that container, without prefixes.
 	r, _ = press(t, r, "j")
-	if p := r.pods().logs; p.Multi() || len(p.Sources()) != 1 || p.Sources()[0].ID != "frwe100000000000" || p.Title() != "shop-web-1" {
+	if p := r.pods().Logs(); p.Multi() || len(p.Sources()) != 1 || p.Sources()[0].ID != "frwe100000000000" || p.Title() != "shop-web-1" {
 		t.Fatalf("container row pane: %+v", p)
 	}
 	if s.Err() == nil {
@@ -635,7 +636,7 @@ func TestPodsLogsMultiplexAService(t *testing.T) {
 	}
 	// A pod row follows all of its services' containers; one with none says how to start it.
 	r = selectRow(t, r, "frontend")
-	if p := r.pods().logs; len(p.Sources()) != 3 || !p.Multi() {
+	if p := r.pods().Logs(); len(p.Sources()) != 3 || !p.Multi() {
 		t.Fatalf("pod row pane follows %d containers", len(p.Sources()))
 	}
 	r = selectRow(t, r, "rake")
@@ -662,10 +663,10 @@ func TestPodsLogsFollowScaling(t *testing.T) {
 	fp, fb := newShop(t)
 	r := newPodsRoot(t, fp, fb, 120, 40)
 	r = selectRow(t, r, "frontend/proxy")
-	if n := len(r.pods().logs.Sources()); n != 1 {
+	if n := len(r.pods().Logs().Sources()); n != 1 {
 		t.Fatalf("%d sources", n)
 	}
-	gen := r.pods().logs.Stream().Gen()
+	gen := r.pods().Logs().Stream().Gen()
 	// up recreated proxy: a new container with a new id; the pane drops the old one's reader
 	// and follows the new one, in the same stream.
 	cs := slices.Clone(fb.Snap.Containers)
@@ -678,7 +679,7 @@ func TestPodsLogsFollowScaling(t *testing.T) {
 	}
 	m, cmd := r.Update(common.ContainersChangedMsg{Snap: connected(cs)})
 	r = m.(Root)
-	p := r.pods().logs
+	p := r.pods().Logs()
 	if p.Stream().Gen() != gen || len(p.Sources()) != 1 || p.Sources()[0].ID != "newproxy00000000" || cmd == nil {
 		t.Fatalf("after recreate: gen %d→%d, sources %+v", gen, p.Stream().Gen(), p.Sources())
 	}
@@ -702,7 +703,7 @@ func TestPodsFilterAndReload(t *testing.T) {
 	r, _ = press(t, r, "enter")
 	r = typeText(t, r, "j") // navigation in the filtered tree
 	r, _ = press(t, r, "esc")
-	if len(r.pods().list.Rows) != 14 {
+	if len(r.pods().List().Rows) != 14 {
 		t.Fatal("esc did not clear the filter")
 	}
 	// ctrl+r reloads from disk and keeps the selection.
@@ -722,7 +723,7 @@ func TestPodsFilterAndReload(t *testing.T) {
 	fp.loadErr = errors.New("pods/targets: no such file or directory")
 	r, cmd = press(t, r, "ctrl+r")
 	r = update(t, r, runCmd(t, cmd))
-	if !strings.Contains(screen(r), "reload: pods/targets: no such file") || len(r.pods().list.Rows) != 14 {
+	if !strings.Contains(screen(r), "reload: pods/targets: no such file") || len(r.pods().List().Rows) != 14 {
 		t.Fatalf("failed reload:\n%s", screen(r))
 	}
 }
@@ -749,7 +750,7 @@ func TestPodsNothingOverflows(t *testing.T) {
 		r := newPodsRoot(t, fp, fb, w, h)
 		checkFits(t, screen(r), w, h)
 		r = selectRow(t, r, "frontend/web")
-		r = update(t, r, r.pods().logs.Stream().LinesMsg(viewLines(strings.Repeat("long-container-name-", 5), docker.LogLine{Text: strings.Repeat("wide 界 ", 500)})))
+		r = update(t, r, r.pods().Logs().Stream().LinesMsg(viewLines(strings.Repeat("long-container-name-", 5), docker.LogLine{Text: strings.Repeat("wide 界 ", 500)})))
 		checkFits(t, screen(r), w, h)
 		r = selectRow(t, r, "worker")
 		checkFits(t, screen(r), w, h)
@@ -760,7 +761,7 @@ func TestPodsNothingOverflows(t *testing.T) {
 		checkFits(t, screen(r), w, h)
 		r, _ = press(t, r, "esc", "u")
 		checkFits(t, screen(r), w, h)
-		r = update(t, r, podExecDoneMsg{action: keymap.Test, target: "frontend/web", err: errors.New(strings.Repeat("bad ", 100))})
+		r = update(t, r, podtab.ExecDoneMsg{Action: keymap.Test, Target: "frontend/web", Err: errors.New(strings.Repeat("bad ", 100))})
 		checkFits(t, screen(r), w, h)
 		r2 := newRoot(t, newFake(), w, h)
 		r2, _ = press(t, r2, "1")

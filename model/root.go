@@ -21,6 +21,7 @@ import (
 	"github.com/podiumdev/podium/model/deploys"
 	"github.com/podiumdev/podium/model/engine"
 	"github.com/podiumdev/podium/model/pipelines"
+	"github.com/podiumdev/podium/model/pods"
 	"github.com/podiumdev/podium/model/tasks"
 	"github.com/podiumdev/podium/views"
 	"github.com/podiumdev/podium/watch"
@@ -50,7 +51,7 @@ type Config struct {
 	Keymap keymap.Keymap
 	// Pods loads the workspace and acts on its pods; nil means there is no workspace (the Pods
 	// tab says so, and the TUI starts on the Containers tab).
-	Pods PodsBackend
+	Pods pods.Backend
 	// Deploys is the supervisor of the workspace's specs/ (or a remote one); nil means there is
 	// none (the Deploys tab says so).
 	Deploys deploys.Backend
@@ -99,7 +100,7 @@ type Root struct {
 
 // New builds the root model. It subscribes to the backend's index (and the supervisor's
 // events) at once, so no change between New and the first frame is missed; run it with
-// tea.NewProgram(m).Run(). With a PodsBackend it starts on the Pods tab while the workspace
+// tea.NewProgram(m).Run(). With a pods.Backend it starts on the Pods tab while the workspace
 // loads, and moves to Deploys (when the supervisor has services) or Containers if the load
 // fails or finds no pods; without one it starts on Deploys when there are services.
 func New(cfg Config) Root {
@@ -113,7 +114,7 @@ func New(cfg Config) Root {
 
 	snap := containers.Snapshot()
 
-	pods := NewPods(PodsDeps{Common: c, Pods: cfg.Pods, Backend: cfg.Backend,
+	pods := pods.New(pods.Deps{Common: c, Pods: cfg.Pods, Backend: cfg.Backend,
 		Workspace: cfg.Workspace, Snapshot: snap, AutoApply: cfg.ApplyOnChange})
 
 	deploysTab := deploys.New(deploys.Deps{Common: c, Deploys: cfg.Deploys, Backend: cfg.Backend,

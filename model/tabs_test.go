@@ -5,6 +5,7 @@ import (
 	"github.com/podiumdev/podium/model/containers"
 	"github.com/podiumdev/podium/model/deploys"
 	"github.com/podiumdev/podium/model/pipelines"
+	podtab "github.com/podiumdev/podium/model/pods"
 )
 
 // The tabs' places in the root's tab bar, and typed copies of them, for tests that look inside
@@ -16,7 +17,7 @@ const (
 	tabContainers
 )
 
-func (r Root) pods() *Pods             { t := r.tabs[tabPods].(Pods); return &t }
+func (r Root) pods() *podtab.Model     { t := r.tabs[tabPods].(podtab.Model); return &t }
 func (r Root) deploys() *deploys.Model { t := r.tabs[tabDeploys].(deploys.Model); return &t }
 func (r Root) pipelines() *pipelines.Model {
 	t := r.tabs[tabPipelines].(pipelines.Model)

@@ -21,7 +21,7 @@ import (
 // containersBackend serves engine.Backend from an engine and the process's index.
 type containersBackend struct{ docker.Live }
 
-// podsBackend serves model.PodsBackend from the workspace's pods.
+// podsBackend serves pods.Backend (model/pods) from the workspace's pods.
 type podsBackend struct{ pods.Controller }
 
 // pipelinesBackend serves pipelines.Backend from the workspace's pipelines and their

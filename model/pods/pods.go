@@ -1,4 +1,6 @@
-package model
+// Package pods is the Pods tab: the workspace's pods as a tree matched with the live index,
+// their logs and details, and cage's verbs on them. The root holds it as a common.Tab.
+package pods
 
 import (
 	"github.com/podiumdev/podium/model/list"
@@ -17,15 +19,15 @@ import (
 	"github.com/podiumdev/podium/views"
 )
 
-// Pods is the Pods tab: the workspace's pods as a tree (pod → service → container) matched
+// Model is the Pods tab: the workspace's pods as a tree (pod → service → container) matched
 // with the live index, the selection's logs, and cage's verbs on pods and services (up, stop,
 // restart, shell, exec, test, run). Like Containers it is self-contained: the root sizes it,
-// forwards messages (the index's changes included: Pods does not subscribe itself) and draws
+// forwards messages (the index's changes included: the tab does not subscribe itself) and draws
 // the header around it.
-type Pods struct {
+type Model struct {
 	common.Common // context, theme, keys, clock, size
 
-	pb    PodsBackend    // nil: no workspace
+	pb    Backend        // nil: no workspace
 	b     engine.Backend // for logs
 	where string         // the workspace directory as the user gave it, for messages
 
@@ -55,10 +57,10 @@ type Pods struct {
 	watching  bool                  // the files are followed: saving one reloads
 }
 
-// PodsDeps are what the Pods tab needs from its parent.
-type PodsDeps struct {
+// Deps are what the Pods tab needs from its parent.
+type Deps struct {
 	Common    common.Common
-	Pods      PodsBackend // nil when there is no workspace
+	Pods      Backend // nil when there is no workspace
 	Backend   engine.Backend
 	Workspace string          // the directory, as shown in the header
 	Snapshot  docker.Snapshot // the index as the root last saw it
@@ -66,9 +68,9 @@ type PodsDeps struct {
 	AutoApply bool
 }
 
-// NewPods builds the tab. The workspace loads in Init, off the UI loop.
-func NewPods(d PodsDeps) Pods {
-	m := Pods{
+// New builds the tab. The workspace loads in Init, off the UI loop.
+func New(d Deps) Model {
+	m := Model{
 		pb: d.Pods, b: d.Backend, Common: d.Common,
 		where: d.Workspace, snap: d.Snapshot, list: list.New(podRows), loading: d.Pods != nil,
 		detail:    podDetail{tabs: detail.New(detail.Logs, detail.Diff, detail.Config, detail.Env)},
@@ -81,11 +83,11 @@ func NewPods(d PodsDeps) Pods {
 }
 
 // Init loads the workspace.
-func (m Pods) Init() tea.Cmd { return m.load(false) }
+func (m Model) Init() tea.Cmd { return m.load(false) }
 
-// workspaceLoadedMsg carries a load of the workspace: at start, or a reload (ctrl+r, or files
+// WorkspaceLoadedMsg carries a load of the workspace: at start, or a reload (ctrl+r, or files
 // that changed on disk: changed names them, relative to the workspace).
-type workspaceLoadedMsg struct {
+type WorkspaceLoadedMsg struct {
 	ws      *pods.Workspace
 	err     error
 	reload  bool
@@ -93,7 +95,7 @@ type workspaceLoadedMsg struct {
 }
 
 // load reads the workspace from disk with the tab's context.
-func (m Pods) load(reload bool) tea.Cmd {
+func (m Model) load(reload bool) tea.Cmd {
 	if m.pb == nil {
 		return nil
 	}
@@ -106,15 +108,15 @@ func (m Pods) load(reload bool) tea.Cmd {
 		if err == nil && ws == nil {
 			err = errors.New("the workspace loader returned nothing")
 		}
-		return workspaceLoadedMsg{ws: ws, err: err, reload: reload, changed: changed}
+		return WorkspaceLoadedMsg{ws: ws, err: err, reload: reload, changed: changed}
 	}
 }
 
 // setSize gives the tab its area (the screen below the header).
-func (m *Pods) setSize(width, height int) { m.list.SetSize(width, height) }
+func (m *Model) setSize(width, height int) { m.list.SetSize(width, height) }
 
 // Context is the key context the tab is in, for the root to resolve global keys against.
-func (m Pods) Context() keymap.Context {
+func (m Model) Context() keymap.Context {
 	if m.confirm != nil {
 		return keymap.CtxConfirm
 	}
@@ -128,27 +130,27 @@ func (m Pods) Context() keymap.Context {
 }
 
 // Workspace is the loaded workspace, or nil.
-func (m Pods) Workspace() *pods.Workspace { return m.ws }
+func (m Model) Workspace() *pods.Workspace { return m.ws }
 
 // HasPods says a workspace is loaded and has at least one pod.
-func (m Pods) HasPods() bool { return m.ws != nil && len(m.ws.Pods) > 0 }
+func (m Model) HasPods() bool { return m.ws != nil && len(m.ws.Pods) > 0 }
 
 // Selected is the row under the cursor, if any.
-func (m Pods) Selected() (views.PodTreeRow, bool) { return m.list.Selected() }
+func (m Model) Selected() (views.PodTreeRow, bool) { return m.list.Selected() }
 
 // Close stops the log readers; running actions end with the context the root cancels.
-func (m Pods) Close() { m.logs.Close() }
+func (m Model) Close() { m.logs.Close() }
 
 // setSnapshot takes a new state of the container index (the root fans the Containers tab's
 // subscription out), recomputes the pods' state and keeps the logs on the selection.
-func (m *Pods) setSnapshot(snap docker.Snapshot) tea.Cmd {
+func (m *Model) setSnapshot(snap docker.Snapshot) tea.Cmd {
 	m.snap = snap
 	m.refresh()
 	return m.syncLogs()
 }
 
 // refresh recomputes the state and the tree after the workspace or the index changed.
-func (m *Pods) refresh() {
+func (m *Model) refresh() {
 	m.states, m.drifts = nil, nil
 	if m.ws != nil {
 		m.states = m.ws.State(m.snap.Containers)
@@ -160,13 +162,13 @@ func (m *Pods) refresh() {
 // update handles the tab's messages. Key presses for the root (quit, help, tabs) never get
 // here; the root hands every other message to every tab, and each takes what is its own.
 // After each one the detail pane follows the selection and its sub-tab (syncDetail).
-func (m Pods) update(msg tea.Msg) (Pods, tea.Cmd) {
+func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	m, cmd := m.handle(msg)
 	m.syncDetail()
 	return m, cmd
 }
 
-func (m Pods) handle(msg tea.Msg) (Pods, tea.Cmd) {
+func (m Model) handle(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case common.ContainersChangedMsg:
 		return m, m.setSnapshot(msg.Snap)
@@ -178,7 +180,7 @@ func (m Pods) handle(msg tea.Msg) (Pods, tea.Cmd) {
 		return m, nil
 	case common.FilesChangedMsg:
 		return m.filesChanged(msg.Under(podsRoots()...))
-	case workspaceLoadedMsg:
+	case WorkspaceLoadedMsg:
 		return m.loaded(msg)
 	case logs.LinesMsg:
 		return m, m.logs.OnLines(msg)
@@ -187,15 +189,15 @@ func (m Pods) handle(msg tea.Msg) (Pods, tea.Cmd) {
 			return m, nil
 		}
 		return m, m.syncLogs()
-	case podOpProgressMsg:
+	case OpProgressMsg:
 		return m.opProgress(msg)
 	case podOpDoneMsg:
 		return m.opDone(msg)
-	case podExecReadyMsg:
+	case ExecReadyMsg:
 		return m.execReady(msg)
 	case sourcesMountedMsg:
 		return m.mounted(msg)
-	case podExecDoneMsg:
+	case ExecDoneMsg:
 		m.status = msg.status()
 		return m, nil
 	case tea.PasteMsg:
@@ -216,7 +218,7 @@ func (m Pods) handle(msg tea.Msg) (Pods, tea.Cmd) {
 }
 
 // loaded takes a load's result. A failed reload keeps the workspace that was loaded.
-func (m Pods) loaded(msg workspaceLoadedMsg) (Pods, tea.Cmd) {
+func (m Model) loaded(msg WorkspaceLoadedMsg) (Model, tea.Cmd) {
 	m.loading = false
 	if msg.err != nil {
 		if m.ws != nil || msg.reload {

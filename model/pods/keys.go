@@ -1,4 +1,4 @@
-package model
+package pods
 
 import (
 	"github.com/podiumdev/podium/model/common"
@@ -37,7 +37,7 @@ func (p commandPrompt) label() string {
 }
 
 // handleKey routes a key press by the tab's context.
-func (m Pods) handleKey(msg tea.KeyPressMsg) (Pods, tea.Cmd) {
+func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	key := msg.String()
 	switch ctx := m.Context(); ctx {
 	case keymap.CtxConfirm:
@@ -54,7 +54,7 @@ func (m Pods) handleKey(msg tea.KeyPressMsg) (Pods, tea.Cmd) {
 	}
 }
 
-func (m Pods) filterKey(msg tea.KeyPressMsg, a keymap.Action) (Pods, tea.Cmd) {
+func (m Model) filterKey(msg tea.KeyPressMsg, a keymap.Action) (Model, tea.Cmd) {
 	f, ok := m.list.FilterKey(msg, a)
 	if !ok {
 		return m, nil
@@ -63,7 +63,7 @@ func (m Pods) filterKey(msg tea.KeyPressMsg, a keymap.Action) (Pods, tea.Cmd) {
 	return m, m.syncLogs()
 }
 
-func (m Pods) promptKey(msg tea.KeyPressMsg, a keymap.Action) (Pods, tea.Cmd) {
+func (m Model) promptKey(msg tea.KeyPressMsg, a keymap.Action) (Model, tea.Cmd) {
 	p := *m.prompt
 	switch a {
 	case keymap.Confirm:
@@ -106,7 +106,7 @@ func splitCommand(line string) ([]string, error) {
 }
 
 // do performs an action in the tree or its logs pane, from a key or the command palette.
-func (m Pods) do(a keymap.Action) (Pods, tea.Cmd) {
+func (m Model) do(a keymap.Action) (Model, tea.Cmd) {
 	if m.ws == nil {
 		// Nothing to move over: the tree's focus never left it.
 		switch a {
@@ -150,7 +150,7 @@ func (m Pods) do(a keymap.Action) (Pods, tea.Cmd) {
 	return m, nil
 }
 
-func (m Pods) reload() (Pods, tea.Cmd) {
+func (m Model) reload() (Model, tea.Cmd) {
 	if m.pb == nil {
 		m.status = views.Status{Text: "no workspace to reload: start podium in one, or with -w DIR", Err: true}
 		return m, nil
@@ -164,7 +164,7 @@ func (m Pods) reload() (Pods, tea.Cmd) {
 }
 
 // keyName is how the first key of a Pods action is shown ("u"), for messages that teach it.
-func (m Pods) keyName(a keymap.Action) string {
+func (m Model) keyName(a keymap.Action) string {
 	if ks := m.Keys.Keys(keymap.CtxPods, a); len(ks) > 0 {
 		return keymap.KeyName(ks[0])
 	}
@@ -173,7 +173,7 @@ func (m Pods) keyName(a keymap.Action) string {
 
 // refusal says why action a cannot apply to row r ("" when it can): a broken pod, a pod not
 // enabled in the target, up on a task.
-func (m Pods) refusal(a keymap.Action, r views.PodTreeRow) string {
+func (m Model) refusal(a keymap.Action, r views.PodTreeRow) string {
 	p := r.Pod
 	switch {
 	case p.Err != nil:
@@ -203,7 +203,7 @@ func buildable(r views.PodTreeRow) bool {
 }
 
 // service is the service a row stands for: its own, or a pod's only one.
-func (m Pods) service(r views.PodTreeRow) (pods.ServiceState, string) {
+func (m Model) service(r views.PodTreeRow) (pods.ServiceState, string) {
 	if r.Kind != views.PodLevel {
 		return r.Service, ""
 	}
@@ -224,7 +224,7 @@ func (m Pods) service(r views.PodTreeRow) (pods.ServiceState, string) {
 }
 
 // serviceAction starts shell, test, or the prompt of exec and run, on the selected service.
-func (m Pods) serviceAction(a keymap.Action) (Pods, tea.Cmd) {
+func (m Model) serviceAction(a keymap.Action) (Model, tea.Cmd) {
 	r, why := m.actionRow(a)
 	if why != "" {
 		m.status = views.Status{Text: why, Err: true}

@@ -1,4 +1,4 @@
-package model
+package pods
 
 import (
 	"context"
@@ -37,7 +37,7 @@ func scriptNames(p *pods.Pod, services []string) []string {
 
 // askScript opens the command prompt for the name of a script to run on the selected pod or
 // service, naming the scripts it has; with none, it says where scripts are defined.
-func (m Pods) askScript() (Pods, tea.Cmd) {
+func (m Model) askScript() (Model, tea.Cmd) {
 	r, why := m.actionRow(keymap.RunScript)
 	if why != "" {
 		m.status = views.Status{Text: why, Err: true}
@@ -58,7 +58,7 @@ func (m Pods) askScript() (Pods, tea.Cmd) {
 // runScript prepares script name of a pod's services (service "") or of one service, then
 // hands it the terminal as exec and run do (its output stays until enter). A name no service
 // there defines is refused here, before anything runs.
-func (m Pods) runScript(pod, service, name string) (Pods, tea.Cmd) {
+func (m Model) runScript(pod, service, name string) (Model, tea.Cmd) {
 	if name == "" {
 		m.status = views.Status{Text: "run-script needs a script's name", Err: true}
 		return m, nil
@@ -92,6 +92,6 @@ func (m Pods) runScript(pod, service, name string) (Pods, tea.Cmd) {
 		if err == nil && x == nil {
 			err = errors.New("nothing to run")
 		}
-		return podExecReadyMsg{action: keymap.RunScript, target: target, cmd: x, err: err}
+		return ExecReadyMsg{Action: keymap.RunScript, Target: target, Cmd: x, Err: err}
 	}
 }

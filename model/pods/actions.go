@@ -1,4 +1,4 @@
-package model
+package pods
 
 import (
 	"context"
@@ -19,8 +19,8 @@ import (
 	"github.com/podiumdev/podium/views"
 )
 
-// maxOpEvents bounds the progress events buffered for the UI; the footer shows the latest.
-const maxOpEvents = 256
+// MaxOpEvents bounds the progress events buffered for the UI; the footer shows the latest.
+const MaxOpEvents = 256
 
 // allRows is the busy key of an operation on the whole workspace (down).
 const allRows = "*"
@@ -41,8 +41,8 @@ type podOp struct {
 	done    chan struct{} // closed when the call returns
 }
 
-// podOpProgressMsg carries the events an operation reported since the last one.
-type podOpProgressMsg struct {
+// OpProgressMsg carries the events an operation reported since the last one.
+type OpProgressMsg struct {
 	op     uint64
 	events []compose.Event
 }
@@ -53,19 +53,19 @@ type podOpDoneMsg struct {
 	err error
 }
 
-// podExecReadyMsg carries a prepared shell, exec, test or run, to hand the terminal to.
-type podExecReadyMsg struct {
-	action keymap.Action
-	target string
-	cmd    tea.ExecCommand
-	err    error
+// ExecReadyMsg carries a prepared shell, exec, test or run, to hand the terminal to.
+type ExecReadyMsg struct {
+	Action keymap.Action
+	Target string
+	Cmd    tea.ExecCommand
+	Err    error
 }
 
-// podExecDoneMsg says the user is back from a shell, exec, test or run.
-type podExecDoneMsg struct {
-	action keymap.Action
-	target string
-	err    error
+// ExecDoneMsg says the user is back from a shell, exec, test or run.
+type ExecDoneMsg struct {
+	Action keymap.Action
+	Target string
+	Err    error
 }
 
 // verbs are the words of the actions in messages.
@@ -76,15 +76,15 @@ var verbs = map[keymap.Action]string{
 	keymap.Apply: "apply", keymap.RunScript: "run-script",
 }
 
-func (m podExecDoneMsg) status() views.Status {
-	verb := verbs[m.action]
-	if m.err == nil {
-		return views.Status{Text: fmt.Sprintf("%s %s exited (code 0)", verb, m.target)}
+func (m ExecDoneMsg) status() views.Status {
+	verb := verbs[m.Action]
+	if m.Err == nil {
+		return views.Status{Text: fmt.Sprintf("%s %s exited (code 0)", verb, m.Target)}
 	}
-	if code, ok := exitCode(m.err); ok {
-		return views.Status{Text: fmt.Sprintf("%s %s exited (code %d)", verb, m.target, code), Err: code != 0}
+	if code, ok := exitCode(m.Err); ok {
+		return views.Status{Text: fmt.Sprintf("%s %s exited (code %d)", verb, m.Target, code), Err: code != 0}
 	}
-	return views.Status{Text: fmt.Sprintf("%s %s: %v", verb, m.target, m.err), Err: true}
+	return views.Status{Text: fmt.Sprintf("%s %s: %v", verb, m.Target, m.Err), Err: true}
 }
 
 // exitCode finds a command's exit code in err: the engine's ExitError, or any error that
@@ -106,7 +106,7 @@ func exitCode(err error) (int, bool) {
 }
 
 // actionRow is the selected row if action a may act on it, else why not.
-func (m Pods) actionRow(a keymap.Action) (views.PodTreeRow, string) {
+func (m Model) actionRow(a keymap.Action) (views.PodTreeRow, string) {
 	r, ok := m.Selected()
 	if !ok {
 		return r, "no pod selected"
@@ -124,7 +124,7 @@ func rowTarget(r views.PodTreeRow) (pod, service, target string) {
 }
 
 // lifecycle starts up, stop or restart on the selected pod (a pod row) or service.
-func (m Pods) lifecycle(a keymap.Action) (Pods, tea.Cmd) {
+func (m Model) lifecycle(a keymap.Action) (Model, tea.Cmd) {
 	r, why := m.actionRow(a)
 	if why != "" {
 		m.status = views.Status{Text: why, Err: true}
@@ -152,7 +152,7 @@ func (m Pods) lifecycle(a keymap.Action) (Pods, tea.Cmd) {
 
 // startOp runs call off the UI loop as an operation on rows (the first names it in the busy
 // marks, unless it is allRows), unless one under way acts on any of them.
-func (m Pods) startOp(verb, target string, rows []string, call func(context.Context, func(compose.Event)) error) (Pods, tea.Cmd) {
+func (m Model) startOp(verb, target string, rows []string, call func(context.Context, func(compose.Event)) error) (Model, tea.Cmd) {
 	for _, op := range m.ops {
 		for _, row := range rows {
 			if op.touches(row) {
@@ -162,7 +162,7 @@ func (m Pods) startOp(verb, target string, rows []string, call func(context.Cont
 		}
 	}
 	op := &podOp{id: opGen.Add(1), verb: verb, target: target, key: rows[0], also: rows[1:], started: m.Now(),
-		feed: handoff.New[compose.Event](maxOpEvents), done: make(chan struct{})}
+		feed: handoff.New[compose.Event](MaxOpEvents), done: make(chan struct{})}
 	m.ops = append(slices.Clone(m.ops), op)
 	m.status = views.Status{Text: op.verb + " " + target + "…"}
 	ctx := m.Ctx
@@ -198,7 +198,7 @@ func (op *podOp) wait() tea.Cmd {
 		if !ok {
 			return nil
 		}
-		return podOpProgressMsg{op: op.id, events: events}
+		return OpProgressMsg{op: op.id, events: events}
 	}
 }
 
@@ -217,7 +217,7 @@ func (op *podOp) eventText(e compose.Event) views.Status {
 	return views.Status{Text: fmt.Sprintf("%s %s: %s %s", op.verb, op.target, subject, e.Action)}
 }
 
-func (m Pods) op(id uint64) (int, *podOp) {
+func (m Model) op(id uint64) (int, *podOp) {
 	for i, op := range m.ops {
 		if op.id == id {
 			return i, op
@@ -226,7 +226,7 @@ func (m Pods) op(id uint64) (int, *podOp) {
 	return -1, nil
 }
 
-func (m Pods) opProgress(msg podOpProgressMsg) (Pods, tea.Cmd) {
+func (m Model) opProgress(msg OpProgressMsg) (Model, tea.Cmd) {
 	_, op := m.op(msg.op)
 	if op == nil {
 		return m, nil // finished: its done message already showed the outcome
@@ -237,7 +237,7 @@ func (m Pods) opProgress(msg podOpProgressMsg) (Pods, tea.Cmd) {
 	return m, op.wait()
 }
 
-func (m Pods) opDone(msg podOpDoneMsg) (Pods, tea.Cmd) {
+func (m Model) opDone(msg podOpDoneMsg) (Model, tea.Cmd) {
 	i, op := m.op(msg.op)
 	if op == nil {
 		return m, nil
@@ -258,7 +258,7 @@ func (m Pods) opDone(msg podOpDoneMsg) (Pods, tea.Cmd) {
 }
 
 // busy marks the rows an operation is acting on, for the view.
-func (m Pods) busy() map[string]string {
+func (m Model) busy() map[string]string {
 	if len(m.ops) == 0 {
 		return nil
 	}
@@ -278,7 +278,7 @@ func (m Pods) busy() map[string]string {
 
 // interactive prepares a shell, exec, test or run off the UI loop; execReady then hands it the
 // terminal.
-func (m Pods) interactive(a keymap.Action, pod, service string, args []string) (Pods, tea.Cmd) {
+func (m Model) interactive(a keymap.Action, pod, service string, args []string) (Model, tea.Cmd) {
 	target := pod + "/" + service
 	m.status = views.Status{Text: fmt.Sprintf("%s %s…", verbs[a], target)}
 	pb, ws, ctx := m.pb, m.ws, m.Ctx
@@ -301,16 +301,16 @@ func (m Pods) interactive(a keymap.Action, pod, service string, args []string) (
 		if err == nil && x == nil {
 			err = errors.New("nothing to run")
 		}
-		return podExecReadyMsg{action: a, target: target, cmd: x, err: err}
+		return ExecReadyMsg{Action: a, Target: target, Cmd: x, Err: err}
 	}
 }
 
-func (m Pods) execReady(msg podExecReadyMsg) (Pods, tea.Cmd) {
-	if msg.err != nil {
-		m.status = views.Status{Text: fmt.Sprintf("%s %s: %v", verbs[msg.action], msg.target, msg.err), Err: true}
+func (m Model) execReady(msg ExecReadyMsg) (Model, tea.Cmd) {
+	if msg.Err != nil {
+		m.status = views.Status{Text: fmt.Sprintf("%s %s: %v", verbs[msg.Action], msg.Target, msg.Err), Err: true}
 		return m, nil
 	}
 	m.status = views.Status{}
-	a, target := msg.action, msg.target
-	return m, tea.Exec(msg.cmd, func(err error) tea.Msg { return podExecDoneMsg{action: a, target: target, err: err} })
+	a, target := msg.Action, msg.Target
+	return m, tea.Exec(msg.Cmd, func(err error) tea.Msg { return ExecDoneMsg{Action: a, Target: target, Err: err} })
 }

@@ -1,4 +1,4 @@
-package model
+package pods
 
 import (
 	"fmt"
@@ -50,7 +50,7 @@ func serviceSources(ws *pods.Workspace, p *pods.Pod, service string) []*pods.Sou
 }
 
 // rowSources are the source trees of a row's services, each once, by alias.
-func (m Pods) rowSources(r views.PodTreeRow) []*pods.Source {
+func (m Model) rowSources(r views.PodTreeRow) []*pods.Source {
 	var out []*pods.Source
 	for _, svc := range rowServices(r) {
 		for _, src := range serviceSources(m.ws, r.Pod, svc) {
@@ -87,7 +87,7 @@ func sourceUsers(ws *pods.Workspace, aliases []string) []string {
 // toggleMount mounts the source trees the selected service (or pod) is built from, or, when
 // every one of them is mounted, unmounts them: `podium source mount/unmount` on the row. A git
 // source not cloned yet is cloned first; a local one that does not exist is refused.
-func (m Pods) toggleMount() (Pods, tea.Cmd) {
+func (m Model) toggleMount() (Model, tea.Cmd) {
 	r, ok := m.Selected()
 	if !ok {
 		m.status = views.Status{Text: "no pod selected", Err: true}
@@ -153,7 +153,7 @@ func (m Pods) toggleMount() (Pods, tea.Cmd) {
 // mounted takes a mount change's result: the workspace it loaded goes in as a reload for the
 // changed mounted.yml (so the tree and the Diff show what drifted, and --watch applies it),
 // then the status says what changed and how to apply it.
-func (m Pods) mounted(msg sourcesMountedMsg) (Pods, tea.Cmd) {
+func (m Model) mounted(msg sourcesMountedMsg) (Model, tea.Cmd) {
 	verb, prep := "mounted", "into"
 	if !msg.mount {
 		verb, prep = "unmounted", "from"
@@ -164,7 +164,7 @@ func (m Pods) mounted(msg sourcesMountedMsg) (Pods, tea.Cmd) {
 		return m, nil
 	}
 	inFlight := m.loading
-	m, cmd := m.loaded(workspaceLoadedMsg{ws: msg.ws, reload: true, changed: []string{mountedFile}})
+	m, cmd := m.loaded(WorkspaceLoadedMsg{ws: msg.ws, reload: true, changed: []string{mountedFile}})
 	if inFlight && !m.loading {
 		// A load that began before the change is still on its way: load again after it.
 		m.loading, m.reloadDue = true, true
@@ -189,7 +189,7 @@ func (m Pods) mounted(msg sourcesMountedMsg) (Pods, tea.Cmd) {
 
 // usersState says whether any of the services (by "pod/service") drifted, and whether any has
 // containers at all.
-func (m Pods) usersState(users []string) (drifted, running bool) {
+func (m Model) usersState(users []string) (drifted, running bool) {
 	for _, ps := range m.states {
 		for _, s := range ps.Services {
 			if !slices.Contains(users, s.Pod+"/"+s.Service) {

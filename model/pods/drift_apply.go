@@ -1,4 +1,4 @@
-package model
+package pods
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 // workspace, or, while rows are marked, those of the marked pods and services. It asks
 // nothing, as it only recreates what the files say. auto is --watch's apply after a file
 // change: silent when nothing drifted, and queued behind an operation on the same services.
-func (m Pods) apply(auto bool) (Pods, tea.Cmd) {
+func (m Model) apply(auto bool) (Model, tea.Cmd) {
 	if m.pb == nil || m.ws == nil {
 		return m, nil
 	}
@@ -50,7 +50,7 @@ func (m Pods) apply(auto bool) (Pods, tea.Cmd) {
 }
 
 // overlaps says an operation under way acts on one of rows.
-func (m Pods) overlaps(rows []string) bool {
+func (m Model) overlaps(rows []string) bool {
 	for _, op := range m.ops {
 		for _, row := range rows {
 			if op.touches(row) {
@@ -62,7 +62,7 @@ func (m Pods) overlaps(rows []string) bool {
 }
 
 // applyScope keeps the targets under the marked rows, when some are marked.
-func (m Pods) applyScope(targets []pods.ServiceState) []pods.ServiceState {
+func (m Model) applyScope(targets []pods.ServiceState) []pods.ServiceState {
 	if !m.list.Marking() {
 		return targets
 	}
@@ -80,7 +80,7 @@ func (m Pods) applyScope(targets []pods.ServiceState) []pods.ServiceState {
 
 // driftsOf are the drifted services a row shows changes for: a service's own, or every one of
 // a pod's; none for a container row, which shows its log.
-func (m Pods) driftsOf(r views.PodTreeRow) []pods.Drift {
+func (m Model) driftsOf(r views.PodTreeRow) []pods.Drift {
 	switch r.Kind {
 	case views.ServiceLevel:
 		if d, ok := m.drifts[r.Pod.Name+"/"+r.Service.Service]; ok {

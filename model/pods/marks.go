@@ -1,4 +1,4 @@
-package model
+package pods
 
 import (
 	"github.com/podiumdev/podium/model/list"
@@ -14,7 +14,7 @@ import (
 
 // markKey handles marking, and up, stop and restart while rows are marked: they then apply to
 // the marked pods and services instead of the selection. ok is false for any other action.
-func (m Pods) markKey(a keymap.Action) (Pods, tea.Cmd, bool) {
+func (m Model) markKey(a keymap.Action) (Model, tea.Cmd, bool) {
 	if st, ok := m.list.MarkOrClear(a, m.Keys, m.Context(), keymap.BringUp, keymap.Stop, keymap.Restart); ok {
 		m.status = st
 		return m, m.syncLogs(), true
@@ -30,7 +30,7 @@ func (m Pods) markKey(a keymap.Action) (Pods, tea.Cmd, bool) {
 // bulkLifecycle starts up, stop or restart on every marked pod and service, one operation
 // each, through lifecycle on its row: the same checks and calls as the key there. Those it
 // refuses (a broken pod, one busy) are skipped and said why.
-func (m Pods) bulkLifecycle(a keymap.Action) (Pods, tea.Cmd) {
+func (m Model) bulkLifecycle(a keymap.Action) (Model, tea.Cmd) {
 	cursor := m.list.Cursor
 	var cmds []tea.Cmd
 	var started, refused []string
@@ -66,7 +66,7 @@ func (m Pods) bulkLifecycle(a keymap.Action) (Pods, tea.Cmd) {
 
 // markedTargets are the rows to act on for the marks, one per pod or service: a marked
 // container stands for its service, and a service whose pod is marked too goes with its pod.
-func (m Pods) markedTargets() []int {
+func (m Model) markedTargets() []int {
 	pods := map[string]bool{}
 	for _, r := range m.list.Marked() {
 		if r.Kind == views.PodLevel {

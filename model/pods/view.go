@@ -1,4 +1,4 @@
-package model
+package pods
 
 import (
 	"github.com/podiumdev/podium/model/list"
@@ -13,7 +13,7 @@ import (
 
 // View draws the tab: the pods tree, the selection's logs (or a broken pod's error), and the
 // footer; or, without a workspace, what to do about it.
-func (m Pods) View() string {
+func (m Model) View() string {
 	n := &m.list
 	if n.Width <= 0 || n.Height <= 0 {
 		return ""
@@ -50,7 +50,7 @@ func (m Pods) View() string {
 	return screen
 }
 
-func (m Pods) footer() string {
+func (m Model) footer() string {
 	switch {
 	case m.prompt != nil:
 		return views.PromptLine(m.Theme, m.prompt.label()+":", m.prompt.text, m.Keys.Hints(keymap.CtxPrompt), m.list.Width)
@@ -61,7 +61,7 @@ func (m Pods) footer() string {
 }
 
 // noWorkspace explains the empty tab: still loading, no workspace here, or a load that failed.
-func (m Pods) noWorkspace() []views.Paragraph {
+func (m Model) noWorkspace() []views.Paragraph {
 	if m.loading {
 		return []views.Paragraph{{Text: "Loading the workspace…", Dim: true}}
 	}

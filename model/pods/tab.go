@@ -1,4 +1,4 @@
-package model
+package pods
 
 import (
 	tea "charm.land/bubbletea/v2"
@@ -11,66 +11,66 @@ import (
 
 // The Pods tab as the root sees it: the common.Tab interface.
 
-var _ common.Tab = Pods{}
+var _ common.Tab = Model{}
 
 // Update handles a message; see update.
-func (m Pods) Update(msg tea.Msg) (common.Tab, tea.Cmd) { return m.update(msg) }
+func (m Model) Update(msg tea.Msg) (common.Tab, tea.Cmd) { return m.update(msg) }
 
 // Title is the tab's name in the tab bar.
-func (m Pods) Title() string { return "Pods" }
+func (m Model) Title() string { return "Pods" }
 
 // Action is the key action that selects the tab.
-func (m Pods) Action() keymap.Action { return keymap.TabPods }
+func (m Model) Action() keymap.Action { return keymap.TabPods }
 
 // Landing: the workspace is loading (it may have pods) or has pods.
-func (m Pods) Landing() bool { return m.loading || m.HasPods() }
+func (m Model) Landing() bool { return m.loading || m.HasPods() }
 
 // HelpContexts are the tab's key contexts in the help screen.
-func (m Pods) HelpContexts() []keymap.Context {
+func (m Model) HelpContexts() []keymap.Context {
 	return []keymap.Context{keymap.CtxPods, keymap.CtxLogs, keymap.CtxFilter, keymap.CtxPrompt, keymap.CtxConfirm}
 }
 
 // Do performs an action as its key would.
-func (m Pods) Do(a keymap.Action) (common.Tab, tea.Cmd) { return m.do(a) }
+func (m Model) Do(a keymap.Action) (common.Tab, tea.Cmd) { return m.do(a) }
 
 // Mouse applies a pointer event.
-func (m Pods) Mouse(p common.Pointer) (common.Tab, tea.Cmd) { return m.mouse(p) }
+func (m Model) Mouse(p common.Pointer) (common.Tab, tea.Cmd) { return m.mouse(p) }
 
 // SetSize gives the tab its area.
-func (m Pods) SetSize(width, height int) (common.Tab, tea.Cmd) {
+func (m Model) SetSize(width, height int) (common.Tab, tea.Cmd) {
 	m.Width, m.Height = width, height
 	m.setSize(width, height)
 	return m, nil
 }
 
 // SetShown tells the tab whether it is on screen.
-func (m Pods) SetShown(shown bool) (common.Tab, tea.Cmd) {
+func (m Model) SetShown(shown bool) (common.Tab, tea.Cmd) {
 	return m, nil
 }
 
 // SetSplit gives the tab the list/detail split.
-func (m Pods) SetSplit(s views.Split) (common.Tab, tea.Cmd) {
+func (m Model) SetSplit(s views.Split) (common.Tab, tea.Cmd) {
 	cmd := m.setSplit(s)
 	return m, cmd
 }
 
 // Zoomed says the detail fills the tab.
-func (m Pods) Zoomed() bool { return m.list.Split.Zoom }
+func (m Model) Zoomed() bool { return m.list.Split.Zoom }
 
 // SetTheme switches the tab's colours.
-func (m Pods) SetTheme(t views.Theme) common.Tab {
+func (m Model) SetTheme(t views.Theme) common.Tab {
 	m.Theme = t
 	return m
 }
 
 // SetBusy sets the footer's text of the app's background work.
-func (m Pods) SetBusy(text string) common.Tab {
+func (m Model) SetBusy(text string) common.Tab {
 	m.status.Busy = text
 	return m
 }
 
 // Target is the workspace's target, for the header.
-func (m Pods) Target() string {
+func (m Model) Target() string {
 	if m.ws == nil {
 		return ""
 	}
@@ -78,16 +78,16 @@ func (m Pods) Target() string {
 }
 
 // Settles: the workspace's first load settles where the TUI lands; a reload does not.
-func (m workspaceLoadedMsg) Settles() bool { return !m.reload }
+func (m WorkspaceLoadedMsg) Settles() bool { return !m.reload }
 
 // setSplit applies the split; the logs follow what is on screen.
-func (m *Pods) setSplit(s views.Split) tea.Cmd {
+func (m *Model) setSplit(s views.Split) tea.Cmd {
 	m.list.SetSplit(s)
 	return m.syncLogs()
 }
 
 // Alerts counts the pod files that do not load and the services with a failing container.
-func (m Pods) Alerts() int {
+func (m Model) Alerts() int {
 	n := 0
 	for _, ps := range m.states {
 		if ps.Pod != nil && ps.Pod.Err != nil {
@@ -107,7 +107,7 @@ func (m Pods) Alerts() int {
 }
 
 // Tasks are the pod operations on their way.
-func (m Pods) Tasks() []views.Task {
+func (m Model) Tasks() []views.Task {
 	out := make([]views.Task, 0, len(m.ops))
 	for _, op := range m.ops {
 		out = append(out, views.Task{What: op.verb + " " + op.target, Since: op.started})
@@ -116,7 +116,7 @@ func (m Pods) Tasks() []views.Task {
 }
 
 // mouse applies a pointer event: the logs follow a new selection.
-func (m Pods) mouse(p common.Pointer) (Pods, tea.Cmd) {
+func (m Model) mouse(p common.Pointer) (Model, tea.Cmd) {
 	if m.prompt != nil || m.list.Editing {
 		return m, nil
 	}

@@ -1,4 +1,4 @@
-package model
+package pods
 
 import (
 	"github.com/podiumdev/podium/model/list"
@@ -31,26 +31,26 @@ var podRows = list.Spec[views.PodTreeRow]{
 
 // rebuild recomputes the tree from the state and the filter, keeping the selection on the same
 // row (by key) when it is still there, else on its service, else its pod, else near where it was.
-func (m *Pods) rebuild() {
+func (m *Model) rebuild() {
 	m.list.SetRows(views.PodTree(m.states, query.New(m.list.Filter)), m.list.Cursor)
 }
 
 // setFilter changes the filter and rebuilds the tree; a hidden selection moves to the first match.
-func (m *Pods) setFilter(f string) {
+func (m *Model) setFilter(f string) {
 	m.list.Filter = f
 	m.list.Refilter(views.PodTree(m.states, query.New(f)))
 }
 
 // layout is the tab's current division into panes.
-func (m Pods) layout() views.Layout { return m.list.Layout() }
+func (m Model) layout() views.Layout { return m.list.Layout() }
 
 // syncLogs makes the logs pane follow the selection: a container row its container, a service
 // row its containers multiplexed, a pod row all of its services' containers.
-func (m *Pods) syncLogs() tea.Cmd {
+func (m *Model) syncLogs() tea.Cmd {
 	return m.logs.Sync(m.Ctx, m.b, m.logWant(), m.snap.Status)
 }
 
-func (m Pods) logWant() logs.Want {
+func (m Model) logWant() logs.Want {
 	r, ok := m.Selected()
 	if !ok {
 		return logs.Want{Empty: "nothing selected"}
@@ -81,7 +81,7 @@ func (m Pods) logWant() logs.Want {
 }
 
 // noContainersHint says how a selection with no containers gets some.
-func (m Pods) noContainersHint(r views.PodTreeRow) string {
+func (m Model) noContainersHint(r views.PodTreeRow) string {
 	switch {
 	case r.Pod.Err != nil:
 		return ""

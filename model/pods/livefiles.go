@@ -1,4 +1,4 @@
-package model
+package pods
 
 import (
 	"path/filepath"
@@ -14,7 +14,7 @@ import (
 // filesChanged reloads the workspace after files under pods/, config/ or podium.yml changed
 // (paths relative to the workspace). A load under way finishes first, and another follows it,
 // so the last state of the files is always the one loaded.
-func (m Pods) filesChanged(paths []string) (Pods, tea.Cmd) {
+func (m Model) filesChanged(paths []string) (Model, tea.Cmd) {
 	if m.pb == nil || len(paths) == 0 {
 		return m, nil
 	}
@@ -27,7 +27,7 @@ func (m Pods) filesChanged(paths []string) (Pods, tea.Cmd) {
 }
 
 // reloadChanged loads the workspace again for the files changed so far.
-func (m Pods) reloadChanged() (Pods, tea.Cmd) {
+func (m Model) reloadChanged() (Model, tea.Cmd) {
 	m.loading, m.reloadDue = true, false
 	m.status = views.Status{Text: views.ChangedPrefix(m.changed) + "reloading the workspace…"}
 	cmd := m.load(true)
@@ -38,7 +38,7 @@ func (m Pods) reloadChanged() (Pods, tea.Cmd) {
 // afterLoad follows a load: with files changed during it, the next load; else, after a reload
 // that files caused, what changed, and with --watch the apply. A failed reload or a broken pod
 // changes nothing that runs.
-func (m Pods) afterLoad(msg workspaceLoadedMsg, cmd tea.Cmd) (Pods, tea.Cmd) {
+func (m Model) afterLoad(msg WorkspaceLoadedMsg, cmd tea.Cmd) (Model, tea.Cmd) {
 	if m.reloadDue {
 		var next tea.Cmd
 		m, next = m.reloadChanged()
@@ -59,7 +59,7 @@ func (m Pods) afterLoad(msg workspaceLoadedMsg, cmd tea.Cmd) (Pods, tea.Cmd) {
 
 // changedStatus says what a reload after a file change found: a pod whose file broke (its
 // containers are kept), else the workspace and how many services drifted.
-func (m Pods) changedStatus(changed []string) views.Status {
+func (m Model) changedStatus(changed []string) views.Status {
 	prefix := views.ChangedPrefix(changed)
 	for _, p := range m.ws.Pods {
 		if p.Err == nil {
@@ -90,7 +90,7 @@ func mergePaths(set, paths []string) []string {
 }
 
 // fixHint says how a fixed pod file gets loaded: by saving it while the files are followed.
-func (m Pods) fixHint() string {
+func (m Model) fixHint() string {
 	if m.watching {
 		return "Fix the file: saving it reloads the workspace; its containers are kept until then."
 	}

@@ -1,4 +1,4 @@
-package model
+package pods
 
 import (
 	"github.com/podiumdev/podium/model/list"
@@ -30,7 +30,7 @@ type podDetail struct {
 
 // syncDetail makes the Config and Env text of the selection while one of them is on screen;
 // it costs nothing while the selection and the workspace stay the same.
-func (m *Pods) syncDetail() {
+func (m *Model) syncDetail() {
 	d := &m.detail
 	if !d.tabs.Is(detail.Config, detail.Env) || m.ws == nil {
 		return
@@ -87,7 +87,7 @@ func serviceEnv(svc types.ServiceConfig) []views.EnvVar {
 
 // detailKey switches sub-tabs (from anywhere in the tab) and scrolls a text sub-tab while the
 // detail pane has focus; false leaves the key to the list and the logs.
-func (m *Pods) detailKey(a keymap.Action) bool {
+func (m *Model) detailKey(a keymap.Action) bool {
 	if m.detail.tabs.SwitchKey(a) {
 		m.syncDetail()
 		return true
@@ -104,7 +104,7 @@ func (m *Pods) detailKey(a keymap.Action) bool {
 
 // detailView is the detail pane: what the tab drew for Logs (the logs, or a broken pod's
 // error), or the text sub-tab on screen, with the sub-tab bar in its title rule.
-func (m Pods) detailView(lower string, width, height int, focused bool) string {
+func (m Model) detailView(lower string, width, height int, focused bool) string {
 	pane := lower
 	if !m.detail.tabs.Is(detail.Logs) {
 		pane = views.DetailPane(m.Theme, m.detailText(focused), width, height)
@@ -113,7 +113,7 @@ func (m Pods) detailView(lower string, width, height int, focused bool) string {
 }
 
 // detailText is the Config or Env text of the selection.
-func (m Pods) detailText(focused bool) views.DetailText {
+func (m Model) detailText(focused bool) views.DetailText {
 	d := m.detail
 	if d.tabs.Is(detail.Diff) {
 		return m.diffText(focused)

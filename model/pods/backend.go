@@ -1,4 +1,4 @@
-package model
+package pods
 
 import (
 	"context"
@@ -9,10 +9,10 @@ import (
 	"github.com/podiumdev/podium/backend/pods"
 )
 
-// PodsBackend is everything the Pods tab asks of the workspace and the engine. Container state
+// Backend is everything the Pods tab asks of the workspace and the engine. Container state
 // comes from the live index (Backend.Snapshot) matched with Workspace.State, so this interface
 // only loads the workspace and acts. The real one is in backend/pods' adapter; tests use a fake.
-type PodsBackend interface {
+type Backend interface {
 	// Load reads the workspace from disk anew (pod files may have changed since the last load).
 	// A broken pod file is not an error here: that pod carries it in Pod.Err.
 	Load(ctx context.Context) (*pods.Workspace, error)

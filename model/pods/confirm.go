@@ -1,4 +1,4 @@
-package model
+package pods
 
 import (
 	"context"
@@ -22,7 +22,7 @@ type podsConfirm struct {
 }
 
 // askRemove asks before removing the selected pod's or service's containers.
-func (m Pods) askRemove() (Pods, tea.Cmd) {
+func (m Model) askRemove() (Model, tea.Cmd) {
 	r, why := m.actionRow(keymap.Remove)
 	if why != "" {
 		m.status = views.Status{Text: why, Err: true}
@@ -41,7 +41,7 @@ func (m Pods) askRemove() (Pods, tea.Cmd) {
 }
 
 // askDown asks before removing every pod's containers and the project's networks.
-func (m Pods) askDown() (Pods, tea.Cmd) {
+func (m Model) askDown() (Model, tea.Cmd) {
 	if m.pb == nil || m.ws == nil {
 		return m, nil
 	}
@@ -61,7 +61,7 @@ func (m Pods) askDown() (Pods, tea.Cmd) {
 }
 
 // containersOf are the containers of a pod, or of one of its services.
-func (m Pods) containersOf(pod, service string) []docker.Container {
+func (m Model) containersOf(pod, service string) []docker.Container {
 	var out []docker.Container
 	for _, ps := range m.states {
 		if ps.Pod.Name != pod {
@@ -98,7 +98,7 @@ func containersDetail(cs []docker.Container) string {
 }
 
 // confirmKey answers the question on screen: y runs the remove or the down, n keeps everything.
-func (m Pods) confirmKey(a keymap.Action) (Pods, tea.Cmd) {
+func (m Model) confirmKey(a keymap.Action) (Model, tea.Cmd) {
 	q := m.confirm
 	switch a {
 	case keymap.Confirm:

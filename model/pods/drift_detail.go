@@ -1,4 +1,4 @@
-package model
+package pods
 
 import (
 	"github.com/podiumdev/podium/keymap"
@@ -8,7 +8,7 @@ import (
 
 // diffText is the Diff sub-tab of the Pods tab's detail: what up would change for the
 // selected pod or service, and the diff of its config; or why there is nothing to show.
-func (m Pods) diffText(focused bool) views.DetailText {
+func (m Model) diffText(focused bool) views.DetailText {
 	t := views.DetailText{Top: m.detail.tabs.Top(), Focused: focused}
 	r, ok := m.Selected()
 	if !ok {
@@ -37,7 +37,7 @@ func (m Pods) diffText(focused bool) views.DetailText {
 
 // showDiff puts the Diff sub-tab on screen when the Logs one is and the selection drifted: a
 // file change just made it so, and the diff is what the user wants to see.
-func (m *Pods) showDiff() {
+func (m *Model) showDiff() {
 	r, ok := m.Selected()
 	if !ok || !m.detail.tabs.Is(detail.Logs) || len(m.driftsOf(r)) == 0 {
 		return
