@@ -13,8 +13,8 @@ import (
 
 // Common is the context every tab (and component) embeds, so none repeats the plumbing: the
 // context its streams and actions run under, the theme, the key map, the clock and its size.
-// The backend handles stay with each tab: each needs different ones (Pods a PodsBackend,
-// Pipelines a PipelinesBackend, …), and holding them all here would tie every tab to every
+// The backend handles stay with each tab: each needs different ones (Pods a pods.Backend,
+// Pipelines a pipelines.Backend, …), and holding them all here would tie every tab to every
 // backend.
 type Common struct {
 	Ctx    context.Context // parent of every stream and action; cancelled on quit
