@@ -15,53 +15,15 @@ import (
 	"github.com/podiumdev/podium/views"
 )
 
-// testNow is the fixed clock of every model test.
-func testNow() time.Time { return time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC) }
-
+// The fixed data set and clock are modeltest's, shared with the other tests.
+func testNow() time.Time                                      { return modeltest.Now() }
+func fixture() []docker.Container                             { return modeltest.Fixture() }
+func connected(cs []docker.Container) docker.Snapshot         { return modeltest.Connected(cs) }
+func newFake() *modeltest.Containers                          { return modeltest.NewFixture() }
+func fixtureDetail(c docker.Container) docker.ContainerDetail { return modeltest.FixtureDetail(c) }
+func fixtureStats() []docker.Stats                            { return modeltest.FixtureStats() }
 func composeLabels(project, service string) map[string]string {
-	return map[string]string{docker.LabelComposeProject: project, docker.LabelComposeService: service}
-}
-
-// fixture is the fixed data set: two compose projects and two standalone containers, one of
-// them unhealthy, one exited non-zero, one known only from docker's list (Status text).
-func fixture() []docker.Container {
-	now := testNow()
-	cs := []docker.Container{
-		{ID: "a1a1a1a1a1a1a1a1", Name: "shop-api-1", Image: "ghcr.io/podium/shop-api:1.4.2", State: "running", Health: "healthy",
-			StartedAt: now.Add(-3 * time.Minute), Labels: composeLabels("shop", "api"),
-			Ports: []docker.Port{{HostIP: "127.0.0.1", HostPort: 8080, ContainerPort: 80, Proto: "tcp"}}},
-		{ID: "d2d2d2d2d2d2d2d2", Name: "shop-db-1", Image: "postgres:16-alpine", State: "running", Health: "unhealthy",
-			StartedAt: now.Add(-2 * time.Hour), Labels: composeLabels("shop", "db"),
-			Ports: []docker.Port{{HostIP: "127.0.0.1", HostPort: 5432, ContainerPort: 5432, Proto: "tcp"}}},
-		{ID: "e3e3e3e3e3e3e3e3", Name: "shop-worker-1", Image: "shop-worker:dev", State: "running",
-			StartedAt: now.Add(-47 * time.Minute), Labels: composeLabels("shop", "worker")},
-		{ID: "e4e4e4e4e4e4e4e4", Name: "shop-worker-2", Image: "shop-worker:dev", State: "running",
-			StartedAt: now.Add(-12 * time.Minute), Labels: composeLabels("shop", "worker")},
-		{ID: "b5b5b5b5b5b5b5b5", Name: "blog-web-1", Image: "nginx:1.27-alpine", State: "exited", ExitCode: 1,
-			StartedAt: now.Add(-3 * time.Hour), FinishedAt: now.Add(-5 * time.Minute), Labels: composeLabels("blog", "web")},
-		{ID: "b6b6b6b6b6b6b6b6", Name: "blog-cache-1", Image: "redis:7", State: "running", Status: "Up 2 days",
-			Labels: composeLabels("blog", "cache")},
-		{ID: "f7f7f7f7f7f7f7f7", Name: "registry", Image: "registry:2", State: "running",
-			StartedAt: now.Add(-5 * 24 * time.Hour), Ports: []docker.Port{
-				{HostIP: "0.0.0.0", HostPort: 5000, ContainerPort: 5000, Proto: "tcp"},
-				{HostIP: "::", HostPort: 5000, ContainerPort: 5000, Proto: "tcp"}}},
-		{ID: "f8f8f8f8f8f8f8f8", Name: "scratch", Image: "busybox:latest", State: "created",
-			Created: now.Add(-time.Hour)},
-	}
-	docker.SortContainers(cs)
-	return cs
-}
-
-func connected(cs []docker.Container) docker.Snapshot {
-	return docker.Snapshot{Containers: cs, Status: docker.Status{State: docker.Connected, Since: testNow().Add(-time.Hour)}, Version: 1}
-}
-
-// newFake is the shared fake backend over the fixed data set, with fixtureDetail's inspect
-// and fixtureStats' samples.
-func newFake() *modeltest.Containers {
-	f := modeltest.NewContainers(connected(fixture()))
-	f.Detail, f.StatsSamples = fixtureDetail, fixtureStats()
-	return f
+	return modeltest.ComposeLabels(project, service)
 }
 
 // newRoot builds a root over b at a size, as the Program would after its first WindowSizeMsg.
@@ -148,6 +110,10 @@ func viewLines(from string, lines ...docker.LogLine) []views.LogLine {
 	return out
 }
 
+// cmdGuard is how long a command may block before the test calls it stuck: a guard against a
+// hang, not a speed target (a loaded CI machine may take seconds for what takes microseconds).
+const cmdGuard = 15 * time.Second
+
 // runCmd runs a command that does not block and returns its message.
 func runCmd(t *testing.T, cmd tea.Cmd) tea.Msg {
 	t.Helper()
@@ -159,7 +125,7 @@ func runCmd(t *testing.T, cmd tea.Cmd) tea.Msg {
 	select {
 	case msg := <-done:
 		return msg
-	case <-time.After(2 * time.Second):
+	case <-time.After(cmdGuard):
 		t.Fatal("command blocked")
 	}
 	return nil

@@ -11,6 +11,10 @@ import (
 	"github.com/podiumdev/podium/backend/docker"
 )
 
+// cmdGuard is how long a command may block before the test calls it stuck: a guard against a
+// hang, not a speed target (a loaded CI machine may take seconds for what takes microseconds).
+const cmdGuard = 15 * time.Second
+
 // runCmd runs a command that does not block and returns its message.
 func runCmd(t *testing.T, cmd tea.Cmd) tea.Msg {
 	t.Helper()
@@ -22,7 +26,7 @@ func runCmd(t *testing.T, cmd tea.Cmd) tea.Msg {
 	select {
 	case msg := <-done:
 		return msg
-	case <-time.After(2 * time.Second):
+	case <-time.After(cmdGuard):
 		t.Fatal("command blocked")
 	}
 	return nil
