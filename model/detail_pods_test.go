@@ -39,7 +39,7 @@ func newSecretShop(t *testing.T) (*fakePods, *modeltest.Containers) {
 	t.Helper()
 	root := filepath.Join(t.TempDir(), "shop")
 	files := secretShopFiles()
-	for rel, content := range shopFiles {
+	for rel, content := range modeltest.ShopFiles {
 		if _, ok := files[rel]; !ok {
 			files[rel] = content
 		}
@@ -59,7 +59,7 @@ func newSecretShop(t *testing.T) (*fakePods, *modeltest.Containers) {
 	}
 	fb := newFake()
 	fb.Snap = connected(shopContainers(ws))
-	return &fakePods{ws: ws}, fb
+	return &fakePods{WS: ws}, fb
 }
 
 // podsSubTab presses ] until the Pods tab's detail shows the sub-tab called title.
@@ -133,7 +133,7 @@ func TestPodsDetailConfigAndEnv(t *testing.T) {
 	// A reload takes the new files: a changed secret is read again (still masked), a new
 	// variable shows.
 	r = selectRow(t, r, "db/db")
-	root := fp.ws.Root
+	root := fp.WS.Root
 	if err := os.WriteFile(filepath.Join(root, "pods", "common.env"), []byte("LOG_LEVEL=debug\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +141,7 @@ func TestPodsDetailConfigAndEnv(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fp.ws = ws
+	fp.WS = ws
 	r = update(t, r, runCmd(t, r.pods().Reload()))
 	if s := screen(r); !strings.Contains(s, "LOG_LEVEL      debug") || strings.Contains(s, "PATH ") {
 		t.Errorf("Env after the reload:\n%s", s)

@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/podiumdev/podium/model/detail"
+	"github.com/podiumdev/podium/model/modeltest"
 	podtab "github.com/podiumdev/podium/model/pods"
 	"github.com/podiumdev/podium/watch"
 )
@@ -99,10 +100,10 @@ func callsSince(fp *fakePods, n int) []string { return fp.Calls()[n:] }
 func shopEdited(t *testing.T) (Root, *fakePods) {
 	t.Helper()
 	fp, fb := newShop(t)
-	fp.disk = true
+	fp.Disk = true
 	r := newPodsRoot(t, fp, fb, 120, 40)
 	r = selectRow(t, r, "search")
-	writeFile(t, fp.ws.Root, "pods/frontend.yml", frontendV2)
+	writeFile(t, fp.WS.Root, "pods/frontend.yml", frontendV2)
 	r, cmd := fileChange(t, r, "pods/frontend.yml")
 	if cmd != nil {
 		t.Fatal("a reload without --watch started something")
@@ -178,13 +179,13 @@ func TestLiveFilesReloadShowsDiffAndPlan(t *testing.T) {
 
 func TestLiveFilesShowTheDiffOfTheSelection(t *testing.T) {
 	fp, fb := newShop(t)
-	fp.disk = true
+	fp.Disk = true
 	r := newPodsRoot(t, fp, fb, 120, 40)
 	r = selectRow(t, r, "frontend/web")
 	if !r.pods().DetailTabs().Is(detail.Logs) {
 		t.Fatal("the detail does not start on Logs")
 	}
-	writeFile(t, fp.ws.Root, "pods/frontend.yml", frontendV2)
+	writeFile(t, fp.WS.Root, "pods/frontend.yml", frontendV2)
 	r, _ = fileChange(t, r, "pods/frontend.yml")
 	if s := screen(r); !r.pods().DetailTabs().Is(detail.Diff) || !strings.Contains(s, "[Diff]") || !strings.Contains(s, `+  FEATURE_CART: "on"`) {
 		t.Fatalf("the selection drifted, but its diff is not on screen:\n%s", s)
@@ -192,7 +193,7 @@ func TestLiveFilesShowTheDiffOfTheSelection(t *testing.T) {
 	// The user goes back to the logs; a change that leaves the selection in sync stays there.
 	r, _ = press(t, r, "[")
 	r = selectRow(t, r, "db/db")
-	writeFile(t, fp.ws.Root, "pods/frontend.yml", shopFiles["pods/frontend.yml"])
+	writeFile(t, fp.WS.Root, "pods/frontend.yml", modeltest.ShopFiles["pods/frontend.yml"])
 	r, _ = fileChange(t, r, "pods/frontend.yml")
 	if !r.pods().DetailTabs().Is(detail.Logs) {
 		t.Fatal("the detail left the logs of a service in sync")
@@ -239,10 +240,10 @@ func TestLiveFilesApplyBringsUpExactlyTheDrifted(t *testing.T) {
 
 func TestLiveFilesBrokenFileChangesNothing(t *testing.T) {
 	fp, fb := newShop(t)
-	fp.disk = true
+	fp.Disk = true
 	r := newPodsRootWith(t, Config{Pods: fp, Backend: fb, ApplyOnChange: true}, 120, 40) // --watch: even then a broken file starts nothing
 	r = selectRow(t, r, "search")
-	writeFile(t, fp.ws.Root, "pods/frontend.yml", frontendBroken)
+	writeFile(t, fp.WS.Root, "pods/frontend.yml", frontendBroken)
 	r, cmd := fileChange(t, r, "pods/frontend.yml")
 	if cmd != nil || len(r.pods().Ops()) != 0 {
 		t.Fatalf("a broken file started something (ops %d)", len(r.pods().Ops()))
@@ -273,7 +274,7 @@ func TestLiveFilesBrokenFileChangesNothing(t *testing.T) {
 
 	// Fixed (and changed), --watch applies at once; what the containers run was kept through
 	// the broken load, so web's diff is known.
-	writeFile(t, fp.ws.Root, "pods/frontend.yml", frontendV2)
+	writeFile(t, fp.WS.Root, "pods/frontend.yml", frontendV2)
 	r, cmd = fileChange(t, r, "pods/frontend.yml")
 	if cmd == nil || len(r.pods().Ops()) != 1 || r.pods().Ops()[0].Target != "frontend/proxy, frontend/web" {
 		t.Fatalf("--watch did not apply: %q", r.pods().Status().Text)
@@ -291,7 +292,7 @@ func TestLiveFilesBrokenFileChangesNothing(t *testing.T) {
 
 func TestLiveFilesChangesDuringALoadLoadAgain(t *testing.T) {
 	fp, fb := newShop(t)
-	fp.disk = true
+	fp.Disk = true
 	r := newPodsRoot(t, fp, fb, 120, 40)
 	r = selectRow(t, r, "search")
 	m, first := r.Update(filesChangedMsg{pods: []string{"pods/db.yml"}})
@@ -302,7 +303,7 @@ func TestLiveFilesChangesDuringALoadLoadAgain(t *testing.T) {
 	if cmd != nil {
 		t.Fatal("a second load ran beside the first")
 	}
-	writeFile(t, fp.ws.Root, "pods/frontend.yml", frontendV2)
+	writeFile(t, fp.WS.Root, "pods/frontend.yml", frontendV2)
 	m, again := r.Update(runCmd(t, first))
 	r = m.(Root)
 	if again == nil || !strings.Contains(r.pods().Status().Text, "pods/frontend.yml changed: reloading") {
@@ -316,7 +317,7 @@ func TestLiveFilesChangesDuringALoadLoadAgain(t *testing.T) {
 		t.Fatalf("the second load did not see the edit: %q", r.pods().Status().Text)
 	}
 	// A failed reload keeps what was loaded and names the file.
-	fp.loadErr = errors.New("podium.yml: unknown key colour")
+	fp.LoadErr = errors.New("podium.yml: unknown key colour")
 	r, _ = fileChange(t, r, "podium.yml")
 	if st := r.pods().Status(); !st.Err || st.Text != "podium.yml changed: reload: podium.yml: unknown key colour" || len(r.pods().List().Rows) != 14 {
 		t.Fatalf("failed reload: %+v", st)
@@ -411,7 +412,7 @@ func TestPodsBuildAndPull(t *testing.T) {
 		}
 	}
 	// A failed pull is shown in the status line, naming the image.
-	fp.opErr = errors.New("pull image postgres:16-alpine: registry unreachable")
+	fp.OpErr = errors.New("pull image postgres:16-alpine: registry unreachable")
 	r = selectRow(t, r, "db")
 	r, cmd := press(t, r, "P")
 	r, _ = lastCall(t, r, fp, cmd)
@@ -505,8 +506,8 @@ func TestLiveFilesWatcherFollowsTheWorkspace(t *testing.T) {
 
 func TestLiveFilesWatchWaitsForAnOperationInTheWay(t *testing.T) {
 	fp, fb := newShop(t)
-	fp.disk = true
-	fp.release = make(chan struct{})
+	fp.Disk = true
+	fp.Release = make(chan struct{})
 	r := newPodsRootWith(t, Config{Pods: fp, Backend: fb, ApplyOnChange: true}, 120, 40) // --watch
 	r = selectRow(t, r, "frontend")
 	r, upCmd := press(t, r, "u") // runs until released
@@ -517,12 +518,12 @@ func TestLiveFilesWatchWaitsForAnOperationInTheWay(t *testing.T) {
 	done := make(chan tea.Msg, 1)
 	go func() { done <- batch[0]() }()
 	r = selectRow(t, r, "search")
-	writeFile(t, fp.ws.Root, "pods/frontend.yml", frontendV2)
+	writeFile(t, fp.WS.Root, "pods/frontend.yml", frontendV2)
 	r, cmd := fileChange(t, r, "pods/frontend.yml")
 	if cmd != nil || len(r.pods().Ops()) != 1 || !r.pods().ApplyDue() {
 		t.Fatalf("--watch did not wait for up frontend: ops %d, due %v", len(r.pods().Ops()), r.pods().ApplyDue())
 	}
-	close(fp.release) // and every later call returns at once
+	close(fp.Release) // and every later call returns at once
 	m, cmd := r.Update(<-done)
 	r = m.(Root)
 	if len(r.pods().Ops()) != 1 || r.pods().Ops()[0].Verb != "apply" || r.pods().ApplyDue() {

@@ -34,7 +34,7 @@ func runTaskCmd(t *testing.T, r Root, cmd tea.Cmd) Root {
 // follows marks web drifted, and the status says so and how to apply it.
 func TestPodsMountToggles(t *testing.T) {
 	fp, fb := newShop(t)
-	fp.disk = true
+	fp.Disk = true
 	r := newPodsRoot(t, fp, fb, 120, 40)
 	r = selectRow(t, r, "frontend/web")
 	if l := rowLine(t, r, "  ", "web"); !strings.Contains(l, "mounted: shop-web") || strings.Contains(l, "drifted") {
@@ -49,7 +49,7 @@ func TestPodsMountToggles(t *testing.T) {
 	if calls := fp.Calls(); !slices.Equal(calls[len(calls)-2:], []string{"unmount shop-web", "load"}) {
 		t.Fatalf("calls %q", calls)
 	}
-	data, err := os.ReadFile(filepath.Join(fp.ws.Root, ".podium", "mounted.yml"))
+	data, err := os.ReadFile(filepath.Join(fp.WS.Root, ".podium", "mounted.yml"))
 	if err != nil || strings.Contains(string(data), "shop-web") {
 		t.Fatalf("mounted.yml after unmount: %v %q", err, data)
 	}
@@ -76,7 +76,7 @@ func TestPodsMountToggles(t *testing.T) {
 
 	// With no containers, nothing drifts: the change waits for the next up.
 	fp, fb = newShop(t)
-	fp.disk, fb.Snap = true, connected(nil)
+	fp.Disk, fb.Snap = true, connected(nil)
 	r = selectRow(t, newPodsRoot(t, fp, fb, 120, 40), "frontend/web")
 	r, cmd = press(t, r, "m")
 	r = runTaskCmd(t, r, cmd)
@@ -107,22 +107,22 @@ func TestPodsMountRefusals(t *testing.T) {
 	}
 
 	// The web source's clone is gone: m clones it (in the backend) and mounts it.
-	if err := os.RemoveAll(filepath.Join(fp.ws.Root, "src", "shop-web")); err != nil {
+	if err := os.RemoveAll(filepath.Join(fp.WS.Root, "src", "shop-web")); err != nil {
 		t.Fatal(err)
 	}
-	fp.disk = false
-	ws, err := pods.Load(context.Background(), fp.ws.Root, pods.LoadOptions{Environ: []string{}})
+	fp.Disk = false
+	ws, err := pods.Load(context.Background(), fp.WS.Root, pods.LoadOptions{Environ: []string{}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fp.ws = ws
+	fp.WS = ws
 	r = update(t, r, runCmd(t, r.pods().Reload()))
 	r = selectRow(t, r, "frontend/web")
 	r, cmd := press(t, r, "m")
 	if r.pods().Status().Text != "clone shop-web and mount it…" {
 		t.Fatalf("status while cloning: %q", r.pods().Status().Text)
 	}
-	fp.opErr = errors.New("clone source 'shop-web': git clone -- https://github.com/podium/shop-web.git: exit status 128")
+	fp.OpErr = errors.New("clone source 'shop-web': git clone -- https://github.com/podium/shop-web.git: exit status 128")
 	r = runTaskCmd(t, r, cmd)
 	if calls := fp.Calls(); calls[len(calls)-1] != "mount shop-web" {
 		t.Fatalf("calls %q", calls)
@@ -141,7 +141,7 @@ func TestPodsMountRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lp := &fakePods{ws: ws}
+	lp := &fakePods{WS: ws}
 	r = newPodsRoot(t, lp, newFake(), 120, 40)
 	r = selectRow(t, r, "app/app")
 	r, cmd = press(t, r, "m")

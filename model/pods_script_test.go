@@ -23,12 +23,12 @@ const frontendScripts = `services:
 func shopWithScripts(t *testing.T) (*fakePods, *modeltest.Containers) {
 	t.Helper()
 	fp, fb := newShop(t)
-	writeFile(t, fp.ws.Root, "pods/frontend.metadata.yml", frontendScripts)
-	ws, err := pods.Load(context.Background(), fp.ws.Root, pods.LoadOptions{Environ: []string{}})
+	writeFile(t, fp.WS.Root, "pods/frontend.metadata.yml", frontendScripts)
+	ws, err := pods.Load(context.Background(), fp.WS.Root, pods.LoadOptions{Environ: []string{}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fp.ws = ws
+	fp.WS = ws
 	fb.Snap = connected(shopContainers(ws))
 	return fp, fb
 }

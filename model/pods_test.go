@@ -113,7 +113,7 @@ func TestPodsTree(t *testing.T) {
 
 func TestPodsDriftFollowsTheHash(t *testing.T) {
 	fp, fb := newShop(t)
-	h := hashes(fp.ws)
+	h := hashes(fp.WS)
 	// Once proxy runs with the wanted config, nothing is drifted.
 	for i, c := range fb.Snap.Containers {
 		if c.Labels[docker.LabelComposeService] == "proxy" {
@@ -226,13 +226,13 @@ func TestTabs(t *testing.T) {
 	if r.tab != tabContainers {
 		t.Fatal("no workspace, but not on Containers")
 	}
-	r = newPodsRoot(t, &fakePods{loadErr: &pods.NoPodsError{Dir: "/home/dev/elsewhere"}}, newFake(), 80, 24)
+	r = newPodsRoot(t, &fakePods{LoadErr: &pods.NoPodsError{Dir: "/home/dev/elsewhere"}}, newFake(), 80, 24)
 	if r.tab != tabContainers {
 		t.Fatal("failed load, but not on Containers")
 	}
-	empty := *fp.ws
+	empty := *fp.WS
 	empty.Pods = nil
-	r = newPodsRoot(t, &fakePods{ws: &empty}, newFake(), 80, 24)
+	r = newPodsRoot(t, &fakePods{WS: &empty}, newFake(), 80, 24)
 	if r.tab != tabContainers {
 		t.Fatal("no pods, but not on Containers")
 	}
@@ -272,13 +272,13 @@ func TestNoWorkspace(t *testing.T) {
 		t.Fatalf("Containers tab: selected %q", selectedName(r))
 	}
 	// A directory without pods/ names the directory the loader looked in.
-	r = newPodsRoot(t, &fakePods{loadErr: &pods.NoPodsError{Dir: "/home/dev/elsewhere"}}, newFake(), 100, 24)
+	r = newPodsRoot(t, &fakePods{LoadErr: &pods.NoPodsError{Dir: "/home/dev/elsewhere"}}, newFake(), 100, 24)
 	r, _ = press(t, r, "1")
 	if s := strings.Join(strings.Fields(screen(r)), " "); !strings.Contains(s, "No Podium workspace in /home/dev/elsewhere: create one") {
 		t.Fatalf("NoPodsError:\n%s", screen(r))
 	}
 	// Another load error is shown as such, with how to retry.
-	fp := &fakePods{loadErr: errors.New("podium.yml: unknown key colour")}
+	fp := &fakePods{LoadErr: errors.New("podium.yml: unknown key colour")}
 	r = newPodsRoot(t, fp, newFake(), 100, 24)
 	r, _ = press(t, r, "1")
 	s = screen(r)
@@ -287,7 +287,7 @@ func TestNoWorkspace(t *testing.T) {
 	}
 	// Fixed on disk, ctrl+r loads it.
 	ws := loadShop(t)
-	fp.loadErr, fp.ws = nil, ws
+	fp.LoadErr, fp.WS = nil, ws
 	r, cmd := press(t, r, "ctrl+r")
 	r = update(t, r, runCmd(t, cmd))
 	if !strings.Contains(screen(r), "Pods 5") || !strings.Contains(screen(r), "reloaded shop (development): 5 pods, 1 broken pod") {
@@ -427,9 +427,9 @@ func TestPodsRefusals(t *testing.T) {
 
 func TestPodsProgressInFooter(t *testing.T) {
 	fp, fb := newShop(t)
-	fp.release = make(chan struct{})
-	fp.reported = make(chan struct{})
-	fp.events = []compose.Event{
+	fp.Release = make(chan struct{})
+	fp.Reported = make(chan struct{})
+	fp.Events = []compose.Event{
 		{Container: "shop_default", Action: compose.ActionNetworkCreated},
 		{Service: "web", Container: "shop-web-1", Action: compose.ActionCreated},
 		{Service: "web", Container: "shop-web-1", Action: compose.ActionStarted},
@@ -446,7 +446,7 @@ func TestPodsProgressInFooter(t *testing.T) {
 	}
 	done := make(chan tea.Msg, 1)
 	go func() { done <- batch[0]() }() // the call: it reports, then waits for release
-	<-fp.reported                      // (or the waiter may wake for the first event alone)
+	<-fp.Reported                      // (or the waiter may wake for the first event alone)
 	msg := runCmd(t, batch[1])         // the waiter: everything reported so far
 	pm, ok := msg.(podtab.OpProgressMsg)
 	if !ok {
@@ -464,7 +464,7 @@ func TestPodsProgressInFooter(t *testing.T) {
 	if cmd != nil || !strings.Contains(screen(r), "up frontend is still running") {
 		t.Fatalf("second up:\n%s", screen(r))
 	}
-	close(fp.release)
+	close(fp.Release)
 	select {
 	case msg = <-done:
 	case <-time.After(2 * time.Second):
@@ -484,9 +484,9 @@ func TestPodsProgressInFooter(t *testing.T) {
 	}
 
 	// Errors name the pod and service; an error event shows as it happens.
-	fp.release = nil
-	fp.events = []compose.Event{{Service: "web", Container: "shop-web-1", Action: compose.ActionError, Err: errors.New("port is already allocated")}}
-	fp.opErr = errors.New("start shop-web-1: port is already allocated")
+	fp.Release = nil
+	fp.Events = []compose.Event{{Service: "web", Container: "shop-web-1", Action: compose.ActionError, Err: errors.New("port is already allocated")}}
+	fp.OpErr = errors.New("start shop-web-1: port is already allocated")
 	r = selectRow(t, r, "frontend/web")
 	r, cmd = press(t, r, "u")
 	batch = runCmd(t, cmd).(tea.BatchMsg)
@@ -506,7 +506,7 @@ func TestPodsProgressInFooter(t *testing.T) {
 func TestPodsProgressNeverBlocksTheProducer(t *testing.T) {
 	fp, fb := newShop(t)
 	for i := range 10 * podtab.MaxOpEvents {
-		fp.events = append(fp.events, compose.Event{Service: "web", Action: fmt.Sprint("step ", i)})
+		fp.Events = append(fp.Events, compose.Event{Service: "web", Action: fmt.Sprint("step ", i)})
 	}
 	r := newPodsRoot(t, fp, fb, 100, 30)
 	r = selectRow(t, r, "frontend/web")
@@ -528,7 +528,7 @@ func TestPodsExecResults(t *testing.T) {
 	fp, fb := newShop(t)
 	r := newPodsRoot(t, fp, fb, 100, 30)
 	r = selectRow(t, r, "frontend/web")
-	fp.execErr = docker.ExitError{Code: 1}
+	fp.ExecErr = docker.ExitError{Code: 1}
 	r, cmd := press(t, r, "t")
 	msg := runCmd(t, cmd)
 	ready, ok := msg.(podtab.ExecReadyMsg)
@@ -552,7 +552,7 @@ func TestPodsExecResults(t *testing.T) {
 		t.Fatalf("status %+v", st)
 	}
 	// A command that cannot be prepared says why, naming the service.
-	fp.prepErr = errors.New(`specify a value for the label io.fdy.cage.test on service frontend/proxy to run tests`)
+	fp.PrepErr = errors.New(`specify a value for the label io.fdy.cage.test on service frontend/proxy to run tests`)
 	r = selectRow(t, r, "frontend/proxy")
 	r, cmd = press(t, r, "t")
 	r = update(t, r, runCmd(t, cmd))
@@ -673,7 +673,7 @@ func TestPodsLogsFollowScaling(t *testing.T) {
 	for i, c := range cs {
 		if c.Name == "shop-proxy-1" {
 			c.ID = "newproxy00000000"
-			c.Labels = maps(c.Labels, docker.LabelComposeConfigHash, hashes(fp.ws)["frontend/proxy"])
+			c.Labels = maps(c.Labels, docker.LabelComposeConfigHash, hashes(fp.WS)["frontend/proxy"])
 			cs[i] = c
 		}
 	}
@@ -720,7 +720,7 @@ func TestPodsFilterAndReload(t *testing.T) {
 		t.Fatalf("after reload: %q\n%s", row.Key(), screen(r))
 	}
 	// A failed reload keeps the workspace on screen and says why.
-	fp.loadErr = errors.New("pods/targets: no such file or directory")
+	fp.LoadErr = errors.New("pods/targets: no such file or directory")
 	r, cmd = press(t, r, "ctrl+r")
 	r = update(t, r, runCmd(t, cmd))
 	if !strings.Contains(screen(r), "reload: pods/targets: no such file") || len(r.pods().List().Rows) != 14 {
