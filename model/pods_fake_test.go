@@ -1,6 +1,7 @@
 package model
 
 import (
+	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -74,4 +75,51 @@ func selectRow(t *testing.T, r Root, key string) Root {
 	}
 	t.Fatalf("no row %q", key)
 	return r
+}
+
+// rowLine is the screen line of the tree row whose name column is name at indent (the row's
+// depth), selected or not.
+func rowLine(t *testing.T, r Root, indent, name string) string {
+	t.Helper()
+	for _, l := range strings.Split(screen(r), "\n") {
+		rest, ok := strings.CutPrefix(l, "▌ ")
+		if !ok {
+			rest, ok = strings.CutPrefix(l, "  ")
+		}
+		if ok && strings.HasPrefix(rest, indent+name+" ") {
+			return l
+		}
+	}
+	t.Fatalf("no row %q%q on screen:\n%s", indent, name, screen(r))
+	return ""
+}
+
+func keys(r Root) []string {
+	var out []string
+	for _, row := range r.pods().List().Rows {
+		out = append(out, row.Key())
+	}
+	return out
+}
+
+// lastCall runs cmd (a backend call made off the UI loop) and returns what the fake recorded.
+func lastCall(t *testing.T, r Root, fp *fakePods, cmd tea.Cmd) (Root, string) {
+	t.Helper()
+	n := len(fp.Calls())
+	msg := runCmd(t, cmd)
+	if b, ok := msg.(tea.BatchMsg); ok {
+		// up, stop, restart: the call and the waiter for its progress.
+		for _, c := range b {
+			if m := runCmd(t, c); m != nil {
+				r = update(t, r, m)
+			}
+		}
+	} else if msg != nil {
+		r = update(t, r, msg)
+	}
+	calls := fp.Calls()
+	if len(calls) != n+1 {
+		t.Fatalf("calls %v, want one more than %d", calls, n)
+	}
+	return r, calls[n]
 }
