@@ -1,7 +1,6 @@
 package model
 
 import (
-	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -58,68 +57,21 @@ func newPodsRootWith(t *testing.T, cfg Config, w, h int) Root {
 	return r
 }
 
-// confirming says the Pods tab asks a question (remove, down); confirmDetail is its detail line.
-func confirming(r Root) bool { _, ok := r.pods().Confirming(); return ok }
-
-func confirmDetail(r Root) string { d, _ := r.pods().Confirming(); return d }
-
 // selectRow moves the Pods tab's cursor to the row with key ("frontend/web").
 func selectRow(t *testing.T, r Root, key string) Root {
 	t.Helper()
 	r, _ = press(t, r, "g")
-	for range len(r.pods().List().Rows) {
-		if row, ok := r.pods().Selected(); ok && row.Key() == key {
+	for prev := ""; ; {
+		row, ok := r.pods().Selected()
+		if ok && row.Key() == key {
 			return r
 		}
+		if !ok || row.Key() == prev { // j at the last row
+			break
+		}
+		prev = row.Key()
 		r, _ = press(t, r, "j")
 	}
 	t.Fatalf("no row %q", key)
 	return r
-}
-
-// rowLine is the screen line of the tree row whose name column is name at indent (the row's
-// depth), selected or not.
-func rowLine(t *testing.T, r Root, indent, name string) string {
-	t.Helper()
-	for _, l := range strings.Split(screen(r), "\n") {
-		rest, ok := strings.CutPrefix(l, "▌ ")
-		if !ok {
-			rest, ok = strings.CutPrefix(l, "  ")
-		}
-		if ok && strings.HasPrefix(rest, indent+name+" ") {
-			return l
-		}
-	}
-	t.Fatalf("no row %q%q on screen:\n%s", indent, name, screen(r))
-	return ""
-}
-
-func keys(r Root) []string {
-	var out []string
-	for _, row := range r.pods().List().Rows {
-		out = append(out, row.Key())
-	}
-	return out
-}
-
-// lastCall runs cmd (a backend call made off the UI loop) and returns what the fake recorded.
-func lastCall(t *testing.T, r Root, fp *fakePods, cmd tea.Cmd) (Root, string) {
-	t.Helper()
-	n := len(fp.Calls())
-	msg := runCmd(t, cmd)
-	if b, ok := msg.(tea.BatchMsg); ok {
-		// up, stop, restart: the call and the waiter for its progress.
-		for _, c := range b {
-			if m := runCmd(t, c); m != nil {
-				r = update(t, r, m)
-			}
-		}
-	} else if msg != nil {
-		r = update(t, r, msg)
-	}
-	calls := fp.Calls()
-	if len(calls) != n+1 {
-		t.Fatalf("calls %v, want one more than %d", calls, n)
-	}
-	return r, calls[n]
 }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -33,8 +34,8 @@ func TestTabs(t *testing.T) {
 	}
 	// Digits typed in a filter are text, not tabs.
 	r, _ = press(t, r, "/", "4")
-	if r.tab != tabPods || r.pods().List().Filter != "4" {
-		t.Fatalf("4 in the filter: tab %v filter %q", r.tab, r.pods().List().Filter)
+	if r.tab != tabPods || r.pods().Context() != keymap.CtxFilter || !strings.Contains(screen(r), "/4") {
+		t.Fatalf("4 in the filter: tab %v:\n%s", r.tab, screen(r))
 	}
 	r, _ = press(t, r, "esc")
 
@@ -135,7 +136,7 @@ func TestPodsNothingOverflows(t *testing.T) {
 		r := newPodsRoot(t, fp, fb, w, h)
 		checkFits(t, screen(r), w, h)
 		r = selectRow(t, r, "frontend/web")
-		r = update(t, r, r.pods().Logs().Stream().LinesMsg(viewLines(strings.Repeat("long-container-name-", 5), docker.LogLine{Text: strings.Repeat("wide 界 ", 500)})))
+		r = update(t, r, r.pods().LogStream().LinesMsg(viewLines(strings.Repeat("long-container-name-", 5), docker.LogLine{Text: strings.Repeat("wide 界 ", 500)})))
 		checkFits(t, screen(r), w, h)
 		r = selectRow(t, r, "worker")
 		checkFits(t, screen(r), w, h)
@@ -181,5 +182,38 @@ func TestPodsHeader(t *testing.T) {
 	// The header names the target next to the workspace.
 	if head := strings.Split(s, "\n")[0]; !strings.Contains(head, "[1 Pods]") || !strings.Contains(head, "~/src/shop · development") {
 		t.Errorf("header: %q", head)
+	}
+}
+
+// TestPodsRunScriptFromThePalette: run-script from the command palette asks for the script's
+// name and runs it on the selected service (moved from TestPodsRunScript, which is the Pods
+// tab's own now and does the palette's action itself).
+func TestPodsRunScriptFromThePalette(t *testing.T) {
+	fp, fb := newShop(t)
+	writeFile(t, fp.WS.Root, "pods/frontend.metadata.yml", `services:
+  web:
+    scripts:
+      migrate: [[rake, "db:migrate"]]
+      seed: [["bin/seed", "--demo"]]
+`)
+	ws, err := pods.Load(context.Background(), fp.WS.Root, pods.LoadOptions{Environ: []string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp.WS = ws
+	fb.Snap = connected(shopContainers(ws))
+	r := newPodsRoot(t, fp, fb, 120, 40)
+	r = selectRow(t, r, "frontend/web")
+	r, _ = press(t, r, ":")
+	r = typeText(t, r, "run-script")
+	r, _ = press(t, r, "enter")
+	r = typeText(t, r, "seed")
+	r, cmd := press(t, r, "enter")
+	if cmd == nil {
+		t.Fatalf("seed ran nothing:\n%s", screen(r))
+	}
+	r = update(t, r, runCmd(t, cmd))
+	if calls := fp.Calls(); calls[len(calls)-1] != "run-script seed frontend/web" {
+		t.Fatalf("calls %q", calls)
 	}
 }

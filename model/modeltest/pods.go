@@ -57,8 +57,21 @@ var ShopFiles = map[string]string{
 // LoadShop writes the fixture workspace into a temp dir and loads it, hermetically.
 func LoadShop(t *testing.T) *pods.Workspace {
 	t.Helper()
+	return LoadShopWith(t, nil)
+}
+
+// LoadShopWith is LoadShop with files added to ShopFiles (or replacing them).
+func LoadShopWith(t *testing.T, extra map[string]string) *pods.Workspace {
+	t.Helper()
 	root := filepath.Join(t.TempDir(), "shop")
+	files := make(map[string]string, len(ShopFiles)+len(extra))
 	for rel, content := range ShopFiles {
+		files[rel] = content
+	}
+	for rel, content := range extra {
+		files[rel] = content
+	}
+	for rel, content := range files {
 		p := filepath.Join(root, filepath.FromSlash(rel))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
@@ -72,6 +85,28 @@ func LoadShop(t *testing.T) *pods.Workspace {
 		t.Fatal(err)
 	}
 	return ws
+}
+
+// SecretShopFiles add to the shop workspace what its Env shows: a common.env for every pod and
+// config/secrets.yml, layered last.
+func SecretShopFiles() map[string]string {
+	return map[string]string{
+		"pods/common.env": "LOG_LEVEL=info\nPATH=/usr/local/bin:/usr/bin:/bin\n",
+		"config/secrets.yml": `common:
+  SENTRY_DSN: https://public@sentry.example/1
+pods:
+  db:
+    db:
+      DB_PASSWORD: hunter2
+      POSTGRES_USER: shop
+targets:
+  development:
+    pods:
+      db:
+        db:
+          DB_PASSWORD: dev-hunter2
+`,
+	}
 }
 
 // Hashes are the config hashes the workspace's services want, by pod/service.

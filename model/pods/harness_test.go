@@ -16,6 +16,7 @@ import (
 	"github.com/podiumdev/podium/model/common"
 	"github.com/podiumdev/podium/model/engine"
 	"github.com/podiumdev/podium/model/modeltest"
+	"github.com/podiumdev/podium/model/tasks"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -64,12 +65,14 @@ const headerHeight = 2
 
 // Root is the test harness: the Pods tab on its own, driven as the root drives it. Keys go to
 // the tab unless they are the root's (quit, zoom, the tab keys: "1" shows the tab, another tab
-// key hides it); every other message goes to the tab; commands are run by the tests.
+// key hides it); the root's background tasks (tasks.StartedMsg, EndedMsg) are run as the root
+// runs them; every other message goes to the tab; commands are run by the tests.
 type Root struct {
 	tab      int // tabPods when the tab is on screen
 	quitting bool
 	m        common.Tab
 	cancel   context.CancelFunc
+	tasks    tasks.List // the root's background tasks: a mount's, say
 }
 
 // config is what the root gives the tab (model.Config's part of it).
@@ -106,7 +109,7 @@ func newTab(t *testing.T, cfg config, w, h int) Root {
 		snap = b.Snapshot()
 	}
 	m := New(Deps{Common: c, Pods: cfg.Pods, Backend: cfg.Backend, Workspace: "~/src/shop", Snapshot: snap, AutoApply: cfg.AutoApply})
-	r := Root{m: m, cancel: cancel, tab: tabContainers}
+	r := Root{m: m, cancel: cancel, tab: tabContainers, tasks: tasks.NewList()}
 	if m.Landing() {
 		r.tab = tabPods
 	}
@@ -123,6 +126,14 @@ func (r Root) Init() tea.Cmd { return r.m.Init() }
 func (r Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
+	case tasks.StartedMsg: // the root's: it runs the tab's background tasks
+		return r, r.tasks.Start(msg)
+	case tasks.EndedMsg: // and hands their results to the tab
+		result := r.tasks.End(msg)
+		if result == nil {
+			return r, nil
+		}
+		return r.Update(result)
 	case tea.WindowSizeMsg:
 		r.m, cmd = r.m.SetSize(msg.Width, max(msg.Height-headerHeight, 0))
 		return r, cmd

@@ -350,7 +350,7 @@ func TestPodsProgressInFooter(t *testing.T) {
 	go func() { done <- batch[0]() }() // the call: it reports, then waits for release
 	<-fp.Reported                      // (or the waiter may wake for the first event alone)
 	msg := runCmd(t, batch[1])         // the waiter: everything reported so far
-	pm, ok := msg.(OpProgressMsg)
+	pm, ok := msg.(opProgressMsg)
 	if !ok {
 		t.Fatalf("waiter returned %T", msg)
 	}
@@ -407,7 +407,7 @@ func TestPodsProgressInFooter(t *testing.T) {
 
 func TestPodsProgressNeverBlocksTheProducer(t *testing.T) {
 	fp, fb := newShop(t)
-	for i := range 10 * MaxOpEvents {
+	for i := range 10 * maxOpEvents {
 		fp.Events = append(fp.Events, compose.Event{Service: "web", Action: fmt.Sprint("step ", i)})
 	}
 	r := newPodsRoot(t, fp, fb, 100, 30)
@@ -420,7 +420,7 @@ func TestPodsProgressNeverBlocksTheProducer(t *testing.T) {
 		t.Fatalf("result:\n%s", screen(r))
 	}
 	if msg := runCmd(t, batch[1]); msg != nil { // the waiter ends with the operation
-		if _, ok := msg.(OpProgressMsg); !ok {
+		if _, ok := msg.(opProgressMsg); !ok {
 			t.Fatalf("waiter returned %T", msg)
 		}
 	}
@@ -433,7 +433,7 @@ func TestPodsExecResults(t *testing.T) {
 	fp.ExecErr = docker.ExitError{Code: 1}
 	r, cmd := press(t, r, "t")
 	msg := runCmd(t, cmd)
-	ready, ok := msg.(ExecReadyMsg)
+	ready, ok := msg.(execReadyMsg)
 	if !ok || ready.Err != nil {
 		t.Fatalf("got %T %+v", msg, msg)
 	}

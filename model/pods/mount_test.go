@@ -1,4 +1,4 @@
-package model
+package pods
 
 import (
 	"context"
@@ -42,8 +42,8 @@ func TestPodsMountToggles(t *testing.T) {
 	}
 
 	r, cmd := press(t, r, "m")
-	if r.pods().Status().Text != "unmount shop-web…" {
-		t.Fatalf("status while unmounting: %q", r.pods().Status().Text)
+	if r.pods().status.Text != "unmount shop-web…" {
+		t.Fatalf("status while unmounting: %q", r.pods().status.Text)
 	}
 	r = runTaskCmd(t, r, cmd)
 	if calls := fp.Calls(); !slices.Equal(calls[len(calls)-2:], []string{"unmount shop-web", "load"}) {
@@ -53,7 +53,7 @@ func TestPodsMountToggles(t *testing.T) {
 	if err != nil || strings.Contains(string(data), "shop-web") {
 		t.Fatalf("mounted.yml after unmount: %v %q", err, data)
 	}
-	if st := r.pods().Status(); st.Text != "unmounted shop-web from frontend/web: a applies" || st.Err {
+	if st := r.pods().status; st.Text != "unmounted shop-web from frontend/web: a applies" || st.Err {
 		t.Fatalf("status %+v", st)
 	}
 	if l := rowLine(t, r, "  ", "web"); strings.Contains(l, "mounted: shop-web") || !strings.Contains(l, "≠ drifted") {
@@ -67,7 +67,7 @@ func TestPodsMountToggles(t *testing.T) {
 	if calls := fp.Calls(); !slices.Contains(calls, "mount shop-web") {
 		t.Fatalf("calls %q", calls)
 	}
-	if st := r.pods().Status(); st.Text != "mounted shop-web into frontend/web" || st.Err {
+	if st := r.pods().status; st.Text != "mounted shop-web into frontend/web" || st.Err {
 		t.Fatalf("status %+v", st)
 	}
 	if l := rowLine(t, r, "  ", "web"); !strings.Contains(l, "mounted: shop-web") || strings.Contains(l, "drifted") {
@@ -80,7 +80,7 @@ func TestPodsMountToggles(t *testing.T) {
 	r = selectRow(t, newPodsRoot(t, fp, fb, 120, 40), "frontend/web")
 	r, cmd = press(t, r, "m")
 	r = runTaskCmd(t, r, cmd)
-	if st := r.pods().Status(); st.Text != "unmounted shop-web from frontend/web: it takes effect when u brings it up" {
+	if st := r.pods().status; st.Text != "unmounted shop-web from frontend/web: it takes effect when u brings it up" {
 		t.Fatalf("status without containers: %+v", st)
 	}
 }
@@ -98,7 +98,7 @@ func TestPodsMountRefusals(t *testing.T) {
 		r = selectRow(t, r, c.row)
 		var cmd tea.Cmd
 		r, cmd = press(t, r, "m")
-		if st := r.pods().Status(); cmd != nil || st.Text != c.want || !st.Err {
+		if st := r.pods().status; cmd != nil || st.Text != c.want || !st.Err {
 			t.Errorf("m on %s: status %+v", c.row, st)
 		}
 	}
@@ -116,18 +116,18 @@ func TestPodsMountRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	fp.WS = ws
-	r = update(t, r, runCmd(t, r.pods().Reload()))
+	r = update(t, r, runCmd(t, r.pods().load(true)))
 	r = selectRow(t, r, "frontend/web")
 	r, cmd := press(t, r, "m")
-	if r.pods().Status().Text != "clone shop-web and mount it…" {
-		t.Fatalf("status while cloning: %q", r.pods().Status().Text)
+	if r.pods().status.Text != "clone shop-web and mount it…" {
+		t.Fatalf("status while cloning: %q", r.pods().status.Text)
 	}
 	fp.OpErr = errors.New("clone source 'shop-web': git clone -- https://github.com/podium/shop-web.git: exit status 128")
 	r = runTaskCmd(t, r, cmd)
 	if calls := fp.Calls(); calls[len(calls)-1] != "mount shop-web" {
 		t.Fatalf("calls %q", calls)
 	}
-	if st := r.pods().Status(); !st.Err || !strings.HasPrefix(st.Text, "clone source 'shop-web'") {
+	if st := r.pods().status; !st.Err || !strings.HasPrefix(st.Text, "clone source 'shop-web'") {
 		t.Fatalf("a failed mount: status %+v", st)
 	}
 
@@ -145,7 +145,7 @@ func TestPodsMountRefusals(t *testing.T) {
 	r = newPodsRoot(t, lp, newFake(), 120, 40)
 	r = selectRow(t, r, "app/app")
 	r, cmd = press(t, r, "m")
-	if st := r.pods().Status(); cmd != nil || !st.Err || st.Text != "source app is the directory app, which does not exist: create it to mount it" {
+	if st := r.pods().status; cmd != nil || !st.Err || st.Text != "source app is the directory app, which does not exist: create it to mount it" {
 		t.Fatalf("status %+v", st)
 	}
 }
