@@ -77,9 +77,6 @@ func fileChange(t *testing.T, r Root, paths ...string) (Root, tea.Cmd) {
 	return m.(Root), cmd
 }
 
-// callsSince are the pods backend's calls after the first n.
-func callsSince(fp *fakePods, n int) []string { return fp.Calls()[n:] }
-
 // shopEdited is the fixture with frontendV2 written and reloaded through the file watcher's
 // path, the selection on a row without logs (so the commands that follow are the reload's).
 func shopEdited(t *testing.T) (Root, *fakePods) {

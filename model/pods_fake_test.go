@@ -18,13 +18,9 @@ type fakePods = modeltest.Pods
 
 var _ podtab.Backend = (*fakePods)(nil)
 
-func loadShop(t *testing.T) *pods.Workspace       { return modeltest.LoadShop(t) }
-func hashes(ws *pods.Workspace) map[string]string { return modeltest.Hashes(ws) }
+func loadShop(t *testing.T) *pods.Workspace { return modeltest.LoadShop(t) }
 func shopContainers(ws *pods.Workspace) []docker.Container {
 	return modeltest.ShopContainers(ws, testNow())
-}
-func podContainer(ws *pods.Workspace, pod, service string, n int, hash string) docker.Container {
-	return modeltest.PodContainer(ws, pod, service, n, hash)
 }
 
 // newShop is the fixture: the workspace, a pods backend serving it, and an engine backend

@@ -61,7 +61,9 @@ type execReadyMsg struct {
 	Err    error
 }
 
-// ExecDoneMsg says the user is back from a shell, exec, test or run.
+// ExecDoneMsg says the user is back from a shell, exec, test or run. It is exported for the
+// root's golden screens, which show a command's result in the footer: the Program makes it
+// (tea.Exec's callback) and a test, which cannot run tea.Exec, hands it to the root instead.
 type ExecDoneMsg struct {
 	Action keymap.Action
 	Target string

@@ -34,9 +34,6 @@ func hashes(ws *pods.Workspace) map[string]string { return modeltest.Hashes(ws) 
 func shopContainers(ws *pods.Workspace) []docker.Container {
 	return modeltest.ShopContainers(ws, testNow())
 }
-func podContainer(ws *pods.Workspace, pod, service string, n int, hash string) docker.Container {
-	return modeltest.PodContainer(ws, pod, service, n, hash)
-}
 
 func connected(cs []docker.Container) docker.Snapshot {
 	return docker.Snapshot{Containers: cs, Status: docker.Status{State: docker.Connected, Since: testNow().Add(-time.Hour)}, Version: 1}
