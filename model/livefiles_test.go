@@ -14,6 +14,9 @@ import (
 	"github.com/podiumdev/podium/watch"
 )
 
+// The live-files tests that need the root: its files watcher, and the goldens of the Pods
+// tab's diff (the tab's own live-files tests are in model/pods).
+
 // frontendV2 is the shop's frontend pod after an edit: web gets a variable and a third
 // replica; proxy is as it was.
 const frontendV2 = `services:
@@ -31,15 +34,6 @@ const frontendV2 = `services:
     image: nginx:1.27-alpine
     ports: ["127.0.0.1:8080:80"]
     depends_on: [web]
-`
-
-// frontendBroken does not parse: the flow sequence on line 4 is never closed.
-const frontendBroken = `services:
-  web:
-    image: shop-web:dev
-    ports: ["127.0.0.1::3000"
-  proxy:
-    image: nginx:1.27-alpine
 `
 
 // writeFile replaces a file of the fixture workspace.

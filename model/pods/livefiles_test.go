@@ -51,8 +51,9 @@ func writeFile(t *testing.T, root, rel, content string) {
 	}
 }
 
-// fileChange tells the root that pod files changed, as the watcher does, and runs the reload
-// that follows; it returns what the reload's result asked for next.
+// fileChange tells the tab that pod files changed, as the root does when its watcher reports
+// them (common.FilesChangedMsg), and runs the reload that follows; it returns what the
+// reload's result asked for next.
 func fileChange(t *testing.T, r Root, paths ...string) (Root, tea.Cmd) {
 	t.Helper()
 	m, cmd := r.Update(common.FilesChangedMsg{Paths: paths})
