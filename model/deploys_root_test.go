@@ -217,9 +217,9 @@ func TestDeploysLandingTab(t *testing.T) {
 	f := newFakeDeploys()
 	// A workspace without pods: the first load moves to Deploys, which has services.
 	fp, _ := newShop(t)
-	empty := *fp.ws
+	empty := *fp.WS
 	empty.Pods = nil
-	r := New(Config{Backend: newFake(), Pods: &fakePods{ws: &empty}, Deploys: f, Now: testNow})
+	r := New(Config{Backend: newFake(), Pods: &fakePods{WS: &empty}, Deploys: f, Now: testNow})
 	t.Cleanup(func() { r.containers().Close(); r.deploys().Close(); r.cancel() })
 	r = update(t, r, tea.WindowSizeMsg{Width: 80, Height: 24})
 	if r.tab != tabPods {

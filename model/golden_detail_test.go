@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/model/modeltest"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -49,7 +50,7 @@ func TestGoldenPodsDetail(t *testing.T) {
 		fp, fb := newSecretShop(t)
 		r := newPodsRoot(t, fp, fb, w, h)
 		r = selectRow(t, r, "db/db")
-		if s := r.pods().Logs().Stream(); s != nil {
+		if s := r.pods().LogStream(); s != nil {
 			r = update(t, r, s.LinesMsg(dbLogs()))
 		}
 		t.Run(fmt.Sprintf("logs-%dx%d", w, h), func(t *testing.T) { requireGolden(t, r, w, h) })
@@ -96,4 +97,27 @@ func TestGoldenPipelinesDetail(t *testing.T) {
 		r = pipelinesSubTab(t, r, "Config")
 		t.Run(fmt.Sprintf("config-%dx%d", w, h), func(t *testing.T) { requireGolden(t, r, w, h) })
 	}
+}
+
+// newSecretShop is the shop fixture with modeltest.SecretShopFiles, loaded, served and
+// matched with the engine's containers as newShop does.
+func newSecretShop(t *testing.T) (*fakePods, *modeltest.Containers) {
+	t.Helper()
+	ws := modeltest.LoadShopWith(t, modeltest.SecretShopFiles())
+	fb := newFake()
+	fb.Snap = connected(shopContainers(ws))
+	return modeltest.NewPods(ws), fb
+}
+
+// podsSubTab presses ] until the Pods tab's detail shows the sub-tab called title.
+func podsSubTab(t *testing.T, r Root, title string) Root {
+	t.Helper()
+	for range 8 {
+		if r.pods().DetailTitle() == title {
+			return r
+		}
+		r, _ = press(t, r, "]")
+	}
+	t.Fatalf("no sub-tab %s", title)
+	return r
 }

@@ -95,7 +95,7 @@ func podsGoldenScreen(t *testing.T, w, h int) Root {
 	fp, fb := newShop(t)
 	r := newPodsRoot(t, fp, fb, w, h)
 	r = selectRow(t, r, "frontend/web")
-	s := r.pods().Logs().Stream()
+	s := r.pods().LogStream()
 	r = update(t, r, s.LinesMsg(webLogs()))
 	r = update(t, r, podtab.ExecDoneMsg{Action: keymap.Test, Target: "frontend/web", Err: docker.ExitError{Code: 1}})
 	return r

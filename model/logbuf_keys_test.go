@@ -223,7 +223,7 @@ func TestLogSearchInPodsAndDeploys(t *testing.T) {
 	fp, fb := newShop(t)
 	r := newPodsRoot(t, fp, fb, 120, 40)
 	r = selectRow(t, r, "frontend/web")
-	s := r.pods().Logs().Stream()
+	s := r.pods().LogStream()
 	r = update(t, r, s.LinesMsg(webLogs()))
 	r, _ = press(t, r, "tab", "/")
 	if ctx := r.pods().Context(); ctx != keymap.CtxSearch {

@@ -161,7 +161,7 @@ func TestMarkedPodsAndServices(t *testing.T) {
 	if got := sortedCalls(fp.Calls()); !slices.Equal(got, []string{"load", "stop db/", "stop frontend/web"}) {
 		t.Fatalf("calls %v", got)
 	}
-	if r.pods().List().MarkCount() != 0 {
+	if r.pods().MarkCount() != 0 {
 		t.Fatal("marks kept after the bulk action started")
 	}
 }

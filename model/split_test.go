@@ -44,7 +44,7 @@ func TestSplitGrowsAndShrinksTheDetail(t *testing.T) {
 	if r.split.Detail != views.MinDetail {
 		t.Fatalf("detail share %d, want the minimum %d", r.split.Detail, views.MinDetail)
 	}
-	if r.pods().List().Split != r.split || r.deploys().Split() != r.split || r.pipelines().Split() != r.split {
+	if r.pods().Split() != r.split || r.deploys().Split() != r.split || r.pipelines().Split() != r.split {
 		t.Fatal("a tab did not get the split")
 	}
 }
@@ -56,7 +56,7 @@ func TestZoomFillsTheTabWithTheFocusedPane(t *testing.T) {
 	if strings.Contains(s, "NAME") || logsRuleLine(s) != 2 {
 		t.Fatalf("zoom did not give the logs the whole tab:\n%s", s)
 	}
-	if r.pods().List().Split.Zoom || r.pods().List().Focus != list.FocusList || r.deploys().Split().Zoom {
+	if r.pods().Split().Zoom || !r.pods().ListFocused() || r.deploys().Split().Zoom {
 		t.Fatal("zooming the Containers tab zoomed another tab or moved its focus")
 	}
 	// tab moves the keys, and the zoom, to the list.

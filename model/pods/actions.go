@@ -19,8 +19,8 @@ import (
 	"github.com/podiumdev/podium/views"
 )
 
-// MaxOpEvents bounds the progress events buffered for the UI; the footer shows the latest.
-const MaxOpEvents = 256
+// maxOpEvents bounds the progress events buffered for the UI; the footer shows the latest.
+const maxOpEvents = 256
 
 // allRows is the busy key of an operation on the whole workspace (down).
 const allRows = "*"
@@ -41,8 +41,8 @@ type podOp struct {
 	done    chan struct{} // closed when the call returns
 }
 
-// OpProgressMsg carries the events an operation reported since the last one.
-type OpProgressMsg struct {
+// opProgressMsg carries the events an operation reported since the last one.
+type opProgressMsg struct {
 	op     uint64
 	events []compose.Event
 }
@@ -53,15 +53,17 @@ type podOpDoneMsg struct {
 	err error
 }
 
-// ExecReadyMsg carries a prepared shell, exec, test or run, to hand the terminal to.
-type ExecReadyMsg struct {
+// execReadyMsg carries a prepared shell, exec, test or run, to hand the terminal to.
+type execReadyMsg struct {
 	Action keymap.Action
 	Target string
 	Cmd    tea.ExecCommand
 	Err    error
 }
 
-// ExecDoneMsg says the user is back from a shell, exec, test or run.
+// ExecDoneMsg says the user is back from a shell, exec, test or run. It is exported for the
+// root's golden screens, which show a command's result in the footer: the Program makes it
+// (tea.Exec's callback) and a test, which cannot run tea.Exec, hands it to the root instead.
 type ExecDoneMsg struct {
 	Action keymap.Action
 	Target string
@@ -162,7 +164,7 @@ func (m Model) startOp(verb, target string, rows []string, call func(context.Con
 		}
 	}
 	op := &podOp{id: opGen.Add(1), verb: verb, target: target, key: rows[0], also: rows[1:], started: m.Now(),
-		feed: handoff.New[compose.Event](MaxOpEvents), done: make(chan struct{})}
+		feed: handoff.New[compose.Event](maxOpEvents), done: make(chan struct{})}
 	m.ops = append(slices.Clone(m.ops), op)
 	m.status = views.Status{Text: op.verb + " " + target + "…"}
 	ctx := m.Ctx
@@ -198,7 +200,7 @@ func (op *podOp) wait() tea.Cmd {
 		if !ok {
 			return nil
 		}
-		return OpProgressMsg{op: op.id, events: events}
+		return opProgressMsg{op: op.id, events: events}
 	}
 }
 
@@ -226,7 +228,7 @@ func (m Model) op(id uint64) (int, *podOp) {
 	return -1, nil
 }
 
-func (m Model) opProgress(msg OpProgressMsg) (Model, tea.Cmd) {
+func (m Model) opProgress(msg opProgressMsg) (Model, tea.Cmd) {
 	_, op := m.op(msg.op)
 	if op == nil {
 		return m, nil // finished: its done message already showed the outcome
@@ -301,11 +303,11 @@ func (m Model) interactive(a keymap.Action, pod, service string, args []string) 
 		if err == nil && x == nil {
 			err = errors.New("nothing to run")
 		}
-		return ExecReadyMsg{Action: a, Target: target, Cmd: x, Err: err}
+		return execReadyMsg{Action: a, Target: target, Cmd: x, Err: err}
 	}
 }
 
-func (m Model) execReady(msg ExecReadyMsg) (Model, tea.Cmd) {
+func (m Model) execReady(msg execReadyMsg) (Model, tea.Cmd) {
 	if msg.Err != nil {
 		m.status = views.Status{Text: fmt.Sprintf("%s %s: %v", verbs[msg.Action], msg.Target, msg.Err), Err: true}
 		return m, nil

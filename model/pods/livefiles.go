@@ -38,7 +38,7 @@ func (m Model) reloadChanged() (Model, tea.Cmd) {
 // afterLoad follows a load: with files changed during it, the next load; else, after a reload
 // that files caused, what changed, and with --watch the apply. A failed reload or a broken pod
 // changes nothing that runs.
-func (m Model) afterLoad(msg WorkspaceLoadedMsg, cmd tea.Cmd) (Model, tea.Cmd) {
+func (m Model) afterLoad(msg workspaceLoadedMsg, cmd tea.Cmd) (Model, tea.Cmd) {
 	if m.reloadDue {
 		var next tea.Cmd
 		m, next = m.reloadChanged()

@@ -164,7 +164,7 @@ func (m Model) mounted(msg sourcesMountedMsg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	inFlight := m.loading
-	m, cmd := m.loaded(WorkspaceLoadedMsg{ws: msg.ws, reload: true, changed: []string{mountedFile}})
+	m, cmd := m.loaded(workspaceLoadedMsg{ws: msg.ws, reload: true, changed: []string{mountedFile}})
 	if inFlight && !m.loading {
 		// A load that began before the change is still on its way: load again after it.
 		m.loading, m.reloadDue = true, true

@@ -85,9 +85,9 @@ func New(d Deps) Model {
 // Init loads the workspace.
 func (m Model) Init() tea.Cmd { return m.load(false) }
 
-// WorkspaceLoadedMsg carries a load of the workspace: at start, or a reload (ctrl+r, or files
+// workspaceLoadedMsg carries a load of the workspace: at start, or a reload (ctrl+r, or files
 // that changed on disk: changed names them, relative to the workspace).
-type WorkspaceLoadedMsg struct {
+type workspaceLoadedMsg struct {
 	ws      *pods.Workspace
 	err     error
 	reload  bool
@@ -108,7 +108,7 @@ func (m Model) load(reload bool) tea.Cmd {
 		if err == nil && ws == nil {
 			err = errors.New("the workspace loader returned nothing")
 		}
-		return WorkspaceLoadedMsg{ws: ws, err: err, reload: reload, changed: changed}
+		return workspaceLoadedMsg{ws: ws, err: err, reload: reload, changed: changed}
 	}
 }
 
@@ -180,7 +180,7 @@ func (m Model) handle(msg tea.Msg) (Model, tea.Cmd) {
 		return m, nil
 	case common.FilesChangedMsg:
 		return m.filesChanged(msg.Under(podsRoots()...))
-	case WorkspaceLoadedMsg:
+	case workspaceLoadedMsg:
 		return m.loaded(msg)
 	case logs.LinesMsg:
 		return m, m.logs.OnLines(msg)
@@ -189,11 +189,11 @@ func (m Model) handle(msg tea.Msg) (Model, tea.Cmd) {
 			return m, nil
 		}
 		return m, m.syncLogs()
-	case OpProgressMsg:
+	case opProgressMsg:
 		return m.opProgress(msg)
 	case podOpDoneMsg:
 		return m.opDone(msg)
-	case ExecReadyMsg:
+	case execReadyMsg:
 		return m.execReady(msg)
 	case sourcesMountedMsg:
 		return m.mounted(msg)
@@ -218,7 +218,7 @@ func (m Model) handle(msg tea.Msg) (Model, tea.Cmd) {
 }
 
 // loaded takes a load's result. A failed reload keeps the workspace that was loaded.
-func (m Model) loaded(msg WorkspaceLoadedMsg) (Model, tea.Cmd) {
+func (m Model) loaded(msg workspaceLoadedMsg) (Model, tea.Cmd) {
 	m.loading = false
 	if msg.err != nil {
 		if m.ws != nil || msg.reload {

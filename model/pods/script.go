@@ -92,6 +92,6 @@ func (m Model) runScript(pod, service, name string) (Model, tea.Cmd) {
 		if err == nil && x == nil {
 			err = errors.New("nothing to run")
 		}
-		return ExecReadyMsg{Action: keymap.RunScript, Target: target, Cmd: x, Err: err}
+		return execReadyMsg{Action: keymap.RunScript, Target: target, Cmd: x, Err: err}
 	}
 }

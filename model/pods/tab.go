@@ -78,7 +78,7 @@ func (m Model) Target() string {
 }
 
 // Settles: the workspace's first load settles where the TUI lands; a reload does not.
-func (m WorkspaceLoadedMsg) Settles() bool { return !m.reload }
+func (m workspaceLoadedMsg) Settles() bool { return !m.reload }
 
 // setSplit applies the split; the logs follow what is on screen.
 func (m *Model) setSplit(s views.Split) tea.Cmd {

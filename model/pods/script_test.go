@@ -1,4 +1,4 @@
-package model
+package pods
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 	"github.com/podiumdev/podium/backend/pods"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/modeltest"
-	podtab "github.com/podiumdev/podium/model/pods"
 )
 
 // frontendScripts gives the shop's web two scripts; proxy has none.
@@ -23,12 +22,12 @@ const frontendScripts = `services:
 func shopWithScripts(t *testing.T) (*fakePods, *modeltest.Containers) {
 	t.Helper()
 	fp, fb := newShop(t)
-	writeFile(t, fp.ws.Root, "pods/frontend.metadata.yml", frontendScripts)
-	ws, err := pods.Load(context.Background(), fp.ws.Root, pods.LoadOptions{Environ: []string{}})
+	writeFile(t, fp.WS.Root, "pods/frontend.metadata.yml", frontendScripts)
+	ws, err := pods.Load(context.Background(), fp.WS.Root, pods.LoadOptions{Environ: []string{}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fp.ws = ws
+	fp.WS = ws
 	fb.Snap = connected(shopContainers(ws))
 	return fp, fb
 }
@@ -43,7 +42,7 @@ func TestPodsRunScript(t *testing.T) {
 	r = selectRow(t, r, "frontend")
 	r, cmd := press(t, r, "O")
 	if cmd != nil || r.pods().Context() != keymap.CtxPrompt {
-		t.Fatalf("O opened no prompt; status %q", r.pods().Status().Text)
+		t.Fatalf("O opened no prompt; status %q", r.pods().status.Text)
 	}
 	if s := screen(r); !strings.Contains(s, "run-script on frontend (migrate, seed):") {
 		t.Fatalf("prompt:\n%s", s)
@@ -51,9 +50,9 @@ func TestPodsRunScript(t *testing.T) {
 	r = typeText(t, r, "migrate")
 	r, cmd = press(t, r, "enter")
 	if cmd == nil {
-		t.Fatalf("enter ran nothing; status %q", r.pods().Status().Text)
+		t.Fatalf("enter ran nothing; status %q", r.pods().status.Text)
 	}
-	ready, ok := runCmd(t, cmd).(podtab.ExecReadyMsg)
+	ready, ok := runCmd(t, cmd).(execReadyMsg)
 	if !ok || ready.Err != nil {
 		t.Fatalf("got %+v", ready)
 	}
@@ -63,20 +62,19 @@ func TestPodsRunScript(t *testing.T) {
 	if _, cmd = r.Update(ready); cmd == nil {
 		t.Fatal("no tea.Exec for the script")
 	}
-	r = update(t, r, podtab.ExecDoneMsg{Action: ready.Action, Target: ready.Target, Err: ready.Cmd.Run()})
-	if st := r.pods().Status(); st.Text != "run-script migrate frontend exited (code 0)" || st.Err {
+	r = update(t, r, ExecDoneMsg{Action: ready.Action, Target: ready.Target, Err: ready.Cmd.Run()})
+	if st := r.pods().status; st.Text != "run-script migrate frontend exited (code 0)" || st.Err {
 		t.Fatalf("status %+v", st)
 	}
 
-	// On one service, and through the command palette.
+	// On one service, and through the command palette (the root's: it does the action as the
+	// key would; TestPodsRunScriptFromThePalette in model goes through the palette itself).
 	r = selectRow(t, r, "frontend/web")
-	r, _ = press(t, r, ":")
-	r = typeText(t, r, "run-script")
-	r, _ = press(t, r, "enter")
+	r.m, _ = r.m.Do(keymap.RunScript)
 	r = typeText(t, r, "seed")
 	r, cmd = press(t, r, "enter")
 	if cmd == nil {
-		t.Fatalf("seed ran nothing; status %q", r.pods().Status().Text)
+		t.Fatalf("seed ran nothing; status %q", r.pods().status.Text)
 	}
 	r = update(t, r, runCmd(t, cmd))
 	if calls := fp.Calls(); calls[len(calls)-1] != "run-script seed frontend/web" {
@@ -93,19 +91,19 @@ func TestPodsRunScript(t *testing.T) {
 		r, _ = press(t, r, "O")
 		r = typeText(t, r, c.name)
 		r, cmd = press(t, r, "enter")
-		if st := r.pods().Status(); cmd != nil || st.Text != c.want || !st.Err {
+		if st := r.pods().status; cmd != nil || st.Text != c.want || !st.Err {
 			t.Errorf("%q on %s: status %+v", c.name, c.row, st)
 		}
 	}
 	// A service without scripts gets no prompt; esc closes one.
 	r = selectRow(t, r, "frontend/proxy")
 	r, _ = press(t, r, "O")
-	if st := r.pods().Status(); r.pods().Prompting() || st.Text != "frontend/proxy has no scripts: they are services.<service>.scripts in pods/frontend.metadata.yml" {
-		t.Errorf("O on proxy: prompt %v, status %+v", r.pods().Prompting(), st)
+	if st := r.pods().status; r.pods().prompt != nil || st.Text != "frontend/proxy has no scripts: they are services.<service>.scripts in pods/frontend.metadata.yml" {
+		t.Errorf("O on proxy: prompt %v, status %+v", r.pods().prompt != nil, st)
 	}
 	r = selectRow(t, r, "frontend/web")
 	r, _ = press(t, r, "O", "esc")
-	if r.pods().Prompting() {
+	if r.pods().prompt != nil {
 		t.Error("esc kept the prompt")
 	}
 	if calls := fp.Calls()[n:]; len(calls) != 0 {

@@ -1,4 +1,4 @@
-package model
+package pods
 
 import (
 	"context"
@@ -34,7 +34,7 @@ func runTaskCmd(t *testing.T, r Root, cmd tea.Cmd) Root {
 // follows marks web drifted, and the status says so and how to apply it.
 func TestPodsMountToggles(t *testing.T) {
 	fp, fb := newShop(t)
-	fp.disk = true
+	fp.Disk = true
 	r := newPodsRoot(t, fp, fb, 120, 40)
 	r = selectRow(t, r, "frontend/web")
 	if l := rowLine(t, r, "  ", "web"); !strings.Contains(l, "mounted: shop-web") || strings.Contains(l, "drifted") {
@@ -42,18 +42,18 @@ func TestPodsMountToggles(t *testing.T) {
 	}
 
 	r, cmd := press(t, r, "m")
-	if r.pods().Status().Text != "unmount shop-web…" {
-		t.Fatalf("status while unmounting: %q", r.pods().Status().Text)
+	if r.pods().status.Text != "unmount shop-web…" {
+		t.Fatalf("status while unmounting: %q", r.pods().status.Text)
 	}
 	r = runTaskCmd(t, r, cmd)
 	if calls := fp.Calls(); !slices.Equal(calls[len(calls)-2:], []string{"unmount shop-web", "load"}) {
 		t.Fatalf("calls %q", calls)
 	}
-	data, err := os.ReadFile(filepath.Join(fp.ws.Root, ".podium", "mounted.yml"))
+	data, err := os.ReadFile(filepath.Join(fp.WS.Root, ".podium", "mounted.yml"))
 	if err != nil || strings.Contains(string(data), "shop-web") {
 		t.Fatalf("mounted.yml after unmount: %v %q", err, data)
 	}
-	if st := r.pods().Status(); st.Text != "unmounted shop-web from frontend/web: a applies" || st.Err {
+	if st := r.pods().status; st.Text != "unmounted shop-web from frontend/web: a applies" || st.Err {
 		t.Fatalf("status %+v", st)
 	}
 	if l := rowLine(t, r, "  ", "web"); strings.Contains(l, "mounted: shop-web") || !strings.Contains(l, "≠ drifted") {
@@ -67,7 +67,7 @@ func TestPodsMountToggles(t *testing.T) {
 	if calls := fp.Calls(); !slices.Contains(calls, "mount shop-web") {
 		t.Fatalf("calls %q", calls)
 	}
-	if st := r.pods().Status(); st.Text != "mounted shop-web into frontend/web" || st.Err {
+	if st := r.pods().status; st.Text != "mounted shop-web into frontend/web" || st.Err {
 		t.Fatalf("status %+v", st)
 	}
 	if l := rowLine(t, r, "  ", "web"); !strings.Contains(l, "mounted: shop-web") || strings.Contains(l, "drifted") {
@@ -76,11 +76,11 @@ func TestPodsMountToggles(t *testing.T) {
 
 	// With no containers, nothing drifts: the change waits for the next up.
 	fp, fb = newShop(t)
-	fp.disk, fb.Snap = true, connected(nil)
+	fp.Disk, fb.Snap = true, connected(nil)
 	r = selectRow(t, newPodsRoot(t, fp, fb, 120, 40), "frontend/web")
 	r, cmd = press(t, r, "m")
 	r = runTaskCmd(t, r, cmd)
-	if st := r.pods().Status(); st.Text != "unmounted shop-web from frontend/web: it takes effect when u brings it up" {
+	if st := r.pods().status; st.Text != "unmounted shop-web from frontend/web: it takes effect when u brings it up" {
 		t.Fatalf("status without containers: %+v", st)
 	}
 }
@@ -98,7 +98,7 @@ func TestPodsMountRefusals(t *testing.T) {
 		r = selectRow(t, r, c.row)
 		var cmd tea.Cmd
 		r, cmd = press(t, r, "m")
-		if st := r.pods().Status(); cmd != nil || st.Text != c.want || !st.Err {
+		if st := r.pods().status; cmd != nil || st.Text != c.want || !st.Err {
 			t.Errorf("m on %s: status %+v", c.row, st)
 		}
 	}
@@ -107,27 +107,27 @@ func TestPodsMountRefusals(t *testing.T) {
 	}
 
 	// The web source's clone is gone: m clones it (in the backend) and mounts it.
-	if err := os.RemoveAll(filepath.Join(fp.ws.Root, "src", "shop-web")); err != nil {
+	if err := os.RemoveAll(filepath.Join(fp.WS.Root, "src", "shop-web")); err != nil {
 		t.Fatal(err)
 	}
-	fp.disk = false
-	ws, err := pods.Load(context.Background(), fp.ws.Root, pods.LoadOptions{Environ: []string{}})
+	fp.Disk = false
+	ws, err := pods.Load(context.Background(), fp.WS.Root, pods.LoadOptions{Environ: []string{}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fp.ws = ws
-	r = update(t, r, runCmd(t, r.pods().Reload()))
+	fp.WS = ws
+	r = update(t, r, runCmd(t, r.pods().load(true)))
 	r = selectRow(t, r, "frontend/web")
 	r, cmd := press(t, r, "m")
-	if r.pods().Status().Text != "clone shop-web and mount it…" {
-		t.Fatalf("status while cloning: %q", r.pods().Status().Text)
+	if r.pods().status.Text != "clone shop-web and mount it…" {
+		t.Fatalf("status while cloning: %q", r.pods().status.Text)
 	}
-	fp.opErr = errors.New("clone source 'shop-web': git clone -- https://github.com/podium/shop-web.git: exit status 128")
+	fp.OpErr = errors.New("clone source 'shop-web': git clone -- https://github.com/podium/shop-web.git: exit status 128")
 	r = runTaskCmd(t, r, cmd)
 	if calls := fp.Calls(); calls[len(calls)-1] != "mount shop-web" {
 		t.Fatalf("calls %q", calls)
 	}
-	if st := r.pods().Status(); !st.Err || !strings.HasPrefix(st.Text, "clone source 'shop-web'") {
+	if st := r.pods().status; !st.Err || !strings.HasPrefix(st.Text, "clone source 'shop-web'") {
 		t.Fatalf("a failed mount: status %+v", st)
 	}
 
@@ -141,11 +141,11 @@ func TestPodsMountRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lp := &fakePods{ws: ws}
+	lp := &fakePods{WS: ws}
 	r = newPodsRoot(t, lp, newFake(), 120, 40)
 	r = selectRow(t, r, "app/app")
 	r, cmd = press(t, r, "m")
-	if st := r.pods().Status(); cmd != nil || !st.Err || st.Text != "source app is the directory app, which does not exist: create it to mount it" {
+	if st := r.pods().status; cmd != nil || !st.Err || st.Text != "source app is the directory app, which does not exist: create it to mount it" {
 		t.Fatalf("status %+v", st)
 	}
 }

@@ -1,4 +1,4 @@
-package model
+package pods
 
 import (
 	"os"
@@ -11,15 +11,15 @@ import (
 // as in Config and Env, whatever its name looks like (WIDGET is an innocent name).
 func TestDiffMasksSecretsFileValues(t *testing.T) {
 	fp, fb := newShop(t)
-	fp.disk = true
+	fp.Disk = true
 	r := newPodsRoot(t, fp, fb, 120, 40)
 	r = selectRow(t, r, "search")
-	if err := os.MkdirAll(filepath.Join(fp.ws.Root, "config"), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(fp.WS.Root, "config"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, fp.ws.Root, "config/secrets.yml", "pods:\n  frontend:\n    web:\n      WIDGET: hunter2\n")
+	writeFile(t, fp.WS.Root, "config/secrets.yml", "pods:\n  frontend:\n    web:\n      WIDGET: hunter2\n")
 	r, _ = fileChange(t, r, "config/secrets.yml")
-	writeFile(t, fp.ws.Root, "config/secrets.yml", "pods:\n  frontend:\n    web:\n      WIDGET: hunter3\n")
+	writeFile(t, fp.WS.Root, "config/secrets.yml", "pods:\n  frontend:\n    web:\n      WIDGET: hunter3\n")
 	r, _ = fileChange(t, r, "config/secrets.yml")
 	r = selectRow(t, r, "frontend/web")
 	r, _ = press(t, r, "]")

@@ -1,4 +1,4 @@
-package model
+package pods
 
 import (
 	"github.com/podiumdev/podium/model/common"
@@ -14,10 +14,8 @@ import (
 
 	"github.com/podiumdev/podium/backend/compose"
 	"github.com/podiumdev/podium/backend/docker"
-	"github.com/podiumdev/podium/backend/pods"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/logs"
-	podtab "github.com/podiumdev/podium/model/pods"
 	"github.com/podiumdev/podium/views"
 )
 
@@ -40,7 +38,7 @@ func rowLine(t *testing.T, r Root, indent, name string) string {
 
 func keys(r Root) []string {
 	var out []string
-	for _, row := range r.pods().List().Rows {
+	for _, row := range r.pods().list.Rows {
 		out = append(out, row.Key())
 	}
 	return out
@@ -105,15 +103,16 @@ func TestPodsTree(t *testing.T) {
 	if !strings.Contains(s, "Pods 5 · 3 containers up") {
 		t.Errorf("title:\n%s", s)
 	}
-	// The header names the target next to the workspace.
-	if head := strings.Split(s, "\n")[0]; !strings.Contains(head, "[1 Pods]") || !strings.Contains(head, "~/src/shop · development") {
-		t.Errorf("header: %q", head)
+	// The root's header names the target (Target) next to the workspace: TestPodsHeader in
+	// model.
+	if r.pods().Target() != "development" {
+		t.Errorf("target %q", r.pods().Target())
 	}
 }
 
 func TestPodsDriftFollowsTheHash(t *testing.T) {
 	fp, fb := newShop(t)
-	h := hashes(fp.ws)
+	h := hashes(fp.WS)
 	// Once proxy runs with the wanted config, nothing is drifted.
 	for i, c := range fb.Snap.Containers {
 		if c.Labels[docker.LabelComposeService] == "proxy" {
@@ -198,103 +197,6 @@ func TestPodsCursorMovesOverEveryRow(t *testing.T) {
 	checkFits(t, screen(r), 80, 24)
 }
 
-func TestTabs(t *testing.T) {
-	fp, fb := newShop(t)
-	r := newPodsRoot(t, fp, fb, 100, 30)
-	r, _ = press(t, r, "4")
-	if r.tab != tabContainers || !strings.Contains(screen(r), "Containers 5") || !strings.Contains(screen(r), "[4 Containers]") {
-		t.Fatalf("4 did not show the Containers tab:\n%s", screen(r))
-	}
-	r, _ = press(t, r, "j") // keys go to the tab on screen
-	if row, _ := r.pods().Selected(); row.Key() != "db" {
-		t.Fatal("a key on the Containers tab moved the Pods cursor")
-	}
-	r, _ = press(t, r, "1")
-	if r.tab != tabPods || !strings.Contains(screen(r), "Pods 5") || !strings.Contains(screen(r), "[1 Pods]") {
-		t.Fatalf("1 did not show the Pods tab:\n%s", screen(r))
-	}
-	// Digits typed in a filter are text, not tabs.
-	r, _ = press(t, r, "/", "4")
-	if r.tab != tabPods || r.pods().List().Filter != "4" {
-		t.Fatalf("4 in the filter: tab %v filter %q", r.tab, r.pods().List().Filter)
-	}
-	r, _ = press(t, r, "esc")
-
-	// Without a pods backend the TUI starts on Containers; with a failed load or no pods, it
-	// moves there once the load is in.
-	r = newRoot(t, newFake(), 80, 24)
-	if r.tab != tabContainers {
-		t.Fatal("no workspace, but not on Containers")
-	}
-	r = newPodsRoot(t, &fakePods{loadErr: &pods.NoPodsError{Dir: "/home/dev/elsewhere"}}, newFake(), 80, 24)
-	if r.tab != tabContainers {
-		t.Fatal("failed load, but not on Containers")
-	}
-	empty := *fp.ws
-	empty.Pods = nil
-	r = newPodsRoot(t, &fakePods{ws: &empty}, newFake(), 80, 24)
-	if r.tab != tabContainers {
-		t.Fatal("no pods, but not on Containers")
-	}
-	r, _ = press(t, r, "1")
-	if !strings.Contains(screen(r), "the workspace has no pods") {
-		t.Fatalf("empty workspace:\n%s", screen(r))
-	}
-	// A tab the user picked while the workspace loaded stays.
-	r = New(Config{Backend: fb, Pods: fp, Now: testNow})
-	t.Cleanup(func() { r.containers().Close(); r.cancel() })
-	r = update(t, r, tea.WindowSizeMsg{Width: 80, Height: 24})
-	if r.tab != tabPods || !strings.Contains(screen(r), "Loading the workspace") {
-		t.Fatalf("while loading:\n%s", screen(r))
-	}
-	r, _ = press(t, r, "4")
-	r = update(t, r, runCmd(t, r.pods().Init()))
-	if r.tab != tabContainers {
-		t.Fatal("the load took the user off the tab they chose")
-	}
-}
-
-func TestNoWorkspace(t *testing.T) {
-	r := newRoot(t, newFake(), 80, 24)
-	r, _ = press(t, r, "1")
-	s := strings.Join(strings.Fields(screen(r)), " ")
-	if !strings.Contains(s, "No Podium workspace in ~/src/shop: create one with `podium new NAME`, or start podium with -w DIR") {
-		t.Fatalf("no-workspace message:\n%s", screen(r))
-	}
-	checkFits(t, screen(r), 80, 24)
-	r, _ = press(t, r, "u", "ctrl+r", "j", "x")
-	if !strings.Contains(screen(r), "no workspace to reload") {
-		t.Fatalf("ctrl+r without a workspace:\n%s", screen(r))
-	}
-	// Containers still works.
-	r, _ = press(t, r, "4", "j")
-	if selectedName(r) != "blog-web-1" {
-		t.Fatalf("Containers tab: selected %q", selectedName(r))
-	}
-	// A directory without pods/ names the directory the loader looked in.
-	r = newPodsRoot(t, &fakePods{loadErr: &pods.NoPodsError{Dir: "/home/dev/elsewhere"}}, newFake(), 100, 24)
-	r, _ = press(t, r, "1")
-	if s := strings.Join(strings.Fields(screen(r)), " "); !strings.Contains(s, "No Podium workspace in /home/dev/elsewhere: create one") {
-		t.Fatalf("NoPodsError:\n%s", screen(r))
-	}
-	// Another load error is shown as such, with how to retry.
-	fp := &fakePods{loadErr: errors.New("podium.yml: unknown key colour")}
-	r = newPodsRoot(t, fp, newFake(), 100, 24)
-	r, _ = press(t, r, "1")
-	s = screen(r)
-	if !strings.Contains(s, "Could not load the workspace in ~/src/shop:") || !strings.Contains(s, "podium.yml: unknown key colour") || !strings.Contains(s, "ctrl+r reloads") {
-		t.Fatalf("load error:\n%s", s)
-	}
-	// Fixed on disk, ctrl+r loads it.
-	ws := loadShop(t)
-	fp.loadErr, fp.ws = nil, ws
-	r, cmd := press(t, r, "ctrl+r")
-	r = update(t, r, runCmd(t, cmd))
-	if !strings.Contains(screen(r), "Pods 5") || !strings.Contains(screen(r), "reloaded shop (development): 5 pods, 1 broken pod") {
-		t.Fatalf("after reload:\n%s", screen(r))
-	}
-}
-
 // lastCall runs cmd (a backend call made off the UI loop) and returns what the fake recorded.
 func lastCall(t *testing.T, r Root, fp *fakePods, cmd tea.Cmd) (Root, string) {
 	t.Helper()
@@ -354,7 +256,7 @@ func TestPodsKeysCallTheBackend(t *testing.T) {
 			r, cmd = press(t, r, "enter")
 		}
 		if cmd == nil {
-			t.Fatalf("%v on %s: no command; status %q", c.keys, c.row, r.pods().Status().Text)
+			t.Fatalf("%v on %s: no command; status %q", c.keys, c.row, r.pods().status.Text)
 		}
 		var got string
 		r, got = lastCall(t, r, fp, cmd)
@@ -375,7 +277,7 @@ func TestPodsPromptLine(t *testing.T) {
 	}
 	checkFits(t, screen(r), 80, 24)
 	r, _ = press(t, r, "esc")
-	if r.pods().Prompting() || len(fp.Calls()) != 1 { // only the load
+	if r.pods().prompt != nil || len(fp.Calls()) != 1 { // only the load
 		t.Fatalf("esc ran the command: %v", fp.Calls())
 	}
 	// exec needs a command; shell operators are refused, not passed on as words.
@@ -416,8 +318,8 @@ func TestPodsRefusals(t *testing.T) {
 		r = selectRow(t, r, c.row)
 		var cmd tea.Cmd
 		r, cmd = press(t, r, c.key)
-		if cmd != nil || !r.pods().Status().Err || !strings.HasPrefix(r.pods().Status().Text, c.want) {
-			t.Errorf("%s on %s: status %q (cmd %v), want %q", c.key, c.row, r.pods().Status().Text, cmd != nil, c.want)
+		if cmd != nil || !r.pods().status.Err || !strings.HasPrefix(r.pods().status.Text, c.want) {
+			t.Errorf("%s on %s: status %q (cmd %v), want %q", c.key, c.row, r.pods().status.Text, cmd != nil, c.want)
 		}
 	}
 	if got := fp.Calls(); !slices.Equal(got, []string{"load"}) {
@@ -427,9 +329,9 @@ func TestPodsRefusals(t *testing.T) {
 
 func TestPodsProgressInFooter(t *testing.T) {
 	fp, fb := newShop(t)
-	fp.release = make(chan struct{})
-	fp.reported = make(chan struct{})
-	fp.events = []compose.Event{
+	fp.Release = make(chan struct{})
+	fp.Reported = make(chan struct{})
+	fp.Events = []compose.Event{
 		{Container: "shop_default", Action: compose.ActionNetworkCreated},
 		{Service: "web", Container: "shop-web-1", Action: compose.ActionCreated},
 		{Service: "web", Container: "shop-web-1", Action: compose.ActionStarted},
@@ -446,9 +348,9 @@ func TestPodsProgressInFooter(t *testing.T) {
 	}
 	done := make(chan tea.Msg, 1)
 	go func() { done <- batch[0]() }() // the call: it reports, then waits for release
-	<-fp.reported                      // (or the waiter may wake for the first event alone)
+	<-fp.Reported                      // (or the waiter may wake for the first event alone)
 	msg := runCmd(t, batch[1])         // the waiter: everything reported so far
-	pm, ok := msg.(podtab.OpProgressMsg)
+	pm, ok := msg.(opProgressMsg)
 	if !ok {
 		t.Fatalf("waiter returned %T", msg)
 	}
@@ -464,14 +366,14 @@ func TestPodsProgressInFooter(t *testing.T) {
 	if cmd != nil || !strings.Contains(screen(r), "up frontend is still running") {
 		t.Fatalf("second up:\n%s", screen(r))
 	}
-	close(fp.release)
+	close(fp.Release)
 	select {
 	case msg = <-done:
 	case <-time.After(2 * time.Second):
 		t.Fatal("up did not return")
 	}
 	r = update(t, r, msg)
-	if !strings.Contains(screen(r), "up frontend: done") || len(r.pods().Ops()) != 0 {
+	if !strings.Contains(screen(r), "up frontend: done") || len(r.pods().ops) != 0 {
 		t.Fatalf("result not shown:\n%s", screen(r))
 	}
 	if strings.Contains(screen(r), "◌ up…") {
@@ -484,9 +386,9 @@ func TestPodsProgressInFooter(t *testing.T) {
 	}
 
 	// Errors name the pod and service; an error event shows as it happens.
-	fp.release = nil
-	fp.events = []compose.Event{{Service: "web", Container: "shop-web-1", Action: compose.ActionError, Err: errors.New("port is already allocated")}}
-	fp.opErr = errors.New("start shop-web-1: port is already allocated")
+	fp.Release = nil
+	fp.Events = []compose.Event{{Service: "web", Container: "shop-web-1", Action: compose.ActionError, Err: errors.New("port is already allocated")}}
+	fp.OpErr = errors.New("start shop-web-1: port is already allocated")
 	r = selectRow(t, r, "frontend/web")
 	r, cmd = press(t, r, "u")
 	batch = runCmd(t, cmd).(tea.BatchMsg)
@@ -498,15 +400,15 @@ func TestPodsProgressInFooter(t *testing.T) {
 		}
 	}
 	r = update(t, r, msg)
-	if !r.pods().Status().Err || r.pods().Status().Text != "up frontend/web: start shop-web-1: port is already allocated" {
-		t.Fatalf("status %+v", r.pods().Status())
+	if !r.pods().status.Err || r.pods().status.Text != "up frontend/web: start shop-web-1: port is already allocated" {
+		t.Fatalf("status %+v", r.pods().status)
 	}
 }
 
 func TestPodsProgressNeverBlocksTheProducer(t *testing.T) {
 	fp, fb := newShop(t)
-	for i := range 10 * podtab.MaxOpEvents {
-		fp.events = append(fp.events, compose.Event{Service: "web", Action: fmt.Sprint("step ", i)})
+	for i := range 10 * maxOpEvents {
+		fp.Events = append(fp.Events, compose.Event{Service: "web", Action: fmt.Sprint("step ", i)})
 	}
 	r := newPodsRoot(t, fp, fb, 100, 30)
 	r = selectRow(t, r, "frontend/web")
@@ -518,7 +420,7 @@ func TestPodsProgressNeverBlocksTheProducer(t *testing.T) {
 		t.Fatalf("result:\n%s", screen(r))
 	}
 	if msg := runCmd(t, batch[1]); msg != nil { // the waiter ends with the operation
-		if _, ok := msg.(podtab.OpProgressMsg); !ok {
+		if _, ok := msg.(opProgressMsg); !ok {
 			t.Fatalf("waiter returned %T", msg)
 		}
 	}
@@ -528,10 +430,10 @@ func TestPodsExecResults(t *testing.T) {
 	fp, fb := newShop(t)
 	r := newPodsRoot(t, fp, fb, 100, 30)
 	r = selectRow(t, r, "frontend/web")
-	fp.execErr = docker.ExitError{Code: 1}
+	fp.ExecErr = docker.ExitError{Code: 1}
 	r, cmd := press(t, r, "t")
 	msg := runCmd(t, cmd)
-	ready, ok := msg.(podtab.ExecReadyMsg)
+	ready, ok := msg.(execReadyMsg)
 	if !ok || ready.Err != nil {
 		t.Fatalf("got %T %+v", msg, msg)
 	}
@@ -539,24 +441,24 @@ func TestPodsExecResults(t *testing.T) {
 	if cmd == nil {
 		t.Fatal("no tea.Exec")
 	}
-	r = update(t, r, podtab.ExecDoneMsg{Action: keymap.Test, Target: "frontend/web", Err: ready.Cmd.Run()})
-	if st := r.pods().Status(); st.Text != "test frontend/web exited (code 1)" || !st.Err {
+	r = update(t, r, ExecDoneMsg{Action: keymap.Test, Target: "frontend/web", Err: ready.Cmd.Run()})
+	if st := r.pods().status; st.Text != "test frontend/web exited (code 1)" || !st.Err {
 		t.Fatalf("status %+v", st)
 	}
-	r = update(t, r, podtab.ExecDoneMsg{Action: keymap.Shell, Target: "frontend/web"})
-	if st := r.pods().Status(); st.Text != "shell frontend/web exited (code 0)" || st.Err {
+	r = update(t, r, ExecDoneMsg{Action: keymap.Shell, Target: "frontend/web"})
+	if st := r.pods().status; st.Text != "shell frontend/web exited (code 0)" || st.Err {
 		t.Fatalf("status %+v", st)
 	}
-	r = update(t, r, podtab.ExecDoneMsg{Action: keymap.Run, Target: "rake/rake", Err: fmt.Errorf("run: %w", docker.ExitError{Code: 2})})
-	if st := r.pods().Status(); st.Text != "run rake/rake exited (code 2)" {
+	r = update(t, r, ExecDoneMsg{Action: keymap.Run, Target: "rake/rake", Err: fmt.Errorf("run: %w", docker.ExitError{Code: 2})})
+	if st := r.pods().status; st.Text != "run rake/rake exited (code 2)" {
 		t.Fatalf("status %+v", st)
 	}
 	// A command that cannot be prepared says why, naming the service.
-	fp.prepErr = errors.New(`specify a value for the label io.fdy.cage.test on service frontend/proxy to run tests`)
+	fp.PrepErr = errors.New(`specify a value for the label io.fdy.cage.test on service frontend/proxy to run tests`)
 	r = selectRow(t, r, "frontend/proxy")
 	r, cmd = press(t, r, "t")
 	r = update(t, r, runCmd(t, cmd))
-	if st := r.pods().Status(); !st.Err || !strings.HasPrefix(st.Text, "test frontend/proxy: specify a value for the label") {
+	if st := r.pods().status; !st.Err || !strings.HasPrefix(st.Text, "test frontend/proxy: specify a value for the label") {
 		t.Fatalf("status %+v", st)
 	}
 }
@@ -577,7 +479,7 @@ func TestPodsBrokenPodInPlace(t *testing.T) {
 			t.Errorf("broken pod pane lacks %q:\n%s", want, s)
 		}
 	}
-	if r.pods().Logs().Stream() != nil {
+	if r.pods().logs.Stream() != nil {
 		t.Error("a log stream for a broken pod")
 	}
 	// The filter finds a broken pod by the services its file names.
@@ -594,7 +496,7 @@ func TestPodsLogsMultiplexAService(t *testing.T) {
 	fb.Lines["frwe200000000000"] = []docker.LogLine{{Stream: docker.Stderr, Text: "Error: connect ECONNREFUSED db:5432"}}
 	r := newPodsRoot(t, fp, fb, 120, 40)
 	r = selectRow(t, r, "frontend/web")
-	p := r.pods().Logs()
+	p := r.pods().logs
 	if p.Title() != "frontend/web" || !p.Multi() || len(p.Sources()) != 2 || p.Sources()[0].From != "shop-web-1" || p.Sources()[1].From != "shop-web-2" {
 		t.Fatalf("pane follows %+v", p.Sources())
 	}
@@ -619,7 +521,7 @@ func TestPodsLogsMultiplexAService(t *testing.T) {
 	}
 	// One container's log ends; the pane goes on with the other.
 	r = update(t, r, logs.EndedMsg{Key: s.Key(), Gen: s.Gen(), ContainerID: "frwe200000000000"})
-	if r.pods().Logs().Ended() || strings.Contains(screen(r), "end of log") {
+	if r.pods().logs.Ended() || strings.Contains(screen(r), "end of log") {
 		t.Fatal("the pane ended with one of two containers")
 	}
 	r = update(t, r, logs.EndedMsg{Key: s.Key(), Gen: s.Gen(), ContainerID: "frwe100000000000"})
@@ -628,7 +530,7 @@ func TestPodsLogsMultiplexAService(t *testing.T) {
 	}
 	// A container row follows just that container, without prefixes.
 	r, _ = press(t, r, "j")
-	if p := r.pods().Logs(); p.Multi() || len(p.Sources()) != 1 || p.Sources()[0].ID != "frwe100000000000" || p.Title() != "shop-web-1" {
+	if p := r.pods().logs; p.Multi() || len(p.Sources()) != 1 || p.Sources()[0].ID != "frwe100000000000" || p.Title() != "shop-web-1" {
 		t.Fatalf("container row pane: %+v", p)
 	}
 	if s.Err() == nil {
@@ -636,7 +538,7 @@ func TestPodsLogsMultiplexAService(t *testing.T) {
 	}
 	// A pod row follows all of its services' containers; one with none says how to start it.
 	r = selectRow(t, r, "frontend")
-	if p := r.pods().Logs(); len(p.Sources()) != 3 || !p.Multi() {
+	if p := r.pods().logs; len(p.Sources()) != 3 || !p.Multi() {
 		t.Fatalf("pod row pane follows %d containers", len(p.Sources()))
 	}
 	r = selectRow(t, r, "rake")
@@ -647,39 +549,29 @@ func TestPodsLogsMultiplexAService(t *testing.T) {
 	if !strings.Contains(screen(r), "search/search has no containers: it is not enabled in target development") {
 		t.Fatalf("disabled pane:\n%s", screen(r))
 	}
-	// Logs are routed by stream: the Containers tab's lines never reach the Pods pane.
-	cl := r.containers().LogStream()
-	r = update(t, r, cl.LinesMsg(viewLines("", docker.LogLine{Text: "containers tab line"})))
-	if strings.Contains(screen(r), "containers tab line") {
-		t.Fatal("the Containers tab's lines reached the Pods pane")
-	}
-	r, _ = press(t, r, "4")
-	if !strings.Contains(screen(r), "containers tab line") {
-		t.Fatalf("the Containers tab lost its lines:\n%s", screen(r))
-	}
 }
 
 func TestPodsLogsFollowScaling(t *testing.T) {
 	fp, fb := newShop(t)
 	r := newPodsRoot(t, fp, fb, 120, 40)
 	r = selectRow(t, r, "frontend/proxy")
-	if n := len(r.pods().Logs().Sources()); n != 1 {
+	if n := len(r.pods().logs.Sources()); n != 1 {
 		t.Fatalf("%d sources", n)
 	}
-	gen := r.pods().Logs().Stream().Gen()
+	gen := r.pods().logs.Stream().Gen()
 	// up recreated proxy: a new container with a new id; the pane drops the old one's reader
 	// and follows the new one, in the same stream.
 	cs := slices.Clone(fb.Snap.Containers)
 	for i, c := range cs {
 		if c.Name == "shop-proxy-1" {
 			c.ID = "newproxy00000000"
-			c.Labels = maps(c.Labels, docker.LabelComposeConfigHash, hashes(fp.ws)["frontend/proxy"])
+			c.Labels = maps(c.Labels, docker.LabelComposeConfigHash, hashes(fp.WS)["frontend/proxy"])
 			cs[i] = c
 		}
 	}
 	m, cmd := r.Update(common.ContainersChangedMsg{Snap: connected(cs)})
 	r = m.(Root)
-	p := r.pods().Logs()
+	p := r.pods().logs
 	if p.Stream().Gen() != gen || len(p.Sources()) != 1 || p.Sources()[0].ID != "newproxy00000000" || cmd == nil {
 		t.Fatalf("after recreate: gen %d→%d, sources %+v", gen, p.Stream().Gen(), p.Sources())
 	}
@@ -703,7 +595,7 @@ func TestPodsFilterAndReload(t *testing.T) {
 	r, _ = press(t, r, "enter")
 	r = typeText(t, r, "j") // navigation in the filtered tree
 	r, _ = press(t, r, "esc")
-	if len(r.pods().List().Rows) != 14 {
+	if len(r.pods().list.Rows) != 14 {
 		t.Fatal("esc did not clear the filter")
 	}
 	// ctrl+r reloads from disk and keeps the selection.
@@ -720,51 +612,10 @@ func TestPodsFilterAndReload(t *testing.T) {
 		t.Fatalf("after reload: %q\n%s", row.Key(), screen(r))
 	}
 	// A failed reload keeps the workspace on screen and says why.
-	fp.loadErr = errors.New("pods/targets: no such file or directory")
+	fp.LoadErr = errors.New("pods/targets: no such file or directory")
 	r, cmd = press(t, r, "ctrl+r")
 	r = update(t, r, runCmd(t, cmd))
-	if !strings.Contains(screen(r), "reload: pods/targets: no such file") || len(r.pods().List().Rows) != 14 {
+	if !strings.Contains(screen(r), "reload: pods/targets: no such file") || len(r.pods().list.Rows) != 14 {
 		t.Fatalf("failed reload:\n%s", screen(r))
-	}
-}
-
-func TestPodsHelp(t *testing.T) {
-	fp, fb := newShop(t)
-	r := newPodsRoot(t, fp, fb, 160, 50)
-	r, _ = press(t, r, "?")
-	s := screen(r)
-	for _, want := range []string{"Pods", "u              bring up (recreates what drifted)", "R/r", "ctrl+r", "Command line (e, o, O, m)", "1              Pods tab", "4              Containers tab", "tab/l"} {
-		if !strings.Contains(s, want) {
-			t.Errorf("help lacks %q:\n%s", want, s)
-		}
-	}
-	if strings.Contains(s, "remove the container") {
-		t.Error("the Pods tab's help lists the Containers tab's keys")
-	}
-}
-
-func TestPodsNothingOverflows(t *testing.T) {
-	for _, sz := range [][2]int{{80, 24}, {120, 40}, {160, 40}, {200, 60}, {60, 15}, {40, 10}, {20, 5}, {1, 1}} {
-		w, h := sz[0], sz[1]
-		fp, fb := newShop(t)
-		r := newPodsRoot(t, fp, fb, w, h)
-		checkFits(t, screen(r), w, h)
-		r = selectRow(t, r, "frontend/web")
-		r = update(t, r, r.pods().Logs().Stream().LinesMsg(viewLines(strings.Repeat("long-container-name-", 5), docker.LogLine{Text: strings.Repeat("wide 界 ", 500)})))
-		checkFits(t, screen(r), w, h)
-		r = selectRow(t, r, "worker")
-		checkFits(t, screen(r), w, h)
-		r, _ = press(t, r, "G", "o")
-		r = typeText(t, r, strings.Repeat("arg ", 60))
-		checkFits(t, screen(r), w, h)
-		r, _ = press(t, r, "esc", "?")
-		checkFits(t, screen(r), w, h)
-		r, _ = press(t, r, "esc", "u")
-		checkFits(t, screen(r), w, h)
-		r = update(t, r, podtab.ExecDoneMsg{Action: keymap.Test, Target: "frontend/web", Err: errors.New(strings.Repeat("bad ", 100))})
-		checkFits(t, screen(r), w, h)
-		r2 := newRoot(t, newFake(), w, h)
-		r2, _ = press(t, r2, "1")
-		checkFits(t, screen(r2), w, h)
 	}
 }

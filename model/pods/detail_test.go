@@ -1,4 +1,4 @@
-package model
+package pods
 
 import (
 	"context"
@@ -11,62 +11,19 @@ import (
 	"github.com/podiumdev/podium/model/modeltest"
 )
 
-// secretShopFiles add to the shop workspace what its Env shows: a common.env for every pod and
-// config/secrets.yml, layered last.
-func secretShopFiles() map[string]string {
-	return map[string]string{
-		"pods/common.env": "LOG_LEVEL=info\nPATH=/usr/local/bin:/usr/bin:/bin\n",
-		"config/secrets.yml": `common:
-  SENTRY_DSN: https://public@sentry.example/1
-pods:
-  db:
-    db:
-      DB_PASSWORD: hunter2
-      POSTGRES_USER: shop
-targets:
-  development:
-    pods:
-      db:
-        db:
-          DB_PASSWORD: dev-hunter2
-`,
-	}
-}
-
-// newSecretShop is the shop fixture with secretShopFiles, loaded, served and matched with the
-// engine's containers as newShop does.
+// newSecretShop is the shop fixture with modeltest.SecretShopFiles, loaded, served and
+// matched with the engine's containers as newShop does.
 func newSecretShop(t *testing.T) (*fakePods, *modeltest.Containers) {
 	t.Helper()
-	root := filepath.Join(t.TempDir(), "shop")
-	files := secretShopFiles()
-	for rel, content := range shopFiles {
-		if _, ok := files[rel]; !ok {
-			files[rel] = content
-		}
-	}
-	for rel, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ws, err := pods.Load(context.Background(), root, pods.LoadOptions{Environ: []string{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fb := newFake()
-	fb.Snap = connected(shopContainers(ws))
-	return &fakePods{ws: ws}, fb
+	ws := modeltest.LoadShopWith(t, modeltest.SecretShopFiles())
+	return modeltest.NewPods(ws), modeltest.NewContainers(connected(shopContainers(ws)))
 }
 
 // podsSubTab presses ] until the Pods tab's detail shows the sub-tab called title.
 func podsSubTab(t *testing.T, r Root, title string) Root {
 	t.Helper()
-	for range r.pods().DetailTabs().Len() {
-		if r.pods().DetailTabs().Current().Title() == title {
+	for range r.pods().detail.tabs.Len() {
+		if r.pods().detail.tabs.Current().Title() == title {
 			return r
 		}
 		r, _ = press(t, r, "]")
@@ -133,7 +90,7 @@ func TestPodsDetailConfigAndEnv(t *testing.T) {
 	// A reload takes the new files: a changed secret is read again (still masked), a new
 	// variable shows.
 	r = selectRow(t, r, "db/db")
-	root := fp.ws.Root
+	root := fp.WS.Root
 	if err := os.WriteFile(filepath.Join(root, "pods", "common.env"), []byte("LOG_LEVEL=debug\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -141,8 +98,8 @@ func TestPodsDetailConfigAndEnv(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fp.ws = ws
-	r = update(t, r, runCmd(t, r.pods().Reload()))
+	fp.WS = ws
+	r = update(t, r, runCmd(t, r.pods().load(true)))
 	if s := screen(r); !strings.Contains(s, "LOG_LEVEL      debug") || strings.Contains(s, "PATH ") {
 		t.Errorf("Env after the reload:\n%s", s)
 	}
