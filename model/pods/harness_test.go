@@ -216,6 +216,10 @@ func typeText(t *testing.T, r Root, s string) Root {
 // screen is the tab's view without colour.
 func screen(r Root) string { return ansi.Strip(r.View().Content) }
 
+// cmdGuard is how long a command may block before the test calls it stuck: a guard against a
+// hang, not a speed target (a loaded CI machine may take seconds for what takes microseconds).
+const cmdGuard = 15 * time.Second
+
 // runCmd runs a command that does not block and returns its message.
 func runCmd(t *testing.T, cmd tea.Cmd) tea.Msg {
 	t.Helper()
@@ -227,7 +231,7 @@ func runCmd(t *testing.T, cmd tea.Cmd) tea.Msg {
 	select {
 	case msg := <-done:
 		return msg
-	case <-time.After(2 * time.Second):
+	case <-time.After(cmdGuard):
 		t.Fatal("command blocked")
 	}
 	return nil

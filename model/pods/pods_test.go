@@ -369,7 +369,7 @@ func TestPodsProgressInFooter(t *testing.T) {
 	close(fp.Release)
 	select {
 	case msg = <-done:
-	case <-time.After(2 * time.Second):
+	case <-time.After(cmdGuard):
 		t.Fatal("up did not return")
 	}
 	r = update(t, r, msg)
