@@ -387,7 +387,7 @@ func (r Root) render() string {
 	} else {
 		// The footer of the tab on screen shows the app's background work.
 		busy := views.TasksText(r.theme, r.tasks.View(work), r.tasks.Frame(), r.now(), r.width)
-		body = r.tabs[r.tab].SetBusy(busy).View()
+		body = r.tabs[r.tab].Draw(busy)
 	}
 	if r.palette.Open {
 		body = views.Overlay(body, r.paletteBox(), r.width, max(r.height-headerHeight, 0))

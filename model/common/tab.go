@@ -51,8 +51,9 @@ type Tab interface {
 	Zoomed() bool
 	// SetTheme switches the tab's colours: the terminal told its background.
 	SetTheme(t views.Theme) Tab
-	// SetBusy is the footer's text of the app's background work, for the tab on screen.
-	SetBusy(text string) Tab
+	// Draw is View with busy, the footer's text of the app's background work (the root's
+	// tasks and every tab's), for the tab on screen.
+	Draw(busy string) string
 }
 
 // Targeted is a tab that knows the workspace's target, for the header to show.

@@ -64,10 +64,12 @@ func (m Model) SetTheme(t views.Theme) common.Tab {
 	return m
 }
 
-// SetBusy sets the footer's text of the app's background work.
-func (m Model) SetBusy(text string) common.Tab {
-	m.status.Busy = text
-	return m
+// Draw draws the tab with the app's background work in its footer, on this copy: the root
+// draws every frame this way, and a copy handed back through the interface would cost a heap
+// copy of the whole tab per frame.
+func (m Model) Draw(busy string) string {
+	m.status.Busy = busy
+	return m.View()
 }
 
 // Tasks: the Containers tab has no work of its own under way (its actions are the root's
