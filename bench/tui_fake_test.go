@@ -246,33 +246,13 @@ func (l *tuiLoop) until(ok func(frame string) bool) bool {
 func keyFor(km keymap.Keymap, ctx keymap.Context, action keymap.Action) (tea.KeyPressMsg, error) {
 	for _, c := range keymap.Chain(ctx) {
 		for _, k := range km.Keys(c, action) {
-			msg := keyPress(k)
+			msg := modeltest.Key(k)
 			if msg.String() == k && km.Resolve(ctx, k) == action {
 				return msg, nil
 			}
 		}
 	}
 	return tea.KeyPressMsg{}, fmt.Errorf("keymap: no key for %s in %s", action, ctx)
-}
-
-// keyPress is the press of a key by its Bubble Tea name: a printable character or one of the
-// named keys the benchmarks use.
-func keyPress(k string) tea.KeyPressMsg {
-	switch k {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab}
-	}
-	r := []rune(k)
-	if len(r) != 1 {
-		return tea.KeyPressMsg{}
-	}
-	return tea.KeyPressMsg{Code: r[0], Text: k}
 }
 
 // newPipeBackend holds a run of 300 nodes, still going: a serial root over 13

@@ -1,6 +1,7 @@
 package deploys
 
 import (
+	"github.com/podiumdev/podium/model/modeltest"
 	"github.com/podiumdev/podium/model/palette"
 
 	"context"
@@ -192,7 +193,7 @@ func TestDeploysFollowedSupervisorStops(t *testing.T) {
 	go srv.Close()
 	msg := runCmd(t, watch) // fails the test if the stream's end is never seen
 	r = update(t, r, msg)
-	for !r.deploys().followed.Gone && time.Since(stopped) < cmdGuard {
+	for !r.deploys().followed.Gone && time.Since(stopped) < modeltest.CmdGuard {
 		r = update(t, r, runCmd(t, r.deploys().watch()))
 	}
 	want := "✖ supervisor at " + srv.URL + " stopped — press T to take over"

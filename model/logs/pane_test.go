@@ -4,33 +4,16 @@ import (
 	"context"
 	"fmt"
 	"testing"
-	"time"
+
+	"github.com/podiumdev/podium/model/modeltest"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/podiumdev/podium/backend/docker"
 )
 
-// cmdGuard is how long a command may block before the test calls it stuck: a guard against a
-// hang, not a speed target (a loaded CI machine may take seconds for what takes microseconds).
-const cmdGuard = 15 * time.Second
-
-// runCmd runs a command that does not block and returns its message.
-func runCmd(t *testing.T, cmd tea.Cmd) tea.Msg {
-	t.Helper()
-	if cmd == nil {
-		t.Fatal("no command")
-	}
-	done := make(chan tea.Msg, 1)
-	go func() { done <- cmd() }()
-	select {
-	case msg := <-done:
-		return msg
-	case <-time.After(cmdGuard):
-		t.Fatal("command blocked")
-	}
-	return nil
-}
+// runCmd runs a command that should not block and returns its message.
+func runCmd(t *testing.T, cmd tea.Cmd) tea.Msg { t.Helper(); return modeltest.RunCmd(t, cmd) }
 
 func TestLogBuffersAreBounded(t *testing.T) {
 	s := newStream(context.Background(), "x", 0)

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/podiumdev/podium/model/modeltest"
+
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -61,22 +63,7 @@ func press(t *testing.T, m Model, keys ...string) (Model, tea.Cmd) {
 	return m, cmd
 }
 
-func keyMsg(k string) tea.KeyPressMsg {
-	switch k {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab}
-	case "backspace":
-		return tea.KeyPressMsg{Code: tea.KeyBackspace}
-	case "space":
-		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
-	}
-	r := []rune(k)[0]
-	return tea.KeyPressMsg{Code: r, Text: k}
-}
+func keyMsg(k string) tea.KeyPressMsg { return modeltest.Key(k) }
 
 func typeText(t *testing.T, m Model, s string) Model {
 	t.Helper()

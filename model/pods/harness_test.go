@@ -181,29 +181,7 @@ func press(t *testing.T, r Root, keys ...string) (Root, tea.Cmd) {
 	return r, cmd
 }
 
-func keyMsg(k string) tea.KeyPressMsg {
-	switch k {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab}
-	case "backspace":
-		return tea.KeyPressMsg{Code: tea.KeyBackspace}
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "space":
-		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
-	}
-	if c, ok := strings.CutPrefix(k, "ctrl+"); ok {
-		return tea.KeyPressMsg{Code: rune(c[0]), Mod: tea.ModCtrl}
-	}
-	r := []rune(k)[0]
-	return tea.KeyPressMsg{Code: r, Text: k}
-}
+func keyMsg(k string) tea.KeyPressMsg { return modeltest.Key(k) }
 
 func typeText(t *testing.T, r Root, s string) Root {
 	t.Helper()
@@ -216,26 +194,8 @@ func typeText(t *testing.T, r Root, s string) Root {
 // screen is the tab's view without colour.
 func screen(r Root) string { return ansi.Strip(r.View().Content) }
 
-// cmdGuard is how long a command may block before the test calls it stuck: a guard against a
-// hang, not a speed target (a loaded CI machine may take seconds for what takes microseconds).
-const cmdGuard = 15 * time.Second
-
-// runCmd runs a command that does not block and returns its message.
-func runCmd(t *testing.T, cmd tea.Cmd) tea.Msg {
-	t.Helper()
-	if cmd == nil {
-		t.Fatal("no command")
-	}
-	done := make(chan tea.Msg, 1)
-	go func() { done <- cmd() }()
-	select {
-	case msg := <-done:
-		return msg
-	case <-time.After(cmdGuard):
-		t.Fatal("command blocked")
-	}
-	return nil
-}
+// runCmd runs a command that should not block and returns its message.
+func runCmd(t *testing.T, cmd tea.Cmd) tea.Msg { t.Helper(); return modeltest.RunCmd(t, cmd) }
 
 // flatten is the commands of a batch (and of batches in it), run to their messages.
 func flatten(t *testing.T, cmd tea.Cmd) []tea.Cmd {

@@ -2,6 +2,7 @@ package pods
 
 import (
 	"github.com/podiumdev/podium/model/common"
+	"github.com/podiumdev/podium/model/modeltest"
 
 	"errors"
 	"fmt"
@@ -369,7 +370,7 @@ func TestPodsProgressInFooter(t *testing.T) {
 	close(fp.Release)
 	select {
 	case msg = <-done:
-	case <-time.After(cmdGuard):
+	case <-time.After(modeltest.CmdGuard):
 		t.Fatal("up did not return")
 	}
 	r = update(t, r, msg)
