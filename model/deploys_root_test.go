@@ -91,35 +91,10 @@ func newGoneDeploys() *goneDeploys {
 	return g
 }
 
-// unknownFixture is the fixture as a supervisor started with its engine down has it: every
-// service read from the state file, Unknown until the engine confirms it.
-func unknownFixture() []supervisor.ServiceStatus {
-	ss := deploysFixture()
-	for i := range ss {
-		ss[i].State = supervisor.Unknown
-	}
-	return ss
-}
+func unknownFixture() []supervisor.ServiceStatus { return modeltest.UnknownDeploysFixture(testNow()) }
 
-// The four conditions the banner reports, with what the fake says.
-var bannerCases = []struct {
-	name   string
-	health supervisor.Health
-	states func() []supervisor.ServiceStatus
-	gone   bool
-	want   string
-}{
-	{"unreachable", supervisor.Health{Engine: supervisor.EngineUnreachable,
-		EngineError: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock"}, unknownFixture, false,
-		"engine unreachable: Cannot connect to the Docker daemon at unix:///var/run/docker.sock — states not confirmed"},
-	{"reconciling", supervisor.Health{Engine: supervisor.EngineConnected}, deploysFixture, false,
-		"reconciling with the engine…"},
-	{"save-error", supervisor.Health{Engine: supervisor.EngineConnected, Reconciled: true,
-		SaveError: "write specs/.podium-state.json: no space left on device", SaveErrorAt: testNow().Add(-3 * time.Minute)}, deploysFixture, false,
-		"state not saved since 11:57:00: write specs/.podium-state.json: no space left on device"},
-	{"gone", supervisor.Health{Engine: supervisor.EngineConnected, Reconciled: true}, deploysFixture, true,
-		"supervisor at http://127.0.0.1:7070 stopped — press T to take over"},
-}
+// bannerCases are the four conditions the banner reports, with what the fake says.
+var bannerCases = modeltest.DeploysBanners(testNow())
 
 func deploysFixture() []supervisor.ServiceStatus { return modeltest.DeploysFixture(testNow()) }
 
@@ -258,11 +233,11 @@ func TestDeploysHelp(t *testing.T) {
 
 // bannerRoot is the Deploys golden screen's state with the supervisor in one of bannerCases.
 func bannerRoot(t *testing.T, i, w, h int) Root {
-	c := bannerCases[i]
+	c := modeltest.DeploysBanners(testNow())[i] // fresh: the fake may change its services
 	g := newGoneDeploys()
-	g.setGone(c.gone)
-	g.Services = c.states()
-	g.SetHealth(c.health)
+	g.setGone(c.Gone)
+	g.Services = c.States
+	g.SetHealth(c.Health)
 	takeOver := func(context.Context) (deploys.Backend, error) { return newFakeDeploys(), nil }
 	r := newDeploysRootWith(t, Config{Deploys: g, TakeOver: takeOver}, w, h)
 	r = selectService(t, r, "web")
@@ -278,7 +253,7 @@ func bannerRoot(t *testing.T, i, w, h int) Root {
 func TestGoldenDeploysBanners(t *testing.T) {
 	for i, c := range bannerCases {
 		for _, sz := range [][2]int{{80, 24}, {120, 40}} {
-			t.Run(fmt.Sprintf("%s-%dx%d", c.name, sz[0], sz[1]), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s-%dx%d", c.Name, sz[0], sz[1]), func(t *testing.T) {
 				requireGolden(t, bannerRoot(t, i, sz[0], sz[1]), sz[0], sz[1])
 			})
 		}

@@ -234,11 +234,11 @@ func viewLines(from string, lines ...docker.LogLine) []views.LogLine {
 
 // bannerRoot is the Deploys golden screen's state with the supervisor in one of bannerCases.
 func bannerRoot(t *testing.T, i, w, h int) Root {
-	c := bannerCases[i]
+	c := modeltest.DeploysBanners(testNow())[i] // fresh: the fake may change its services
 	g := newGoneDeploys()
-	g.setGone(c.gone)
-	g.Services = c.states()
-	g.SetHealth(c.health)
+	g.setGone(c.Gone)
+	g.Services = c.States
+	g.SetHealth(c.Health)
 	r := newDeploysRoot(t, g, nil, nil, w, h)
 	r = withTab(r, tabDeploys, func(d *Model) {
 		d.takeOver = func(context.Context) (Backend, error) { return newFakeDeploys(), nil }

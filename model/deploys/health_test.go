@@ -51,48 +51,23 @@ func lag(t *testing.T, r Root, f *fakeDeploys) Root {
 	return deployEvents(t, r, f, supervisor.Event{Transition: supervisor.Transition{Cause: supervisor.CauseLagged}})
 }
 
-// unknownFixture is the fixture as a supervisor started with its engine down has it: every
-// service read from the state file, Unknown until the engine confirms it.
-func unknownFixture() []supervisor.ServiceStatus {
-	ss := deploysFixture()
-	for i := range ss {
-		ss[i].State = supervisor.Unknown
-	}
-	return ss
-}
+func unknownFixture() []supervisor.ServiceStatus { return modeltest.UnknownDeploysFixture(testNow()) }
 
-// The four conditions the banner reports, with what the fake says.
-var bannerCases = []struct {
-	name   string
-	health supervisor.Health
-	states func() []supervisor.ServiceStatus
-	gone   bool
-	want   string
-}{
-	{"unreachable", supervisor.Health{Engine: supervisor.EngineUnreachable,
-		EngineError: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock"}, unknownFixture, false,
-		"engine unreachable: Cannot connect to the Docker daemon at unix:///var/run/docker.sock — states not confirmed"},
-	{"reconciling", supervisor.Health{Engine: supervisor.EngineConnected}, deploysFixture, false,
-		"reconciling with the engine…"},
-	{"save-error", supervisor.Health{Engine: supervisor.EngineConnected, Reconciled: true,
-		SaveError: "write specs/.podium-state.json: no space left on device", SaveErrorAt: testNow().Add(-3 * time.Minute)}, deploysFixture, false,
-		"state not saved since 11:57:00: write specs/.podium-state.json: no space left on device"},
-	{"gone", supervisor.Health{Engine: supervisor.EngineConnected, Reconciled: true}, deploysFixture, true,
-		"supervisor at http://127.0.0.1:7070 stopped — press T to take over"},
-}
+// bannerCases are the four conditions the banner reports, with what the fake says.
+var bannerCases = modeltest.DeploysBanners(testNow())
 
 // TestDeploysBannerTellsTheTruth: each condition has its banner line under the header, and
 // while the states are not confirmed no container is shown running or healthy, no countdown
 // ticks and no deploy is a task; Unknown is not counted as failing.
 func TestDeploysBannerTellsTheTruth(t *testing.T) {
 	for i, c := range bannerCases {
-		t.Run(c.name, func(t *testing.T) {
+		t.Run(c.Name, func(t *testing.T) {
 			r := bannerRoot(t, i, 120, 40)
 			lines := strings.Split(screen(r), "\n")
-			if !strings.Contains(lines[0], c.want) { // the first line under the root's header
-				t.Fatalf("banner %q, want %q", lines[0], c.want)
+			if !strings.Contains(lines[0], c.Want) { // the first line under the root's header
+				t.Fatalf("banner %q, want %q", lines[0], c.Want)
 			}
-			trusted := c.name == "save-error"
+			trusted := c.Name == "save-error"
 			if r.deploys().trusted() != trusted {
 				t.Fatalf("trusted %v", !trusted)
 			}
@@ -116,7 +91,7 @@ func TestDeploysBannerTellsTheTruth(t *testing.T) {
 			// billing (TryAgainNext) and search (a spec error) fail; Unknown does not add to them
 			// (with the engine unreachable billing is Unknown: only search's spec error counts).
 			want := 2
-			if c.name == "unreachable" {
+			if c.Name == "unreachable" {
 				want = 1
 			}
 			if n := r.deploys().Alerts(); n != want {

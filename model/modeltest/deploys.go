@@ -258,3 +258,39 @@ func DeployContainers(now time.Time) []docker.Container {
 // Lock and Unlock hold the fake while a test changes Services, which the tab may be reading.
 func (f *Deploys) Lock()   { f.mu.Lock() }
 func (f *Deploys) Unlock() { f.mu.Unlock() }
+
+// UnknownDeploysFixture is DeploysFixture as a supervisor started with its engine down has
+// it: every service read from the state file, Unknown until the engine confirms it.
+func UnknownDeploysFixture(now time.Time) []supervisor.ServiceStatus {
+	ss := DeploysFixture(now)
+	for i := range ss {
+		ss[i].State = supervisor.Unknown
+	}
+	return ss
+}
+
+// DeploysBanner is one condition the Deploys tab's banner reports: what the fake supervisor
+// says (its health, its services, whether a followed one is gone) and the banner's words.
+type DeploysBanner struct {
+	Name   string
+	Health supervisor.Health
+	States []supervisor.ServiceStatus
+	Gone   bool
+	Want   string
+}
+
+// DeploysBanners are the four conditions the banner reports.
+func DeploysBanners(now time.Time) []DeploysBanner {
+	return []DeploysBanner{
+		{"unreachable", supervisor.Health{Engine: supervisor.EngineUnreachable,
+			EngineError: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock"}, UnknownDeploysFixture(now), false,
+			"engine unreachable: Cannot connect to the Docker daemon at unix:///var/run/docker.sock — states not confirmed"},
+		{"reconciling", supervisor.Health{Engine: supervisor.EngineConnected}, DeploysFixture(now), false,
+			"reconciling with the engine…"},
+		{"save-error", supervisor.Health{Engine: supervisor.EngineConnected, Reconciled: true,
+			SaveError: "write specs/.podium-state.json: no space left on device", SaveErrorAt: now.Add(-3 * time.Minute)}, DeploysFixture(now), false,
+			"state not saved since 11:57:00: write specs/.podium-state.json: no space left on device"},
+		{"gone", supervisor.Health{Engine: supervisor.EngineConnected, Reconciled: true}, DeploysFixture(now), true,
+			"supervisor at http://127.0.0.1:7070 stopped — press T to take over"},
+	}
+}
