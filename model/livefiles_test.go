@@ -11,37 +11,18 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/podiumdev/podium/model/common"
+	"github.com/podiumdev/podium/model/modeltest"
 	"github.com/podiumdev/podium/watch"
 )
 
 // The live-files tests that need the root: its files watcher, and the goldens of the Pods
 // tab's diff (the tab's own live-files tests are in model/pods).
 
-// frontendV2 is the shop's frontend pod after an edit: web gets a variable and a third
-// replica; proxy is as it was.
-const frontendV2 = `services:
-  web:
-    image: shop-web:dev
-    build: https://github.com/podium/shop-web.git
-    deploy:
-      replicas: 3
-    environment:
-      FEATURE_CART: "on"
-    ports: ["127.0.0.1::3000"]
-    labels:
-      io.fdy.cage.test: "bin/test --fast"
-  proxy:
-    image: nginx:1.27-alpine
-    ports: ["127.0.0.1:8080:80"]
-    depends_on: [web]
-`
+const frontendV2 = modeltest.FrontendV2
 
-// writeFile replaces a file of the fixture workspace.
 func writeFile(t *testing.T, root, rel, content string) {
 	t.Helper()
-	if err := os.WriteFile(filepath.Join(root, filepath.FromSlash(rel)), []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.WriteFile(t, root, rel, content)
 }
 
 // fileChange tells the root that pod files changed, as the watcher does, and runs the reload

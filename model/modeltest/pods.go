@@ -317,3 +317,30 @@ func NewShop(t *testing.T) *Pods {
 	t.Helper()
 	return NewPods(LoadShop(t))
 }
+
+// FrontendV2 is the shop's frontend pod after an edit: web gets a variable and a third
+// replica; proxy is as it was.
+const FrontendV2 = `services:
+  web:
+    image: shop-web:dev
+    build: https://github.com/podium/shop-web.git
+    deploy:
+      replicas: 3
+    environment:
+      FEATURE_CART: "on"
+    ports: ["127.0.0.1::3000"]
+    labels:
+      io.fdy.cage.test: "bin/test --fast"
+  proxy:
+    image: nginx:1.27-alpine
+    ports: ["127.0.0.1:8080:80"]
+    depends_on: [web]
+`
+
+// WriteFile replaces a file of a fixture workspace (rel is slash-separated, under root).
+func WriteFile(t testing.TB, root, rel, content string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(root, filepath.FromSlash(rel)), []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -2,8 +2,6 @@ package pods
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -15,24 +13,7 @@ import (
 	"github.com/podiumdev/podium/model/modeltest"
 )
 
-// frontendV2 is the shop's frontend pod after an edit: web gets a variable and a third
-// replica; proxy is as it was.
-const frontendV2 = `services:
-  web:
-    image: shop-web:dev
-    build: https://github.com/podium/shop-web.git
-    deploy:
-      replicas: 3
-    environment:
-      FEATURE_CART: "on"
-    ports: ["127.0.0.1::3000"]
-    labels:
-      io.fdy.cage.test: "bin/test --fast"
-  proxy:
-    image: nginx:1.27-alpine
-    ports: ["127.0.0.1:8080:80"]
-    depends_on: [web]
-`
+const frontendV2 = modeltest.FrontendV2
 
 // frontendBroken does not parse: the flow sequence on line 4 is never closed.
 const frontendBroken = `services:
@@ -43,12 +24,9 @@ const frontendBroken = `services:
     image: nginx:1.27-alpine
 `
 
-// writeFile replaces a file of the fixture workspace.
 func writeFile(t *testing.T, root, rel, content string) {
 	t.Helper()
-	if err := os.WriteFile(filepath.Join(root, filepath.FromSlash(rel)), []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.WriteFile(t, root, rel, content)
 }
 
 // fileChange tells the tab that pod files changed, as the root does when its watcher reports
