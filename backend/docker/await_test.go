@@ -108,3 +108,25 @@ func TestIndexAwaitContainer(t *testing.T) {
 		t.Fatal("the wait did not end when the container was removed")
 	}
 }
+
+// TestIndexAwaitContainerNotFollowed: a container the index does not follow (its labels do not
+// match the index's) is still waited on, through the engine's own subscription.
+func TestIndexAwaitContainerNotFollowed(t *testing.T) {
+	t.Parallel()
+	h := enginetest.New(t)
+	ix := e2eIndex(t, h.Engine, docker.IndexOptions{Labels: []string{h.Label(), "dev.podium.test-never=set"}})
+	id := h.Run("ixother", &container.Config{Cmd: []string{"sh", "-c", "sleep 1; exit 3"}}, nil)
+	errExited := errors.New("exited")
+	// Without the fallback nothing would wake the wait: it would end at this deadline.
+	ctx, cancel := context.WithTimeout(h.Ctx(), 30*time.Second)
+	defer cancel()
+	c, err := ix.AwaitContainer(ctx, id, func(c docker.Container) (bool, error) {
+		if !c.Running() {
+			return false, errExited
+		}
+		return false, nil
+	})
+	if !errors.Is(err, errExited) || c.ExitCode != 3 {
+		t.Fatalf("await exit of a container the index does not hold: code %d, %v", c.ExitCode, err)
+	}
+}
