@@ -693,7 +693,9 @@ func (er *execRun) acquire(ctx context.Context, n *Node, image string, env map[s
 			}, nil
 		}
 	}
-	key := poolKey(image, env, n.Params)
+	// A pool container is anyone's with the same image and resources: it carries no node's
+	// env, each exec is given its own.
+	key := poolKey(image, n.Params)
 	labels[docker.LabelPool] = key
 	er.mu.Lock()
 	var id string
@@ -703,7 +705,7 @@ func (er *execRun) acquire(ctx context.Context, n *Node, image string, env map[s
 	er.mu.Unlock()
 	if id == "" {
 		var err error
-		if id, err = er.create(ctx, n, image, env, labels); err != nil {
+		if id, err = er.create(ctx, n, image, nil, labels); err != nil {
 			return "", nil, err
 		}
 	}
@@ -772,13 +774,11 @@ func nodeRun(n *Node) NodeRun {
 	return NodeRun{Path: n.Path, Kind: string(n.Kind), State: StatePending, Skipped: n.Params.Skip, Command: n.Command, Env: n.Params.Env}
 }
 
-// poolKey names the containers a pool node may share: same image, env, docker access, cpu, mem.
-func poolKey(image string, env map[string]string, p Params) string {
+// poolKey names the containers pool nodes may share, by Conducto's resource key: the same
+// image, docker access, cpu and mem. The env is not part of it: every exec is given its node's.
+func poolKey(image string, p Params) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%v\x00%g\x00%g\x00", image, p.RequiresDocker, p.CPU, p.Mem)
-	for _, kv := range envList(env) {
-		fmt.Fprintf(h, "%s\x00", kv)
-	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 

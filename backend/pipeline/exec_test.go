@@ -448,3 +448,20 @@ func TestExecutorMaxConcurrentDescendants(t *testing.T) {
 		t.Errorf("up to %d execs ran at once under max_concurrent 2", n)
 	}
 }
+
+// Pool containers are keyed by image and resources, as Conducto's are: nodes that differ only
+// in env share one, and each exec sees its own env.
+func TestReusePoolSharesAcrossEnv(t *testing.T) {
+	e := newExecEnv(t)
+	r := e.run(header + "serial:\n  a:\n    exec: echo A=$WHO\n    env: {WHO: alpha}\n  b:\n    exec: echo B=$WHO\n    env: {WHO: beta}\n  c: echo C=${WHO:-none}\n")
+	wantStates(t, r, map[string]State{"/": StateDone})
+	ca, cb, cc := r.Nodes["/a"].LastAttempt().Container, r.Nodes["/b"].LastAttempt().Container, r.Nodes["/c"].LastAttempt().Container
+	if ca == "" || ca != cb || cb != cc {
+		t.Errorf("containers a=%.12s b=%.12s c=%.12s: nodes that differ only in env must share the pool", ca, cb, cc)
+	}
+	for path, want := range map[string]string{"/a": "stdout:A=alpha\n", "/b": "stdout:B=beta\n", "/c": "stdout:C=none\n"} {
+		if got := output(t, e.store, r, path, 1); got != want {
+			t.Errorf("%s output %q, want %q", path, got, want)
+		}
+	}
+}
