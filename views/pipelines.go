@@ -53,6 +53,8 @@ func RunState(s pipeline.RunStatus) pipeline.State {
 		return pipeline.StateDone
 	case pipeline.RunError:
 		return pipeline.StateError
+	case pipeline.RunPending:
+		return pipeline.StatePending
 	}
 	return pipeline.StateKilled
 }

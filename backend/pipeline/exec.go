@@ -314,17 +314,11 @@ func (er *execRun) finish() {
 	er.mu.Lock()
 	defer er.mu.Unlock()
 	er.containers = map[string]bool{}
-	rollupInto(er.run, er.p)
-	switch root := er.run.Nodes[er.run.Order[0]]; {
-	case er.killed:
-		er.run.Status = RunKilled
-	case root.State == StateDone:
-		er.run.Status = RunDone
-	case root.State == StateKilled:
-		er.run.Status = RunKilled
-	default:
+	er.run.Status = RunKilled // ended; a kill is what a root left pending is put down to
+	if !er.killed {
 		er.run.Status = RunError
 	}
+	rollupInto(er.run, er.p)
 	er.run.Ended = time.Now().UTC().Round(0)
 	if err := er.x.store.Save(er.run); err != nil {
 		errs = append(errs, err)
@@ -405,8 +399,9 @@ func (er *execRun) saveLocked() error {
 	return nil
 }
 
-// rollupInto sets every parent's stored State from its children's, honouring suppress_errors
-// as p (which may be nil) declares it.
+// rollupInto sets every parent's stored State from its children's (Rollup), honouring
+// suppress_errors as the run records it and p (which may be nil) declares it, and gives an
+// ended run the status its root says (endStatus): the one roll-up every view of a run shows.
 func rollupInto(r *Run, p *Pipeline) {
 	sum := Rollup(r, func(path string) bool {
 		n, ok := p.Node(path)
@@ -417,6 +412,9 @@ func rollupInto(r *Run, p *Pipeline) {
 		if len(kids[path]) > 0 {
 			r.Nodes[path].State = s.State
 		}
+	}
+	if r.Status != RunRunning && r.Status != RunInterrupted && len(r.Order) > 0 {
+		r.Status = endStatus(sum[r.Order[0]].State, r.Status == RunKilled)
 	}
 }
 
@@ -771,7 +769,8 @@ func (er *execRun) remove(id string) {
 
 // nodeRun is the run's initial record of a pipeline node.
 func nodeRun(n *Node) NodeRun {
-	return NodeRun{Path: n.Path, Kind: string(n.Kind), State: StatePending, Skipped: n.Params.Skip, Command: n.Command, Env: n.Params.Env}
+	return NodeRun{Path: n.Path, Kind: string(n.Kind), State: StatePending, Skipped: n.Params.Skip, Command: n.Command, Env: n.Params.Env,
+		SuppressErrors: n.Kind != Exec && n.Params.SuppressErrors}
 }
 
 // poolKey names the containers pool nodes may share, by Conducto's resource key: the same

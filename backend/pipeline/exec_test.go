@@ -465,3 +465,49 @@ func TestReusePoolSharesAcrossEnv(t *testing.T) {
 		}
 	}
 }
+
+// Skipping a failed node of an ended run: the run's status, its listing and the tree's root
+// all come from one roll-up, and agree.
+func TestExecutorSkipSettlesRunStatus(t *testing.T) {
+	e := newExecEnv(t)
+	cases := []struct {
+		name, src string
+		root      State
+		status    RunStatus
+	}{
+		// The other branch ran: skipping the failure leaves everything done.
+		{"parallel", header + "parallel:\n  a: exit 1\n  b: echo b\n", StateDone, RunDone},
+		// The serial stopped at the failure: /b never ran, so the run ended with work left.
+		{"serial", header + "serial:\n  a: exit 1\n  b: echo b\n", StatePending, RunPending},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := e.run(c.src)
+			if r.Status != RunError {
+				t.Fatalf("status %s before the skip", r.Status)
+			}
+			if err := e.x.SetSkipped(r, "/a", true); err != nil {
+				t.Fatal(err)
+			}
+			got, err := e.store.Load(r.Pipeline, r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum := Rollup(got, nil)
+			runs, err := e.store.Runs(r.Pipeline)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var listed RunStatus
+			for _, s := range runs {
+				if s.ID == r.ID {
+					listed = s.Status
+				}
+			}
+			if sum["/"].State != c.root || got.Nodes["/"].State != c.root || got.Status != c.status || listed != c.status {
+				t.Errorf("after skip: tree root %s, stored root %s, run %s, listed %s; want root %s, run %s",
+					sum["/"].State, got.Nodes["/"].State, got.Status, listed, c.root, c.status)
+			}
+		})
+	}
+}

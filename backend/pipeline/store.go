@@ -55,6 +55,9 @@ const (
 	RunError       RunStatus = "error"
 	RunKilled      RunStatus = "killed"
 	RunInterrupted RunStatus = "interrupted"
+	// RunPending is a run that ended with nodes never run and none failed or killed: a
+	// failure was skipped after the run had stopped on it. Rerunning the root runs the rest.
+	RunPending RunStatus = "pending"
 )
 
 // File names inside a run directory.
@@ -94,6 +97,9 @@ type NodeRun struct {
 	Env      map[string]string `json:"env,omitempty"`
 	// Image is the image reference the node last ran with, so that debug opens exactly it.
 	Image string `json:"image,omitempty"`
+	// SuppressErrors is the file's suppress_errors for a group, kept with the run so that
+	// every roll-up of it (the executor's, a view's) counts its children's errors alike.
+	SuppressErrors bool `json:"suppress_errors,omitempty"`
 }
 
 // Run is one run of a pipeline. A Run is not safe for concurrent use: the executing process
@@ -228,6 +234,7 @@ func (s *Store) Load(pipeline, id string) (*Run, error) {
 		}
 		if !held {
 			r.markInterrupted()
+			rollupInto(&r, nil)
 		}
 	}
 	return &r, nil

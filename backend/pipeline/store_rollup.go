@@ -18,14 +18,17 @@ type Summary struct {
 //  3. any child error → error, unless suppressed(parent) (suppress_errors), which counts it done;
 //  4. any child killed → killed, likewise suppressible;
 //  5. all children done → done (so an all-skipped parent is done);
-//  6. some done, some pending → running: the group is underway, between two children (a
-//     serial's next child, a parallel's next within max_concurrent), not waiting to start;
+//  6. some done, some pending → running while the run is running: the group is underway,
+//     between two children (a serial's next child, a parallel's next within max_concurrent),
+//     not waiting to start; in an ended run nothing is underway, and it is pending;
 //  7. otherwise (all pending) → pending.
 //
 // A skipped parent keeps the base state of its subtree (Conducto's pending_skipped, say): its
 // skipped children are not counted as done for it, only for the parents above it.
 // So a serial that stopped on an error while later children are pending is error, and a
-// parallel with one running child and one failed one is still running. suppressed may be nil.
+// parallel with one running child and one failed one is still running. A group suppresses
+// its children's errors when the run records it (NodeRun.SuppressErrors) or suppressed says
+// so; suppressed may be nil.
 // Counts fold skipped nodes into their base state, as Conducto's status line does.
 func Rollup(r *Run, suppressed func(path string) bool) map[string]Summary {
 	kids := r.children()
@@ -39,7 +42,7 @@ func Rollup(r *Run, suppressed func(path string) bool) map[string]Summary {
 			continue
 		}
 		sum := Summary{Skipped: n.Skipped, Counts: map[State]int{}}
-		suppress := suppressed != nil && suppressed(p)
+		suppress := n.SuppressErrors || (suppressed != nil && suppressed(p))
 		var running, queued, failed, killed, pending, started bool
 		for _, k := range kids[p] {
 			ks, ok := out[k]
@@ -77,7 +80,7 @@ func Rollup(r *Run, suppressed func(path string) bool) map[string]Summary {
 			sum.State = StateError
 		case killed:
 			sum.State = StateKilled
-		case pending && started:
+		case pending && started && r.Status == RunRunning:
 			sum.State = StateRunning
 		case pending:
 			sum.State = StatePending
@@ -87,4 +90,21 @@ func Rollup(r *Run, suppressed func(path string) bool) map[string]Summary {
 		out[p] = sum
 	}
 	return out
+}
+
+// endStatus is the status of an ended run whose root rolled up to root; killed says a kill
+// stopped it, which is what a root left pending is put down to.
+func endStatus(root State, killed bool) RunStatus {
+	switch root {
+	case StateDone:
+		return RunDone
+	case StateError:
+		return RunError
+	case StateKilled:
+		return RunKilled
+	}
+	if killed {
+		return RunKilled
+	}
+	return RunPending
 }

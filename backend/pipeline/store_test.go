@@ -174,8 +174,9 @@ func TestStoreInterruptedRun(t *testing.T) {
 	if got.Nodes["/test/lint"].State != StateKilled {
 		t.Errorf("queued lint = %s", got.Nodes["/test/lint"].State)
 	}
-	if got.Nodes["/build"].State != StateDone || got.Nodes["/"].State != StatePending {
-		t.Errorf("finished/pending nodes changed: build %s root %s", got.Nodes["/build"].State, got.Nodes["/"].State)
+	// Finished nodes keep their state; the groups roll up from the killed ones.
+	if got.Nodes["/build"].State != StateDone || got.Nodes["/"].State != StateKilled || got.Nodes["/test"].State != StateKilled {
+		t.Errorf("after the interruption: build %s root %s test %s", got.Nodes["/build"].State, got.Nodes["/"].State, got.Nodes["/test"].State)
 	}
 	// Its nodes can be rerun: a new process opens it and adds an attempt.
 	unlock2, err := s.OpenRun(got)
@@ -508,7 +509,7 @@ func TestOutputFollowEndsWhenWriterDies(t *testing.T) {
 
 func TestRollupRules(t *testing.T) {
 	mk := func(states map[string]State) *Run {
-		r := &Run{Pipeline: "p", ID: "i", Nodes: map[string]*NodeRun{}}
+		r := &Run{Pipeline: "p", ID: "i", Status: RunRunning, Nodes: map[string]*NodeRun{}}
 		if err := r.addNodes(storeTestTree(), 0); err != nil {
 			t.Fatal(err)
 		}
@@ -552,6 +553,12 @@ func TestRollupRules(t *testing.T) {
 		if got["/"].State != c.root || got["/test"].State != c.test {
 			t.Errorf("%s: root %s test %s, want %s %s", c.name, got["/"].State, got["/test"].State, c.root, c.test)
 		}
+	}
+	// In an ended run nothing is underway: a group with done and pending children is pending.
+	ended := mk(map[string]State{"/build": StateDone})
+	ended.Status = RunError
+	if got := Rollup(ended, nil)["/"].State; got != StatePending {
+		t.Errorf("ended run, partly done: root %s, want pending", got)
 	}
 	// Counts are leaves per state, skipped folded in; a leaf counts itself.
 	r := mk(map[string]State{"/build": StateDone, "/test/unit": StateError})

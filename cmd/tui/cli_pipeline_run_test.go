@@ -82,3 +82,40 @@ serial:
 		t.Fatalf("containers left by the run: %d (%v)", len(left), err)
 	}
 }
+
+// TestPipelineRunJSONFinalStates: `pipeline run --json` ends with every node's final state,
+// groups included, also those left pending when the run stopped.
+func TestPipelineRunJSONFinalStates(t *testing.T) {
+	enginetest.New(t)
+	ws := t.TempDir()
+	file := filepath.Join(ws, "p.yml")
+	def := `images: {bb: {from: "busybox:latest"}}
+image: bb
+serial:
+  bad: exit 2
+  later:
+    parallel:
+      x: echo x
+      y: echo y
+`
+	if err := os.WriteFile(file, []byte(def), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runCLI(t, "-w", ws, "pipeline", "run", file, "--json")
+	if err == nil {
+		t.Fatalf("a failing pipeline must fail:\n%s", out)
+	}
+	last := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var ev runEvent
+		if json.Unmarshal([]byte(line), &ev) == nil && ev.Path != "" {
+			last[ev.Path] = ev.State
+		}
+	}
+	want := map[string]string{"/": "error", "/bad": "error", "/later": "pending", "/later/x": "pending", "/later/y": "pending"}
+	for p, st := range want {
+		if last[p] != st {
+			t.Errorf("%s: last JSON state %q, want %q (all %v)\n%s", p, last[p], st, last, out)
+		}
+	}
+}

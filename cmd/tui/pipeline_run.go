@@ -46,16 +46,18 @@ func newRunReporter(out io.Writer, asJSON bool) *runReporter {
 	return &runReporter{out: out, json: asJSON, tty: tty, seen: map[string]string{}}
 }
 
-// update reports what changed in r since the last call.
-func (rep *runReporter) update(r *pipeline.Run) {
+// update reports what changed in r since the last call. While the run goes on, a group is
+// reported when it has finished (its rolled-up state moves with every child); the final
+// report (last) gives every node its final state, a group left pending by a stop included.
+func (rep *runReporter) update(r *pipeline.Run, last bool) {
 	if rep.tty {
 		rep.drawTree(r)
 		return
 	}
 	for _, path := range r.Order {
 		n := r.Nodes[path]
-		if (n.Kind == "serial" || n.Kind == "parallel") && !finished(n.State) {
-			continue // a group's rolled-up state moves with every child; report its end only
+		if (n.Kind == "serial" || n.Kind == "parallel") && !finished(n.State) && !last {
+			continue
 		}
 		a := n.LastAttempt()
 		key := fmt.Sprintf("%s/%v", n.State, n.Skipped)
@@ -159,7 +161,7 @@ func followRun(ctx context.Context, pl *pipeline.Workspace, r *pipeline.Run, cha
 		select {
 		case <-changed:
 			if cur, err := st.Load(r.Pipeline, r.ID); err == nil {
-				rep.update(cur)
+				rep.update(cur, false)
 			}
 		case <-done:
 			if err := x.Wait(ctx, r.ID); err != nil {
@@ -169,7 +171,7 @@ func followRun(ctx context.Context, pl *pipeline.Workspace, r *pipeline.Run, cha
 			if err != nil {
 				return err
 			}
-			rep.update(final)
+			rep.update(final, true)
 			if final.Status != pipeline.RunDone {
 				return fmt.Errorf("pipeline %s run %s: %s (see `podium pipeline logs %s NODE`)", final.Pipeline, final.ID, final.Status, final.ID)
 			}
@@ -179,7 +181,10 @@ func followRun(ctx context.Context, pl *pipeline.Workspace, r *pipeline.Run, cha
 			return nil
 		case <-ctx.Done():
 			_ = x.Kill(r.ID)
-			<-done
+			<-done // the executor has removed the run's containers and saved its end
+			if final, err := st.Load(r.Pipeline, r.ID); err == nil {
+				rep.update(final, true)
+			}
 			return fmt.Errorf("pipeline %s run %s: killed (%v)", r.Pipeline, r.ID, ctx.Err())
 		}
 	}
