@@ -3,6 +3,8 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -132,4 +134,53 @@ func (w *Workspace) Output(ctx context.Context, run *Run, path string, attempt i
 		}
 	}
 	return w.Store.ScanOutput(run, path, attempt, fn) // its errors name the file
+}
+
+// Sweep removes the containers of the workspace's runs that no process runs any more: a run
+// whose process died without cleaning up (SIGKILL, a crash) reads as interrupted (Store.Load)
+// and its containers would stay up. It returns how many it removed. Containers of runs this
+// workspace does not store (another workspace's, a test's) and of runs still running are
+// left alone. The CLI sweeps before each run, the TUI when it starts and when it sees a run's
+// process gone.
+func (w *Workspace) Sweep(ctx context.Context) (int, error) {
+	if w.eng == nil {
+		return 0, nil
+	}
+	cs, err := w.eng.List(ctx, docker.ListOptions{All: true, Labels: []string{docker.LabelPipeline, docker.LabelRun}})
+	if err != nil {
+		return 0, fmt.Errorf("sweep pipeline containers: %w", err)
+	}
+	gone := map[string]bool{} // pipeline/run → no process runs it
+	removed := 0
+	var errs []error
+	for _, c := range cs {
+		name, id := c.Labels[docker.LabelPipeline], c.Labels[docker.LabelRun]
+		key := name + "/" + id
+		stale, seen := gone[key]
+		if !seen {
+			stale = w.abandoned(name, id)
+			gone[key] = stale
+		}
+		if !stale {
+			continue
+		}
+		if err := w.eng.Remove(ctx, c.ID, docker.RemoveOptions{Force: true}); err != nil {
+			errs = append(errs, fmt.Errorf("sweep container %s of run %s: %w", c.ShortID(), key, err))
+			continue
+		}
+		removed++
+	}
+	return removed, errors.Join(errs...)
+}
+
+// abandoned says the workspace stores the run and no process runs it.
+func (w *Workspace) abandoned(name, id string) bool {
+	if checkPipelineName(name) != nil || checkPipelineName(id) != nil {
+		return false
+	}
+	if _, err := os.Stat(filepath.Join(w.Store.Root, name, id, runFile)); errors.Is(err, fs.ErrNotExist) || err != nil {
+		return false
+	}
+	r, err := w.Store.Load(name, id)
+	return err == nil && r.Status != RunRunning
 }

@@ -167,6 +167,7 @@ container is removed when the shell ends.`,
 			}
 			defer eng.Close()
 			pl, changed := runPipelines(eng, root, cmd.ErrOrStderr())
+			sweep(cmd.Context(), pl, cmd.ErrOrStderr())
 			run, err := pl.Start(cmd.Context(), p, def)
 			if err != nil {
 				return err
@@ -197,6 +198,7 @@ container is removed when the shell ends.`,
 			}
 			defer eng.Close()
 			pl, changed := runPipelines(eng, root, cmd.ErrOrStderr())
+			sweep(cmd.Context(), pl, cmd.ErrOrStderr())
 			if err := pl.Rerun(cmd.Context(), run, args[1]); err != nil {
 				return err
 			}

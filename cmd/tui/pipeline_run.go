@@ -190,6 +190,14 @@ func followRun(ctx context.Context, pl *pipeline.Workspace, r *pipeline.Run, cha
 	}
 }
 
+// sweep removes the containers that runs whose process died left behind; a failure is a
+// warning, never a reason not to run.
+func sweep(ctx context.Context, pl *pipeline.Workspace, warn io.Writer) {
+	if _, err := pl.Sweep(ctx); err != nil {
+		fmt.Fprintf(warn, "warning: %v\n", err)
+	}
+}
+
 // runPipelines makes the workspace's pipelines for a run of the CLI: image builds are reported
 // on progress, and the channel is signalled after each save.
 func runPipelines(eng *docker.Engine, root string, progress io.Writer) (*pipeline.Workspace, <-chan struct{}) {
