@@ -73,11 +73,17 @@ func runTUI(ctx context.Context, g globalFlags, remote string) error {
 	hub := watch.NewHub()
 	defer hub.Close()
 	deploys, takeOver, deploysDone := startDeploys(ctx, &g, eng, ix, hub, remote)
+	pipes := newPipelinesBackend(eng, ws, hub)
+	pipesDone := make(chan struct{})
+	go func() {
+		defer close(pipesDone)
+		pipes.followRuns(ctx, hub, ws) // runs started outside the TUI, and their ends
+	}()
 
 	m := model.New(model.Config{
 		Deploys:       deploys,
 		TakeOver:      takeOver,
-		Pipelines:     newPipelinesBackend(eng, ws, hub),
+		Pipelines:     pipes,
 		Backend:       containersBackend{docker.NewLive(eng, ix)},
 		Pods:          podsBackend{pods.NewController(eng, ws, pods.LoadOptions{ProjectName: g.project, Target: g.target, DefaultTagsFile: g.defaultTags}).WaitingOn(ix)},
 		Workspace:     homeRelative(ws),
@@ -94,6 +100,7 @@ func runTUI(ctx context.Context, g globalFlags, remote string) error {
 	cancel()
 	<-indexDone
 	<-deploysDone
+	<-pipesDone
 	if err != nil && ctx.Err() == nil {
 		return fmt.Errorf("tui: %w (log: %s)", err, logPath)
 	}
