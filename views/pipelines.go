@@ -165,17 +165,13 @@ func RunTreeLine(t Theme, r *pipeline.Run, sum map[string]pipeline.Summary, path
 		" " + pipelineStyle(t, state).Render(word)
 	if n != nil && len(n.Attempts) > 0 {
 		a := n.Attempts[len(n.Attempts)-1]
-		if !a.Start.IsZero() {
-			end := a.End
-			if end.IsZero() {
-				end = now
-			}
-			line += " " + t.Dim.Render(Duration(end.Sub(a.Start)))
+		if d := AttemptDuration(a, now); d != "" {
+			line += " " + t.Dim.Render(d)
 		}
 		if len(n.Attempts) > 1 {
 			line += " " + t.Dim.Render(fmt.Sprintf("×%d", len(n.Attempts)))
 		}
-		if a.State == pipeline.StateError && a.ExitCode != 0 {
+		if a.State == pipeline.StateError && a.ExitCode != 0 && !a.Start.IsZero() { // -1: it never started
 			line += " " + t.Bad.Render(fmt.Sprintf("exit %d", a.ExitCode))
 		}
 	}
@@ -183,6 +179,20 @@ func RunTreeLine(t Theme, r *pipeline.Run, sum map[string]pipeline.Summary, path
 		line += "  " + PipelineCounts(t, s.Counts)
 	}
 	return line
+}
+
+// AttemptDuration is how long an attempt ran, or has been running at now: "" for one that
+// never started (it failed before its container ran), whatever its end says. The TUI's tree
+// and the CLI's both show it.
+func AttemptDuration(a pipeline.Attempt, now time.Time) string {
+	if a.Start.IsZero() {
+		return ""
+	}
+	end := a.End
+	if end.IsZero() {
+		end = now
+	}
+	return Duration(max(end.Sub(a.Start), 0))
 }
 
 // RunTree draws a run's nodes in tree order with their states.

@@ -9,21 +9,23 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"golang.org/x/term"
 
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/pipeline"
+	"github.com/podiumdev/podium/views"
 )
 
 // runReporter prints a run's progress: one line per node state change (JSON lines with
 // --json), or on a terminal a tree redrawn in place.
 type runReporter struct {
-	out    io.Writer
-	json   bool
-	tty    bool
-	seen   map[string]string // path → last reported state/attempt
-	drawn  int               // lines of the last tree drawn
-	images io.Writer
+	out   io.Writer
+	json  bool
+	tty   bool
+	seen  map[string]string // path → last reported state/attempt
+	drawn int               // terminal lines the last tree took
+	theme views.Theme       // the TUI's, for the tree's lines
 }
 
 // runEvent is one line of `pipeline run --json`.
@@ -43,7 +45,7 @@ func newRunReporter(out io.Writer, asJSON bool) *runReporter {
 	if f, ok := out.(*os.File); ok && !asJSON {
 		tty = term.IsTerminal(int(f.Fd()))
 	}
-	return &runReporter{out: out, json: asJSON, tty: tty, seen: map[string]string{}}
+	return &runReporter{out: out, json: asJSON, tty: tty, seen: map[string]string{}, theme: views.NewTheme(os.Getenv("NO_COLOR") != "")}
 }
 
 // update reports what changed in r since the last call. While the run goes on, a group is
@@ -51,7 +53,7 @@ func newRunReporter(out io.Writer, asJSON bool) *runReporter {
 // report (last) gives every node its final state, a group left pending by a stop included.
 func (rep *runReporter) update(r *pipeline.Run, last bool) {
 	if rep.tty {
-		rep.drawTree(r)
+		rep.drawTree(r, last)
 		return
 	}
 	for _, path := range r.Order {
@@ -89,7 +91,8 @@ func finished(s pipeline.State) bool {
 	return s == pipeline.StateDone || s == pipeline.StateError || s == pipeline.StateKilled
 }
 
-// describeNode is a node's state in words: "done (exit 0, 1.2s)", "error (exit 1): reason".
+// describeNode is a node's state in words: "done (exit 0, 1s)", "error (exit 1): reason", its
+// duration by the TUI's rule (views.AttemptDuration: none for a node that never started).
 func describeNode(n *pipeline.NodeRun) string {
 	s := string(n.State)
 	if n.Skipped {
@@ -100,11 +103,16 @@ func describeNode(n *pipeline.NodeRun) string {
 		return s
 	}
 	if !a.End.IsZero() {
-		s += fmt.Sprintf(" (exit %d, %s", a.ExitCode, a.End.Sub(a.Start).Round(10*time.Millisecond))
-		if a.N > 1 {
-			s += fmt.Sprintf(", attempt %d", a.N)
+		var parts []string
+		if !a.Start.IsZero() {
+			parts = append(parts, fmt.Sprintf("exit %d", a.ExitCode), views.AttemptDuration(*a, a.End))
 		}
-		s += ")"
+		if a.N > 1 {
+			parts = append(parts, fmt.Sprintf("attempt %d", a.N))
+		}
+		if len(parts) > 0 {
+			s += " (" + strings.Join(parts, ", ") + ")"
+		}
 	}
 	if a.Reason != "" {
 		s += ": " + a.Reason
@@ -112,44 +120,61 @@ func describeNode(n *pipeline.NodeRun) string {
 	return s
 }
 
-// drawTree redraws the run's tree in place on a terminal.
-func (rep *runReporter) drawTree(r *pipeline.Run) {
+// drawTree redraws the run's tree in place on a terminal, each node a line as the TUI's tree
+// draws it (views.RunTreeLine: the same glyphs, words and durations), cut to the terminal's
+// width so that a line never wraps; the cursor goes up by the lines the last tree took on
+// screen. When the run has ended (last), the reasons of the nodes that failed follow in
+// full, below the tree.
+func (rep *runReporter) drawTree(r *pipeline.Run, last bool) {
+	cols := rep.cols()
 	var b strings.Builder
 	if rep.drawn > 0 {
-		fmt.Fprintf(&b, "\x1b[%dA\x1b[J", rep.drawn)
+		fmt.Fprintf(&b, "\r\x1b[%dA\x1b[J", rep.drawn)
 	}
+	sum := pipeline.Rollup(r, nil)
+	now := time.Now()
 	lines := 0
 	for _, path := range r.Order {
-		n := r.Nodes[path]
-		depth := strings.Count(path, "/")
-		name := path[strings.LastIndexByte(path, '/')+1:]
-		if path == "/" {
-			depth, name = 0, "/"
+		line := views.RunTreeLine(rep.theme, r, sum, path, now)
+		if cols > 1 {
+			line = ansi.Truncate(line, cols-1, "…")
 		}
-		fmt.Fprintf(&b, "%s%s %-*s %s\n", strings.Repeat("  ", depth), stateGlyph(n), max(1, 28-2*depth), name, describeNode(n))
-		lines++
+		b.WriteString(line + "\n")
+		lines += physicalLines(line, cols)
 	}
 	rep.drawn = lines
+	if last {
+		rep.drawn = 0 // what follows stays
+		for _, path := range r.Order {
+			n := r.Nodes[path]
+			if a := n.LastAttempt(); a != nil && a.Reason != "" && (n.State == pipeline.StateError || n.State == pipeline.StateKilled) {
+				fmt.Fprintf(&b, "%s: %s\n", path, a.Reason)
+			}
+		}
+	}
 	fmt.Fprint(rep.out, b.String())
 }
 
-func stateGlyph(n *pipeline.NodeRun) string {
-	if n.Skipped {
-		return "⊘"
+// cols is the terminal's width, 0 when unknown.
+func (rep *runReporter) cols() int {
+	f, ok := rep.out.(*os.File)
+	if !ok {
+		return 0
 	}
-	switch n.State {
-	case pipeline.StateDone:
-		return "●"
-	case pipeline.StateError:
-		return "✖"
-	case pipeline.StateKilled:
-		return "☠"
-	case pipeline.StateRunning:
-		return "◐"
-	case pipeline.StateQueued:
-		return "◌"
+	w, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
 	}
-	return "○"
+	return w
+}
+
+// physicalLines is how many terminal lines line takes at cols columns (one when unknown).
+func physicalLines(line string, cols int) int {
+	w := ansi.StringWidth(line)
+	if cols <= 0 || w <= cols {
+		return 1
+	}
+	return (w + cols - 1) / cols
 }
 
 // follow reports a run until the executor is done with it, then says how it ended; the error
