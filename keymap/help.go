@@ -16,8 +16,9 @@ type HelpRow struct {
 
 // Hint is one footer entry: "↑↓ move".
 type Hint struct {
-	Keys  string
-	Label string
+	Keys   string
+	Label  string
+	Action Action // the (first) action the hint is for
 }
 
 // Help builds the help screen from the bindings, one section per context in ctxs
@@ -65,7 +66,7 @@ func (k Keymap) Hints(ctx Context) []Hint {
 			out[n-1].Keys += key
 			continue
 		}
-		out = append(out, Hint{Keys: key, Label: b.Hint})
+		out = append(out, Hint{Keys: key, Label: b.Hint, Action: b.Action})
 	}
 	return out
 }

@@ -205,7 +205,11 @@ func RunTree(t Theme, d RunTreeData, width, height int) string {
 	note := pipelineStyle(t, st).Render(PipelineGlyph(st, false) + " " + string(d.Run.Status))
 	lines := []string{rule(t, d.Run.Pipeline+" "+d.Run.ID, note, width, d.Focused)}
 	for i := d.Offset; i < len(d.Run.Order) && len(lines) < height; i++ {
-		s := Fit(" "+RunTreeLine(t, d.Run, sum, d.Run.Order[i], d.Now), width)
+		edge := " "
+		if i == d.Cursor && d.Focused { // the cursor's glyph, as every focused list shows it
+			edge = t.G.Cursor
+		}
+		s := Fit(edge+RunTreeLine(t, d.Run, sum, d.Run.Order[i], d.Now), width)
 		if i == d.Cursor {
 			if d.Focused {
 				s = t.Selected.Render(ansi.Strip(s))

@@ -106,10 +106,11 @@ serial:
 		t.Fatalf("a failing pipeline must fail:\n%s", out)
 	}
 	last := map[string]string{}
+	runID := ""
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		var ev runEvent
 		if json.Unmarshal([]byte(line), &ev) == nil && ev.Path != "" {
-			last[ev.Path] = ev.State
+			last[ev.Path], runID = ev.State, ev.Run
 		}
 	}
 	want := map[string]string{"/": "error", "/bad": "error", "/later": "pending", "/later/x": "pending", "/later/y": "pending"}
@@ -117,5 +118,9 @@ serial:
 		if last[p] != st {
 			t.Errorf("%s: last JSON state %q, want %q (all %v)\n%s", p, last[p], st, last, out)
 		}
+	}
+	// A node that never ran has no output to show, and logs says so.
+	if out, err := runCLI(t, "-w", ws, "pipeline", "logs", runID, "/later/x"); err == nil || !strings.Contains(err.Error(), "never ran") {
+		t.Errorf("logs of a node that never ran: %v\n%s", err, out)
 	}
 }

@@ -93,6 +93,13 @@ func pipelineCommand(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if len(node.Attempts) == 0 {
+				state := string(node.State)
+				if node.Skipped {
+					state += ", skipped"
+				}
+				return fmt.Errorf("run %s node %s never ran (%s): it has no output", run.ID, node.Path, state)
+			}
 			n := attempt
 			if n == 0 {
 				n = len(node.Attempts)

@@ -185,3 +185,28 @@ func TestPipelinesNoBackend(t *testing.T) {
 		t.Errorf("screen:\n%s", s)
 	}
 }
+
+// TestPipelinesRunningFooterAndCursor: while the run shown is running, its tree marks the
+// selected node with the cursor's glyph when it has the focus, and the footer keeps K kill
+// even at 80 columns with a message beside the hints.
+func TestPipelinesRunningFooterAndCursor(t *testing.T) {
+	r := newTab(t, newFakePipelines(), 80, 24)
+	r, cmd := press(t, r, "j", "j", "j", "j", "j", "enter") // nightly's running run
+	r = runPipeCmd(t, r, cmd)
+	if r.run == nil || r.run.Status != "running" {
+		t.Fatalf("the running run is not shown")
+	}
+	r, _ = update(t, r, pipelineActionMsg{what: "started run 20261121-1158-c3d4 of nightly"})
+	lines := strings.Split(screen(r), "\n")
+	footer := lines[len(lines)-1]
+	if !strings.Contains(footer, "K kill") {
+		t.Errorf("no K kill in the footer during a run: %q", footer)
+	}
+	if !strings.Contains(screen(r), "│▌✓ nightly") && !strings.Contains(screen(r), "│▌● nightly") {
+		t.Errorf("the focused tree's selected node has no cursor mark:\n%s", screen(r))
+	}
+	r, _ = press(t, r, "tab") // the output has the focus: the tree shows no cursor glyph
+	if strings.Contains(screen(r), "▌● nightly") {
+		t.Errorf("the cursor mark stays on the tree without the focus:\n%s", screen(r))
+	}
+}

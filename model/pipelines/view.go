@@ -5,6 +5,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/podiumdev/podium/backend/pipeline"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/common"
 	"github.com/podiumdev/podium/views"
@@ -125,7 +126,7 @@ func (m Model) View() string {
 	} else if m.editing {
 		footer = views.FilterLine(m.Theme, m.filter, m.Keys.Hints(keymap.CtxFilter), m.Width)
 	} else {
-		footer = views.Footer(m.Theme, m.Keys.Hints(m.Context()), m.status, m.Width)
+		footer = views.Footer(m.Theme, m.hints(), m.status, m.Width)
 	}
 	screen := body + "\n" + footer
 	if m.confirm && m.run != nil {
@@ -134,6 +135,30 @@ func (m Model) View() string {
 		screen = views.Overlay(screen, box, m.Width, m.Height)
 	}
 	return screen
+}
+
+// hints are the footer's hints for the tab's context. Kill is there only while the run shown
+// is running, and then among the hints the footer keeps when a message needs the room (the
+// last three: kill before the palette and quit).
+func (m Model) hints() []keymap.Hint {
+	hs := m.Keys.Hints(m.Context())
+	if m.Context() != keymap.CtxPipelines {
+		return hs
+	}
+	var kill *keymap.Hint
+	out := make([]keymap.Hint, 0, len(hs))
+	for _, h := range hs {
+		if h.Action == keymap.Kill {
+			kill = &h
+			continue
+		}
+		out = append(out, h)
+	}
+	if kill == nil || m.run == nil || m.run.Status != pipeline.RunRunning {
+		return out
+	}
+	at := max(len(out)-2, 0)
+	return append(out[:at:at], append([]keymap.Hint{*kill}, out[at:]...)...)
 }
 
 // mouse applies a pointer event to the Pipelines tab: the pane under the pointer gets the
