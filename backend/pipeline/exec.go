@@ -537,11 +537,12 @@ func (er *execRun) attempt(ctx context.Context, n *Node, reason string, capture 
 	if n.Params.MaxTime > 0 {
 		tctx, cancel = context.WithTimeout(ctx, n.Params.MaxTime)
 	}
-	stdout := out.Stdout()
+	stdout, argv := out.Stdout(), orderedShell(cmd)
 	if capture != nil {
-		stdout = io.MultiWriter(stdout, capture)
+		// A lazy node's stdout is the tree it generates: its stderr stays apart.
+		stdout, argv = io.MultiWriter(stdout, capture), []string{"sh", "-c", cmd}
 	}
-	code, xerr := er.x.eng.ExecStream(tctx, cid, docker.ExecOptions{Cmd: []string{"sh", "-c", cmd}, Env: envList(env), WorkingDir: workdir}, stdout, out.Stderr())
+	code, xerr := er.x.eng.ExecStream(tctx, cid, docker.ExecOptions{Cmd: argv, Env: envList(env), WorkingDir: workdir}, stdout, out.Stderr())
 	timedOut := tctx.Err() != nil && ctx.Err() == nil
 	cancel()
 	// A cut-short exec leaves its process behind: the container goes with it.
@@ -558,6 +559,15 @@ func (er *execRun) attempt(ctx context.Context, n *Node, reason string, capture 
 		return er.finishAttempt(n.Path, -1, StateKilled, "max_time "+fmtDuration(n.Params.MaxTime)+" exceeded")
 	}
 	return fail(xerr)
+}
+
+// orderedShell runs cmd in sh with its stderr on its stdout: one pipe keeps the order the
+// lines were written in. Two pipes cannot: the engine copies a process's stdout and stderr
+// apart, concurrently, so `echo a; echo b >&2` could read b first. The node's output is
+// therefore one stream (its stderr lines stored as stdout); the executor's own messages about
+// a node are its stderr lines.
+func orderedShell(cmd string) []string {
+	return []string{"sh", "-c", `exec 2>&1; eval "$1"`, "sh", cmd}
 }
 
 // finishAttempt records the end of the node's last attempt (reason, when set, replaces the

@@ -146,7 +146,7 @@ func TestExecutorSuppressErrorsAndSkip(t *testing.T) {
 func TestExecutorOutputs(t *testing.T) {
 	e := newExecEnv(t)
 	r := e.run(header + "env: {WHO: world}\nexec: echo out1; sleep 0.1; echo err1 >&2; sleep 0.1; echo out2 $WHO; exit 0\n")
-	if got, want := output(t, e.store, r, "/", 1), "stdout:out1\nstderr:err1\nstdout:out2 world\n"; got != want {
+	if got, want := output(t, e.store, r, "/", 1), "stdout:out1\nstdout:err1\nstdout:out2 world\n"; got != want {
 		t.Errorf("output = %q, want %q", got, want)
 	}
 	a := r.Nodes["/"].LastAttempt()
@@ -509,5 +509,29 @@ func TestExecutorSkipSettlesRunStatus(t *testing.T) {
 					sum["/"].State, got.Nodes["/"].State, got.Status, listed, c.root, c.status)
 			}
 		})
+	}
+}
+
+// A node's output keeps the order it was written in, stdout and stderr interleaved: ten
+// attempts of a node that writes a line to each, the stderr one right after the stdout one.
+func TestExecutorOutputOrder(t *testing.T) {
+	e := newExecEnv(t)
+	r := e.run(header + "exec: \"echo about to fail; echo boom >&2; exit 1\"\nretries: 9\n")
+	as := r.Nodes["/"].Attempts
+	if len(as) != 10 {
+		t.Fatalf("%d attempts, want 10", len(as))
+	}
+	for _, a := range as {
+		lines, err := e.store.ReadOutput(r, "/", a.N)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, l := range lines {
+			got = append(got, l.Text)
+		}
+		if strings.Join(got, "|") != "about to fail|boom" {
+			t.Errorf("attempt %d: output %q, want the order it was written in", a.N, got)
+		}
 	}
 }

@@ -1,7 +1,9 @@
 package pipeline
 
 // Attempt outputs. Each attempt has one file, out/<node>.<n>.log, holding stdout and stderr
-// interleaved in the order their lines completed. Records are text lines:
+// interleaved in the order their lines completed. (The executor runs a node's command with its
+// stderr on its stdout, the one way to keep the order it wrote them in; the stderr records
+// are the executor's own messages about the node.) Records are text lines:
 //
 //	o<text>\n   a stdout line
 //	e<text>\n   a stderr line

@@ -82,7 +82,7 @@ func pipelineCommand(g *globalFlags) *cobra.Command {
 	var attempt int
 	logs := &cobra.Command{
 		Use:   "logs RUN NODE [--attempt N]",
-		Short: "Print a node's output (stderr lines marked), from its last attempt or attempt N",
+		Short: "Print a node's output in the order it was written (Podium's own messages marked !), from its last attempt or attempt N",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, run, err := g.openRun(args[0])
