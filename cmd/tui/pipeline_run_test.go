@@ -1,0 +1,26 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/podiumdev/podium/backend/pipeline"
+)
+
+// TestDescribeNodeNeverStarted: the plain lines of `pipeline run` give a node that failed
+// before its container ran no duration and no exit code, only its reason.
+func TestDescribeNodeNeverStarted(t *testing.T) {
+	end := time.Date(2026, 12, 7, 21, 0, 0, 0, time.UTC)
+	n := &pipeline.NodeRun{Path: "/broken", Kind: "exec", State: pipeline.StateError, Attempts: []pipeline.Attempt{
+		{N: 1, State: pipeline.StateError, ExitCode: -1, End: end, Reason: "image x is not present locally"},
+	}}
+	got := describeNode(n)
+	if got != "error: image x is not present locally" {
+		t.Errorf("describeNode = %q", got)
+	}
+	n.Attempts[0].Start, n.Attempts[0].ExitCode = end.Add(-3*time.Second), 2
+	if got := describeNode(n); !strings.HasPrefix(got, "error (exit 2, 3s)") {
+		t.Errorf("describeNode of a node that ran = %q", got)
+	}
+}
