@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -49,11 +50,11 @@ func pipelineContainers(t *testing.T, h *enginetest.Harness, name string) []dock
 
 // startPipelineRun starts `podium pipeline run` of file as a process of its own and waits
 // until both nodes run in their containers.
-func startPipelineRun(t *testing.T, h *enginetest.Harness, bin, ws, name, file string) (*exec.Cmd, *bytes.Buffer) {
+func startPipelineRun(t *testing.T, h *enginetest.Harness, bin, ws, name, file string) (*exec.Cmd, *syncBuffer) {
 	t.Helper()
 	cmd := exec.Command(bin, "-w", ws, "pipeline", "run", file, "--json")
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +71,25 @@ func startPipelineRun(t *testing.T, h *enginetest.Harness, bin, ws, name, file s
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	return cmd, &out
+	return cmd, out
+}
+
+// syncBuffer is a buffer the process's output is copied into while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // TestPipelineRunSignalsRemoveContainers: a `pipeline run` ended by SIGHUP, SIGINT or SIGTERM
