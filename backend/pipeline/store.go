@@ -332,6 +332,24 @@ func (s *Store) OpenRun(r *Run) (unlock func(), err error) {
 	}, nil
 }
 
+// Owner is the pid of the process that runs the run (OpenRun's), or 0 when no process does.
+func (s *Store) Owner(r *Run) (int, error) {
+	path := filepath.Join(s.RunDir(r), lockFile)
+	held, err := lockHeld(path)
+	if err != nil || !held {
+		return 0, err
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, fmt.Errorf("owner of run %s/%s: %w", r.Pipeline, r.ID, err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		return 0, fmt.Errorf("owner of run %s/%s: lock file: %w", r.Pipeline, r.ID, err)
+	}
+	return pid, nil
+}
+
 // Node returns the node at path.
 func (r *Run) Node(path string) (*NodeRun, error) {
 	n := r.Nodes[path]

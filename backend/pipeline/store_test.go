@@ -694,3 +694,23 @@ func TestOutputFollowNeedsNotifier(t *testing.T) {
 		t.Fatalf("follow without a notifier: %v", err)
 	}
 }
+
+// Owner names the process that holds a run's lock, and none once it is released.
+func TestStoreOwner(t *testing.T) {
+	s := &Store{Root: t.TempDir()}
+	r, err := s.NewRun("ci", "ci.yml", nil, storeTestTree())
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := s.OpenRun(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pid, err := s.Owner(r); err != nil || pid != os.Getpid() {
+		t.Errorf("owner while open: %d %v, want %d", pid, err, os.Getpid())
+	}
+	unlock()
+	if pid, err := s.Owner(r); err != nil || pid != 0 {
+		t.Errorf("owner after unlock: %d %v, want none", pid, err)
+	}
+}

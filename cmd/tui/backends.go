@@ -154,7 +154,25 @@ func (b *pipelinesBackend) Skip(name, id, path string, skipped bool) error {
 	return b.pl.Executor().SetSkipped(run, path, skipped)
 }
 
-func (b *pipelinesBackend) Kill(name, id string) error { return b.pl.Executor().Kill(id) }
+// Kill stops a run this process runs; a run another process runs (a `podium pipeline run` in
+// a shell) is that process's to stop, and the error names it.
+func (b *pipelinesBackend) Kill(name, id string) error {
+	if b.ours(id) {
+		return b.pl.Executor().Kill(id)
+	}
+	run, err := b.pl.Store.Load(name, id)
+	if err != nil {
+		return fmt.Errorf("kill run %s: %w", id, err)
+	}
+	pid, err := b.pl.Store.Owner(run)
+	switch {
+	case err != nil:
+		return fmt.Errorf("kill run %s: %w", id, err)
+	case pid == 0:
+		return fmt.Errorf("kill run %s: it is not running", id)
+	}
+	return fmt.Errorf("kill run %s: process %d runs it (a podium pipeline run?): stop it there (^C)", id, pid)
+}
 
 // Modify sets the variables given on top of the node's env: the executor replaces the env
 // whole, and a node's env holds what it inherited from its parents too.
