@@ -24,7 +24,7 @@ type runReporter struct {
 	json  bool
 	tty   bool
 	seen  map[string]string // path → last reported state/attempt
-	drawn int               // terminal lines the last tree took
+	drawn []int             // the widths of the last tree's lines, to move up over it
 	theme views.Theme       // the TUI's, for the tree's lines
 }
 
@@ -128,23 +128,27 @@ func describeNode(n *pipeline.NodeRun) string {
 func (rep *runReporter) drawTree(r *pipeline.Run, last bool) {
 	cols := rep.cols()
 	var b strings.Builder
-	if rep.drawn > 0 {
-		fmt.Fprintf(&b, "\r\x1b[%dA\x1b[J", rep.drawn)
+	// The lines the last tree takes now: a terminal narrowed since may have rewrapped them.
+	up := 0
+	for _, w := range rep.drawn {
+		up += physicalLines(w, cols)
+	}
+	if up > 0 {
+		fmt.Fprintf(&b, "\r\x1b[%dA\x1b[J", up)
 	}
 	sum := pipeline.Rollup(r, nil)
 	now := time.Now()
-	lines := 0
+	rep.drawn = rep.drawn[:0]
 	for _, path := range r.Order {
 		line := views.RunTreeLine(rep.theme, r, sum, path, now)
 		if cols > 1 {
 			line = ansi.Truncate(line, cols-1, "…")
 		}
 		b.WriteString(line + "\n")
-		lines += physicalLines(line, cols)
+		rep.drawn = append(rep.drawn, ansi.StringWidth(line))
 	}
-	rep.drawn = lines
 	if last {
-		rep.drawn = 0 // what follows stays
+		rep.drawn = nil // what follows stays
 		for _, path := range r.Order {
 			n := r.Nodes[path]
 			if a := n.LastAttempt(); a != nil && a.Reason != "" && (n.State == pipeline.StateError || n.State == pipeline.StateKilled) {
@@ -168,9 +172,9 @@ func (rep *runReporter) cols() int {
 	return w
 }
 
-// physicalLines is how many terminal lines line takes at cols columns (one when unknown).
-func physicalLines(line string, cols int) int {
-	w := ansi.StringWidth(line)
+// physicalLines is how many terminal lines a line w columns wide takes at cols columns (one
+// when unknown).
+func physicalLines(w, cols int) int {
 	if cols <= 0 || w <= cols {
 		return 1
 	}

@@ -24,3 +24,12 @@ func TestDescribeNodeNeverStarted(t *testing.T) {
 		t.Errorf("describeNode of a node that ran = %q", got)
 	}
 }
+
+// TestPhysicalLines: a line wider than the terminal takes as many lines as it wraps to.
+func TestPhysicalLines(t *testing.T) {
+	for _, c := range []struct{ w, cols, want int }{{10, 80, 1}, {80, 80, 1}, {81, 80, 2}, {200, 60, 4}, {0, 60, 1}, {500, 0, 1}} {
+		if got := physicalLines(c.w, c.cols); got != c.want {
+			t.Errorf("physicalLines(%d, %d) = %d, want %d", c.w, c.cols, got, c.want)
+		}
+	}
+}
