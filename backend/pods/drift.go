@@ -31,6 +31,10 @@ type Drift struct {
 	Unknown bool
 	// Hidden: only values the diff masks (secrets) changed.
 	Hidden bool
+	// New: the service was added to the files of a running pod; up creates it.
+	New bool
+	// Orphan: the service is no longer in the files; up removes its containers.
+	Orphan bool
 }
 
 // Plan says what up does, in words: "recreate shop-web-1, shop-web-2; create shop-web-3".
@@ -109,7 +113,7 @@ func (w *Workspace) Drifts(states []PodState, configs Configs) map[string]Drift 
 // recreated when their config hash is outdated, or created; other containers are removed)
 // and diffs the config its outdated containers carry against the one the files want.
 func (w *Workspace) serviceDrift(p *Pod, s ServiceState, configs Configs) Drift {
-	d := Drift{Pod: s.Pod, Service: s.Service}
+	d := Drift{Pod: s.Pod, Service: s.Service, New: s.ToCreate, Orphan: s.Orphan}
 	byNumber := map[int]docker.Container{}
 	for _, c := range s.Containers {
 		n, _ := strconv.Atoi(c.Labels[docker.LabelComposeNumber])
@@ -147,8 +151,8 @@ func (w *Workspace) serviceDrift(p *Pod, s ServiceState, configs Configs) Drift 
 }
 
 // ApplyTargets are the services apply brings up: the drifted ones of every pod up may act on
-// (loaded, enabled in the target, not a task). A broken pod has no services here, so nothing
-// of it is touched.
+// (loaded, enabled in the target, not a task), new ones to create and orphans to remove
+// included. A broken pod is skipped, so nothing of it is touched.
 func ApplyTargets(states []PodState) []ServiceState {
 	var out []ServiceState
 	for _, ps := range states {
