@@ -111,6 +111,12 @@ func (b Controller) Down(ctx context.Context, ws *Workspace, progress func(compo
 	return b.runner(ws, progress).Down(ctx, nil, false, -1)
 }
 
+// RemoveOrphans removes the pod's containers whose service left its files (of service, or
+// all with "").
+func (b Controller) RemoveOrphans(ctx context.Context, ws *Workspace, pod, service string, progress func(compose.Event)) error {
+	return b.runner(ws, progress).RemoveOrphans(ctx, pod, service)
+}
+
 // Shell prepares a shell in the service's first container.
 func (b Controller) Shell(ctx context.Context, ws *Workspace, pod, service string) (*Command, error) {
 	return b.runner(ws, nil).Shell(ctx, Address(pod, service), ExecOptions{})
