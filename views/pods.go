@@ -230,6 +230,8 @@ func podCells(t Theme, r PodTreeRow, now time.Time, busy string, unknown bool) [
 		}
 		switch {
 		case unknown:
+		case s.Orphan && p.Err != nil:
+			info = appendInfo(info, span{"≠ orphan: its pod file is gone, down removes it", t.Drift})
 		case s.Orphan:
 			info = appendInfo(info, span{"≠ orphan: not in the files, up removes it", t.Drift})
 		case s.ToCreate:

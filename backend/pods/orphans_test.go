@@ -202,3 +202,31 @@ func TestBrokenPodShowsItsContainers(t *testing.T) {
 		t.Fatalf("down left containers of %v", got)
 	}
 }
+
+// A pod whose file was deleted while its containers run still shows them, as orphans of a
+// pod that is gone; down removes them.
+func TestDeletedPodFileShowsItsContainers(t *testing.T) {
+	f := newOpsFixture(t, "")
+	f.writePod(t, "a")
+	if err := f.runner.Up(f.h.Ctx(), []string{"app"}, UpOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(f.root, "pods", "app.yml")); err != nil {
+		t.Fatal(err)
+	}
+	f.load(t, "")
+	ps := f.appState(t)
+	a, ok := serviceOf(ps, "a")
+	if ps.Pod.Err == nil || !strings.Contains(ps.Pod.Err.Error(), "pods/app.yml") || !ok || len(a.Containers) != 1 || !a.Orphan {
+		t.Fatalf("a deleted pod's running container must show as an orphan: err=%v %+v", ps.Pod.Err, ps.Services)
+	}
+	if out := f.status(t); !strings.Contains(out, "RUNNING") || !strings.Contains(out, "orphan") {
+		t.Fatalf("status must show the deleted pod's container:\n%s", out)
+	}
+	if err := f.runner.Down(f.h.Ctx(), nil, false, -1); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.serviceNames(t); len(got) != 0 {
+		t.Fatalf("down left containers of %v", got)
+	}
+}

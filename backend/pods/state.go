@@ -98,6 +98,31 @@ func (w *Workspace) State(containers []docker.Container) []PodState {
 		}
 		out = append(out, ps)
 	}
+	return append(out, w.gonePods(byService)...)
+}
+
+// gonePods are the pods whose containers run but whose file is gone from pods/: each a pod
+// that failed to load (its error says so), its services orphans, so that nothing that runs
+// is hidden. Only down removes them.
+func (w *Workspace) gonePods(byService map[string][]docker.Container) []PodState {
+	gone := map[string]bool{}
+	for key := range byService {
+		if name, _, _ := strings.Cut(key, "/"); name != "" && w.Pod(name) == nil {
+			gone[name] = true
+		}
+	}
+	var out []PodState
+	for _, name := range sortedKeys(gone) {
+		p := &Pod{Name: name, Type: PodService, Enabled: true, Mounts: map[string][]string{},
+			Err: fmt.Errorf("%s/%s%s is gone, but its containers are not: they are orphans, which down removes", podsDir, name, podFileExt)}
+		ps := PodState{Pod: p}
+		for _, svc := range labelledServices(byService, name) {
+			cs := byService[name+"/"+svc]
+			sortByNumber(cs)
+			ps.Services = append(ps.Services, ServiceState{Pod: name, Service: svc, Containers: cs, Orphan: true, Drifted: true})
+		}
+		out = append(out, ps)
+	}
 	return out
 }
 

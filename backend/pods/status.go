@@ -82,7 +82,7 @@ func serviceSummary(s ServiceState) string {
 	}
 	switch {
 	case s.Orphan:
-		parts = append(parts, "orphan: not in the pod's files (up or down removes it)")
+		parts = append(parts, "orphan: not in the pod's files")
 	case s.ToCreate:
 		parts = append(parts, "to create: new in the pod's files (up creates it)")
 	case s.Drifted:

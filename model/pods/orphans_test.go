@@ -117,3 +117,22 @@ func TestDisconnectedIsUnknownNotNotCreated(t *testing.T) {
 		t.Fatalf("db's row while disconnected: %q", l)
 	}
 }
+
+// The containers of a pod whose file is gone are shown, under the pod, as orphans.
+func TestGonePodShowsItsContainers(t *testing.T) {
+	fp, fb := newShop(t)
+	r := newPodsRoot(t, fp, fb, 140, 40)
+	ws := fp.WS
+	x := modeltest.PodContainer(ws, "legacy", "cron", 1, "0ld0ld0ld")
+	x.Image, x.StartedAt = "busybox:latest", testNow().Add(-time.Hour)
+	cs := append(shopContainers(ws), x)
+	docker.SortContainers(cs)
+	r = update(t, r, common.ContainersChangedMsg{Snap: connected(cs)})
+	if l := rowLine(t, r, "", "legacy"); !strings.Contains(l, "broken") || !strings.Contains(l, "pods/legacy.yml is gone") {
+		t.Fatalf("legacy's row: %q", l)
+	}
+	if l := rowLine(t, r, "  ", "cron"); !strings.Contains(l, "orphan") {
+		t.Fatalf("cron's row: %q", l)
+	}
+	rowLine(t, r, "    ", "shop-cron-1")
+}
