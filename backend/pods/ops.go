@@ -65,14 +65,17 @@ func (r *Runner) upOne(ctx context.Context, s Selected, opts UpOptions) error {
 	if err := r.buildMissing(ctx, p, s.Services); err != nil {
 		return fmt.Errorf("up %s: %w", p.Name, err)
 	}
+	var orphans []docker.Container
 	if s.Whole() {
 		// As `docker compose up --remove-orphans`: a whole pod brought up is what its files
 		// say, so the containers of services no longer in them go.
-		if err := r.removeOrphans(ctx, p, ""); err != nil {
+		var err error
+		if orphans, err = r.orphans(ctx, p, ""); err != nil {
 			return fmt.Errorf("up %s: %w", p.Name, err)
 		}
 	}
 	err := compose.Up(ctx, r.Engine, p.Project, compose.UpOptions{
+		Orphans:        orphans,
 		Services:       s.Services,
 		ExtraLabels:    r.labels(p),
 		ResourceLabels: r.Labels,
@@ -373,18 +376,28 @@ func (r *Runner) RemoveOrphans(ctx context.Context, pod, service string) error {
 
 // removeOrphans removes the loaded pod p's orphan containers (of service, or all with "").
 func (r *Runner) removeOrphans(ctx context.Context, p *Pod, service string) error {
-	cs, err := r.podContainers(ctx, p.Name)
+	orphans, err := r.orphans(ctx, p, service)
 	if err != nil {
 		return err
 	}
-	var orphans []docker.Container
+	return compose.RemoveContainers(ctx, r.Engine, orphans, -1, false, r.Progress)
+}
+
+// orphans lists the loaded pod p's containers whose service left its files (those of
+// service, or all with "").
+func (r *Runner) orphans(ctx context.Context, p *Pod, service string) ([]docker.Container, error) {
+	cs, err := r.podContainers(ctx, p.Name)
+	if err != nil {
+		return nil, err
+	}
+	var out []docker.Container
 	for _, c := range cs {
 		svc := c.Labels[docker.LabelComposeService]
 		if p.orphanService(svc) && (service == "" || svc == service) {
-			orphans = append(orphans, c)
+			out = append(out, c)
 		}
 	}
-	return compose.RemoveContainers(ctx, r.Engine, orphans, -1, false, r.Progress)
+	return out, nil
 }
 
 // podContainers lists the containers labelled with pod (one-offs included) in the target.

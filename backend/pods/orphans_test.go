@@ -230,3 +230,23 @@ func TestDeletedPodFileShowsItsContainers(t *testing.T) {
 		t.Fatalf("down left containers of %v", got)
 	}
 }
+
+// An up that fails its checks removes no orphan: nothing running is lost to a bad file.
+func TestFailedUpKeepsOrphans(t *testing.T) {
+	f := newOpsFixture(t, "")
+	f.writePod(t, "a", "b")
+	if err := f.runner.Up(f.h.Ctx(), []string{"app"}, UpOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// Annotations need Docker API 1.43: the engine here speaks 1.41, and up refuses c.
+	bad := "services:\n  a:\n" + orphanSvc + "  c:\n" + orphanSvc + "    annotations:\n      x: y\n"
+	if err := os.WriteFile(filepath.Join(f.root, "pods", "app.yml"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f.load(t, "")
+	err := f.runner.Up(f.h.Ctx(), []string{"app"}, UpOptions{})
+	mustErr(t, err, "annotations")
+	if got := f.serviceNames(t); !slices.Equal(got, []string{"a", "b"}) {
+		t.Fatalf("a failed up must remove nothing; containers of %v", got)
+	}
+}
