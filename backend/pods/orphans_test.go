@@ -250,3 +250,27 @@ func TestFailedUpKeepsOrphans(t *testing.T) {
 		t.Fatalf("a failed up must remove nothing; containers of %v", got)
 	}
 }
+
+// The Pods tab's u and d on an orphan's row remove its containers (up brings it in line with
+// the files, which no longer name it).
+func TestControllerUpAndRemoveOfAnOrphan(t *testing.T) {
+	f := newOpsFixture(t, "")
+	f.writePod(t, "a", "b", "c")
+	if err := f.runner.Up(f.h.Ctx(), []string{"app"}, UpOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	f.writePod(t, "a")
+	ctl := NewController(f.h.Engine, f.root, LoadOptions{ProjectName: f.name})
+	if err := ctl.Up(f.h.Ctx(), f.ws, "app", "b", nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.serviceNames(t); !slices.Equal(got, []string{"a", "c"}) {
+		t.Fatalf("after u on orphan b, containers of %v", got)
+	}
+	if err := ctl.Remove(f.h.Ctx(), f.ws, "app", "c", nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.serviceNames(t); !slices.Equal(got, []string{"a"}) {
+		t.Fatalf("after d on orphan c, containers of %v", got)
+	}
+}

@@ -146,6 +146,12 @@ func (p *Pod) orphanService(name string) bool {
 	return !disabled
 }
 
+// orphan says service is one of pod's orphans: pod is loaded and its files do not name it.
+func (w *Workspace) orphan(pod, service string) bool {
+	p := w.Pod(pod)
+	return service != "" && p != nil && p.Project != nil && p.orphanService(service)
+}
+
 // labelledServices lists, sorted, the services named by containers labelled with pod.
 func labelledServices(byService map[string][]docker.Container, pod string) []string {
 	var out []string
