@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/podiumdev/podium/backend/readlimit"
 )
 
 // ConfigError is one problem of a keymap file. It carries its line so that every problem of a
@@ -65,9 +67,12 @@ func ConfigPath() (string, error) {
 // Load reads the keymap config at path over Default. A missing file is no error: most users
 // never write one.
 func Load(path string) (Keymap, error) {
-	data, err := os.ReadFile(path)
+	data, err := readlimit.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Default(), nil
+	}
+	if readlimit.IsTooLarge(err) {
+		return Keymap{}, fmt.Errorf("keymap config %w", err)
 	}
 	if err != nil {
 		return Keymap{}, fmt.Errorf("read keymap config: %w", err)

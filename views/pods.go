@@ -107,6 +107,9 @@ type PodListData struct {
 	Total   int               // pods before filtering
 	Busy    map[string]string // row key → what is being done to it ("up…")
 	Marked  []bool            // parallel to Rows: marked for a bulk action
+	// Unknown: the engine is not connected, so the containers shown are the last known and a
+	// service without any may have some: states are not guessed.
+	Unknown bool
 }
 
 // The columns of the pods tree, in screen order.
@@ -166,7 +169,7 @@ func PodList(t Theme, d PodListData, width, height int) string {
 	}
 	cells := make([][]cell, len(d.Rows))
 	for i, r := range d.Rows {
-		cells[i] = podCells(t, r, d.Now, d.Busy[r.Key()])
+		cells[i] = podCells(t, r, d.Now, d.Busy[r.Key()], d.Unknown)
 	}
 	msg := "the workspace has no pods (pods/<pod>.yml)"
 	if d.Filter != "" {
@@ -181,7 +184,7 @@ func PodList(t Theme, d PodListData, width, height int) string {
 }
 
 // podCells computes the columns of one row of the pods tree.
-func podCells(t Theme, r PodTreeRow, now time.Time, busy string) []cell {
+func podCells(t Theme, r PodTreeRow, now time.Time, busy string, unknown bool) []cell {
 	cs := make([]cell, numPodCols)
 	p := r.Pod
 	switch r.Kind {
@@ -193,6 +196,9 @@ func podCells(t Theme, r PodTreeRow, now time.Time, busy string) []cell {
 			break
 		}
 		cs[pcolState] = groupSummary(t, r.Up, r.Total)
+		if unknown {
+			cs[pcolState] = one(t.G.Unknown+" unknown", t.Muted)
+		}
 		info := cell{{string(p.Type), t.Text}}
 		// In the current target, which the header shows.
 		if p.Enabled {
@@ -200,7 +206,7 @@ func podCells(t Theme, r PodTreeRow, now time.Time, busy string) []cell {
 		} else {
 			info = append(info, span{t.G.Sep + "disabled", t.Dim})
 		}
-		if r.Drifted {
+		if r.Drifted && !unknown {
 			info = append(cell{{"≠ ", t.Drift}}, info...)
 		}
 		cs[pcolInfo] = info
@@ -208,6 +214,9 @@ func podCells(t Theme, r PodTreeRow, now time.Time, busy string) []cell {
 		s := r.Service
 		cs[pcolName] = one("  "+Clean(s.Service, 200), t.Service)
 		cs[pcolState] = serviceState(t, s)
+		if unknown && len(s.Containers) == 0 {
+			cs[pcolState] = one(t.G.Unknown+" unknown (engine disconnected)", t.Muted)
+		}
 		h := serviceHealth(s)
 		cs[pcolHealth] = one(h, t.HealthStyle(h))
 		var ports []docker.Port
@@ -219,7 +228,15 @@ func podCells(t Theme, r PodTreeRow, now time.Time, busy string) []cell {
 		if s.Err != nil {
 			info = append(info, span{t.G.Failed + " " + oneLine(s.Err.Error(), 300), t.Bad})
 		}
-		if s.Drifted {
+		switch {
+		case unknown:
+		case s.Orphan && p.Err != nil:
+			info = appendInfo(info, span{"≠ orphan: its pod file is gone, down removes it", t.Drift})
+		case s.Orphan:
+			info = appendInfo(info, span{"≠ orphan: not in the files, up removes it", t.Drift})
+		case s.ToCreate:
+			info = appendInfo(info, span{"≠ new: up creates it", t.Drift})
+		case s.Drifted:
 			info = appendInfo(info, span{"≠ drifted: up recreates", t.Drift})
 		}
 		if len(s.Mounted) > 0 {
@@ -265,10 +282,12 @@ func appendInfo(c cell, s span) cell {
 }
 
 // serviceState is a service's state cell: "● running", "◐ 1/2 running", "✖ exited",
-// "○ not created".
+// "○ to create" (new in a running pod's files), "○ not created".
 func serviceState(t Theme, s pods.ServiceState) cell {
 	n, up := len(s.Containers), s.Running()
 	switch {
+	case n == 0 && s.ToCreate:
+		return one(t.G.Stopped+" to create", t.Drift)
 	case n == 0:
 		return one(t.G.Stopped+" not created", t.Muted)
 	case up == n:

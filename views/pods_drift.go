@@ -17,6 +17,10 @@ func DriftLines(t Theme, ds []pods.Drift) []string {
 		}
 		line("  " + t.Service.Render(Clean(d.Pod+"/"+d.Service, 200)) + " " + t.Drift.Render("≠ "+Clean(d.Plan(), 4096)))
 		switch {
+		case d.New:
+			line("  " + t.Dim.Render("new in the files: up creates it"))
+		case d.Orphan:
+			line("  " + t.Dim.Render("no longer in the files: its containers are orphans, up removes them"))
 		case d.Unknown:
 			line("  " + t.Dim.Render("config changed since these containers were created"))
 		case d.Hidden:

@@ -33,6 +33,11 @@ type UpOptions struct {
 	// Awaiter follows the containers Up waits on (depends_on conditions, Wait): the process's
 	// container index, so a wait opens no events stream of its own. Nil: the engine.
 	Awaiter docker.Awaiter
+	// Orphans are containers to stop and remove (as `docker compose up --remove-orphans`
+	// does): once the project is known to be valid and its images present, so an up that
+	// fails its checks removes nothing, and before any container is created, so an orphan
+	// frees its name and ports for its successor.
+	Orphans []docker.Container
 }
 
 // upRun is the state of one Up call.
@@ -81,6 +86,9 @@ func Up(ctx context.Context, e *docker.Engine, p *types.Project, opts UpOptions)
 	}
 	if run.imageIDs, err = ensureImages(ctx, e, run.r, p, sortedKeys(sel), opts.Build); err != nil {
 		return fmt.Errorf("up project %s: %w", p.Name, err)
+	}
+	if err := RemoveContainers(ctx, e, opts.Orphans, -1, false, opts.Progress); err != nil {
+		return fmt.Errorf("up project %s: remove orphans: %w", p.Name, err)
 	}
 	if err := ensureNetworks(ctx, e, run.r, p, usedNetworks(p, sel), opts.ResourceLabels); err != nil {
 		return fmt.Errorf("up project %s: %w", p.Name, err)

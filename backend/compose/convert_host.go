@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -14,6 +13,8 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/moby/moby/api/types/blkiodev"
 	"github.com/moby/moby/api/types/container"
+
+	"github.com/podiumdev/podium/backend/readlimit"
 )
 
 // hostConfig maps everything of HostConfig but ports, volumes and networks.
@@ -275,7 +276,7 @@ func securityOpts(p *types.Project, in []string) ([]string, bool, error) {
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(p.WorkingDir, path)
 		}
-		raw, err := os.ReadFile(path)
+		raw, err := readlimit.ReadFile(path)
 		if err != nil {
 			return nil, false, fmt.Errorf("security_opt seccomp profile: %w", err)
 		}

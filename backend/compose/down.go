@@ -141,3 +141,50 @@ func keysOf[V any](m map[string]V) map[string]bool {
 	}
 	return out
 }
+
+// RemoveContainers stops and removes containers that no service of a loaded project names
+// (orphans: their service left the files, or their pod's file is broken or gone), each
+// reported under the service its labels name. volumes also removes their anonymous volumes.
+func RemoveContainers(ctx context.Context, e *docker.Engine, cs []docker.Container, timeout time.Duration, volumes bool, progress Progress) error {
+	r := newReporter(progress)
+	for _, c := range cs {
+		if err := stopRemove(ctx, e, r, c.Labels[docker.LabelComposeService], c, timeout, volumes); err != nil && !docker.IsNotFound(err) {
+			return err
+		}
+	}
+	return nil
+}
+
+// RemoveUnusedNetworks removes the networks created for the compose project (labelled with
+// it) that none of the project's containers is attached to: what down leaves of a project
+// once every container is gone, whichever pod file named the network.
+func RemoveUnusedNetworks(ctx context.Context, e *docker.Engine, project string, progress Progress) error {
+	r := newReporter(progress)
+	owned, err := e.Networks(ctx, projectFilter(project))
+	if err != nil {
+		return err
+	}
+	rest, err := projectContainers(ctx, e, project)
+	if err != nil {
+		return err
+	}
+	inUse := map[string]bool{}
+	for _, c := range rest {
+		for _, n := range c.Networks {
+			inUse[n] = true
+		}
+	}
+	var errs []error
+	for _, n := range owned {
+		if inUse[n.Name] {
+			continue
+		}
+		if err := e.RemoveNetwork(ctx, n.ID); err != nil && !docker.IsNotFound(err) {
+			r.fail("", n.Name, err)
+			errs = append(errs, err)
+			continue
+		}
+		r.emit("", n.Name, ActionNetworkRemoved)
+	}
+	return errors.Join(errs...)
+}

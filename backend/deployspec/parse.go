@@ -10,13 +10,14 @@ import (
 	"io"
 	"io/fs"
 	"math"
-	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/podiumdev/podium/backend/readlimit"
 )
 
 // Spec files are EDN (condo's format), YAML or JSON, with the same keys in all three: a map with
@@ -31,7 +32,7 @@ import (
 
 const (
 	// parseMaxFileSize bounds what is read of one spec file: a spec is a few hundred bytes.
-	parseMaxFileSize = 1 << 20
+	parseMaxFileSize = readlimit.MaxSize
 	// parseMaxDepth bounds nesting: Docker's create body is about six levels deep, and the bound
 	// keeps hostile input from exhausting the stack.
 	parseMaxDepth = 64
@@ -109,17 +110,12 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // extension, and the format follows the extension (.edn, .yml, .yaml, .json).
 func ParseFile(path string) (Spec, error) {
 	name := parseServiceName(path)
-	f, err := os.Open(path)
+	data, err := readlimit.ReadFileLimit(path, parseMaxFileSize)
+	if readlimit.IsTooLarge(err) {
+		return Spec{}, &ParseError{Service: name, File: path, Msg: "larger than 1 MiB; a spec file is one small map", Err: err}
+	}
 	if err != nil {
 		return Spec{}, &ParseError{Service: name, File: path, Msg: "cannot read: " + parseOSError(err), Err: err}
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, parseMaxFileSize+1))
-	if err != nil {
-		return Spec{}, &ParseError{Service: name, File: path, Msg: "cannot read: " + parseOSError(err), Err: err}
-	}
-	if len(data) > parseMaxFileSize {
-		return Spec{}, &ParseError{Service: name, File: path, Msg: fmt.Sprintf("larger than %d bytes; a spec file is one small map", parseMaxFileSize)}
 	}
 	return Parse(name, path, data)
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/backend/readlimit"
 )
 
 // BuildEvent reports one stage of a pipeline image's build: its start, a line of the
@@ -86,7 +87,7 @@ func (b *ImageBuilder) base(ctx context.Context, def ImageDef) (string, error) {
 	ctxDir := def.Resolve(def.Context)
 	if def.Dockerfile != "" {
 		path := def.Resolve(def.Dockerfile)
-		data, err := os.ReadFile(path)
+		data, err := readlimit.ReadFile(path)
 		if err != nil {
 			return "", fmt.Errorf("dockerfile: %w", err)
 		}

@@ -42,11 +42,12 @@ package pipeline
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/podiumdev/podium/backend/readlimit"
 )
 
 // Kind is what a node does: run children in order or at once, run a command,
@@ -219,7 +220,7 @@ func (es Errors) Unwrap() []error {
 // ParseFile reads and parses a pipeline file; its name is the file's base
 // name without the extension.
 func ParseFile(path string) (*Pipeline, error) {
-	data, err := os.ReadFile(path)
+	data, err := readlimit.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/backend/readlimit"
 )
 
 // Workspace is a workspace's pipelines: the files under <root>/pipelines, the run store under
@@ -101,7 +102,7 @@ func (w *Workspace) Start(ctx context.Context, p *Pipeline, def []byte) (*Run, e
 // StartFile runs the workspace's pipelines/<name>.yml.
 func (w *Workspace) StartFile(ctx context.Context, name string) (*Run, error) {
 	path := filepath.Join(w.root, "pipelines", name+".yml")
-	def, err := os.ReadFile(path)
+	def, err := readlimit.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}

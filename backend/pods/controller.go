@@ -66,7 +66,12 @@ func (b Controller) runner(ws *Workspace, progress func(compose.Event)) *Runner 
 	return &Runner{Engine: b.e, WS: ws, Progress: progress, Awaiter: b.wait}
 }
 
+// Up brings a pod or a service up; an orphan service (its containers run, its files no
+// longer name it) is brought in line with the files by removing its containers.
 func (b Controller) Up(ctx context.Context, ws *Workspace, pod, service string, progress func(compose.Event)) error {
+	if ws.orphan(pod, service) {
+		return b.runner(ws, progress).RemoveOrphans(ctx, pod, service)
+	}
 	return b.runner(ws, progress).Up(ctx, []string{Address(pod, service)}, UpOptions{})
 }
 
@@ -78,7 +83,11 @@ func (b Controller) Restart(ctx context.Context, ws *Workspace, pod, service str
 	return b.runner(ws, progress).Restart(ctx, []string{Address(pod, service)}, -1)
 }
 
+// Remove removes a pod's or a service's containers, an orphan service's too.
 func (b Controller) Remove(ctx context.Context, ws *Workspace, pod, service string, progress func(compose.Event)) error {
+	if ws.orphan(pod, service) {
+		return b.runner(ws, progress).RemoveOrphans(ctx, pod, service)
+	}
 	return b.runner(ws, progress).Remove(ctx, []string{Address(pod, service)}, true, false)
 }
 
@@ -109,6 +118,12 @@ func (b Controller) Pull(ctx context.Context, ws *Workspace, pod, service string
 
 func (b Controller) Down(ctx context.Context, ws *Workspace, progress func(compose.Event)) error {
 	return b.runner(ws, progress).Down(ctx, nil, false, -1)
+}
+
+// RemoveOrphans removes the pod's containers whose service left its files (of service, or
+// all with "").
+func (b Controller) RemoveOrphans(ctx context.Context, ws *Workspace, pod, service string, progress func(compose.Event)) error {
+	return b.runner(ws, progress).RemoveOrphans(ctx, pod, service)
 }
 
 // Shell prepares a shell in the service's first container.

@@ -4,10 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/podiumdev/podium/backend/readlimit"
 )
 
 // defaultTags is a --default-tags file: the tag (or digest) to use for each image a pod names
@@ -32,7 +33,10 @@ func splitImageRef(ref string) (repo, tag, digest string) {
 // readDefaultTags reads a default-tags file: one image:tag or image@digest per line; blank
 // lines and # comments are skipped. Two different references for one image are an error.
 func readDefaultTags(path string) (*defaultTags, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path, path)
+	if readlimit.IsTooLarge(err) {
+		return nil, fmt.Errorf("default tags: %w", err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read default tags: %w", err)
 	}

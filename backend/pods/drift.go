@@ -5,16 +5,19 @@ import (
 	"strings"
 
 	"github.com/aymanbagabas/go-udiff"
+	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/podiumdev/podium/backend/compose"
 	"github.com/podiumdev/podium/backend/docker"
 )
 
-// Configs are services' compose configs as a screen may show them (ShownYAML), by
-// "pod/service" then config hash: each one a session loaded that the files still want or a
-// container still carries. A drifted container carries an old hash, so its entry here is the
-// config it was created from, which a restart of the TUI forgets.
-type Configs map[string]map[string]string
+// Configs are services' compose configs, masked by the rule of the load that gave them (so
+// no secret value is kept), by "pod/service" then config hash: each one a session loaded that
+// the files still want or a container still carries. A drifted container carries an old
+// hash, so its entry here is the config it was created from, which a restart of the TUI
+// forgets. The diff masks both sides again by today's rule, so a variable that
+// config/secrets.yml gives now is hidden in the old config too.
+type Configs map[string]map[string]types.ServiceConfig
 
 // Drift is what bringing a drifted service up would change: the plan, and the compose config
 // its containers were created from against what its files say now.
@@ -31,6 +34,10 @@ type Drift struct {
 	Unknown bool
 	// Hidden: only values the diff masks (secrets) changed.
 	Hidden bool
+	// New: the service was added to the files of a running pod; up creates it.
+	New bool
+	// Orphan: the service is no longer in the files; up removes its containers.
+	Orphan bool
 }
 
 // Plan says what up does, in words: "recreate shop-web-1, shop-web-2; create shop-web-3".
@@ -68,7 +75,7 @@ func (w *Workspace) RememberConfigs(prev Configs, states []PodState) Configs {
 		}
 		for _, s := range ps.Services {
 			key := s.Pod + "/" + s.Service
-			byHash := map[string]string{}
+			byHash := map[string]types.ServiceConfig{}
 			for _, c := range s.Containers {
 				h := c.Labels[docker.LabelComposeConfigHash]
 				if y, ok := prev[key][h]; ok {
@@ -76,7 +83,7 @@ func (w *Workspace) RememberConfigs(prev Configs, states []PodState) Configs {
 				}
 			}
 			if s.Hash != "" {
-				byHash[s.Hash] = ShownYAML(p.Project.Services[s.Service], w.Masker(s.Pod, s.Service))
+				byHash[s.Hash] = MaskEnv(p.Project.Services[s.Service], w.Masker(s.Pod, s.Service))
 			}
 			out[key] = byHash
 		}
@@ -109,7 +116,7 @@ func (w *Workspace) Drifts(states []PodState, configs Configs) map[string]Drift 
 // recreated when their config hash is outdated, or created; other containers are removed)
 // and diffs the config its outdated containers carry against the one the files want.
 func (w *Workspace) serviceDrift(p *Pod, s ServiceState, configs Configs) Drift {
-	d := Drift{Pod: s.Pod, Service: s.Service}
+	d := Drift{Pod: s.Pod, Service: s.Service, New: s.ToCreate, Orphan: s.Orphan}
 	byNumber := map[int]docker.Container{}
 	for _, c := range s.Containers {
 		n, _ := strconv.Atoi(c.Labels[docker.LabelComposeNumber])
@@ -137,18 +144,20 @@ func (w *Workspace) serviceDrift(p *Pod, s ServiceState, configs Configs) Drift 
 	}
 	key := s.Pod + "/" + s.Service
 	before, ok := configs[key][old]
-	if !ok {
+	after, known := configs[key][s.Hash]
+	if !ok || !known {
 		d.Unknown = true
 		return d
 	}
-	d.Diff = udiff.Unified(key+": its containers", key+": "+RelFiles(w.Root, p.Files), before, configs[key][s.Hash])
+	mask := w.Masker(s.Pod, s.Service)
+	d.Diff = udiff.Unified(key+": its containers", key+": "+RelFiles(w.Root, p.Files), ShownYAML(before, mask), ShownYAML(after, mask))
 	d.Hidden = d.Diff == "" // the hashes differ, so what changed is a masked value
 	return d
 }
 
 // ApplyTargets are the services apply brings up: the drifted ones of every pod up may act on
-// (loaded, enabled in the target, not a task). A broken pod has no services here, so nothing
-// of it is touched.
+// (loaded, enabled in the target, not a task), new ones to create and orphans to remove
+// included. A broken pod is skipped, so nothing of it is touched.
 func ApplyTargets(states []PodState) []ServiceState {
 	var out []ServiceState
 	for _, ps := range states {

@@ -147,3 +147,28 @@ func TestRelFiles(t *testing.T) {
 		t.Errorf("files %q", got)
 	}
 }
+
+// TestDriftMasksAVariableSecretsYmlNowGives: a variable of an innocent name that was set in the
+// pod file and is now given by config/secrets.yml is masked on both sides of the diff: the
+// one masking rule is today's, applied to the old config as to the new.
+func TestDriftMasksAVariableSecretsYmlNowGives(t *testing.T) {
+	root := workspace(t, map[string]string{
+		"pods/web.yml": "services:\n  web:\n    image: busybox:latest\n    environment:\n      WIDGET: hunter2\n      MODE: fast\n",
+	})
+	w1 := load(t, root, LoadOptions{})
+	cs := driftContainers(w1, "web", "web", wantHash(t, w1, "web", "web"), 1)
+	configs := w1.RememberConfigs(nil, w1.State(cs))
+	writeTree(t, root, map[string]string{
+		"pods/web.yml":       "services:\n  web:\n    image: busybox:latest\n    environment:\n      MODE: slow\n",
+		"config/secrets.yml": "pods:\n  web:\n    web:\n      WIDGET: hunter3\n",
+	})
+	w2 := load(t, root, LoadOptions{})
+	states := w2.State(cs)
+	d := w2.Drifts(states, w2.RememberConfigs(configs, states))["web/web"]
+	if d.Diff == "" || !strings.Contains(d.Diff, "+  MODE: slow") {
+		t.Fatalf("the diff lacks the visible change:\n%s", d.Diff)
+	}
+	if strings.Contains(d.Diff, "hunter") {
+		t.Fatalf("the diff shows a value of a variable config/secrets.yml gives:\n%s", d.Diff)
+	}
+}

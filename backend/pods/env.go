@@ -8,6 +8,8 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
 	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/podiumdev/podium/backend/readlimit"
 )
 
 // envLayers are the workspace-wide variables every service starts from, lowest first.
@@ -37,9 +39,12 @@ func environLookup(environ []string) func(string) (string, bool) {
 // readEnvFile parses a .env file the way Compose parses env_file entries (quotes, ${VAR}
 // expansion from lookup, then from the file itself). A missing file is no variables.
 func readEnvFile(path, rel string, lookup func(string) (string, bool)) (map[string]string, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path, rel)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
+	}
+	if readlimit.IsTooLarge(err) {
+		return nil, err
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", rel, err)

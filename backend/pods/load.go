@@ -260,8 +260,7 @@ func (w *Workspace) readRawFiles(names []string) map[string]rawResult {
 	raws := map[string]rawResult{}
 	for _, name := range names {
 		for _, f := range w.podFiles(name) {
-			rf, err := readRawFile(f)
-			raws[f] = rawResult{file: rf, err: err}
+			raws[f] = readRawFile(f, w.rel(f))
 		}
 	}
 	return raws

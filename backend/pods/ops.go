@@ -65,7 +65,17 @@ func (r *Runner) upOne(ctx context.Context, s Selected, opts UpOptions) error {
 	if err := r.buildMissing(ctx, p, s.Services); err != nil {
 		return fmt.Errorf("up %s: %w", p.Name, err)
 	}
+	var orphans []docker.Container
+	if s.Whole() {
+		// As `docker compose up --remove-orphans`: a whole pod brought up is what its files
+		// say, so the containers of services no longer in them go.
+		var err error
+		if orphans, err = r.orphans(ctx, p, ""); err != nil {
+			return fmt.Errorf("up %s: %w", p.Name, err)
+		}
+	}
 	err := compose.Up(ctx, r.Engine, p.Project, compose.UpOptions{
+		Orphans:        orphans,
 		Services:       s.Services,
 		ExtraLabels:    r.labels(p),
 		ResourceLabels: r.Labels,
@@ -172,16 +182,90 @@ func (r *Runner) Remove(ctx context.Context, names []string, force, volumes bool
 	})
 }
 
-// Down stops and removes the named pods' containers (default: all enabled pods), and the
-// project's networks once no pod uses them; volumes also removes the named volumes.
+// Down stops and removes the named pods' containers (default: every pod), and the project's
+// networks once no pod uses them; volumes also removes the named volumes. A whole pod's
+// orphans (containers of services no longer in its files) go too. With no names, every
+// container of the compose project in the target goes, whether or not a loaded pod names it
+// (a pod whose file is broken or gone), and then every network made for the project.
 func (r *Runner) Down(ctx context.Context, names []string, volumes bool, timeout time.Duration) error {
 	var to *time.Duration
 	if timeout >= 0 {
 		to = &timeout
 	}
-	return r.eachReverse(names, ScopeRemove, "down", func(s Selected) error {
-		return compose.Down(ctx, r.Engine, s.Pod.Project, compose.DownOptions{Services: s.Services, Volumes: volumes, RemoveNetworks: true, Timeout: to, Progress: r.Progress})
-	})
+	sel, err := r.WS.Select(names, ScopeRemove)
+	if err != nil {
+		return err
+	}
+	if err := r.downStrays(ctx, sel, len(names) == 0, timeout, volumes); err != nil {
+		return fmt.Errorf("down: %w", err)
+	}
+	var errs []error
+	for i := len(sel) - 1; i >= 0; i-- {
+		s := sel[i]
+		if s.Pod.Err != nil {
+			if len(names) == 0 {
+				continue // its containers went with the strays: down needs no file
+			}
+			errs = append(errs, fmt.Errorf("down %s: %w", s.Pod.Name, s.Pod.Err))
+			continue
+		}
+		err := compose.Down(ctx, r.Engine, s.Pod.Project, compose.DownOptions{Services: s.Services, Volumes: volumes, RemoveNetworks: true, Timeout: to, Progress: r.Progress})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("down %s: %w", s.Describe(), err))
+		}
+	}
+	if len(names) == 0 && len(errs) == 0 {
+		if err := compose.RemoveUnusedNetworks(ctx, r.Engine, r.WS.ComposeName, r.Progress); err != nil {
+			errs = append(errs, fmt.Errorf("down: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// downStrays removes, before down takes the pods' services down, the containers no loaded
+// pod's service names: a whole selected pod's orphans, or with all every such container of
+// the project (a broken or deleted pod's too).
+func (r *Runner) downStrays(ctx context.Context, sel []Selected, all bool, timeout time.Duration, volumes bool) error {
+	cs, err := r.projectContainers(ctx)
+	if err != nil {
+		return err
+	}
+	whole := map[string]*Pod{}
+	for _, s := range sel {
+		if s.Whole() {
+			whole[s.Pod.Name] = s.Pod
+		}
+	}
+	var strays []docker.Container
+	for _, c := range cs {
+		name := c.Labels[docker.LabelPod]
+		svc := c.Labels[docker.LabelComposeService]
+		p, selected := whole[name]
+		switch {
+		case selected && p.Err == nil:
+			if p.orphanService(svc) {
+				strays = append(strays, c)
+			}
+		case all && !r.WS.namesService(name, svc):
+			strays = append(strays, c)
+		}
+	}
+	return compose.RemoveContainers(ctx, r.Engine, strays, timeout, volumes, r.Progress)
+}
+
+// namesService says a loaded pod has the service a container's labels name: pod's own, or,
+// for a container without Podium's pod label (made by Compose from an exported file), any
+// loaded pod's.
+func (w *Workspace) namesService(pod, svc string) bool {
+	for _, p := range w.Pods {
+		if p.Project == nil || (pod != "" && p.Name != pod) {
+			continue
+		}
+		if _, ok := p.Project.Services[svc]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // Build builds the images of the named pods' services that have a build: section.
@@ -268,4 +352,80 @@ func runAll(sel []Selected, verb string, fn func(Selected) error) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// RemoveOrphans stops and removes the containers of pod that carry its labels but whose
+// service is no longer in its files: those of service, or every orphan with service "".
+// Naming a service the files still have is an error: it has no orphans.
+func (r *Runner) RemoveOrphans(ctx context.Context, pod, service string) error {
+	p := r.WS.Pod(pod)
+	if p == nil {
+		return fmt.Errorf("remove orphans: no pod '%s' (pods: %s)", pod, strings.Join(r.WS.PodNames(), ", "))
+	}
+	if p.Err != nil {
+		return fmt.Errorf("remove orphans of %s: %w", pod, p.Err)
+	}
+	if service != "" && !p.orphanService(service) {
+		return fmt.Errorf("remove orphans: %s/%s is in the pod's files, not an orphan", pod, service)
+	}
+	if err := r.removeOrphans(ctx, p, service); err != nil {
+		return fmt.Errorf("remove orphans of %s: %w", pod, err)
+	}
+	return nil
+}
+
+// removeOrphans removes the loaded pod p's orphan containers (of service, or all with "").
+func (r *Runner) removeOrphans(ctx context.Context, p *Pod, service string) error {
+	orphans, err := r.orphans(ctx, p, service)
+	if err != nil {
+		return err
+	}
+	return compose.RemoveContainers(ctx, r.Engine, orphans, -1, false, r.Progress)
+}
+
+// orphans lists the loaded pod p's containers whose service left its files (those of
+// service, or all with "").
+func (r *Runner) orphans(ctx context.Context, p *Pod, service string) ([]docker.Container, error) {
+	cs, err := r.podContainers(ctx, p.Name)
+	if err != nil {
+		return nil, err
+	}
+	var out []docker.Container
+	for _, c := range cs {
+		svc := c.Labels[docker.LabelComposeService]
+		if p.orphanService(svc) && (service == "" || svc == service) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// podContainers lists the containers labelled with pod (one-offs included) in the target.
+func (r *Runner) podContainers(ctx context.Context, pod string) ([]docker.Container, error) {
+	cs, err := r.projectContainers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []docker.Container
+	for _, c := range cs {
+		if c.Labels[docker.LabelPod] == pod {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// projectContainers lists every container of the workspace's compose project in its target.
+func (r *Runner) projectContainers(ctx context.Context) ([]docker.Container, error) {
+	cs, err := r.Engine.List(ctx, docker.ListOptions{All: true, Labels: []string{docker.LabelComposeProject + "=" + r.WS.ComposeName}})
+	if err != nil {
+		return nil, fmt.Errorf("containers of project %s: %w", r.WS.ComposeName, err)
+	}
+	out := cs[:0]
+	for _, c := range cs {
+		if r.WS.owns(c) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }

@@ -10,11 +10,12 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/compose-spec/compose-go/v2/cli"
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/compose-spec/compose-go/v2/types"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/podiumdev/podium/backend/readlimit"
 )
 
 // Pod is one pods/<pod>.yml merged with its target file: a compose project of its own that
@@ -61,10 +62,13 @@ type rawFile struct {
 	} `yaml:"services"`
 }
 
-// rawResult is a raw read of one file.
+// rawResult is a raw read of one file: its content (what compose-go loads, so the file is
+// read once and with the size limit) and the little Podium parses of it.
 type rawResult struct {
-	file rawFile
-	err  error
+	file    rawFile
+	data    []byte
+	readErr error // the file could not be read (data is nil)
+	err     error // readErr, or the file is not YAML
 }
 
 // composeError is a compose-go load error reworded for the user (paths relative to the
@@ -116,17 +120,21 @@ func (w *Workspace) describeComposeError(err error) string {
 	return msg
 }
 
-// readRawFile reads a compose file just far enough to list services and build contexts.
-func readRawFile(path string) (rawFile, error) {
-	var f rawFile
-	data, err := os.ReadFile(path)
+// readRawFile reads a compose file (with the workspace's size limit) and parses it just far
+// enough to list services and build contexts.
+func readRawFile(path, rel string) rawResult {
+	data, err := readFile(path, rel)
 	if err != nil {
-		return f, err
+		if !readlimit.IsTooLarge(err) {
+			err = fmt.Errorf("read %s: %w", rel, err)
+		}
+		return rawResult{readErr: err, err: err}
 	}
+	var f rawFile
 	if err := yaml.Unmarshal(data, &f); err != nil {
-		return rawFile{}, err
+		return rawResult{data: data, err: err}
 	}
-	return f, nil
+	return rawResult{file: f, data: data}
 }
 
 // names lists a raw file's services, sorted.
@@ -231,8 +239,13 @@ func (w *Workspace) loadPod(ctx context.Context, name string, raws map[string]ra
 		}
 	}
 
+	for _, f := range p.Files {
+		if err := raws[f].readErr; err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if len(errs) == 0 {
-		project, missing, err := w.composeLoad(ctx, p.Files)
+		project, missing, err := w.composeLoad(ctx, p.Files, raws)
 		if err != nil {
 			rels := make([]string, len(p.Files))
 			for i, f := range p.Files {
@@ -281,29 +294,60 @@ func (w *Workspace) loadPod(ctx context.Context, name string, raws map[string]ra
 
 // composeLoad loads compose files with compose-go: the override merge of the base and target
 // files, relative paths resolved against pods/ (as cage does), $VARs interpolated from the
-// workspace's environment and env_file contents folded into environment. It returns the
-// variables that were unset.
-func (w *Workspace) composeLoad(ctx context.Context, files []string) (*types.Project, []string, error) {
+// workspace's environment and env_file (and label_file) contents folded in. compose-go is
+// handed the files' content as read (with the size limit) in raws, and the env and label
+// files are read with the limit before compose-go reads them, so no file it opens can be
+// endless. It returns the variables that were unset.
+func (w *Workspace) composeLoad(ctx context.Context, files []string, raws map[string]rawResult) (*types.Project, []string, error) {
 	rec := &varRecorder{}
-	opts, err := cli.NewProjectOptions(files,
-		cli.WithWorkingDirectory(filepath.Join(w.Root, podsDir)),
-		cli.WithName(w.ComposeName),
-		cli.WithEnv(w.environ),
-		cli.WithInterpolation(true),
-		cli.WithResolvedPaths(true),
-		cli.WithDiscardEnvFile,
-		cli.WithLoadOptions(func(o *loader.Options) {
-			if o.Interpolate != nil {
-				o.Interpolate.Substitute = rec.substitute
-			}
-		}),
-	)
+	details := types.ConfigDetails{
+		WorkingDir:  filepath.Join(w.Root, podsDir),
+		Environment: types.NewMapping(w.environ),
+	}
+	for _, f := range files {
+		details.ConfigFiles = append(details.ConfigFiles, types.ConfigFile{Filename: f, Content: raws[f].data})
+	}
+	project, err := loader.LoadWithContext(ctx, details, func(o *loader.Options) {
+		o.SetProjectName(w.ComposeName, true)
+		o.SkipInterpolation = false
+		o.ResolvePaths = true
+		o.SkipResolveEnvironment = true // below, once the files are known to be small
+		o.SkipResolveLabels = true
+		if o.Interpolate != nil {
+			o.Interpolate.Substitute = rec.substitute
+		}
+	}, loader.WithDiscardEnvFiles)
 	if err != nil {
 		return nil, nil, err
 	}
-	project, err := opts.LoadProject(ctx)
-	if err != nil {
+	if err := w.checkMappingFiles(project); err != nil {
 		return nil, nil, err
 	}
+	if project, err = project.WithServicesEnvironmentResolved(true); err != nil {
+		return nil, nil, err
+	}
+	if project, err = project.WithServicesLabelsResolved(false); err != nil {
+		return nil, nil, err
+	}
+	project.ComposeFiles = slices.Clone(files)
 	return project, sortedKeys(rec.missing), nil
+}
+
+// checkMappingFiles reads every env_file and label_file of the project's services with the
+// size limit, so that compose-go, which opens them itself, only ever reads small files.
+func (w *Workspace) checkMappingFiles(p *types.Project) error {
+	for _, name := range p.ServiceNames() {
+		s := p.Services[name]
+		paths := slices.Clone(s.LabelFiles)
+		for _, ef := range s.EnvFiles {
+			paths = append(paths, ef.Path)
+		}
+		for _, path := range paths {
+			_, err := readFile(path, w.rel(path))
+			if readlimit.IsTooLarge(err) {
+				return fmt.Errorf("service %s: %w", name, err)
+			}
+		}
+	}
+	return nil
 }

@@ -37,8 +37,12 @@ func WriteStatus(w io.Writer, target string, states []PodState, only map[string]
 		}
 		fmt.Fprintf(w, "%-15s %s type:%s\n", p.Name, enabled, p.Type)
 		if p.Err != nil {
-			fmt.Fprintf(w, "└─ error: %v\n", p.Err)
-			continue
+			// A broken pod's containers still run: they follow its error.
+			branch := "└─"
+			if len(ps.Services) > 0 {
+				branch = "├─"
+			}
+			fmt.Fprintf(w, "%s error: %v\n", branch, p.Err)
 		}
 		for i, s := range ps.Services {
 			branch := "├─"
@@ -76,7 +80,12 @@ func serviceSummary(s ServiceState) string {
 	if len(s.Mounted) > 0 {
 		parts = append(parts, "mounted:"+strings.Join(s.Mounted, ","))
 	}
-	if s.Drifted {
+	switch {
+	case s.Orphan:
+		parts = append(parts, "orphan: not in the pod's files")
+	case s.ToCreate:
+		parts = append(parts, "to create: new in the pod's files (up creates it)")
+	case s.Drifted:
 		parts = append(parts, "drifted")
 	}
 	if s.Err != nil {

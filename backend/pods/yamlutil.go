@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/podiumdev/podium/backend/readlimit"
 )
 
 // decodeStrict decodes the YAML document in data into out and rejects any key out does not
@@ -28,9 +30,12 @@ func decodeStrict(rel string, data []byte, out any, known string) error {
 
 // readStrict reads and decodes a Podium YAML file; found is false when it does not exist.
 func readStrict(path, rel string, out any, known string) (found bool, err error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path, rel)
 	if errors.Is(err, os.ErrNotExist) {
 		return false, nil
+	}
+	if readlimit.IsTooLarge(err) {
+		return false, err
 	}
 	if err != nil {
 		return false, fmt.Errorf("read %s: %w", rel, err)
@@ -60,4 +65,15 @@ func describeYAMLError(err error, known string) string {
 		msgs = append(msgs, m)
 	}
 	return strings.Join(msgs, "; ")
+}
+
+// readFile reads one workspace file with the workspace's size limit (readlimit.MaxSize); a
+// larger one (or one that never ends, a link to /dev/zero) is an error naming it as rel.
+func readFile(path, rel string) ([]byte, error) {
+	data, err := readlimit.ReadFile(path)
+	var big *readlimit.TooLargeError
+	if errors.As(err, &big) {
+		return nil, &readlimit.TooLargeError{Path: rel, Limit: big.Limit}
+	}
+	return data, err
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/backend/readlimit"
 	"github.com/podiumdev/podium/keymap"
 )
 
@@ -58,7 +59,10 @@ and exit with status 2.`,
 // which may not. It returns the path it read.
 func loadKeymap(file string) (keymap.Keymap, string, error) {
 	if file != "" {
-		data, err := os.ReadFile(file)
+		data, err := readlimit.ReadFile(file)
+		if readlimit.IsTooLarge(err) {
+			return keymap.Keymap{}, file, fmt.Errorf("keymap %w", err)
+		}
 		if err != nil {
 			return keymap.Keymap{}, file, fmt.Errorf("read keymap: %w", err)
 		}

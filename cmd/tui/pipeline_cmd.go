@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/podiumdev/podium/backend/pipeline"
+	"github.com/podiumdev/podium/backend/readlimit"
 )
 
 // pipelineRoot is the workspace whose pipelines and runs the commands use. Run records and
@@ -160,7 +160,7 @@ container is removed when the shell ends.`,
 			if err != nil {
 				return err
 			}
-			def, err := os.ReadFile(args[0])
+			def, err := readlimit.ReadFile(args[0])
 			if err != nil {
 				return err
 			}

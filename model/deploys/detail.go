@@ -6,12 +6,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/podiumdev/podium/backend/deployspec"
+	"github.com/podiumdev/podium/backend/readlimit"
 	"github.com/podiumdev/podium/backend/secret"
 	"github.com/podiumdev/podium/backend/supervisor"
 	"github.com/podiumdev/podium/keymap"
@@ -21,7 +20,7 @@ import (
 
 // maxSpecBytes bounds what the Spec sub-tab reads of a file: a spec is one small map, and the
 // path comes from the supervisor, which may be remote.
-const maxSpecBytes = 1 << 20
+const maxSpecBytes = readlimit.MaxSize
 
 // deployDetail is the Deploys tab's detail pane: its sub-tabs (Status, the detail and logs as
 // they always were; Timeline; Spec; Logs alone) and the selected service's spec file.
@@ -105,17 +104,9 @@ func readSpec(name, file string) (string, error) {
 	if file == "" {
 		return "", errors.New("the supervisor names no spec file")
 	}
-	fh, err := os.Open(file)
+	data, err := readlimit.ReadFileLimit(file, maxSpecBytes)
 	if err != nil {
 		return "", fmt.Errorf("read spec: %w", err) // the error names the file
-	}
-	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, maxSpecBytes+1))
-	if err != nil {
-		return "", fmt.Errorf("read spec %s: %w", file, err)
-	}
-	if len(data) > maxSpecBytes {
-		return "", fmt.Errorf("read spec %s: larger than %d bytes", file, maxSpecBytes)
 	}
 	spec, err := deployspec.Parse(name, file, data)
 	if err != nil {

@@ -344,3 +344,7 @@ func WriteFile(t testing.TB, root, rel, content string) {
 		t.Fatal(err)
 	}
 }
+
+func (f *Pods) RemoveOrphans(ctx context.Context, _ *pods.Workspace, pod, service string, progress func(compose.Event)) error {
+	return f.lifecycle(ctx, "remove-orphans", pod, service, progress)
+}

@@ -27,8 +27,12 @@ type Backend interface {
 	Build(ctx context.Context, ws *pods.Workspace, pod, service string, progress func(compose.Event)) error
 	// Pull runs the pull hooks, then pulls the images of a pod or a service.
 	Pull(ctx context.Context, ws *pods.Workspace, pod, service string, progress func(compose.Event)) error
-	// Down removes every enabled pod's containers and the project's networks; volumes stay.
+	// Down removes every container of the project (whether or not a pod file still names its
+	// service) and the project's networks; volumes stay.
 	Down(ctx context.Context, ws *pods.Workspace, progress func(compose.Event)) error
+	// RemoveOrphans removes a pod's containers whose service is no longer in its files: those
+	// of service, or all of them with service "". What apply does for an orphan.
+	RemoveOrphans(ctx context.Context, ws *pods.Workspace, pod, service string, progress func(compose.Event)) error
 	// Shell, Exec, Test and Run prepare commands that take over the terminal through tea.Exec:
 	// a shell in the service's first container (its io.fdy.cage.shell), a command in it, the
 	// service's test command in a fresh test-target container (removed afterwards), and a

@@ -14,8 +14,9 @@ import (
 	"github.com/podiumdev/podium/views"
 )
 
-// apply brings up exactly the services that drifted from their files: every one in the
-// workspace, or, while rows are marked, those of the marked pods and services. It asks
+// apply brings up exactly the services that drifted from their files (creating new ones, and
+// removing orphans: containers whose service left the files): every one in the workspace,
+// or, while rows are marked, those of the marked pods and services. It asks
 // nothing, as it only recreates what the files say. auto is --watch's apply after a file
 // change: silent when nothing drifted, and queued behind an operation on the same services.
 func (m Model) apply(auto bool) (Model, tea.Cmd) {
@@ -41,6 +42,12 @@ func (m Model) apply(auto bool) (Model, tea.Cmd) {
 	return m.startOp(verbs[keymap.Apply], strings.Join(rows, ", "), rows, func(ctx context.Context, progress func(compose.Event)) error {
 		var errs []error
 		for _, s := range targets {
+			if s.Orphan {
+				if err := pb.RemoveOrphans(ctx, ws, s.Pod, s.Service, progress); err != nil {
+					errs = append(errs, fmt.Errorf("remove %s/%s: %w", s.Pod, s.Service, err))
+				}
+				continue
+			}
 			if err := pb.Up(ctx, ws, s.Pod, s.Service, progress); err != nil {
 				errs = append(errs, fmt.Errorf("up %s/%s: %w", s.Pod, s.Service, err))
 			}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/pods"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/views"
@@ -28,9 +29,11 @@ func (m Model) View() string {
 	rows := views.PodList(m.Theme, views.PodListData{
 		Rows: n.Rows, Cursor: n.Cursor, Offset: n.Top, Focused: n.Focus == list.FocusList,
 		Now: m.Now(), Filter: n.Filter, Total: len(m.ws.Pods), Busy: m.busy(), Marked: n.MarkedRows(),
+		Unknown: m.snap.Status.State != docker.Connected,
 	}, l.ListWidth, l.ListHeight)
 	var lower string
-	if r, ok := m.Selected(); ok && r.Pod.Err != nil {
+	// A broken pod's own row shows its error; its containers' rows (they still run) their logs.
+	if r, ok := m.Selected(); ok && r.Pod.Err != nil && r.Kind == views.PodLevel {
 		lower = views.TextPane(m.Theme, "Pod "+r.Pod.Name+m.Theme.G.Sep+"broken", []views.Paragraph{
 			{Text: "files: " + pods.RelFiles(m.ws.Root, r.Pod.Files), Dim: true},
 			{Text: r.Pod.Err.Error(), Bad: true},
