@@ -102,7 +102,7 @@ func ContainerList(t Theme, d ListData, width, height int) string {
 // containerState is a container's state cell: "● running", "✖ exited".
 func containerState(t Theme, c docker.Container) cell {
 	rt := rowTexts{t: &t}
-	return one(string(rt.appendState(nil, &c)), t.StateStyle(c.State, c.Health, c.ExitStatus()))
+	return one(string(rt.appendState(nil, &c)), t.StateStyle(c.State, c.Health, c.FailedExitCode()))
 }
 
 // The cases of a group's summary.

@@ -97,6 +97,9 @@ type Index struct {
 	events     uint64
 	listed     bool // a full list has succeeded at least once
 	subs       map[*Subscription]struct{}
+	// stops are the containers a stop was asked for since they last started (Container.
+	// StopAsked), from the events stream. Only the follow goroutine touches it.
+	stops map[string]bool
 }
 
 // NewIndex makes an index over e. It is empty until Run has listed the engine.
@@ -112,6 +115,7 @@ func NewIndex(e *Engine, opts IndexOptions) *Index {
 		containers: map[string]Container{},
 		status:     Status{State: Connecting, Since: time.Now()},
 		subs:       map[*Subscription]struct{}{},
+		stops:      map[string]bool{},
 	}
 }
 
@@ -211,6 +215,7 @@ func (ix *Index) follow(ctx context.Context) error {
 	ix.mu.Lock()
 	ix.containers = make(map[string]Container, len(list))
 	for _, c := range list {
+		c.StopAsked = ix.stops[c.ID]
 		ix.containers[c.ID] = c
 	}
 	if ix.listed {
@@ -258,7 +263,25 @@ func (ix *Index) note(pending map[string]bool, m events.Message) {
 	ix.mu.Lock()
 	ix.events++
 	ix.mu.Unlock()
-	pending[m.Actor.ID] = pending[m.Actor.ID] || a == "destroy"
+	id := m.Actor.ID
+	switch {
+	case a == "stop", a == "kill" && stopSignal(m.Actor.Attributes["signal"]):
+		ix.stops[id] = true
+	case a == "start", a == "destroy":
+		delete(ix.stops, id)
+	}
+	pending[id] = pending[id] || a == "destroy"
+}
+
+// stopSignal says a kill event's signal is one that asks a process to end, as a stop begins
+// with (SIGTERM, or SIGINT or SIGQUIT for images that stop on those): a stop asked for. SIGKILL
+// alone (`docker kill`) is not, nor are signals that do not ask to end (SIGHUP, SIGUSR1).
+func stopSignal(sig string) bool {
+	switch strings.TrimPrefix(strings.ToUpper(sig), "SIG") {
+	case "15", "TERM", "2", "INT", "3", "QUIT":
+		return true
+	}
+	return false
 }
 
 func (ix *Index) apply(ctx context.Context, pending map[string]bool) {
@@ -275,6 +298,7 @@ func (ix *Index) apply(ctx context.Context, pending map[string]bool) {
 		c, err := ix.eng.Inspect(ctx, id)
 		switch {
 		case err == nil:
+			c.StopAsked = ix.stops[id]
 			res[id] = result{c: c}
 		case IsNotFound(err):
 			res[id] = result{gone: true}
