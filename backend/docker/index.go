@@ -100,6 +100,11 @@ type Index struct {
 	// stops are the containers a stop was asked for since they last started (Container.
 	// StopAsked), from the events stream. Only the follow goroutine touches it.
 	stops map[string]bool
+	// execs counts the execs that ended in each container (health probes, mostly), and
+	// execEnded is closed, and replaced, whenever one does: what AwaitExecEnd waits on. They
+	// change nothing the snapshot holds, so they signal no Subscription.
+	execs     map[string]uint64
+	execEnded chan struct{}
 }
 
 // NewIndex makes an index over e. It is empty until Run has listed the engine.
@@ -116,6 +121,8 @@ func NewIndex(e *Engine, opts IndexOptions) *Index {
 		status:     Status{State: Connecting, Since: time.Now()},
 		subs:       map[*Subscription]struct{}{},
 		stops:      map[string]bool{},
+		execs:      map[string]uint64{},
+		execEnded:  make(chan struct{}),
 	}
 }
 
@@ -154,6 +161,26 @@ func (ix *Index) Await(ctx context.Context, cond func(Snapshot) bool) (Snapshot,
 		case <-sub.C:
 		case <-ctx.Done():
 			return s, fmt.Errorf("wait for container index: %w", ctx.Err())
+		}
+	}
+}
+
+// AwaitExecEnd waits until more than seen execs have ended in the container id since the
+// index started following it (a health probe is one: the engine runs each as an exec), and
+// returns how many have; with seen below the count it returns at once. It is how a view of a
+// container's health results follows new ones without polling.
+func (ix *Index) AwaitExecEnd(ctx context.Context, id string, seen uint64) (uint64, error) {
+	for {
+		ix.mu.RLock()
+		n, ended := ix.execs[id], ix.execEnded
+		ix.mu.RUnlock()
+		if n != seen {
+			return n, nil
+		}
+		select {
+		case <-ended:
+		case <-ctx.Done():
+			return n, fmt.Errorf("wait for an exec in container %s to end: %w", id, ctx.Err())
 		}
 	}
 }
@@ -254,16 +281,28 @@ func (ix *Index) follow(ctx context.Context) error {
 }
 
 // note records that an event names a container. Health-check execs flood the stream every
-// interval and change nothing the index holds, so they are dropped here.
+// interval and change nothing the snapshot holds, so they are dropped here; an exec's end is
+// only counted, for AwaitExecEnd.
 func (ix *Index) note(pending map[string]bool, m events.Message) {
 	a := string(m.Action)
+	id := m.Actor.ID
+	if m.Type == events.ContainerEventType && a == "exec_die" {
+		ix.mu.Lock()
+		ix.execs[id]++
+		close(ix.execEnded)
+		ix.execEnded = make(chan struct{})
+		ix.mu.Unlock()
+		return
+	}
 	if m.Type != events.ContainerEventType || strings.HasPrefix(a, "exec_") || a == "top" || a == "attach" || a == "resize" || a == "export" || a == "archive-path" || a == "extract-to-dir" || a == "copy" {
 		return
 	}
 	ix.mu.Lock()
 	ix.events++
+	if a == "destroy" {
+		delete(ix.execs, id)
+	}
 	ix.mu.Unlock()
-	id := m.Actor.ID
 	switch {
 	case a == "stop", a == "kill" && stopSignal(m.Actor.Attributes["signal"]):
 		ix.stops[id] = true
