@@ -43,11 +43,11 @@ type Containers struct {
 	execs     map[string]uint64 // EndExec's count per container
 	execEnded chan struct{}     // closed, and replaced, by EndExec
 	calls     []string
-	logCalls []string
-	ix       *docker.Index // NewContainers: an index that never runs
-	sig      chan struct{} // NewLiveContainers: the subscription's channel
-	done     chan struct{} // closed by Release
-	once     sync.Once
+	logCalls  []string
+	ix        *docker.Index // NewContainers: an index that never runs
+	sig       chan struct{} // NewLiveContainers: the subscription's channel
+	done      chan struct{} // closed by Release
+	once      sync.Once
 }
 
 // NewContainers serves snap; its subscription never fires.
