@@ -161,12 +161,16 @@ container is removed when the shell ends.`,
 			if err != nil {
 				return err
 			}
+			labels, err := g.extraLabels()
+			if err != nil {
+				return err
+			}
 			eng, err := g.connect(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer eng.Close()
-			pl, changed := runPipelines(eng, root, cmd.ErrOrStderr())
+			pl, changed := runPipelines(eng, root, cmd.ErrOrStderr(), labels)
 			run, err := pl.Start(cmd.Context(), p, def)
 			if err != nil {
 				return err
@@ -191,12 +195,16 @@ container is removed when the shell ends.`,
 			if err != nil {
 				return err
 			}
+			labels, err := g.extraLabels()
+			if err != nil {
+				return err
+			}
 			eng, err := g.connect(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer eng.Close()
-			pl, changed := runPipelines(eng, root, cmd.ErrOrStderr())
+			pl, changed := runPipelines(eng, root, cmd.ErrOrStderr(), labels)
 			if err := pl.Rerun(cmd.Context(), run, args[1]); err != nil {
 				return err
 			}
