@@ -33,7 +33,6 @@ type probeWatch struct {
 	cancel context.CancelFunc
 	b      engine.Backend
 	wait   tea.Cmd // the wait for the next probe, run off the UI loop
-	failed bool    // the backend cannot follow this container's probes: do not ask again
 }
 
 // probeEndedMsg says execs (health probes) have ended in the watched container: n so far.
@@ -54,7 +53,7 @@ type inspectPane struct {
 	err    error
 
 	watch    *probeWatch
-	probesOf string // the container probes counts
+	probesOf string // the container that probes counts the ended probes of
 	probes   uint64 // how many of its probes (execs) have ended, as far as the watch knows
 }
 
@@ -126,8 +125,7 @@ func (p *inspectPane) onProbeEnded(msg probeEndedMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		w.failed = true // keep the watch, so sync does not ask again; Config stays as read
-		return nil
+		return nil // the watch stays, idle, so sync does not ask again; Config stays as read
 	}
 	p.probes = msg.n
 	w.wait = p.waitCmd(w)
