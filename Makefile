@@ -21,7 +21,9 @@ bench:
 	$(GO) test -run '^$$' -bench 'TUI' -benchmem ./bench/
 	bash bench/tui_vs_cli.sh
 
-demo: build
+demo:
+	@echo "demo: building $(BIN) (go build ./cmd/tui; the first build compiles every dependency and takes a minute or so)"
+	$(GO) build -o $(BIN) ./cmd/tui
 	bash scripts/demo.sh $(BIN)
 
 lint:

@@ -142,6 +142,10 @@ func Default() Keymap {
 		CtxHelp: {
 			{Action: Up, Keys: []string{"up", "k"}, Help: "scroll up", Hint: "scroll"},
 			{Action: Down, Keys: []string{"down", "j"}, Help: "scroll down", Hint: "scroll"},
+			{Action: Top, Keys: []string{"home", "g"}, Help: "go to the top"},
+			{Action: Bottom, Keys: []string{"end", "G"}, Help: "go to the bottom"},
+			{Action: PageUp, Keys: []string{"pgup", "ctrl+u"}, Help: "page up"},
+			{Action: PageDown, Keys: []string{"pgdown", "ctrl+d"}, Help: "page down"},
 			{Action: Cancel, Keys: []string{"esc", "?"}, Help: "close the help", Hint: "close"},
 		},
 	}}

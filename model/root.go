@@ -326,16 +326,27 @@ func (r Root) helpKey(a keymap.Action) (tea.Model, tea.Cmd) {
 		r.helpScroll--
 	case keymap.Down:
 		r.helpScroll++
+	case keymap.Top:
+		r.helpScroll = 0
+	case keymap.Bottom:
+		r.helpScroll = r.helpMost()
+	case keymap.PageUp:
+		r.helpScroll -= r.helpRows()
+	case keymap.PageDown:
+		r.helpScroll += r.helpRows()
 	}
 	r.clampHelp()
 	return r, nil
 }
 
-func (r *Root) clampHelp() {
-	rows := max(r.height-headerHeight-2, 0) // rule and footer
-	most := max(views.HelpHeight(r.theme, r.helpSections(), r.width)-rows, 0)
-	r.helpScroll = min(max(r.helpScroll, 0), most)
+// helpRows is how many lines of the help body the screen shows (under its rule, above the
+// footer); helpMost is the farthest it scrolls.
+func (r Root) helpRows() int { return max(r.height-headerHeight-2, 0) }
+func (r Root) helpMost() int {
+	return max(views.HelpHeight(r.theme, r.helpSections(), r.width)-r.helpRows(), 0)
 }
+
+func (r *Root) clampHelp() { r.helpScroll = min(max(r.helpScroll, 0), r.helpMost()) }
 
 // quit stops every stream and watcher, then ends the program. Containers keep running.
 // The context goes before the tabs close: cancelling a subscription closes its channel, which

@@ -33,19 +33,20 @@ const (
 	numCols
 )
 
-// containersTable gives way when short: the image shrinks first, then the least important
-// columns go (ports, health, image); names are cut last.
+// containersTable gives way when short: the image shrinks first and the health folds into the
+// state word, then the image goes and long names lose their tails; only then the ports go,
+// whole (a cut port list is useless); the status and the names are cut last.
 var containersTable = tableSpec{
 	titles: []string{"NAME", "STATE", "HEALTH", "IMAGE", "PORTS", "STATUS"},
 	steps: []fitStep{
 		{fitShrink, colImage, 16},
-		{fitShrink, colPorts, 18},
-		{fitDrop, colPorts, 0}, // a cut port list is useless: all or nothing
-		{fitShrink, colImage, 12},
 		{fitFold, colHealth, 0}, // health folds into the state word ("● unhealthy")
+		{fitShrink, colImage, 12},
+		{fitDrop, colImage, 0},
+		{fitShrink, colName, 24}, // long names first give up their tails
+		{fitDrop, colPorts, 0},   // all or nothing
 		{fitShrink, colSince, 10},
 		{fitShrink, colName, 12},
-		{fitDrop, colImage, 0},
 		{fitShrink, colName, 6},
 	},
 	giveBack: []int{colName, colImage, colPorts, colSince},
@@ -101,7 +102,7 @@ func ContainerList(t Theme, d ListData, width, height int) string {
 // containerState is a container's state cell: "● running", "✖ exited".
 func containerState(t Theme, c docker.Container) cell {
 	rt := rowTexts{t: &t}
-	return one(string(rt.appendState(nil, &c)), t.StateStyle(c.State, c.Health, c.ExitStatus()))
+	return one(string(rt.appendState(nil, &c)), t.StateStyle(c.State, c.Health, c.FailedExitCode()))
 }
 
 // The cases of a group's summary.

@@ -167,7 +167,7 @@ func (rt *rowTexts) looks(r *TreeRow) [numCols]cellLook {
 	}
 	c := &r.Container
 	ks[colName] = cellLook{src: lookText}
-	ks[colState] = cellLook{src: lookState, state: c.State, health: c.Health, code: c.ExitStatus()}
+	ks[colState] = cellLook{src: lookState, state: c.State, health: c.Health, code: c.FailedExitCode()}
 	ks[colHealth] = cellLook{src: lookHealth, health: c.Health}
 	ks[colImage] = cellLook{src: lookDim}
 	ks[colPorts] = cellLook{src: lookText}
@@ -177,7 +177,7 @@ func (rt *rowTexts) looks(r *TreeRow) [numCols]cellLook {
 
 // appendState appends a container's state text: "● running", "✖ exited".
 func (rt *rowTexts) appendState(b []byte, c *docker.Container) []byte {
-	k := glyphKey{c.State, c.ExitStatus()}
+	k := glyphKey{c.State, c.FailedExitCode()}
 	g, ok := rt.glyphs[k]
 	if !ok {
 		if rt.glyphs == nil {

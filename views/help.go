@@ -40,9 +40,10 @@ func HelpHeight(t Theme, secs []keymap.HelpSection, width int) int {
 	return len(helpBody(t, secs, width))
 }
 
-// helpBody lays the sections out in columns, balancing their heights.
+// helpBody lays the sections out in columns, balancing their heights: as many columns as
+// the width allows, or fewer and wider ones when wrapping in narrow columns would make the
+// help taller.
 func helpBody(t Theme, secs []keymap.HelpSection, width int) []string {
-	blocks := make([][]string, len(secs))
 	keysW := 0
 	for _, s := range secs {
 		for _, r := range s.Rows {
@@ -50,13 +51,24 @@ func helpBody(t Theme, secs []keymap.HelpSection, width int) []string {
 		}
 	}
 	keysW = min(keysW, helpKeysMax)
-	ncols := max(1, min(len(secs), (width-1)/(helpColMin+helpGutter)))
+	most := max(1, min(len(secs), (width-1)/(helpColMin+helpGutter)))
+	var best []string
+	for n := most; n >= 1; n-- {
+		if out := helpColumns(t, secs, width, keysW, n); best == nil || len(out) < len(best) {
+			best = out
+		}
+	}
+	return best
+}
+
+// helpColumns lays the sections out in ncols columns.
+func helpColumns(t Theme, secs []keymap.HelpSection, width, keysW, ncols int) []string {
+	blocks := make([][]string, len(secs))
 	colW := min(helpColMax, (width-1)/ncols-helpGutter)
 	for i, s := range secs {
 		b := []string{t.TitleFocused.Render(Trunc(s.Title, colW))}
 		for _, r := range s.Rows {
-			keys := t.Key.Render(Fit(r.Keys, keysW))
-			b = append(b, keys+"  "+t.Text.Render(Trunc(r.Desc, colW-keysW-2)))
+			b = append(b, helpRow(t, r, keysW, colW)...)
 		}
 		blocks[i] = append(b, "")
 	}
@@ -97,6 +109,30 @@ func helpBody(t Theme, secs []keymap.HelpSection, width int) []string {
 	}
 	for len(out) > 0 && out[len(out)-1] == "" {
 		out = out[:len(out)-1]
+	}
+	return out
+}
+
+// helpRow draws one binding in a column colW wide: its keys in the first keysW cells, its
+// description beside them, wrapped onto as many lines as it needs (indented under itself).
+// Keys wider than their column take a line of their own, the description under it.
+func helpRow(t Theme, r keymap.HelpRow, keysW, colW int) []string {
+	descW := max(colW-keysW-2, 8)
+	indent := strings.Repeat(" ", keysW+2)
+	var out []string
+	first := t.Key.Render(Fit(r.Keys, keysW)) + "  "
+	if ansi.StringWidth(r.Keys) > keysW {
+		for _, k := range strings.Split(ansi.Wrap(r.Keys, colW, ""), "\n") {
+			out = append(out, t.Key.Render(k))
+		}
+		first = indent
+	}
+	for j, l := range strings.Split(ansi.Wrap(Clean(r.Desc, 1000), descW, ""), "\n") {
+		lead := indent
+		if j == 0 {
+			lead = first
+		}
+		out = append(out, lead+t.Text.Render(strings.TrimRight(l, " ")))
 	}
 	return out
 }

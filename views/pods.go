@@ -305,12 +305,12 @@ func serviceState(t Theme, s pods.ServiceState) cell {
 	}
 	worst := s.Containers[0]
 	for _, c := range s.Containers {
-		if c.ExitStatus() != 0 || c.State == "dead" {
+		if c.FailedExitCode() != 0 || c.State == "dead" {
 			worst = c
 			break
 		}
 	}
-	code := worst.ExitStatus()
+	code := worst.FailedExitCode()
 	return one(t.StateGlyph(worst.State, code)+" "+worst.State, t.StateStyle(worst.State, "", code))
 }
 

@@ -32,6 +32,13 @@ type Container struct {
 	Labels     map[string]string
 	Networks   []string
 	Tty        bool
+	// StopAsked says the container's last exit came from a stop someone asked the engine for
+	// (`docker stop`, Compose's stop, Podium's `s`: the events stream shows the stop signal or
+	// the stop before the die), so a non-zero exit code, 137 when the stop signal was ignored,
+	// is no failure. Only the live index knows it; starting the container again clears it.
+	StopAsked bool
+	// OOMKilled says the kernel killed the container for memory (from inspect).
+	OOMKilled bool
 }
 
 // Port is one published or exposed port.
@@ -355,6 +362,7 @@ func fromInspect(r container.InspectResponse) Container {
 	if s := r.State; s != nil {
 		c.State = string(s.Status)
 		c.ExitCode = s.ExitCode
+		c.OOMKilled = s.OOMKilled
 		c.StartedAt = parseDockerTime(s.StartedAt)
 		c.FinishedAt = parseDockerTime(s.FinishedAt)
 		if s.Health != nil && s.Health.Status != container.NoHealthcheck {

@@ -97,6 +97,14 @@ type Index struct {
 	events     uint64
 	listed     bool // a full list has succeeded at least once
 	subs       map[*Subscription]struct{}
+	// stops are the containers a stop was asked for since they last started (Container.
+	// StopAsked), from the events stream. Only the follow goroutine touches it.
+	stops map[string]bool
+	// execs counts the execs that ended in each container (health probes, mostly), and
+	// execEnded is closed, and replaced, whenever one does: what AwaitExecEnd waits on. They
+	// change nothing the snapshot holds, so they signal no Subscription.
+	execs     map[string]uint64
+	execEnded chan struct{}
 }
 
 // NewIndex makes an index over e. It is empty until Run has listed the engine.
@@ -112,6 +120,9 @@ func NewIndex(e *Engine, opts IndexOptions) *Index {
 		containers: map[string]Container{},
 		status:     Status{State: Connecting, Since: time.Now()},
 		subs:       map[*Subscription]struct{}{},
+		stops:      map[string]bool{},
+		execs:      map[string]uint64{},
+		execEnded:  make(chan struct{}),
 	}
 }
 
@@ -150,6 +161,26 @@ func (ix *Index) Await(ctx context.Context, cond func(Snapshot) bool) (Snapshot,
 		case <-sub.C:
 		case <-ctx.Done():
 			return s, fmt.Errorf("wait for container index: %w", ctx.Err())
+		}
+	}
+}
+
+// AwaitExecEnd waits until more than seen execs have ended in the container id since the
+// index started following it (a health probe is one: the engine runs each as an exec), and
+// returns how many have; with seen below the count it returns at once. It is how a view of a
+// container's health results follows new ones without polling.
+func (ix *Index) AwaitExecEnd(ctx context.Context, id string, seen uint64) (uint64, error) {
+	for {
+		ix.mu.RLock()
+		n, ended := ix.execs[id], ix.execEnded
+		ix.mu.RUnlock()
+		if n != seen {
+			return n, nil
+		}
+		select {
+		case <-ended:
+		case <-ctx.Done():
+			return n, fmt.Errorf("wait for an exec in container %s to end: %w", id, ctx.Err())
 		}
 	}
 }
@@ -211,6 +242,7 @@ func (ix *Index) follow(ctx context.Context) error {
 	ix.mu.Lock()
 	ix.containers = make(map[string]Container, len(list))
 	for _, c := range list {
+		c.StopAsked = ix.stops[c.ID]
 		ix.containers[c.ID] = c
 	}
 	if ix.listed {
@@ -249,16 +281,46 @@ func (ix *Index) follow(ctx context.Context) error {
 }
 
 // note records that an event names a container. Health-check execs flood the stream every
-// interval and change nothing the index holds, so they are dropped here.
+// interval and change nothing the snapshot holds, so they are dropped here; an exec's end is
+// only counted, for AwaitExecEnd.
 func (ix *Index) note(pending map[string]bool, m events.Message) {
 	a := string(m.Action)
+	id := m.Actor.ID
+	if m.Type == events.ContainerEventType && a == "exec_die" {
+		ix.mu.Lock()
+		ix.execs[id]++
+		close(ix.execEnded)
+		ix.execEnded = make(chan struct{})
+		ix.mu.Unlock()
+		return
+	}
 	if m.Type != events.ContainerEventType || strings.HasPrefix(a, "exec_") || a == "top" || a == "attach" || a == "resize" || a == "export" || a == "archive-path" || a == "extract-to-dir" || a == "copy" {
 		return
 	}
 	ix.mu.Lock()
 	ix.events++
+	if a == "destroy" {
+		delete(ix.execs, id)
+	}
 	ix.mu.Unlock()
-	pending[m.Actor.ID] = pending[m.Actor.ID] || a == "destroy"
+	switch {
+	case a == "stop", a == "kill" && stopSignal(m.Actor.Attributes["signal"]):
+		ix.stops[id] = true
+	case a == "start", a == "destroy":
+		delete(ix.stops, id)
+	}
+	pending[id] = pending[id] || a == "destroy"
+}
+
+// stopSignal says a kill event's signal is one that asks a process to end, as a stop begins
+// with (SIGTERM, or SIGINT or SIGQUIT for images that stop on those): a stop asked for. SIGKILL
+// alone (`docker kill`) is not, nor are signals that do not ask to end (SIGHUP, SIGUSR1).
+func stopSignal(sig string) bool {
+	switch strings.TrimPrefix(strings.ToUpper(sig), "SIG") {
+	case "15", "TERM", "2", "INT", "3", "QUIT":
+		return true
+	}
+	return false
 }
 
 func (ix *Index) apply(ctx context.Context, pending map[string]bool) {
@@ -275,6 +337,7 @@ func (ix *Index) apply(ctx context.Context, pending map[string]bool) {
 		c, err := ix.eng.Inspect(ctx, id)
 		switch {
 		case err == nil:
+			c.StopAsked = ix.stops[id]
 			res[id] = result{c: c}
 		case IsNotFound(err):
 			res[id] = result{gone: true}

@@ -202,3 +202,46 @@ func TestIndexAwaitContext(t *testing.T) {
 		t.Fatal("Await of a condition that never holds returned no error")
 	}
 }
+
+// TestIndexAwaitExecEnd: each health probe the engine runs ends an exec, and AwaitExecEnd
+// follows them one by one, with the probe's result in the container's inspect by then; the
+// probes add no event and no version to the snapshot.
+func TestIndexAwaitExecEnd(t *testing.T) {
+	t.Parallel()
+	h := enginetest.New(t)
+	ix := e2eIndex(t, h.Engine, docker.IndexOptions{Labels: []string{h.Label()}})
+	e2eAwait(t, ix, 30*time.Second, "connected", func(s docker.Snapshot) bool { return s.Status.State == docker.Connected })
+	id := h.Run("probed", &container.Config{Cmd: []string{"sleep", "300"}, Healthcheck: e2eHealthcheck(300 * time.Millisecond)}, nil)
+
+	ctx, cancel := context.WithTimeout(h.Ctx(), 30*time.Second)
+	defer cancel()
+	n, err := ix.AwaitExecEnd(ctx, id, 0)
+	if err != nil || n == 0 {
+		t.Fatalf("AwaitExecEnd(0) = %d, %v; want the first probe", n, err)
+	}
+	d, err := h.Engine.InspectDetail(ctx, id)
+	if err != nil || d.HealthLast == nil {
+		t.Fatalf("inspect after the first probe: %+v, %v", d.HealthLast, err)
+	}
+	first, before := d.HealthLast.End, ix.Snapshot()
+	m, err := ix.AwaitExecEnd(ctx, id, n)
+	if err != nil || m <= n {
+		t.Fatalf("AwaitExecEnd(%d) = %d, %v; want a later probe", n, m, err)
+	}
+	e2eEventually(t, 10*time.Second, "the newer probe in inspect", func() (bool, string) {
+		d, err := h.Engine.InspectDetail(ctx, id)
+		if err != nil || d.HealthLast == nil {
+			return false, fmt.Sprint(err)
+		}
+		return d.HealthLast.End.After(first), d.HealthLast.End.String()
+	})
+	if after := ix.Snapshot(); after.Events != before.Events {
+		t.Errorf("probes added %d events to the snapshot", after.Events-before.Events)
+	}
+
+	short, stop := context.WithTimeout(h.Ctx(), 50*time.Millisecond)
+	defer stop()
+	if _, err := ix.AwaitExecEnd(short, "no-such-container", 0); err == nil {
+		t.Error("AwaitExecEnd on a container without execs returned before its context ended")
+	}
+}

@@ -36,7 +36,8 @@ const (
 	LabelNode     = "dev.podium.node"
 	LabelPool     = "dev.podium.pool"
 
-	// LabelDemo marks the containers `make demo` starts, so it can tell its own from the user's.
+	// LabelDemo marks the containers `make demo` starts, with its workspace's absolute path as
+	// the value, so that it removes only its own leftovers.
 	LabelDemo = "dev.podium.demo"
 	// LabelTest marks everything a test creates, with the test's id as the value.
 	LabelTest = "dev.podium.test"

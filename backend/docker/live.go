@@ -58,3 +58,9 @@ func (l Live) Inspect(ctx context.Context, id string) (ContainerDetail, error) {
 func (l Live) Stats(ctx context.Context, id string, sink func(Stats)) error {
 	return l.e.StreamStats(ctx, id, sink)
 }
+
+// AwaitExecEnd waits until more than seen execs (health probes, mostly) have ended in the
+// container, and returns how many have.
+func (l Live) AwaitExecEnd(ctx context.Context, id string, seen uint64) (uint64, error) {
+	return l.ix.AwaitExecEnd(ctx, id, seen)
+}

@@ -74,14 +74,24 @@ func (c Container) ExitStatus() int {
 	return 0
 }
 
-// Failing says a container needs a look, for the tabs' alert counts: it exited non-zero, is
-// dead, restarting or unhealthy.
+// FailedExitCode is the container's exit code when that exit is a failure, else 0: a stop
+// that was asked for (StopAsked) ends as it may (137, 143) without failing, unless the kernel
+// killed the container for memory on the way.
+func (c Container) FailedExitCode() int {
+	if c.StopAsked && !c.OOMKilled {
+		return 0
+	}
+	return c.ExitStatus()
+}
+
+// Failing says a container needs a look, for the tabs' alert counts: it exited with a failure
+// (FailedExitCode), is dead, restarting or unhealthy.
 func (c Container) Failing() bool {
 	switch {
 	case c.Health == "unhealthy", c.State == "dead", c.State == "restarting":
 		return true
 	case c.State == "exited":
-		return c.ExitStatus() != 0
+		return c.FailedExitCode() != 0
 	}
 	return false
 }

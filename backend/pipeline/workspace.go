@@ -33,6 +33,8 @@ type WorkspaceOptions struct {
 	Progress func(BuildEvent)
 	// Saved is called after every save of a run, with ExecOptions.Saved's rules.
 	Saved func(runID string)
+	// Labels are put on every container the executor creates (ExecOptions.Labels).
+	Labels map[string]string
 }
 
 // File is one pipelines/<name>.yml of the workspace; Err is its parse error.
@@ -59,7 +61,7 @@ func NewWorkspace(eng *docker.Engine, root string, opts WorkspaceOptions) *Works
 		ib := &ImageBuilder{Engine: eng, Pipeline: name, Progress: opts.Progress}
 		return ib.Build(ctx, def)
 	}
-	w.x = NewExecutor(eng, w.Store, ExecOptions{Build: build, Saved: opts.Saved})
+	w.x = NewExecutor(eng, w.Store, ExecOptions{Build: build, Saved: opts.Saved, Labels: opts.Labels})
 	return w
 }
 

@@ -16,10 +16,11 @@ import (
 // service at a time, as the TUI's Pods tab does: each call loads what it needs afresh. The
 // commands it prepares satisfy Bubble Tea's ExecCommand.
 type Controller struct {
-	e    *docker.Engine
-	wait docker.Awaiter // the TUI's container index; nil: the engine
-	root string
-	opts LoadOptions
+	e      *docker.Engine
+	wait   docker.Awaiter // the TUI's container index; nil: the engine
+	root   string
+	opts   LoadOptions
+	labels map[string]string // on everything the operations create (Runner.Labels)
 }
 
 // execCommand is a command that takes over the terminal: a Command, or one paused after.
@@ -58,12 +59,19 @@ func (b Controller) WaitingOn(aw docker.Awaiter) Controller {
 	return b
 }
 
+// WithLabels returns the controller with labels put on every container, network and volume
+// its operations create (Runner.Labels).
+func (b Controller) WithLabels(labels map[string]string) Controller {
+	b.labels = labels
+	return b
+}
+
 func (b Controller) Load(ctx context.Context) (*Workspace, error) {
 	return Load(ctx, b.root, b.opts)
 }
 
 func (b Controller) runner(ws *Workspace, progress func(compose.Event)) *Runner {
-	return &Runner{Engine: b.e, WS: ws, Progress: progress, Awaiter: b.wait}
+	return &Runner{Engine: b.e, WS: ws, Progress: progress, Awaiter: b.wait, Labels: b.labels}
 }
 
 // Up brings a pod or a service up; an orphan service (its containers run, its files no

@@ -72,7 +72,11 @@ services:
     labels:
       io.fdy.cage.srcdir: /app
       io.fdy.cage.shell: sh
-      io.fdy.cage.test: "sh -c 'test -d /app && echo All tests passed'"
+      # The test serves the app as web does (the mounted source, else the default page) and
+      # checks the page it gets.
+      io.fdy.cage.test: >-
+        sh -c 'mkdir -p /app && { test -f /app/index.html || echo "<h1>Hello from {{name}}</h1>" > /app/index.html; } &&
+        httpd -p 8080 -h /app && wget -q -O- http://127.0.0.1:8080/ | grep -q "<h1>" && echo All tests passed'
       io.fdy.cage.lib.frontend: /app
 `
 	scaffoldFrontendProduction = `# Production changes to pods/frontend.yml. A target file may change services, never add them.

@@ -74,13 +74,13 @@ func execCommand[C interface {
 
 // newPipelinesBackend makes the Pipelines tab's backend over the workspace at root: its live
 // outputs followed through notifier, the process's one watcher.
-func newPipelinesBackend(eng *docker.Engine, root string, notifier pipeline.DirNotifier) *pipelinesBackend {
+func newPipelinesBackend(eng *docker.Engine, root string, notifier pipeline.DirNotifier, labels map[string]string) *pipelinesBackend {
 	b := &pipelinesBackend{
 		changed: make(chan string),
 		pending: map[string]bool{},
 		notify:  make(chan struct{}, 1),
 	}
-	b.pl = pipeline.NewWorkspace(eng, root, pipeline.WorkspaceOptions{Notifier: notifier, Saved: b.saved})
+	b.pl = pipeline.NewWorkspace(eng, root, pipeline.WorkspaceOptions{Notifier: notifier, Saved: b.saved, Labels: labels})
 	go b.forward()
 	return b
 }

@@ -22,7 +22,7 @@ func TestPipelinesEngineFilesAndChanged(t *testing.T) {
 	}
 	_ = os.WriteFile(filepath.Join(dir, "ci.yml"), []byte("serial:\n  a: {exec: echo a}\n"), 0o644)
 	_ = os.WriteFile(filepath.Join(dir, "bad.yml"), []byte("serial:\n  a:\n    exec: x\n    max_tim: 1h\n"), 0o644)
-	b := newPipelinesBackend(nil, root, nil)
+	b := newPipelinesBackend(nil, root, nil, nil)
 	fs := b.Files()
 	if len(fs) != 2 || fs[0].Name != "bad" || fs[0].Err == nil || fs[1].Name != "ci" || fs[1].Err != nil {
 		t.Fatalf("files %+v", fs)
@@ -76,7 +76,7 @@ serial:
 	}
 	hub := watch.NewHub()
 	t.Cleanup(func() { hub.Close() })
-	b := newPipelinesBackend(h.Engine, root, hub)
+	b := newPipelinesBackend(h.Engine, root, hub, nil)
 	x := b.pl.Executor()
 	ctx := h.Ctx()
 	id, err := b.Start(ctx, "p")

@@ -50,7 +50,6 @@ type superviseFlags struct {
 	listen    string
 	token     string
 	state     string
-	labels    []string
 	tlsCert   string
 	tlsKey    string
 	plainHTTP bool
@@ -111,13 +110,8 @@ beyond loopback also needs --tls-cert and --tls-key, or --plain-http.`,
 			if err != nil {
 				return err
 			}
-			setup.labels = map[string]string{}
-			for _, l := range f.labels {
-				k, v, ok := strings.Cut(l, "=")
-				if !ok || k == "" {
-					return fmt.Errorf("--label %q: want key=value", l)
-				}
-				setup.labels[k] = v
+			if setup.labels, err = g.extraLabels(); err != nil {
+				return err
 			}
 			setup.token = tokenOrEnv(f.token)
 			return runSupervise(cmd.Context(), g, setup, cmd.ErrOrStderr())
@@ -130,7 +124,6 @@ beyond loopback also needs --tls-cert and --tls-key, or --plain-http.`,
 	cmd.Flags().StringVar(&f.tlsKey, "tls-key", "", "the key of --tls-cert (PEM)")
 	cmd.Flags().BoolVar(&f.plainHTTP, "plain-http", false, "allow a TCP listener beyond loopback without TLS: the token crosses the network in clear")
 	cmd.Flags().StringVar(&f.state, "state", "", "state file (default: <workspace>/.podium/supervisor.json)")
-	cmd.Flags().StringArrayVar(&f.labels, "label", nil, "an extra label (key=value) on every container it creates (repeatable)")
 	return cmd
 }
 

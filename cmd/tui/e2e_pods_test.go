@@ -13,7 +13,7 @@ import (
 )
 
 // TestTUIPodsEndToEnd opens a copy of the demo workspace in the real binary, brings the db pod
-// up with `u`, sees it running, and runs web's test from the Pods tab.
+// up with `u`, sees it running, and runs web's test from the Pods tab: it passes.
 func TestTUIPodsEndToEnd(t *testing.T) {
 	h := enginetest.New(t)
 	bin := buildBinary(t)
@@ -53,8 +53,12 @@ func TestTUIPodsEndToEnd(t *testing.T) {
 	s.keys("Enter")
 	s.waitText("not created", 5*time.Second)
 	s.keys("j")
+	// Out of the box, with no source mounted, the demo's test passes.
 	s.keys("t")
 	s.waitText("press enter to return to podium", 60*time.Second)
+	if sc := s.capture(); !strings.Contains(sc, "All tests passed") {
+		t.Fatalf("the demo's test did not pass:\n%s", sc)
+	}
 	s.keys("Enter")
-	s.waitText("test frontend/web exited", 10*time.Second)
+	s.waitText("test frontend/web exited (code 0)", 10*time.Second)
 }

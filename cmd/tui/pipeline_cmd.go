@@ -168,12 +168,16 @@ container is removed when the shell ends.`,
 			if err != nil {
 				return err
 			}
+			labels, err := g.extraLabels()
+			if err != nil {
+				return err
+			}
 			eng, err := g.connect(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer eng.Close()
-			pl, changed := runPipelines(eng, root, cmd.ErrOrStderr())
+			pl, changed := runPipelines(eng, root, cmd.ErrOrStderr(), labels)
 			sweep(cmd.Context(), pl, cmd.ErrOrStderr())
 			run, err := pl.Start(cmd.Context(), p, def)
 			if err != nil {
@@ -199,12 +203,16 @@ container is removed when the shell ends.`,
 			if err != nil {
 				return err
 			}
+			labels, err := g.extraLabels()
+			if err != nil {
+				return err
+			}
 			eng, err := g.connect(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer eng.Close()
-			pl, changed := runPipelines(eng, root, cmd.ErrOrStderr())
+			pl, changed := runPipelines(eng, root, cmd.ErrOrStderr(), labels)
 			sweep(cmd.Context(), pl, cmd.ErrOrStderr())
 			if err := pl.Rerun(cmd.Context(), run, args[1]); err != nil {
 				return err

@@ -228,10 +228,11 @@ func sweep(ctx context.Context, pl *pipeline.Workspace, warn io.Writer) {
 }
 
 // runPipelines makes the workspace's pipelines for a run of the CLI: image builds are reported
-// on progress, and the channel is signalled after each save.
-func runPipelines(eng *docker.Engine, root string, progress io.Writer) (*pipeline.Workspace, <-chan struct{}) {
+// on progress, the containers carry labels, and the channel is signalled after each save.
+func runPipelines(eng *docker.Engine, root string, progress io.Writer, labels map[string]string) (*pipeline.Workspace, <-chan struct{}) {
 	changed := make(chan struct{}, 1)
 	pl := pipeline.NewWorkspace(eng, root, pipeline.WorkspaceOptions{
+		Labels: labels,
 		Progress: func(e pipeline.BuildEvent) {
 			if e.Done && progress != nil {
 				what := "built"

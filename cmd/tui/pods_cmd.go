@@ -44,11 +44,15 @@ func (g *globalFlags) pods(ctx context.Context, target string, errOut io.Writer)
 	for _, w := range ws.Warnings {
 		fmt.Fprintln(errOut, "warning:", w)
 	}
+	labels, err := g.extraLabels()
+	if err != nil {
+		return nil, err
+	}
 	eng, err := g.connect(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &podsEnv{ws: ws, runner: &pods.Runner{Engine: eng, WS: ws, Progress: progressPrinter(errOut)}, close: func() { eng.Close() }}, nil
+	return &podsEnv{ws: ws, runner: &pods.Runner{Engine: eng, WS: ws, Progress: progressPrinter(errOut), Labels: labels}, close: func() { eng.Close() }}, nil
 }
 
 // progressPrinter prints compose steps as `Container demo-web-1  Started` lines.

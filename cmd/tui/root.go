@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -23,6 +24,7 @@ type globalFlags struct {
 	defaultTags string
 	keymap      string // the TUI's keymap file; empty means the user's config file
 	watch       bool   // the TUI brings up what a pod file change made drift, without a key
+	labels      []string
 }
 
 func newRootCmd() *cobra.Command {
@@ -56,12 +58,26 @@ With no subcommand on a terminal, podium opens the TUI.`,
 	root.PersistentFlags().StringVarP(&g.project, "project-name", "p", "", "project name (default: podium.yml's name, else the workspace directory's name)")
 	root.PersistentFlags().StringVar(&g.target, "target", "", "pods target (default: podium.yml's default_target, else development; test for podium test)")
 	root.PersistentFlags().StringVar(&g.defaultTags, "default-tags", "", "file of image:tag lines giving untagged images their tag")
+	root.PersistentFlags().StringArrayVar(&g.labels, "label", nil, "a label (key=value) on every container Podium creates: pods, supervised services, pipeline steps (repeatable)")
 	root.AddCommand(newVersionCmd(&g), newPsCmd(&g))
 	root.AddCommand(podCommands(&g)...)
 	root.AddCommand(pipelineCommand(&g))
 	root.AddCommand(deployCommands(&g)...)
 	root.AddCommand(newKeysCmd())
 	return root
+}
+
+// extraLabels are the --label flags: the labels every container Podium creates carries.
+func (g *globalFlags) extraLabels() (map[string]string, error) {
+	out := map[string]string{}
+	for _, l := range g.labels {
+		k, v, ok := strings.Cut(l, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("--label %q: want key=value", l)
+		}
+		out[k] = v
+	}
+	return out, nil
 }
 
 // engine builds a client for the engine the flags name, without contacting it.

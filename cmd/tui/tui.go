@@ -45,6 +45,10 @@ func runTUI(ctx context.Context, g globalFlags, remote string) error {
 		tightenPrivate(filepath.Join(ws, workspaceStateDir), slog.Default())
 	}
 
+	labels, err := g.extraLabels()
+	if err != nil {
+		return err
+	}
 	eng, err := g.engine()
 	if err != nil {
 		return err
@@ -73,7 +77,7 @@ func runTUI(ctx context.Context, g globalFlags, remote string) error {
 	hub := watch.NewHub()
 	defer hub.Close()
 	deploys, takeOver, deploysDone := startDeploys(ctx, &g, eng, ix, hub, remote)
-	pipes := newPipelinesBackend(eng, ws, hub)
+	pipes := newPipelinesBackend(eng, ws, hub, labels)
 	pipesDone := make(chan struct{})
 	go func() {
 		defer close(pipesDone)
@@ -85,7 +89,7 @@ func runTUI(ctx context.Context, g globalFlags, remote string) error {
 		TakeOver:      takeOver,
 		Pipelines:     pipes,
 		Backend:       containersBackend{docker.NewLive(eng, ix)},
-		Pods:          podsBackend{pods.NewController(eng, ws, pods.LoadOptions{ProjectName: g.project, Target: g.target, DefaultTagsFile: g.defaultTags}).WaitingOn(ix)},
+		Pods:          podsBackend{pods.NewController(eng, ws, pods.LoadOptions{ProjectName: g.project, Target: g.target, DefaultTagsFile: g.defaultTags}).WaitingOn(ix).WithLabels(labels)},
 		Workspace:     homeRelative(ws),
 		Endpoint:      eng.Endpoint().Host,
 		ServerVersion: v.ServerVersion,
@@ -152,8 +156,9 @@ func startDeploys(ctx context.Context, g *globalFlags, eng *docker.Engine, ix *d
 		return nil, nil, done
 	}
 	setup.token = tokenOrEnv("")
-	setup.index = ix    // one events stream per process: the supervisor shares the TUI's index
-	setup.watcher = hub // and one file watcher
+	setup.labels, _ = g.extraLabels() // runTUI checked them
+	setup.index = ix                  // one events stream per process: the supervisor shares the TUI's index
+	setup.watcher = hub               // and one file watcher
 	daemon := deployapi.NewClient(deployapi.SocketURL(deployapi.FindSocket(setup.priv)), "")
 	follow := func(why string) (deploys.Backend, func(context.Context) (deploys.Backend, error), <-chan struct{}) {
 		slog.Info("following the workspace's supervisor", "url", daemon.URL(), "why", why)

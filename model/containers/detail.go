@@ -36,7 +36,7 @@ func (m *Model) syncDetail() tea.Cmd {
 	c, _ := m.Selected()
 	d := &m.detail
 	return tea.Batch(
-		d.inspect.sync(m.Ctx, m.b, c, d.shown && d.tabs.Is(detail.Config, detail.Env)),
+		d.inspect.sync(m.Ctx, m.b, c, d.shown && d.tabs.Is(detail.Config, detail.Env), d.tabs.Is(detail.Config)),
 		d.stats.sync(m.Ctx, m.b, c, d.shown && d.tabs.Is(detail.Stats)),
 	)
 }
@@ -47,6 +47,8 @@ func (m *Model) detailMsg(msg tea.Msg) (tea.Cmd, bool) {
 	case containerInspectedMsg:
 		m.detail.inspect.onInspected(msg)
 		return nil, true
+	case probeEndedMsg:
+		return m.detail.inspect.onProbeEnded(msg), true
 	case statsSampledMsg:
 		return m.detail.stats.onSampled(msg), true
 	case statsEndedMsg:

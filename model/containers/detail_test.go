@@ -1,11 +1,14 @@
 package containers
 
 import (
-	"github.com/podiumdev/podium/model/common"
-
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/podiumdev/podium/backend/docker"
+	"github.com/podiumdev/podium/model/common"
 )
 
 // inspected runs the inspect the tab has under way and hands its result back.
@@ -246,5 +249,73 @@ func TestContainersStatsEndAndRestart(t *testing.T) {
 	m, cmd := r.Update(statsSampledMsg{stream: s})
 	if cmd != nil || m.(Model).detail.stats.stream == s {
 		t.Error("a stale stream's samples were taken")
+	}
+}
+
+// TestContainersConfigFollowsHealthChecks: while Config shows a running container with a
+// health check, each new probe (an exec ending in it) reads the container again, so "Last
+// check" shows the newest result, even when the health status itself does not change.
+func TestContainersConfigFollowsHealthChecks(t *testing.T) {
+	f := newFake()
+	probe := 0 // the newest probe's number, in its output
+	base := f.Detail
+	f.Detail = func(c docker.Container) docker.ContainerDetail {
+		d := base(c)
+		if d.HealthLast != nil && probe > 0 {
+			last := *d.HealthLast
+			last.End = last.End.Add(time.Duration(probe) * 10 * time.Second)
+			last.Output = fmt.Sprintf("probe %d ok", probe)
+			d.HealthLast = &last
+		}
+		return d
+	}
+	r := newTab(t, f, 120, 40)
+	r, _ = press(t, r, "j", "j", "]") // shop-api-1, healthy, on Config
+	r = inspected(t, r)
+	if s := screen(r); !strings.Contains(s, "Last check   exit 0") {
+		t.Fatalf("Config lacks the last check:\n%s", s)
+	}
+	for probe = 1; probe <= 2; probe++ {
+		c, _ := r.Selected()
+		f.EndExec(c.ID)
+		w := r.detail.inspect.watch
+		if w == nil {
+			t.Fatal("Config follows no health probes")
+		}
+		r = update(t, r, runCmd(t, w.wait))
+		r = inspected(t, r)
+		if s := screen(r); !strings.Contains(s, fmt.Sprintf("probe %d ok", probe)) {
+			t.Fatalf("after probe %d, Config shows an older check:\n%s", probe, s)
+		}
+	}
+
+	// The engine records a probe's result just after its exec ends: a read that comes first
+	// still has the previous one, and the tab reads again until the new one is in.
+	probe = 2
+	reads, lag := 0, 2
+	f.Detail = func(c docker.Container) docker.ContainerDetail {
+		reads++
+		if reads > lag {
+			probe = 3
+		}
+		d := base(c)
+		last := *d.HealthLast
+		last.End = last.End.Add(time.Duration(probe) * 10 * time.Second)
+		last.Output = fmt.Sprintf("probe %d ok", probe)
+		d.HealthLast = &last
+		return d
+	}
+	c, _ := r.Selected()
+	f.EndExec(c.ID)
+	r = update(t, r, runCmd(t, r.detail.inspect.watch.wait))
+	r = inspected(t, r)
+	if s := screen(r); !strings.Contains(s, "probe 3 ok") || reads != lag+1 {
+		t.Fatalf("after probe 3 (its result in the engine's %dth read), %d reads, Config shows:\n%s", lag+1, reads, s)
+	}
+
+	// Off Config, no probe is followed.
+	r, _ = press(t, r, "]")
+	if w := r.detail.inspect.watch; w != nil {
+		t.Error("Env still follows health probes")
 	}
 }

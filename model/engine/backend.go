@@ -31,4 +31,8 @@ type Backend interface {
 	// Stats streams a container's resource use to sink about once a second, until ctx ends
 	// or the container stops.
 	Stats(ctx context.Context, id string, sink func(docker.Stats)) error
+	// AwaitExecEnd waits until more than seen execs have ended in a container (each health
+	// probe is one), and returns how many have: the Config sub-tab follows the health check
+	// by it.
+	AwaitExecEnd(ctx context.Context, id string, seen uint64) (uint64, error)
 }

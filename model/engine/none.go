@@ -40,3 +40,7 @@ func (None) Inspect(context.Context, string) (docker.ContainerDetail, error) {
 }
 
 func (None) Stats(context.Context, string, func(docker.Stats)) error { return errNoBackend() }
+
+func (None) AwaitExecEnd(context.Context, string, uint64) (uint64, error) {
+	return 0, errNoBackend()
+}

@@ -39,13 +39,15 @@ type Containers struct {
 	// ShellErr is what the shell Shell prepares exits with.
 	ShellErr error
 
-	mu       sync.Mutex
-	calls    []string
-	logCalls []string
-	ix       *docker.Index // NewContainers: an index that never runs
-	sig      chan struct{} // NewLiveContainers: the subscription's channel
-	done     chan struct{} // closed by Release
-	once     sync.Once
+	mu        sync.Mutex
+	execs     map[string]uint64 // EndExec's count per container
+	execEnded chan struct{}     // closed, and replaced, by EndExec
+	calls     []string
+	logCalls  []string
+	ix        *docker.Index // NewContainers: an index that never runs
+	sig       chan struct{} // NewLiveContainers: the subscription's channel
+	done      chan struct{} // closed by Release
+	once      sync.Once
 }
 
 // NewContainers serves snap; its subscription never fires.
@@ -178,6 +180,43 @@ func (f *Containers) Stats(ctx context.Context, id string, sink func(docker.Stat
 	}
 	<-ctx.Done()
 	return nil
+}
+
+// EndExec counts one more exec (a health probe) ended in the container id, waking
+// AwaitExecEnd, as the engine's exec_die event does the index.
+func (f *Containers) EndExec(id string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.execs == nil {
+		f.execs = map[string]uint64{}
+	}
+	f.execs[id]++
+	if f.execEnded != nil {
+		close(f.execEnded)
+	}
+	f.execEnded = make(chan struct{})
+}
+
+// AwaitExecEnd waits until EndExec has counted more than seen execs of id, or ctx ends.
+func (f *Containers) AwaitExecEnd(ctx context.Context, id string, seen uint64) (uint64, error) {
+	for {
+		f.mu.Lock()
+		if f.execEnded == nil {
+			f.execEnded = make(chan struct{})
+		}
+		n, ended := f.execs[id], f.execEnded
+		f.mu.Unlock()
+		if n != seen {
+			return n, nil
+		}
+		select {
+		case <-ended:
+		case <-ctx.Done():
+			return n, ctx.Err()
+		case <-f.done:
+			return n, errors.New("modeltest: released")
+		}
+	}
 }
 
 // Calls are the actions asked of the fake, in order ("stop <id>", "inspect <id>", ...).
