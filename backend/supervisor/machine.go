@@ -90,6 +90,7 @@ func (in *instance) deploy(sp *deployspec.Spec, cause Cause, reason string, forc
 	in.rec.Next = n
 	in.rec.Attempts = 0
 	in.rec.Restore = false
+	in.dropError()
 	in.pruneHistory()
 	in.log.Info("deploy", "revision", n, "image", imageOf(sp), "cause", cause, "reason", reason)
 	in.beginRollout(cause, fmt.Sprintf("%s: deploy revision %d (%s)", reason, n, imageOf(sp)))
@@ -145,6 +146,7 @@ func (in *instance) retarget(rev int, sp *deployspec.Spec, cause Cause, reason s
 		in.supersede(outcome)
 		in.rec.Next = 0
 		in.rec.Attempts, in.rec.RetryAt, in.rec.Restore = 0, time.Time{}, false
+		in.dropError()
 		in.beginRollout(cause, fmt.Sprintf("%s: revision %d keeps serving, revision %d is abandoned", reason, rev, abandoned))
 	default:
 		in.supersede(OutcomeReplaced)
@@ -153,8 +155,15 @@ func (in *instance) retarget(rev int, sp *deployspec.Spec, cause Cause, reason s
 			h.Outcome, h.Failure = OutcomeDeploying, ""
 		}
 		in.rec.Attempts, in.rec.RetryAt, in.rec.Restore = 0, time.Time{}, false
+		in.dropError()
 		in.beginRollout(cause, fmt.Sprintf("%s: revision %d, whose containers still serve, is deployed again", reason, rev))
 	}
+}
+
+// dropError forgets the last failure when the service works towards another revision: the
+// failure belongs to the revision that had it (its history entry keeps it), not to the next.
+func (in *instance) dropError() {
+	in.rec.LastError, in.rec.RolledBack = "", false
 }
 
 // supersede abandons the revision being deployed, if any. Its containers that never became
