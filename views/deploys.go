@@ -157,10 +157,10 @@ func DeployList(t Theme, d DeployListData, width, height int) string {
 			unknown++
 		case s.State == supervisor.Stable:
 			stable++
+		case s.Failing():
+			retrying++
 		case Deploying(s.State):
 			deploying++
-		case Retrying(s.State):
-			retrying++
 		}
 		if s.Paused {
 			paused++

@@ -79,13 +79,13 @@ func (m *Model) setSplit(s views.Split) tea.Cmd {
 	return m.syncLogs()
 }
 
-// Alerts counts the services whose deploy failed or whose spec does not parse. A service in
+// Alerts counts the services whose deploy failed (and is retried) or whose spec does not parse. A service in
 // Unknown (not yet compared with the engine) is not ok, but not failing either: the banner
 // says why, and it is not counted.
 func (m Model) Alerts() int {
 	n := 0
 	for _, s := range m.services {
-		if s.State == supervisor.TryAgain || s.State == supervisor.TryAgainNext || s.SpecError != "" {
+		if s.Failing() || s.SpecError != "" {
 			n++
 		}
 	}
