@@ -57,6 +57,7 @@ func Default() Keymap {
 		Binding{Action: Shell, Keys: []string{"enter", "x"}, Help: "shell in its first container", Hint: "shell"},
 		Binding{Action: Mark, Keys: []string{"space"}, Help: "mark or unmark for a bulk action"},
 		Binding{Action: MarkClear, Keys: []string{"M"}, Help: "unmark everything"},
+		Binding{Action: OpenError, Keys: []string{"E"}, Help: "its errors and timeline in full (copyable)"},
 		Binding{Action: Filter, Keys: []string{"/"}, Help: "filter by name, state or image", Hint: "filter"},
 		Binding{Action: Cancel, Keys: []string{"esc"}, Help: "clear the filter"},
 		Binding{Action: LogsFollow, Keys: []string{"f"}, Help: "pause or resume following the logs"},
@@ -106,6 +107,7 @@ func Default() Keymap {
 			{Action: SplitShrink, Keys: []string{"<"}, Help: "narrow the detail pane"},
 			{Action: DetailNext, Keys: []string{"]"}, Help: "next detail view (logs, config, env, …)"},
 			{Action: DetailPrev, Keys: []string{"["}, Help: "previous detail view"},
+			{Action: Errors, Keys: []string{"!"}, Help: "recent errors, newest first, each in full"},
 		},
 		CtxPods:       pods,
 		CtxDeploys:    deploys,
@@ -137,6 +139,22 @@ func Default() Keymap {
 		CtxConfirm: {
 			{Action: Confirm, Keys: []string{"y", "Y"}, Help: "yes, do it", Hint: "yes"},
 			{Action: Cancel, Keys: []string{"n", "N", "esc"}, Help: "no, keep it", Hint: "no"},
+			{Action: Quit, Keys: []string{"ctrl+c"}, Help: "quit"},
+		},
+		CtxDeploysTimeline: {
+			{Action: OpenError, Keys: []string{"enter"}, Help: "the timeline in full: every entry's whole text", Hint: "open"},
+		},
+		CtxErrors: {
+			{Action: Up, Keys: []string{"up", "k"}, Help: "scroll up, or the previous error", Hint: "move"},
+			{Action: Down, Keys: []string{"down", "j"}, Help: "scroll down, or the next error", Hint: "move"},
+			{Action: Top, Keys: []string{"home", "g"}, Help: "go to the top"},
+			{Action: Bottom, Keys: []string{"end", "G"}, Help: "go to the bottom"},
+			{Action: PageUp, Keys: []string{"pgup", "ctrl+u"}, Help: "page up"},
+			{Action: PageDown, Keys: []string{"pgdown", "ctrl+d"}, Help: "page down"},
+			{Action: Confirm, Keys: []string{"enter"}, Help: "open the error in full", Hint: "open"},
+			{Action: Copy, Keys: []string{"c", "y"}, Help: "copy the error to the clipboard (OSC 52)", Hint: "copy"},
+			{Action: Cancel, Keys: []string{"esc"}, Help: "back to the list, or close", Hint: "back"},
+			{Action: Errors, Keys: []string{"!"}, Help: "close the errors"},
 			{Action: Quit, Keys: []string{"ctrl+c"}, Help: "quit"},
 		},
 		CtxHelp: {

@@ -109,7 +109,7 @@ func TestNoWorkspace(t *testing.T) {
 	fp.LoadErr, fp.WS = nil, ws
 	r, cmd := press(t, r, "ctrl+r")
 	r = update(t, r, runCmd(t, cmd))
-	if !strings.Contains(screen(r), "Pods 5") || !strings.Contains(screen(r), "reloaded shop (development): 5 pods, 1 broken pod") {
+	if !strings.Contains(screen(r), "Pods 5") || !strings.Contains(screen(r), "reloaded shop (development): 5 pods, 1 broken") || r.pods().Status().Text != "reloaded shop (development): 5 pods, 1 broken pod" {
 		t.Fatalf("after reload:\n%s", screen(r))
 	}
 }
