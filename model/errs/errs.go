@@ -35,16 +35,23 @@ type Model struct {
 	flash   string // what the last copy did
 }
 
-// Add records an error; one identical to the newest (same origin and text) only moves its time.
+// Add records an error. One already listed (the same origin and text) is listed once, at the
+// time it last happened.
 func (m *Model) Add(e Entry) {
 	if e.Text == "" {
 		return
 	}
-	if len(m.entries) > 0 && m.entries[0].Origin == e.Origin && m.entries[0].Text == e.Text {
-		m.entries = append([]Entry{e}, m.entries[1:]...)
-		return
+	rest := m.entries
+	for i, x := range m.entries {
+		if x.Origin == e.Origin && x.Text == e.Text {
+			if !e.At.After(x.At) {
+				return // a read again of what is listed (a run, a load)
+			}
+			rest = append(append([]Entry(nil), m.entries[:i]...), m.entries[i+1:]...)
+			break
+		}
 	}
-	m.entries = append([]Entry{e}, m.entries[:min(len(m.entries), MaxEntries-1)]...)
+	m.entries = append([]Entry{e}, rest[:min(len(rest), MaxEntries-1)]...)
 	if m.open && m.text == nil && m.cursor > 0 {
 		m.cursor++ // keep the same error selected
 	}
