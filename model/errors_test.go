@@ -20,7 +20,7 @@ import (
 
 // engineError is what the supervisor keeps when the engine refuses a container: longer than
 // any row, pane or footer has room for.
-const engineError = `deploy billing revision 4: create container billing-4-1-5e0d (image ghcr.io/acme/billing:2.0.1): Error response from daemon: invalid mount config for type "bind": bind source path does not exist: /srv/acme/billing/config/production/settings.d`
+const engineError = `deploy billing revision 4: create container billing-4-1-5e0d (image ghcr.io/acme/billing:2.0.1): Error response from daemon: invalid mount config for type "bind": bind source path does not exist: /srv/acme/billing/config/production/settings.d/overrides/eu-west-1/tenants/enterprise/feature-flags/2026-11/rollout-wave-3/settings.d (mount 3 of 7, source declared in specs/billing.edn at line 42)`
 
 // hasWords says whether every word of text is on screen, the text wrapped anyhow (at spaces,
 // or after a hyphen).

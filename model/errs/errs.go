@@ -5,6 +5,7 @@ package errs
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -163,7 +164,11 @@ func (e Entry) what() string {
 
 // View is the screen in width×height cells: the list, or the text open in full.
 func (m Model) View(t views.Theme, km keymap.Keymap, now time.Time, width, height int) string {
-	footer := views.Footer(t, km.Hints(keymap.CtxErrors), views.Status{Text: m.flash}, width)
+	hints := km.Hints(keymap.CtxErrors)
+	if m.text != nil { // a text open has nothing to open
+		hints = slices.DeleteFunc(hints, func(h keymap.Hint) bool { return h.Label == hintOf(km, keymap.Confirm) })
+	}
+	footer := views.Footer(t, hints, views.Status{Text: m.flash}, width)
 	if m.text == nil {
 		rows := make([]views.ErrorRow, len(m.entries))
 		for i, e := range m.entries {
@@ -172,6 +177,16 @@ func (m Model) View(t views.Theme, km keymap.Keymap, now time.Time, width, heigh
 		return views.ErrorsScreen(t, rows, m.cursor, now, footer, width, height)
 	}
 	return views.TextScreen(t, m.title(now), m.text.Text, m.scroll, footer, width, height)
+}
+
+// hintOf is the footer label of action's binding on the errors screen.
+func hintOf(km keymap.Keymap, a keymap.Action) string {
+	for _, b := range km.Bindings[keymap.CtxErrors] {
+		if b.Action == a {
+			return b.Hint
+		}
+	}
+	return ""
 }
 
 // title is the open text's rule title: its title or "Error", where it came from, and when.
