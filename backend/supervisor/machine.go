@@ -243,8 +243,8 @@ func (in *instance) fail(c *containerRecord, err error) {
 	if c != nil {
 		in.markStopping(c, true)
 	}
-	in.rec.LastError = err.Error()
-	in.log.Warn("deploy failed", "revision", in.target(), "err", err)
+	in.setError(err.Error())
+	in.log.Warn("deploy failed", "revision", in.target(), "err", in.masked(err.Error()))
 	if in.rec.State == TryAgain || in.rec.State == TryAgainNext {
 		// A sibling of a batch that already failed: the retry is scheduled.
 		in.note(CauseFailure, err.Error())
@@ -293,12 +293,12 @@ func (in *instance) died(c *containerRecord, why string) {
 		in.fail(c, err)
 	case in.rec.State == Stable:
 		in.markStopping(c, true)
-		in.rec.LastError = why
+		in.setError(why)
 		in.rec.Attempts++
 		in.tryAgainLater(TryAgain, err)
 	default:
 		in.markStopping(c, true)
-		in.rec.LastError = why
+		in.setError(why)
 		in.note(CauseFailure, why)
 	}
 }
@@ -477,7 +477,7 @@ func (in *instance) restoreStable(ctx context.Context) {
 	}
 	in.note(CauseRollout, fmt.Sprintf("restoring revision %d to %d serving containers", cur, replicasOf(sp)))
 	if err := in.create(ctx, cur, missing); err != nil && ctx.Err() == nil {
-		in.rec.LastError = err.Error()
+		in.setError(err.Error())
 		in.note(CauseFailure, "restore failed: "+err.Error())
 	}
 }

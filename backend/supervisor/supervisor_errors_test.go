@@ -69,3 +69,35 @@ func TestSupervisorRestartAddsNoReconcileRow(t *testing.T) {
 		t.Errorf("two restarts that changed nothing added timeline rows:\n%s", strings.Join(rows, "\n"))
 	}
 }
+
+// An engine error that quotes a secret value of the spec's env (here the mount source) keeps
+// it out of the last error, the timeline and the history: it is masked.
+func TestSupervisorErrorMasksSecrets(t *testing.T) {
+	t.Parallel()
+	r := supNewRig(t, 1)
+	r.start()
+	const secretValue = "s3cr3t-pw-podium-test"
+	spec := supBadMount(supSpec("busybox:latest", "1"))
+	body := spec["spec"].(map[string]any)
+	body["Env"] = []string{"MARK=1", "DB_PASSWORD=" + secretValue}
+	body["HostConfig"] = map[string]any{"Mounts": []any{map[string]any{
+		"Type": "bind", "Source": "/nonexistent/" + secretValue + "/conf", "Target": "/x",
+	}}}
+	r.write(0, "masked", spec)
+	st := r.wait("masked", 30*time.Second, "revision 1 failing", func(st ServiceStatus, ok bool) bool {
+		return ok && st.State == TryAgain && st.LastError != ""
+	})
+	if strings.Contains(st.LastError, secretValue) || !strings.Contains(st.LastError, "/nonexistent/") {
+		t.Errorf("last error: %q", st.LastError)
+	}
+	for _, tr := range st.Timeline {
+		if strings.Contains(tr.Reason, secretValue) {
+			t.Errorf("timeline: %q", tr.Reason)
+		}
+	}
+	for _, h := range st.History {
+		if strings.Contains(h.Failure, secretValue) {
+			t.Errorf("history: %q", h.Failure)
+		}
+	}
+}
