@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/keymap"
 )
 
@@ -42,4 +43,31 @@ func TestFooterKeepsHintsBesideAMessage(t *testing.T) {
 			t.Errorf("the message pushed out %q: %q", h, line)
 		}
 	}
+}
+
+// A tab's alert count coming and going (a deploy retrying: its container exits, is removed,
+// is made again) does not move the rest of the header.
+func TestHeaderStableAsAlertsComeAndGo(t *testing.T) {
+	th := NewTheme(true)
+	tabs := []Tab{{Key: "1", Title: "Pods"}, {Key: "2", Title: "Deploys", Active: true}, {Key: "3", Title: "Pipelines"}, {Key: "4", Title: "Containers"}}
+	d := HeaderData{Tabs: tabs, Workspace: "~/src/shop", Status: docker.Status{State: docker.Connected}}
+	calm := ansi.Strip(Header(th, d, 120))
+	for _, alerts := range [][2]int{{1, 0}, {0, 1}, {1, 1}, {2, 3}} {
+		tabs[1].Alerts, tabs[3].Alerts = alerts[0], alerts[1]
+		s := ansi.Strip(Header(th, d, 120))
+		for _, w := range []string{"3 Pipelines", "4 Containers", "~/src/shop"} {
+			if col(s, w) != col(calm, w) {
+				t.Errorf("alerts %v moved %q:\n%q\n%q", alerts, w, calm, s)
+			}
+		}
+	}
+}
+
+// col is the cell where w starts in s (-1 if it does not).
+func col(s, w string) int {
+	i := strings.Index(s, w)
+	if i < 0 {
+		return -1
+	}
+	return ansi.StringWidth(s[:i])
 }
