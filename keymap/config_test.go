@@ -184,7 +184,7 @@ func TestConfigErrorsNameLineAndWhat(t *testing.T) {
 		{"global action shadowed", "keys:\n  global:\n    quit: q\n  containers:\n    stop: q\n", 5,
 			[]string{`no key reaches quit in containers, logs (Containers tab)`, `"q" is stop`}},
 		{"own key shadowed", "keys:\n  global:\n    palette: p\n", 3,
-			[]string{"no key reaches palette in deploys, logs (Deploys tab)", `"p" is pause-resume`}},
+			[]string{"no key reaches palette in deploys, deploys-timeline, logs (Deploys tab)", `"p" is pause-resume`}},
 		{"fallback shadowed in logs", "keys:\n  containers:\n    stop: w\n", 3,
 			[]string{"no key reaches stop in logs (Containers tab)", `"w" is wrap`}},
 	}

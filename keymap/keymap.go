@@ -84,6 +84,10 @@ const (
 	Timestamps Action = "timestamps"
 	Wrap       Action = "wrap"
 	Save       Action = "save" // write the whole log to a file
+	// Errors: every error in full.
+	Errors    Action = "errors"     // the recent errors, newest first, from every tab and action
+	OpenError Action = "open-error" // the selection's error (or story) in full: wrapped, scrollable
+	Copy      Action = "copy"       // copy the text on screen to the clipboard (OSC 52)
 )
 
 // Context is where the user is: the bindings that apply depend on it.
@@ -112,6 +116,12 @@ const (
 	CtxDeploysLogs Context = "deploys-logs"
 	// CtxPipelinesOutput is the output pane of the Pipelines tab, falling back to its keys.
 	CtxPipelinesOutput Context = "pipelines-output"
+	// CtxErrors is the errors screen: the recent errors (!), or one error or text opened in
+	// full (E, enter on a timeline).
+	CtxErrors Context = "errors"
+	// CtxDeploysTimeline is the Deploys tab's Timeline sub-tab with the keys: enter opens the
+	// timeline in full instead of the list's shell; the rest falls back to the logs pane's.
+	CtxDeploysTimeline Context = "deploys-timeline"
 )
 
 // Binding ties keys to an action in one context.
@@ -134,7 +144,7 @@ type Keymap struct {
 
 // Contexts lists the contexts in the order the help screen shows them.
 func Contexts() []Context {
-	return []Context{CtxGlobal, CtxPods, CtxDeploys, CtxContainers, CtxPipelines, CtxLogs, CtxFilter, CtxSearch, CtxPrompt, CtxConfirm, CtxPalette, CtxHelp}
+	return []Context{CtxGlobal, CtxPods, CtxDeploys, CtxContainers, CtxPipelines, CtxLogs, CtxFilter, CtxSearch, CtxPrompt, CtxConfirm, CtxPalette, CtxDeploysTimeline, CtxErrors, CtxHelp}
 }
 
 // Title is a context's heading on the help screen.
@@ -160,6 +170,10 @@ func (c Context) Title() string {
 		return "Confirm"
 	case CtxHelp:
 		return "Help"
+	case CtxErrors:
+		return "Errors (!) and full texts (E)"
+	case CtxDeploysTimeline:
+		return "Deploys timeline (tab on Timeline)"
 	case CtxPalette:
 		return "Command palette (:)"
 	case CtxSearch:
@@ -190,6 +204,10 @@ func Chain(c Context) []Context {
 		return []Context{CtxLogs, CtxDeploys, CtxGlobal}
 	case CtxHelp:
 		return []Context{CtxHelp, CtxGlobal}
+	case CtxErrors:
+		return []Context{CtxErrors}
+	case CtxDeploysTimeline:
+		return []Context{CtxDeploysTimeline, CtxLogs, CtxDeploys, CtxGlobal}
 	case CtxGlobal:
 		return []Context{CtxGlobal}
 	}

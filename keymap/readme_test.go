@@ -13,19 +13,21 @@ import (
 // may name several, separated by commas ("Pods, Deploys, Containers"). "lists" is every tab:
 // a key in a "lists" row must be bound in each of them.
 var readmeWhere = map[string][]Context{
-	"anywhere":   {CtxGlobal},
-	"lists":      {CtxPods, CtxDeploys, CtxPipelines, CtxContainers},
-	"pods":       {CtxPods},
-	"deploys":    {CtxDeploys},
-	"pipelines":  {CtxPipelines},
-	"containers": {CtxContainers},
-	"logs pane":  {CtxLogs},
-	"filter":     {CtxFilter},
-	"log search": {CtxSearch},
-	"prompt":     {CtxPrompt},
-	"confirm":    {CtxConfirm},
-	"palette":    {CtxPalette},
-	"help":       {CtxHelp},
+	"anywhere":         {CtxGlobal},
+	"lists":            {CtxPods, CtxDeploys, CtxPipelines, CtxContainers},
+	"pods":             {CtxPods},
+	"deploys":          {CtxDeploys},
+	"pipelines":        {CtxPipelines},
+	"containers":       {CtxContainers},
+	"logs pane":        {CtxLogs},
+	"filter":           {CtxFilter},
+	"log search":       {CtxSearch},
+	"prompt":           {CtxPrompt},
+	"confirm":          {CtxConfirm},
+	"palette":          {CtxPalette},
+	"help":             {CtxHelp},
+	"errors":           {CtxErrors},
+	"deploys timeline": {CtxDeploysTimeline},
 }
 
 // readmeUndocumented are bindings the table deliberately leaves out, per context. Keep it short.
@@ -37,6 +39,7 @@ var readmeUndocumented = map[Context][]string{
 	CtxPrompt:  {"ctrl+c"},
 	CtxPalette: {"ctrl+c"},
 	CtxConfirm: {"ctrl+c"},
+	CtxErrors:  {"ctrl+c"},
 }
 
 var readmeKeySpan = regexp.MustCompile("`([^`]+)`")

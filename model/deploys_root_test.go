@@ -299,7 +299,7 @@ func TestDeploysTabBar(t *testing.T) {
 	if r.tab != tabDeploys {
 		t.Fatal("a supervisor with services and no workspace did not open on the Deploys tab")
 	}
-	if head := strings.Split(screen(r), "\n")[0]; !strings.Contains(head, "1 Pods  [2 Deploys] ✖2  3 Pipelines   4 Containers ✖2") {
+	if head := strings.Split(screen(r), "\n")[0]; !strings.Contains(head, "1 Pods     [2 Deploys] ✖2  3 Pipelines      4 Containers ✖2") {
 		t.Errorf("tab bar: %q", head)
 	}
 }

@@ -109,7 +109,7 @@ func TestNoWorkspace(t *testing.T) {
 	fp.LoadErr, fp.WS = nil, ws
 	r, cmd := press(t, r, "ctrl+r")
 	r = update(t, r, runCmd(t, cmd))
-	if !strings.Contains(screen(r), "Pods 5") || !strings.Contains(screen(r), "reloaded shop (development): 5 pods, 1 broken pod") {
+	if !strings.Contains(screen(r), "Pods 5") || !strings.Contains(screen(r), "reloaded shop (development): 5 pods, 1 broken") || r.pods().Status().Text != "reloaded shop (development): 5 pods, 1 broken pod" {
 		t.Fatalf("after reload:\n%s", screen(r))
 	}
 }
@@ -118,7 +118,12 @@ func TestPodsHelp(t *testing.T) {
 	fp, fb := newShop(t)
 	r := newPodsRoot(t, fp, fb, 160, 50)
 	r, _ = press(t, r, "?")
+	// The help scrolls: read it page by page to its end.
 	s := screen(r)
+	for range 10 {
+		r, _ = press(t, r, "pgdown")
+		s += screen(r)
+	}
 	for _, want := range []string{"Pods", "u              bring up (recreates what drifted)", "R/r", "ctrl+r", "Command line (e, o, O, m)", "1              Pods tab", "4              Containers tab", "tab/l"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("help lacks %q:\n%s", want, s)

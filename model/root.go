@@ -20,6 +20,7 @@ import (
 	"github.com/podiumdev/podium/model/containers"
 	"github.com/podiumdev/podium/model/deploys"
 	"github.com/podiumdev/podium/model/engine"
+	"github.com/podiumdev/podium/model/errs"
 	"github.com/podiumdev/podium/model/pipelines"
 	"github.com/podiumdev/podium/model/pods"
 	"github.com/podiumdev/podium/model/tasks"
@@ -69,6 +70,9 @@ type Config struct {
 	Watcher *watch.Hub
 	// ApplyOnChange brings up what a file change made drift, without a key (podium --watch).
 	ApplyOnChange bool
+	// StatusTTL and ErrorStatusTTL are how long a footer message and a footer error stay; zero
+	// means the defaults (StatusTTL, ErrorStatusTTL).
+	StatusTTL, ErrorStatusTTL time.Duration
 }
 
 // Root is the program's model: the header with its tab bar, the help screen, the palette and
@@ -93,9 +97,13 @@ type Root struct {
 	helpScroll int
 	palette    palette.Palette // the command palette, while palette.open
 	quitting   bool
-	tasks      tasks.List  // background actions, for the footer
-	split      views.Split // the list/detail split, the same on every tab (zoom is each tab's)
-	files      liveFiles   // the workspace's files, followed
+	tasks      tasks.List    // background actions, for the footer
+	split      views.Split   // the list/detail split, the same on every tab (zoom is each tab's)
+	files      liveFiles     // the workspace's files, followed
+	errs       errs.Model    // the recent errors, and the errors screen (`!`, a text opened in full)
+	shown      []shownStatus // each tab's footer message as last seen, to time it out
+	statusSeq  int           // the turn of the newest footer message
+	clock      *statusClock  // times the footer messages out
 }
 
 // New builds the root model. It subscribes to the backend's index (and the supervisor's
@@ -124,7 +132,7 @@ func New(cfg Config) Root {
 
 	r := Root{
 		cfg: cfg, km: c.Keys, theme: c.Theme, now: c.Now, ctx: ctx, cancel: cancel,
-		status: snap.Status, tasks: tasks.NewList(), files: liveFiles{root: cfg.WatchDir, hub: cfg.Watcher},
+		status: snap.Status, tasks: tasks.NewList(), clock: newStatusClock(), files: liveFiles{root: cfg.WatchDir, hub: cfg.Watcher},
 		tabs: []common.Tab{pods, deploysTab, pipes, containers}, // the tab bar's order
 	}
 	r.start = r.setTab(r.landing())
@@ -182,7 +190,7 @@ func (r Root) Init() tea.Cmd {
 	for _, t := range r.tabs {
 		cmds = append(cmds, t.Init())
 	}
-	return tea.Batch(append(cmds, tea.RequestBackgroundColor, r.files.start(r.ctx))...)
+	return tea.Batch(append(cmds, tea.RequestBackgroundColor, r.files.start(r.ctx), r.clock.wait(r.ctx))...)
 }
 
 // Update handles a message (update), then starts the footer's spinner if background work
@@ -192,8 +200,12 @@ func (r Root) Init() tea.Cmd {
 func (r Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m, cmd := r.update(msg)
 	rr, ok := m.(Root)
-	if _, key := msg.(tea.KeyPressMsg); !ok || key {
+	if !ok {
 		return m, cmd
+	}
+	rr.watchStatus()
+	if _, key := msg.(tea.KeyPressMsg); key {
+		return rr, cmd
 	}
 	spin := rr.tasks.EnsureSpin(rr.busy)
 	return rr, tea.Batch(cmd, spin)
@@ -226,6 +238,15 @@ func (r Root) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return r.update(result)
 	case spinner.TickMsg:
 		return r, r.tasks.Tick(msg, r.busy())
+	case statusExpiredMsg:
+		r.expireStatus(msg)
+		return r, r.clock.wait(r.ctx)
+	case common.ErrorMsg:
+		r.onError(msg)
+		return r, nil
+	case common.ShowTextMsg:
+		r.showText(msg)
+		return r, nil
 	case tea.BackgroundColorMsg:
 		r.setTheme(views.NewThemeFor(r.cfg.NoColor, msg.IsDark()))
 		return r, nil
@@ -242,13 +263,15 @@ func (r Root) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return r.paletteKey(msg)
 		case r.help:
 			return r.helpKey(r.km.Resolve(keymap.CtxHelp, msg.String()))
+		case r.errs.Open():
+			return r.errorsKey(r.km.Resolve(keymap.CtxErrors, msg.String()))
 		}
 		if m, cmd, ok := r.global(r.km.Resolve(r.context(), msg.String())); ok {
 			return m, cmd
 		}
 		return r.toTab(msg)
 	case tea.MouseClickMsg, tea.MouseWheelMsg:
-		if p, ok := common.NewPointer(msg, headerHeight); ok && !r.help && !r.palette.Open {
+		if p, ok := common.NewPointer(msg, headerHeight); ok && !r.help && !r.palette.Open && !r.errs.Open() {
 			cmd := r.on(func(t common.Tab) (common.Tab, tea.Cmd) { return t.Mouse(p) })
 			return r, cmd
 		}
@@ -282,6 +305,8 @@ func (r Root) global(a keymap.Action) (m tea.Model, cmd tea.Cmd, ok bool) {
 		r.help, r.helpScroll = true, 0
 	case keymap.Palette:
 		r.palette = palette.New(r.km, r.context())
+	case keymap.Errors:
+		r.errs.OpenList()
 	case keymap.Zoom:
 		s := r.split
 		s.Zoom = !r.tabs[r.tab].Zoomed()
@@ -391,11 +416,14 @@ func (r Root) render() string {
 		Status: r.status, Now: r.now(),
 	}, r.width)
 	var body string
-	if r.help {
+	switch {
+	case r.errs.Open():
+		body = r.errs.View(r.theme, r.km, r.now(), r.width, max(r.height-headerHeight, 0))
+	case r.help:
 		h := max(r.height-headerHeight-1, 0)
 		body = views.Help(r.theme, r.helpSections(), r.width, h, r.helpScroll) + "\n" +
 			views.Footer(r.theme, r.km.Hints(keymap.CtxHelp), views.Status{}, r.width)
-	} else {
+	default:
 		// The footer of the tab on screen shows the app's background work.
 		busy := views.TasksText(r.theme, r.tasks.View(work), r.tasks.Frame(), r.now(), r.width)
 		body = r.tabs[r.tab].Draw(busy)
@@ -416,7 +444,7 @@ func (r Root) helpSections() []keymap.HelpSection {
 // keySections are the help screen's key sections for the tab on screen: the global keys, the
 // tab's own, the help screen's.
 func (r Root) keySections() []keymap.HelpSection {
-	ctxs := append(append([]keymap.Context{keymap.CtxGlobal}, r.tabs[r.tab].HelpContexts()...), keymap.CtxHelp)
+	ctxs := append(append([]keymap.Context{keymap.CtxGlobal}, r.tabs[r.tab].HelpContexts()...), keymap.CtxErrors, keymap.CtxHelp)
 	return r.km.Help(ctxs...)
 }
 

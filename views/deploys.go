@@ -157,10 +157,10 @@ func DeployList(t Theme, d DeployListData, width, height int) string {
 			unknown++
 		case s.State == supervisor.Stable:
 			stable++
+		case s.Failing():
+			retrying++
 		case Deploying(s.State):
 			deploying++
-		case Retrying(s.State):
-			retrying++
 		}
 		if s.Paused {
 			paused++
@@ -419,10 +419,10 @@ func detailTop(t Theme, d DeployDetailData, width int) []string {
 		lines = append(lines, "  "+strings.Join(timers, t.Dim.Render(t.G.Sep)))
 	}
 	if s.SpecError != "" {
-		lines = append(lines, "  "+t.Bad.Render(oneLine(t.G.Failed+" spec error: "+s.SpecError, max(width-2, 1))))
+		lines = append(lines, errorLines(t, t.G.Failed+" spec error: "+s.SpecError, width)...)
 	}
 	if s.LastError != "" {
-		lines = append(lines, "  "+t.Bad.Render(oneLine("last error: "+s.LastError, max(width-2, 1))))
+		lines = append(lines, errorLines(t, "last error: "+s.LastError, width)...)
 	}
 
 	cells := make([][]cell, len(s.Containers))
@@ -631,4 +631,23 @@ func DeployTimelineLines(t Theme, s supervisor.ServiceStatus, now time.Time, wid
 		return nil
 	}
 	return timeline(t, s, now, width, len(s.Timeline)+1)
+}
+
+// statusErrorLines is how many lines an error may take in the Status pane; beyond, E shows it.
+const statusErrorLines = 3
+
+// errorLines is an error wrapped in the Status pane, on up to statusErrorLines lines; a longer
+// one ends with a pointer to where it is whole.
+func errorLines(t Theme, msg string, width int) []string {
+	w := max(width-2, 1)
+	wrapped := WrapText(strings.Join(strings.Fields(msg), " "), w)
+	if len(wrapped) > statusErrorLines {
+		wrapped = wrapped[:statusErrorLines]
+		wrapped[statusErrorLines-1] = Trunc(wrapped[statusErrorLines-1], max(w-11, 1)) + " (E: all)"
+	}
+	out := make([]string, len(wrapped))
+	for i, l := range wrapped {
+		out[i] = "  " + t.Bad.Render(l)
+	}
+	return out
 }

@@ -18,21 +18,24 @@ type Status struct {
 }
 
 // Footer renders the key hints of the current context with the status message at the right.
-// When space is short hints go from the middle of the list, so the first ones and the last
-// three (help, the palette, quit) stay longest.
+// A message gets the room the hints leave, or half the line when they leave less, so hints
+// are never pushed out wholesale (the message expires, and an error stays whole in the
+// recent errors, `!`). Background work may take hints from the middle of
+// the list, so the first ones and the last three (help, the palette, quit) stay longest.
 func Footer(t Theme, hints []keymap.Hint, st Status, width int) string {
 	if width <= 0 {
 		return ""
 	}
+	// The room the hints leave, and at most half the line when they leave less: the hints keep
+	// the other half whatever the message (the whole of it is in the recent errors).
+	free := max(width-hintsWidth(t, hints)-5, width/2-2)
 	var status string
-	if st.Text != "" {
+	if st.Text != "" && free > 0 {
 		style := t.OK
 		if st.Err {
 			style = t.Bad
 		}
-		// The message may take all but the last two hints: an error matters more than a hint.
-		keep := hints[max(len(hints)-3, 0):]
-		status = style.Render(oneLine(st.Text, max(width-hintsWidth(t, keep)-5, width/3)))
+		status = style.Render(oneLine(st.Text, free))
 	}
 	if st.Busy != "" {
 		busy := Trunc(st.Busy, max(width/2, 1))

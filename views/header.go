@@ -99,15 +99,21 @@ func Header(t Theme, d HeaderData, width int) string {
 	return Fit(line1, width) + "\n" + Fit(line2, width)
 }
 
+// alertSlot is the room each tab keeps for its alert count (" ✖3"), shown or not, so a count
+// that comes and goes (a deploy retrying) moves nothing after it.
+const alertSlot = 3
+
 // tabBar draws the tabs as "[1 Pods]  4 Containers ": the active one in brackets (and
-// colour), the others padded to the same place, so switching moves nothing.
+// colour), the others padded to the same place, so switching moves nothing; and each with
+// its alert's room, so an alert appearing moves nothing either.
 func tabBar(t Theme, tabs []Tab) string {
 	parts := make([]string, len(tabs))
 	for i, tb := range tabs {
 		label := t.Key.Render(tb.Key) + " " + tb.Title
-		alert := ""
+		alert := strings.Repeat(" ", alertSlot)
 		if tb.Alerts > 0 {
-			alert = " " + t.Bad.Render(fmt.Sprintf("%s%d", t.G.Failed, tb.Alerts))
+			count := fmt.Sprintf("%s%d", t.G.Failed, tb.Alerts)
+			alert = " " + t.Bad.Render(count) + strings.Repeat(" ", max(alertSlot-1-ansi.StringWidth(count), 0))
 		}
 		if tb.Active {
 			parts[i] = t.TabActive.Render("[") + t.TabActive.Render(tb.Key+" "+tb.Title) + t.TabActive.Render("]") + alert

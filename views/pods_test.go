@@ -109,12 +109,12 @@ func TestHeaderTabsAndTarget(t *testing.T) {
 	tabs := []Tab{{Key: "1", Title: "Pods", Active: true}, {Key: "4", Title: "Containers"}}
 	d := HeaderData{Tabs: tabs, Workspace: "~/src/shop", Target: "production", Status: docker.Status{State: docker.Connected}}
 	s := ansi.Strip(Header(th, d, 80))
-	if !strings.Contains(s, " podium  [1 Pods]  4 Containers   ~/src/shop · production") {
+	if !strings.Contains(s, " podium  [1 Pods]     4 Containers      ~/src/shop · production") {
 		t.Errorf("header: %q", s)
 	}
 	tabs[0].Active, tabs[1].Active = false, true
 	s2 := ansi.Strip(Header(th, d, 80))
-	if !strings.Contains(s2, "  1 Pods  [4 Containers]") || strings.Index(s2, "~/src") != strings.Index(s, "~/src") {
+	if !strings.Contains(s2, "  1 Pods     [4 Containers]") || strings.Index(s2, "~/src") != strings.Index(s, "~/src") {
 		t.Errorf("switching tabs moved the header: %q / %q", s, s2)
 	}
 	for _, w := range []int{60, 40, 20, 1} {

@@ -57,3 +57,13 @@ func TestMaskText(t *testing.T) {
 		t.Errorf("a key from a secrets file: %q", got)
 	}
 }
+
+func TestMaskValues(t *testing.T) {
+	env := []string{"DB_PASSWORD=hunter2-prod", "API_TOKEN=abc", "HOST=db.internal", "EMPTY_SECRET="}
+	in := `create container api-1: Error response from daemon: invalid mount: /run/hunter2-prod/x; token abc in abcdef; host db.internal`
+	got := Masker{}.MaskValues(in, env)
+	want := `create container api-1: Error response from daemon: invalid mount: /run/` + Masked + `/x; token ` + Masked + ` in abcdef; host db.internal`
+	if got != want {
+		t.Fatalf("got  %q\nwant %q", got, want)
+	}
+}

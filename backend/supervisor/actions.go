@@ -264,7 +264,7 @@ func (in *instance) onRemoved(r removal) {
 		in.removeFails++
 		d := retryDelay(in.removeFails, in.s.opts.MinBackoff, in.s.opts.MaxBackoff)
 		in.removeRetry = time.Now().Add(d)
-		in.rec.LastError = r.err.Error()
+		in.setError(r.err.Error())
 		in.note(CauseFailure, fmt.Sprintf("%v; retry in %s", r.err, d.Round(10*time.Millisecond)))
 		return
 	}

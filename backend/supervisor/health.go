@@ -206,7 +206,7 @@ func (in *instance) onHealth(ctx context.Context, v healthVerdict) {
 		return
 	}
 	in.markStopping(c, true)
-	in.rec.LastError = err.Error()
+	in.setError(err.Error())
 	in.note(CauseFailure, err.Error())
 }
 

@@ -90,6 +90,7 @@ func (in *instance) deploy(sp *deployspec.Spec, cause Cause, reason string, forc
 	in.rec.Next = n
 	in.rec.Attempts = 0
 	in.rec.Restore = false
+	in.dropError()
 	in.pruneHistory()
 	in.log.Info("deploy", "revision", n, "image", imageOf(sp), "cause", cause, "reason", reason)
 	in.beginRollout(cause, fmt.Sprintf("%s: deploy revision %d (%s)", reason, n, imageOf(sp)))
@@ -145,6 +146,7 @@ func (in *instance) retarget(rev int, sp *deployspec.Spec, cause Cause, reason s
 		in.supersede(outcome)
 		in.rec.Next = 0
 		in.rec.Attempts, in.rec.RetryAt, in.rec.Restore = 0, time.Time{}, false
+		in.dropError()
 		in.beginRollout(cause, fmt.Sprintf("%s: revision %d keeps serving, revision %d is abandoned", reason, rev, abandoned))
 	default:
 		in.supersede(OutcomeReplaced)
@@ -153,8 +155,15 @@ func (in *instance) retarget(rev int, sp *deployspec.Spec, cause Cause, reason s
 			h.Outcome, h.Failure = OutcomeDeploying, ""
 		}
 		in.rec.Attempts, in.rec.RetryAt, in.rec.Restore = 0, time.Time{}, false
+		in.dropError()
 		in.beginRollout(cause, fmt.Sprintf("%s: revision %d, whose containers still serve, is deployed again", reason, rev))
 	}
+}
+
+// dropError forgets the last failure when the service works towards another revision: the
+// failure belongs to the revision that had it (its history entry keeps it), not to the next.
+func (in *instance) dropError() {
+	in.rec.LastError, in.rec.RolledBack = "", false
 }
 
 // supersede abandons the revision being deployed, if any. Its containers that never became
@@ -234,8 +243,8 @@ func (in *instance) fail(c *containerRecord, err error) {
 	if c != nil {
 		in.markStopping(c, true)
 	}
-	in.rec.LastError = err.Error()
-	in.log.Warn("deploy failed", "revision", in.target(), "err", err)
+	in.setError(err.Error())
+	in.log.Warn("deploy failed", "revision", in.target(), "err", in.masked(err.Error()))
 	if in.rec.State == TryAgain || in.rec.State == TryAgainNext {
 		// A sibling of a batch that already failed: the retry is scheduled.
 		in.note(CauseFailure, err.Error())
@@ -284,12 +293,12 @@ func (in *instance) died(c *containerRecord, why string) {
 		in.fail(c, err)
 	case in.rec.State == Stable:
 		in.markStopping(c, true)
-		in.rec.LastError = why
+		in.setError(why)
 		in.rec.Attempts++
 		in.tryAgainLater(TryAgain, err)
 	default:
 		in.markStopping(c, true)
-		in.rec.LastError = why
+		in.setError(why)
 		in.note(CauseFailure, why)
 	}
 }
@@ -468,7 +477,7 @@ func (in *instance) restoreStable(ctx context.Context) {
 	}
 	in.note(CauseRollout, fmt.Sprintf("restoring revision %d to %d serving containers", cur, replicasOf(sp)))
 	if err := in.create(ctx, cur, missing); err != nil && ctx.Err() == nil {
-		in.rec.LastError = err.Error()
+		in.setError(err.Error())
 		in.note(CauseFailure, "restore failed: "+err.Error())
 	}
 }

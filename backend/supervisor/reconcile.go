@@ -110,9 +110,14 @@ func (in *instance) reconcile(ctx context.Context, cs []docker.Container, first 
 		// The engine is back: a retry that failed for want of it need not wait out its backoff.
 		in.rec.RetryAt = time.Now()
 	}
-	if gone+dead+orphans+extra+adopted > 0 || first != nil {
+	switch {
+	case gone+dead+orphans+extra+adopted > 0:
 		in.note(CauseReconcile, fmt.Sprintf("reconciled with Docker: %d containers kept (%d adopted from their labels), %d gone, %d dead, %d orphans and %d duplicates removed",
 			len(in.rec.Containers)-gone-dead-orphans-extra, adopted, gone, dead, orphans, extra))
+	case first != nil:
+		// Docker has exactly what the record says: nothing to record (a row per restart would
+		// bury the timeline), but the service's state is now known, not Unknown.
+		in.refresh()
 	}
 }
 

@@ -233,7 +233,7 @@ func (in *instance) setOutcome(rev int, outcome Outcome) {
 // setFailed records that revision rev failed, and why.
 func (in *instance) setFailed(rev int, err error) {
 	if h := in.revision(rev); h != nil {
-		h.Outcome, h.Failure = OutcomeFailed, err.Error()
+		h.Outcome, h.Failure = OutcomeFailed, in.masked(err.Error())
 	}
 }
 

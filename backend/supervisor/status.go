@@ -59,6 +59,20 @@ type ServiceStatus struct {
 	History   []Revision   // the last 10 revisions, most recent last
 }
 
+// Failing says the service's deploy failed and has not recovered: it waits to try again
+// (TryAgain, TryAgainNext), or it is trying again (Wait, WaitNext with the failure kept, which
+// a new revision or stability clears). A retry is still a failing service, so what counts
+// failures (the tab bar, the list's title) does not flicker at every attempt.
+func (s ServiceStatus) Failing() bool {
+	switch s.State {
+	case TryAgain, TryAgainNext:
+		return true
+	case Wait, WaitNext:
+		return s.LastError != ""
+	}
+	return false
+}
+
 // ContainerStatus is one container of a service.
 type ContainerStatus struct {
 	ID        string

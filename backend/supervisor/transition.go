@@ -2,6 +2,8 @@ package supervisor
 
 import (
 	"time"
+
+	"github.com/podiumdev/podium/backend/secret"
 )
 
 // Every change of a service goes through setState or note, which append to its timeline, save
@@ -13,7 +15,7 @@ func (in *instance) setState(to State, cause Cause, reason string) {
 	if from != to {
 		in.rec.State = to
 		in.rec.Since = time.Now()
-		in.log.Info("state", "from", from, "to", to, "cause", cause, "reason", reason)
+		in.log.Info("state", "from", from, "to", to, "cause", cause, "reason", in.masked(reason))
 	}
 	in.commit(from, cause, reason)
 }
@@ -25,7 +27,7 @@ func (in *instance) note(cause Cause, reason string) {
 
 // commit appends the transition to the timeline, saves the state and publishes it.
 func (in *instance) commit(from State, cause Cause, reason string) {
-	tr := Transition{At: time.Now(), From: from, To: in.rec.State, Revision: in.target(), Cause: cause, Reason: reason}
+	tr := Transition{At: time.Now(), From: from, To: in.rec.State, Revision: in.target(), Cause: cause, Reason: in.masked(reason)}
 	in.rec.Timeline = append(in.rec.Timeline, timelineRecord{At: tr.At, From: tr.From, To: tr.To, Revision: tr.Revision, Cause: tr.Cause, Reason: tr.Reason})
 	if n := len(in.rec.Timeline) - maxTimeline; n > 0 {
 		in.rec.Timeline = append([]timelineRecord(nil), in.rec.Timeline[n:]...)
@@ -37,3 +39,18 @@ func (in *instance) commit(from State, cause Cause, reason string) {
 func (in *instance) refresh() {
 	in.s.update(in.name, in.rec.clone(), in.status(), nil)
 }
+
+// masked is a message with the secret values of the service's specs masked wherever they
+// appear (an engine's error may quote one, as a mount source or a command's argument): what
+// the timeline, the last error, the history, the log and the API hold.
+func (in *instance) masked(msg string) string {
+	for _, sp := range in.specs {
+		if sp != nil && sp.Create.Config != nil {
+			msg = secret.Masker{}.MaskValues(msg, sp.Create.Config.Env)
+		}
+	}
+	return msg
+}
+
+// setError keeps err as the service's last error, masked.
+func (in *instance) setError(msg string) { in.rec.LastError = in.masked(msg) }

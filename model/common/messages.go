@@ -3,6 +3,7 @@ package common
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/podiumdev/podium/backend/docker"
 )
@@ -43,4 +44,22 @@ func (m FilesChangedMsg) Under(tops ...string) []string {
 		}
 	}
 	return out
+}
+
+// ErrorMsg says a tab met an error worth keeping (a deploy failed, a run failed): the root
+// lists it among the recent errors (`!`), whole. Errors a tab shows in its footer are listed
+// without one.
+type ErrorMsg struct {
+	At     time.Time
+	Origin string // where: the tab, and what in it ("Deploys api")
+	Text   string // all of it
+}
+
+// ShowTextMsg asks the root to open a text in full, over the tab: an error, a timeline. It is
+// wrapped to the screen, scrolls, and copies to the clipboard.
+type ShowTextMsg struct {
+	Title  string // "Error", "Timeline"
+	Origin string
+	At     time.Time // when it happened, if it is one error
+	Text   string
 }

@@ -51,6 +51,11 @@ type Tab interface {
 	Zoomed() bool
 	// SetTheme switches the tab's colours: the terminal told its background.
 	SetTheme(t views.Theme) Tab
+	// Status is the footer's message (what the last action did, or why it failed): the root
+	// lists its errors among the recent ones and lets it expire.
+	Status() views.Status
+	// ExpireStatus clears the footer's message if it is still st (its time on screen is over).
+	ExpireStatus(st views.Status) Tab
 	// Draw is View with busy, the footer's text of the app's background work (the root's
 	// tasks and every tab's), for the tab on screen.
 	Draw(busy string) string

@@ -137,8 +137,9 @@ func TestSelectionKeptByIDAcrossSnapshots(t *testing.T) {
 func TestActionErrorShown(t *testing.T) {
 	r := newTab(t, newFake(), 100, 30)
 	r = update(t, r, ActionDoneMsg{Action: keymap.Stop, ContainerID: "x", Name: "shop-api-1", Err: errors.New("stop container x: permission denied")})
-	if !strings.Contains(screen(r), "stop shop-api-1: stop container x: permission denied") {
-		t.Fatalf("error not shown:\n%s", screen(r))
+	// The footer shows its start beside the hints; the whole error is the status (and `!`).
+	if !strings.Contains(screen(r), "stop shop-api-1: stop container x: permission") || r.Status().Text != "stop shop-api-1: stop container x: permission denied" {
+		t.Fatalf("error not shown (%q):\n%s", r.Status().Text, screen(r))
 	}
 }
 
@@ -157,8 +158,8 @@ func TestShell(t *testing.T) {
 		t.Fatalf("exit code not shown:\n%s", screen(r))
 	}
 	r = update(t, r, engine.ShellExitedMsg{Name: "blog-cache-1", Err: fmt.Errorf("exec in blog-cache-1: %w", errors.New("no shell found"))})
-	if !strings.Contains(screen(r), "shell in blog-cache-1: exec in blog-cache-1: no shell found") {
-		t.Fatalf("error not shown:\n%s", screen(r))
+	if !strings.Contains(screen(r), "shell in blog-cache-1: exec in blog-cache-1: no") || r.Status().Text != "shell in blog-cache-1: exec in blog-cache-1: no shell found" {
+		t.Fatalf("error not shown (%q):\n%s", r.Status().Text, screen(r))
 	}
 	r, _ = press(t, r, "j") // blog-web-1 exited
 	_, cmd = press(t, r, "x")

@@ -103,3 +103,11 @@ func (m Model) mouse(p common.Pointer) (Model, tea.Cmd) {
 	}
 	return m, nil
 }
+
+// ExpireStatus clears the footer's message if it is still st.
+func (m Model) ExpireStatus(st views.Status) common.Tab {
+	if m.status.Text == st.Text && m.status.Err == st.Err {
+		m.status = views.Status{}
+	}
+	return m
+}

@@ -171,6 +171,9 @@ func (m Model) Context() keymap.Context {
 	if m.logs.Typing() {
 		return keymap.CtxSearch
 	}
+	if m.onTimeline() {
+		return keymap.CtxDeploysTimeline
+	}
 	return m.list.Context(keymap.CtxDeploys, keymap.CtxDeploysLogs)
 }
 
@@ -356,7 +359,7 @@ func (m Model) onEvents(msg deployEventMsg) (Model, tea.Cmd) {
 		}
 		next = m.resubscribe(delay)
 	}
-	return m, tea.Batch(next, m.syncLogs())
+	return m, tea.Batch(next, m.syncLogs(), reportErrors(msg.events))
 }
 
 // setRead takes everything read of the backend: the services, the health, the follow state.

@@ -101,6 +101,9 @@ func (m Model) do(a keymap.Action) (Model, tea.Cmd) {
 		}
 		return m, nil
 	}
+	if a == keymap.OpenError {
+		return m.openError()
+	}
 	if cmd, ok := m.detailKey(a); ok {
 		return m, cmd
 	}

@@ -28,7 +28,7 @@ func (m Model) Landing() bool { return m.hasServices() }
 
 // HelpContexts are the tab's key contexts in the help screen.
 func (m Model) HelpContexts() []keymap.Context {
-	return []keymap.Context{keymap.CtxDeploys, keymap.CtxLogs, keymap.CtxFilter, keymap.CtxConfirm}
+	return []keymap.Context{keymap.CtxDeploys, keymap.CtxDeploysTimeline, keymap.CtxLogs, keymap.CtxFilter, keymap.CtxConfirm}
 }
 
 // Do performs an action as its key would.
@@ -79,13 +79,13 @@ func (m *Model) setSplit(s views.Split) tea.Cmd {
 	return m.syncLogs()
 }
 
-// Alerts counts the services whose deploy failed or whose spec does not parse. A service in
+// Alerts counts the services whose deploy failed (and is retried) or whose spec does not parse. A service in
 // Unknown (not yet compared with the engine) is not ok, but not failing either: the banner
 // says why, and it is not counted.
 func (m Model) Alerts() int {
 	n := 0
 	for _, s := range m.services {
-		if s.State == supervisor.TryAgain || s.State == supervisor.TryAgainNext || s.SpecError != "" {
+		if s.Failing() || s.SpecError != "" {
 			n++
 		}
 	}
@@ -117,4 +117,15 @@ func (m Model) mouse(p common.Pointer) (Model, tea.Cmd) {
 		return m, m.syncLogs()
 	}
 	return m, nil
+}
+
+// Status is the footer's message: what the last action did, or why it failed.
+func (m Model) Status() views.Status { return m.status }
+
+// ExpireStatus clears the footer's message if it is still st.
+func (m Model) ExpireStatus(st views.Status) common.Tab {
+	if m.status.Text == st.Text && m.status.Err == st.Err {
+		m.status = views.Status{}
+	}
+	return m
 }

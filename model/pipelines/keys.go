@@ -74,6 +74,8 @@ func (m Model) do(a keymap.Action) (Model, tea.Cmd) {
 		}
 	}
 	switch a {
+	case keymap.OpenError:
+		return m.openError()
 	case keymap.Up, keymap.Down, keymap.Top, keymap.Bottom, keymap.PageUp, keymap.PageDown:
 		return m.move(a)
 	case keymap.Focus:

@@ -330,7 +330,7 @@ listed:
 	path := m.selectedNode()
 	m.run = run
 	m.node = max(orderIndex(run.Order, path), 0)
-	return m.syncOutput()
+	return tea.Batch(m.syncOutput(), reportRunErrors(run))
 }
 
 func orderIndex(xs []string, x string) int {
@@ -351,7 +351,7 @@ func (m *Model) show(name, id string) tea.Cmd {
 	}
 	m.run, m.node, m.nodeTop = run, 0, 0
 	m.focus = pipeFocusTree
-	return m.syncOutput()
+	return tea.Batch(m.syncOutput(), reportRunErrors(run))
 }
 
 // syncOutput starts reading the selected node's last attempt unless it is already being read

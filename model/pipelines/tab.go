@@ -113,3 +113,14 @@ func (m Model) Tasks() []views.Task {
 	}
 	return out
 }
+
+// Status is the footer's message: what the last action did, or why it failed.
+func (m Model) Status() views.Status { return m.status }
+
+// ExpireStatus clears the footer's message if it is still st.
+func (m Model) ExpireStatus(st views.Status) common.Tab {
+	if m.status.Text == st.Text && m.status.Err == st.Err {
+		m.status = views.Status{}
+	}
+	return m
+}

@@ -112,6 +112,8 @@ func (m Model) do(a keymap.Action) (Model, tea.Cmd) {
 		switch a {
 		case keymap.Reload:
 			return m.reload()
+		case keymap.OpenError:
+			return m.openError()
 		case keymap.Cancel:
 			m.status = views.Status{}
 		}
@@ -132,6 +134,8 @@ func (m Model) do(a keymap.Action) (Model, tea.Cmd) {
 	switch a {
 	case keymap.Reload:
 		return m.reload()
+	case keymap.OpenError:
+		return m.openError()
 	case keymap.BringUp, keymap.Stop, keymap.Restart, keymap.Build, keymap.Pull:
 		return m.lifecycle(a)
 	case keymap.Apply:

@@ -289,7 +289,7 @@ func TestPodsPromptLine(t *testing.T) {
 	r, _ = press(t, r, "e")
 	r = typeText(t, r, "ls | wc")
 	r, cmd := press(t, r, "enter")
-	if cmd != nil || !strings.Contains(screen(r), "shell operator") {
+	if cmd != nil || !strings.Contains(screen(r), `command "ls | wc" has a shell operat`) || !strings.Contains(r.pods().status.Text, "shell operator") {
 		t.Fatalf("operator:\n%s", screen(r))
 	}
 	// The prompt shows which service and what empty means for run.

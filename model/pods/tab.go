@@ -127,3 +127,14 @@ func (m Model) mouse(p common.Pointer) (Model, tea.Cmd) {
 	}
 	return m, nil
 }
+
+// Status is the footer's message: what the last action did, or why it failed.
+func (m Model) Status() views.Status { return m.status }
+
+// ExpireStatus clears the footer's message if it is still st.
+func (m Model) ExpireStatus(st views.Status) common.Tab {
+	if m.status.Text == st.Text && m.status.Err == st.Err {
+		m.status = views.Status{}
+	}
+	return m
+}
