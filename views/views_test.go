@@ -220,7 +220,7 @@ func TestHelpColumns(t *testing.T) {
 	if wide >= narrow {
 		t.Fatalf("help does not use columns: %d lines at 200, %d at 80", wide, narrow)
 	}
-	s := ansi.Strip(Help(th, secs, 200, 40, 0))
+	s := ansi.Strip(Help(th, secs, 200, wide+2, 0))
 	for _, sec := range secs {
 		if !strings.Contains(s, sec.Title) {
 			t.Errorf("help lacks %q", sec.Title)
