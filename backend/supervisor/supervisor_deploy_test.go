@@ -166,16 +166,8 @@ func TestSupervisorAfterBadImageKeepsOld(t *testing.T) {
 	if c, err := r.h.Engine.Inspect(r.h.Ctx(), old); err != nil || c.State != "running" {
 		t.Errorf("old container not running: %v %s", err, c.State)
 	}
-	// The retries back off: the gaps between failures grow.
-	var fails []time.Time
-	for _, tr := range retried.Timeline {
-		if tr.To == TryAgainNext && tr.From != TryAgainNext {
-			fails = append(fails, tr.At)
-		}
-	}
-	if len(fails) >= 3 && fails[2].Sub(fails[1]) < fails[1].Sub(fails[0])-50*time.Millisecond {
-		t.Errorf("retry gaps shrink: %v then %v", fails[1].Sub(fails[0]), fails[2].Sub(fails[1]))
-	}
+	// How the retries back off (doubling, capped, ±20% jitter) is retryDelay's unit test: the
+	// wall-clock gaps here carry that jitter and the engine's own latency, so they prove nothing.
 
 	r.write(0, "badtag", supWith(supSpec("busybox:latest", "3"), "deploy", []any{"After", 0}))
 	st = r.waitStable("badtag", 3, 20*time.Second)
