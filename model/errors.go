@@ -99,6 +99,38 @@ func (r *Root) watchStatus() {
 		}
 		r.clock.after(r.ctx, ttl, statusExpiredMsg{tab: i, seq: r.statusSeq})
 	}
+	r.watchFileErrors()
+}
+
+// watchFileErrors lists the errors of the files the tabs loaded, once per load.
+func (r *Root) watchFileErrors() {
+	for i, t := range r.tabs {
+		fe, ok := t.(common.FileErrorer)
+		if !ok {
+			continue
+		}
+		var seen, newest time.Time
+		if i < len(r.filesErrAt) {
+			seen = r.filesErrAt[i]
+		}
+		for _, e := range fe.FileErrors() {
+			if e.At.After(seen) {
+				r.errs.Add(errs.Entry{At: e.At, Origin: e.Origin, Text: e.Text})
+				if e.At.After(newest) {
+					newest = e.At
+				}
+			}
+		}
+		if newest.IsZero() {
+			continue
+		}
+		if len(r.filesErrAt) != len(r.tabs) {
+			r.filesErrAt = make([]time.Time, len(r.tabs))
+		} else {
+			r.filesErrAt = slices.Clone(r.filesErrAt)
+		}
+		r.filesErrAt[i] = newest
+	}
 }
 
 // expireStatus clears a tab's footer message whose time is over, if it is still on screen.

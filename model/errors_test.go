@@ -170,3 +170,30 @@ func TestFooterMessagesExpire(t *testing.T) {
 func indexOfLine(lines []string, s string) int {
 	return slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, s) })
 }
+
+// A pod file broken from the first load is among the recent errors, not only one a reload put
+// in the footer; a reload that finds it still broken lists it once.
+func TestRecentErrorsListBrokenPodFiles(t *testing.T) {
+	fp, fb := newShop(t)
+	r := newPodsRoot(t, fp, fb, 200, 40)
+	r, _ = press(t, r, "!")
+	s := screen(r)
+	if !strings.Contains(s, "Pods worker") || !strings.Contains(s, "unknown key services.jobs.restart_policy") {
+		t.Fatalf("the broken pod's error is not listed:\n%s", s)
+	}
+	r, _ = press(t, r, "esc")
+	r, cmd := press(t, r, "ctrl+r")
+	r = update(t, r, runCmd(t, cmd))
+	if n := strings.Count(strings.Join(entryOrigins(r), "\n"), "Pods worker"); n != 1 {
+		t.Fatalf("the broken pod is listed %d times after a reload: %q", n, entryOrigins(r))
+	}
+}
+
+// entryOrigins are the recent errors' origins, newest first.
+func entryOrigins(r Root) []string {
+	var out []string
+	for _, e := range r.errs.Entries() {
+		out = append(out, e.Origin)
+	}
+	return out
+}

@@ -4,8 +4,6 @@
 package model
 
 import (
-	"github.com/podiumdev/podium/model/palette"
-
 	"context"
 	"slices"
 	"strings"
@@ -21,6 +19,7 @@ import (
 	"github.com/podiumdev/podium/model/deploys"
 	"github.com/podiumdev/podium/model/engine"
 	"github.com/podiumdev/podium/model/errs"
+	"github.com/podiumdev/podium/model/palette"
 	"github.com/podiumdev/podium/model/pipelines"
 	"github.com/podiumdev/podium/model/pods"
 	"github.com/podiumdev/podium/model/tasks"
@@ -102,6 +101,7 @@ type Root struct {
 	files      liveFiles     // the workspace's files, followed
 	errs       errs.Model    // the recent errors, and the errors screen (`!`, a text opened in full)
 	shown      []shownStatus // each tab's footer message as last seen, to time it out
+	filesErrAt []time.Time   // each tab's newest file error listed (common.FileErrorer)
 	statusSeq  int           // the turn of the newest footer message
 	clock      *statusClock  // times the footer messages out
 }

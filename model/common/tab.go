@@ -61,6 +61,14 @@ type Tab interface {
 	Draw(busy string) string
 }
 
+// FileErrorer is a tab that reads files: FileErrors are the errors of the files as last loaded
+// (a workspace that does not load, a broken pod file), each stamped with that load's time. The
+// root lists those newer than the last it took among the recent errors, so an error a file has
+// from the first load is there too, not only one a reload put in the footer.
+type FileErrorer interface {
+	FileErrors() []ErrorMsg
+}
+
 // Targeted is a tab that knows the workspace's target, for the header to show.
 type Targeted interface {
 	Target() string

@@ -2,12 +2,28 @@ package pods
 
 import (
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/podiumdev/podium/backend/pods"
 	"github.com/podiumdev/podium/model/common"
 	"github.com/podiumdev/podium/views"
 )
+
+// brokenPods are the errors of a workspace's pods whose files do not load, stamped at.
+func brokenPods(ws *pods.Workspace, at time.Time) []common.ErrorMsg {
+	var out []common.ErrorMsg
+	for _, p := range ws.Pods {
+		if p.Err != nil {
+			out = append(out, common.ErrorMsg{At: at, Origin: "Pods " + p.Name, Text: p.Err.Error()})
+		}
+	}
+	return out
+}
+
+// FileErrors are the last load's errors: the workspace's, or its broken pods'.
+func (m Model) FileErrors() []common.ErrorMsg { return m.fileErrs }
 
 // openError opens in full what is wrong where the cursor is: the workspace's load error, or
 // the selected pod's (its file does not load) and the workspace's warnings.

@@ -31,9 +31,10 @@ type Model struct {
 	b     engine.Backend // for logs
 	where string         // the workspace directory as the user gave it, for messages
 
-	ws      *pods.Workspace
-	loadErr error // why the last load failed, while no workspace is loaded
-	loading bool
+	ws       *pods.Workspace
+	loadErr  error             // why the last load failed, while no workspace is loaded
+	fileErrs []common.ErrorMsg // the last load's errors (its own, broken pods), for `!`
+	loading  bool
 
 	snap   docker.Snapshot
 	states []pods.PodState // ws.State(snap.Containers), recomputed when either changes
@@ -226,10 +227,12 @@ func (m Model) loaded(msg workspaceLoadedMsg) (Model, tea.Cmd) {
 		}
 		if m.ws == nil {
 			m.loadErr = msg.err
+			m.fileErrs = []common.ErrorMsg{{At: m.Now(), Origin: "Pods", Text: msg.err.Error()}}
 		}
 		return m.afterLoad(msg, nil)
 	}
 	m.ws, m.loadErr = msg.ws, nil
+	m.fileErrs = brokenPods(msg.ws, m.Now())
 	m.configs = msg.ws.RememberConfigs(m.configs, msg.ws.State(m.snap.Containers))
 	if msg.reload {
 		m.status = views.Status{Text: reloadedText(msg.ws)}
