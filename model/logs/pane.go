@@ -28,6 +28,10 @@ const (
 	// feedLimit is how many lines a stream buffers for the UI before its readers wait: the
 	// engine keeps the rest of the log until they read on, so nothing is dropped.
 	feedLimit = 2 * Batch
+	// Frame is the shortest time between two messages of one stream, the renderer's frame
+	// (model.FrameRate is 30 a second): Bubble Tea draws the screen after every Update, so
+	// a fast producer's lines come in one message per frame, not one per read.
+	Frame = time.Second / 30
 )
 
 // streamGen numbers log streams across every pane of every tab, so a message names exactly
@@ -50,10 +54,10 @@ type EndedMsg struct {
 	Err         error
 }
 
-// Backend is what a pane needs of the engine: one container's log, sent line by line to sink
-// until it ends or ctx is cancelled.
+// Backend is what a pane needs of the engine: one container's log, sent to sink in batches
+// (each the sink's to keep) until it ends or ctx is cancelled.
 type Backend interface {
-	Logs(ctx context.Context, id string, opts docker.LogOptions, sink func(docker.LogLine)) error
+	LogBatches(ctx context.Context, id string, opts docker.LogOptions, sink func([]docker.LogLine)) error
 }
 
 // Stream follows the logs of one selection: one container, or several multiplexed (a
@@ -66,6 +70,7 @@ type Stream struct {
 	ctx     context.Context
 	cancel  context.CancelFunc
 	feed    *handoff.Queue[views.LogLine]
+	last    atomic.Int64 // when the last message was taken (Unix ns); one waiter at a time
 }
 
 func newStream(parent context.Context, key string, resyncs int) *Stream {
@@ -84,12 +89,22 @@ func (s *Stream) pushCtx(ctx context.Context, from string, l docker.LogLine) {
 	s.feed.PushWait(ctx.Done(), views.LogLine{LogLine: l, From: from})
 }
 
+// pushBatch is the sink of one container's reader: the lines of one read, prefixed with from,
+// go to the handoff at once.
+func (s *Stream) pushBatch(ctx context.Context, from string, ls []docker.LogLine) {
+	lines := make([]views.LogLine, len(ls))
+	for i, l := range ls {
+		lines[i] = views.LogLine{LogLine: l, From: from}
+	}
+	s.feed.PushAllWait(ctx.Done(), lines)
+}
+
 // run reads one container's log until it ends; it is a command so the Program runs it off the
 // UI loop. ctx is the source's own (a child of the stream's), so one container can be dropped.
 func (s *Stream) run(ctx context.Context, b Backend, id, from string, opts docker.LogOptions) tea.Cmd {
 	key, gen := s.key, s.gen
 	return func() tea.Msg {
-		err := b.Logs(ctx, id, opts, func(l docker.LogLine) { s.pushCtx(ctx, from, l) })
+		err := b.LogBatches(ctx, id, opts, func(ls []docker.LogLine) { s.pushBatch(ctx, from, ls) })
 		if ctx.Err() != nil {
 			return nil // cancelled: nobody is waiting for this reader any more
 		}
@@ -97,13 +112,26 @@ func (s *Stream) run(ctx context.Context, b Backend, id, from string, opts docke
 	}
 }
 
-// wait blocks until lines are buffered, then delivers them, at most Batch in a message.
+// wait blocks until lines are buffered, then delivers them, at most Batch in a message and at
+// most one message a Frame: lines that come within a frame of the last message wait for the
+// frame's end and go with the others that came by then.
 func (s *Stream) wait() tea.Cmd {
 	return func() tea.Msg {
 		lines, ok := s.feed.Next(s.ctx.Done())
 		if !ok {
 			return nil
 		}
+		if wait := time.Until(time.Unix(0, s.last.Load()).Add(Frame)); wait > 0 && len(lines) < Batch {
+			t := time.NewTimer(wait)
+			select {
+			case <-t.C:
+			case <-s.ctx.Done():
+				t.Stop()
+				return nil
+			}
+			lines = append(lines, s.feed.TakeUpTo(Batch-len(lines))...)
+		}
+		s.last.Store(time.Now().UnixNano())
 		return s.LinesMsg(lines)
 	}
 }

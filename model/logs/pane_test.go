@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/podiumdev/podium/model/modeltest"
 
@@ -54,4 +55,42 @@ func TestLogBuffersAreBounded(t *testing.T) {
 	}()
 	full.cancel()
 	runCmd(t, func() tea.Msg { return <-released })
+}
+
+// TestStreamSendsOneMessageAFrame feeds a stream small batches without pause, as a reader of a
+// fast producer does, for a while: the lines reach the UI in at most one message a Frame (the
+// Program draws after every message) besides full ones (Batch lines), all of them, in order.
+func TestStreamSendsOneMessageAFrame(t *testing.T) {
+	s := newStream(context.Background(), "x", 0)
+	t.Cleanup(s.Cancel)
+	const n = 200_000
+	go func() {
+		for i := 0; i < n; i += 50 {
+			batch := make([]docker.LogLine, 50)
+			for k := range batch {
+				batch[k] = docker.LogLine{Text: fmt.Sprint(i + k)}
+			}
+			s.pushBatch(s.ctx, "", batch)
+		}
+	}()
+	start := time.Now()
+	got, msgs := 0, 0
+	for got < n {
+		lm, ok := runCmd(t, s.wait()).(LinesMsg)
+		if !ok || len(lm.Lines) == 0 || len(lm.Lines) > Batch {
+			t.Fatalf("a message of %d lines", len(lm.Lines))
+		}
+		for _, l := range lm.Lines {
+			if l.Text != fmt.Sprint(got) {
+				t.Fatalf("line %d came as %q", got, l.Text)
+			}
+			got++
+		}
+		if len(lm.Lines) < Batch {
+			msgs++
+		}
+	}
+	if frames := int(time.Since(start)/Frame) + 1; msgs > frames {
+		t.Fatalf("%d lines came in %d messages short of a batch over %d frames", n, msgs, frames)
+	}
 }
