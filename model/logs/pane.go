@@ -182,10 +182,14 @@ type Source struct {
 	Err       string
 }
 
-// source is a Source with the means to stop its reader.
+// source is a Source with the means to stop its reader, and what the pane knows of its lines
+// older than the ones it holds.
 type source struct {
 	Source
-	cancel context.CancelFunc
+	cancel  context.CancelFunc
+	tail    bool // its reader began with the last Tail lines: there may be older ones
+	old     oldest
+	probing bool
 }
 
 // Pane is the UI side of a selection's logs: the containers followed, and the log engine
@@ -197,7 +201,23 @@ type Pane struct {
 	multi  bool    // lines carry their container's name
 	empty  string  // what to say when nothing is selected
 	srcs   []source
+	b      Backend         // the engine, as the last Sync gave it
+	ctx    context.Context // the tab's, as the last Sync gave it: a save outlives the selection
+	older  *olderLoad      // the older lines being read; nil when none are
+	ask    ask             // what the last action asked to run: TakeCmd starts it
+	askTop bool            // the older lines asked for: go to the first line once they are in
+	askUp  int             // else move up this many lines
+	saves  []uint64        // the streams whose whole log is being saved: their SavedMsg is this pane's
 }
+
+// ask is work a key asked of the pane that takes a command: the tab's TakeCmd starts it.
+type ask uint8
+
+const (
+	askNone ask = iota
+	askOlder
+	askSave
+)
 
 // Stream is the stream the pane follows; nil when nothing is selected.
 func (p *Pane) Stream() *Stream { return p.stream }
@@ -257,6 +277,10 @@ func (p *Pane) Close() {
 	if p.stream != nil {
 		p.stream.cancel()
 	}
+	if p.older != nil {
+		_ = p.older.buf.close()
+		p.older = nil
+	}
 	p.View.Close()
 }
 
@@ -273,7 +297,8 @@ func (p *Pane) OnLines(msg LinesMsg) tea.Cmd {
 		return nil // a stream that is no longer shown, or another pane's; its waiter stops here
 	}
 	p.Add(msg.Lines)
-	return p.stream.wait()
+	p.seeLines(msg.Lines)
+	return tea.Batch(p.stream.wait(), p.probes())
 }
 
 // OnEnded marks a container's log ended; false when the message is not this pane's. The
@@ -284,6 +309,7 @@ func (p *Pane) OnEnded(msg EndedMsg) bool {
 	}
 	lines, _ := p.stream.feed.Drain()
 	p.Add(lines)
+	p.seeLines(lines) // their probes start with the Sync that follows
 	for i := range p.srcs {
 		if s := &p.srcs[i]; s.ID == msg.ContainerID {
 			s.Ended = true
@@ -319,9 +345,10 @@ func (p *Pane) Sync(ctx context.Context, b Backend, want Want, st docker.Status)
 			}
 		}
 	}
+	p.b, p.ctx = b, ctx
 	if p.stream == nil || want.Key == "" || p.stream.key != want.Key || reconnected {
 		p.Close()
-		*p = Pane{View: p.View, name: want.Title, multi: want.Multi, empty: want.Empty}
+		*p = Pane{View: p.View, name: want.Title, multi: want.Multi, empty: want.Empty, b: b, ctx: ctx, saves: p.saves}
 		p.Reset(want.Title) // a new log, shown as the user had the last one (timestamps, wrap)
 		if want.Key == "" {
 			return nil
@@ -334,7 +361,7 @@ func (p *Pane) Sync(ctx context.Context, b Backend, want Want, st docker.Status)
 		return tea.Batch(cmds...)
 	}
 	p.name = want.Title
-	var cmds []tea.Cmd
+	cmds := []tea.Cmd{p.probes()}
 	keep := p.srcs[:0:0]
 	for _, s := range p.srcs {
 		if !containsID(want.Containers, s.ID) {
@@ -358,8 +385,10 @@ func (p *Pane) Sync(ctx context.Context, b Backend, want Want, st docker.Status)
 			continue
 		}
 		s.cancel()
+		tail, old := s.tail, s.old // the older lines are still the first run's
 		p.srcs = append(slices.Clone(p.srcs[:i]), p.srcs[i+1:]...)
 		cmds = append(cmds, p.follow(b, c, docker.LogOptions{Follow: true, Since: resumeFrom(c)}))
+		p.srcs[len(p.srcs)-1].tail, p.srcs[len(p.srcs)-1].old = tail, old
 	}
 	return tea.Batch(cmds...)
 }
@@ -369,7 +398,8 @@ func (p *Pane) Sync(ctx context.Context, b Backend, want Want, st docker.Status)
 func (p *Pane) follow(b Backend, c docker.Container, opts docker.LogOptions) tea.Cmd {
 	opts.Timestamps, opts.MaxLine = true, maxLine
 	ctx, cancel := context.WithCancel(p.stream.ctx)
-	src := source{Source: Source{ID: c.ID, Name: c.Name, StartedAt: c.StartedAt}, cancel: cancel}
+	src := source{Source: Source{ID: c.ID, Name: c.Name, StartedAt: c.StartedAt}, cancel: cancel,
+		tail: opts.Tail > 0 && opts.Since.IsZero()}
 	if p.multi {
 		src.From = c.Name
 	}
@@ -410,4 +440,86 @@ func resumeFrom(c docker.Container) time.Time {
 		return c.FinishedAt.Add(time.Nanosecond)
 	}
 	return c.StartedAt.Add(-time.Second)
+}
+
+// probes starts the probes of the sources whose oldest line is known and not probed yet.
+func (p *Pane) probes() tea.Cmd {
+	if p.stream == nil || p.b == nil {
+		return nil
+	}
+	var cmds []tea.Cmd
+	for i := range p.srcs {
+		s := &p.srcs[i]
+		if s.tail && !s.probing && s.old.more == moreUnknown && !s.old.at.IsZero() {
+			s.probing = true
+			cmds = append(cmds, p.probe(s.ID, s.old.at))
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+// Do is View.Do with what needs the engine: going up past the oldest line held (or to the
+// first line) reads the older lines, and saving saves the whole log as the engine has it. The
+// tab starts that work with TakeCmd.
+func (p *Pane) Do(a keymap.Action, rows int) (bool, views.Status) {
+	if p.stream == nil {
+		return p.View.Do(a, rows)
+	}
+	if rows > 0 {
+		p.rows = rows
+	}
+	atTop := p.total() == 0 || p.start(p.rows) == 0
+	switch a {
+	case keymap.Save:
+		p.ask = askSave
+		return true, views.Status{Text: "saving the whole log of " + p.name + "…"}
+	case keymap.Top:
+		p.wantOlder(true, 0)
+	case keymap.Up:
+		if atTop {
+			p.wantOlder(false, 1)
+		}
+	case keymap.PageUp:
+		if atTop || p.start(p.rows) < max(rows-1, 1) {
+			p.wantOlder(false, max(max(rows-1, 1)-p.start(p.rows), 0))
+		}
+	}
+	return p.View.Do(a, rows)
+}
+
+// TakeCmd starts what the last action asked for (reading the older lines, saving the whole
+// log), nil for nothing. A tab calls it after handing the pane a key.
+func (p *Pane) TakeCmd() tea.Cmd {
+	a := p.ask
+	p.ask = askNone
+	switch {
+	case p.stream == nil || p.b == nil:
+		return nil
+	case a == askOlder && p.older == nil:
+		return p.readOlder()
+	case a == askSave:
+		return p.saveWhole()
+	}
+	return nil
+}
+
+// Update takes a message of the pane's own work; status is what the tab's status line should
+// say ("" for nothing).
+func (p *Pane) Update(msg Msg) (tea.Cmd, views.Status) {
+	switch msg := msg.(type) {
+	case probeMsg:
+		if p.current(msg.key, msg.gen) {
+			p.onProbe(msg)
+		}
+	case olderMsg:
+		if p.current(msg.key, msg.gen) {
+			return p.onOlder(msg)
+		}
+	case SavedMsg:
+		if i := slices.Index(p.saves, msg.Gen); i >= 0 {
+			p.saves = slices.Delete(p.saves, i, i+1)
+			return nil, msg.status()
+		}
+	}
+	return nil, views.Status{}
 }
