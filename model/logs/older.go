@@ -148,13 +148,15 @@ func (p *Pane) probe(id string, t time.Time) tea.Cmd {
 	}
 }
 
-// onProbe takes a probe's answer.
-func (p *Pane) onProbe(msg probeMsg) {
+// onProbe takes a probe's answer, and starts reading the older lines if they were asked for
+// while it was out.
+func (p *Pane) onProbe(msg probeMsg) tea.Cmd {
 	i := p.source(msg.id)
 	if i < 0 {
-		return
+		return nil
 	}
 	s := &p.srcs[i]
+	s.probing = false
 	switch {
 	case msg.err != nil:
 		s.old.more = moreUnknown
@@ -164,6 +166,27 @@ func (p *Pane) onProbe(msg probeMsg) {
 		s.old.more = moreNone
 	}
 	p.showOlder()
+	return p.startOlder()
+}
+
+// probing says a probe is out: whether older lines exist is not known yet.
+func (p *Pane) probing() bool {
+	for _, s := range p.srcs {
+		if s.probing {
+			return true
+		}
+	}
+	return false
+}
+
+// startOlder reads the older lines if they were asked for, once every probe is back, so the
+// lines of every container are read together and merged in time.
+func (p *Pane) startOlder() tea.Cmd {
+	if !p.olderWanted || p.older != nil || p.probing() {
+		return nil
+	}
+	p.olderWanted = false
+	return p.readOlder()
 }
 
 // showOlder tells the view what the title says of the older lines.
@@ -191,7 +214,7 @@ func (p *Pane) hasOlder() bool {
 // wantOlder notes that the user went past the oldest line held: up lines up, or to the first
 // line; the tab's next TakeCmd starts reading the older lines.
 func (p *Pane) wantOlder(top bool, up int) {
-	if !p.hasOlder() {
+	if !p.hasOlder() && !p.probing() {
 		return
 	}
 	if p.older != nil {

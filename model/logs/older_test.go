@@ -198,3 +198,66 @@ func TestTailDropLeavesOutTheLinesHeld(t *testing.T) {
 		t.Fatalf("kept %q", got)
 	}
 }
+
+// TestEngineLogsOlderLinesOfSeveral: a pane of several containers (a service, a pod, a
+// deployed service) reads the older lines of each and puts them before the log's in time
+// order, each marked with its container's name; saving writes both whole logs, merged in time.
+func TestEngineLogsOlderLinesOfSeveral(t *testing.T) {
+	h := enginetest.New(t)
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	a := printed(t, h, "svc-1", 1500)
+	b := printed(t, h, "svc-2", 1000)
+	want := Want{Key: "pod/svc", Title: "pod/svc", Containers: []docker.Container{a, b}, Multi: true}
+
+	var p Pane
+	t.Cleanup(p.Close)
+	d := newPaneDriver(t, h, &p)
+	d.run(p.Sync(h.Ctx(), h.Engine, want, docker.Status{State: docker.Connected}))
+	d.until("both tails and their probes", func() bool { return p.Lines() == 2*Tail && p.View.olderNote == "↑ more" })
+	d.key(keymap.Top)
+	d.until("the older lines", func() bool { return p.Lines() == 2500 && p.older == nil })
+	if got := d.title(); !strings.Contains(got, "2500 lines") || strings.Contains(got, "more") {
+		t.Fatalf("title %q", got)
+	}
+	// The older lines are in time order; each container's lines keep their own order.
+	count := map[string]int{}
+	var prev time.Time
+	held := 2500 - 2*Tail
+	for i := range held {
+		l, err := p.buf.line(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Time.Before(prev) {
+			t.Fatalf("line %d (%s %q) is older than the one before it", i, l.From, l.Text)
+		}
+		prev = l.Time
+		count[l.From]++
+		if w := fmt.Sprintf("line %d", count[l.From]); l.Text != w {
+			t.Fatalf("line %d of %s is %q, want %q", i, l.From, l.Text, w)
+		}
+	}
+	if count[a.Name] != 1500-Tail || count[b.Name] != 1000-Tail {
+		t.Fatalf("older lines per container: %v", count)
+	}
+
+	d.key(keymap.Save)
+	d.until("the save", func() bool { return strings.HasPrefix(d.st.Text, "saved to") || d.st.Err })
+	path := strings.Fields(strings.TrimPrefix(d.st.Text, "saved to "))[0]
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (status %q)", err, d.st.Text)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	per := map[string]int{}
+	for _, l := range lines {
+		from, text, _ := strings.Cut(l, " | ")
+		per[from]++
+		if w := fmt.Sprintf("line %d", per[from]); text != w {
+			t.Fatalf("saved %q, want %q of %s", l, w, from)
+		}
+	}
+	if len(lines) != 2500 || per[a.Name] != 1500 || per[b.Name] != 1000 {
+		t.Fatalf("saved %d lines: %v", len(lines), per)
+	}
+}

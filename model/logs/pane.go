@@ -207,7 +207,9 @@ type Pane struct {
 	ask    ask             // what the last action asked to run: TakeCmd starts it
 	askTop bool            // the older lines asked for: go to the first line once they are in
 	askUp  int             // else move up this many lines
-	saves  []uint64        // the streams whose whole log is being saved: their SavedMsg is this pane's
+	// olderWanted: the older lines were asked for; they are read once every probe is back.
+	olderWanted bool
+	saves       []uint64 // the streams whose whole log is being saved: their SavedMsg is this pane's
 }
 
 // ask is work a key asked of the pane that takes a command: the tab's TakeCmd starts it.
@@ -495,8 +497,9 @@ func (p *Pane) TakeCmd() tea.Cmd {
 	switch {
 	case p.stream == nil || p.b == nil:
 		return nil
-	case a == askOlder && p.older == nil:
-		return p.readOlder()
+	case a == askOlder:
+		p.olderWanted = true
+		return p.startOlder()
 	case a == askSave:
 		return p.saveWhole()
 	}
@@ -509,7 +512,7 @@ func (p *Pane) Update(msg Msg) (tea.Cmd, views.Status) {
 	switch msg := msg.(type) {
 	case probeMsg:
 		if p.current(msg.key, msg.gen) {
-			p.onProbe(msg)
+			return p.onProbe(msg), views.Status{}
 		}
 	case olderMsg:
 		if p.current(msg.key, msg.gen) {
