@@ -473,6 +473,9 @@ func (p *Pane) Do(a keymap.Action, rows int) (bool, views.Status) {
 	atTop := p.total() == 0 || p.start(p.rows) == 0
 	switch a {
 	case keymap.Save:
+		if len(p.srcs) == 0 || p.b == nil {
+			break // nothing to read from the engine: the lines held are the whole log
+		}
 		p.ask = askSave
 		return true, views.Status{Text: "saving the whole log of " + p.name + "…"}
 	case keymap.Top:

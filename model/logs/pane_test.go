@@ -3,10 +3,13 @@ package logs
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/modeltest"
+	"github.com/podiumdev/podium/views"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -92,5 +95,20 @@ func TestStreamSendsOneMessageAFrame(t *testing.T) {
 	}
 	if frames := int(time.Since(start)/Frame) + 1; msgs > frames {
 		t.Fatalf("%d lines came in %d messages short of a batch over %d frames", n, msgs, frames)
+	}
+}
+
+// TestSaveWithNothingToReadSavesTheLinesHeld: a pane that follows no container (none left
+// of its selection) saves the lines it holds at once, rather than saying it is saving forever.
+func TestSaveWithNothingToReadSavesTheLinesHeld(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	var p Pane
+	p.Reset("gone")
+	t.Cleanup(p.Close)
+	p.stream = newStream(context.Background(), "gone", 0)
+	p.Add([]views.LogLine{{LogLine: docker.LogLine{Text: "a"}}, {LogLine: docker.LogLine{Text: "b"}}})
+	ok, st := p.Do(keymap.Save, 10)
+	if !ok || !strings.HasPrefix(st.Text, "saved to") || !strings.Contains(st.Text, "2 lines") || p.TakeCmd() != nil {
+		t.Fatalf("save: %v %+v", ok, st)
 	}
 }
