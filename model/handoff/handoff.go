@@ -107,7 +107,27 @@ func (f *Queue[T]) PushAllWait(done <-chan struct{}, xs []T) bool {
 	return true
 }
 
-// TakeUpTo takes at most n items without waiting: the rest of a batch a waiter began.
+// Ready blocks until items are buffered, without taking them (TakeUpTo does); false once
+// done is closed. A waiter that must not hold items while it waits (so that a Drain meanwhile
+// takes them in order) uses it instead of Next.
+func (f *Queue[T]) Ready(done <-chan struct{}) bool {
+	for {
+		select {
+		case <-f.sig:
+		case <-done:
+			return false
+		}
+		f.mu.Lock()
+		n := len(f.buf)
+		f.mu.Unlock()
+		if n > 0 {
+			signal(f.sig) // they are still there for whoever takes them
+			return true
+		}
+	}
+}
+
+// TakeUpTo takes at most n items, oldest first, without waiting.
 func (f *Queue[T]) TakeUpTo(n int) []T {
 	f.mu.Lock()
 	defer f.mu.Unlock()

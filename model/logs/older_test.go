@@ -128,7 +128,22 @@ func TestEngineLogsOlderLines(t *testing.T) {
 	}
 	for i, w := range map[int]string{0: "line 1", 2799: "line 2800", 2800: "line 2801", 2999: "line 3000"} {
 		if l, err := p.buf.line(i); err != nil || l.Text != w {
-			t.Fatalf("line %d: %q (%v)", i, l.Text, err)
+			var around []string
+			for k := max(i-4, 0); k < min(i+4, p.Lines()); k++ {
+				x, _ := p.buf.line(k)
+				around = append(around, fmt.Sprintf("%d:%s@%s", k, x.Text, x.Time.Format(time.RFC3339Nano)))
+			}
+			prevN := 0
+			for k := 0; k < p.Lines(); k++ {
+				x, _ := p.buf.line(k)
+				var n int
+				fmt.Sscanf(x.Text, "line %d", &n)
+				if n != prevN+1 {
+					around = append(around, fmt.Sprintf("jump at %d: %d after %d", k, n, prevN))
+				}
+				prevN = n
+			}
+			t.Fatalf("line %d: %q (%v); around: %v", i, l.Text, err, around)
 		}
 	}
 
@@ -153,11 +168,17 @@ func TestEngineLogsOlderLines(t *testing.T) {
 	t.Cleanup(q.Close)
 	d = newPaneDriver(t, h, &q)
 	d.run(q.Sync(h.Ctx(), h.Engine, Want{Key: c.ID, Title: "older", Containers: []docker.Container{c}}, docker.Status{State: docker.Connected}))
-	d.until("the probe", func() bool { return q.View.olderNote != "" })
-	for q.following || q.start(10) > 9 {
+	d.until("the tail and the probe", func() bool { return q.Lines() == Tail && q.View.olderNote != "" })
+	for i := 0; q.following || q.start(10) > 9; i++ {
+		if i == Tail {
+			t.Fatalf("page up does not reach the top: at %d", q.start(10))
+		}
 		d.key(keymap.PageUp)
 	}
-	for q.start(10) > 0 {
+	for i := 0; q.start(10) > 0; i++ {
+		if i == Tail {
+			t.Fatalf("up does not reach the top: at %d", q.start(10))
+		}
 		d.key(keymap.Up)
 	}
 	if q.older != nil {

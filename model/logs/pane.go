@@ -113,26 +113,29 @@ func (s *Stream) run(ctx context.Context, b Backend, id, from string, opts docke
 }
 
 // wait blocks until lines are buffered, then delivers them, at most Batch in a message and at
-// most one message a Frame: lines that come within a frame of the last message wait for the
-// frame's end and go with the others that came by then.
+// most one message a Frame: lines that come within a frame of the last message wait in the
+// handoff for the frame's end (where a Drain takes them in order) and go with the others that
+// came by then.
 func (s *Stream) wait() tea.Cmd {
 	return func() tea.Msg {
-		lines, ok := s.feed.Next(s.ctx.Done())
-		if !ok {
-			return nil
-		}
-		if wait := time.Until(time.Unix(0, s.last.Load()).Add(Frame)); wait > 0 && len(lines) < Batch {
-			t := time.NewTimer(wait)
-			select {
-			case <-t.C:
-			case <-s.ctx.Done():
-				t.Stop()
+		for {
+			if !s.feed.Ready(s.ctx.Done()) {
 				return nil
 			}
-			lines = append(lines, s.feed.TakeUpTo(Batch-len(lines))...)
+			if wait := time.Until(time.Unix(0, s.last.Load()).Add(Frame)); wait > 0 {
+				t := time.NewTimer(wait)
+				select {
+				case <-t.C:
+				case <-s.ctx.Done():
+					t.Stop()
+					return nil
+				}
+			}
+			if lines := s.feed.TakeUpTo(Batch); len(lines) > 0 {
+				s.last.Store(time.Now().UnixNano())
+				return s.LinesMsg(lines)
+			}
 		}
-		s.last.Store(time.Now().UnixNano())
-		return s.LinesMsg(lines)
 	}
 }
 
@@ -304,14 +307,13 @@ func (p *Pane) OnLines(msg LinesMsg) tea.Cmd {
 }
 
 // OnEnded marks a container's log ended; false when the message is not this pane's. The
-// caller syncs the pane afterwards: a restart may have been seen before the end.
+// caller syncs the pane afterwards: a restart may have been seen before the end. The log's last
+// lines still in the handoff come through the stream's waiter like the others: taking them
+// here would put them before the ones a waiter has taken and not delivered yet.
 func (p *Pane) OnEnded(msg EndedMsg) bool {
 	if !p.current(msg.Key, msg.Gen) {
 		return false
 	}
-	lines, _ := p.stream.feed.Drain()
-	p.Add(lines)
-	p.seeLines(lines) // their probes start with the Sync that follows
 	for i := range p.srcs {
 		if s := &p.srcs[i]; s.ID == msg.ContainerID {
 			s.Ended = true

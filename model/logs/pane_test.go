@@ -112,3 +112,33 @@ func TestSaveWithNothingToReadSavesTheLinesHeld(t *testing.T) {
 		t.Fatalf("save: %v %+v", ok, st)
 	}
 }
+
+// TestLinesStayInOrderAcrossTheEnd: a container's log ends while the stream's waiter has taken
+// lines the pane has not had yet: the lines after them, still in the handoff, come after them.
+func TestLinesStayInOrderAcrossTheEnd(t *testing.T) {
+	var p Pane
+	p.Reset("x")
+	t.Cleanup(p.Close)
+	p.stream = newStream(context.Background(), "x", 0)
+	p.srcs = []source{{Source: Source{ID: "x"}, cancel: func() {}}}
+	push := func(from, to int) {
+		for i := from; i < to; i++ {
+			p.stream.push("", docker.LogLine{Text: fmt.Sprint(i)})
+		}
+	}
+	push(0, 10)
+	taken := runCmd(t, p.stream.wait()).(LinesMsg) // delivered, not handled yet
+	push(10, 20)
+	if !p.OnEnded(EndedMsg{Key: "x", Gen: p.stream.gen, ContainerID: "x"}) {
+		t.Fatal("the end is not the pane's")
+	}
+	next := p.OnLines(taken)
+	for p.Lines() < 20 {
+		next = p.OnLines(runCmd(t, next).(LinesMsg))
+	}
+	for i := range 20 {
+		if l, _ := p.buf.line(i); l.Text != fmt.Sprint(i) {
+			t.Fatalf("line %d is %q", i, l.Text)
+		}
+	}
+}
