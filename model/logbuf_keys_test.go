@@ -11,6 +11,7 @@ import (
 	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/model/logs"
+	"github.com/podiumdev/podium/model/modeltest"
 )
 
 // logsRule is the title rule of the logs pane on screen.
@@ -183,15 +184,30 @@ func TestLogTimestampsAndWrap(t *testing.T) {
 	checkFits(t, s, 120, 40)
 }
 
+// saveLog presses ctrl+s and hands the root what the save sent.
+func saveLog(t *testing.T, r Root) Root {
+	t.Helper()
+	r, cmd := press(t, r, "ctrl+s")
+	if st := r.containers().Status(); !strings.Contains(st.Text, "saving the whole log of shop-api-1") {
+		t.Fatalf("status while saving: %+v", st)
+	}
+	return update(t, r, modeltest.RunCmd(t, cmd))
+}
+
+// TestLogSaveWritesWholeLog: ctrl+s saves the container's whole log as the engine has it,
+// not only the lines the pane took in.
 func TestLogSaveWritesWholeLog(t *testing.T) {
 	state := t.TempDir()
 	t.Setenv("XDG_STATE_HOME", state)
+	t.Setenv("TMPDIR", t.TempDir())
 	lines := manyLines(logs.MemLines+2500, nil)
-	r := apiLogsFocused(t, 120, 40, lines...)
-	if r.containers().LogsOnDisk() == 0 {
-		t.Fatal("nothing on disk: the save would not prove it reads it")
-	}
-	r, _ = press(t, r, "ctrl+s")
+	fb := newFake()
+	fb.LogSource = func(string, docker.LogOptions) []docker.LogLine { return lines }
+	r := newRoot(t, fb, 120, 40)
+	r, _ = press(t, r, "j", "j")
+	r = update(t, r, linesFor(r, lines[len(lines)-logs.Tail:]...)) // what the pane follows
+	r, _ = press(t, r, "tab")
+	r = saveLog(t, r)
 	st := r.containers().Status()
 	dir := filepath.Join(state, "podium", "saved")
 	files, _ := filepath.Glob(filepath.Join(dir, "shop-api-1-*.log"))
@@ -212,7 +228,7 @@ func TestLogSaveWritesWholeLog(t *testing.T) {
 		}
 	}
 	// A second save in the same second gets its own file.
-	r, _ = press(t, r, "ctrl+s")
+	r = saveLog(t, r)
 	if files, _ := filepath.Glob(filepath.Join(dir, "shop-api-1-*.log")); len(files) != 2 {
 		t.Fatalf("second save: %v (%+v)", files, r.containers().Status())
 	}

@@ -51,6 +51,9 @@ type LogsData struct {
 	Timestamps bool   // show each line's time, when it has one
 	Wrap       bool   // a long line takes several rows instead of being cut
 	Search     LogSearch
+	// Older is what the title says of lines older than the ones at hand ("↑ more", "↑
+	// loading…"): "" when there are none.
+	Older string
 	// Reserve is how many cells of the title rule another view takes (a sub-tab bar put in
 	// it): the note leaves them free, so nobody cuts it.
 	Reserve int
@@ -151,8 +154,11 @@ func logNote(t Theme, d LogsData, below, room int) string {
 		}
 	}
 	var count, wrap, only string
-	if !d.Following {
+	if !d.Following || d.Older != "" {
 		count = t.Dim.Render(lineCount(d.all()))
+	}
+	if d.Older != "" {
+		count += t.Dim.Render(t.G.Sep + d.Older)
 	}
 	if d.Wrap {
 		wrap = t.Dim.Render("wrap")

@@ -72,6 +72,16 @@ func TestContainerRoundTrip(t *testing.T) {
 	if tail := e2eLogs(t, h, id, docker.LogOptions{Tail: 1}); !reflect.DeepEqual(tail, want[1:]) {
 		t.Errorf("tail 1 = %q, want only %q", e2eLogText(tail), e2eLogText(want[1:]))
 	}
+	// Until the first line's time: that line (until takes the lines at its time too), not the
+	// second. (With Tail, Engine 20.10 counts the tail from the end of the whole log before it
+	// applies until, so tail 1 until the first line gives nothing: the logs pane reads the lines
+	// before its tail from the first line on, model/logs/older.go.)
+	if stamped[1].Time.After(stamped[0].Time) {
+		until := e2eLogs(t, h, id, docker.LogOptions{Timestamps: true, Until: stamped[0].Time})
+		if len(until) != 1 || until[0].Text != want[0].Text || !until[0].Time.Equal(stamped[0].Time) {
+			t.Errorf("until the first line = %q, want only %q", e2eLogText(until), want[0].Text)
+		}
+	}
 
 	// Follow: both lines arrive, then cancelling the context ends Logs without an error.
 	fctx, cancel := context.WithCancel(h.Ctx())

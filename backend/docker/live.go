@@ -22,9 +22,10 @@ func (l Live) Snapshot() Snapshot { return l.ix.Snapshot() }
 // Subscribe signals after every change of the index.
 func (l Live) Subscribe() *Subscription { return l.ix.Subscribe() }
 
-// Logs streams a container's output to sink until ctx ends or the log does.
-func (l Live) Logs(ctx context.Context, id string, opts LogOptions, sink func(LogLine)) error {
-	return l.e.Logs(ctx, id, opts, sink)
+// LogBatches streams a container's output to sink, a read's lines at a time, until ctx ends
+// or the log does.
+func (l Live) LogBatches(ctx context.Context, id string, opts LogOptions, sink func([]LogLine)) error {
+	return l.e.LogBatches(ctx, id, opts, sink)
 }
 
 // Stop stops a container; a negative timeout means the container's own.

@@ -3,6 +3,7 @@ package docker
 import (
 	"archive/tar"
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -134,6 +135,58 @@ func TestSplitTimestamp(t *testing.T) {
 		tm, text := splitTimestamp(tc.in)
 		if !tm.Equal(tc.wantTime) || text != tc.wantText {
 			t.Errorf("splitTimestamp(%q) = %v, %q; want %v, %q", tc.in, tm, text, tc.wantTime, tc.wantText)
+		}
+		tb, b := splitStamp([]byte(tc.in))
+		if !tb.Equal(tc.wantTime) || string(b) != tc.wantText {
+			t.Errorf("splitStamp(%q) = %v, %q; want %v, %q", tc.in, tb, b, tc.wantTime, tc.wantText)
+		}
+	}
+}
+
+// muxFrame is one frame of the engine's multiplexed log stream.
+func muxFrame(stream byte, payload string) []byte {
+	h := []byte{stream, 0, 0, 0, 0, 0, 0, 0}
+	binary.BigEndian.PutUint32(h[4:], uint32(len(payload)))
+	return append(h, payload...)
+}
+
+// TestDemuxLogBatchesReads cuts a multiplexed stream into lines whichever way the reads split
+// it (frame headers and lines across reads included), stdout and stderr interleaved in order,
+// stamps taken off, and each read's lines in one batch.
+func TestDemuxLogBatchesReads(t *testing.T) {
+	t.Parallel()
+	var stream []byte
+	var want []LogLine
+	t0 := time.Date(2026, 12, 7, 21, 0, 0, 0, time.UTC)
+	for i := range 500 {
+		at := t0.Add(time.Duration(i) * time.Microsecond)
+		s, code := Stdout, byte(1)
+		if i%7 == 3 {
+			s, code = Stderr, 2
+		}
+		text := fmt.Sprintf("line %d", i+1)
+		stream = append(stream, muxFrame(code, at.Format("2006-01-02T15:04:05.000000000Z07:00")+" "+text+"\n")...)
+		want = append(want, LogLine{Stream: s, Time: at, Text: text})
+	}
+	for name, r := range map[string]func() io.Reader{
+		"whole":    func() io.Reader { return bytes.NewReader(stream) },
+		"one byte": func() io.Reader { return iotest.OneByteReader(bytes.NewReader(stream)) },
+		"halves":   func() io.Reader { return iotest.HalfReader(bytes.NewReader(stream)) },
+	} {
+		var got []LogLine
+		batches := 0
+		err := demuxLog(r(), false, newLineBatch(1<<20, true), func(ls []LogLine) {
+			batches++
+			got = append(got, ls...)
+		})
+		if err != nil && !errors.Is(err, io.EOF) {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: %d lines, want %d; first %+v", name, len(got), len(want), got[:min(len(got), 2)])
+		}
+		if name == "whole" && batches != 1 {
+			t.Errorf("one read of the whole stream gave %d batches", batches)
 		}
 	}
 }

@@ -166,6 +166,12 @@ func (m Model) handle(msg tea.Msg) (Model, tea.Cmd) {
 		m.rebuild() // a removed selection moves to its neighbour
 		cmd := m.syncLogs()
 		return m, tea.Batch(watchIndex(m.Ctx, m.b, m.sub), cmd)
+	case logs.Msg: // the pane's own work: older lines, a save
+		cmd, st := m.logs.Update(msg)
+		if st.Text != "" {
+			m.status = st
+		}
+		return m, cmd
 	case logs.LinesMsg:
 		return m, m.logs.OnLines(msg)
 	case logs.EndedMsg:

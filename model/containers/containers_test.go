@@ -239,6 +239,7 @@ func TestLogStreamEndAndResume(t *testing.T) {
 	s := r.logs.Stream()
 	s.Push("", docker.LogLine{Text: "shutting down"})
 	r = update(t, r, logs.EndedMsg{Key: s.Key(), Gen: s.Gen(), ContainerID: s.Key()})
+	r = update(t, r, runCmd(t, s.Wait())) // the last lines come through the stream's waiter
 	if !strings.Contains(screen(r), "shutting down") || !strings.Contains(screen(r), "end of log") {
 		t.Fatalf("end of stream:\n%s", screen(r))
 	}

@@ -101,7 +101,7 @@ func (m Model) mouse(p common.Pointer) (Model, tea.Cmd) {
 	if m.list.Mouse(p, &m.logs, m.layout().LogLines()) == list.Moved {
 		return m, m.syncLogs()
 	}
-	return m, nil
+	return m, m.logs.TakeCmd() // a wheel notch up past the oldest line held reads older ones
 }
 
 // ExpireStatus clears the footer's message if it is still st.

@@ -224,6 +224,12 @@ func (m Model) handle(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		m.tick = 0 // Update arms the next one if a deadline is still ahead
 		return m, nil
+	case logs.Msg: // the pane's own work: older lines, a save
+		cmd, st := m.logs.Update(msg)
+		if st.Text != "" {
+			m.status = st
+		}
+		return m, cmd
 	case logs.LinesMsg:
 		return m, m.logs.OnLines(msg)
 	case logs.EndedMsg:

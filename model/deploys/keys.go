@@ -110,7 +110,7 @@ func (m Model) do(a keymap.Action) (Model, tea.Cmd) {
 	switch m.list.Key(a, &m.logs, m.panes().logLines(), &m.status, func() { m.setFilter("") }) {
 	case list.Done:
 		// Focus moves may show or hide the logs pane.
-		return m, m.syncLogs()
+		return m, tea.Batch(m.syncLogs(), m.logs.TakeCmd())
 	case list.Moved:
 		m.movedAt = m.Now()
 		return m, m.syncLogs()

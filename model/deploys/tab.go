@@ -116,7 +116,7 @@ func (m Model) mouse(p common.Pointer) (Model, tea.Cmd) {
 	if m.list.Mouse(p, &m.logs, m.panes().logLines()) == list.Moved {
 		return m, m.syncLogs()
 	}
-	return m, nil
+	return m, m.logs.TakeCmd() // a wheel notch up past the oldest line held reads older ones
 }
 
 // Status is the footer's message: what the last action did, or why it failed.

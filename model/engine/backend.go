@@ -18,8 +18,9 @@ type Backend interface {
 	Snapshot() docker.Snapshot
 	// Subscribe signals after every change of the index.
 	Subscribe() *docker.Subscription
-	// Logs streams a container's output to sink until ctx ends or the log does.
-	Logs(ctx context.Context, id string, opts docker.LogOptions, sink func(docker.LogLine)) error
+	// LogBatches streams a container's output to sink, a batch of lines at a time (each the
+	// sink's to keep), until ctx ends or the log does.
+	LogBatches(ctx context.Context, id string, opts docker.LogOptions, sink func([]docker.LogLine)) error
 	// Stop, Restart and Remove act on one container; a negative timeout means the container's own.
 	Stop(ctx context.Context, id string, timeout time.Duration) error
 	Restart(ctx context.Context, id string, timeout time.Duration) error

@@ -25,7 +25,7 @@ func (None) Subscribe() *docker.Subscription {
 	return docker.NewIndex(nil, docker.IndexOptions{}).Subscribe()
 }
 
-func (None) Logs(context.Context, string, docker.LogOptions, func(docker.LogLine)) error {
+func (None) LogBatches(context.Context, string, docker.LogOptions, func([]docker.LogLine)) error {
 	return errNoBackend()
 }
 func (None) Stop(context.Context, string, time.Duration) error    { return errNoBackend() }

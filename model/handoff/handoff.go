@@ -79,6 +79,72 @@ func (f *Queue[T]) PushWait(done <-chan struct{}, x T) bool {
 	}
 }
 
+// PushAllWait appends xs in order, waiting for room as PushWait does, so a producer with a
+// batch pays for the lock and the signal once per batch, not per item; false if done closed
+// before all of them went in.
+func (f *Queue[T]) PushAllWait(done <-chan struct{}, xs []T) bool {
+	for len(xs) > 0 {
+		f.mu.Lock()
+		if room := f.limit - len(f.buf); room > 0 {
+			k := min(room, len(xs))
+			f.buf = append(f.buf, xs[:k]...)
+			xs = xs[k:]
+			more := len(f.buf) < f.limit
+			f.mu.Unlock()
+			signal(f.sig)
+			if more {
+				signal(f.room) // another writer may be waiting too
+			}
+			continue
+		}
+		f.mu.Unlock()
+		select {
+		case <-f.room:
+		case <-done:
+			return false
+		}
+	}
+	return true
+}
+
+// Ready blocks until items are buffered, without taking them (TakeUpTo does); false once
+// done is closed. A waiter that must not hold items while it waits (so that a Drain meanwhile
+// takes them in order) uses it instead of Next.
+func (f *Queue[T]) Ready(done <-chan struct{}) bool {
+	for {
+		select {
+		case <-f.sig:
+		case <-done:
+			return false
+		}
+		f.mu.Lock()
+		n := len(f.buf)
+		f.mu.Unlock()
+		if n > 0 {
+			signal(f.sig) // they are still there for whoever takes them
+			return true
+		}
+	}
+}
+
+// TakeUpTo takes at most n items, oldest first, without waiting.
+func (f *Queue[T]) TakeUpTo(n int) []T {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n = min(n, len(f.buf))
+	if n <= 0 {
+		return nil
+	}
+	items := f.buf[:n:n]
+	if n < len(f.buf) {
+		f.buf = slices.Clone(f.buf[n:])
+	} else {
+		f.buf = nil
+	}
+	signal(f.room)
+	return items
+}
+
 // Drain takes everything buffered, and how much was dropped since the last drain.
 func (f *Queue[T]) Drain() ([]T, int) {
 	f.mu.Lock()

@@ -66,3 +66,28 @@ func TestPushWaitWaitsForRoom(t *testing.T) {
 		t.Fatal("PushWait succeeded after done")
 	}
 }
+
+func TestPushAllWaitKeepsOrderAndWaitsForRoom(t *testing.T) {
+	q := New[int](4)
+	done := make(chan struct{})
+	pushed := make(chan bool)
+	go func() { pushed <- q.PushAllWait(done, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}) }()
+	var got []int
+	for len(got) < 10 {
+		items, ok := q.Next(done)
+		if !ok || len(items) > 4 {
+			t.Fatalf("Next: %v, %v", items, ok)
+		}
+		got = append(got, items...)
+	}
+	if !<-pushed || !slices.Equal(got, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}) {
+		t.Fatalf("got %v", got)
+	}
+	// A writer waiting on a full queue lets go once done is closed.
+	q.PushAllWait(done, []int{1, 2, 3, 4})
+	go func() { pushed <- q.PushAllWait(done, []int{5}) }()
+	close(done)
+	if <-pushed {
+		t.Fatal("PushAllWait went on after done with no room")
+	}
+}

@@ -63,6 +63,11 @@ func TestEngineLogsKeptWholeAndSearchable(t *testing.T) {
 	for p.Lines() < want {
 		select {
 		case msg := <-msgs:
+			if pm, ok := msg.(Msg); ok { // the probe for older lines
+				cmd, _ := p.Update(pm)
+				runBatch(cmd, msgs)
+				continue
+			}
 			lm, ok := msg.(LinesMsg)
 			if !ok {
 				t.Fatalf("the stream sent %T %+v", msg, msg)

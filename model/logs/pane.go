@@ -28,6 +28,10 @@ const (
 	// feedLimit is how many lines a stream buffers for the UI before its readers wait: the
 	// engine keeps the rest of the log until they read on, so nothing is dropped.
 	feedLimit = 2 * Batch
+	// Frame is the shortest time between two messages of one stream, the renderer's frame
+	// (model.FrameRate is 30 a second): Bubble Tea draws the screen after every Update, so
+	// a fast producer's lines come in one message per frame, not one per read.
+	Frame = time.Second / 30
 )
 
 // streamGen numbers log streams across every pane of every tab, so a message names exactly
@@ -50,10 +54,10 @@ type EndedMsg struct {
 	Err         error
 }
 
-// Backend is what a pane needs of the engine: one container's log, sent line by line to sink
-// until it ends or ctx is cancelled.
+// Backend is what a pane needs of the engine: one container's log, sent to sink in batches
+// (each the sink's to keep) until it ends or ctx is cancelled.
 type Backend interface {
-	Logs(ctx context.Context, id string, opts docker.LogOptions, sink func(docker.LogLine)) error
+	LogBatches(ctx context.Context, id string, opts docker.LogOptions, sink func([]docker.LogLine)) error
 }
 
 // Stream follows the logs of one selection: one container, or several multiplexed (a
@@ -66,6 +70,7 @@ type Stream struct {
 	ctx     context.Context
 	cancel  context.CancelFunc
 	feed    *handoff.Queue[views.LogLine]
+	last    atomic.Int64 // when the last message was taken (Unix ns); one waiter at a time
 }
 
 func newStream(parent context.Context, key string, resyncs int) *Stream {
@@ -84,12 +89,22 @@ func (s *Stream) pushCtx(ctx context.Context, from string, l docker.LogLine) {
 	s.feed.PushWait(ctx.Done(), views.LogLine{LogLine: l, From: from})
 }
 
+// pushBatch is the sink of one container's reader: the lines of one read, prefixed with from,
+// go to the handoff at once.
+func (s *Stream) pushBatch(ctx context.Context, from string, ls []docker.LogLine) {
+	lines := make([]views.LogLine, len(ls))
+	for i, l := range ls {
+		lines[i] = views.LogLine{LogLine: l, From: from}
+	}
+	s.feed.PushAllWait(ctx.Done(), lines)
+}
+
 // run reads one container's log until it ends; it is a command so the Program runs it off the
 // UI loop. ctx is the source's own (a child of the stream's), so one container can be dropped.
 func (s *Stream) run(ctx context.Context, b Backend, id, from string, opts docker.LogOptions) tea.Cmd {
 	key, gen := s.key, s.gen
 	return func() tea.Msg {
-		err := b.Logs(ctx, id, opts, func(l docker.LogLine) { s.pushCtx(ctx, from, l) })
+		err := b.LogBatches(ctx, id, opts, func(ls []docker.LogLine) { s.pushBatch(ctx, from, ls) })
 		if ctx.Err() != nil {
 			return nil // cancelled: nobody is waiting for this reader any more
 		}
@@ -97,14 +112,30 @@ func (s *Stream) run(ctx context.Context, b Backend, id, from string, opts docke
 	}
 }
 
-// wait blocks until lines are buffered, then delivers them, at most Batch in a message.
+// wait blocks until lines are buffered, then delivers them, at most Batch in a message and at
+// most one message a Frame: lines that come within a frame of the last message wait in the
+// handoff for the frame's end (where a Drain takes them in order) and go with the others that
+// came by then.
 func (s *Stream) wait() tea.Cmd {
 	return func() tea.Msg {
-		lines, ok := s.feed.Next(s.ctx.Done())
-		if !ok {
-			return nil
+		for {
+			if !s.feed.Ready(s.ctx.Done()) {
+				return nil
+			}
+			if wait := time.Until(time.Unix(0, s.last.Load()).Add(Frame)); wait > 0 {
+				t := time.NewTimer(wait)
+				select {
+				case <-t.C:
+				case <-s.ctx.Done():
+					t.Stop()
+					return nil
+				}
+			}
+			if lines := s.feed.TakeUpTo(Batch); len(lines) > 0 {
+				s.last.Store(time.Now().UnixNano())
+				return s.LinesMsg(lines)
+			}
 		}
-		return s.LinesMsg(lines)
 	}
 }
 
@@ -154,10 +185,14 @@ type Source struct {
 	Err       string
 }
 
-// source is a Source with the means to stop its reader.
+// source is a Source with the means to stop its reader, and what the pane knows of its lines
+// older than the ones it holds.
 type source struct {
 	Source
-	cancel context.CancelFunc
+	cancel  context.CancelFunc
+	tail    bool // its reader began with the last Tail lines: there may be older ones
+	old     oldest
+	probing bool
 }
 
 // Pane is the UI side of a selection's logs: the containers followed, and the log engine
@@ -169,7 +204,25 @@ type Pane struct {
 	multi  bool    // lines carry their container's name
 	empty  string  // what to say when nothing is selected
 	srcs   []source
+	b      Backend         // the engine, as the last Sync gave it
+	ctx    context.Context // the tab's, as the last Sync gave it: a save outlives the selection
+	older  *olderLoad      // the older lines being read; nil when none are
+	ask    ask             // what the last action asked to run: TakeCmd starts it
+	askTop bool            // the older lines asked for: go to the first line once they are in
+	askUp  int             // else move up this many lines
+	// olderWanted: the older lines were asked for; they are read once every probe is back.
+	olderWanted bool
+	saves       []uint64 // the streams whose whole log is being saved: their SavedMsg is this pane's
 }
+
+// ask is work a key asked of the pane that takes a command: the tab's TakeCmd starts it.
+type ask uint8
+
+const (
+	askNone ask = iota
+	askOlder
+	askSave
+)
 
 // Stream is the stream the pane follows; nil when nothing is selected.
 func (p *Pane) Stream() *Stream { return p.stream }
@@ -229,6 +282,10 @@ func (p *Pane) Close() {
 	if p.stream != nil {
 		p.stream.cancel()
 	}
+	if p.older != nil {
+		_ = p.older.buf.close()
+		p.older = nil
+	}
 	p.View.Close()
 }
 
@@ -245,17 +302,18 @@ func (p *Pane) OnLines(msg LinesMsg) tea.Cmd {
 		return nil // a stream that is no longer shown, or another pane's; its waiter stops here
 	}
 	p.Add(msg.Lines)
-	return p.stream.wait()
+	p.seeLines(msg.Lines)
+	return tea.Batch(p.stream.wait(), p.probes())
 }
 
 // OnEnded marks a container's log ended; false when the message is not this pane's. The
-// caller syncs the pane afterwards: a restart may have been seen before the end.
+// caller syncs the pane afterwards: a restart may have been seen before the end. The log's last
+// lines still in the handoff come through the stream's waiter like the others: taking them
+// here would put them before the ones a waiter has taken and not delivered yet.
 func (p *Pane) OnEnded(msg EndedMsg) bool {
 	if !p.current(msg.Key, msg.Gen) {
 		return false
 	}
-	lines, _ := p.stream.feed.Drain()
-	p.Add(lines)
 	for i := range p.srcs {
 		if s := &p.srcs[i]; s.ID == msg.ContainerID {
 			s.Ended = true
@@ -291,9 +349,10 @@ func (p *Pane) Sync(ctx context.Context, b Backend, want Want, st docker.Status)
 			}
 		}
 	}
+	p.b, p.ctx = b, ctx
 	if p.stream == nil || want.Key == "" || p.stream.key != want.Key || reconnected {
 		p.Close()
-		*p = Pane{View: p.View, name: want.Title, multi: want.Multi, empty: want.Empty}
+		*p = Pane{View: p.View, name: want.Title, multi: want.Multi, empty: want.Empty, b: b, ctx: ctx, saves: p.saves}
 		p.Reset(want.Title) // a new log, shown as the user had the last one (timestamps, wrap)
 		if want.Key == "" {
 			return nil
@@ -306,7 +365,7 @@ func (p *Pane) Sync(ctx context.Context, b Backend, want Want, st docker.Status)
 		return tea.Batch(cmds...)
 	}
 	p.name = want.Title
-	var cmds []tea.Cmd
+	cmds := []tea.Cmd{p.probes()}
 	keep := p.srcs[:0:0]
 	for _, s := range p.srcs {
 		if !containsID(want.Containers, s.ID) {
@@ -330,8 +389,10 @@ func (p *Pane) Sync(ctx context.Context, b Backend, want Want, st docker.Status)
 			continue
 		}
 		s.cancel()
+		tail, old := s.tail, s.old // the older lines are still the first run's
 		p.srcs = append(slices.Clone(p.srcs[:i]), p.srcs[i+1:]...)
 		cmds = append(cmds, p.follow(b, c, docker.LogOptions{Follow: true, Since: resumeFrom(c)}))
+		p.srcs[len(p.srcs)-1].tail, p.srcs[len(p.srcs)-1].old = tail, old
 	}
 	return tea.Batch(cmds...)
 }
@@ -341,7 +402,8 @@ func (p *Pane) Sync(ctx context.Context, b Backend, want Want, st docker.Status)
 func (p *Pane) follow(b Backend, c docker.Container, opts docker.LogOptions) tea.Cmd {
 	opts.Timestamps, opts.MaxLine = true, maxLine
 	ctx, cancel := context.WithCancel(p.stream.ctx)
-	src := source{Source: Source{ID: c.ID, Name: c.Name, StartedAt: c.StartedAt}, cancel: cancel}
+	src := source{Source: Source{ID: c.ID, Name: c.Name, StartedAt: c.StartedAt}, cancel: cancel,
+		tail: opts.Tail > 0 && opts.Since.IsZero()}
 	if p.multi {
 		src.From = c.Name
 	}
@@ -382,4 +444,90 @@ func resumeFrom(c docker.Container) time.Time {
 		return c.FinishedAt.Add(time.Nanosecond)
 	}
 	return c.StartedAt.Add(-time.Second)
+}
+
+// probes starts the probes of the sources whose oldest line is known and not probed yet.
+func (p *Pane) probes() tea.Cmd {
+	if p.stream == nil || p.b == nil {
+		return nil
+	}
+	var cmds []tea.Cmd
+	for i := range p.srcs {
+		s := &p.srcs[i]
+		if s.tail && !s.probing && s.old.more == moreUnknown && !s.old.at.IsZero() {
+			s.probing = true
+			cmds = append(cmds, p.probe(s.ID, s.old.at))
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+// Do is View.Do with what needs the engine: going up past the oldest line held (or to the
+// first line) reads the older lines, and saving saves the whole log as the engine has it. The
+// tab starts that work with TakeCmd.
+func (p *Pane) Do(a keymap.Action, rows int) (bool, views.Status) {
+	if p.stream == nil {
+		return p.View.Do(a, rows)
+	}
+	if rows > 0 {
+		p.rows = rows
+	}
+	atTop := p.total() == 0 || p.start(p.rows) == 0
+	switch a {
+	case keymap.Save:
+		if len(p.srcs) == 0 || p.b == nil {
+			break // nothing to read from the engine: the lines held are the whole log
+		}
+		p.ask = askSave
+		return true, views.Status{Text: "saving the whole log of " + p.name + "…"}
+	case keymap.Top:
+		p.wantOlder(true, 0)
+	case keymap.Up:
+		if atTop {
+			p.wantOlder(false, 1)
+		}
+	case keymap.PageUp:
+		if atTop || p.start(p.rows) < max(rows-1, 1) {
+			p.wantOlder(false, max(max(rows-1, 1)-p.start(p.rows), 0))
+		}
+	}
+	return p.View.Do(a, rows)
+}
+
+// TakeCmd starts what the last action asked for (reading the older lines, saving the whole
+// log), nil for nothing. A tab calls it after handing the pane a key.
+func (p *Pane) TakeCmd() tea.Cmd {
+	a := p.ask
+	p.ask = askNone
+	switch {
+	case p.stream == nil || p.b == nil:
+		return nil
+	case a == askOlder:
+		p.olderWanted = true
+		return p.startOlder()
+	case a == askSave:
+		return p.saveWhole()
+	}
+	return nil
+}
+
+// Update takes a message of the pane's own work; status is what the tab's status line should
+// say ("" for nothing).
+func (p *Pane) Update(msg Msg) (tea.Cmd, views.Status) {
+	switch msg := msg.(type) {
+	case probeMsg:
+		if p.current(msg.key, msg.gen) {
+			return p.onProbe(msg), views.Status{}
+		}
+	case olderMsg:
+		if p.current(msg.key, msg.gen) {
+			return p.onOlder(msg)
+		}
+	case SavedMsg:
+		if i := slices.Index(p.saves, msg.Gen); i >= 0 {
+			p.saves = slices.Delete(p.saves, i, i+1)
+			return nil, msg.status()
+		}
+	}
+	return nil, views.Status{}
 }

@@ -2,12 +2,15 @@ package logs
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/podiumdev/podium/views"
 )
@@ -58,16 +61,7 @@ func (v *View) saveTo(dir string, now time.Time) (string, int, error) {
 	n := v.Lines()
 	if v.buf != nil {
 		err = v.buf.each(0, n, func(_ int, l views.LogLine) error {
-			if v.stamps && !l.Time.IsZero() {
-				w.WriteString(l.Time.Format(time.RFC3339Nano))
-				w.WriteByte(' ')
-			}
-			if l.From != "" {
-				w.WriteString(l.From)
-				w.WriteString(" | ")
-			}
-			w.WriteString(l.Text)
-			return w.WriteByte('\n')
+			return writeLine(w, l, v.stamps)
 		})
 	}
 	if err == nil {
@@ -118,4 +112,96 @@ func fileLabel(s string) string {
 		return "log"
 	}
 	return out
+}
+
+// writeLine writes a line as a saved log has it: its time when stamps, its container's name
+// when it has one, its text.
+func writeLine(w *bufio.Writer, l views.LogLine, stamps bool) error {
+	if stamps && !l.Time.IsZero() {
+		w.WriteString(l.Time.Format(time.RFC3339Nano))
+		w.WriteByte(' ')
+	}
+	if l.From != "" {
+		w.WriteString(l.From)
+		w.WriteString(" | ")
+	}
+	w.WriteString(l.Text)
+	return w.WriteByte('\n')
+}
+
+// SavedMsg says a pane's whole log was saved (Path, N lines), or why not.
+type SavedMsg struct {
+	Gen  uint64 // the stream of the pane that asked
+	Name string
+	Path string
+	N    int
+	Err  error
+}
+
+func (m SavedMsg) status() views.Status {
+	if m.Err != nil {
+		return views.Status{Text: m.Err.Error(), Err: true}
+	}
+	return views.Status{Text: fmt.Sprintf("saved to %s (%s)", m.Path, views.Plural(m.N, "line"))}
+}
+
+// saveWhole saves the whole log of the pane's containers as the engine has it now, merged in
+// time order when there are several, streamed to the file: nothing of it is held in memory.
+func (p *Pane) saveWhole() tea.Cmd {
+	var srcs []olderSource
+	for _, s := range p.srcs {
+		srcs = append(srcs, olderSource{id: s.ID, from: s.From})
+	}
+	if len(srcs) == 0 {
+		return nil
+	}
+	gen, b, ctx := p.stream.gen, p.b, p.ctx
+	label, name, stamps := p.label, p.name, p.stamps
+	p.saves = append(p.saves, gen)
+	return func() tea.Msg {
+		msg := SavedMsg{Gen: gen, Name: name}
+		dir, err := savedLogsDir()
+		if err == nil {
+			msg.Path, msg.N, err = saveMerged(ctx, b, srcs, dir, label, stamps, time.Now())
+		}
+		msg.Err = err
+		return msg
+	}
+}
+
+// saveMerged writes the whole log of srcs to a new file of dir named after label and now.
+func saveMerged(ctx context.Context, b Backend, srcs []olderSource, dir, label string, stamps bool, now time.Time) (string, int, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", 0, fmt.Errorf("save the log of %s: %w", label, err)
+	}
+	f, err := createSaved(dir, fileLabel(label)+"-"+now.Format("20060102-150405"))
+	if err != nil {
+		return "", 0, fmt.Errorf("save the log of %s: %w", label, err)
+	}
+	w := bufio.NewWriterSize(f, 256<<10)
+	n := 0
+	var werr error
+	err = readMerged(ctx, b, srcs, func(ls []views.LogLine) bool {
+		for _, l := range ls {
+			if werr = writeLine(w, l, stamps); werr != nil {
+				return false
+			}
+			n++
+		}
+		return true
+	})
+	if werr != nil {
+		err = werr
+	}
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = os.Remove(f.Name()) // a partial copy would pass for the whole log
+		return "", 0, fmt.Errorf("save the log of %s to %s: %w", label, f.Name(), err)
+	}
+	return f.Name(), n, nil
 }

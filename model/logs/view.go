@@ -1,6 +1,8 @@
 package logs
 
 import (
+	"sort"
+
 	"github.com/podiumdev/podium/keymap"
 	"github.com/podiumdev/podium/views"
 )
@@ -28,6 +30,8 @@ type View struct {
 	search    search
 	cache     map[int]views.LogLine // by line number: the shown lines that are on disk
 	err       error                 // the last failure to read the disk part
+	limits    *limits               // the buffers' bounds; nil for the defaults (tests make them small)
+	olderNote string                // what the title says of lines older than the log's: "" for none
 }
 
 // Reset empties the view for a new log, keeping how the user likes it shown.
@@ -84,7 +88,7 @@ func (v *View) Add(lines []views.LogLine) {
 		return
 	}
 	if v.buf == nil {
-		v.buf = newBuffer(v.label, defaultLimits())
+		v.buf = newBuffer(v.label, v.lim())
 	}
 	from := v.buf.len()
 	v.buf.append(lines)
@@ -169,7 +173,7 @@ func (v *View) refill() {
 // search and the toggles.
 func (v *View) Data() views.LogsData {
 	d := views.LogsData{Top: v.top, Following: v.following, Timestamps: v.stamps, Wrap: v.wrap,
-		Search: v.search.view(v)}
+		Search: v.search.view(v), Older: v.olderNote}
 	if v.buf == nil {
 		return d
 	}
@@ -274,4 +278,67 @@ func (v *View) timed() bool {
 		return true // nothing to judge by yet
 	}
 	return !v.buf.mem[len(v.buf.mem)-1].Time.IsZero()
+}
+
+// lim is the bounds of the view's buffers.
+func (v *View) lim() limits {
+	if v.limits != nil {
+		return *v.limits
+	}
+	return defaultLimits()
+}
+
+// prepend puts older's lines (the ones before the log's, oldest first) before the log's, and
+// keeps the same lines on screen; then it goes to the first line (top) or up lines up.
+func (v *View) prepend(older *buffer, top bool, up int) {
+	h := older.len()
+	if h == 0 {
+		_ = older.close()
+	} else {
+		if v.buf != nil {
+			chunk := make([]views.LogLine, 0, 1024)
+			err := v.buf.each(0, v.buf.len(), func(_ int, l views.LogLine) error {
+				if chunk = append(chunk, l); len(chunk) == cap(chunk) {
+					older.append(chunk)
+					chunk = chunk[:0]
+				}
+				return nil
+			})
+			older.append(chunk)
+			if err != nil {
+				v.err = err
+			}
+			_ = v.buf.close()
+		}
+		v.buf, v.cache = older, nil
+		if v.search.q.Text() != "" {
+			s := &v.search
+			cur, curOK := s.current()
+			var curLine int
+			if curOK {
+				curLine = s.matches[cur] + h
+			}
+			shown := v.top
+			if s.only && !v.following && v.top < len(s.matches) {
+				shown = s.matches[v.top] + h
+			}
+			s.matches, v.err = v.buf.matches(s.q, 0)
+			if curOK {
+				s.cur = sort.SearchInts(s.matches, curLine)
+			}
+			if s.only {
+				v.top = sort.SearchInts(s.matches, shown)
+			}
+		}
+		if !v.search.only && !v.following {
+			v.top += h
+		}
+	}
+	switch {
+	case top:
+		v.following, v.top = false, 0
+	case up > 0 && !v.following:
+		v.top = max(v.top-up, 0)
+	}
+	v.refill()
 }

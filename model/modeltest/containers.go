@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"time"
 
@@ -111,9 +112,9 @@ func (f *Containers) Release() {
 	})
 }
 
-// Logs serves the container's lines (LogSource's or Lines'), then follows until ctx ends or
-// Release.
-func (f *Containers) Logs(ctx context.Context, id string, opts docker.LogOptions, sink func(docker.LogLine)) error {
+// LogBatches serves the container's lines (LogSource's or Lines') in one batch, then follows
+// until ctx ends or Release.
+func (f *Containers) LogBatches(ctx context.Context, id string, opts docker.LogOptions, sink func([]docker.LogLine)) error {
 	f.mu.Lock()
 	f.logCalls = append(f.logCalls, fmt.Sprintf("%s follow=%v tail=%d", id, opts.Follow, opts.Tail))
 	lines := f.Lines[id]
@@ -121,8 +122,8 @@ func (f *Containers) Logs(ctx context.Context, id string, opts docker.LogOptions
 	if f.LogSource != nil {
 		lines = f.LogSource(id, opts)
 	}
-	for _, l := range lines {
-		sink(l)
+	if len(lines) > 0 {
+		sink(slices.Clone(lines))
 	}
 	if opts.Follow {
 		select {

@@ -2,6 +2,9 @@ package pipelines
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -49,4 +52,39 @@ func outputTexts(texts ...string) []pipeline.OutputLine {
 		out[i] = pipeline.OutputLine{Stream: pipeline.StreamStdout, Text: s}
 	}
 	return out
+}
+
+// TestPipelineOutputIsWhole: a node that printed 3,000 lines shows all of them, read from its
+// output file: g lands on line 1, the title counts 3,000 and says nothing more exists, and
+// ctrl+s saves the 3,000 lines.
+func TestPipelineOutputIsWhole(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	state := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", state)
+	fp := newFakePipelines()
+	var texts []string
+	for i := 1; i <= 3000; i++ {
+		texts = append(texts, fmt.Sprintf("out %d", i))
+	}
+	fp.SetOutput("/test/unit", outputTexts(texts...))
+	r := openCI(t, newTab(t, fp, 200, 40))
+	r, cmd := press(t, r, "n")
+	r = runPipeCmd(t, r, cmd)
+	r, _ = press(t, r, "tab", "g")
+	s := screen(r)
+	if !strings.Contains(s, "3000 lines") || strings.Contains(s, "↑ more") || !regexp.MustCompile(`(?m)\bout 1\s*$`).MatchString(s) {
+		t.Fatalf("after g:\n%s", s)
+	}
+	r, _ = press(t, r, "ctrl+s")
+	files, _ := filepath.Glob(filepath.Join(state, "podium", "saved", "*.log"))
+	if len(files) != 1 {
+		t.Fatalf("saved %v; status %+v", files, r.status)
+	}
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n"); len(got) != 3000 || got[0] != "out 1" || got[2999] != "out 3000" {
+		t.Fatalf("saved %d lines", len(got))
+	}
 }

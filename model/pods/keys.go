@@ -124,7 +124,7 @@ func (m Model) do(a keymap.Action) (Model, tea.Cmd) {
 	}
 	switch m.list.Key(a, &m.logs, m.layout().LogLines(), &m.status, func() { m.setFilter("") }) {
 	case list.Done:
-		return m, nil
+		return m, m.logs.TakeCmd() // reading older lines, saving the whole log
 	case list.Moved:
 		return m, m.syncLogs()
 	}

@@ -183,6 +183,12 @@ func (m Model) handle(msg tea.Msg) (Model, tea.Cmd) {
 		return m.filesChanged(msg.Under(podsRoots()...))
 	case workspaceLoadedMsg:
 		return m.loaded(msg)
+	case logs.Msg: // the pane's own work: older lines, a save
+		cmd, st := m.logs.Update(msg)
+		if st.Text != "" {
+			m.status = st
+		}
+		return m, cmd
 	case logs.LinesMsg:
 		return m, m.logs.OnLines(msg)
 	case logs.EndedMsg:

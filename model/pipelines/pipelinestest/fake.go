@@ -65,6 +65,13 @@ func (f *Fake) SetFiles(files []File) {
 	f.files = files
 }
 
+// SetOutput replaces the output of the node at path (of every run and attempt).
+func (f *Fake) SetOutput(path string, lines []pipeline.OutputLine) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.output[path] = lines
+}
+
 // Run is a run of the fake by id (nil for none); changes to it are the fake's.
 func (f *Fake) Run(id string) *pipeline.Run {
 	f.mu.Lock()
@@ -135,7 +142,10 @@ func (f *Fake) Debug(_ context.Context, name, id, path string, live bool) (tea.E
 }
 
 func (f *Fake) Output(_ context.Context, name, id, path string, attempt int, fn func(pipeline.OutputLine)) error {
-	for _, l := range f.output[path] {
+	f.mu.Lock()
+	lines := f.output[path]
+	f.mu.Unlock()
+	for _, l := range lines {
 		fn(l)
 	}
 	return nil
