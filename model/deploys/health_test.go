@@ -164,6 +164,9 @@ func TestDeploysFollowedSupervisorStops(t *testing.T) {
 
 	watch := r.deploys().watch()
 	stopped := time.Now()
+	// As a stopping supervisor does: no new connections first, then the open stream ends (the
+	// other order let the client reconnect in between, and Close waited on that stream).
+	_ = srv.Listener.Close()
 	srv.CloseClientConnections()
 	go srv.Close()
 	msg := runCmd(t, watch) // fails the test if the stream's end is never seen
