@@ -56,9 +56,9 @@ func (rep *runReporter) update(r *pipeline.Run, last bool) {
 		rep.drawTree(r, last)
 		return
 	}
-	for _, path := range r.Order {
+	for _, path := range reportOrder(r) {
 		n := r.Nodes[path]
-		if (n.Kind == "serial" || n.Kind == "parallel") && !finished(n.State) && !last {
+		if isGroup(n) && !finished(n.State) && !last {
 			continue
 		}
 		a := n.LastAttempt()
@@ -72,7 +72,7 @@ func (rep *runReporter) update(r *pipeline.Run, last bool) {
 		rep.seen[path] = key
 		if rep.json {
 			ev := runEvent{Time: time.Now().UTC(), Run: r.ID, Path: path, State: string(n.State), Skipped: n.Skipped}
-			if a != nil && n.Kind != "serial" && n.Kind != "parallel" {
+			if a != nil && !isGroup(n) {
 				ev.Attempt, ev.Reason = a.N, a.Reason
 				if !a.End.IsZero() {
 					code := a.ExitCode
@@ -86,6 +86,26 @@ func (rep *runReporter) update(r *pipeline.Run, last bool) {
 		fmt.Fprintf(rep.out, "%s %-30s %s\n", time.Now().Format("15:04:05"), path, describeNode(n))
 	}
 }
+
+// reportOrder is the order the plain lines report nodes in: the leaves in the run's order,
+// then the groups innermost first, so a group that one save ended with its last child is said
+// to end after that child, as it did.
+func reportOrder(r *pipeline.Run) []string {
+	out := make([]string, 0, len(r.Order))
+	for _, path := range r.Order {
+		if n := r.Nodes[path]; n != nil && !isGroup(n) {
+			out = append(out, path)
+		}
+	}
+	for i := len(r.Order) - 1; i >= 0; i-- {
+		if n := r.Nodes[r.Order[i]]; n != nil && isGroup(n) {
+			out = append(out, r.Order[i])
+		}
+	}
+	return out
+}
+
+func isGroup(n *pipeline.NodeRun) bool { return n.Kind == "serial" || n.Kind == "parallel" }
 
 func finished(s pipeline.State) bool {
 	return s == pipeline.StateDone || s == pipeline.StateError || s == pipeline.StateKilled

@@ -33,3 +33,28 @@ func TestPhysicalLines(t *testing.T) {
 		}
 	}
 }
+
+// TestRunReporterGroupsAfterTheirChildren: when one save ends a group's last child and the
+// group with it, the plain lines say the child's end first: a group ends after its children.
+func TestRunReporterGroupsAfterTheirChildren(t *testing.T) {
+	end := time.Date(2026, 12, 7, 21, 0, 0, 0, time.UTC)
+	leaf := func(path string, st pipeline.State, code int) *pipeline.NodeRun {
+		return &pipeline.NodeRun{Path: path, Kind: "exec", State: st, Attempts: []pipeline.Attempt{
+			{N: 1, State: st, ExitCode: code, Start: end.Add(-time.Second), End: end}}}
+	}
+	r := &pipeline.Run{ID: "r1", Status: pipeline.RunError, Order: []string{"/", "/test", "/test/flaky", "/test/lint"}, Nodes: map[string]*pipeline.NodeRun{
+		"/":           {Path: "/", Kind: "serial", State: pipeline.StateError},
+		"/test":       {Path: "/test", Kind: "parallel", State: pipeline.StateError},
+		"/test/flaky": leaf("/test/flaky", pipeline.StateError, 1),
+		"/test/lint":  leaf("/test/lint", pipeline.StateDone, 0),
+	}}
+	var out strings.Builder
+	newRunReporter(&out, false).update(r, false)
+	var order []string
+	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		order = append(order, strings.Fields(l)[1])
+	}
+	if want := "/test/flaky /test/lint /test /"; strings.Join(order, " ") != want {
+		t.Fatalf("lines in the order %q, want %q:\n%s", order, want, out.String())
+	}
+}
