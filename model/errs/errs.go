@@ -52,8 +52,19 @@ func (m *Model) Add(e Entry) {
 			break
 		}
 	}
-	m.entries = append([]Entry{e}, rest[:min(len(rest), MaxEntries-1)]...)
-	if m.open && m.text == nil && m.cursor > 0 {
+	// Newest first whatever the order they arrive in: a run's attempts come by commands that
+	// run concurrently. Among equal times, the one added last goes first.
+	at := 0
+	for at < len(rest) && rest[at].At.After(e.At) {
+		at++
+	}
+	if at >= MaxEntries {
+		return // older than every error kept
+	}
+	entries := make([]Entry, 0, min(len(rest)+1, MaxEntries))
+	entries = append(append(append(entries, rest[:at]...), e), rest[at:min(len(rest), MaxEntries-1)]...)
+	m.entries = entries
+	if m.open && m.text == nil && m.cursor > 0 && m.cursor >= at {
 		m.cursor++ // keep the same error selected
 	}
 }

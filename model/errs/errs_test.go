@@ -74,3 +74,15 @@ func texts(m Model) string {
 	}
 	return strings.Join(out, " ")
 }
+
+// Errors that arrive out of their order (a run's attempts, handed over by commands that run
+// concurrently) are still listed newest first.
+func TestAddKeepsNewestFirstWhateverTheArrival(t *testing.T) {
+	var m Model
+	for _, i := range []int{1, 3, 4, 2} {
+		m.Add(Entry{At: t0.Add(time.Duration(i) * time.Millisecond), Origin: "Pipelines ci", Text: fmt.Sprint(i)})
+	}
+	if got := texts(m); got != "4 3 2 1" {
+		t.Fatalf("entries %q, want newest first", got)
+	}
+}
