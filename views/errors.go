@@ -68,12 +68,12 @@ func ErrorsScreen(t Theme, rows []ErrorRow, cursor int, now time.Time, footer st
 	}
 	originW := 0
 	for _, r := range rows {
-		originW = max(originW, min(ansi.StringWidth(Clean(r.Origin, 40)), 40))
+		originW = max(originW, min(ansi.StringWidth(CleanMiddle(r.Origin, 40)), 40))
 	}
 	for i := start; i < len(rows) && len(lines) <= body; i++ {
 		r := rows[i]
 		at := when(r.At, now)
-		origin := Clean(r.Origin, 40)
+		origin := CleanMiddle(r.Origin, 40)
 		origin += strings.Repeat(" ", max(originW-ansi.StringWidth(origin), 0))
 		room := max(width-ansi.StringWidth(at)-originW-7, 1)
 		line := fmt.Sprintf("%s  %s  %s", t.Dim.Render(at), t.Project.Render(origin), t.Bad.Render(oneLine(r.Text, room)))

@@ -204,3 +204,16 @@ func Block(lines []string, width, height int) string {
 func oneLine(s string, width int) string {
 	return Clean(strings.Join(strings.Fields(s), " "), width)
 }
+
+// CleanMiddle is Clean that cuts the middle of a text too long for maxCells, keeping its start
+// and its end: an origin ("Pipelines ci/<run> /test/flaky") is told apart by both.
+func CleanMiddle(s string, maxCells int) string {
+	c := Clean(s, 4*maxCells+16)
+	w := ansi.StringWidth(c)
+	if w <= maxCells || maxCells < 5 {
+		return Clean(c, maxCells)
+	}
+	head := (maxCells - 1) / 2
+	tail := maxCells - 1 - head
+	return ansi.Truncate(c, head, "") + "…" + ansi.TruncateLeft(c, w-tail, "")
+}

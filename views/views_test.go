@@ -294,3 +294,14 @@ func TestPluralAndChangedPrefix(t *testing.T) {
 		}
 	}
 }
+
+// TestCleanMiddle: a long origin keeps its start and its end, within its cells.
+func TestCleanMiddle(t *testing.T) {
+	got := CleanMiddle("Pipelines ci/20261207-230601-da85 /test/flaky", 30)
+	if ansi.StringWidth(got) != 30 || !strings.HasPrefix(got, "Pipelines ci/") || !strings.HasSuffix(got, "/test/flaky") {
+		t.Fatalf("CleanMiddle = %q (%d cells)", got, ansi.StringWidth(got))
+	}
+	if got := CleanMiddle("Deploys api", 30); got != "Deploys api" {
+		t.Fatalf("a short one is cut: %q", got)
+	}
+}
