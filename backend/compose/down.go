@@ -86,15 +86,9 @@ func removeNetworks(ctx context.Context, e *docker.Engine, r *reporter, p *types
 	if err != nil {
 		return err
 	}
-	rest, err := projectContainers(ctx, e, p.Name)
+	inUse, err := networksInUse(ctx, e, p.Name)
 	if err != nil {
 		return err
-	}
-	inUse := map[string]bool{}
-	for _, c := range rest {
-		for _, n := range c.Networks {
-			inUse[n] = true
-		}
 	}
 	var errs []error
 	for _, n := range owned {
@@ -134,6 +128,21 @@ func removeVolumes(ctx context.Context, e *docker.Engine, r *reporter, p *types.
 	return errors.Join(errs...)
 }
 
+// networksInUse are the names of the networks the project's remaining containers are attached to.
+func networksInUse(ctx context.Context, e *docker.Engine, project string) (map[string]bool, error) {
+	rest, err := projectContainers(ctx, e, project)
+	if err != nil {
+		return nil, err
+	}
+	inUse := map[string]bool{}
+	for _, c := range rest {
+		for _, n := range c.Networks {
+			inUse[n] = true
+		}
+	}
+	return inUse, nil
+}
+
 func keysOf[V any](m map[string]V) map[string]bool {
 	out := make(map[string]bool, len(m))
 	for k := range m {
@@ -164,15 +173,9 @@ func RemoveUnusedNetworks(ctx context.Context, e *docker.Engine, project string,
 	if err != nil {
 		return err
 	}
-	rest, err := projectContainers(ctx, e, project)
+	inUse, err := networksInUse(ctx, e, project)
 	if err != nil {
 		return err
-	}
-	inUse := map[string]bool{}
-	for _, c := range rest {
-		for _, n := range c.Networks {
-			inUse[n] = true
-		}
 	}
 	var errs []error
 	for _, n := range owned {
