@@ -304,8 +304,12 @@ func (w *Workspace) composeLoad(ctx context.Context, files []string, raws map[st
 		WorkingDir:  filepath.Join(w.Root, podsDir),
 		Environment: types.NewMapping(w.environ),
 	}
+	seen := map[string]bool{}
 	for _, f := range files {
 		details.ConfigFiles = append(details.ConfigFiles, types.ConfigFile{Filename: f, Content: raws[f].data})
+		if err := w.checkReferencedFiles(details.WorkingDir, raws[f].data, seen, 0); err != nil {
+			return nil, nil, err
+		}
 	}
 	project, err := loader.LoadWithContext(ctx, details, func(o *loader.Options) {
 		o.SetProjectName(w.ComposeName, true)

@@ -95,3 +95,35 @@ func TestEndlessWorkspaceFilesFailTheLoad(t *testing.T) {
 		})
 	}
 }
+
+// A file a pod file includes or extends (and one that file extends in turn, relative to its
+// own folder), which compose-go would open itself, is read with the limit too: an endless one
+// breaks the pod with an error naming it.
+func TestEndlessIncludedAndExtendedFiles(t *testing.T) {
+	for name, c := range map[string]struct {
+		files   map[string]string
+		endless string
+	}{
+		"include": {map[string]string{
+			"pods/zero.yml": "include: [inc.yml]\nservices:\n  z:\n    image: busybox:latest\n",
+		}, "pods/inc.yml"},
+		"include mapping": {map[string]string{
+			"pods/zero.yml": "include:\n  - path: [inc.yml]\nservices:\n  z:\n    image: busybox:latest\n",
+		}, "pods/inc.yml"},
+		"extends, nested": {map[string]string{
+			"pods/zero.yml":     "services:\n  z:\n    extends: {file: lib/base.yml, service: b}\n",
+			"pods/lib/base.yml": "services:\n  b:\n    image: busybox:latest\n    extends: {file: deep.yml, service: d}\n",
+		}, "pods/lib/deep.yml"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			root := fixture(t, "hello")
+			writeTree(t, root, c.files)
+			endless(t, root, c.endless)
+			w, err := loadWithin(t, root)
+			if err != nil {
+				t.Fatalf("an endless file of one pod must not fail the workspace: %v", err)
+			}
+			mustErr(t, w.Pod("zero").Err, "load pod zero", c.endless, "larger than 1 MiB")
+		})
+	}
+}
