@@ -184,7 +184,8 @@ func (r *Runner) Remove(ctx context.Context, names []string, force, volumes bool
 
 // Down stops and removes the named pods' containers (default: every pod), and the project's
 // networks once no pod uses them; volumes also removes the named volumes. A whole pod's
-// orphans (containers of services no longer in its files) go too. With no names, every
+// orphans (containers of services no longer in its files) go too, and a named pod whose file
+// is broken loses every container its label names (and the unused networks). With no names, every
 // container of the compose project in the target goes, whether or not a loaded pod names it
 // (a pod whose file is broken or gone), and then every network made for the project.
 func (r *Runner) Down(ctx context.Context, names []string, volumes bool, timeout time.Duration) error {
@@ -200,21 +201,20 @@ func (r *Runner) Down(ctx context.Context, names []string, volumes bool, timeout
 		return fmt.Errorf("down: %w", err)
 	}
 	var errs []error
+	broken := false
 	for i := len(sel) - 1; i >= 0; i-- {
 		s := sel[i]
 		if s.Pod.Err != nil {
-			if len(names) == 0 {
-				continue // its containers went with the strays: down needs no file
-			}
-			errs = append(errs, fmt.Errorf("down %s: %w", s.Pod.Name, s.Pod.Err))
-			continue
+			broken = true
+			continue // its containers went with the strays: down needs no file
 		}
 		err := compose.Down(ctx, r.Engine, s.Pod.Project, compose.DownOptions{Services: s.Services, Volumes: volumes, RemoveNetworks: true, Timeout: to, Progress: r.Progress})
 		if err != nil {
 			errs = append(errs, fmt.Errorf("down %s: %w", s.Describe(), err))
 		}
 	}
-	if len(names) == 0 && len(errs) == 0 {
+	if (len(names) == 0 || broken) && len(errs) == 0 {
+		// Whatever networks the pods made that no container uses now, a broken pod's too.
 		if err := compose.RemoveUnusedNetworks(ctx, r.Engine, r.WS.ComposeName, r.Progress); err != nil {
 			errs = append(errs, fmt.Errorf("down: %w", err))
 		}
@@ -246,6 +246,8 @@ func (r *Runner) downStrays(ctx context.Context, sel []Selected, all bool, timeo
 			if p.orphanService(svc) {
 				strays = append(strays, c)
 			}
+		case selected:
+			strays = append(strays, c) // a broken pod's: all of them, by its label
 		case all && !r.WS.namesService(name, svc):
 			strays = append(strays, c)
 		}

@@ -274,3 +274,23 @@ func TestControllerUpAndRemoveOfAnOrphan(t *testing.T) {
 		t.Fatalf("after d on orphan c, containers of %v", got)
 	}
 }
+
+// down of a pod named on the command line whose file is broken removes its containers all
+// the same (by the pod's label: down needs no file), and says nothing failed.
+func TestDownOfABrokenPodByName(t *testing.T) {
+	f := newOpsFixture(t, "")
+	f.writePod(t, "a")
+	if err := f.runner.Up(f.h.Ctx(), []string{"app"}, UpOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(f.root, "pods", "app.yml"), []byte("services:\n  a: [unclosed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f.load(t, "")
+	if err := f.runner.Down(f.h.Ctx(), []string{"app"}, false, -1); err != nil {
+		t.Fatalf("down app with its file broken: %v", err)
+	}
+	if got := f.serviceNames(t); len(got) != 0 {
+		t.Fatalf("down app left containers of %v", got)
+	}
+}

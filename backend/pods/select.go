@@ -64,6 +64,9 @@ func (w *Workspace) Select(names []string, scope Scope) ([]Selected, error) {
 	services := map[string][]string{}
 	for _, n := range names {
 		p, svc, err := w.Lookup(n)
+		if err != nil && scope == ScopeRemove && p != nil && svc == "" && err == p.Err {
+			err = nil // a broken pod can still be removed: by its containers' labels, not its file
+		}
 		if err != nil {
 			if p != nil {
 				return nil, fmt.Errorf("pod %s: %w", p.Name, err)
