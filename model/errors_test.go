@@ -197,3 +197,17 @@ func entryOrigins(r Root) []string {
 	}
 	return out
 }
+
+// A stored run that failed is among the recent errors without being opened: ci's failed run
+// is listed, its passed run is not.
+func TestRecentErrorsListFailedRuns(t *testing.T) {
+	r := newPipelinesRoot(t, newFakePipelines(), 200, 40)
+	r, _ = press(t, r, "!")
+	s := screen(r)
+	if !strings.Contains(s, "Pipelines ci/20261121-1150-a1b2") || !strings.Contains(s, "run 20261121-1150-a1b2 of ci: error, 2 nodes failed") {
+		t.Fatalf("the failed run is not listed:\n%s", s)
+	}
+	if strings.Contains(s, "20261120-0900-ffff") {
+		t.Fatalf("a run that passed is listed:\n%s", s)
+	}
+}

@@ -69,6 +69,32 @@ func nodeStory(path string, n *pipeline.NodeRun) string {
 	return b.String()
 }
 
+// failedRuns are the stored runs that ended in error or were interrupted, one error each,
+// stamped with when they ended: the recent errors list every failed run, not only the one shown.
+func failedRuns(files []File, runs map[string][]pipeline.RunSummary) []common.ErrorMsg {
+	var out []common.ErrorMsg
+	for _, f := range files {
+		for _, r := range runs[f.Name] {
+			if r.Status != pipeline.RunError && r.Status != pipeline.RunInterrupted {
+				continue
+			}
+			at := r.Ended
+			if at.IsZero() {
+				at = r.Created
+			}
+			text := fmt.Sprintf("run %s of %s: %s", r.ID, f.Name, r.Status)
+			if n := r.Counts[pipeline.StateError]; n > 0 {
+				text += fmt.Sprintf(", %s failed", views.Plural(n, "node"))
+			}
+			out = append(out, common.ErrorMsg{At: at, Origin: "Pipelines " + f.Name + "/" + r.ID, Text: text})
+		}
+	}
+	return out
+}
+
+// FileErrors are the failed runs stored, for the recent errors.
+func (m Model) FileErrors() []common.ErrorMsg { return m.failed }
+
 // reportRunErrors hands the failed attempts of run (those with a reason) to the root's recent
 // errors; the root keeps one entry per attempt however often the run is read.
 func reportRunErrors(run *pipeline.Run) tea.Cmd {

@@ -40,6 +40,7 @@ type Model struct {
 	files  []File
 	runs   map[string][]pipeline.RunSummary
 	runErr map[string]error
+	failed []common.ErrorMsg // the stored runs that failed, for the recent errors (`!`)
 	rows   []views.PipelineRow
 	cursor int
 	top    int
@@ -191,6 +192,7 @@ func (m *Model) buildRows() {
 		key = rowKey(m.rows[m.cursor])
 	}
 	q := query.New(m.filter)
+	m.failed = failedRuns(m.files, m.runs)
 	m.rows = m.rows[:0:0]
 	for _, f := range m.files {
 		fileHit := q.PipelineFile(f.Name)
