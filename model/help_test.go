@@ -3,6 +3,11 @@ package model
 import (
 	"strings"
 	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/podiumdev/podium/model/common"
 )
 
 // helpLines is the help screen's body as drawn: the lines under its title rule, without the
@@ -81,5 +86,29 @@ func TestHelpWrapsLongLines(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The wheel scrolls the help and the errors screen, a line a notch, as it scrolls the panes.
+func TestOverlaysScrollWithTheWheel(t *testing.T) {
+	r := newRoot(t, newFake(), 80, 24)
+	r, _ = press(t, r, "?")
+	r = update(t, r, tea.MouseWheelMsg{X: 10, Y: 10, Button: tea.MouseWheelDown})
+	r = update(t, r, tea.MouseWheelMsg{X: 10, Y: 10, Button: tea.MouseWheelDown})
+	if r.helpScroll != 2 {
+		t.Fatalf("two notches down scrolled the help to line %d, want 2", r.helpScroll)
+	}
+	r = update(t, r, tea.MouseWheelMsg{X: 10, Y: 10, Button: tea.MouseWheelUp})
+	if r.helpScroll != 1 {
+		t.Fatalf("a notch up scrolled the help to line %d, want 1", r.helpScroll)
+	}
+	r, _ = press(t, r, "?")
+	r = update(t, r, common.ErrorMsg{At: testNow(), Origin: "Deploys a", Text: "first"})
+	r = update(t, r, common.ErrorMsg{At: testNow().Add(time.Second), Origin: "Deploys b", Text: "second"})
+	r, _ = press(t, r, "!")
+	r = update(t, r, tea.MouseWheelMsg{X: 10, Y: 5, Button: tea.MouseWheelDown})
+	r, _ = press(t, r, "enter")
+	if s := screen(r); !strings.Contains(s, "Deploys a") {
+		t.Fatalf("a notch down did not move to the second error:\n%s", s)
 	}
 }

@@ -271,11 +271,15 @@ func (r Root) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return r.toTab(msg)
 	case tea.MouseClickMsg, tea.MouseWheelMsg:
-		if p, ok := common.NewPointer(msg, headerHeight); ok && !r.help && !r.palette.Open && !r.errs.Open() {
-			cmd := r.on(func(t common.Tab) (common.Tab, tea.Cmd) { return t.Mouse(p) })
-			return r, cmd
+		p, ok := common.NewPointer(msg, headerHeight)
+		switch {
+		case !ok || r.palette.Open:
+			return r, nil
+		case r.help || r.errs.Open():
+			return r.overlayWheel(p)
 		}
-		return r, nil
+		cmd := r.on(func(t common.Tab) (common.Tab, tea.Cmd) { return t.Mouse(p) })
+		return r, cmd
 	case tea.PasteMsg:
 		if r.palette.Open {
 			r.palette.SetQuery(r.palette.Query + strings.Join(strings.Fields(msg.Content), " "))
@@ -292,6 +296,22 @@ func (r Root) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = tea.Batch(cmd, r.setTab(r.landing()))
 	}
 	return r, cmd
+}
+
+// overlayWheel scrolls the help or the errors screen by a line a wheel notch, as the panes
+// under them scroll.
+func (r Root) overlayWheel(p common.Pointer) (tea.Model, tea.Cmd) {
+	a := keymap.Down
+	switch {
+	case p.Wheel == 0:
+		return r, nil
+	case p.Wheel < 0:
+		a = keymap.Up
+	}
+	if r.help {
+		return r.helpKey(a)
+	}
+	return r.errorsKey(a)
 }
 
 // global performs the root's own actions (quit, help, tabs, the palette), from a key or the
