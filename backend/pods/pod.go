@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -302,7 +303,7 @@ func (w *Workspace) composeLoad(ctx context.Context, files []string, raws map[st
 	rec := &varRecorder{}
 	details := types.ConfigDetails{
 		WorkingDir:  filepath.Join(w.Root, podsDir),
-		Environment: types.NewMapping(w.environ),
+		Environment: maps.Clone(w.interp), // compose-go writes to it, and pods load in parallel
 	}
 	seen := map[string]bool{}
 	for _, f := range files {

@@ -32,7 +32,7 @@ func (g *globalFlags) loadWorkspace(ctx context.Context, target string) (*pods.W
 	if g.target != "" {
 		target = g.target
 	}
-	return pods.Load(ctx, root, pods.LoadOptions{ProjectName: g.project, Target: target, DefaultTagsFile: g.defaultTags})
+	return pods.Load(ctx, root, g.loadOptions(target))
 }
 
 // pods loads the workspace and connects to the engine; progress lines go to errOut.

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// composeFixture copies testdata/compose/<name> to a temp directory.
+func composeFixture(t *testing.T, name string) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), name)
+	if err := os.CopyFS(dst, os.DirFS(filepath.Join("..", "..", "testdata", "compose", name))); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// TestConfigHashReadsDotEnv: `config --hash` of a pod file interpolated from pods/.env is the
+// hash of the same file with the variables exported, which is what Compose computes.
+func TestConfigHashReadsDotEnv(t *testing.T) {
+	root := composeFixture(t, "dotenv")
+	fromDotEnv, err := runCLI(t, "-w", root, "config", "--hash", "*")
+	if err != nil {
+		t.Fatalf("config --hash with pods/.env: %v\n%s", err, fromDotEnv)
+	}
+	withFile, err := runCLI(t, "-w", root, "--env-file", filepath.Join(root, "pods", ".env"), "config", "--hash", "*")
+	if err != nil || withFile != fromDotEnv {
+		t.Fatalf("--env-file pods/.env: %v\n%s\nwant\n%s", err, withFile, fromDotEnv)
+	}
+	if err := os.Remove(filepath.Join(root, "pods", ".env")); err != nil {
+		t.Fatal(err)
+	}
+	for _, kv := range []string{"PLEX_IMAGE=busybox:latest", "PLEX_MODE=fast", "TZ_NAME=Europe/Paris",
+		"SHELL_WINS=from-dotenv", "PLEX_PORT=32400", "PLEX_MEDIA_PATH=/srv/media"} {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	exported, err := runCLI(t, "-w", root, "config", "--hash", "*")
+	if err != nil || exported != fromDotEnv || !strings.HasPrefix(exported, "plex ") {
+		t.Fatalf("exported: %v\n%s\nwant (from pods/.env)\n%s", err, exported, fromDotEnv)
+	}
+}
