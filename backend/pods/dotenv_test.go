@@ -86,3 +86,24 @@ func TestDotEnvReadWithLimit(t *testing.T) {
 	_, err := Load(t.Context(), root, LoadOptions{Environ: []string{}})
 	mustErr(t, err, "pods/.env")
 }
+
+func TestUnsetVariablesAreNamed(t *testing.T) {
+	w := load(t, composeFixture(t, "unset"), LoadOptions{})
+	// An empty value that breaks the load: the error names the variable.
+	mustErr(t, w.Pod("broken").Err, "pods/broken.yml", "empty section between colons",
+		"the variable PLEX_MEDIA_PATH is not set, so it is an empty string")
+	if got := strings.Join(w.Pod("broken").UnsetVars, ","); got != "PLEX_MEDIA_PATH" {
+		t.Fatalf("broken UnsetVars = %q", got)
+	}
+	// One that does not: the pod loads, and says which variables were blank (a default is set).
+	q := w.Pod("quiet")
+	if q.Err != nil {
+		t.Fatal(q.Err)
+	}
+	if got := strings.Join(q.UnsetVars, ","); got != "GREETING,PLEX_MEDIA_PATH" {
+		t.Fatalf("quiet UnsetVars = %q", got)
+	}
+	if !strings.Contains(strings.Join(q.Warnings, "\n"), "the variable GREETING is not set") {
+		t.Fatalf("quiet warnings: %q", q.Warnings)
+	}
+}

@@ -48,6 +48,9 @@ type Pod struct {
 	Err error
 	// Warnings are problems that did not stop the load (an unset variable, say).
 	Warnings []string
+	// UnsetVars are the variables the pod files use that neither the environment nor the
+	// project's .env sets, sorted: Compose interpolates them as empty strings.
+	UnsetVars []string
 	// Mounts maps a service to the aliases of the sources mounted into it.
 	Mounts map[string][]string
 
@@ -247,12 +250,17 @@ func (w *Workspace) loadPod(ctx context.Context, name string, raws map[string]ra
 	}
 	if len(errs) == 0 {
 		project, missing, err := w.composeLoad(ctx, p.Files, raws)
+		p.UnsetVars = missing
 		if err != nil {
 			rels := make([]string, len(p.Files))
 			for i, f := range p.Files {
 				rels[i] = w.rel(f)
 			}
-			errs = append(errs, &composeError{msg: strings.Join(rels, " + ") + ": " + w.describeComposeError(err), err: err})
+			msg := strings.Join(rels, " + ") + ": " + w.describeComposeError(err)
+			if len(missing) > 0 {
+				msg += " (" + unsetNames(missing) + " an empty string)"
+			}
+			errs = append(errs, &composeError{msg: msg, err: err})
 		} else {
 			p.Project = project
 			for _, v := range missing {
@@ -323,7 +331,7 @@ func (w *Workspace) composeLoad(ctx context.Context, files []string, raws map[st
 		}
 	}, loader.WithDiscardEnvFiles)
 	if err != nil {
-		return nil, nil, err
+		return nil, sortedKeys(rec.missing), err // the unset variables may be why it failed
 	}
 	if err := w.checkMappingFiles(project); err != nil {
 		return nil, nil, err
@@ -355,4 +363,12 @@ func (w *Workspace) checkMappingFiles(p *types.Project) error {
 		}
 	}
 	return nil
+}
+
+// unsetNames names unset variables for an error: "the variable X", "the variables X, Y".
+func unsetNames(vars []string) string {
+	if len(vars) == 1 {
+		return "the variable " + vars[0] + " is not set, so it is"
+	}
+	return "the variables " + strings.Join(vars, ", ") + " are not set, so they are"
 }

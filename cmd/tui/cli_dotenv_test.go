@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,5 +42,32 @@ func TestConfigHashReadsDotEnv(t *testing.T) {
 	exported, err := runCLI(t, "-w", root, "config", "--hash", "*")
 	if err != nil || exported != fromDotEnv || !strings.HasPrefix(exported, "plex ") {
 		t.Fatalf("exported: %v\n%s\nwant (from pods/.env)\n%s", err, exported, fromDotEnv)
+	}
+}
+
+// TestUnsetVariablesWarnOnce: Compose's warning, on stderr, once per variable although two
+// pods use PLEX_MEDIA_PATH; the pod it breaks names it in its error.
+func TestUnsetVariablesWarnOnce(t *testing.T) {
+	root := composeFixture(t, "unset")
+	for _, k := range []string{"PLEX_MEDIA_PATH", "GREETING", "WEB_TAG", "COMPOSE_ENV_FILES"} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+	cmd := newRootCmd()
+	var out, errOut bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&errOut)
+	cmd.SetArgs([]string{"-w", root, "config", "--hash", "web"})
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("config --hash web: %v\n%s", err, errOut.String())
+	}
+	want := "warning: The \"GREETING\" variable is not set. Defaulting to a blank string.\n" +
+		"warning: The \"PLEX_MEDIA_PATH\" variable is not set. Defaulting to a blank string.\n"
+	if errOut.String() != want || !strings.HasPrefix(out.String(), "web ") {
+		t.Fatalf("stderr:\n%s\nwant:\n%s\nstdout:\n%s", errOut.String(), want, out.String())
+	}
+	_, err := runCLI(t, "-w", root, "config", "--hash", "plex")
+	if err == nil || !strings.Contains(err.Error(), "the variable PLEX_MEDIA_PATH is not set, so it is an empty string") {
+		t.Fatalf("config --hash plex: want the error to name PLEX_MEDIA_PATH, got %v", err)
 	}
 }
