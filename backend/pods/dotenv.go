@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
@@ -19,7 +20,50 @@ const (
 	dotEnvFile = ".env"
 	// composeEnvFilesVar lists env files (comma-separated) in place of pods/.env, as in Compose.
 	composeEnvFilesVar = "COMPOSE_ENV_FILES"
+	// composeProfilesVar lists the active profiles (comma-separated) when --profile is not given.
+	composeProfilesVar = "COMPOSE_PROFILES"
+	// defaultPlatformVar is the platform Compose gives services built without one.
+	defaultPlatformVar = "DOCKER_DEFAULT_PLATFORM"
 )
+
+// profiles are the active compose profiles: --profile, else COMPOSE_PROFILES.
+func (w *Workspace) profiles() []string {
+	if len(w.opts.Profiles) > 0 {
+		return w.opts.Profiles
+	}
+	var out []string
+	for _, p := range strings.Split(w.interp[composeProfilesVar], ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// applyDefaultPlatform gives services with build: and no platform: DOCKER_DEFAULT_PLATFORM, as
+// Compose does before it builds or creates them (so the platform is part of their config
+// hash). A build.platforms list that does not hold the platform is an error, as in Compose.
+func applyDefaultPlatform(p *types.Project, platform string) error {
+	for _, name := range p.ServiceNames() {
+		s := p.Services[name]
+		if s.Build == nil {
+			continue
+		}
+		if platform != "" && s.Platform == "" {
+			if len(s.Build.Platforms) > 0 && !slices.Contains(s.Build.Platforms, platform) {
+				return fmt.Errorf("service %s: build.platforms %v does not hold %s=%s", name, s.Build.Platforms, defaultPlatformVar, platform)
+			}
+			s.Platform = platform
+		}
+		if s.Platform != "" && len(s.Build.Platforms) == 0 {
+			b := *s.Build
+			b.Platforms = []string{s.Platform}
+			s.Build = &b
+		}
+		p.Services[name] = s
+	}
+	return nil
+}
 
 // projectEnvironment is the environment compose-go interpolates pod files with, built as
 // Docker Compose builds it: the shell's environment, plus the variables of the project's env

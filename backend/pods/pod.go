@@ -51,6 +51,9 @@ type Pod struct {
 	// UnsetVars are the variables the pod files use that neither the environment nor the
 	// project's .env sets, sorted: Compose interpolates them as empty strings.
 	UnsetVars []string
+	// HiddenServices are the services of the pod files that no active profile enables, sorted:
+	// they are not part of Project.
+	HiddenServices []string
 	// Mounts maps a service to the aliases of the sources mounted into it.
 	Mounts map[string][]string
 
@@ -266,7 +269,15 @@ func (w *Workspace) loadPod(ctx context.Context, name string, raws map[string]ra
 			for _, v := range missing {
 				p.Warnings = append(p.Warnings, fmt.Sprintf("pod %s: the variable %s is not set; it defaults to an empty string", name, v))
 			}
+			for _, svc := range sortedKeys(project.DisabledServices) {
+				p.HiddenServices = append(p.HiddenServices, svc)
+				p.Warnings = append(p.Warnings, fmt.Sprintf("pod %s: service %s is hidden: its profiles (%s) are not active (--profile or %s)",
+					name, svc, strings.Join(project.DisabledServices[svc].Profiles, ", "), composeProfilesVar))
+			}
 			for _, svc := range sortedKeys(md.Services) {
+				if _, hidden := project.DisabledServices[svc]; hidden {
+					continue
+				}
 				if _, ok := project.Services[svc]; !ok {
 					errs = append(errs, fmt.Errorf("%s: services.%s: pod %s has no service '%s' (services: %s)",
 						w.rel(mdPath), svc, name, svc, strings.Join(project.ServiceNames(), ", ")))
@@ -326,6 +337,7 @@ func (w *Workspace) composeLoad(ctx context.Context, files []string, raws map[st
 		o.ResolvePaths = true
 		o.SkipResolveEnvironment = true // below, once the files are known to be small
 		o.SkipResolveLabels = true
+		o.Profiles = w.profiles()
 		if o.Interpolate != nil {
 			o.Interpolate.Substitute = rec.substitute
 		}
@@ -334,6 +346,9 @@ func (w *Workspace) composeLoad(ctx context.Context, files []string, raws map[st
 		return nil, sortedKeys(rec.missing), err // the unset variables may be why it failed
 	}
 	if err := w.checkMappingFiles(project); err != nil {
+		return nil, nil, err
+	}
+	if err := applyDefaultPlatform(project, w.interp[defaultPlatformVar]); err != nil {
 		return nil, nil, err
 	}
 	if project, err = project.WithServicesEnvironmentResolved(true); err != nil {

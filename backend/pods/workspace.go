@@ -64,6 +64,9 @@ type LoadOptions struct {
 	// EnvFiles are --env-file: the files whose variables interpolate the pod files, in place
 	// of COMPOSE_ENV_FILES or pods/.env (relative to the current directory).
 	EnvFiles []string
+	// Profiles are --profile: the compose profiles whose services run; empty means
+	// COMPOSE_PROFILES (from the environment or the project's .env), as in Compose.
+	Profiles []string
 }
 
 // Workspace is a cage workspace loaded for one target: a snapshot of the files at load time.

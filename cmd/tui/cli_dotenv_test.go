@@ -71,3 +71,30 @@ func TestUnsetVariablesWarnOnce(t *testing.T) {
 		t.Fatalf("config --hash plex: want the error to name PLEX_MEDIA_PATH, got %v", err)
 	}
 }
+
+// TestProfileFlag: --profile (repeatable) and COMPOSE_PROFILES choose the services config
+// --hash lists, as in Compose.
+func TestProfileFlag(t *testing.T) {
+	root := composeFixture(t, "profiles")
+	t.Setenv("COMPOSE_PROFILES", "")
+	names := func(out string) string {
+		var n []string
+		for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+			n = append(n, strings.Fields(l)[0])
+		}
+		return strings.Join(n, ",")
+	}
+	out, err := runCLI(t, "-w", root, "config", "--hash", "*")
+	if err != nil || names(out) != "web,worker" {
+		t.Fatalf("no profile: %v\n%s", err, out)
+	}
+	out, err = runCLI(t, "-w", root, "--profile", "other", "--profile", "debug", "config", "--hash", "*")
+	if err != nil || names(out) != "debug,web,worker" {
+		t.Fatalf("--profile debug: %v\n%s", err, out)
+	}
+	t.Setenv("COMPOSE_PROFILES", "debug")
+	out, err = runCLI(t, "-w", root, "config", "--hash", "*")
+	if err != nil || names(out) != "debug,web,worker" {
+		t.Fatalf("COMPOSE_PROFILES=debug: %v\n%s", err, out)
+	}
+}
