@@ -107,3 +107,15 @@ func TestUnsetVariablesAreNamed(t *testing.T) {
 		t.Fatalf("quiet warnings: %q", q.Warnings)
 	}
 }
+
+func TestObsoleteVersionSaidOncePerFile(t *testing.T) {
+	w := load(t, composeFixture(t, "dotenv"), LoadOptions{})
+	p := w.Pod("media")
+	if got := strings.Join(p.ObsoleteVersion, ","); got != "pods/media.yml" ||
+		!strings.Contains(strings.Join(p.Warnings, "\n"), ObsoleteVersionNote("pods/media.yml")) {
+		t.Fatalf("ObsoleteVersion %q, warnings %q", p.ObsoleteVersion, p.Warnings)
+	}
+	if q := load(t, composeFixture(t, "unset"), LoadOptions{}).Pod("quiet"); len(q.ObsoleteVersion) != 0 {
+		t.Fatalf("no version: in quiet.yml, got %q", q.ObsoleteVersion)
+	}
+}

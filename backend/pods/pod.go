@@ -51,6 +51,9 @@ type Pod struct {
 	// UnsetVars are the variables the pod files use that neither the environment nor the
 	// project's .env sets, sorted: Compose interpolates them as empty strings.
 	UnsetVars []string
+	// ObsoleteVersion are the pod's files (relative to the workspace) that still say version:,
+	// which Compose ignores: compose-go's own line about it is silenced, Podium says it instead.
+	ObsoleteVersion []string
 	// HiddenServices are the services of the pod files that no active profile enables, sorted:
 	// they are not part of Project.
 	HiddenServices []string
@@ -64,6 +67,7 @@ type Pod struct {
 // rawFile is the little of a compose file Podium reads itself: each service's build context,
 // in every target (compose-go only sees the current one).
 type rawFile struct {
+	Version  yaml.Node `yaml:"version"` // obsolete in Compose: said once per file, in Podium's words
 	Services map[string]struct {
 		Build yaml.Node `yaml:"build"`
 	} `yaml:"services"`
@@ -250,6 +254,10 @@ func (w *Workspace) loadPod(ctx context.Context, name string, raws map[string]ra
 		if err := raws[f].readErr; err != nil {
 			errs = append(errs, err)
 		}
+		if raws[f].err == nil && raws[f].file.Version.Kind != 0 {
+			p.ObsoleteVersion = append(p.ObsoleteVersion, w.rel(f))
+			p.Warnings = append(p.Warnings, ObsoleteVersionNote(w.rel(f)))
+		}
 	}
 	if len(errs) == 0 {
 		project, missing, err := w.composeLoad(ctx, p.Files, raws)
@@ -386,4 +394,9 @@ func unsetNames(vars []string) string {
 		return "the variable " + vars[0] + " is not set, so it is"
 	}
 	return "the variables " + strings.Join(vars, ", ") + " are not set, so they are"
+}
+
+// ObsoleteVersionNote says, in Podium's words, that a file's version: does nothing.
+func ObsoleteVersionNote(rel string) string {
+	return rel + ": version: is obsolete in Compose files and ignored (Podium and Compose read the file the same without it); it can be removed"
 }

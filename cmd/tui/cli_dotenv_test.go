@@ -7,6 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/podiumdev/podium/backend/docker/enginetest"
+	"github.com/podiumdev/podium/backend/pods"
 )
 
 // composeFixture copies testdata/compose/<name> to a temp directory.
@@ -96,5 +101,33 @@ func TestProfileFlag(t *testing.T) {
 	out, err = runCLI(t, "-w", root, "config", "--hash", "*")
 	if err != nil || names(out) != "debug,web,worker" {
 		t.Fatalf("COMPOSE_PROFILES=debug: %v\n%s", err, out)
+	}
+}
+
+// TestObsoleteVersionLineSilenced: compose-go's logrus line about version: is dropped, other
+// logrus lines are kept, and `podium status` says it once per file in Podium's words.
+func TestObsoleteVersionLineSilenced(t *testing.T) {
+	h := enginetest.New(t)
+	var logged bytes.Buffer
+	logrus.SetOutput(withoutObsoleteVersion{w: &logged})
+	t.Cleanup(func() { logrus.SetOutput(os.Stderr) })
+	root := composeFixture(t, "dotenv")
+	out, err := runCLI(t, "-w", root, "-p", "obsv"+h.Label()[len(h.Label())-6:], "status")
+	if err != nil {
+		t.Fatalf("status: %v\n%s", err, out)
+	}
+	if strings.Contains(logged.String(), "obsolete") {
+		t.Fatalf("compose-go's version: line was printed:\n%s", logged.String())
+	}
+	note := "note: " + pods.ObsoleteVersionNote("pods/media.yml")
+	if strings.Count(out, note) != 1 {
+		t.Fatalf("status: want %q once:\n%s", note, out)
+	}
+	if out, err = runCLI(t, "-w", root, "config", "--hash", "*"); err != nil || strings.Contains(out, "obsolete") {
+		t.Fatalf("config --hash says it too: %v\n%s", err, out)
+	}
+	logrus.Warn("another compose-go warning")
+	if !strings.Contains(logged.String(), "another compose-go warning") {
+		t.Fatalf("other logrus lines must stay: %q", logged.String())
 	}
 }

@@ -324,6 +324,13 @@ whatever the outcome, and the test's exit code is podium's.`,
 				}
 				only[p.Name] = true
 			}
+			for _, p := range env.ws.Pods {
+				if len(only) == 0 || only[p.Name] {
+					for _, f := range p.ObsoleteVersion {
+						fmt.Fprintln(cmd.ErrOrStderr(), "note:", pods.ObsoleteVersionNote(f))
+					}
+				}
+			}
 			pods.WriteStatus(cmd.OutOrStdout(), env.ws.Target, states, only)
 			return nil
 		}),
