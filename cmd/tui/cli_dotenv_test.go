@@ -10,6 +10,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/podiumdev/podium/backend/docker"
 	"github.com/podiumdev/podium/backend/docker/enginetest"
 	"github.com/podiumdev/podium/backend/pods"
 )
@@ -129,5 +130,32 @@ func TestObsoleteVersionLineSilenced(t *testing.T) {
 	logrus.Warn("another compose-go warning")
 	if !strings.Contains(logged.String(), "another compose-go warning") {
 		t.Fatalf("other logrus lines must stay: %q", logged.String())
+	}
+}
+
+// TestUpWithDotEnv: a pod interpolated from pods/.env runs on the engine with those values,
+// and its container's config-hash label is what config --hash says.
+func TestUpWithDotEnv(t *testing.T) {
+	h := enginetest.New(t)
+	ws := composeFixture(t, "dotenvup")
+	project := "dotenv" + strings.ReplaceAll(h.Name("")[len("podium-t-"):], "-", "")
+	t.Cleanup(func() { downWorkspace(t, h, ws, project) })
+	podium := func(args ...string) (string, error) {
+		return runCLI(t, append([]string{"-w", ws, "-p", project}, args...)...)
+	}
+	if out, err := podium("up", "--wait"); err != nil {
+		t.Fatalf("up: %v\n%s", err, out)
+	}
+	out, err := podium("exec", "-T", "app", "sh", "-c", "echo greeting=$GREETING")
+	if err != nil || !strings.Contains(out, "greeting=hello from .env") {
+		t.Fatalf("exec: %v\n%s", err, out)
+	}
+	out, err = podium("config", "--hash", "app")
+	if err != nil {
+		t.Fatalf("config --hash: %v\n%s", err, out)
+	}
+	cs, err := h.Engine.List(h.Ctx(), docker.ListOptions{Labels: []string{docker.LabelComposeProject + "=" + project, docker.LabelComposeService + "=app"}})
+	if err != nil || len(cs) != 1 || "app "+cs[0].Labels[docker.LabelComposeConfigHash] != strings.TrimSpace(out) {
+		t.Fatalf("config --hash %q does not match the container's label (%v, %d containers)", out, err, len(cs))
 	}
 }
