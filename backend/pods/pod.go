@@ -328,9 +328,13 @@ func (w *Workspace) loadPod(ctx context.Context, name string, raws map[string]ra
 // endless. It returns the variables that were unset.
 func (w *Workspace) composeLoad(ctx context.Context, files []string, raws map[string]rawResult) (*types.Project, []string, error) {
 	rec := &varRecorder{}
+	environment := maps.Clone(w.interp) // compose-go writes to it, and pods load in parallel
+	if environment == nil {
+		environment = types.Mapping{}
+	}
 	details := types.ConfigDetails{
 		WorkingDir:  filepath.Join(w.Root, podsDir),
-		Environment: maps.Clone(w.interp), // compose-go writes to it, and pods load in parallel
+		Environment: environment,
 	}
 	seen := map[string]bool{}
 	for _, f := range files {
