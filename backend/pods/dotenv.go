@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
@@ -20,6 +21,8 @@ const (
 	dotEnvFile = ".env"
 	// composeEnvFilesVar lists env files (comma-separated) in place of pods/.env, as in Compose.
 	composeEnvFilesVar = "COMPOSE_ENV_FILES"
+	// disableEnvFileVar, true, makes Compose skip the default .env (not --env-file).
+	disableEnvFileVar = "COMPOSE_DISABLE_ENV_FILE"
 	// composeProfilesVar lists the active profiles (comma-separated) when --profile is not given.
 	composeProfilesVar = "COMPOSE_PROFILES"
 	// defaultPlatformVar is the platform Compose gives services built without one.
@@ -68,7 +71,8 @@ func applyDefaultPlatform(p *types.Project, platform string) error {
 // projectEnvironment is the environment compose-go interpolates pod files with, built as
 // Docker Compose builds it: the shell's environment, plus the variables of the project's env
 // files that the shell does not set. The env files are LoadOptions.EnvFiles (--env-file), else
-// those COMPOSE_ENV_FILES lists, else pods/.env when there is one; relative paths are taken
+// those COMPOSE_ENV_FILES lists, else pods/.env when there is one (and COMPOSE_DISABLE_ENV_FILE
+// is not true); relative paths are taken
 // from the current directory, as Compose takes them. Every file is read with the size limit.
 // cage's common.env layering is not this: it goes into containers, this only interpolates.
 func (w *Workspace) projectEnvironment() (types.Mapping, error) {
@@ -85,6 +89,15 @@ func (w *Workspace) projectEnvironment() (types.Mapping, error) {
 		}
 	}
 	if len(files) == 0 {
+		if v, ok := env[disableEnvFileVar]; ok {
+			off, err := strconv.ParseBool(v)
+			if err != nil {
+				return nil, fmt.Errorf("%s=%q: not a boolean: %w", disableEnvFileVar, v, err)
+			}
+			if off {
+				return env, nil
+			}
+		}
 		def := filepath.Join(w.Root, podsDir, dotEnvFile)
 		if fi, err := os.Stat(def); err != nil || fi.IsDir() {
 			return env, nil // no pods/.env: nothing to add, as in Compose

@@ -119,3 +119,16 @@ func TestObsoleteVersionSaidOncePerFile(t *testing.T) {
 		t.Fatalf("no version: in quiet.yml, got %q", q.ObsoleteVersion)
 	}
 }
+
+func TestDisableEnvFile(t *testing.T) {
+	root := composeFixture(t, "dotenv")
+	p := load(t, root, LoadOptions{Environ: []string{"COMPOSE_DISABLE_ENV_FILE=true"}}).Pod("media")
+	mustErr(t, p.Err, "the variables PLEX_IMAGE, PLEX_MEDIA_PATH, PLEX_PORT, SHELL_WINS, TZ_NAME are not set")
+	other := filepath.Join(root, "other.env")
+	s := service(t, load(t, root, LoadOptions{Environ: []string{"COMPOSE_DISABLE_ENV_FILE=1"}, EnvFiles: []string{other}}), "media", "plex")
+	if s.Image != "busybox:other" {
+		t.Fatalf("--env-file must still be read: image %q", s.Image)
+	}
+	_, err := Load(t.Context(), root, LoadOptions{Environ: []string{"COMPOSE_DISABLE_ENV_FILE=maybe"}})
+	mustErr(t, err, "COMPOSE_DISABLE_ENV_FILE", "maybe")
+}
