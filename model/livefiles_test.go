@@ -149,6 +149,11 @@ func TestLiveFilesWatcherFollowsTheWorkspace(t *testing.T) {
 	if len(got.pipelines) != 0 || !slices.Equal(got.pods, []string{"config/sources.yml"}) {
 		t.Fatalf("classify: %+v", got)
 	}
+	// The project's .env interpolates the pod files: saving it is a pod file change.
+	got = classify(root, watch.Batch{Changes: []watch.Change{{Path: filepath.Join(root, "pods", ".env")}}})
+	if !slices.Equal(got.pods, []string{"pods/.env"}) {
+		t.Fatalf("classify pods/.env: %+v", got)
+	}
 }
 
 // mergePaths adds paths to a sorted set, in a new slice (as the Pods tab merges changed files).

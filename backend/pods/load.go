@@ -51,6 +51,9 @@ func Load(ctx context.Context, root string, opts LoadOptions) (*Workspace, error
 		return nil, fmt.Errorf("project name %q has no letters or digits to make a compose project name from; pass -p NAME or set name: in %s", w.Name, markerConfig)
 	}
 
+	if w.interp, err = w.projectEnvironment(); err != nil {
+		return nil, err
+	}
 	lookup := environLookup(w.environ)
 	var layers envLayers
 	commonPath := filepath.Join(abs, podsDir, commonEnvFile)
@@ -82,7 +85,7 @@ func Load(ctx context.Context, root string, opts LoadOptions) (*Workspace, error
 	}
 	raws := w.readRawFiles(names)
 	set := newSourceSet(abs, mounted)
-	if err := w.discoverSources(set, names, raws, lookup); err != nil {
+	if err := w.discoverSources(set, names, raws, w.interp.Resolve); err != nil {
 		return nil, err
 	}
 	libs, err := readLibraries(abs)

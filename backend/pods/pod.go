@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -47,6 +48,15 @@ type Pod struct {
 	Err error
 	// Warnings are problems that did not stop the load (an unset variable, say).
 	Warnings []string
+	// UnsetVars are the variables the pod files use that neither the environment nor the
+	// project's .env sets, sorted: Compose interpolates them as empty strings.
+	UnsetVars []string
+	// ObsoleteVersion are the pod's files (relative to the workspace) that still say version:,
+	// which Compose ignores: compose-go's own line about it is silenced, Podium says it instead.
+	ObsoleteVersion []string
+	// HiddenServices are the services of the pod files that no active profile enables, sorted:
+	// they are not part of Project.
+	HiddenServices []string
 	// Mounts maps a service to the aliases of the sources mounted into it.
 	Mounts map[string][]string
 
@@ -57,6 +67,7 @@ type Pod struct {
 // rawFile is the little of a compose file Podium reads itself: each service's build context,
 // in every target (compose-go only sees the current one).
 type rawFile struct {
+	Version  yaml.Node `yaml:"version"` // obsolete in Compose: said once per file, in Podium's words
 	Services map[string]struct {
 		Build yaml.Node `yaml:"build"`
 	} `yaml:"services"`
@@ -243,21 +254,38 @@ func (w *Workspace) loadPod(ctx context.Context, name string, raws map[string]ra
 		if err := raws[f].readErr; err != nil {
 			errs = append(errs, err)
 		}
+		if raws[f].err == nil && raws[f].file.Version.Kind != 0 {
+			p.ObsoleteVersion = append(p.ObsoleteVersion, w.rel(f))
+			p.Warnings = append(p.Warnings, ObsoleteVersionNote(w.rel(f)))
+		}
 	}
 	if len(errs) == 0 {
 		project, missing, err := w.composeLoad(ctx, p.Files, raws)
+		p.UnsetVars = missing
 		if err != nil {
 			rels := make([]string, len(p.Files))
 			for i, f := range p.Files {
 				rels[i] = w.rel(f)
 			}
-			errs = append(errs, &composeError{msg: strings.Join(rels, " + ") + ": " + w.describeComposeError(err), err: err})
+			msg := strings.Join(rels, " + ") + ": " + w.describeComposeError(err)
+			if len(missing) > 0 {
+				msg += " (" + unsetNames(missing) + " an empty string)"
+			}
+			errs = append(errs, &composeError{msg: msg, err: err})
 		} else {
 			p.Project = project
 			for _, v := range missing {
 				p.Warnings = append(p.Warnings, fmt.Sprintf("pod %s: the variable %s is not set; it defaults to an empty string", name, v))
 			}
+			for _, svc := range sortedKeys(project.DisabledServices) {
+				p.HiddenServices = append(p.HiddenServices, svc)
+				p.Warnings = append(p.Warnings, fmt.Sprintf("pod %s: service %s is hidden: its profiles (%s) are not active (--profile or %s)",
+					name, svc, strings.Join(project.DisabledServices[svc].Profiles, ", "), composeProfilesVar))
+			}
 			for _, svc := range sortedKeys(md.Services) {
+				if _, hidden := project.DisabledServices[svc]; hidden {
+					continue
+				}
 				if _, ok := project.Services[svc]; !ok {
 					errs = append(errs, fmt.Errorf("%s: services.%s: pod %s has no service '%s' (services: %s)",
 						w.rel(mdPath), svc, name, svc, strings.Join(project.ServiceNames(), ", ")))
@@ -300,9 +328,13 @@ func (w *Workspace) loadPod(ctx context.Context, name string, raws map[string]ra
 // endless. It returns the variables that were unset.
 func (w *Workspace) composeLoad(ctx context.Context, files []string, raws map[string]rawResult) (*types.Project, []string, error) {
 	rec := &varRecorder{}
+	environment := maps.Clone(w.interp) // compose-go writes to it, and pods load in parallel
+	if environment == nil {
+		environment = types.Mapping{}
+	}
 	details := types.ConfigDetails{
 		WorkingDir:  filepath.Join(w.Root, podsDir),
-		Environment: types.NewMapping(w.environ),
+		Environment: environment,
 	}
 	seen := map[string]bool{}
 	for _, f := range files {
@@ -317,14 +349,18 @@ func (w *Workspace) composeLoad(ctx context.Context, files []string, raws map[st
 		o.ResolvePaths = true
 		o.SkipResolveEnvironment = true // below, once the files are known to be small
 		o.SkipResolveLabels = true
+		o.Profiles = w.profiles()
 		if o.Interpolate != nil {
 			o.Interpolate.Substitute = rec.substitute
 		}
 	}, loader.WithDiscardEnvFiles)
 	if err != nil {
-		return nil, nil, err
+		return nil, sortedKeys(rec.missing), err // the unset variables may be why it failed
 	}
 	if err := w.checkMappingFiles(project); err != nil {
+		return nil, nil, err
+	}
+	if err := applyDefaultPlatform(project, w.interp[defaultPlatformVar]); err != nil {
 		return nil, nil, err
 	}
 	if project, err = project.WithServicesEnvironmentResolved(true); err != nil {
@@ -354,4 +390,17 @@ func (w *Workspace) checkMappingFiles(p *types.Project) error {
 		}
 	}
 	return nil
+}
+
+// unsetNames names unset variables for an error: "the variable X", "the variables X, Y".
+func unsetNames(vars []string) string {
+	if len(vars) == 1 {
+		return "the variable " + vars[0] + " is not set, so it is"
+	}
+	return "the variables " + strings.Join(vars, ", ") + " are not set, so they are"
+}
+
+// ObsoleteVersionNote says, in Podium's words, that a file's version: does nothing.
+func ObsoleteVersionNote(rel string) string {
+	return rel + ": version: is obsolete in Compose files and ignored (Podium and Compose read the file the same without it); it can be removed"
 }

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+
+	"github.com/compose-spec/compose-go/v2/types"
 )
 
 // workspaceMarkers are the entries whose presence makes a directory a Podium workspace root.
@@ -59,6 +61,12 @@ type LoadOptions struct {
 	// Environ is the environment for $VAR interpolation and env file expansion, as KEY=VALUE;
 	// nil means os.Environ(). Interpolation happens at every load and is never written back.
 	Environ []string
+	// EnvFiles are --env-file: the files whose variables interpolate the pod files, in place
+	// of COMPOSE_ENV_FILES or pods/.env (relative to the current directory).
+	EnvFiles []string
+	// Profiles are --profile: the compose profiles whose services run; empty means
+	// COMPOSE_PROFILES (from the environment or the project's .env), as in Compose.
+	Profiles []string
 }
 
 // Workspace is a cage workspace loaded for one target: a snapshot of the files at load time.
@@ -92,8 +100,9 @@ type Workspace struct {
 
 	opts       LoadOptions
 	environ    []string
-	targetsRel string  // "pods/targets" or "pods/overrides", relative to Root
-	secrets    secrets // config/secrets.yml, so views can mask what came from it
+	interp     types.Mapping // environ plus the project's .env: what pod files interpolate with
+	targetsRel string        // "pods/targets" or "pods/overrides", relative to Root
+	secrets    secrets       // config/secrets.yml, so views can mask what came from it
 }
 
 // SecretKeys are the variables config/secrets.yml gives a service for the current target:

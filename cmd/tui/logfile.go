@@ -41,7 +41,7 @@ func redirectLogs() (path string, closeFn func(), err error) {
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	log.SetOutput(f)
-	logrus.SetOutput(f)
+	logrus.SetOutput(withoutObsoleteVersion{w: f})
 	return path, func() {
 		logrus.SetOutput(io.Discard)
 		f.Close()

@@ -10,12 +10,16 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/sirupsen/logrus"
+
 	"github.com/podiumdev/podium/backend/docker"
 )
 
 func main() {
 	// A closed terminal (SIGHUP) ends podium as ^C and SIGTERM do: a pipeline run kills its
 	// nodes and removes its containers before it exits.
+	// compose-go's version: line is said by Podium itself; its other lines stay on stderr.
+	logrus.SetOutput(withoutObsoleteVersion{w: os.Stderr})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	err := newRootCmd().ExecuteContext(ctx)
 	stop()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -23,8 +24,10 @@ type podsEnv struct {
 	close  func()
 }
 
-// loadWorkspace loads the workspace in target (the flag wins; "" means the workspace default).
-func (g *globalFlags) loadWorkspace(ctx context.Context, target string) (*pods.Workspace, error) {
+// loadWorkspace loads the workspace in target (the flag wins; "" means the workspace default)
+// and says on errOut, in Compose's words and once each, which variables the pod files use
+// unset.
+func (g *globalFlags) loadWorkspace(ctx context.Context, target string, errOut io.Writer) (*pods.Workspace, error) {
 	root, err := g.workspaceDir()
 	if err != nil {
 		return nil, err
@@ -32,12 +35,36 @@ func (g *globalFlags) loadWorkspace(ctx context.Context, target string) (*pods.W
 	if g.target != "" {
 		target = g.target
 	}
-	return pods.Load(ctx, root, pods.LoadOptions{ProjectName: g.project, Target: target, DefaultTagsFile: g.defaultTags})
+	ws, err := pods.Load(ctx, root, g.loadOptions(target))
+	if err != nil {
+		return nil, err
+	}
+	writeUnsetVars(errOut, ws)
+	return ws, nil
+}
+
+// writeUnsetVars prints Compose's warning for every variable some pod file uses unset, once
+// per variable however many pods use it.
+func writeUnsetVars(errOut io.Writer, ws *pods.Workspace) {
+	seen := map[string]bool{}
+	var vars []string
+	for _, p := range ws.Pods {
+		for _, v := range p.UnsetVars {
+			if !seen[v] {
+				seen[v] = true
+				vars = append(vars, v)
+			}
+		}
+	}
+	slices.Sort(vars)
+	for _, v := range vars {
+		fmt.Fprintf(errOut, "warning: The %q variable is not set. Defaulting to a blank string.\n", v)
+	}
 }
 
 // pods loads the workspace and connects to the engine; progress lines go to errOut.
 func (g *globalFlags) pods(ctx context.Context, target string, errOut io.Writer) (*podsEnv, error) {
-	ws, err := g.loadWorkspace(ctx, target)
+	ws, err := g.loadWorkspace(ctx, target, errOut)
 	if err != nil {
 		return nil, err
 	}
@@ -297,6 +324,13 @@ whatever the outcome, and the test's exit code is podium's.`,
 				}
 				only[p.Name] = true
 			}
+			for _, p := range env.ws.Pods {
+				if len(only) == 0 || only[p.Name] {
+					for _, f := range p.ObsoleteVersion {
+						fmt.Fprintln(cmd.ErrOrStderr(), "note:", pods.ObsoleteVersionNote(f))
+					}
+				}
+			}
 			pods.WriteStatus(cmd.OutOrStdout(), env.ws.Target, states, only)
 			return nil
 		}),
@@ -310,7 +344,7 @@ whatever the outcome, and the test's exit code is podium's.`,
 			if hash == "" {
 				return errors.New("config: give --hash SERVICE or --hash '*'")
 			}
-			ws, err := g.loadWorkspace(cmd.Context(), "")
+			ws, err := g.loadWorkspace(cmd.Context(), "", cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -348,7 +382,7 @@ whatever the outcome, and the test's exit code is podium's.`,
 		Short: "Write every enabled pod's merged compose file to DIR (task pods under DIR/tasks)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := g.loadWorkspace(cmd.Context(), "")
+			ws, err := g.loadWorkspace(cmd.Context(), "", cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}

@@ -25,6 +25,14 @@ type globalFlags struct {
 	keymap      string // the TUI's keymap file; empty means the user's config file
 	watch       bool   // the TUI brings up what a pod file change made drift, without a key
 	labels      []string
+	envFiles    []string // --env-file: the files interpolating pod files, in place of pods/.env
+	profiles    []string // --profile: the active compose profiles, in place of COMPOSE_PROFILES
+}
+
+// loadOptions are the pods load options the global flags give, in target ("" means the
+// workspace default).
+func (g *globalFlags) loadOptions(target string) pods.LoadOptions {
+	return pods.LoadOptions{ProjectName: g.project, Target: target, DefaultTagsFile: g.defaultTags, EnvFiles: g.envFiles, Profiles: g.profiles}
 }
 
 func newRootCmd() *cobra.Command {
@@ -58,6 +66,8 @@ With no subcommand on a terminal, podium opens the TUI.`,
 	root.PersistentFlags().StringVarP(&g.project, "project-name", "p", "", "project name (default: podium.yml's name, else the workspace directory's name)")
 	root.PersistentFlags().StringVar(&g.target, "target", "", "pods target (default: podium.yml's default_target, else development; test for podium test)")
 	root.PersistentFlags().StringVar(&g.defaultTags, "default-tags", "", "file of image:tag lines giving untagged images their tag")
+	root.PersistentFlags().StringArrayVar(&g.envFiles, "env-file", nil, "a file of variables interpolating the pod files, in place of pods/.env (repeatable; default: COMPOSE_ENV_FILES, else pods/.env; the shell's environment wins)")
+	root.PersistentFlags().StringArrayVar(&g.profiles, "profile", nil, "a compose profile whose services run (repeatable; default: COMPOSE_PROFILES)")
 	root.PersistentFlags().StringArrayVar(&g.labels, "label", nil, "a label (key=value) on every container Podium creates: pods, supervised services, pipeline steps (repeatable)")
 	root.AddCommand(newVersionCmd(&g), newPsCmd(&g))
 	root.AddCommand(podCommands(&g)...)

@@ -19,7 +19,7 @@ func sourceCommand(g *globalFlags, all *bool) *cobra.Command {
 		Short: "List source trees and whether they are cloned and mounted",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ws, err := g.loadWorkspace(cmd.Context(), "")
+			ws, err := g.loadWorkspace(cmd.Context(), "", cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -32,7 +32,7 @@ func sourceCommand(g *globalFlags, all *bool) *cobra.Command {
 		Short: "Clone a git source into src/ALIAS (and mark it mounted)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := g.loadWorkspace(cmd.Context(), "")
+			ws, err := g.loadWorkspace(cmd.Context(), "", cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -43,7 +43,7 @@ func sourceCommand(g *globalFlags, all *bool) *cobra.Command {
 		Use:   "mount ALIAS...|--all",
 		Short: "Mount sources into the services built from them (cloning when needed)",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := g.loadWorkspace(cmd.Context(), "")
+			ws, err := g.loadWorkspace(cmd.Context(), "", cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -58,7 +58,7 @@ func sourceCommand(g *globalFlags, all *bool) *cobra.Command {
 		Use:   "unmount ALIAS...|--all",
 		Short: "Stop mounting sources (the clone stays in src/)",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := g.loadWorkspace(cmd.Context(), "")
+			ws, err := g.loadWorkspace(cmd.Context(), "", cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}

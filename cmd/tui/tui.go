@@ -89,7 +89,7 @@ func runTUI(ctx context.Context, g globalFlags, remote string) error {
 		TakeOver:      takeOver,
 		Pipelines:     pipes,
 		Backend:       containersBackend{docker.NewLive(eng, ix)},
-		Pods:          podsBackend{pods.NewController(eng, ws, pods.LoadOptions{ProjectName: g.project, Target: g.target, DefaultTagsFile: g.defaultTags}).WaitingOn(ix).WithLabels(labels)},
+		Pods:          podsBackend{pods.NewController(eng, ws, g.loadOptions(g.target)).WaitingOn(ix).WithLabels(labels)},
 		Workspace:     homeRelative(ws),
 		Endpoint:      eng.Endpoint().Host,
 		ServerVersion: v.ServerVersion,

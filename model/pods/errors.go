@@ -1,6 +1,7 @@
 package pods
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -34,11 +35,20 @@ func (m Model) openError() (Model, tea.Cmd) {
 		msg = common.ShowTextMsg{Title: "Error", Origin: "Pods", Text: m.loadErr.Error()}
 	case ok && r.Pod != nil && r.Pod.Err != nil:
 		msg = common.ShowTextMsg{Title: "Error", Origin: "Pods " + r.Pod.Name, Text: r.Pod.Err.Error()}
-	case m.ws != nil && len(m.ws.Warnings) > 0:
-		msg = common.ShowTextMsg{Title: "Warnings", Origin: "Pods", Text: strings.Join(m.ws.Warnings, "\n\n")}
+	case m.ws != nil && len(allWarnings(m.ws)) > 0:
+		msg = common.ShowTextMsg{Title: "Warnings", Origin: "Pods", Text: strings.Join(allWarnings(m.ws), "\n\n")}
 	default:
 		m.status = views.Status{Text: "no error here"}
 		return m, nil
 	}
 	return m, func() tea.Msg { return msg }
+}
+
+// allWarnings are the workspace's warnings, then each pod's (an unset variable, say).
+func allWarnings(ws *pods.Workspace) []string {
+	out := slices.Clone(ws.Warnings)
+	for _, p := range ws.Pods {
+		out = append(out, p.Warnings...)
+	}
+	return out
 }

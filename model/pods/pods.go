@@ -258,7 +258,7 @@ func reloadedText(ws *pods.Workspace) string {
 	if broken > 0 {
 		s += ", " + views.Plural(broken, "broken pod")
 	}
-	if n := len(ws.Warnings); n > 0 {
+	if n := len(allWarnings(ws)); n > 0 {
 		s += ", " + views.Plural(n, "warning")
 	}
 	return s
