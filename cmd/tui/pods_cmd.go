@@ -107,6 +107,7 @@ func podCommands(g *globalFlags) []*cobra.Command {
 		tail                int
 		all                 bool
 		hash                string
+		noDeps              bool
 	)
 	up := &cobra.Command{
 		Use:   "up [POD|SERVICE...]",
@@ -196,7 +197,7 @@ func podCommands(g *globalFlags) []*cobra.Command {
 		Short: "Run a one-off container of a service, attached; its exit code is podium's",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: withPods(g, "", func(cmd *cobra.Command, args []string, env *podsEnv) error {
-			opts := pods.RunOptions{Env: envs, User: user, Detach: detach, Remove: rmAfter, NoTTY: noTTY}
+			opts := pods.RunOptions{Env: envs, User: user, Detach: detach, Remove: rmAfter, NoTTY: noTTY, NoDeps: noDeps}
 			if len(args) > 1 {
 				opts.Cmd = args[1:]
 			}
@@ -213,15 +214,17 @@ func podCommands(g *globalFlags) []*cobra.Command {
 	run.Flags().StringVar(&entrypoint, "entrypoint", "", "override the image's entrypoint")
 	run.Flags().BoolVar(&rmAfter, "rm", false, "remove the container when it exits")
 	run.Flags().BoolVarP(&noTTY, "no-tty", "T", false, "do not allocate a terminal")
+	run.Flags().BoolVar(&noDeps, "no-deps", false, "do not start the services it depends on")
 
 	runScript := &cobra.Command{
 		Use:   "run-script NAME [POD|SERVICE...]",
 		Short: "Run a named script (services.<svc>.scripts.<NAME> in pod metadata)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: withPods(g, "", func(cmd *cobra.Command, args []string, env *podsEnv) error {
-			return stdio(cmd, env.runner.RunScript(cmd.Context(), args[0], args[1:])).Run()
+			return stdio(cmd, env.runner.RunScript(cmd.Context(), args[0], args[1:], noDeps)).Run()
 		}),
 	}
+	runScript.Flags().BoolVar(&noDeps, "no-deps", false, "do not start the services the scripts' services depend on")
 
 	execCmd := &cobra.Command{
 		Use:   "exec [flags] SERVICE CMD...",

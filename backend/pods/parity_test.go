@@ -1,0 +1,100 @@
+package pods
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/podiumdev/podium/backend/docker"
+)
+
+// TestRunScriptRunsTheEntryInItsService: cage runs a script entry as `run SERVICE ENTRY...`,
+// so rake's routes: [["rake", "routes"]] runs `rake routes` in rake, which the image's
+// entrypoint (here `echo rake`) receives. A script no enabled service defines runs nothing and
+// is no error, as in cage.
+func TestRunScriptRunsTheEntryInItsService(t *testing.T) {
+	f := newOpsFixture(t, "rails_hello")
+	ctx := f.h.Ctx()
+	var out, errOut bytes.Buffer
+	c := f.runner.RunScript(ctx, "routes", nil, true)
+	c.SetStdout(&out)
+	c.SetStderr(&errOut)
+	if err := c.Run(); err != nil {
+		t.Fatalf("run-script routes: %v (stderr %q)", err, errOut.String())
+	}
+	if got := strings.TrimSpace(out.String()); got != "rake rake routes" {
+		t.Fatalf("run-script routes ran %q in the container, want the entrypoint to receive `rake routes` (\"rake rake routes\")", got)
+	}
+
+	out.Reset()
+	errOut.Reset()
+	c = f.runner.RunScript(ctx, "nope", nil, true)
+	c.SetStdout(&out)
+	c.SetStderr(&errOut)
+	if err := c.Run(); err != nil {
+		t.Fatalf("run-script of an unknown script: %v, want no error", err)
+	}
+	if out.Len() != 0 || !strings.Contains(errOut.String(), `no enabled service defines a script named "nope"`) {
+		t.Fatalf("run-script nope: stdout %q, stderr %q", out.String(), errOut.String())
+	}
+	if cs := f.containers(t); len(cs) != 0 {
+		t.Fatalf("run-script left %d containers (deps started with --no-deps?)", len(cs))
+	}
+}
+
+// TestRunScriptOnlyInDisabledPod: a script only a pod disabled in the target defines runs
+// nothing: exit 0 and a note on stderr.
+func TestRunScriptOnlyInDisabledPod(t *testing.T) {
+	f := newOpsFixture(t, "parity")
+	var out, errOut bytes.Buffer
+	c := f.runner.RunScript(f.h.Ctx(), "offonly", nil, false)
+	c.SetStdout(&out)
+	c.SetStderr(&errOut)
+	if err := c.Run(); err != nil {
+		t.Fatalf("run-script offonly: %v", err)
+	}
+	if strings.Contains(out.String(), "offonly-ran") || !strings.Contains(errOut.String(), "no enabled service defines a script named \"offonly\"") {
+		t.Fatalf("run-script offonly: stdout %q, stderr %q", out.String(), errOut.String())
+	}
+}
+
+// TestRunStartsDependencies: run, as `docker compose run`, starts the services the service
+// depends on in its pod, unless NoDeps; run-script too.
+func TestRunStartsDependencies(t *testing.T) {
+	f := newOpsFixture(t, "parity")
+	ctx := f.h.Ctx()
+	running := func() map[string]bool {
+		m := map[string]bool{}
+		for _, c := range f.containers(t) {
+			if c.Labels[docker.LabelComposeOneoff] == "False" && c.State == "running" {
+				m[c.Service()] = true
+			}
+		}
+		return m
+	}
+	var out bytes.Buffer
+	c := f.runner.OneOff(ctx, "web", RunOptions{Cmd: []string{"sh", "-c", "echo ran; exit 4"}, Remove: true, NoTTY: true, NoDeps: true})
+	c.SetStdout(&out)
+	if code := exitCode(c.Run()); code != 4 || !strings.Contains(out.String(), "ran") {
+		t.Fatalf("run --no-deps: code %d, %q", code, out.String())
+	}
+	if r := running(); len(r) != 0 {
+		t.Fatalf("run --no-deps started %v", r)
+	}
+	c = f.runner.RunScript(ctx, "hello", []string{"app/web"}, true)
+	out.Reset()
+	c.SetStdout(&out)
+	if err := c.Run(); err != nil || !strings.Contains(out.String(), "hello-from-web") {
+		t.Fatalf("run-script --no-deps hello: %v %q", err, out.String())
+	}
+	if r := running(); len(r) != 0 {
+		t.Fatalf("run-script --no-deps started %v", r)
+	}
+	c = f.runner.OneOff(ctx, "web", RunOptions{Cmd: []string{"sh", "-c", "exit 0"}, Remove: true, NoTTY: true})
+	if err := c.Run(); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	if r := running(); !r["cache"] || r["web"] || len(r) != 1 {
+		t.Fatalf("run web: running services %v, want cache only", r)
+	}
+}
