@@ -98,3 +98,34 @@ func TestRunStartsDependencies(t *testing.T) {
 		t.Fatalf("run web: running services %v, want cache only", r)
 	}
 }
+
+// TestUpInitStopsAtFirstFailure: up --init runs a pod's run_on_init entries in order and, as
+// cage, stops at the first that fails: no later entry runs and the next pod is not started.
+// The progress lines say which pod is waited for and initialized.
+func TestUpInitStopsAtFirstFailure(t *testing.T) {
+	f := newOpsFixture(t, "parity")
+	var out bytes.Buffer
+	err := f.runner.Up(f.h.Ctx(), nil, UpOptions{Init: true, Out: &out})
+	if code := exitCode(err); code != 3 {
+		t.Fatalf("up --init: %v (exit %d), want the failed init command's exit 3", err, code)
+	}
+	mustErr(t, err, "initialize pod app", "echo init-two; exit 3")
+	got := out.String()
+	want := []string{"waiting for pod app to be running", "initializing pod app", "init-one", "init-two"}
+	at := 0
+	for _, w := range want {
+		i := strings.Index(got[at:], w)
+		if i < 0 {
+			t.Fatalf("up --init output lacks %q (in order %q):\n%s", w, want, got)
+		}
+		at += i + len(w)
+	}
+	if strings.Contains(got, "init-never") {
+		t.Fatalf("an init command after the failed one ran:\n%s", got)
+	}
+	for _, c := range f.containers(t) {
+		if c.Service() == "later" {
+			t.Fatalf("up --init went on to pod later after app's init failed")
+		}
+	}
+}
