@@ -25,6 +25,7 @@ type ServiceState struct {
 	Replicas     int
 	Containers   []docker.Container // the service's non-one-off containers, by number
 	Mounted      []string           // aliases of the sources mounted into it
+	FilePorts    []string           // the host ports its files publish, as cage shows them
 	// Drifted: a container's config hash differs from Hash, or the count differs from
 	// Replicas while some run. A pod that is simply not up is not drifted.
 	Drifted bool
@@ -184,6 +185,11 @@ func markToCreate(ss []ServiceState) {
 
 func serviceState(p *Pod, svc types.ServiceConfig, cs []docker.Container) ServiceState {
 	s := ServiceState{Pod: p.Name, Service: svc.Name, Replicas: replicasOf(svc), Containers: cs, Mounted: p.Mounts[svc.Name]}
+	for _, port := range svc.Ports {
+		if port.Published != "" {
+			s.FilePorts = append(s.FilePorts, port.Published)
+		}
+	}
 	hash, err := compose.ServiceHash(svc)
 	if err != nil {
 		s.Err = fmt.Errorf("config hash of %s/%s: %w", p.Name, svc.Name, err)

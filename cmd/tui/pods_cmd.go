@@ -285,23 +285,28 @@ whatever the outcome, and the test's exit code is podium's.`,
 	logs.Flags().BoolVar(&timestamps, "timestamps", false, "show timestamps")
 
 	status := &cobra.Command{
-		Use:   "status [POD...]",
+		Use:   "status [POD|SERVICE...]",
 		Short: "Show pods, services and containers: state, health, ports, mounted sources, drift",
 		RunE: withPods(g, "", func(cmd *cobra.Command, args []string, env *podsEnv) error {
 			states, err := env.runner.Status(cmd.Context())
 			if err != nil {
 				return err
 			}
-			only := map[string]bool{}
+			only := map[string][]string{}
 			for _, a := range args {
-				p, _, err := env.ws.Lookup(a)
+				p, svc, err := env.ws.Lookup(a)
 				if p == nil {
 					return err
 				}
-				only[p.Name] = true
+				switch list, seen := only[p.Name]; {
+				case svc == "":
+					only[p.Name] = nil
+				case !seen || list != nil:
+					only[p.Name] = append(list, svc)
+				}
 			}
 			pods.WriteStatus(cmd.OutOrStdout(), env.ws.Target, states, only)
-			return nil
+			return pods.StatusError(states, only)
 		}),
 	}
 
