@@ -251,7 +251,7 @@ func (r *Runner) downStrays(ctx context.Context, sel []Selected, all bool, timeo
 	}
 	var strays []docker.Container
 	for _, c := range cs {
-		name := c.Labels[docker.LabelPod]
+		name := containerPod(c)
 		svc := c.Labels[docker.LabelComposeService]
 		p, selected := whole[name]
 		switch {
@@ -423,7 +423,7 @@ func (r *Runner) podContainers(ctx context.Context, pod string) ([]docker.Contai
 	}
 	var out []docker.Container
 	for _, c := range cs {
-		if c.Labels[docker.LabelPod] == pod {
+		if containerPod(c) == pod {
 			out = append(out, c)
 		}
 	}

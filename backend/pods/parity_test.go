@@ -2,8 +2,13 @@ package pods
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/moby/moby/api/types/container"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/podiumdev/podium/backend/docker"
 )
@@ -127,5 +132,81 @@ func TestUpInitStopsAtFirstFailure(t *testing.T) {
 		if c.Service() == "later" {
 			t.Fatalf("up --init went on to pod later after app's init failed")
 		}
+	}
+}
+
+// TestCageLabels: the containers up makes and the exported files carry cage's
+// io.fdy.cage.pod and io.fdy.cage.target beside Podium's; status matches containers on
+// cage's target label as cage does, so a cage-made container of another target is not taken
+// for this target's, while one of this target counts as its pod's.
+func TestCageLabels(t *testing.T) {
+	f := newOpsFixture(t, "parity")
+	ctx := f.h.Ctx()
+	if err := f.runner.Up(ctx, []string{"later"}, UpOptions{}); err != nil {
+		t.Fatalf("up later: %v", err)
+	}
+	cs := f.containers(t)
+	if len(cs) != 1 {
+		t.Fatalf("up later made %d containers", len(cs))
+	}
+	for k, want := range map[string]string{
+		docker.LabelCagePod: "later", docker.LabelCageTarget: "development",
+		docker.LabelPod: "later", docker.LabelTarget: "development",
+	} {
+		if got := cs[0].Labels[k]; got != want {
+			t.Errorf("container label %s = %q, want %q", k, got, want)
+		}
+	}
+
+	dir := filepath.Join(t.TempDir(), "exported")
+	if err := f.ws.Export(dir); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "app.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Services map[string]struct{ Labels map[string]string }
+	}
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if l := doc.Services["web"].Labels; l[docker.LabelCagePod] != "app" || l[docker.LabelCageTarget] != "development" {
+		t.Fatalf("exported web labels = %v\n%s", l, data)
+	}
+
+	cage := func(name, target string) {
+		f.h.Run(name, &container.Config{
+			Cmd: []string{"sleep", "300"},
+			Labels: map[string]string{
+				docker.LabelComposeProject: f.ws.ComposeName, docker.LabelComposeService: "web",
+				docker.LabelComposeOneoff: "False", docker.LabelComposeNumber: "1",
+				docker.LabelCagePod: "app", docker.LabelCageTarget: target,
+			},
+		}, nil)
+	}
+	cage("cage-prod-web", "production")
+	webOf := func() ServiceState {
+		states, err := f.runner.Status(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ps := range states {
+			for _, s := range ps.Services {
+				if ps.Pod.Name == "app" && s.Service == "web" {
+					return s
+				}
+			}
+		}
+		t.Fatal("no app/web in status")
+		return ServiceState{}
+	}
+	if s := webOf(); len(s.Containers) != 0 {
+		t.Fatalf("status in development took cage's production container for app/web: %v", s.Containers[0].Labels)
+	}
+	cage("cage-dev-web", "development")
+	if s := webOf(); len(s.Containers) != 1 || s.Containers[0].Labels[docker.LabelCageTarget] != "development" {
+		t.Fatalf("status in development: app/web containers %d, want cage's development one", len(s.Containers))
 	}
 }

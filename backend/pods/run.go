@@ -217,7 +217,7 @@ func (r *Runner) runningContainer(ctx context.Context, p *Pod, svc string) (stri
 	}
 	sortByNumber(cs)
 	for _, c := range cs {
-		if pod, ok := c.Labels[docker.LabelPod]; ok && pod != p.Name {
+		if pod := containerPod(c); pod != "" && pod != p.Name {
 			continue
 		}
 		if c.State == "running" {

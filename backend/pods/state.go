@@ -65,7 +65,7 @@ func (w *Workspace) State(containers []docker.Container) []PodState {
 		if !w.owns(c) || c.Labels[docker.LabelComposeOneoff] == "True" {
 			continue
 		}
-		key := c.Labels[docker.LabelPod] + "/" + c.Labels[docker.LabelComposeService]
+		key := containerPod(c) + "/" + c.Labels[docker.LabelComposeService]
 		byService[key] = append(byService[key], c)
 	}
 	out := make([]PodState, 0, len(w.Pods))
@@ -127,14 +127,27 @@ func (w *Workspace) gonePods(byService map[string][]docker.Container) []PodState
 	return out
 }
 
-// owns says a container is of the workspace's compose project in its target (a container
-// without Podium's target label, made by Compose from an exported file, counts).
+// owns says a container is of the workspace's compose project in its target: each target
+// label it carries (Podium's, cage's) names the workspace's target. A container with neither,
+// made by Compose from a file that has no labels, counts.
 func (w *Workspace) owns(c docker.Container) bool {
 	if c.Labels[docker.LabelComposeProject] != w.ComposeName {
 		return false
 	}
-	t, ok := c.Labels[docker.LabelTarget]
-	return !ok || t == w.Target
+	for _, l := range []string{docker.LabelTarget, docker.LabelCageTarget} {
+		if t, ok := c.Labels[l]; ok && t != w.Target {
+			return false
+		}
+	}
+	return true
+}
+
+// containerPod is the pod a container's labels name: Podium's, else cage's, else "".
+func containerPod(c docker.Container) string {
+	if p, ok := c.Labels[docker.LabelPod]; ok {
+		return p
+	}
+	return c.Labels[docker.LabelCagePod]
 }
 
 // orphanService says a service named by a container's labels is not one of the loaded pod's
