@@ -2,7 +2,9 @@ package pods
 
 import (
 	"bytes"
+	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -208,5 +210,44 @@ func TestCageLabels(t *testing.T) {
 	cage("cage-dev-web", "development")
 	if s := webOf(); len(s.Containers) != 1 || s.Containers[0].Labels[docker.LabelCageTarget] != "development" {
 		t.Fatalf("status in development: app/web containers %d, want cage's development one", len(s.Containers))
+	}
+}
+
+// TestUpNamedTaskPod: up leaves task pods out only when no pod is named (cage); named, a task
+// pod is brought up.
+func TestUpNamedTaskPod(t *testing.T) {
+	f := newOpsFixture(t, "parity")
+	if err := f.runner.Up(f.h.Ctx(), []string{"job"}, UpOptions{}); err != nil {
+		t.Fatalf("up job: %v", err)
+	}
+	cs := f.containers(t)
+	if len(cs) != 1 || cs[0].Service() != "job" || !cs[0].Running() {
+		t.Fatalf("up job: containers %v", cs)
+	}
+}
+
+// TestStateDirIgnoredByGit: when Podium creates .podium/ (here to record a mount), it writes
+// .podium/.gitignore holding "*", so the workspace's git repository shows nothing of it.
+func TestStateDirIgnoredByGit(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	root := workspace(t, map[string]string{
+		"pods/node.yml":         "services: {web: {image: busybox:latest, build: ../src/node_hello}}\n",
+		"src/node_hello/app.js": "x\n",
+	})
+	git(t, root, "init", "-q")
+	git(t, root, "add", ".")
+	git(t, root, "commit", "-qm", "workspace")
+	w := load(t, root, LoadOptions{})
+	if err := w.Mount(context.Background(), &bytes.Buffer{}, true); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(root, ".podium", ".gitignore")); err != nil || string(b) != "*\n" {
+		t.Fatalf(".podium/.gitignore = %q, %v", b, err)
+	}
+	out, err := exec.Command("git", "-C", root, "status", "--porcelain", "--untracked-files=all").CombinedOutput()
+	if err != nil || len(bytes.TrimSpace(out)) != 0 {
+		t.Fatalf("git status after a mount: %v\n%s", err, out)
 	}
 }
