@@ -251,3 +251,24 @@ func TestStateDirIgnoredByGit(t *testing.T) {
 		t.Fatalf("git status after a mount: %v\n%s", err, out)
 	}
 }
+
+// TestRunScriptReachesTheImageEntrypoint: as cage's rails_hello, rake's image has the
+// entrypoint rake (a stub here, built from busybox, that prints what it receives), and the
+// script routes: [["rake", "routes"]] hands it `rake routes`.
+func TestRunScriptReachesTheImageEntrypoint(t *testing.T) {
+	f := newOpsFixture(t, "rails_hello")
+	img := f.h.BuildImage("rakestub", "FROM busybox:latest\nCOPY rake /bin/rake\nRUN chmod 755 /bin/rake\nENTRYPOINT [\"rake\"]\n",
+		map[string]string{"rake": "#!/bin/sh\necho \"rake-stub argv: $*\"\n"})
+	writeTree(t, f.root, map[string]string{"pods/rake.yml": "services:\n  rake:\n    image: " + img + "\n"})
+	f.load(t, "")
+	var out, errOut bytes.Buffer
+	c := f.runner.RunScript(f.h.Ctx(), "routes", []string{"rake"}, false)
+	c.SetStdout(&out)
+	c.SetStderr(&errOut)
+	if err := c.Run(); err != nil {
+		t.Fatalf("run-script routes: %v (stderr %q)", err, errOut.String())
+	}
+	if got := strings.TrimSpace(out.String()); got != "rake-stub argv: rake routes" {
+		t.Fatalf("the image's entrypoint received %q, want \"rake-stub argv: rake routes\"", got)
+	}
+}
