@@ -31,7 +31,7 @@ func TestStatusCageParity(t *testing.T) {
 	if err != nil {
 		t.Fatalf("status: %v\n%s", err, out)
 	}
-	if !strings.Contains(out, "web          ports:18081") {
+	if !strings.Contains(out, "off          ports:18081") {
 		t.Fatalf("status of a stopped pod lacks the file's host port:\n%s", out)
 	}
 	out, err = podium("status", "app/web")
