@@ -8,6 +8,25 @@ import (
 	"path/filepath"
 )
 
+// IgnoredDir creates dir as PrivateDir does and, when it creates it, writes dir/.gitignore
+// holding "*", so that git shows nothing of it: a workspace's .podium/ lives in the user's
+// repository. A dir that exists is left as the user has it (a .gitignore they removed stays
+// removed).
+func IgnoredDir(dir string) error {
+	_, err := os.Lstat(dir)
+	created := errors.Is(err, fs.ErrNotExist)
+	if err := PrivateDir(dir); err != nil {
+		return err
+	}
+	if !created {
+		return nil
+	}
+	if err := Write(filepath.Join(dir, ".gitignore"), []byte("*\n"), 0o644); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	return nil
+}
+
 // PrivateDir creates dir (and its parents) and makes dir itself 0700, whatever the umask and
 // whatever mode an older version left it with: Podium's own files (state, tokens, sockets,
 // run records, logs) live in such directories.

@@ -73,3 +73,24 @@ func TestTighten(t *testing.T) {
 	}
 	wantMode(t, filepath.Join(root, "sub"), 0o700)
 }
+
+// TestIgnoredDir: creating the directory writes a .gitignore holding "*"; a directory that
+// exists is left alone.
+func TestIgnoredDir(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ws", ".podium")
+	if err := IgnoredDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, ".gitignore")); err != nil || string(b) != "*\n" {
+		t.Fatalf(".gitignore = %q, %v", b, err)
+	}
+	if err := os.Remove(filepath.Join(dir, ".gitignore")); err != nil {
+		t.Fatal(err)
+	}
+	if err := IgnoredDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".gitignore")); !os.IsNotExist(err) {
+		t.Fatalf("IgnoredDir wrote a .gitignore into an existing directory: %v", err)
+	}
+}

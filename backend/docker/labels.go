@@ -21,6 +21,10 @@ const (
 	// Pods.
 	LabelPod    = "dev.podium.pod"
 	LabelTarget = "dev.podium.target"
+	// cage's labels, written beside Podium's on pods' containers and in exported files so
+	// that cage's tools (and its `status`) find them; cage-made containers carry only these.
+	LabelCagePod    = "io.fdy.cage.pod"
+	LabelCageTarget = "io.fdy.cage.target"
 
 	// Deploys.
 	LabelDeploy   = "dev.podium.deploy"

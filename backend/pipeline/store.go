@@ -130,6 +130,9 @@ type RunSummary struct {
 // Store keeps runs under Root, normally <workspace>/.podium/runs.
 type Store struct {
 	Root string
+	// StateDir, when set, is the workspace's .podium/ that holds Root: NewRun creates it
+	// first, with a .gitignore, as Podium does wherever it creates that directory.
+	StateDir string
 	// Notifier tells FollowOutput of new output; only following needs it.
 	Notifier DirNotifier
 }
@@ -145,6 +148,11 @@ func (s *Store) NewRun(pipeline, file string, def []byte, nodes []NodeRun) (*Run
 	r := &Run{Pipeline: pipeline, File: file, Status: RunRunning, Nodes: make(map[string]*NodeRun, len(nodes)), Definition: def}
 	if err := r.addNodes(nodes, len(r.Order)); err != nil {
 		return nil, fmt.Errorf("new run of %s: %w", pipeline, err)
+	}
+	if s.StateDir != "" {
+		if err := atomicfile.IgnoredDir(s.StateDir); err != nil {
+			return nil, fmt.Errorf("new run of %s: %w", pipeline, err)
+		}
 	}
 	parent := filepath.Join(s.Root, pipeline)
 	if err := os.MkdirAll(parent, 0o700); err != nil {

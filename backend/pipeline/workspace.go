@@ -52,7 +52,7 @@ type pipelineNameKey struct{}
 // only).
 func NewWorkspace(eng *docker.Engine, root string, opts WorkspaceOptions) *Workspace {
 	w := &Workspace{
-		Store: &Store{Root: RunsDir(root), Notifier: opts.Notifier},
+		Store: &Store{Root: RunsDir(root), StateDir: filepath.Dir(RunsDir(root)), Notifier: opts.Notifier},
 		eng:   eng,
 		root:  root,
 	}

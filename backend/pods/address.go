@@ -131,7 +131,10 @@ func qualify(pod string, services []string) []string {
 // PodLabels are the labels Podium adds to every container of a pod (not part of the config
 // hash): which pod and which target it belongs to.
 func (w *Workspace) PodLabels(pod string) map[string]string {
-	return map[string]string{docker.LabelPod: pod, docker.LabelTarget: w.Target}
+	return map[string]string{
+		docker.LabelPod: pod, docker.LabelTarget: w.Target,
+		docker.LabelCagePod: pod, docker.LabelCageTarget: w.Target,
+	}
 }
 
 // Shell is the shell `podium shell` runs in a service: io.fdy.cage.shell, default sh.

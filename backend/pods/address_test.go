@@ -67,7 +67,7 @@ func TestServiceLabels(t *testing.T) {
 	mustErr(t, err, "io.fdy.cage.test on service frontend/web")
 
 	w := load(t, fixture(t, "hello"), LoadOptions{Target: "production"})
-	if got := w.PodLabels("frontend"); !reflect.DeepEqual(got, map[string]string{"dev.podium.pod": "frontend", "dev.podium.target": "production"}) {
+	if got := w.PodLabels("frontend"); !reflect.DeepEqual(got, map[string]string{"dev.podium.pod": "frontend", "dev.podium.target": "production", "io.fdy.cage.pod": "frontend", "io.fdy.cage.target": "production"}) {
 		t.Fatalf("PodLabels = %v", got)
 	}
 	cmd, err := TestCommand("frontend", service(t, w, "frontend", "proxy"))

@@ -195,7 +195,7 @@ func (p *Paused) Run() error {
 
 // RunScript runs each entry without a terminal, as the CLI does; its output stays on screen.
 func (b Controller) RunScript(ctx context.Context, ws *Workspace, pod, service, name string) (*Paused, error) {
-	return pauseAfter(b.runner(ws, nil).RunScript(ctx, name, []string{Address(pod, service)})), nil
+	return pauseAfter(b.runner(ws, nil).RunScript(ctx, name, []string{Address(pod, service)}, false)), nil
 }
 
 // Mount changes a fresh load: the tab's workspace is read by its view and must not change

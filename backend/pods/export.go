@@ -36,7 +36,7 @@ func (w *Workspace) Export(dir string) error {
 		if p.Err != nil {
 			return fmt.Errorf("export: %w", p.Err)
 		}
-		data, err := exportYAML(p.exported)
+		data, err := exportYAML(p.exported, w.PodLabels(p.Name))
 		if err != nil {
 			return fmt.Errorf("export pod %s: %w", p.Name, err)
 		}
@@ -77,12 +77,21 @@ func (w *Workspace) Export(dir string) error {
 	return nil
 }
 
-// exportYAML renders a pod's project for export.
-func exportYAML(p *types.Project) ([]byte, error) {
+// exportYAML renders a pod's project for export, with labels (the pod's, cage's among them)
+// on every service, so containers made from the file are found as the pod's.
+func exportYAML(p *types.Project, labels map[string]string) ([]byte, error) {
 	out, err := p.WithServicesTransform(func(_ string, s types.ServiceConfig) (types.ServiceConfig, error) {
 		if s.Image != "" {
 			s.Build = nil
 		}
+		l := types.Labels{}
+		for k, v := range s.Labels {
+			l[k] = v
+		}
+		for k, v := range labels {
+			l[k] = v
+		}
+		s.Labels = l
 		return s, nil
 	})
 	if err != nil {

@@ -59,6 +59,9 @@ func updateMounted(root string, change map[string]bool) error {
 	if len(m) == 0 {
 		data = []byte("{}\n")
 	}
+	if err := atomicfile.IgnoredDir(filepath.Join(root, stateDir)); err != nil {
+		return fmt.Errorf("write %s/%s: %w", stateDir, mountedFile, err)
+	}
 	return atomicfile.Write(filepath.Join(root, stateDir, mountedFile), data, 0o600)
 }
 

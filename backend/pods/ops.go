@@ -34,7 +34,8 @@ type UpOptions struct {
 	Init bool
 	// Wait waits until every started service is running (and healthy, when it has a check).
 	Wait bool
-	// Out receives the output of run_on_init commands.
+	// Out receives the output of run_on_init commands, and with Init the progress lines
+	// "waiting for pod P to be running" and "initializing pod P".
 	Out io.Writer
 }
 
@@ -42,7 +43,8 @@ type UpOptions struct {
 // first. A placeholder pod is waited for (running, and healthy when it has a check) before the
 // service pods start, which cage never did. A service whose image is missing and that builds
 // from a local directory is built first; a git build context is never built implicitly (cage
-// issue 69). A pod that fails does not stop the others, and nothing running is stopped.
+// issue 69). A pod that fails does not stop the others, but with Init the first failure stops
+// up before the next pod, as cage. Nothing running is stopped.
 func (r *Runner) Up(ctx context.Context, names []string, opts UpOptions) error {
 	sel, err := r.WS.Select(names, ScopeNoTasks)
 	if err != nil {
@@ -51,6 +53,11 @@ func (r *Runner) Up(ctx context.Context, names []string, opts UpOptions) error {
 	var errs []error
 	for _, s := range sel {
 		if err := r.upOne(ctx, s, opts); err != nil {
+			if opts.Init {
+				// As cage: initialization is ordered (the next pod's init may need this
+				// one's), so the first failure stops up before the next pod.
+				return err
+			}
 			errs = append(errs, err)
 		}
 	}
@@ -74,6 +81,9 @@ func (r *Runner) upOne(ctx context.Context, s Selected, opts UpOptions) error {
 			return fmt.Errorf("up %s: %w", p.Name, err)
 		}
 	}
+	if opts.Init && s.Whole() && len(p.RunOnInit) > 0 && opts.Out != nil {
+		fmt.Fprintf(opts.Out, "waiting for pod %s to be running\n", p.Name)
+	}
 	err := compose.Up(ctx, r.Engine, p.Project, compose.UpOptions{
 		Orphans:        orphans,
 		Services:       s.Services,
@@ -89,13 +99,16 @@ func (r *Runner) upOne(ctx context.Context, s Selected, opts UpOptions) error {
 	if !opts.Init || !s.Whole() {
 		return nil
 	}
+	out := opts.Out
+	if out == nil {
+		out = io.Discard
+	}
+	if len(p.RunOnInit) > 0 {
+		fmt.Fprintf(out, "initializing pod %s\n", p.Name)
+	}
 	for _, entry := range p.RunOnInit {
 		if len(entry) == 0 {
 			continue
-		}
-		out := opts.Out
-		if out == nil {
-			out = io.Discard
 		}
 		cmd := r.OneOff(ctx, entry[0], RunOptions{Cmd: entry[1:], Remove: true})
 		cmd.SetStdout(out)
@@ -238,7 +251,7 @@ func (r *Runner) downStrays(ctx context.Context, sel []Selected, all bool, timeo
 	}
 	var strays []docker.Container
 	for _, c := range cs {
-		name := c.Labels[docker.LabelPod]
+		name := containerPod(c)
 		svc := c.Labels[docker.LabelComposeService]
 		p, selected := whole[name]
 		switch {
@@ -410,7 +423,7 @@ func (r *Runner) podContainers(ctx context.Context, pod string) ([]docker.Contai
 	}
 	var out []docker.Container
 	for _, c := range cs {
-		if c.Labels[docker.LabelPod] == pod {
+		if containerPod(c) == pod {
 			out = append(out, c)
 		}
 	}

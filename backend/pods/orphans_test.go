@@ -71,7 +71,7 @@ func (f *opsFixture) status(t *testing.T) string {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	WriteStatus(&b, f.ws.Target, states, map[string]bool{"app": true})
+	WriteStatus(&b, f.ws.Target, states, map[string][]string{"app": nil})
 	return b.String()
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 
 	"golang.org/x/term"
@@ -22,6 +23,7 @@ type RunOptions struct {
 	Detach     bool // start it and return its id, as `run -d`
 	Remove     bool // remove it when it ends, whatever the outcome
 	NoTTY      bool // never give it a terminal, even when stdin is one
+	NoDeps     bool // do not start the services it depends on (in its pod) first
 }
 
 // Command is something that runs with the caller's streams and may take over the terminal:
@@ -79,6 +81,18 @@ func (r *Runner) runOneOff(ctx context.Context, p *Pod, svc string, opts RunOpti
 		}
 		env = append([]string{"TERM=" + t}, env...)
 	}
+	if !opts.NoDeps {
+		// As `docker compose run`: the services it depends on (in its pod) come up first.
+		if deps := dependencies(p, svc); len(deps) > 0 {
+			err := compose.Up(ctx, r.Engine, p.Project, compose.UpOptions{
+				Services: deps, ExtraLabels: r.labels(p), ResourceLabels: r.Labels,
+				Progress: r.Progress, Awaiter: r.Awaiter,
+			})
+			if err != nil {
+				return fmt.Errorf("run %s/%s: start its dependencies %s: %w", p.Name, svc, strings.Join(deps, ", "), err)
+			}
+		}
+	}
 	id, err := compose.CreateOneOff(ctx, r.Engine, p.Project, svc, compose.OneOffOptions{
 		Cmd: opts.Cmd, Entrypoint: opts.Entrypoint, Env: env, User: opts.User,
 		Interactive: !opts.Detach && stdin != nil, TTY: tty,
@@ -108,6 +122,16 @@ func (r *Runner) runOneOff(ctx context.Context, p *Pod, svc string, opts RunOpti
 	return run.Run()
 }
 
+// dependencies lists the services svc's depends_on names, sorted.
+func dependencies(p *Pod, svc string) []string {
+	var deps []string
+	for d := range p.Project.Services[svc].DependsOn {
+		deps = append(deps, d)
+	}
+	sort.Strings(deps)
+	return deps
+}
+
 // Test prepares `podium test SERVICE [CMD...]`: a one-off container of the service running
 // its io.fdy.cage.test command (or cmd), removed whatever the outcome, its exit code passed
 // through. The workspace should be loaded in the test target.
@@ -125,7 +149,7 @@ func (r *Runner) Test(ctx context.Context, service string, cmd []string, noTTY b
 		if len(p.Mounts[svc]) == 0 {
 			fmt.Fprintf(stderr, "podium: no source code mounted into %s/%s (podium source mount ALIAS)\n", p.Name, svc)
 		}
-		return r.runOneOff(ctx, p, svc, RunOptions{Cmd: cmd, Remove: true, NoTTY: noTTY}, stdin, stdout, stderr)
+		return r.runOneOff(ctx, p, svc, RunOptions{Cmd: cmd, Remove: true, NoTTY: noTTY, NoDeps: true}, stdin, stdout, stderr)
 	}}
 }
 
@@ -193,7 +217,7 @@ func (r *Runner) runningContainer(ctx context.Context, p *Pod, svc string) (stri
 	}
 	sortByNumber(cs)
 	for _, c := range cs {
-		if pod, ok := c.Labels[docker.LabelPod]; ok && pod != p.Name {
+		if pod := containerPod(c); pod != "" && pod != p.Name {
 			continue
 		}
 		if c.State == "running" {
@@ -203,18 +227,19 @@ func (r *Runner) runningContainer(ctx context.Context, p *Pod, svc string) (stri
 	return "", fmt.Errorf("service %s/%s is not running (start it with `podium up %s`)", p.Name, svc, p.Name)
 }
 
-// RunScript runs the script name of every selected service that has one, each entry as a
-// one-off container, like run_on_init: when the entry's first element names a service,
-// `[rake, "db:migrate"]` runs `db:migrate` in rake; otherwise the whole entry is a command for
-// the script's own service. An entry of one element that is not a service runs that command,
-// never silently the service's default (cage's quirk, fixed).
-func (r *Runner) RunScript(ctx context.Context, name string, names []string) *Command {
+// RunScript runs the script name of every selected service that has one (default: every
+// enabled pod, tasks included), as cage does: each entry is the command of a one-off container
+// of the script's own service, so `routes: [["rake", "routes"]]` in service rake runs
+// `rake routes` in rake, which the image's entrypoint receives. The services the script's
+// service depends on are started first unless noDeps. A script no enabled service defines runs
+// nothing, as in cage: a note on stderr, and no error.
+func (r *Runner) RunScript(ctx context.Context, name string, names []string, noDeps bool) *Command {
 	return &Command{run: func(_ io.Reader, stdout, stderr io.Writer) error {
-		return r.runScript(ctx, name, names, stdout, stderr)
+		return r.runScript(ctx, name, names, noDeps, stdout, stderr)
 	}}
 }
 
-func (r *Runner) runScript(ctx context.Context, name string, names []string, stdout, stderr io.Writer) error {
+func (r *Runner) runScript(ctx context.Context, name string, names []string, noDeps bool, stdout, stderr io.Writer) error {
 	sel, err := r.WS.Select(names, ScopeAll)
 	if err != nil {
 		return err
@@ -234,21 +259,15 @@ func (r *Runner) runScript(ctx context.Context, name string, names []string, std
 					continue
 				}
 				ran++
-				target, cmd := entry[0], entry[1:]
-				if _, _, err := r.WS.LookupService(target); err != nil {
-					target, cmd = s.Pod.Name+"/"+svc, entry
-				}
-				c := r.OneOff(ctx, target, RunOptions{Cmd: cmd, Remove: true, NoTTY: true})
-				c.SetStdout(stdout)
-				c.SetStderr(stderr)
-				if err := c.Run(); err != nil {
+				opts := RunOptions{Cmd: entry, Remove: true, NoTTY: true, NoDeps: noDeps}
+				if err := r.runOneOff(ctx, s.Pod, svc, opts, nil, stdout, stderr); err != nil {
 					return fmt.Errorf("run-script %s: %s/%s: %s: %w", name, s.Pod.Name, svc, strings.Join(entry, " "), err)
 				}
 			}
 		}
 	}
 	if ran == 0 {
-		return fmt.Errorf("no service defines a script named %q (scripts live in pods/<pod>.metadata.yml under services.<svc>.scripts)", name)
+		fmt.Fprintf(stderr, "podium: no enabled service defines a script named %q (scripts live in pods/<pod>.metadata.yml under services.<svc>.scripts)\n", name)
 	}
 	return nil
 }

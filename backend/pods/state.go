@@ -25,6 +25,7 @@ type ServiceState struct {
 	Replicas     int
 	Containers   []docker.Container // the service's non-one-off containers, by number
 	Mounted      []string           // aliases of the sources mounted into it
+	FilePorts    []string           // the host ports its files publish, as cage shows them
 	// Drifted: a container's config hash differs from Hash, or the count differs from
 	// Replicas while some run. A pod that is simply not up is not drifted.
 	Drifted bool
@@ -64,7 +65,7 @@ func (w *Workspace) State(containers []docker.Container) []PodState {
 		if !w.owns(c) || c.Labels[docker.LabelComposeOneoff] == "True" {
 			continue
 		}
-		key := c.Labels[docker.LabelPod] + "/" + c.Labels[docker.LabelComposeService]
+		key := containerPod(c) + "/" + c.Labels[docker.LabelComposeService]
 		byService[key] = append(byService[key], c)
 	}
 	out := make([]PodState, 0, len(w.Pods))
@@ -126,14 +127,27 @@ func (w *Workspace) gonePods(byService map[string][]docker.Container) []PodState
 	return out
 }
 
-// owns says a container is of the workspace's compose project in its target (a container
-// without Podium's target label, made by Compose from an exported file, counts).
+// owns says a container is of the workspace's compose project in its target: each target
+// label it carries (Podium's, cage's) names the workspace's target. A container with neither,
+// made by Compose from a file that has no labels, counts.
 func (w *Workspace) owns(c docker.Container) bool {
 	if c.Labels[docker.LabelComposeProject] != w.ComposeName {
 		return false
 	}
-	t, ok := c.Labels[docker.LabelTarget]
-	return !ok || t == w.Target
+	for _, l := range []string{docker.LabelTarget, docker.LabelCageTarget} {
+		if t, ok := c.Labels[l]; ok && t != w.Target {
+			return false
+		}
+	}
+	return true
+}
+
+// containerPod is the pod a container's labels name: Podium's, else cage's, else "".
+func containerPod(c docker.Container) string {
+	if p, ok := c.Labels[docker.LabelPod]; ok {
+		return p
+	}
+	return c.Labels[docker.LabelCagePod]
 }
 
 // orphanService says a service named by a container's labels is not one of the loaded pod's
@@ -184,6 +198,11 @@ func markToCreate(ss []ServiceState) {
 
 func serviceState(p *Pod, svc types.ServiceConfig, cs []docker.Container) ServiceState {
 	s := ServiceState{Pod: p.Name, Service: svc.Name, Replicas: replicasOf(svc), Containers: cs, Mounted: p.Mounts[svc.Name]}
+	for _, port := range svc.Ports {
+		if port.Published != "" {
+			s.FilePorts = append(s.FilePorts, port.Published)
+		}
+	}
 	hash, err := compose.ServiceHash(svc)
 	if err != nil {
 		s.Err = fmt.Errorf("config hash of %s/%s: %w", p.Name, svc.Name, err)

@@ -25,10 +25,15 @@ func (r *Runner) Status(ctx context.Context) ([]PodState, error) {
 //	frontend        enabled type:service
 //	├─ web          RUNNING healthy ports:127.0.0.1:32768->8080 mounted:frontend
 //	└─ worker       RUNNING drifted
-func WriteStatus(w io.Writer, target string, states []PodState, only map[string]bool) {
+//
+// only, when not empty, limits it to some pods: each to the services listed, or whole when
+// its list is nil. A service with no container shows the host ports its files publish
+// (ports:8080), as cage did whether or not it ran.
+func WriteStatus(w io.Writer, target string, states []PodState, only map[string][]string) {
 	for _, ps := range states {
 		p := ps.Pod
-		if len(only) > 0 && !only[p.Name] {
+		services, shown := only[p.Name]
+		if len(only) > 0 && !shown {
 			continue
 		}
 		enabled := "enabled"
@@ -36,22 +41,42 @@ func WriteStatus(w io.Writer, target string, states []PodState, only map[string]
 			enabled = "disabled"
 		}
 		fmt.Fprintf(w, "%-15s %s type:%s\n", p.Name, enabled, p.Type)
+		var list []ServiceState
+		for _, s := range ps.Services {
+			if services == nil || contains(services, s.Service) {
+				list = append(list, s)
+			}
+		}
 		if p.Err != nil {
 			// A broken pod's containers still run: they follow its error.
 			branch := "└─"
-			if len(ps.Services) > 0 {
+			if len(list) > 0 {
 				branch = "├─"
 			}
 			fmt.Fprintf(w, "%s error: %v\n", branch, p.Err)
 		}
-		for i, s := range ps.Services {
+		for i, s := range list {
 			branch := "├─"
-			if i == len(ps.Services)-1 {
+			if i == len(list)-1 {
 				branch = "└─"
 			}
 			fmt.Fprintf(w, "%s %-12s%s\n", branch, s.Service, serviceSummary(s))
 		}
 	}
+}
+
+// StatusError is the error of the first pod status shows (all with an empty only) that
+// failed to load, naming it; nil when every one loaded.
+func StatusError(states []PodState, only map[string][]string) error {
+	for _, ps := range states {
+		if _, shown := only[ps.Pod.Name]; len(only) > 0 && !shown {
+			continue
+		}
+		if ps.Pod.Err != nil {
+			return fmt.Errorf("status: pod %s: %w", ps.Pod.Name, ps.Pod.Err)
+		}
+	}
+	return nil
 }
 
 func serviceSummary(s ServiceState) string {
@@ -76,6 +101,8 @@ func serviceSummary(s ServiceState) string {
 		if len(ports) > 0 {
 			parts = append(parts, "ports:"+strings.Join(dedupe(ports), ","))
 		}
+	} else if len(s.FilePorts) > 0 {
+		parts = append(parts, "ports:"+strings.Join(dedupe(s.FilePorts), ","))
 	}
 	if len(s.Mounted) > 0 {
 		parts = append(parts, "mounted:"+strings.Join(s.Mounted, ","))

@@ -68,7 +68,7 @@ func TestEndlessPipelineAndKeymapFiles(t *testing.T) {
 }
 
 // An endless pod file breaks that pod, with an error naming the file; `podium status` says so
-// and shows the rest.
+// and shows the rest, then exits non-zero naming the pod.
 func TestStatusWithAnEndlessPodFile(t *testing.T) {
 	enginetest.New(t)
 	root := filepath.Join(t.TempDir(), "endless")
@@ -84,8 +84,8 @@ func TestStatusWithAnEndlessPodFile(t *testing.T) {
 	}
 	endlessFile(t, filepath.Join(root, "pods", "zero.yml"))
 	out, err := runCLIWithin(t, 20*time.Second, "--workspace", root, "status")
-	if err != nil {
-		t.Fatalf("status: %v\n%s", err, out)
+	if err == nil || !strings.Contains(err.Error(), "pod zero") {
+		t.Fatalf("status with pod zero broken: want an error naming it, got %v\n%s", err, out)
 	}
 	for _, want := range []string{"pods/zero.yml: larger than 1 MiB", "web"} {
 		if !strings.Contains(out, want) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/podiumdev/podium/backend/atomicfile"
 	"github.com/podiumdev/podium/backend/pipeline"
 	"github.com/podiumdev/podium/watch"
 )
@@ -33,6 +34,10 @@ func (b *pipelinesBackend) followRuns(ctx context.Context, hub *watch.Hub, root 
 		log.Info("removed the containers of interrupted pipeline runs", "containers", n)
 	}
 	dir := pipeline.RunsDir(root)
+	if err := atomicfile.IgnoredDir(filepath.Dir(dir)); err != nil {
+		log.Warn("follow pipeline runs", "err", err)
+		return
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		log.Warn("follow pipeline runs", "err", err)
 		return

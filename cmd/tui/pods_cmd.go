@@ -134,6 +134,7 @@ func podCommands(g *globalFlags) []*cobra.Command {
 		tail                int
 		all                 bool
 		hash                string
+		noDeps              bool
 	)
 	up := &cobra.Command{
 		Use:   "up [POD|SERVICE...]",
@@ -223,7 +224,7 @@ func podCommands(g *globalFlags) []*cobra.Command {
 		Short: "Run a one-off container of a service, attached; its exit code is podium's",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: withPods(g, "", func(cmd *cobra.Command, args []string, env *podsEnv) error {
-			opts := pods.RunOptions{Env: envs, User: user, Detach: detach, Remove: rmAfter, NoTTY: noTTY}
+			opts := pods.RunOptions{Env: envs, User: user, Detach: detach, Remove: rmAfter, NoTTY: noTTY, NoDeps: noDeps}
 			if len(args) > 1 {
 				opts.Cmd = args[1:]
 			}
@@ -240,15 +241,17 @@ func podCommands(g *globalFlags) []*cobra.Command {
 	run.Flags().StringVar(&entrypoint, "entrypoint", "", "override the image's entrypoint")
 	run.Flags().BoolVar(&rmAfter, "rm", false, "remove the container when it exits")
 	run.Flags().BoolVarP(&noTTY, "no-tty", "T", false, "do not allocate a terminal")
+	run.Flags().BoolVar(&noDeps, "no-deps", false, "do not start the services it depends on")
 
 	runScript := &cobra.Command{
 		Use:   "run-script NAME [POD|SERVICE...]",
 		Short: "Run a named script (services.<svc>.scripts.<NAME> in pod metadata)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: withPods(g, "", func(cmd *cobra.Command, args []string, env *podsEnv) error {
-			return stdio(cmd, env.runner.RunScript(cmd.Context(), args[0], args[1:])).Run()
+			return stdio(cmd, env.runner.RunScript(cmd.Context(), args[0], args[1:], noDeps)).Run()
 		}),
 	}
+	runScript.Flags().BoolVar(&noDeps, "no-deps", false, "do not start the services the scripts' services depend on")
 
 	execCmd := &cobra.Command{
 		Use:   "exec [flags] SERVICE CMD...",
@@ -309,20 +312,25 @@ whatever the outcome, and the test's exit code is podium's.`,
 	logs.Flags().BoolVar(&timestamps, "timestamps", false, "show timestamps")
 
 	status := &cobra.Command{
-		Use:   "status [POD...]",
+		Use:   "status [POD|SERVICE...]",
 		Short: "Show pods, services and containers: state, health, ports, mounted sources, drift",
 		RunE: withPods(g, "", func(cmd *cobra.Command, args []string, env *podsEnv) error {
 			states, err := env.runner.Status(cmd.Context())
 			if err != nil {
 				return err
 			}
-			only := map[string]bool{}
+			only := map[string][]string{}
 			for _, a := range args {
-				p, _, err := env.ws.Lookup(a)
+				p, svc, err := env.ws.Lookup(a)
 				if p == nil {
 					return err
 				}
-				only[p.Name] = true
+				switch list, seen := only[p.Name]; {
+				case svc == "":
+					only[p.Name] = nil
+				case !seen || list != nil:
+					only[p.Name] = append(list, svc)
+				}
 			}
 			for _, p := range env.ws.Pods {
 				if len(only) == 0 || only[p.Name] {
@@ -332,7 +340,7 @@ whatever the outcome, and the test's exit code is podium's.`,
 				}
 			}
 			pods.WriteStatus(cmd.OutOrStdout(), env.ws.Target, states, only)
-			return nil
+			return pods.StatusError(states, only)
 		}),
 	}
 

@@ -36,7 +36,11 @@ type localSupervisor struct {
 // of the workspace fails first, then runs the supervisor and its API until ctx ends. The
 // supervised containers keep running after it.
 func startLocalSupervisor(ctx context.Context, g *globalFlags, eng *docker.Engine, setup superviseSetup, log *slog.Logger) (*localSupervisor, error) {
-	if err := atomicfile.PrivateDir(setup.priv); err != nil {
+	mkPriv := atomicfile.PrivateDir
+	if filepath.Base(setup.priv) == workspaceStateDir {
+		mkPriv = atomicfile.IgnoredDir // a workspace's .podium/, in the user's repository
+	}
+	if err := mkPriv(setup.priv); err != nil {
 		return nil, fmt.Errorf("supervise: %w", err)
 	}
 	tightenPrivate(setup.priv, log)
