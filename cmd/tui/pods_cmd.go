@@ -333,7 +333,7 @@ whatever the outcome, and the test's exit code is podium's.`,
 				}
 			}
 			for _, p := range env.ws.Pods {
-				if len(only) == 0 || only[p.Name] {
+				if _, shown := only[p.Name]; len(only) == 0 || shown {
 					for _, f := range p.ObsoleteVersion {
 						fmt.Fprintln(cmd.ErrOrStderr(), "note:", pods.ObsoleteVersionNote(f))
 					}
