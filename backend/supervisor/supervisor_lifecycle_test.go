@@ -260,3 +260,33 @@ func TestSupervisorOrphanRemoved(t *testing.T) {
 	// The stray's service exists only while its container is removed, then is forgotten.
 	r.wait("nobody", 20*time.Second, "forgotten (no service is made up for a stray container)", func(_ ServiceStatus, ok bool) bool { return !ok })
 }
+
+// A container of the service that appears while the supervisor runs, created but never
+// started and not in its record (a create a killed supervisor had asked for, finished by the
+// engine after this one listed its containers), is removed; the service's own stays.
+func TestSupervisorLateStrayCreateRemoved(t *testing.T) {
+	t.Parallel()
+	r := supNewRig(t, 1)
+	r.start()
+	r.write(0, "late", supSpec("busybox:latest", "1"))
+	st := r.waitStable("late", 1, 20*time.Second)
+	keep := st.Containers[0].ID
+	hash := r.ours("late")[0].Labels[docker.LabelSpecHash]
+	stray := r.h.Create("late-stray", &container.Config{
+		Cmd:    []string{"sleep", "3600"},
+		Labels: map[string]string{docker.LabelDeploy: "late", docker.LabelSpecHash: hash, docker.LabelRevision: "1"},
+	}, nil)
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, err := r.h.Engine.Inspect(r.h.Ctx(), stray); docker.IsNotFound(err) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if _, err := r.h.Engine.Inspect(r.h.Ctx(), stray); !docker.IsNotFound(err) {
+		t.Fatalf("the stray created container %s is still there: %v", stray[:12], err)
+	}
+	if st, _ := r.sup.Service("late"); len(st.Containers) != 1 || st.Containers[0].ID != keep || st.State != Stable {
+		t.Errorf("the service's own container or state changed: %s", supDescribe(st))
+	}
+}
