@@ -1,0 +1,53 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestSourceCloneAndLsCageParity: `source clone` of a source already in src/ says so, as cage
+// did, and leaves it unmounted; `source ls` keeps a git context's #branch and shows where
+// the trees are relative to the workspace.
+func TestSourceCloneAndLsCageParity(t *testing.T) {
+	ws := filepath.Join(t.TempDir(), "hello")
+	if out, err := exec.Command("cp", "-r", filepath.Join("..", "..", "testdata", "cage", "hello"), ws).CombinedOutput(); err != nil {
+		t.Fatalf("copy: %v\n%s", err, out)
+	}
+	extra := "services:\n  lib:\n    image: busybox:latest\n    build: https://example.com/team/shop.git#dev\n  loc:\n    image: busybox:latest\n    build: ../vendor/tool\n"
+	if err := os.WriteFile(filepath.Join(ws, "pods", "extra.yml"), []byte(extra), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"src/dockercloud-hello-world", "vendor/tool"} {
+		if err := os.MkdirAll(filepath.Join(ws, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	out, err := runCLI(t, "-w", ws, "source", "clone", "dockercloud-hello-world")
+	if err != nil || !strings.Contains(out, "'dockercloud-hello-world' is already available locally") {
+		t.Fatalf("source clone of a local source: %v\n%s", err, out)
+	}
+	if data, err := os.ReadFile(filepath.Join(ws, ".podium", "mounted.yml")); err == nil && strings.Contains(string(data), "dockercloud-hello-world") {
+		t.Fatalf("source clone of a local source changed the mounted state:\n%s", data)
+	}
+
+	out, err = runCLI(t, "-w", ws, "source", "ls")
+	if err != nil {
+		t.Fatalf("source ls: %v\n%s", err, out)
+	}
+	for _, want := range []string{
+		"https://example.com/team/shop.git#dev",
+		"  Available at src/dockercloud-hello-world (NOT MOUNTED)",
+		"tool                      vendor/tool\n  Available at vendor/tool (NOT MOUNTED)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("source ls lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, ws) {
+		t.Errorf("source ls shows absolute paths:\n%s", out)
+	}
+}
