@@ -51,3 +51,21 @@ func TestSourceCloneAndLsCageParity(t *testing.T) {
 		t.Errorf("source ls shows absolute paths:\n%s", out)
 	}
 }
+
+// TestExportDefaultTagsCageParity: export without --default-tags warns, as cage did, and a
+// --default-tags file that does not exist is an error naming it.
+func TestExportDefaultTagsCageParity(t *testing.T) {
+	ws := filepath.Join(t.TempDir(), "hello")
+	if out, err := exec.Command("cp", "-r", filepath.Join("..", "..", "testdata", "cage", "hello"), ws).CombinedOutput(); err != nil {
+		t.Fatalf("copy: %v\n%s", err, out)
+	}
+	out, err := runCLI(t, "-w", ws, "export", filepath.Join(t.TempDir(), "out"))
+	if err != nil || !strings.Contains(out, "warning: export without --default-tags") {
+		t.Fatalf("export without --default-tags: %v\n%s", err, out)
+	}
+	missing := filepath.Join(t.TempDir(), "tags.txt")
+	out, err = runCLI(t, "-w", ws, "--default-tags", missing, "export", filepath.Join(t.TempDir(), "out"))
+	if err == nil || !strings.Contains(err.Error(), missing) || !strings.Contains(err.Error(), "does not exist") {
+		t.Fatalf("export with a missing --default-tags file: %v\n%s", err, out)
+	}
+}

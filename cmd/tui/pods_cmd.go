@@ -394,6 +394,9 @@ whatever the outcome, and the test's exit code is podium's.`,
 			if err != nil {
 				return err
 			}
+			if g.defaultTags == "" {
+				fmt.Fprintln(cmd.ErrOrStderr(), "warning: export without --default-tags: untagged images are exported as the pod files name them")
+			}
 			return ws.Export(args[0])
 		},
 	}
