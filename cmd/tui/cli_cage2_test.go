@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/podiumdev/podium/backend/docker/enginetest"
 )
 
 // TestSourceCloneAndLsCageParity: `source clone` of a source already in src/ says so, as cage
@@ -67,5 +69,29 @@ func TestExportDefaultTagsCageParity(t *testing.T) {
 	out, err = runCLI(t, "-w", ws, "--default-tags", missing, "export", filepath.Join(t.TempDir(), "out"))
 	if err == nil || !strings.Contains(err.Error(), missing) || !strings.Contains(err.Error(), "does not exist") {
 		t.Fatalf("export with a missing --default-tags file: %v\n%s", err, out)
+	}
+}
+
+// TestPullQuiet: pull -q prints no progress, only cage's summary lines.
+func TestPullQuiet(t *testing.T) {
+	enginetest.New(t)
+	ws := filepath.Join(t.TempDir(), "hello")
+	if out, err := exec.Command("cp", "-r", filepath.Join("..", "..", "testdata", "cage", "hello"), ws).CombinedOutput(); err != nil {
+		t.Fatalf("copy: %v\n%s", err, out)
+	}
+	// No registry listens on port 1, so the pull fails fast without leaving the machine.
+	remote := "services:\n  remote:\n    image: 127.0.0.1:1/podium/remote:latest\n"
+	if err := os.WriteFile(filepath.Join(ws, "pods", "remote.yml"), []byte(remote), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runCLI(t, "-w", ws, "pull", "remote")
+	if err == nil || !strings.Contains(out, "remote:latest pulling") {
+		t.Fatalf("pull shows no progress: %v\n%s", err, out)
+	}
+	for _, flag := range []string{"-q", "--quiet"} {
+		out, err = runCLI(t, "-w", ws, "pull", flag, "remote")
+		if err == nil || !strings.Contains(out, "[error] remote") || strings.Contains(out, "remote:latest pulling") {
+			t.Fatalf("pull %s: %v\n%s", flag, err, out)
+		}
 	}
 }

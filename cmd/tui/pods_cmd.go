@@ -134,7 +134,7 @@ func podCommands(g *globalFlags) []*cobra.Command {
 		tail                int
 		all                 bool
 		hash                string
-		noDeps              bool
+		noDeps, quiet       bool
 	)
 	up := &cobra.Command{
 		Use:   "up [POD|SERVICE...]",
@@ -201,6 +201,9 @@ func podCommands(g *globalFlags) []*cobra.Command {
 		Short: "Run the pull hooks, then pull pods' images in parallel",
 		RunE: withPods(g, "", func(cmd *cobra.Command, args []string, env *podsEnv) error {
 			out := cmd.OutOrStdout()
+			if quiet {
+				env.runner.Progress = nil // the summary below still says how each pod went
+			}
 			res, err := env.runner.Pull(cmd.Context(), args, cmd.ErrOrStderr())
 			if res != nil {
 				fmt.Fprintf(out, "Pulled %d pod(s) in parallel\n", len(res))
@@ -218,6 +221,7 @@ func podCommands(g *globalFlags) []*cobra.Command {
 			return err
 		}),
 	}
+	pull.Flags().BoolVarP(&quiet, "quiet", "q", false, "print no pull progress, only how each pod went")
 
 	run := &cobra.Command{
 		Use:   "run [flags] SERVICE [CMD...]",
