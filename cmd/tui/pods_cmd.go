@@ -135,6 +135,7 @@ func podCommands(g *globalFlags) []*cobra.Command {
 		all                 bool
 		hash                string
 		noDeps, quiet       bool
+		exportOutput        bool
 	)
 	up := &cobra.Command{
 		Use:   "up [POD|SERVICE...]",
@@ -294,11 +295,12 @@ service, loaded in the test target unless --target says otherwise. The container
 whatever the outcome, and the test's exit code is podium's.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: withPods(g, pods.TestTarget, func(cmd *cobra.Command, args []string, env *podsEnv) error {
-			return stdio(cmd, env.runner.Test(cmd.Context(), args[0], args[1:], noTTY)).Run()
+			return stdio(cmd, env.runner.Test(cmd.Context(), args[0], args[1:], pods.TestOptions{NoTTY: noTTY, ExportOutput: exportOutput})).Run()
 		}),
 	}
 	test.Flags().SetInterspersed(false)
 	test.Flags().BoolVarP(&noTTY, "no-tty", "T", false, "do not allocate a terminal")
+	test.Flags().BoolVar(&exportOutput, "export-test-output", false, "copy ./test_output out of the test's container to the workspace's test_output")
 
 	logs := &cobra.Command{
 		Use:   "logs [POD|SERVICE...]",
