@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -92,6 +93,29 @@ func TestPullQuiet(t *testing.T) {
 		out, err = runCLI(t, "-w", ws, "pull", flag, "remote")
 		if err == nil || !strings.Contains(out, "[error] remote") || strings.Contains(out, "remote:latest pulling") {
 			t.Fatalf("pull %s: %v\n%s", flag, err, out)
+		}
+	}
+}
+
+// TestSysinfo: sysinfo prints, as cage's did, the versions a bug report needs: Podium's, the
+// engine's and its API's, and the OS.
+func TestSysinfo(t *testing.T) {
+	h := enginetest.New(t)
+	v, err := h.Engine.Versions(h.Ctx())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := runCLI(t, "sysinfo")
+	if err != nil {
+		t.Fatalf("sysinfo: %v\n%s", err, out)
+	}
+	for _, want := range []string{
+		"podium " + podiumVersion,
+		"Docker Engine " + v.ServerVersion + " (API " + v.ClientAPI + ")",
+		"OS " + runtime.GOOS + "/" + runtime.GOARCH,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("sysinfo lacks %q:\n%s", want, out)
 		}
 	}
 }
