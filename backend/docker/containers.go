@@ -3,6 +3,7 @@ package docker
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/netip"
 	"slices"
 	"sort"
@@ -433,4 +434,14 @@ func endpointOrEmpty(ep *network.EndpointSettings) *network.EndpointSettings {
 
 func endpointWithAliases(aliases []string) *network.EndpointSettings {
 	return &network.EndpointSettings{Aliases: aliases}
+}
+
+// CopyFrom streams path in a container as a tar archive (the Engine API's archive endpoint,
+// what `docker cp` reads); the caller closes it.
+func (e *Engine) CopyFrom(ctx context.Context, id, path string) (io.ReadCloser, error) {
+	res, err := e.cli.CopyFromContainer(ctx, id, client.CopyFromContainerOptions{SourcePath: path})
+	if err != nil {
+		return nil, fmt.Errorf("copy %s out of container %s: %w", path, id, err)
+	}
+	return res.Content, nil
 }

@@ -151,7 +151,7 @@ func (b Controller) Test(ctx context.Context, _ *Workspace, pod, service string)
 	if err != nil {
 		return nil, fmt.Errorf("load the test target: %w", err)
 	}
-	return pauseAfter(b.runner(ws, nil).Test(ctx, Address(pod, service), nil, false)), nil
+	return pauseAfter(b.runner(ws, nil).Test(ctx, Address(pod, service), nil, TestOptions{})), nil
 }
 
 func (b Controller) Run(ctx context.Context, ws *Workspace, pod, service string, cmd []string) (*Paused, error) {

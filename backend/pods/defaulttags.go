@@ -3,7 +3,9 @@ package pods
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/types"
@@ -36,6 +38,9 @@ func readDefaultTags(path string) (*defaultTags, error) {
 	data, err := readFile(path, path)
 	if readlimit.IsTooLarge(err) {
 		return nil, fmt.Errorf("default tags: %w", err)
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("default tags file %s (--default-tags) does not exist", path)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read default tags: %w", err)

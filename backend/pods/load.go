@@ -32,6 +32,9 @@ func Load(ctx context.Context, root string, opts LoadOptions) (*Workspace, error
 	if err != nil {
 		return nil, err
 	}
+	if err := checkCageVersion(abs); err != nil {
+		return nil, err
+	}
 	w := &Workspace{Root: abs, Config: cfg, opts: opts, environ: opts.Environ}
 	if w.environ == nil {
 		w.environ = os.Environ()

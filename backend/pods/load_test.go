@@ -191,6 +191,11 @@ func TestTargetMayNotAddServices(t *testing.T) {
 		"pods/targets/production/frontend.yml": "services:\n  proxy: {environment: {A: b}}\n  extra: {image: busybox:latest}\n  more: {image: busybox:latest}\n",
 		"pods/other.yml":                       "services: {other: {image: busybox:latest}}\n",
 	})
+	// Caught whatever the target in use, as cage checked every target's files on load.
+	if p := load(t, root, LoadOptions{}).Pod("frontend"); p.Err == nil ||
+		!strings.Contains(p.Err.Error(), "services [extra, more] present in pods/targets/production/frontend.yml but not in pods/frontend.yml") {
+		t.Fatalf("development load of a pod whose production file adds services: %v", p.Err)
+	}
 	w := load(t, root, LoadOptions{Target: "production"})
 	p := w.Pod("frontend")
 	mustErr(t, p.Err, "load pod frontend", "services [extra, more] present in pods/targets/production/frontend.yml but not in pods/frontend.yml")

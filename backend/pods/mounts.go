@@ -66,8 +66,8 @@ func updateMounted(root string, change map[string]bool) error {
 }
 
 // Clone makes a git source available locally with `git clone [-b branch] <url> src/<alias>`,
-// and marks it mounted (as cage does). A source already present is only marked. Reload the
-// workspace for the pods to see the mount.
+// and marks it mounted (as cage does). Of a source already present it only says so, leaving
+// its mounted state as it was, as cage did. Reload the workspace for the pods to see a mount.
 func (w *Workspace) Clone(ctx context.Context, alias string, out io.Writer) error {
 	src, err := w.Source(alias)
 	if err != nil {
@@ -78,7 +78,9 @@ func (w *Workspace) Clone(ctx context.Context, alias string, out io.Writer) erro
 	}
 	if src.Available {
 		fmt.Fprintf(out, "'%s' is already available locally\n", alias)
-	} else if err := w.fetch(ctx, src, out); err != nil {
+		return nil
+	}
+	if err := w.fetch(ctx, src, out); err != nil {
 		return err
 	}
 	src.Mounted = true

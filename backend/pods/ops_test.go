@@ -227,7 +227,7 @@ func TestUpRailsHello(t *testing.T) {
 	// A failing test still removes its container (cage leaked it).
 	f.load(t, TestTarget)
 	out.Reset()
-	test := f.runner.Test(ctx, "web", []string{"sh", "-c", "echo testing $RAILS_ENV; exit 3"}, false)
+	test := f.runner.Test(ctx, "web", []string{"sh", "-c", "echo testing $RAILS_ENV; exit 3"}, TestOptions{})
 	test.SetStdout(&out)
 	test.SetStderr(&out)
 	if code := exitCode(test.Run()); code != 3 || !strings.Contains(out.String(), "testing test") {
@@ -235,11 +235,27 @@ func TestUpRailsHello(t *testing.T) {
 	}
 	// Without a command, the label's: `ls /usr/src/app && …`, which fails with nothing mounted.
 	out.Reset()
-	test = f.runner.Test(ctx, "web", nil, false)
+	test = f.runner.Test(ctx, "web", nil, TestOptions{})
 	test.SetStdout(&out)
 	test.SetStderr(&out)
 	if code := exitCode(test.Run()); code != 1 || !strings.Contains(out.String(), "/usr/src/app") {
 		t.Fatalf("test with the label's command: code %d, %q", code, out.String())
+	}
+	// --export-test-output: ./test_output of the test's container lands in the workspace,
+	// failing test or not, and is never overwritten.
+	out.Reset()
+	test = f.runner.Test(ctx, "web", []string{"sh", "-c", "mkdir -p test_output/sub && echo passed > test_output/sub/result.txt && exit 4"}, TestOptions{ExportOutput: true})
+	test.SetStdout(&out)
+	test.SetStderr(&out)
+	if code := exitCode(test.Run()); code != 4 {
+		t.Fatalf("test --export-test-output: code %d, %q", code, out.String())
+	}
+	if data, err := os.ReadFile(filepath.Join(f.ws.Root, "test_output", "sub", "result.txt")); err != nil || string(data) != "passed\n" {
+		t.Fatalf("test_output not copied out: %q, %v\n%s", data, err, out.String())
+	}
+	test = f.runner.Test(ctx, "web", []string{"true"}, TestOptions{ExportOutput: true})
+	if err := test.Run(); err == nil || !strings.Contains(err.Error(), "test_output already exists") {
+		t.Fatalf("test --export-test-output over an existing test_output: %v", err)
 	}
 	oneoffs, err := f.h.Engine.List(ctx, docker.ListOptions{All: true, Labels: []string{f.h.Label(), docker.LabelComposeOneoff + "=True"}})
 	if err != nil || len(oneoffs) != 0 {

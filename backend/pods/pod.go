@@ -235,8 +235,10 @@ func (w *Workspace) loadPod(ctx context.Context, name string, raws map[string]ra
 	if rawBase.err == nil {
 		p.services = rawBase.file.names()
 	}
-	if len(p.Files) == 2 {
-		if rt := raws[targetFile]; rt.err == nil && rawBase.err == nil {
+	// Every target's file is checked, not only the current target's: cage refused a project
+	// any of whose target files adds a service, so a bad production file shows in development.
+	for _, f := range w.podFiles(name)[1:] {
+		if rt := raws[f]; rt.err == nil && rawBase.err == nil {
 			var extra []string
 			for _, s := range rt.file.names() {
 				if _, ok := rawBase.file.Services[s]; !ok {
@@ -245,7 +247,7 @@ func (w *Workspace) loadPod(ctx context.Context, name string, raws map[string]ra
 			}
 			if len(extra) > 0 {
 				errs = append(errs, fmt.Errorf("services [%s] present in %s but not in %s; a target file may only change services its base pod defines",
-					strings.Join(extra, ", "), w.rel(targetFile), w.rel(base)))
+					strings.Join(extra, ", "), w.rel(f), w.rel(base)))
 			}
 		}
 	}

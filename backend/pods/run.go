@@ -2,6 +2,7 @@ package pods
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -24,6 +25,17 @@ type RunOptions struct {
 	Remove     bool // remove it when it ends, whatever the outcome
 	NoTTY      bool // never give it a terminal, even when stdin is one
 	NoDeps     bool // do not start the services it depends on (in its pod) first
+
+	afterRun func(id string) error // called once the attached container has ended, before removal
+}
+
+// TestOptions shape `podium test`.
+type TestOptions struct {
+	NoTTY bool // never give it a terminal
+	// ExportOutput copies ./test_output of the test's container (relative to its working
+	// directory) to the workspace's test_output afterwards, whatever the test's outcome; an
+	// existing test_output is refused before the test runs.
+	ExportOutput bool
 }
 
 // Command is something that runs with the caller's streams and may take over the terminal:
@@ -119,7 +131,13 @@ func (r *Runner) runOneOff(ctx context.Context, p *Pod, svc string, opts RunOpti
 	run.SetStdin(stdin)
 	run.SetStdout(stdout)
 	run.SetStderr(stderr)
-	return run.Run()
+	err = run.Run()
+	if opts.afterRun != nil {
+		if aerr := opts.afterRun(id); aerr != nil {
+			return errors.Join(err, aerr)
+		}
+	}
+	return err
 }
 
 // dependencies lists the services svc's depends_on names, sorted.
@@ -135,7 +153,7 @@ func dependencies(p *Pod, svc string) []string {
 // Test prepares `podium test SERVICE [CMD...]`: a one-off container of the service running
 // its io.fdy.cage.test command (or cmd), removed whatever the outcome, its exit code passed
 // through. The workspace should be loaded in the test target.
-func (r *Runner) Test(ctx context.Context, service string, cmd []string, noTTY bool) *Command {
+func (r *Runner) Test(ctx context.Context, service string, cmd []string, topts TestOptions) *Command {
 	return &Command{run: func(stdin io.Reader, stdout, stderr io.Writer) error {
 		p, svc, err := r.WS.LookupService(service)
 		if err != nil {
@@ -149,7 +167,15 @@ func (r *Runner) Test(ctx context.Context, service string, cmd []string, noTTY b
 		if len(p.Mounts[svc]) == 0 {
 			fmt.Fprintf(stderr, "podium: no source code mounted into %s/%s (podium source mount ALIAS)\n", p.Name, svc)
 		}
-		return r.runOneOff(ctx, p, svc, RunOptions{Cmd: cmd, Remove: true, NoTTY: noTTY, NoDeps: true}, stdin, stdout, stderr)
+		opts := RunOptions{Cmd: cmd, Remove: true, NoTTY: topts.NoTTY, NoDeps: true}
+		if topts.ExportOutput {
+			dest, err := r.checkTestOutputFree()
+			if err != nil {
+				return err
+			}
+			opts.afterRun = func(id string) error { return r.copyTestOutput(ctx, id, dest) }
+		}
+		return r.runOneOff(ctx, p, svc, opts, stdin, stdout, stderr)
 	}}
 }
 

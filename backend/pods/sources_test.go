@@ -176,7 +176,7 @@ func TestCloneMountPersist(t *testing.T) {
 		t.Fatal("unmount must keep the tree on disk")
 	}
 
-	// Clone of a present source only says so, and marks it mounted.
+	// Clone of a present source only says so, and leaves it unmounted (cage).
 	out.Reset()
 	if err := w3.Clone(context.Background(), "shop_dev", &out); err != nil {
 		t.Fatal(err)
@@ -184,8 +184,8 @@ func TestCloneMountPersist(t *testing.T) {
 	if !strings.Contains(out.String(), "'shop_dev' is already available locally") {
 		t.Fatalf("clone output = %q", out.String())
 	}
-	if w4 := load(t, root, LoadOptions{}); !w4.Sources[0].Mounted {
-		t.Fatal("clone must mount")
+	if w4 := load(t, root, LoadOptions{}); w4.Sources[0].Mounted {
+		t.Fatal("clone of a source already present must leave its mounted state alone")
 	}
 }
 

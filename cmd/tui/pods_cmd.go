@@ -134,7 +134,8 @@ func podCommands(g *globalFlags) []*cobra.Command {
 		tail                int
 		all                 bool
 		hash                string
-		noDeps              bool
+		noDeps, quiet       bool
+		exportOutput        bool
 	)
 	up := &cobra.Command{
 		Use:   "up [POD|SERVICE...]",
@@ -201,6 +202,9 @@ func podCommands(g *globalFlags) []*cobra.Command {
 		Short: "Run the pull hooks, then pull pods' images in parallel",
 		RunE: withPods(g, "", func(cmd *cobra.Command, args []string, env *podsEnv) error {
 			out := cmd.OutOrStdout()
+			if quiet {
+				env.runner.Progress = nil // the summary below still says how each pod went
+			}
 			res, err := env.runner.Pull(cmd.Context(), args, cmd.ErrOrStderr())
 			if res != nil {
 				fmt.Fprintf(out, "Pulled %d pod(s) in parallel\n", len(res))
@@ -218,6 +222,7 @@ func podCommands(g *globalFlags) []*cobra.Command {
 			return err
 		}),
 	}
+	pull.Flags().BoolVarP(&quiet, "quiet", "q", false, "print no pull progress, only how each pod went")
 
 	run := &cobra.Command{
 		Use:   "run [flags] SERVICE [CMD...]",
@@ -290,11 +295,12 @@ service, loaded in the test target unless --target says otherwise. The container
 whatever the outcome, and the test's exit code is podium's.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: withPods(g, pods.TestTarget, func(cmd *cobra.Command, args []string, env *podsEnv) error {
-			return stdio(cmd, env.runner.Test(cmd.Context(), args[0], args[1:], noTTY)).Run()
+			return stdio(cmd, env.runner.Test(cmd.Context(), args[0], args[1:], pods.TestOptions{NoTTY: noTTY, ExportOutput: exportOutput})).Run()
 		}),
 	}
 	test.Flags().SetInterspersed(false)
 	test.Flags().BoolVarP(&noTTY, "no-tty", "T", false, "do not allocate a terminal")
+	test.Flags().BoolVar(&exportOutput, "export-test-output", false, "copy ./test_output out of the test's container to the workspace's test_output")
 
 	logs := &cobra.Command{
 		Use:   "logs [POD|SERVICE...]",
@@ -393,6 +399,9 @@ whatever the outcome, and the test's exit code is podium's.`,
 			ws, err := g.loadWorkspace(cmd.Context(), "", cmd.ErrOrStderr())
 			if err != nil {
 				return err
+			}
+			if g.defaultTags == "" {
+				fmt.Fprintln(cmd.ErrOrStderr(), "warning: export without --default-tags: untagged images are exported as the pod files name them")
 			}
 			return ws.Export(args[0])
 		},

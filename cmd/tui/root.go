@@ -69,7 +69,7 @@ With no subcommand on a terminal, podium opens the TUI.`,
 	root.PersistentFlags().StringArrayVar(&g.envFiles, "env-file", nil, "a file of variables interpolating the pod files, in place of pods/.env (repeatable; default: COMPOSE_ENV_FILES, else pods/.env; the shell's environment wins)")
 	root.PersistentFlags().StringArrayVar(&g.profiles, "profile", nil, "a compose profile whose services run (repeatable; default: COMPOSE_PROFILES)")
 	root.PersistentFlags().StringArrayVar(&g.labels, "label", nil, "a label (key=value) on every container Podium creates: pods, supervised services, pipeline steps (repeatable)")
-	root.AddCommand(newVersionCmd(&g), newPsCmd(&g))
+	root.AddCommand(newVersionCmd(&g), newSysinfoCmd(&g), newPsCmd(&g))
 	root.AddCommand(podCommands(&g)...)
 	root.AddCommand(pipelineCommand(&g))
 	root.AddCommand(deployCommands(&g)...)

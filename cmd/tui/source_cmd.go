@@ -36,7 +36,7 @@ func sourceCommand(g *globalFlags, all *bool) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return ws.Mount(cmd.Context(), cmd.OutOrStdout(), false, args[0])
+			return ws.Clone(cmd.Context(), args[0], cmd.OutOrStdout())
 		},
 	}
 	mount := &cobra.Command{
@@ -93,22 +93,32 @@ func repoCommand(g *globalFlags) *cobra.Command {
 	return repo
 }
 
-// writeSources prints cage's `source ls`: the alias and context, then where it is and whether
-// it is mounted when it exists locally.
+// writeSources prints cage's `source ls`: the alias and context (a git URL with its #branch, a
+// directory relative to the workspace), then where it is and whether it is mounted when it
+// exists locally.
 func writeSources(w io.Writer, ws *pods.Workspace) {
+	rel := func(path string) string {
+		if r, err := filepath.Rel(ws.Root, path); err == nil {
+			return r
+		}
+		return path
+	}
 	for _, s := range ws.Sources {
-		fmt.Fprintf(w, "%-25s %s\n", s.Alias, s.Context)
+		context := s.Context
+		switch {
+		case s.Local:
+			context = rel(s.Context)
+		case s.Branch != "":
+			context += "#" + s.Branch
+		}
+		fmt.Fprintf(w, "%-25s %s\n", s.Alias, context)
 		if !s.Available {
 			continue
-		}
-		rel, err := filepath.Rel(ws.Root, s.LocalPath)
-		if err != nil {
-			rel = s.LocalPath
 		}
 		state := "NOT MOUNTED"
 		if s.Mounted {
 			state = "mounted"
 		}
-		fmt.Fprintf(w, "  Available at %s (%s)\n", rel, state)
+		fmt.Fprintf(w, "  Available at %s (%s)\n", rel(s.LocalPath), state)
 	}
 }

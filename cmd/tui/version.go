@@ -97,3 +97,29 @@ func newVersionCmd(g *globalFlags) *cobra.Command {
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
+
+// newSysinfoCmd is cage's hidden `sysinfo`: the versions a bug report needs, one per line.
+func newSysinfoCmd(g *globalFlags) *cobra.Command {
+	return &cobra.Command{
+		Use:    "sysinfo",
+		Short:  "Print Podium's, the Docker engine's and the OS's versions, for bug reports",
+		Hidden: true,
+		Args:   cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "podium %s (%s)\n", podiumVersion, runtime.Version())
+			fmt.Fprintf(out, "OS %s/%s\n", runtime.GOOS, runtime.GOARCH)
+			eng, err := g.engine()
+			if err != nil {
+				return err
+			}
+			defer eng.Close()
+			v, err := eng.Versions(cmd.Context())
+			if err != nil {
+				return fmt.Errorf("sysinfo: engine at %s: %w", eng.Endpoint().Host, err)
+			}
+			fmt.Fprintf(out, "Docker Engine %s (API %s), on %s/%s\n", v.ServerVersion, v.ClientAPI, v.OS, v.Arch)
+			return nil
+		},
+	}
+}
