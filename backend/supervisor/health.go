@@ -217,9 +217,17 @@ func (in *instance) onIndex(ctx context.Context) {
 	if snap.Status.State != docker.Connected {
 		return
 	}
+	known := make(map[string]bool, len(in.rec.Containers))
+	for _, c := range in.rec.Containers {
+		known[c.ID] = true
+	}
 	live := make(map[string]docker.Container, len(snap.Containers))
+	var strays []docker.Container
 	for _, d := range snap.Containers {
 		live[d.ID] = d
+		if in.stray(d, known) {
+			strays = append(strays, d)
+		}
 	}
 	changed := false
 	var dead []*containerRecord
@@ -253,35 +261,29 @@ func (in *instance) onIndex(ctx context.Context) {
 	for i, c := range dead {
 		in.died(c, why[i])
 	}
-	if in.takeStrays(snap.Containers) {
-		changed = true
-	}
+	in.takeStrays(strays)
+	changed = changed || len(strays) > 0
 	if changed && len(dead) == 0 {
 		in.refresh()
 	}
 }
 
-// takeStrays sends away the containers of this service that the record does not know and that
-// were created but never started: a create a killed supervisor had asked for, which the engine
+// stray says d is a container of this service that the record does not know and that was
+// created but never started: a create a killed supervisor had asked for, which the engine
 // finished after this one listed its containers at start. The loop makes its own containers
 // synchronously and records each at once, so none of them is ever a stray here.
-func (in *instance) takeStrays(cs []docker.Container) bool {
-	known := make(map[string]bool, len(in.rec.Containers))
-	for _, c := range in.rec.Containers {
-		known[c.ID] = true
-	}
-	took := false
-	for _, d := range cs {
-		if known[d.ID] || d.State != "created" || d.Labels[docker.LabelDeploy] != in.name || !docker.HasLabels(d, in.s.ownLabels) {
-			continue
-		}
+func (in *instance) stray(d docker.Container, known map[string]bool) bool {
+	return d.State == "created" && !known[d.ID] && d.Labels[docker.LabelDeploy] == in.name && docker.HasLabels(d, in.s.ownLabels)
+}
+
+// takeStrays sends the strays away: recorded as stopping, so the loop removes them.
+func (in *instance) takeStrays(strays []docker.Container) {
+	for _, d := range strays {
 		c := &containerRecord{ID: d.ID, Name: d.Name, Revision: labelRevision(d), Created: d.Created, State: d.State}
 		in.rec.Containers = append(in.rec.Containers, c)
 		in.markStopping(c, true)
 		in.note(CauseReconcile, fmt.Sprintf("removing %s: created but never started, and not this supervisor's (an interrupted start left it)", d.Name))
-		took = true
 	}
-	return took
 }
 
 // isDown says a container's process is gone for good (a restart policy's "restarting" is not).
